@@ -1,0 +1,90 @@
+/**
+ * The rules AWS applies to the values a config holds. Each check returns a reason when the value
+ * would be refused, or undefined when AWS would accept it.
+ */
+export type Rule = (value: string) => string | undefined;
+
+/** Regions hashicorp/aws 5.100.0 knows (the provider refuses others unless told to skip the check). */
+export const AWS_REGIONS: readonly string[] = [
+  'af-south-1', 'ap-east-1', 'ap-northeast-1', 'ap-northeast-2', 'ap-northeast-3', 'ap-south-1',
+  'ap-south-2', 'ap-southeast-1', 'ap-southeast-2', 'ap-southeast-3', 'ap-southeast-4',
+  'ap-southeast-5', 'ap-southeast-7', 'ca-central-1', 'ca-west-1', 'cn-north-1', 'cn-northwest-1',
+  'eu-central-1', 'eu-central-2', 'eu-north-1', 'eu-south-1', 'eu-south-2', 'eu-west-1', 'eu-west-2',
+  'eu-west-3', 'il-central-1', 'me-central-1', 'me-south-1', 'mx-central-1', 'sa-east-1', 'us-east-1',
+  'us-east-2', 'us-gov-east-1', 'us-gov-west-1', 'us-west-1', 'us-west-2',
+];
+
+/** The ARN partition a region belongs to. */
+export function partitionOf(regionName: string): string {
+  if (regionName.startsWith('cn-')) return 'aws-cn';
+  if (regionName.startsWith('us-gov-')) return 'aws-us-gov';
+  return 'aws';
+}
+
+export const accountId: Rule = (v) =>
+  /^\d{12}$/.test(v) ? undefined : 'must be a 12-digit AWS account id, written as a string';
+
+export const region: Rule = (v) =>
+  AWS_REGIONS.includes(v) ? undefined : `is not an AWS region (known regions: ${AWS_REGIONS.join(', ')})`;
+
+/** https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html (general purpose buckets). */
+export const bucketName: Rule = (v) => {
+  if (v.length < 3 || v.length > 63) return 'must be 3 to 63 characters long';
+  if (!/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/.test(v)) {
+    return 'may hold only lower-case letters, digits, dots and hyphens, and must begin and end with a letter or digit';
+  }
+  if (v.includes('..')) return 'must not contain two adjacent dots';
+  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(v)) return 'must not be formatted as an IP address';
+  const prefix = ['xn--', 'sthree-', 'amzn-s3-demo-'].find((p) => v.startsWith(p));
+  if (prefix) return `must not begin with the reserved prefix "${prefix}"`;
+  const suffix = ['-s3alias', '--ol-s3', '.mrap', '--x-s3', '--table-s3'].find((s) => v.endsWith(s));
+  if (suffix) return `must not end with the reserved suffix "${suffix}"`;
+  return undefined;
+};
+
+/** Environment names become stack names, state keys and parts of resource names. */
+export const environmentName: Rule = (v) =>
+  /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/.test(v)
+    ? undefined
+    : 'must be 2 to 32 lower-case letters, digits or hyphens, beginning with a letter';
+
+/** https://docs.aws.amazon.com/tag-editor/latest/userguide/best-practices-and-strats.html */
+const TAG_CHARS = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+
+export const tagKey: Rule = (v) => {
+  if (v.length < 1 || v.length > 128) return 'must be 1 to 128 characters long';
+  if (!TAG_CHARS.test(v)) return 'may hold only letters, digits, spaces and _ . : / = + - @';
+  if (v.toLowerCase().startsWith('aws:')) return 'must not begin with the reserved prefix "aws:"';
+  return undefined;
+};
+
+export const tagValue: Rule = (v) => {
+  if (v.length > 256) return 'must be at most 256 characters long';
+  return TAG_CHARS.test(v) ? undefined : 'may hold only letters, digits, spaces and _ . : / = + - @';
+};
+
+export const stateKey: Rule = (v) => {
+  if (v.length < 1 || v.length > 1024) return 'must be 1 to 1024 characters long';
+  if (v.startsWith('/') || v.endsWith('/')) return 'must not begin or end with "/"';
+  return undefined;
+};
+
+export const dynamodbTableName: Rule = (v) =>
+  /^[A-Za-z0-9_.-]{3,255}$/.test(v) ? undefined : 'must be 3 to 255 letters, digits, "_", "-" or "."';
+
+const PARTITION = 'aws(?:-cn|-us-gov)?';
+
+export const kmsKeyArn: Rule = (v) =>
+  new RegExp(`^arn:${PARTITION}:kms:[a-z0-9-]+:\\d{12}:(key/[0-9a-f-]{36}|alias/[A-Za-z0-9/_-]+)$`).test(v)
+    ? undefined
+    : 'must be the ARN of a KMS key or alias (arn:aws:kms:<region>:<account>:key/<id>)';
+
+export const kmsAliasName: Rule = (v) =>
+  /^[A-Za-z0-9/_-]{1,250}$/.test(v) && !v.startsWith('aws/')
+    ? undefined
+    : 'must be 1 to 250 letters, digits, "/", "_" or "-", without the "alias/" prefix and not in "aws/"';
+
+export const iamRoleArn: Rule = (v) =>
+  new RegExp(`^arn:${PARTITION}:iam::\\d{12}:role/[\\w+=,.@/-]{1,512}$`).test(v)
+    ? undefined
+    : 'must be the ARN of an IAM role (arn:aws:iam::<account>:role/<name>)';

@@ -1,0 +1,220 @@
+import * as rules from './aws-rules';
+import type { Rule } from './aws-rules';
+import type { BootstrapConfig, EnvironmentConfig, ProjectConfig, RemoteStateConfig, Tags } from './types';
+
+export interface ConfigProblem {
+  /** `bootstrap`, `environment "dev"`, or `config` for the file as a whole. */
+  readonly scope: string;
+  /** Dotted path of the field inside that scope, e.g. `state.bucket`. */
+  readonly field: string;
+  readonly message: string;
+}
+
+/** Every problem found in a config, reported together so one run shows all there is to fix. */
+export class ConfigError extends Error {
+  constructor(readonly source: string, readonly problems: readonly ConfigProblem[]) {
+    super(
+      `Invalid configuration in ${source} (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n` +
+        problems.map((p) => `  - ${p.scope}, field "${p.field}": ${p.message}`).join('\n'),
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reserved for the project's own stacks. */
+const RESERVED_NAMES = ['bootstrap', 'organization'];
+
+/**
+ * Checks a parsed config file and returns it typed, or throws a ConfigError listing every problem.
+ * Unknown fields are problems too: a misspelt optional field must not be silently ignored.
+ */
+export function validateConfig(raw: unknown, source = 'config'): ProjectConfig {
+  const problems: ConfigProblem[] = [];
+  const root = Section.of(problems, 'config', '', raw);
+  if (!root) throw new ConfigError(source, problems);
+  root.rejectUnknown(['bootstrap', 'environments', '$schema', '//']);
+
+  const bootstrapSection = root.section('bootstrap');
+  const bootstrap = bootstrapSection && readBootstrap(bootstrapSection);
+  const environments = readEnvironments(problems, root.section('environments'));
+  checkSharedState(problems, environments, bootstrap);
+  const linked = bootstrap ? environments.map((env) => withBootstrapStateKey(env, bootstrap)) : environments;
+
+  if (problems.length > 0 || !bootstrap) throw new ConfigError(source, problems);
+  return { bootstrap, environments: linked };
+}
+
+function readBootstrap(s: Section): BootstrapConfig | undefined {
+  s.rejectUnknown(['accountId', 'region', 'stateBucket', 'stateKeyAlias', 'tags']);
+  const accountId = s.string('accountId', rules.accountId);
+  const region = s.string('region', rules.region);
+  const stateBucket = s.string('stateBucket', rules.bucketName);
+  const stateKeyAlias = s.optionalString('stateKeyAlias', rules.kmsAliasName) ?? 'ssm-session-kit-tfstate';
+  const tags = s.tags('tags');
+  if (accountId === undefined || region === undefined || stateBucket === undefined) return undefined;
+  return { accountId, region, stateBucket, stateKeyAlias, tags };
+}
+
+function readEnvironments(problems: ConfigProblem[], s: Section | undefined): EnvironmentConfig[] {
+  if (!s) return [];
+  if (s.keys().length === 0) s.problem('', 'must declare at least one environment');
+  const environments: EnvironmentConfig[] = [];
+  for (const name of s.keys()) {
+    const scope = `environment "${name}"`;
+    const nameProblem = rules.environmentName(name) ??
+      (RESERVED_NAMES.includes(name) ? `"${name}" is reserved for the project's own stack` : undefined);
+    if (nameProblem) problems.push({ scope, field: 'name', message: nameProblem });
+    const env = Section.of(problems, scope, '', s.raw(name));
+    const parsed = env && readEnvironment(name, env);
+    if (parsed && !nameProblem) environments.push(parsed);
+  }
+  return environments;
+}
+
+function readEnvironment(name: string, s: Section): EnvironmentConfig | undefined {
+  s.rejectUnknown(['accountId', 'region', 'tags', 'state']);
+  const accountId = s.string('accountId', rules.accountId);
+  const region = s.string('region', rules.region);
+  const tags = s.tags('tags');
+  const stateSection = s.section('state');
+  const state = stateSection && readState(name, stateSection, region);
+  if (accountId === undefined || region === undefined || !state) return undefined;
+  return { name, accountId, region, tags, state };
+}
+
+function readState(envName: string, s: Section, envRegion: string | undefined): RemoteStateConfig | undefined {
+  s.rejectUnknown(['bucket', 'key', 'region', 'dynamodbTable', 'kmsKeyId', 'roleArn']);
+  const bucket = s.string('bucket', rules.bucketName);
+  const key = s.optionalString('key', rules.stateKey) ?? `ssm-session-kit/${envName}/terraform.tfstate`;
+  const region = s.optionalString('region', rules.region) ?? envRegion;
+  const dynamodbTable = s.optionalString('dynamodbTable', rules.dynamodbTableName);
+  const kmsKeyId = s.optionalString('kmsKeyId', rules.kmsKeyArn);
+  const roleArn = s.optionalString('roleArn', rules.iamRoleArn);
+  if (bucket === undefined || region === undefined) return undefined;
+  return { bucket, key, region, dynamodbTable, kmsKeyId, roleArn };
+}
+
+/** Two environments writing one state object would overwrite each other's state. */
+function checkSharedState(
+  problems: ConfigProblem[],
+  environments: readonly EnvironmentConfig[],
+  bootstrap: BootstrapConfig | undefined,
+): void {
+  const owners = new Map<string, string>();
+  for (const env of environments) {
+    const scope = `environment "${env.name}"`;
+    const object = `s3://${env.state.bucket}/${env.state.key}`;
+    const owner = owners.get(object);
+    if (owner) {
+      problems.push({ scope, field: 'state.key', message: `${object} is already the state of environment "${owner}"` });
+    }
+    owners.set(object, env.name);
+    if (bootstrap && env.state.bucket === bootstrap.stateBucket && env.state.region !== bootstrap.region) {
+      problems.push({
+        scope,
+        field: 'state.region',
+        message: `the bootstrap stack creates bucket "${bootstrap.stateBucket}" in ${bootstrap.region}, not ${env.state.region}`,
+      });
+    }
+  }
+}
+
+/** State kept in the bootstrap bucket is encrypted with the bootstrap key unless told otherwise. */
+function withBootstrapStateKey(env: EnvironmentConfig, bootstrap: BootstrapConfig): EnvironmentConfig {
+  if (env.state.kmsKeyId || env.state.bucket !== bootstrap.stateBucket) return env;
+  const { accountId, region, stateKeyAlias } = bootstrap;
+  const kmsKeyId = `arn:${rules.partitionOf(region)}:kms:${region}:${accountId}:alias/${stateKeyAlias}`;
+  return { ...env, state: { ...env.state, kmsKeyId } };
+}
+
+/** One JSON object of the config, and the problems found in it. */
+class Section {
+  static of(problems: ConfigProblem[], scope: string, path: string, value: unknown): Section | undefined {
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+      return new Section(problems, scope, path, value as Record<string, unknown>);
+    }
+    problems.push({ scope, field: path || '(root)', message: `must be a JSON object (got ${describe(value)})` });
+    return undefined;
+  }
+
+  private constructor(
+    private readonly problems: ConfigProblem[],
+    private readonly scope: string,
+    private readonly path: string,
+    private readonly obj: Record<string, unknown>,
+  ) {}
+
+  keys(): string[] {
+    return Object.keys(this.obj);
+  }
+
+  raw(field: string): unknown {
+    return this.obj[field];
+  }
+
+  problem(field: string, message: string): void {
+    this.problems.push({ scope: this.scope, field: this.fieldPath(field) || '(root)', message });
+  }
+
+  rejectUnknown(allowed: readonly string[]): void {
+    for (const key of this.keys()) {
+      if (!allowed.includes(key)) this.problem(key, `is not a known field (known: ${allowed.join(', ')})`);
+    }
+  }
+
+  section(field: string): Section | undefined {
+    if (this.obj[field] === undefined) {
+      this.problem(field, 'is required');
+      return undefined;
+    }
+    return Section.of(this.problems, this.scope, this.fieldPath(field), this.obj[field]);
+  }
+
+  string(field: string, rule: Rule): string | undefined {
+    if (this.obj[field] === undefined) {
+      this.problem(field, 'is required');
+      return undefined;
+    }
+    return this.optionalString(field, rule);
+  }
+
+  optionalString(field: string, rule: Rule): string | undefined {
+    const value = this.obj[field];
+    if (value === undefined) return undefined;
+    if (typeof value !== 'string') {
+      this.problem(field, `must be a string (got ${describe(value)})`);
+      return undefined;
+    }
+    const reason = rule(value);
+    if (reason) {
+      this.problem(field, `${reason} (got ${JSON.stringify(value)})`);
+      return undefined;
+    }
+    return value;
+  }
+
+  /** A map of tag keys to values; absent means no tags. */
+  tags(field: string): Tags {
+    if (this.obj[field] === undefined) return {};
+    const tags = Section.of(this.problems, this.scope, this.fieldPath(field), this.obj[field]);
+    if (!tags) return {};
+    const result: Record<string, string> = {};
+    for (const key of tags.keys()) {
+      const keyProblem = rules.tagKey(key);
+      if (keyProblem) tags.problem(key, `tag key ${keyProblem}`);
+      const value = tags.optionalString(key, rules.tagValue);
+      if (value !== undefined && !keyProblem) result[key] = value;
+    }
+    return result;
+  }
+
+  private fieldPath(field: string): string {
+    return [this.path, field].filter(Boolean).join('.');
+  }
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'string' ? JSON.stringify(value) : `${typeof value} ${JSON.stringify(value)}`;
+}

@@ -1,0 +1,25 @@
+import { TerraformStack } from 'cdktf';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import type { Tags } from '../config/types';
+
+/** Oldest Terraform that understands the S3 backend's `use_lockfile`. */
+export const REQUIRED_TERRAFORM_VERSION = '>= 1.10.0';
+
+export interface AwsTarget {
+  readonly accountId: string;
+  readonly region: string;
+  readonly tags: Tags;
+}
+
+/**
+ * The AWS provider every stack uses: pinned to the one account the stack belongs to, so that
+ * credentials for another account make Terraform stop before it changes anything.
+ */
+export function addAwsProvider(stack: TerraformStack, target: AwsTarget): AwsProvider {
+  stack.addOverride('terraform.required_version', REQUIRED_TERRAFORM_VERSION);
+  return new AwsProvider(stack, 'aws', {
+    region: target.region,
+    allowedAccountIds: [target.accountId],
+    defaultTags: [{ tags: { ManagedBy: 'ssm-session-kit', ...target.tags } }],
+  });
+}
