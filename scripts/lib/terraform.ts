@@ -1,0 +1,123 @@
+import { spawn } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+/** Environment variable naming a Terraform filesystem mirror (unpacked layout) to install providers from. */
+export const MIRROR_VARIABLE = 'SSK_PROVIDER_MIRROR';
+
+export interface Diagnostic {
+  readonly severity: 'error' | 'warning';
+  readonly summary: string;
+  readonly detail?: string;
+  readonly address?: string;
+}
+
+export interface TerraformRun {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly seconds: number;
+}
+
+/**
+ * Terraform as the validation runs it: its own CLI config (mirror or shared plugin cache), no
+ * credentials or settings inherited from the caller's AWS_* and TF_* variables, no prompts.
+ */
+export class Terraform {
+  readonly cliConfigFile: string;
+  private readonly env: NodeJS.ProcessEnv;
+
+  constructor(workdir: string, readonly mirror: string | undefined = mirrorFromEnv()) {
+    this.cliConfigFile = path.join(workdir, 'terraform.rc');
+    fs.writeFileSync(this.cliConfigFile, cliConfig(mirror));
+    this.env = {
+      ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(AWS|TF)_/.test(k))),
+      TF_CLI_CONFIG_FILE: this.cliConfigFile,
+      TF_IN_AUTOMATION: '1',
+      TF_INPUT: '0',
+      CHECKPOINT_DISABLE: '1',
+      AWS_EC2_METADATA_DISABLED: 'true',
+      NO_PROXY: ['127.0.0.1', 'localhost', process.env.NO_PROXY].filter(Boolean).join(','),
+    };
+  }
+
+  run(cwd: string, args: readonly string[]): Promise<TerraformRun> {
+    const started = process.hrtime.bigint();
+    return new Promise((resolve, reject) => {
+      const child = spawn('terraform', args, { cwd, env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
+      const out: Buffer[] = [];
+      const err: Buffer[] = [];
+      child.stdout.on('data', (c: Buffer) => out.push(c));
+      child.stderr.on('data', (c: Buffer) => err.push(c));
+      child.on('error', (e) => reject(new Error(`cannot run terraform (is it on PATH?): ${e.message}`)));
+      child.on('close', (code) =>
+        resolve({
+          code: code ?? 1,
+          stdout: Buffer.concat(out).toString('utf8'),
+          stderr: Buffer.concat(err).toString('utf8'),
+          seconds: Number(process.hrtime.bigint() - started) / 1e9,
+        }),
+      );
+    });
+  }
+
+  /** `os_arch` as Terraform names platforms, for the lock file. */
+  async platform(cwd: string): Promise<string> {
+    const run = await this.run(cwd, ['version', '-json']);
+    if (run.code !== 0) throw new Error(`terraform version failed: ${run.stderr}`);
+    return (JSON.parse(run.stdout) as { platform: string }).platform;
+  }
+}
+
+export function mirrorFromEnv(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const mirror = env[MIRROR_VARIABLE];
+  if (!mirror) return undefined;
+  if (!fs.existsSync(mirror)) throw new Error(`${MIRROR_VARIABLE} names ${mirror}, which does not exist`);
+  return path.resolve(mirror);
+}
+
+/** Where providers downloaded from the registry are kept between runs. */
+export function pluginCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  const base = env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
+  return path.join(base, 'ssm-session-kit', 'terraform-plugins');
+}
+
+function cliConfig(mirror: string | undefined): string {
+  if (mirror) {
+    return `disable_checkpoint = true
+provider_installation {
+  filesystem_mirror {
+    path = ${JSON.stringify(mirror)}
+  }
+}
+`;
+  }
+  const cache = pluginCacheDir();
+  fs.mkdirSync(cache, { recursive: true });
+  return `disable_checkpoint = true
+plugin_cache_dir = ${JSON.stringify(cache)}
+`;
+}
+
+/** Diagnostics from the machine-readable output of init, plan (JSON lines) and validate (one document). */
+export function diagnosticsOf(run: TerraformRun): Diagnostic[] {
+  const found: Diagnostic[] = [];
+  const trimmed = run.stdout.trim();
+  const documents = trimmed.startsWith('{\n') ? [trimmed] : trimmed.split('\n');
+  for (const line of documents) {
+    let parsed: { diagnostic?: Diagnostic; diagnostics?: Diagnostic[] };
+    try {
+      parsed = JSON.parse(line);
+    } catch {
+      continue;
+    }
+    for (const d of parsed.diagnostics ?? (parsed.diagnostic ? [parsed.diagnostic] : [])) {
+      found.push({ severity: d.severity, summary: d.summary, detail: d.detail || undefined, address: d.address });
+    }
+  }
+  if (run.code !== 0 && !found.some((d) => d.severity === 'error')) {
+    found.push({ severity: 'error', summary: `terraform exited with ${run.code}`, detail: run.stderr.trim() || undefined });
+  }
+  return found;
+}

@@ -1,0 +1,33 @@
+import * as path from 'path';
+import { synthesize } from './lib/synth';
+import { StackValidation, validateOffline } from './lib/offline-validation';
+
+/**
+ * `npm run validate`: synthesize every stack, then init, validate and plan each with the real
+ * Terraform CLI and AWS provider, offline. One line per stack; exits non-zero on any error or warning.
+ */
+async function main(): Promise<void> {
+  const outdir = path.resolve(process.env.CDKTF_OUTDIR ?? 'cdktf.out');
+  synthesize(outdir);
+  const results = await validateOffline({ outdir, stacks: process.argv.slice(2).length ? process.argv.slice(2) : undefined });
+  const width = Math.max(...results.map((r) => r.stack.length));
+  for (const r of results) console.log(formatResult(r, width));
+  const failed = results.filter((r) => !r.ok);
+  console.log(`${results.length - failed.length} passed, ${failed.length} failed`);
+  if (failed.length > 0) process.exitCode = 1;
+}
+
+function formatResult(r: StackValidation, width: number): string {
+  const timings = Object.entries(r.seconds).map(([step, s]) => `${step} ${s.toFixed(1)}s`).join('  ');
+  const changes = r.changes ? `  plan: ${r.changes.add} to add, ${r.changes.change} to change, ${r.changes.destroy} to destroy` : '';
+  const head = `${r.ok ? 'ok  ' : 'FAIL'}  ${r.stack.padEnd(width)}  ${timings}${changes}`;
+  const problems = r.diagnostics.map(
+    (d) => `\n      ${d.step}: ${d.severity}: ${d.summary}${d.address ? ` (${d.address})` : ''}${d.detail ? `\n        ${d.detail.replace(/\n/g, '\n        ')}` : ''}`,
+  );
+  return head + problems.join('');
+}
+
+main().catch((e: Error) => {
+  console.error(e.message);
+  process.exitCode = 1;
+});
