@@ -27,5 +27,6 @@ export function loadConfig(file: string = configFile()): ProjectConfig {
   } catch (e) {
     throw new ConfigError(file, [{ scope: 'config', field: '(file)', message: `is not valid JSON: ${(e as Error).message}` }]);
   }
-  return validateConfig(raw, path.relative(process.cwd(), file) || file);
+  const relative = path.relative(process.cwd(), file);
+  return validateConfig(raw, relative.startsWith('..') ? file : relative);
 }

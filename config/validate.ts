@@ -34,7 +34,7 @@ export function validateConfig(raw: unknown, source = 'config'): ProjectConfig {
   if (!root) throw new ConfigError(source, problems);
   root.rejectUnknown(['bootstrap', 'environments', '$schema', '//']);
 
-  const bootstrapSection = root.section('bootstrap');
+  const bootstrapSection = root.section('bootstrap', 'bootstrap');
   const bootstrap = bootstrapSection && readBootstrap(bootstrapSection);
   const environments = readEnvironments(problems, root.section('environments'));
   checkSharedState(problems, environments, bootstrap);
@@ -162,12 +162,15 @@ class Section {
     }
   }
 
-  section(field: string): Section | undefined {
+  /** A nested object; given a scope, its fields are reported under that scope instead. */
+  section(field: string, scope?: string): Section | undefined {
     if (this.obj[field] === undefined) {
       this.problem(field, 'is required');
       return undefined;
     }
-    return Section.of(this.problems, this.scope, this.fieldPath(field), this.obj[field]);
+    return scope
+      ? Section.of(this.problems, scope, '', this.obj[field])
+      : Section.of(this.problems, this.scope, this.fieldPath(field), this.obj[field]);
   }
 
   string(field: string, rule: Rule): string | undefined {

@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { synthesize } from './lib/synth';
 import { StackValidation, validateOffline } from './lib/offline-validation';
@@ -9,12 +11,19 @@ import { StackValidation, validateOffline } from './lib/offline-validation';
 async function main(): Promise<void> {
   const outdir = path.resolve(process.env.CDKTF_OUTDIR ?? 'cdktf.out');
   synthesize(outdir);
-  const results = await validateOffline({ outdir, stacks: process.argv.slice(2).length ? process.argv.slice(2) : undefined });
+  const workdir = fs.mkdtempSync(path.join(os.tmpdir(), 'ssk-validate-'));
+  const stacks = process.argv.slice(2);
+  const results = await validateOffline({ outdir, workdir, stacks: stacks.length > 0 ? stacks : undefined });
   const width = Math.max(...results.map((r) => r.stack.length));
   for (const r of results) console.log(formatResult(r, width));
   const failed = results.filter((r) => !r.ok);
   console.log(`${results.length - failed.length} passed, ${failed.length} failed`);
-  if (failed.length > 0) process.exitCode = 1;
+  if (failed.length > 0) {
+    console.log(`Scratch copies kept for inspection in ${workdir}`);
+    process.exitCode = 1;
+  } else {
+    fs.rmSync(workdir, { recursive: true, force: true });
+  }
 }
 
 function formatResult(r: StackValidation, width: number): string {

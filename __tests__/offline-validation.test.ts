@@ -1,0 +1,74 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { synthesize } from '../scripts/lib/synth';
+import { StackValidation, validateOffline, OVERRIDE_FILE } from '../scripts/lib/offline-validation';
+import { tempDir } from './helpers';
+
+// Real `terraform init`, `validate` and `plan` with the real AWS provider: minutes on a cold cache.
+jest.setTimeout(10 * 60_000);
+
+const outdir = path.join(tempDir('offline'), 'cdktf.out');
+let results: StackValidation[];
+
+beforeAll(async () => {
+  synthesize(outdir);
+  results = await validateOffline({ outdir, workdir: tempDir('offline-work') });
+});
+
+function plannedResources(result: StackValidation): Array<{ type: string; actions: string[]; after: any }> {
+  const plan = JSON.parse(fs.readFileSync(result.planJsonFile!, 'utf8'));
+  return (plan.resource_changes ?? []).map((rc: any) => ({ type: rc.type, actions: rc.change.actions, after: rc.change.after }));
+}
+
+describe('offline validation of every synthesized stack', () => {
+  it('covers every stack', () => {
+    expect(results.map((r) => r.stack).sort()).toEqual(['bootstrap', 'dev', 'prod', 'staging']);
+  });
+
+  it('initializes, validates and plans each with no error and no warning', () => {
+    for (const result of results) {
+      expect({ stack: result.stack, diagnostics: result.diagnostics }).toEqual({ stack: result.stack, diagnostics: [] });
+      expect(result.ok).toBe(true);
+      expect(Object.keys(result.seconds)).toEqual(['init', 'validate', 'plan']);
+    }
+  });
+
+  it('plans the state bucket and its key in the bootstrap stack', () => {
+    const bootstrap = results.find((r) => r.stack === 'bootstrap')!;
+    const planned = plannedResources(bootstrap);
+    expect(planned.map((r) => r.type).sort()).toEqual([
+      'aws_kms_alias', 'aws_kms_key', 'aws_s3_bucket', 'aws_s3_bucket_ownership_controls', 'aws_s3_bucket_policy',
+      'aws_s3_bucket_public_access_block', 'aws_s3_bucket_server_side_encryption_configuration', 'aws_s3_bucket_versioning',
+    ]);
+    expect(planned.every((r) => r.actions.join() === 'create')).toBe(true);
+    const bucket = planned.find((r) => r.type === 'aws_s3_bucket')!;
+    expect(bucket.after.tags_all).toMatchObject({ ManagedBy: 'ssm-session-kit', Owner: 'platform-team' });
+    const policy = JSON.parse(planned.find((r) => r.type === 'aws_s3_bucket_policy')!.after.policy);
+    expect(policy.Statement[0]).toMatchObject({
+      Sid: 'DenyInsecureTransport',
+      Effect: 'Deny',
+      Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+    });
+  });
+
+  it('never writes into the synthesized output', () => {
+    for (const stack of ['bootstrap', 'dev', 'prod', 'staging']) {
+      expect(fs.readdirSync(path.join(outdir, 'stacks', stack))).toEqual(['cdk.tf.json']);
+    }
+    expect(results.every((r) => fs.existsSync(path.join(path.dirname(r.planJsonFile!), OVERRIDE_FILE)))).toBe(true);
+  });
+
+  it("refuses to plan a stack with another account's credentials", async () => {
+    // Terraform configures a provider only for a stack that has something to plan.
+    const [bootstrap] = await validateOffline({
+      outdir,
+      stacks: ['bootstrap'],
+      workdir: tempDir('offline-wrong-account'),
+      callerAccount: () => '111111111111',
+    });
+    expect(bootstrap.ok).toBe(false);
+    expect(bootstrap.diagnostics).toContainEqual(
+      expect.objectContaining({ step: 'plan', severity: 'error', summary: expect.stringMatching(/account ID not allowed: 111111111111/) }),
+    );
+  });
+});

@@ -1,0 +1,125 @@
+import { Testing, TerraformStack } from 'cdktf';
+import { validateConfig } from '../config/validate';
+import type { ProjectConfig } from '../config/types';
+import { createStacks } from '../stacks';
+import { LockingS3Backend } from '../stacks/locking-s3-backend';
+import { rawConfig } from './helpers';
+
+type Json = Record<string, any>;
+
+function synthAll(config: ProjectConfig = validateConfig(rawConfig())): Record<string, Json> {
+  const stacks = createStacks(Testing.app(), config);
+  const all: TerraformStack[] = [stacks.bootstrap, ...stacks.environments];
+  return Object.fromEntries(all.map((s) => [s.node.id, JSON.parse(Testing.synth(s, true))]));
+}
+
+/** The one resource of a type in a synthesized stack. */
+function only(stack: Json, type: string): Json {
+  const resources = Object.values(stack.resource?.[type] ?? {});
+  expect(resources).toHaveLength(1);
+  return resources[0] as Json;
+}
+
+describe('environment stacks', () => {
+  const synthesized = synthAll();
+  const config = validateConfig(rawConfig());
+
+  it.each(['dev', 'staging', 'prod'])('%s keeps encrypted, S3-locked state under its own key', (name) => {
+    const env = config.environments.find((e) => e.name === name)!;
+    const backend = synthesized[name].terraform.backend;
+    expect(Object.keys(backend)).toEqual(['s3']);
+    expect(backend.s3).toEqual({
+      bucket: 'acme-ssm-session-kit-tfstate',
+      key: `ssm-session-kit/${name}/terraform.tfstate`,
+      region: 'eu-west-1',
+      encrypt: true,
+      use_lockfile: true,
+      kms_key_id: 'arn:aws:kms:eu-west-1:000000000000:alias/ssm-session-kit-tfstate',
+      assume_role: { role_arn: env.state.roleArn },
+    });
+  });
+
+  it('gives every environment a distinct state key', () => {
+    const keys = ['dev', 'staging', 'prod'].map((n) => synthesized[n].terraform.backend.s3.key);
+    expect(new Set(keys).size).toBe(3);
+  });
+
+  it.each(['dev', 'staging', 'prod'])('%s pins the provider to its account and tags everything', (name) => {
+    const env = config.environments.find((e) => e.name === name)!;
+    const [provider] = synthesized[name].provider.aws;
+    expect(provider.allowed_account_ids).toEqual([env.accountId]);
+    expect(provider.region).toBe(env.region);
+    expect(provider.default_tags).toEqual([{ tags: { ManagedBy: 'ssm-session-kit', Environment: name, ...env.tags } }]);
+    expect(synthesized[name].terraform.required_version).toBe('>= 1.10.0');
+  });
+
+  it('passes the optional state settings through, and nothing deprecated', () => {
+    const raw = rawConfig();
+    raw.environments.dev.state = {
+      bucket: 'legacy-state',
+      key: 'team/dev.tfstate',
+      region: 'us-east-1',
+      dynamodbTable: 'terraform-locks',
+      kmsKeyId: 'arn:aws:kms:us-east-1:111111111111:key/0a1b2c3d-0000-4000-8000-000000000000',
+    };
+    const s3 = synthAll(validateConfig(raw)).dev.terraform.backend.s3;
+    expect(s3).toEqual({
+      bucket: 'legacy-state',
+      key: 'team/dev.tfstate',
+      region: 'us-east-1',
+      encrypt: true,
+      use_lockfile: true,
+      dynamodb_table: 'terraform-locks',
+      kms_key_id: raw.environments.dev.state.kmsKeyId,
+    });
+  });
+});
+
+describe('LockingS3Backend', () => {
+  it('can turn S3-native locking off', () => {
+    const stack = new TerraformStack(Testing.app(), 'test');
+    new LockingS3Backend(stack, { bucket: 'b-state', key: 'k', useLockfile: false });
+    expect(JSON.parse(Testing.synth(stack)).terraform.backend.s3).toEqual({ bucket: 'b-state', key: 'k', use_lockfile: false });
+  });
+});
+
+describe('bootstrap stack', () => {
+  const bootstrap = synthAll().bootstrap;
+
+  it('keeps its own state locally, outside the synthesized folder', () => {
+    expect(bootstrap.terraform.backend).toEqual({ local: { path: '../../../terraform.bootstrap.tfstate' } });
+    expect(bootstrap.provider.aws[0].allowed_account_ids).toEqual(['000000000000']);
+  });
+
+  it('creates the state bucket protected from destroy, versioned and closed to the public', () => {
+    const bucket = only(bootstrap, 'aws_s3_bucket');
+    expect(bucket.bucket).toBe('acme-ssm-session-kit-tfstate');
+    expect(bucket.lifecycle).toEqual({ prevent_destroy: true });
+    expect(bucket.force_destroy).toBeUndefined();
+    expect(only(bootstrap, 'aws_s3_bucket_versioning').versioning_configuration).toEqual({ status: 'Enabled' });
+    expect(only(bootstrap, 'aws_s3_bucket_public_access_block')).toMatchObject({
+      block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true,
+    });
+    expect(only(bootstrap, 'aws_s3_bucket_ownership_controls').rule).toEqual({ object_ownership: 'BucketOwnerEnforced' });
+  });
+
+  it('encrypts with its own rotating KMS key, also protected from destroy', () => {
+    const key = only(bootstrap, 'aws_kms_key');
+    expect(key).toMatchObject({ enable_key_rotation: true, deletion_window_in_days: 30, lifecycle: { prevent_destroy: true } });
+    expect(only(bootstrap, 'aws_kms_alias').name).toBe('alias/ssm-session-kit-tfstate');
+    const [rule] = only(bootstrap, 'aws_s3_bucket_server_side_encryption_configuration').rule;
+    expect(rule.bucket_key_enabled).toBe(true);
+    expect(rule.apply_server_side_encryption_by_default.sse_algorithm).toBe('aws:kms');
+    expect(rule.apply_server_side_encryption_by_default.kms_master_key_id).toMatch(/^\$\{aws_kms_key\.\S+\.arn\}$/);
+  });
+
+  it('denies any request without TLS', () => {
+    const statements = Object.values(bootstrap.data.aws_iam_policy_document).flatMap((d: any) => d.statement);
+    expect(statements).toContainEqual(expect.objectContaining({
+      sid: 'DenyInsecureTransport',
+      effect: 'Deny',
+      actions: ['s3:*'],
+      condition: [{ test: 'Bool', variable: 'aws:SecureTransport', values: ['false'] }],
+    }));
+  });
+});

@@ -1,0 +1,87 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { runSynth } from '../scripts/lib/synth';
+import { rawConfig, tempDir, writeConfig } from './helpers';
+
+const ROOT = path.resolve(__dirname, '..');
+const STACKS = ['bootstrap', 'dev', 'prod', 'staging'];
+
+/** The caller's environment without any AWS credentials or settings: synth must not need them. */
+function withoutAws(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_')));
+  return { ...env, CHECKPOINT_DISABLE: '1', ...extra };
+}
+
+function synthesizedStacks(outdir: string): string[] {
+  return fs.readdirSync(path.join(outdir, 'stacks')).sort();
+}
+
+function brokenConfigFile(): string {
+  const raw = rawConfig();
+  raw.environments.dev.accountId = '1234';
+  raw.environments.staging.region = 'eu-west-9';
+  delete raw.environments.prod.state.bucket;
+  return writeConfig(raw);
+}
+
+const EXPECTED_PROBLEMS = [
+  /environment "dev", field "accountId": must be a 12-digit AWS account id/,
+  /environment "staging", field "region": is not an AWS region/,
+  /environment "prod", field "state\.bucket": is required/,
+];
+
+describe('npm run synth', () => {
+  it('writes every stack with no AWS credentials', () => {
+    const outdir = path.join(tempDir('synth'), 'out');
+    const run = runSynth(outdir, withoutAws());
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(synthesizedStacks(outdir)).toEqual(STACKS);
+    for (const stack of STACKS) {
+      const json = JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', stack, 'cdk.tf.json'), 'utf8'));
+      expect(json.provider.aws).toHaveLength(1);
+    }
+  });
+
+  it('stops on a broken environment before writing anything, naming environment and field', () => {
+    const outdir = path.join(tempDir('synth'), 'out');
+    const run = runSynth(outdir, withoutAws({ SSK_CONFIG: brokenConfigFile() }));
+    expect(run.status).not.toBe(0);
+    for (const problem of EXPECTED_PROBLEMS) expect(run.stderr).toMatch(problem);
+    expect(fs.existsSync(outdir)).toBe(false);
+  });
+
+  it('drops the output of an environment removed from the config', () => {
+    const outdir = path.join(tempDir('synth'), 'out');
+    expect(runSynth(outdir, withoutAws()).status).toBe(0);
+    const raw = rawConfig();
+    delete raw.environments.staging;
+    expect(runSynth(outdir, withoutAws({ SSK_CONFIG: writeConfig(raw) })).status).toBe(0);
+    expect(synthesizedStacks(outdir)).toEqual(['bootstrap', 'dev', 'prod']);
+  });
+});
+
+describe('cdktf synth', () => {
+  function cdktfSynth(outdir: string, env: NodeJS.ProcessEnv) {
+    const cli = path.join(ROOT, 'node_modules', '.bin', 'cdktf');
+    // The CLI reads TF_CLI_CONFIG_FILE to check Terraform's version; a stale one only adds noise.
+    const { TF_CLI_CONFIG_FILE: _ignored, ...rest } = env;
+    return spawnSync(cli, ['synth', '--output', outdir], { cwd: ROOT, env: { ...rest, CI: '1' }, encoding: 'utf8' });
+  }
+
+  it('writes every stack through the cdktf CLI', () => {
+    const outdir = path.join(tempDir('cdktf'), 'out');
+    const run = cdktfSynth(outdir, withoutAws());
+    expect(run.status).toBe(0);
+    expect(synthesizedStacks(outdir)).toEqual(STACKS);
+  }, 60_000);
+
+  it('exits non-zero on a broken environment and leaves no stack output', () => {
+    const outdir = path.join(tempDir('cdktf'), 'out');
+    const run = cdktfSynth(outdir, withoutAws({ SSK_CONFIG: brokenConfigFile() }));
+    expect(run.status).not.toBe(0);
+    for (const problem of EXPECTED_PROBLEMS) expect(run.stdout + run.stderr).toMatch(problem);
+    expect(fs.existsSync(path.join(outdir, 'stacks'))).toBe(false);
+  }, 60_000);
+});
