@@ -88,3 +88,31 @@ export const iamRoleArn: Rule = (v) =>
   new RegExp(`^arn:${PARTITION}:iam::\\d{12}:role/[\\w+=,.@/-]{1,512}$`).test(v)
     ? undefined
     : 'must be the ARN of an IAM role (arn:aws:iam::<account>:role/<name>)';
+
+const resourceId = (prefix: string): Rule => (v) =>
+  new RegExp(`^${prefix}-([0-9a-f]{8}|[0-9a-f]{17})$`).test(v)
+    ? undefined
+    : `must be a ${prefix} id: "${prefix}-" and 8 or 17 hexadecimal digits`;
+
+export const vpcId = resourceId('vpc');
+export const subnetId = resourceId('subnet');
+export const routeTableId = resourceId('rtb');
+export const amiId = resourceId('ami');
+
+/** Family, a dot, and a size: `t3.micro`, `m7g.2xlarge`, `u-6tb1.metal`. */
+export const instanceType: Rule = (v) =>
+  /^[a-z][a-z0-9-]*\.[a-z0-9-]+$/.test(v) && v.length <= 32
+    ? undefined
+    : 'must be an EC2 instance type such as "t3.micro" (family, a dot, then the size)';
+
+export const ipv4Cidr: Rule = (v) => {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(v);
+  if (!m || m.slice(1, 5).some((o) => Number(o) > 255) || Number(m[5]) > 32) {
+    return 'must be an IPv4 CIDR block such as "10.0.0.0/16"';
+  }
+  return undefined;
+};
+
+/** Names an instance within an environment: its Name tag and part of its Terraform addresses. */
+export const instanceName: Rule = (v) =>
+  /^[a-z0-9][a-z0-9-]{0,62}$/.test(v) ? undefined : 'must be 1 to 63 lower-case letters, digits or hyphens';

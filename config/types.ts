@@ -30,6 +30,40 @@ export interface EnvironmentConfig {
   /** Applied to every resource through the provider's `default_tags`. */
   readonly tags: Tags;
   readonly state: RemoteStateConfig;
+  readonly network: NetworkConfig;
+  /** The instances engineers reach through Session Manager; may be empty. */
+  readonly instances: readonly InstanceConfig[];
+  /**
+   * Turn on Systems Manager's Default Host Management Configuration in the environment's region, so
+   * that instances without an instance profile become managed too.
+   */
+  readonly defaultHostManagement: boolean;
+}
+
+export interface NetworkConfig {
+  readonly vpcId: string;
+  /** Subnets instances are placed in (round robin unless an instance names one) and endpoints span. */
+  readonly subnetIds: readonly string[];
+  /** Create interface endpoints so that instances reach Systems Manager without internet access. */
+  readonly vpcEndpoints: boolean;
+  /** The VPC's CIDR blocks: the only sources the endpoints admit. Required with `vpcEndpoints`. */
+  readonly vpcCidrs: readonly string[];
+  /** Route tables that get the S3 gateway endpoint (with `vpcEndpoints`). */
+  readonly routeTableIds: readonly string[];
+}
+
+export interface InstanceConfig {
+  /** Unique within the environment; the instance's Name tag. */
+  readonly name: string;
+  readonly instanceType: string;
+  /** @default the latest Amazon Linux 2023 image for the instance type's architecture */
+  readonly ami?: string;
+  readonly subnetId: string;
+  /** Access tags the access policies match on. */
+  readonly team?: string;
+  readonly accessGroup?: string;
+  readonly detailedMonitoring: boolean;
+  readonly tags: Tags;
 }
 
 export interface RemoteStateConfig {

@@ -1,6 +1,8 @@
 import * as rules from './aws-rules';
 import type { Rule } from './aws-rules';
-import type { BootstrapConfig, EnvironmentConfig, ProjectConfig, RemoteStateConfig, Tags } from './types';
+import type {
+  BootstrapConfig, EnvironmentConfig, InstanceConfig, NetworkConfig, ProjectConfig, RemoteStateConfig, Tags,
+} from './types';
 
 export interface ConfigProblem {
   /** `bootstrap`, `environment "dev"`, or `config` for the file as a whole. */
@@ -72,14 +74,57 @@ function readEnvironments(problems: ConfigProblem[], s: Section | undefined): En
 }
 
 function readEnvironment(name: string, s: Section): EnvironmentConfig | undefined {
-  s.rejectUnknown(['accountId', 'region', 'tags', 'state']);
+  s.rejectUnknown(['accountId', 'region', 'tags', 'state', 'network', 'instances', 'defaultHostManagement']);
   const accountId = s.string('accountId', rules.accountId);
   const region = s.string('region', rules.region);
   const tags = s.tags('tags');
   const stateSection = s.section('state');
   const state = stateSection && readState(name, stateSection, region);
-  if (accountId === undefined || region === undefined || !state) return undefined;
-  return { name, accountId, region, tags, state };
+  const networkSection = s.section('network');
+  const network = networkSection && readNetwork(networkSection);
+  const instances = readInstances(s, network);
+  const defaultHostManagement = s.optionalBoolean('defaultHostManagement') ?? false;
+  if (accountId === undefined || region === undefined || !state || !network || !instances) return undefined;
+  return { name, accountId, region, tags, state, network, instances, defaultHostManagement };
+}
+
+function readNetwork(s: Section): NetworkConfig | undefined {
+  s.rejectUnknown(['vpcId', 'subnetIds', 'vpcEndpoints', 'vpcCidrs', 'routeTableIds']);
+  const vpcId = s.string('vpcId', rules.vpcId);
+  const subnetIds = s.stringList('subnetIds', rules.subnetId, { required: true });
+  const vpcEndpoints = s.optionalBoolean('vpcEndpoints') ?? false;
+  const vpcCidrs = s.stringList('vpcCidrs', rules.ipv4Cidr, { required: vpcEndpoints });
+  const routeTableIds = s.stringList('routeTableIds', rules.routeTableId, { required: false });
+  if (vpcId === undefined || !subnetIds || !vpcCidrs || !routeTableIds) return undefined;
+  return { vpcId, subnetIds, vpcEndpoints, vpcCidrs, routeTableIds };
+}
+
+/** Instances without a subnet of their own are spread over the network's subnets in turn. */
+function readInstances(env: Section, network: NetworkConfig | undefined): InstanceConfig[] | undefined {
+  const list = env.objectList('instances');
+  if (!list) return undefined;
+  const instances: InstanceConfig[] = [];
+  const seen = new Set<string>();
+  list.forEach((s, i) => {
+    s.rejectUnknown(['name', 'instanceType', 'ami', 'subnetId', 'team', 'accessGroup', 'detailedMonitoring', 'tags']);
+    const name = s.string('name', rules.instanceName);
+    if (name !== undefined && seen.has(name)) s.problem('name', `"${name}" names another instance of this environment`);
+    if (name !== undefined) seen.add(name);
+    const instanceType = s.string('instanceType', rules.instanceType);
+    const ami = s.optionalString('ami', rules.amiId);
+    const subnetId = s.optionalString('subnetId', rules.subnetId);
+    if (subnetId !== undefined && network && !network.subnetIds.includes(subnetId)) {
+      s.problem('subnetId', `"${subnetId}" is not one of network.subnetIds`);
+    }
+    const team = s.optionalString('team', rules.tagValue);
+    const accessGroup = s.optionalString('accessGroup', rules.tagValue);
+    const detailedMonitoring = s.optionalBoolean('detailedMonitoring') ?? false;
+    const tags = s.tags('tags');
+    if (name === undefined || instanceType === undefined || !network) return;
+    const subnet = subnetId ?? network.subnetIds[i % network.subnetIds.length];
+    instances.push({ name, instanceType, ami, subnetId: subnet, team, accessGroup, detailedMonitoring, tags });
+  });
+  return instances;
 }
 
 function readState(envName: string, s: Section, envRegion: string | undefined): RemoteStateConfig | undefined {
@@ -194,6 +239,40 @@ class Section {
       return undefined;
     }
     return value;
+  }
+
+  optionalBoolean(field: string): boolean | undefined {
+    const value = this.obj[field];
+    if (value === undefined || typeof value === 'boolean') return value;
+    this.problem(field, `must be true or false (got ${describe(value)})`);
+    return undefined;
+  }
+
+  /** A list of strings each passing `rule`; absent is an empty list unless required. */
+  stringList(field: string, rule: Rule, { required }: { required: boolean }): string[] | undefined {
+    const value = this.obj[field];
+    if (value === undefined && !required) return [];
+    if (!Array.isArray(value) || (required && value.length === 0)) {
+      this.problem(field, `must be a ${required ? 'non-empty ' : ''}list of strings (got ${describe(value)})`);
+      return undefined;
+    }
+    const problemsBefore = this.problems.length;
+    value.forEach((item, i) => {
+      const reason = typeof item === 'string' ? rule(item) : `must be a string (got ${describe(item)})`;
+      if (reason) this.problem(`${field}[${i}]`, `${reason}${typeof item === 'string' ? ` (got ${JSON.stringify(item)})` : ''}`);
+    });
+    return this.problems.length === problemsBefore ? (value as string[]) : undefined;
+  }
+
+  /** A required list of objects, possibly empty. */
+  objectList(field: string): Section[] | undefined {
+    const value = this.obj[field];
+    if (!Array.isArray(value)) {
+      this.problem(field, value === undefined ? 'is required (an empty list is fine)' : `must be a list (got ${describe(value)})`);
+      return undefined;
+    }
+    const sections = value.map((item, i) => Section.of(this.problems, this.scope, this.fieldPath(`${field}[${i}]`), item));
+    return sections.every((x): x is Section => x !== undefined) ? sections : undefined;
   }
 
   /** A map of tag keys to values; absent means no tags. */

@@ -1,7 +1,10 @@
-import { TerraformStack } from 'cdktf';
+import { TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import type { EnvironmentConfig } from '../config/types';
+import { IamSsmRole } from '../modules/iam-ssm-role';
+import { DefaultHostManagement, InstanceProfile } from '../modules/instance-profile';
+import { SsmInstance, SsmVpcEndpoints } from '../modules/ssm-instance';
 import { addAwsProvider } from './aws-provider';
 import { LockingS3Backend } from './locking-s3-backend';
 
@@ -11,15 +14,58 @@ import { LockingS3Backend } from './locking-s3-backend';
  */
 export class EnvironmentStack extends TerraformStack {
   readonly provider: AwsProvider;
+  /** Shared by every instance of the environment. */
+  readonly instanceRole: IamSsmRole;
+  readonly instanceProfile: InstanceProfile;
+  readonly instances: readonly SsmInstance[];
+  readonly vpcEndpoints?: SsmVpcEndpoints;
+  readonly defaultHostManagement?: DefaultHostManagement;
 
   constructor(scope: Construct, readonly environment: EnvironmentConfig) {
     super(scope, environment.name);
+    const { name, network } = environment;
     this.provider = addAwsProvider(this, {
       accountId: environment.accountId,
       region: environment.region,
-      tags: { Environment: environment.name, ...environment.tags },
+      tags: { Environment: name, ...environment.tags },
     });
-    const { state } = environment;
+    this.addBackend();
+
+    const prefix = `ssm-session-kit-${name}`;
+    this.instanceRole = new IamSsmRole(this, 'instance-role', { roleName: `${prefix}-instance` });
+    this.instanceProfile = new InstanceProfile(this, 'instance-profile', {
+      roleName: this.instanceRole.roleName,
+      profileName: `${prefix}-instance`,
+    });
+    if (network.vpcEndpoints) {
+      this.vpcEndpoints = new SsmVpcEndpoints(this, 'ssm-endpoints', {
+        vpcId: network.vpcId,
+        subnetIds: network.subnetIds,
+        vpcCidrs: network.vpcCidrs,
+        routeTableIds: network.routeTableIds,
+      });
+    }
+    if (environment.defaultHostManagement) {
+      this.defaultHostManagement = new DefaultHostManagement(this, 'default-host-management', {
+        roleName: `${prefix}-default-host-management`,
+      });
+    }
+    this.instances = environment.instances.map((instance) => new SsmInstance(this, `instance-${instance.name}`, {
+      name: instance.name,
+      vpcId: network.vpcId,
+      subnetId: instance.subnetId,
+      instanceType: instance.instanceType,
+      machineImageId: instance.ami,
+      detailedMonitoring: instance.detailedMonitoring,
+      accessTags: { environment: name, team: instance.team, accessGroup: instance.accessGroup },
+      instanceProfile: { role: this.instanceRole, profile: this.instanceProfile },
+      tags: instance.tags,
+    }));
+    this.addOutputs();
+  }
+
+  private addBackend(): void {
+    const { state } = this.environment;
     new LockingS3Backend(this, {
       bucket: state.bucket,
       key: state.key,
@@ -29,5 +75,14 @@ export class EnvironmentStack extends TerraformStack {
       dynamodbTable: state.dynamodbTable,
       assumeRole: state.roleArn ? { roleArn: state.roleArn } : undefined,
     });
+  }
+
+  private addOutputs(): void {
+    const byName = <T>(value: (i: SsmInstance) => T) =>
+      Object.fromEntries(this.instances.map((i, n) => [this.environment.instances[n].name, value(i)]));
+    new TerraformOutput(this, 'instance_ids', { value: byName((i) => i.instance.id) });
+    new TerraformOutput(this, 'start_session_commands', { value: byName((i) => i.startSessionCommand) });
+    new TerraformOutput(this, 'instance_role_name', { value: this.instanceRole.roleName });
+    new TerraformOutput(this, 'instance_profile_name', { value: this.instanceProfile.profileName });
   }
 }

@@ -4,7 +4,8 @@ import type { AddressInfo } from 'net';
 /**
  * A stand-in for the AWS APIs the provider calls while planning, on the loopback interface. It
  * answers STS GetCallerIdentity with the account it is given, so that the provider's real
- * `allowed_account_ids` check runs during an offline plan; any other call fails loudly with its name.
+ * `allowed_account_ids` check runs during an offline plan, and SSM GetParameter for the public
+ * Amazon Linux image parameters. Any other call fails loudly with its name.
  */
 export interface MockAws {
   readonly url: string;
@@ -25,6 +26,11 @@ export async function startMockAws(accountId: string): Promise<MockAws> {
       calls.push(action);
       if (action === 'STS.GetCallerIdentity') {
         res.writeHead(200, { 'content-type': 'text/xml' }).end(callerIdentity(accountId));
+      } else if (action === 'AmazonSSM.GetParameter' && isPublicImageParameter(body)) {
+        res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' }).end(imageParameter(body));
+      } else if (target) {
+        res.writeHead(400, { 'content-type': 'application/x-amz-json-1.1' })
+          .end(JSON.stringify({ __type: 'UnsupportedOperation', message: unsupportedMessage(action) }));
       } else {
         res.writeHead(400, { 'content-type': 'text/xml' }).end(unsupported(action));
       }
@@ -50,8 +56,35 @@ function callerIdentity(accountId: string): string {
 </GetCallerIdentityResponse>`;
 }
 
+const PUBLIC_IMAGE_PARAMETER = /^\/aws\/service\/ami-amazon-linux-latest\/[a-z0-9._-]+$/;
+
+function isPublicImageParameter(body: string): boolean {
+  return PUBLIC_IMAGE_PARAMETER.test((JSON.parse(body) as { Name: string }).Name);
+}
+
+/** A realistic image id, distinct per parameter so that x86_64 and arm64 images differ. */
+function imageParameter(body: string): string {
+  const { Name } = JSON.parse(body) as { Name: string };
+  const digits = [...Name].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7).toString(16).padStart(8, '0');
+  return JSON.stringify({
+    Parameter: {
+      Name,
+      Type: 'String',
+      Value: `ami-0${digits}00000000`,
+      Version: 1,
+      DataType: 'aws:ec2:image',
+      ARN: `arn:aws:ssm:us-east-1::parameter${Name}`,
+      LastModifiedDate: 1767225600,
+    },
+  });
+}
+
+function unsupportedMessage(action: string): string {
+  return `The offline validation mock does not answer ${action}; a plan must not need it.`;
+}
+
 function unsupported(action: string): string {
   return `<ErrorResponse><Error><Type>Sender</Type><Code>UnsupportedOperation</Code>
-  <Message>The offline validation mock does not answer ${action}; a plan must not need it.</Message>
+  <Message>${unsupportedMessage(action)}</Message>
 </Error><RequestId>00000000-0000-0000-0000-000000000000</RequestId></ErrorResponse>`;
 }

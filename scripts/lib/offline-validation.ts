@@ -149,7 +149,7 @@ function isLocalState(name: string): boolean {
 
 /**
  * The test-only override: local state in the scratch folder, and every AWS provider block given
- * placeholder keys and the stand-in STS endpoint. Everything else (region, allowed accounts, default
+ * placeholder keys and the stand-in STS and SSM endpoint. Everything else (region, allowed accounts, default
  * tags) stays as synthesized, so the provider checks it for real.
  */
 function offlineOverride(json: StackJson, dir: string, endpoint: string): object {
@@ -162,7 +162,7 @@ function offlineOverride(json: StackJson, dir: string, endpoint: string): object
         access_key: 'offline-validation',
         secret_key: 'offline-validation',
         skip_metadata_api_check: true,
-        endpoints: [{ sts: endpoint }],
+        endpoints: [{ sts: endpoint, ssm: endpoint }],
       })),
     },
   };

@@ -1,0 +1,109 @@
+import { Construct } from 'constructs';
+import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
+import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
+import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
+import { DataAwsRegion } from '@cdktf/provider-aws/lib/data-aws-region';
+import { IamInstanceProfile } from '@cdktf/provider-aws/lib/iam-instance-profile';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
+import { SsmServiceSetting } from '@cdktf/provider-aws/lib/ssm-service-setting';
+
+export interface InstanceProfileProps {
+  /** Name of the role the instances take on, e.g. `IamSsmRole.roleName`. */
+  readonly roleName: string;
+  /**
+   * Name of the instance profile.
+   * @default a unique name Terraform generates
+   */
+  readonly profileName?: string;
+  /**
+   * IAM path of the instance profile.
+   * @default '/'
+   */
+  readonly path?: string;
+}
+
+/**
+ * An instance profile for a role. Attach it to existing instances, or hand its name to a launch
+ * template or an Auto Scaling group; `SsmInstance` uses one too.
+ */
+export class InstanceProfile extends Construct {
+  readonly instanceProfile: IamInstanceProfile;
+
+  constructor(scope: Construct, id: string, props: InstanceProfileProps) {
+    super(scope, id);
+    this.instanceProfile = new IamInstanceProfile(this, 'profile', {
+      name: props.profileName,
+      path: props.path ?? '/',
+      role: props.roleName,
+    });
+  }
+
+  get profileName(): string {
+    return this.instanceProfile.name;
+  }
+
+  get profileArn(): string {
+    return this.instanceProfile.arn;
+  }
+}
+
+export interface DefaultHostManagementProps {
+  /**
+   * Name of the role Systems Manager uses for instances that have no instance profile.
+   * @default a unique name Terraform generates
+   */
+  readonly roleName?: string;
+  /**
+   * IAM path of that role.
+   * @default '/service-role/'
+   */
+  readonly path?: string;
+  /**
+   * ARN of a managed policy that caps the role's permissions.
+   * @default no boundary
+   */
+  readonly permissionsBoundaryArn?: string;
+}
+
+/**
+ * Systems Manager's Default Host Management Configuration for the provider's account and region:
+ * every EC2 instance there (running IMDSv2 and SSM agent 3.2.582 or later) becomes managed, with or
+ * without an instance profile, through a role Systems Manager assumes on its behalf.
+ */
+export class DefaultHostManagement extends Construct {
+  readonly role: IamRole;
+  readonly setting: SsmServiceSetting;
+
+  constructor(scope: Construct, id: string, props: DefaultHostManagementProps = {}) {
+    super(scope, id);
+    const partition = new DataAwsPartition(this, 'partition').partition;
+    const region = new DataAwsRegion(this, 'region').name;
+    const accountId = new DataAwsCallerIdentity(this, 'caller').accountId;
+    const path = props.path ?? '/service-role/';
+
+    this.role = new IamRole(this, 'role', {
+      name: props.roleName,
+      path,
+      description: 'Default Host Management: lets Systems Manager manage instances that have no instance profile',
+      assumeRolePolicy: new DataAwsIamPolicyDocument(this, 'trust', {
+        statement: [{
+          sid: 'SystemsManagerAssumesRole',
+          actions: ['sts:AssumeRole'],
+          principals: [{ type: 'Service', identifiers: ['ssm.amazonaws.com'] }],
+          condition: [{ test: 'StringEquals', variable: 'aws:SourceAccount', values: [accountId] }],
+        }],
+      }).json,
+      permissionsBoundary: props.permissionsBoundaryArn,
+    });
+    new IamRolePolicyAttachment(this, 'default-policy', {
+      role: this.role.name,
+      policyArn: `arn:${partition}:iam::aws:policy/AmazonSSMManagedEC2InstanceDefaultPolicy`,
+    });
+    this.setting = new SsmServiceSetting(this, 'setting', {
+      settingId: `arn:${partition}:ssm:${region}:${accountId}:servicesetting/ssm/managed-instance/default-ec2-instance-management-role`,
+      // The setting takes the role's path and name, without the leading slash.
+      settingValue: `${path.replace(/^\//, '')}${this.role.name}`,
+    });
+  }
+}

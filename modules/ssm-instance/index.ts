@@ -1,0 +1,134 @@
+import { Construct } from 'constructs';
+import { DataAwsRegion } from '@cdktf/provider-aws/lib/data-aws-region';
+import { DataAwsSsmParameter } from '@cdktf/provider-aws/lib/data-aws-ssm-parameter';
+import { Instance } from '@cdktf/provider-aws/lib/instance';
+import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
+import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
+import { IamSsmRole } from '../iam-ssm-role';
+import { InstanceProfile } from '../instance-profile';
+import { AccessTags, accessTagsToTags } from './access-tags';
+import { architectureOf, latestAmazonLinux2023Parameter } from './machine-image';
+
+export { ACCESS_TAG_KEYS, type AccessTags } from './access-tags';
+export { type Architecture, architectureOf } from './machine-image';
+export { SESSION_MANAGER_SERVICES, SsmVpcEndpoints, type SsmVpcEndpointsProps } from './vpc-endpoints';
+
+export interface SsmInstanceProps {
+  /** The instance's Name tag. */
+  readonly name: string;
+  readonly vpcId: string;
+  /** A private subnet with a route to Systems Manager: a NAT gateway or `SsmVpcEndpoints`. */
+  readonly subnetId: string;
+  /** @default 't3.micro' */
+  readonly instanceType?: string;
+  /**
+   * The image to launch. Given, it is used as is; omitted, the latest Amazon Linux 2023 image for
+   * the instance type's architecture is looked up at plan time, and later releases do not replace
+   * the running instance (patch it with Patch Manager, or replace it on purpose).
+   * @default the latest Amazon Linux 2023 image
+   */
+  readonly machineImageId?: string;
+  /** The tags access policies match on. */
+  readonly accessTags: AccessTags;
+  /**
+   * The role and instance profile to run with, e.g. one shared by every instance of an environment.
+   * @default a new `IamSsmRole` and `InstanceProfile` for this instance
+   */
+  readonly instanceProfile?: { readonly role: IamSsmRole; readonly profile: InstanceProfile };
+  /**
+   * Destinations the instance may reach over HTTPS (its only egress).
+   * @default ['0.0.0.0/0']
+   */
+  readonly httpsEgressCidrs?: readonly string[];
+  /**
+   * One-minute CloudWatch metrics instead of five-minute ones (charged).
+   * @default false
+   */
+  readonly detailedMonitoring?: boolean;
+  /**
+   * Size of the encrypted root volume.
+   * @default the image's size
+   */
+  readonly rootVolumeSizeGiB?: number;
+  /**
+   * KMS key that encrypts the root volume.
+   * @default the account's default EBS key
+   */
+  readonly rootVolumeKmsKeyId?: string;
+  /** @default none */
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+/**
+ * An EC2 instance reached only through Session Manager: no key pair, no public IP, no inbound rule,
+ * IMDSv2 required, root volume encrypted, and egress limited to HTTPS, which is all the SSM agent
+ * needs to connect out to Systems Manager.
+ */
+export class SsmInstance extends Construct {
+  readonly instance: Instance;
+  readonly securityGroup: SecurityGroup;
+  readonly role: IamSsmRole;
+  readonly instanceProfile: InstanceProfile;
+  /** `aws ssm start-session` for this instance, ready to paste. */
+  readonly startSessionCommand: string;
+
+  constructor(scope: Construct, id: string, props: SsmInstanceProps) {
+    super(scope, id);
+    this.role = props.instanceProfile?.role ?? new IamSsmRole(this, 'role');
+    this.instanceProfile = props.instanceProfile?.profile ??
+      new InstanceProfile(this, 'profile', { roleName: this.role.roleName });
+    this.securityGroup = this.httpsOnlySecurityGroup(props);
+
+    const instanceType = props.instanceType ?? 't3.micro';
+    this.instance = new Instance(this, 'instance', {
+      ami: props.machineImageId ?? this.latestAmazonLinux(instanceType),
+      instanceType,
+      subnetId: props.subnetId,
+      vpcSecurityGroupIds: [this.securityGroup.id],
+      iamInstanceProfile: this.instanceProfile.profileName,
+      associatePublicIpAddress: false,
+      monitoring: props.detailedMonitoring ?? false,
+      metadataOptions: {
+        httpEndpoint: 'enabled',
+        httpTokens: 'required',
+        httpPutResponseHopLimit: 1,
+      },
+      rootBlockDevice: {
+        encrypted: true,
+        volumeType: 'gp3',
+        volumeSize: props.rootVolumeSizeGiB,
+        kmsKeyId: props.rootVolumeKmsKeyId,
+      },
+      tags: { ...props.tags, ...accessTagsToTags(props.accessTags), Name: props.name },
+      lifecycle: props.machineImageId ? undefined : { ignoreChanges: ['ami'] },
+    });
+
+    const region = new DataAwsRegion(this, 'region').name;
+    this.startSessionCommand = `aws ssm start-session --target ${this.instance.id} --region ${region}`;
+  }
+
+  private latestAmazonLinux(instanceType: string): string {
+    return new DataAwsSsmParameter(this, 'amazon-linux-2023', {
+      name: latestAmazonLinux2023Parameter(architectureOf(instanceType)),
+    }).insecureValue;
+  }
+
+  /** No ingress rule at all; egress on 443 only. */
+  private httpsOnlySecurityGroup(props: SsmInstanceProps): SecurityGroup {
+    const group = new SecurityGroup(this, 'security-group', {
+      vpcId: props.vpcId,
+      namePrefix: `${props.name}-`,
+      description: `${props.name}: Session Manager only, no inbound access`,
+      lifecycle: { createBeforeDestroy: true },
+    });
+    (props.httpsEgressCidrs ?? ['0.0.0.0/0']).forEach((cidr, i) => new VpcSecurityGroupEgressRule(this, `https-out-${i}`, {
+      securityGroupId: group.id,
+      description: 'HTTPS to Systems Manager and package repositories',
+      ipProtocol: 'tcp',
+      fromPort: 443,
+      toPort: 443,
+      cidrIpv4: cidr,
+    }));
+    return group;
+  }
+}
