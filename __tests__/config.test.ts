@@ -72,6 +72,21 @@ describe('config validation', () => {
     ['a tag key in the aws: namespace', (c: any) => (c.environments.dev.tags['aws:owner'] = 'x'), 'dev', 'tags.aws:owner', /reserved prefix/],
     ['a tag value with refused characters', (c: any) => (c.environments.dev.tags.Owner = 'a&b'), 'dev', 'tags.Owner', /may hold only/],
     ['a misspelt field', (c: any) => (c.environments.dev.acountId = '111111111111'), 'dev', 'acountId', /not a known field/],
+    ['a missing network', (c: any) => delete c.environments.dev.network, 'dev', 'network', /is required/],
+    ['a VPC id that is not vpc-...', (c: any) => (c.environments.dev.network.vpcId = 'vpc-xyz'), 'dev', 'network.vpcId', /vpc id/],
+    ['a subnet id that is not subnet-...', (c: any) => (c.environments.dev.network.subnetIds = ['sn-0a1b2c3d']), 'dev', 'network.subnetIds[0]', /subnet id/],
+    ['no subnet at all', (c: any) => (c.environments.dev.network.subnetIds = []), 'dev', 'network.subnetIds', /non-empty list/],
+    ['endpoints without the VPC CIDR', (c: any) => delete c.environments.prod.network.vpcCidrs, 'prod', 'network.vpcCidrs', /non-empty list/],
+    ['a CIDR out of range', (c: any) => (c.environments.prod.network.vpcCidrs = ['10.300.0.0/16']), 'prod', 'network.vpcCidrs[0]', /IPv4 CIDR/],
+    ['a route table id that is not rtb-...', (c: any) => (c.environments.prod.network.routeTableIds = ['rt-1']), 'prod', 'network.routeTableIds[0]', /rtb id/],
+    ['a non-boolean endpoints switch', (c: any) => (c.environments.prod.network.vpcEndpoints = 'yes'), 'prod', 'network.vpcEndpoints', /true or false/],
+    ['a missing instance list', (c: any) => delete c.environments.dev.instances, 'dev', 'instances', /is required/],
+    ['an unknown instance type format', (c: any) => (c.environments.dev.instances[0].instanceType = 't3-micro'), 'dev', 'instances[0].instanceType', /EC2 instance type/],
+    ['an AMI id that is not ami-...', (c: any) => (c.environments.prod.instances[1].ami = 'image-1234'), 'prod', 'instances[1].ami', /ami id/],
+    ['an instance subnet outside the network', (c: any) => (c.environments.dev.instances[0].subnetId = 'subnet-0a1b2c3d'), 'dev', 'instances[0].subnetId', /not one of network.subnetIds/],
+    ['an instance name with capitals', (c: any) => (c.environments.dev.instances[0].name = 'Tools'), 'dev', 'instances[0].name', /lower-case/],
+    ['an instance without a type', (c: any) => delete c.environments.dev.instances[0].instanceType, 'dev', 'instances[0].instanceType', /is required/],
+    ['a team tag with refused characters', (c: any) => (c.environments.dev.instances[0].team = 'a*b'), 'dev', 'instances[0].team', /may hold only/],
   ])('rejects %s, naming environment and field', (_what, breakIt, env, field, message) => {
     const raw = rawConfig();
     breakIt(raw);
@@ -84,6 +99,21 @@ describe('config validation', () => {
     raw.environments.bootstrap = raw.environments.dev;
     expectProblem(raw, 'environment "Prod_EU"', 'name', /lower-case/);
     expectProblem(raw, 'environment "bootstrap"', 'name', /reserved/);
+  });
+
+  it('rejects two instances of one environment with the same name', () => {
+    const raw = rawConfig();
+    raw.environments.staging.instances[1].name = raw.environments.staging.instances[0].name;
+    expectProblem(raw, 'environment "staging"', 'instances[1].name', /names another instance/);
+  });
+
+  it('spreads instances without a subnet over the network subnets in turn', () => {
+    const raw = rawConfig();
+    raw.environments.dev.instances = ['a', 'b', 'c'].map((name) => ({ name, instanceType: 't3.micro' }));
+    const dev = validateConfig(raw).environments.find((e) => e.name === 'dev')!;
+    const [first, second] = raw.environments.dev.network.subnetIds;
+    expect(dev.instances.map((i) => i.subnetId)).toEqual([first, second, first]);
+    expect(dev.instances[0]).toMatchObject({ detailedMonitoring: false, tags: {} });
   });
 
   it('rejects two environments sharing one state object', () => {

@@ -1,6 +1,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { Testing, TerraformStack } from 'cdktf';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { DEFAULT_CONFIG_FILE } from '../config/load';
 
 /** A fresh, mutable copy of the project's own config file. */
@@ -26,4 +28,38 @@ export function writeConfig(config: unknown): string {
   const file = path.join(tempDir('config'), 'environments.json');
   fs.writeFileSync(file, JSON.stringify(config, null, 2));
   return file;
+}
+
+export type Json = Record<string, any>;
+
+/** Synthesizes whatever `build` adds to a fresh stack that has an AWS provider. */
+export function synthStack(build: (stack: TerraformStack) => void): Json {
+  const stack = new TerraformStack(Testing.app(), 'test');
+  new AwsProvider(stack, 'aws', { region: 'eu-west-1' });
+  build(stack);
+  return JSON.parse(Testing.synth(stack, true));
+}
+
+/** Every resource of a type in a synthesized stack. */
+export function resources(stack: Json, type: string): Json[] {
+  return Object.values(stack.resource?.[type] ?? {});
+}
+
+/** Every data source of a type in a synthesized stack. */
+export function dataSources(stack: Json, type: string): Json[] {
+  return Object.values(stack.data?.[type] ?? {});
+}
+
+/** The one resource of a type in a synthesized stack. */
+export function only(stack: Json, type: string): Json {
+  const found = resources(stack, type);
+  expect(found).toHaveLength(1);
+  return found[0];
+}
+
+/** The statements of every IAM policy document in a synthesized stack, by the document's name. */
+export function policyDocuments(stack: Json): Record<string, Json[]> {
+  return Object.fromEntries(
+    Object.entries(stack.data?.aws_iam_policy_document ?? {}).map(([name, doc]: [string, any]) => [name, doc.statement]),
+  );
 }

@@ -3,21 +3,12 @@ import { validateConfig } from '../config/validate';
 import type { ProjectConfig } from '../config/types';
 import { createStacks } from '../stacks';
 import { LockingS3Backend } from '../stacks/locking-s3-backend';
-import { rawConfig } from './helpers';
-
-type Json = Record<string, any>;
+import { Json, only, rawConfig, resources } from './helpers';
 
 function synthAll(config: ProjectConfig = validateConfig(rawConfig())): Record<string, Json> {
   const stacks = createStacks(Testing.app(), config);
   const all: TerraformStack[] = [stacks.bootstrap, ...stacks.environments];
   return Object.fromEntries(all.map((s) => [s.node.id, JSON.parse(Testing.synth(s, true))]));
-}
-
-/** The one resource of a type in a synthesized stack. */
-function only(stack: Json, type: string): Json {
-  const resources = Object.values(stack.resource?.[type] ?? {});
-  expect(resources).toHaveLength(1);
-  return resources[0] as Json;
 }
 
 describe('environment stacks', () => {
@@ -72,6 +63,58 @@ describe('environment stacks', () => {
       dynamodb_table: 'terraform-locks',
       kms_key_id: raw.environments.dev.state.kmsKeyId,
     });
+  });
+});
+
+describe('instances in every environment', () => {
+  const synthesized = synthAll();
+  const config = validateConfig(rawConfig());
+
+  it.each(['dev', 'staging', 'prod'])('%s has one instance per configured one, tagged for access', (name) => {
+    const env = config.environments.find((e) => e.name === name)!;
+    const instances = resources(synthesized[name], 'aws_instance');
+    expect(instances.map((i) => i.tags.Name).sort()).toEqual(env.instances.map((i) => i.name).sort());
+    for (const spec of env.instances) {
+      const instance = instances.find((i) => i.tags.Name === spec.name)!;
+      expect(instance).toMatchObject({ instance_type: spec.instanceType, subnet_id: spec.subnetId, associate_public_ip_address: false });
+      expect(instance.tags).toMatchObject({ Environment: name, Team: spec.team, AccessGroup: spec.accessGroup });
+    }
+  });
+
+  it.each(['dev', 'staging', 'prod'])('%s admits nothing inbound to any instance', (name) => {
+    const stack = synthesized[name];
+    for (const group of resources(stack, 'aws_security_group')) expect(group.ingress).toBeUndefined();
+    const instanceGroups = resources(stack, 'aws_instance').flatMap((i) => i.vpc_security_group_ids);
+    for (const rule of resources(stack, 'aws_vpc_security_group_ingress_rule')) {
+      expect(instanceGroups).not.toContain(rule.security_group_id);
+      // Only the endpoints' group admits anything: HTTPS, from the VPC.
+      expect(rule).toMatchObject({ ip_protocol: 'tcp', from_port: 443, to_port: 443 });
+      expect(config.environments.find((e) => e.name === name)!.network.vpcCidrs).toContain(rule.cidr_ipv4);
+    }
+  });
+
+  it('shares one role and instance profile per environment, named after it', () => {
+    for (const name of ['dev', 'staging', 'prod']) {
+      expect(only(synthesized[name], 'aws_iam_instance_profile').name).toBe(`ssm-session-kit-${name}-instance`);
+      const roles = resources(synthesized[name], 'aws_iam_role').map((r) => r.name);
+      expect(roles).toContain(`ssm-session-kit-${name}-instance`);
+    }
+  });
+
+  it('creates VPC endpoints and Default Host Management only where configured', () => {
+    expect(resources(synthesized.dev, 'aws_vpc_endpoint')).toEqual([]);
+    expect(resources(synthesized.dev, 'aws_ssm_service_setting')).toEqual([]);
+    for (const name of ['staging', 'prod']) {
+      expect(resources(synthesized[name], 'aws_vpc_endpoint')).toHaveLength(6);
+      expect(only(synthesized[name], 'aws_ssm_service_setting').setting_value).toMatch(/^service-role\//);
+    }
+  });
+
+  it('outputs instance ids, role and profile names, and a start-session command per instance', () => {
+    const outputs = synthesized.staging.output;
+    expect(Object.keys(outputs).sort()).toEqual(['instance_ids', 'instance_profile_name', 'instance_role_name', 'start_session_commands']);
+    expect(Object.keys(outputs.instance_ids.value).sort()).toEqual(['staging-db-admin', 'staging-tools']);
+    expect(outputs.start_session_commands.value['staging-tools']).toMatch(/^aws ssm start-session --target \$\{aws_instance\.\S+\.id\} --region /);
   });
 });
 

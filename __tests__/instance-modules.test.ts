@@ -1,0 +1,246 @@
+import { TerraformOutput } from 'cdktf';
+import { IamSsmRole } from '../modules/iam-ssm-role';
+import { DefaultHostManagement, InstanceProfile } from '../modules/instance-profile';
+import { architectureOf, SsmInstance, SsmInstanceProps, SsmVpcEndpoints } from '../modules/ssm-instance';
+import { dataSources, Json, only, policyDocuments, resources, synthStack } from './helpers';
+
+const CORE_POLICY = expect.stringMatching(/^arn:\$\{data\.aws_partition\.\S+\.partition\}:iam::aws:policy\/AmazonSSMManagedInstanceCore$/);
+
+describe('IamSsmRole', () => {
+  it('is assumable by EC2 and carries AmazonSSMManagedInstanceCore through an attachment', () => {
+    const stack = synthStack((s) => new IamSsmRole(s, 'role'));
+    const role = only(stack, 'aws_iam_role');
+    expect(role).toMatchObject({ path: '/', description: expect.any(String) });
+    expect(role.name).toBeUndefined();
+    expect(role.managed_policy_arns).toBeUndefined();
+    expect(role.permissions_boundary).toBeUndefined();
+    expect(Object.values(policyDocuments(stack))).toEqual([[{
+      sid: 'Ec2AssumesRole',
+      actions: ['sts:AssumeRole'],
+      principals: [{ type: 'Service', identifiers: ['ec2.amazonaws.com'] }],
+    }]]);
+    expect(resources(stack, 'aws_iam_role_policy_attachment').map((a) => a.policy_arn)).toEqual([CORE_POLICY]);
+  });
+
+  it('takes a name, a path, a permissions boundary and further managed policies', () => {
+    const stack = synthStack((s) => new IamSsmRole(s, 'role', {
+      roleName: 'app-instances',
+      path: '/ssm/',
+      permissionsBoundaryArn: 'arn:aws:iam::111111111111:policy/boundary',
+      managedPolicyArns: ['arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy'],
+    }));
+    expect(only(stack, 'aws_iam_role')).toMatchObject({
+      name: 'app-instances',
+      path: '/ssm/',
+      permissions_boundary: 'arn:aws:iam::111111111111:policy/boundary',
+    });
+    const attached = resources(stack, 'aws_iam_role_policy_attachment').map((a) => a.policy_arn);
+    expect(attached).toHaveLength(2);
+    expect(attached).toEqual(expect.arrayContaining([CORE_POLICY, 'arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy']));
+  });
+
+  it('grants session logging exactly what the agent writes, on the named resources only', () => {
+    const stack = synthStack((s) => new IamSsmRole(s, 'role').grantSessionLogging({
+      bucketArn: 'arn:aws:s3:::session-logs',
+      keyPrefix: 'sessions/dev/',
+      logGroupArn: 'arn:aws:logs:eu-west-1:111111111111:log-group:/ssm/sessions/dev',
+      kmsKeyArn: 'arn:aws:kms:eu-west-1:111111111111:key/0a1b2c3d-0000-4000-8000-000000000000',
+    }));
+    expect(only(stack, 'aws_iam_role_policy').name).toBe('session-logging');
+    const [, statements] = Object.entries(policyDocuments(stack)).find(([name]) => name.includes('session-logging'))!;
+    expect(statements).toEqual([
+      { sid: 'WriteSessionLogObjects', actions: ['s3:PutObject'], resources: ['arn:aws:s3:::session-logs/sessions/dev/*'] },
+      { sid: 'CheckLogBucketEncryption', actions: ['s3:GetEncryptionConfiguration'], resources: ['arn:aws:s3:::session-logs'] },
+      {
+        sid: 'StreamSessionLogs',
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
+        resources: ['arn:aws:logs:eu-west-1:111111111111:log-group:/ssm/sessions/dev:*'],
+      },
+      {
+        sid: 'CheckLogGroupEncryption',
+        actions: ['logs:DescribeLogGroups'],
+        resources: ['${join(":", slice(split(":", "arn:aws:logs:eu-west-1:111111111111:log-group:/ssm/sessions/dev"), 0, 5))}:log-group:*'],
+      },
+      {
+        sid: 'UseSessionKey',
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        resources: ['arn:aws:kms:eu-west-1:111111111111:key/0a1b2c3d-0000-4000-8000-000000000000'],
+      },
+    ]);
+  });
+});
+
+describe('InstanceProfile', () => {
+  it('wraps a role, with an optional name and path', () => {
+    const defaults = only(synthStack((s) => new InstanceProfile(s, 'p', { roleName: 'r' })), 'aws_iam_instance_profile');
+    expect(defaults).toMatchObject({ role: 'r', path: '/' });
+    expect(defaults.name).toBeUndefined();
+    const named = only(synthStack((s) => new InstanceProfile(s, 'p', { roleName: 'r', profileName: 'app', path: '/ssm/' })), 'aws_iam_instance_profile');
+    expect(named).toMatchObject({ role: 'r', name: 'app', path: '/ssm/' });
+  });
+});
+
+describe('DefaultHostManagement', () => {
+  const stack = synthStack((s) => new DefaultHostManagement(s, 'dhmc', { roleName: 'dhmc-role' }));
+
+  it('creates a role Systems Manager assumes, with the default EC2 instance policy', () => {
+    expect(only(stack, 'aws_iam_role')).toMatchObject({ name: 'dhmc-role', path: '/service-role/' });
+    const [trust] = Object.values(policyDocuments(stack))[0];
+    expect(trust.principals).toEqual([{ type: 'Service', identifiers: ['ssm.amazonaws.com'] }]);
+    expect(trust.condition[0]).toMatchObject({ test: 'StringEquals', variable: 'aws:SourceAccount' });
+    expect(only(stack, 'aws_iam_role_policy_attachment').policy_arn).toMatch(/:iam::aws:policy\/AmazonSSMManagedEC2InstanceDefaultPolicy$/);
+  });
+
+  it('points the default-ec2-instance-management-role setting at it', () => {
+    const setting = only(stack, 'aws_ssm_service_setting');
+    expect(setting.setting_id).toMatch(/^arn:\$\{.+\}:ssm:\$\{.+\}:\$\{.+\}:servicesetting\/ssm\/managed-instance\/default-ec2-instance-management-role$/);
+    expect(setting.setting_value).toMatch(/^service-role\/\$\{aws_iam_role\.\S+\.name\}$/);
+  });
+});
+
+describe('SsmInstance', () => {
+  const base: SsmInstanceProps = {
+    name: 'tools',
+    vpcId: 'vpc-0a1b2c3d',
+    subnetId: 'subnet-0a1b2c3d',
+    accessTags: { environment: 'dev' },
+  };
+  const synthInstance = (props: Partial<SsmInstanceProps> = {}): Json =>
+    synthStack((s) => new SsmInstance(s, 'tools', { ...base, ...props }));
+
+  describe('by default', () => {
+    const stack = synthInstance();
+    const instance = only(stack, 'aws_instance');
+
+    it('runs the latest Amazon Linux 2023 for its architecture, without replacing on new releases', () => {
+      expect(dataSources(stack, 'aws_ssm_parameter')[0].name).toBe('/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64');
+      expect(instance.ami).toMatch(/^\$\{data\.aws_ssm_parameter\.\S+\.insecure_value\}$/);
+      expect(instance.lifecycle).toEqual({ ignore_changes: ['ami'] });
+      expect(instance.instance_type).toBe('t3.micro');
+    });
+
+    it('requires IMDSv2, has no public IP, no key pair, and an encrypted root volume', () => {
+      expect(instance.metadata_options).toEqual({ http_endpoint: 'enabled', http_tokens: 'required', http_put_response_hop_limit: 1 });
+      expect(instance.associate_public_ip_address).toBe(false);
+      expect(instance.key_name).toBeUndefined();
+      expect(instance.root_block_device).toEqual({ encrypted: true, volume_type: 'gp3' });
+      expect(instance.monitoring).toBe(false);
+      expect(instance.subnet_id).toBe('subnet-0a1b2c3d');
+    });
+
+    it('gets a security group with no ingress at all and HTTPS as its only egress', () => {
+      const group = only(stack, 'aws_security_group');
+      expect(group.ingress).toBeUndefined();
+      expect(group.egress).toBeUndefined();
+      expect(group.vpc_id).toBe('vpc-0a1b2c3d');
+      expect(resources(stack, 'aws_vpc_security_group_ingress_rule')).toEqual([]);
+      expect(only(stack, 'aws_vpc_security_group_egress_rule')).toMatchObject({
+        ip_protocol: 'tcp', from_port: 443, to_port: 443, cidr_ipv4: '0.0.0.0/0',
+      });
+      expect(instance.vpc_security_group_ids).toEqual([expect.stringMatching(/^\$\{aws_security_group\.\S+\.id\}$/)]);
+    });
+
+    it('gets its own SSM role and instance profile', () => {
+      expect(resources(stack, 'aws_iam_role')).toHaveLength(1);
+      expect(instance.iam_instance_profile).toMatch(/^\$\{aws_iam_instance_profile\.\S+\.name\}$/);
+    });
+
+    it('is tagged with its name and the environment access tag', () => {
+      expect(instance.tags).toEqual({ Name: 'tools', Environment: 'dev' });
+    });
+  });
+
+  it('runs arm64 Amazon Linux on Graviton instance types', () => {
+    const stack = synthInstance({ instanceType: 't4g.small' });
+    expect(dataSources(stack, 'aws_ssm_parameter')[0].name).toMatch(/al2023-ami-kernel-default-arm64$/);
+  });
+
+  it('uses a given image as is, and replaces the instance when it changes', () => {
+    const stack = synthInstance({ machineImageId: 'ami-0123456789abcdef0' });
+    const instance = only(stack, 'aws_instance');
+    expect(instance.ami).toBe('ami-0123456789abcdef0');
+    expect(instance.lifecycle).toBeUndefined();
+    expect(stack.data?.aws_ssm_parameter).toBeUndefined();
+  });
+
+  it('takes every option', () => {
+    let shared!: { role: IamSsmRole; profile: InstanceProfile };
+    const stack = synthStack((s) => {
+      const role = new IamSsmRole(s, 'shared-role', { roleName: 'shared' });
+      shared = { role, profile: new InstanceProfile(s, 'shared-profile', { roleName: role.roleName }) };
+      new SsmInstance(s, 'tools', {
+        ...base,
+        instanceType: 'm7i.large',
+        accessTags: { environment: 'prod', team: 'data', accessGroup: 'operators' },
+        instanceProfile: shared,
+        httpsEgressCidrs: ['10.0.0.0/16', '10.1.0.0/16'],
+        detailedMonitoring: true,
+        rootVolumeSizeGiB: 30,
+        rootVolumeKmsKeyId: 'arn:aws:kms:eu-west-1:111111111111:key/0a1b2c3d-0000-4000-8000-000000000000',
+        tags: { CostCenter: 'data', Environment: 'overridden?' },
+      });
+    });
+    const instance = only(stack, 'aws_instance');
+    expect(instance).toMatchObject({ instance_type: 'm7i.large', monitoring: true });
+    expect(instance.root_block_device).toEqual({
+      encrypted: true,
+      volume_type: 'gp3',
+      volume_size: 30,
+      kms_key_id: 'arn:aws:kms:eu-west-1:111111111111:key/0a1b2c3d-0000-4000-8000-000000000000',
+    });
+    // Free-form tags cannot override the access tags policies rely on.
+    expect(instance.tags).toEqual({ Name: 'tools', Environment: 'prod', Team: 'data', AccessGroup: 'operators', CostCenter: 'data' });
+    expect(resources(stack, 'aws_iam_role')).toHaveLength(1);
+    expect(resources(stack, 'aws_iam_instance_profile')).toHaveLength(1);
+    expect(resources(stack, 'aws_vpc_security_group_egress_rule').map((r) => r.cidr_ipv4).sort()).toEqual(['10.0.0.0/16', '10.1.0.0/16']);
+  });
+
+  it('exposes the start-session command', () => {
+    const stack = synthStack((s) => {
+      const tools = new SsmInstance(s, 'tools', base);
+      new TerraformOutput(s, 'command', { value: tools.startSessionCommand });
+    });
+    expect(stack.output.command.value).toMatch(
+      /^aws ssm start-session --target \$\{aws_instance\.\S+\.id\} --region \$\{data\.aws_region\.\S+\.name\}$/,
+    );
+  });
+});
+
+describe('architectureOf', () => {
+  it.each([
+    ['t3.micro', 'x86_64'], ['m6i.large', 'x86_64'], ['g4dn.xlarge', 'x86_64'], ['m7i-flex.large', 'x86_64'], ['inf2.xlarge', 'x86_64'],
+    ['t4g.nano', 'arm64'], ['m7g.large', 'arm64'], ['c6gn.xlarge', 'arm64'], ['x2gd.medium', 'arm64'],
+    ['im4gn.large', 'arm64'], ['is4gen.large', 'arm64'], ['g5g.xlarge', 'arm64'], ['a1.medium', 'arm64'],
+  ])('%s is %s', (type, arch) => expect(architectureOf(type)).toBe(arch));
+});
+
+describe('SsmVpcEndpoints', () => {
+  const props = { vpcId: 'vpc-0a1b2c3d', subnetIds: ['subnet-1a1b2c3d', 'subnet-2a1b2c3d'], vpcCidrs: ['10.0.0.0/16'] };
+
+  it('creates private-DNS interface endpoints for Session Manager, KMS and Logs', () => {
+    const stack = synthStack((s) => new SsmVpcEndpoints(s, 'endpoints', props));
+    const endpoints = resources(stack, 'aws_vpc_endpoint');
+    expect(endpoints.map((e) => e.service_name.split('.').pop()).sort()).toEqual(['ec2messages', 'kms', 'logs', 'ssm', 'ssmmessages']);
+    for (const e of endpoints) {
+      expect(e).toMatchObject({ vpc_id: 'vpc-0a1b2c3d', vpc_endpoint_type: 'Interface', private_dns_enabled: true, subnet_ids: props.subnetIds });
+      expect(e.service_name).toMatch(/^com\.amazonaws\.\$\{data\.aws_region\.\S+\.name\}\.\w+$/);
+    }
+  });
+
+  it('admits HTTPS from the VPC only', () => {
+    const stack = synthStack((s) => new SsmVpcEndpoints(s, 'endpoints', { ...props, vpcCidrs: ['10.0.0.0/16', '100.64.0.0/16'] }));
+    expect(only(stack, 'aws_security_group').ingress).toBeUndefined();
+    expect(resources(stack, 'aws_vpc_security_group_ingress_rule').map((r) => [r.ip_protocol, r.from_port, r.to_port, r.cidr_ipv4]).sort()).toEqual([
+      ['tcp', 443, 443, '10.0.0.0/16'],
+      ['tcp', 443, 443, '100.64.0.0/16'],
+    ]);
+    expect(resources(stack, 'aws_vpc_security_group_egress_rule')).toEqual([]);
+  });
+
+  it('adds an S3 gateway endpoint on the given route tables, and can leave out the extra services', () => {
+    const stack = synthStack((s) => new SsmVpcEndpoints(s, 'endpoints', { ...props, routeTableIds: ['rtb-0a1b2c3d'], extraServices: [] }));
+    const endpoints = resources(stack, 'aws_vpc_endpoint');
+    expect(endpoints.map((e) => e.service_name.split('.').pop()).sort()).toEqual(['ec2messages', 's3', 'ssm', 'ssmmessages']);
+    expect(endpoints.find((e) => e.service_name.endsWith('.s3'))).toMatchObject({ vpc_endpoint_type: 'Gateway', route_table_ids: ['rtb-0a1b2c3d'] });
+  });
+});
