@@ -26,12 +26,14 @@ describe('IamSsmRole', () => {
     const stack = synthStack((s) => new IamSsmRole(s, 'role', {
       roleName: 'app-instances',
       path: '/ssm/',
+      description: 'App servers',
       permissionsBoundaryArn: 'arn:aws:iam::111111111111:policy/boundary',
       managedPolicyArns: ['arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy'],
     }));
     expect(only(stack, 'aws_iam_role')).toMatchObject({
       name: 'app-instances',
       path: '/ssm/',
+      description: 'App servers',
       permissions_boundary: 'arn:aws:iam::111111111111:policy/boundary',
     });
     const attached = resources(stack, 'aws_iam_role_policy_attachment').map((a) => a.policy_arn);
@@ -89,6 +91,14 @@ describe('DefaultHostManagement', () => {
     expect(trust.principals).toEqual([{ type: 'Service', identifiers: ['ssm.amazonaws.com'] }]);
     expect(trust.condition[0]).toMatchObject({ test: 'StringEquals', variable: 'aws:SourceAccount' });
     expect(only(stack, 'aws_iam_role_policy_attachment').policy_arn).toMatch(/:iam::aws:policy\/AmazonSSMManagedEC2InstanceDefaultPolicy$/);
+  });
+
+  it('takes a path and a permissions boundary', () => {
+    const custom = synthStack((s) => new DefaultHostManagement(s, 'dhmc', {
+      path: '/ssm/', permissionsBoundaryArn: 'arn:aws:iam::111111111111:policy/boundary',
+    }));
+    expect(only(custom, 'aws_iam_role')).toMatchObject({ path: '/ssm/', permissions_boundary: 'arn:aws:iam::111111111111:policy/boundary' });
+    expect(only(custom, 'aws_ssm_service_setting').setting_value).toMatch(/^ssm\/\$\{aws_iam_role\.\S+\.name\}$/);
   });
 
   it('points the default-ec2-instance-management-role setting at it', () => {
