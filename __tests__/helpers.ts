@@ -57,9 +57,7 @@ export function only(stack: Json, type: string): Json {
   return found[0];
 }
 
-/** The statements of every IAM policy document in a synthesized stack, by the document's name. */
-export function policyDocuments(stack: Json): Record<string, Json[]> {
-  return Object.fromEntries(
-    Object.entries(stack.data?.aws_iam_policy_document ?? {}).map(([name, doc]: [string, any]) => [name, doc.statement]),
-  );
+/** The statements of the policy in attribute `attribute` (default `policy`) of every resource of a type. */
+export function policyStatements(stack: Json, type: string, attribute = 'policy'): Json[][] {
+  return resources(stack, type).map((r) => JSON.parse(r[attribute]).Statement);
 }

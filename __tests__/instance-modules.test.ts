@@ -2,7 +2,7 @@ import { TerraformOutput } from 'cdktf';
 import { IamSsmRole } from '../modules/iam-ssm-role';
 import { DefaultHostManagement, InstanceProfile } from '../modules/instance-profile';
 import { architectureOf, SsmInstance, SsmInstanceProps, SsmVpcEndpoints } from '../modules/ssm-instance';
-import { dataSources, Json, only, policyDocuments, resources, synthStack } from './helpers';
+import { dataSources, Json, only, policyStatements, resources, synthStack } from './helpers';
 
 const CORE_POLICY = expect.stringMatching(/^arn:\$\{data\.aws_partition\.\S+\.partition\}:iam::aws:policy\/AmazonSSMManagedInstanceCore$/);
 
@@ -14,10 +14,11 @@ describe('IamSsmRole', () => {
     expect(role.name).toBeUndefined();
     expect(role.managed_policy_arns).toBeUndefined();
     expect(role.permissions_boundary).toBeUndefined();
-    expect(Object.values(policyDocuments(stack))).toEqual([[{
-      sid: 'Ec2AssumesRole',
-      actions: ['sts:AssumeRole'],
-      principals: [{ type: 'Service', identifiers: ['ec2.amazonaws.com'] }],
+    expect(policyStatements(stack, 'aws_iam_role', 'assume_role_policy')).toEqual([[{
+      Sid: 'Ec2AssumesRole',
+      Effect: 'Allow',
+      Principal: { Service: 'ec2.amazonaws.com' },
+      Action: 'sts:AssumeRole',
     }]]);
     expect(resources(stack, 'aws_iam_role_policy_attachment').map((a) => a.policy_arn)).toEqual([CORE_POLICY]);
   });
@@ -49,26 +50,28 @@ describe('IamSsmRole', () => {
       kmsKeyArn: 'arn:aws:kms:eu-west-1:111111111111:key/0a1b2c3d-0000-4000-8000-000000000000',
     }));
     expect(only(stack, 'aws_iam_role_policy').name).toBe('session-logging');
-    const [, statements] = Object.entries(policyDocuments(stack)).find(([name]) => name.includes('session-logging'))!;
-    expect(statements).toEqual([
-      { sid: 'WriteSessionLogObjects', actions: ['s3:PutObject'], resources: ['arn:aws:s3:::session-logs/sessions/dev/*'] },
-      { sid: 'CheckLogBucketEncryption', actions: ['s3:GetEncryptionConfiguration'], resources: ['arn:aws:s3:::session-logs'] },
+    expect(policyStatements(stack, 'aws_iam_role_policy')).toEqual([[
+      { Sid: 'WriteSessionLogObjects', Effect: 'Allow', Action: 's3:PutObject', Resource: 'arn:aws:s3:::session-logs/sessions/dev/*' },
+      { Sid: 'CheckLogBucketEncryption', Effect: 'Allow', Action: 's3:GetEncryptionConfiguration', Resource: 'arn:aws:s3:::session-logs' },
       {
-        sid: 'StreamSessionLogs',
-        actions: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
-        resources: ['arn:aws:logs:eu-west-1:111111111111:log-group:/ssm/sessions/dev:*'],
+        Sid: 'StreamSessionLogs',
+        Effect: 'Allow',
+        Action: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
+        Resource: 'arn:aws:logs:eu-west-1:111111111111:log-group:/ssm/sessions/dev:*',
       },
       {
-        sid: 'CheckLogGroupEncryption',
-        actions: ['logs:DescribeLogGroups'],
-        resources: ['${join(":", slice(split(":", "arn:aws:logs:eu-west-1:111111111111:log-group:/ssm/sessions/dev"), 0, 5))}:log-group:*'],
+        Sid: 'CheckLogGroupEncryption',
+        Effect: 'Allow',
+        Action: 'logs:DescribeLogGroups',
+        Resource: expect.stringMatching(/^arn:\$\{data\.aws_partition\.\S+\}:logs:\$\{data\.aws_region\.\S+\.name\}:\$\{data\.aws_caller_identity\.\S+\.account_id\}:log-group:\*$/),
       },
       {
-        sid: 'UseSessionKey',
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
-        resources: ['arn:aws:kms:eu-west-1:111111111111:key/0a1b2c3d-0000-4000-8000-000000000000'],
+        Sid: 'UseSessionKey',
+        Effect: 'Allow',
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        Resource: 'arn:aws:kms:eu-west-1:111111111111:key/0a1b2c3d-0000-4000-8000-000000000000',
       },
-    ]);
+    ]]);
   });
 });
 
@@ -87,9 +90,9 @@ describe('DefaultHostManagement', () => {
 
   it('creates a role Systems Manager assumes, with the default EC2 instance policy', () => {
     expect(only(stack, 'aws_iam_role')).toMatchObject({ name: 'dhmc-role', path: '/service-role/' });
-    const [trust] = Object.values(policyDocuments(stack))[0];
-    expect(trust.principals).toEqual([{ type: 'Service', identifiers: ['ssm.amazonaws.com'] }]);
-    expect(trust.condition[0]).toMatchObject({ test: 'StringEquals', variable: 'aws:SourceAccount' });
+    const [[trust]] = policyStatements(stack, 'aws_iam_role', 'assume_role_policy');
+    expect(trust).toMatchObject({ Effect: 'Allow', Principal: { Service: 'ssm.amazonaws.com' }, Action: 'sts:AssumeRole' });
+    expect(trust.Condition.StringEquals['aws:SourceAccount']).toMatch(/^\$\{data\.aws_caller_identity\.\S+\.account_id\}$/);
     expect(only(stack, 'aws_iam_role_policy_attachment').policy_arn).toMatch(/:iam::aws:policy\/AmazonSSMManagedEC2InstanceDefaultPolicy$/);
   });
 

@@ -3,7 +3,7 @@ import { validateConfig } from '../config/validate';
 import type { ProjectConfig } from '../config/types';
 import { createStacks } from '../stacks';
 import { LockingS3Backend } from '../stacks/locking-s3-backend';
-import { Json, only, rawConfig, resources } from './helpers';
+import { Json, only, policyStatements, rawConfig, resources } from './helpers';
 
 function synthAll(config: ProjectConfig = validateConfig(rawConfig())): Record<string, Json> {
   const stacks = createStacks(Testing.app(), config);
@@ -157,12 +157,17 @@ describe('bootstrap stack', () => {
   });
 
   it('denies any request without TLS', () => {
-    const statements = Object.values(bootstrap.data.aws_iam_policy_document).flatMap((d: any) => d.statement);
-    expect(statements).toContainEqual(expect.objectContaining({
-      sid: 'DenyInsecureTransport',
-      effect: 'Deny',
-      actions: ['s3:*'],
-      condition: [{ test: 'Bool', variable: 'aws:SecureTransport', values: ['false'] }],
-    }));
+    const [statements] = policyStatements(bootstrap, 'aws_s3_bucket_policy');
+    expect(statements).toContainEqual({
+      Sid: 'DenyInsecureTransport',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 's3:*',
+      Resource: [
+        expect.stringMatching(/^arn:\$\{data\.aws_partition\.\S+\.partition\}:s3:::acme-ssm-session-kit-tfstate$/),
+        expect.stringMatching(/^arn:\$\{data\.aws_partition\.\S+\.partition\}:s3:::acme-ssm-session-kit-tfstate\/\*$/),
+      ],
+      Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+    });
   });
 });

@@ -24,8 +24,8 @@ export class BootstrapStack extends TerraformStack {
       accountId: config.accountId,
       keyAlias: config.stateKeyAlias,
     });
-    new TerraformOutput(this, 'state_bucket', { value: this.stateBucket.bucket.bucket });
-    new TerraformOutput(this, 'state_key_arn', { value: this.stateBucket.key.arn });
-    new TerraformOutput(this, 'state_key_alias', { value: this.stateBucket.alias.name });
+    new TerraformOutput(this, 'state_bucket', { value: this.stateBucket.bucket.bucket.bucket });
+    new TerraformOutput(this, 'state_key_arn', { value: this.stateBucket.key.keyArn });
+    new TerraformOutput(this, 'state_key_alias', { value: this.stateBucket.key.alias.name });
   }
 }

@@ -1,10 +1,11 @@
-import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
-import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
+import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
+import { DataAwsRegion } from '@cdktf/provider-aws/lib/data-aws-region';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
+import { PolicyDocument } from '../shared/policy-document';
 
 export interface IamSsmRoleProps {
   /**
@@ -62,13 +63,12 @@ export class IamSsmRole extends Construct {
       name: props.roleName,
       path: props.path ?? '/',
       description: props.description ?? 'Lets EC2 instances be managed by AWS Systems Manager',
-      assumeRolePolicy: new DataAwsIamPolicyDocument(this, 'trust', {
-        statement: [{
-          sid: 'Ec2AssumesRole',
-          actions: ['sts:AssumeRole'],
-          principals: [{ type: 'Service', identifiers: ['ec2.amazonaws.com'] }],
-        }],
-      }).json,
+      assumeRolePolicy: new PolicyDocument([{
+        Sid: 'Ec2AssumesRole',
+        Effect: 'Allow',
+        Principal: { Service: 'ec2.amazonaws.com' },
+        Action: 'sts:AssumeRole',
+      }]).toJson(),
       permissionsBoundary: props.permissionsBoundaryArn,
     });
     this.attachManagedPolicy('ssm-core', `arn:${this.partition}:iam::aws:policy/AmazonSSMManagedInstanceCore`);
@@ -93,30 +93,25 @@ export class IamSsmRole extends Construct {
    */
   grantSessionLogging(target: SessionLoggingTarget): IamRolePolicy {
     const prefix = target.keyPrefix ? `${target.keyPrefix.replace(/\/+$/, '')}/` : '';
-    // arn:<partition>:logs:<region>:<account>, computed by Terraform since the ARN may not be known yet.
-    const logsArnPrefix = Fn.join(':', Fn.slice(Fn.split(':', target.logGroupArn), 0, 5));
+    const region = new DataAwsRegion(this, 'region').name;
+    const accountId = new DataAwsCallerIdentity(this, 'caller').accountId;
     return new IamRolePolicy(this, 'session-logging', {
       name: 'session-logging',
       role: this.role.name,
-      policy: new DataAwsIamPolicyDocument(this, 'session-logging-policy', {
-        statement: [
-          { sid: 'WriteSessionLogObjects', actions: ['s3:PutObject'], resources: [`${target.bucketArn}/${prefix}*`] },
-          // The agent checks that the bucket is encrypted before it uploads.
-          { sid: 'CheckLogBucketEncryption', actions: ['s3:GetEncryptionConfiguration'], resources: [target.bucketArn] },
-          {
-            sid: 'StreamSessionLogs',
-            actions: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
-            resources: [`${target.logGroupArn}:*`],
-          },
-          // The agent checks that the log group is encrypted; DescribeLogGroups is authorized on all groups.
-          { sid: 'CheckLogGroupEncryption', actions: ['logs:DescribeLogGroups'], resources: [`${logsArnPrefix}:log-group:*`] },
-          {
-            sid: 'UseSessionKey',
-            actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
-            resources: [target.kmsKeyArn],
-          },
-        ],
-      }).json,
+      policy: new PolicyDocument([
+        { Sid: 'WriteSessionLogObjects', Effect: 'Allow', Action: 's3:PutObject', Resource: `${target.bucketArn}/${prefix}*` },
+        // The agent checks that the bucket is encrypted before it uploads.
+        { Sid: 'CheckLogBucketEncryption', Effect: 'Allow', Action: 's3:GetEncryptionConfiguration', Resource: target.bucketArn },
+        {
+          Sid: 'StreamSessionLogs',
+          Effect: 'Allow',
+          Action: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
+          Resource: `${target.logGroupArn}:*`,
+        },
+        // The agent checks that the log group is encrypted; DescribeLogGroups is authorized on all groups.
+        { Sid: 'CheckLogGroupEncryption', Effect: 'Allow', Action: 'logs:DescribeLogGroups', Resource: `arn:${this.partition}:logs:${region}:${accountId}:log-group:*` },
+        { Sid: 'UseSessionKey', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: target.kmsKeyArn },
+      ]).toJson(),
     });
   }
 }

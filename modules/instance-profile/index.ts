@@ -1,12 +1,12 @@
 import { Construct } from 'constructs';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
-import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { DataAwsRegion } from '@cdktf/provider-aws/lib/data-aws-region';
 import { IamInstanceProfile } from '@cdktf/provider-aws/lib/iam-instance-profile';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { SsmServiceSetting } from '@cdktf/provider-aws/lib/ssm-service-setting';
+import { PolicyDocument } from '../shared/policy-document';
 
 export interface InstanceProfileProps {
   /** Name of the role the instances take on, e.g. `IamSsmRole.roleName`. */
@@ -86,14 +86,13 @@ export class DefaultHostManagement extends Construct {
       name: props.roleName,
       path,
       description: 'Default Host Management: lets Systems Manager manage instances that have no instance profile',
-      assumeRolePolicy: new DataAwsIamPolicyDocument(this, 'trust', {
-        statement: [{
-          sid: 'SystemsManagerAssumesRole',
-          actions: ['sts:AssumeRole'],
-          principals: [{ type: 'Service', identifiers: ['ssm.amazonaws.com'] }],
-          condition: [{ test: 'StringEquals', variable: 'aws:SourceAccount', values: [accountId] }],
-        }],
-      }).json,
+      assumeRolePolicy: new PolicyDocument([{
+        Sid: 'SystemsManagerAssumesRole',
+        Effect: 'Allow',
+        Principal: { Service: 'ssm.amazonaws.com' },
+        Action: 'sts:AssumeRole',
+        Condition: { StringEquals: { 'aws:SourceAccount': accountId } },
+      }]).toJson(),
       permissionsBoundary: props.permissionsBoundaryArn,
     });
     new IamRolePolicyAttachment(this, 'default-policy', {
