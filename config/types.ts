@@ -1,3 +1,5 @@
+import type { SessionLoggingProps } from '../modules/session-logging';
+
 /**
  * The validated project configuration. Everything past `loadConfig` receives these types and may
  * trust them: every value has been checked against the rules AWS and Terraform apply.
@@ -38,7 +40,12 @@ export interface EnvironmentConfig {
    * that instances without an instance profile become managed too.
    */
   readonly defaultHostManagement: boolean;
+  /** Where and how long sessions are recorded, and the session preferences. */
+  readonly sessionLogging: SessionLoggingConfig;
 }
+
+/** The environment's say over `SessionLoggingProps`; the stack names the log group and key alias. */
+export type SessionLoggingConfig = Omit<SessionLoggingProps, 'logGroupName' | 'keyAlias'>;
 
 export interface NetworkConfig {
   readonly vpcId: string;

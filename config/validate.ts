@@ -1,7 +1,9 @@
+import { checkSessionLoggingProps } from '../modules/session-logging/limits';
 import * as rules from './aws-rules';
 import type { Rule } from './aws-rules';
 import type {
-  BootstrapConfig, EnvironmentConfig, InstanceConfig, NetworkConfig, ProjectConfig, RemoteStateConfig, Tags,
+  BootstrapConfig, EnvironmentConfig, InstanceConfig, NetworkConfig, ProjectConfig, RemoteStateConfig,
+  SessionLoggingConfig, Tags,
 } from './types';
 
 export interface ConfigProblem {
@@ -74,7 +76,7 @@ function readEnvironments(problems: ConfigProblem[], s: Section | undefined): En
 }
 
 function readEnvironment(name: string, s: Section): EnvironmentConfig | undefined {
-  s.rejectUnknown(['accountId', 'region', 'tags', 'state', 'network', 'instances', 'defaultHostManagement']);
+  s.rejectUnknown(['accountId', 'region', 'tags', 'state', 'network', 'instances', 'defaultHostManagement', 'sessionLogging']);
   const accountId = s.string('accountId', rules.accountId);
   const region = s.string('region', rules.region);
   const tags = s.tags('tags');
@@ -84,8 +86,10 @@ function readEnvironment(name: string, s: Section): EnvironmentConfig | undefine
   const network = networkSection && readNetwork(networkSection);
   const instances = readInstances(s, network);
   const defaultHostManagement = s.optionalBoolean('defaultHostManagement') ?? false;
-  if (accountId === undefined || region === undefined || !state || !network || !instances) return undefined;
-  return { name, accountId, region, tags, state, network, instances, defaultHostManagement };
+  const loggingSection = s.section('sessionLogging');
+  const sessionLogging = loggingSection && readSessionLogging(loggingSection);
+  if (accountId === undefined || region === undefined || !state || !network || !instances || !sessionLogging) return undefined;
+  return { name, accountId, region, tags, state, network, instances, defaultHostManagement, sessionLogging };
 }
 
 function readNetwork(s: Section): NetworkConfig | undefined {
@@ -97,6 +101,41 @@ function readNetwork(s: Section): NetworkConfig | undefined {
   const routeTableIds = s.stringList('routeTableIds', rules.routeTableId, { required: false });
   if (vpcId === undefined || !subnetIds || !vpcCidrs || !routeTableIds) return undefined;
   return { vpcId, subnetIds, vpcEndpoints, vpcCidrs, routeTableIds };
+}
+
+/** Types and names here; the ranges AWS accepts are the module's own check, reported per field. */
+function readSessionLogging(s: Section): SessionLoggingConfig | undefined {
+  s.rejectUnknown([
+    'bucketName', 'keyPrefix', 'logRetentionDays', 'archiveAfterDays', 'expireAfterDays', 'objectLock', 'accessLogBucket',
+    'keyDeletionWindowInDays', 'idleSessionTimeoutMinutes', 'maxSessionDurationMinutes', 'runAsDefaultUser', 'shellProfile',
+    'cloudWatchStreaming', 'importExistingDocument',
+  ]);
+  const bucketName = s.string('bucketName', rules.bucketName);
+  const lockSection = s.raw('objectLock') === undefined ? undefined : s.section('objectLock');
+  const shellSection = s.raw('shellProfile') === undefined ? undefined : s.section('shellProfile');
+  lockSection?.rejectUnknown(['mode', 'days']);
+  shellSection?.rejectUnknown(['linux', 'windows']);
+  const lockMode = lockSection?.string('mode', (v) => (['GOVERNANCE', 'COMPLIANCE'].includes(v) ? undefined : 'must be GOVERNANCE or COMPLIANCE'));
+  const lockDays = lockSection?.number('days');
+  const anything = () => undefined;
+  const config: SessionLoggingConfig = {
+    bucketName: bucketName ?? '',
+    keyPrefix: s.optionalString('keyPrefix', anything),
+    logRetentionDays: s.optionalNumber('logRetentionDays'),
+    archiveAfterDays: s.optionalNumber('archiveAfterDays'),
+    expireAfterDays: s.optionalNumber('expireAfterDays'),
+    objectLock: lockMode !== undefined && lockDays !== undefined ? { mode: lockMode as 'GOVERNANCE' | 'COMPLIANCE', days: lockDays } : undefined,
+    accessLogBucket: s.optionalString('accessLogBucket', rules.bucketName),
+    keyDeletionWindowInDays: s.optionalNumber('keyDeletionWindowInDays'),
+    idleSessionTimeoutMinutes: s.optionalNumber('idleSessionTimeoutMinutes'),
+    maxSessionDurationMinutes: s.optionalNumber('maxSessionDurationMinutes'),
+    runAsDefaultUser: s.optionalString('runAsDefaultUser', anything),
+    shellProfile: shellSection && { linux: shellSection.optionalString('linux', anything), windows: shellSection.optionalString('windows', anything) },
+    cloudWatchStreaming: s.optionalBoolean('cloudWatchStreaming'),
+    importExistingDocument: s.optionalBoolean('importExistingDocument'),
+  };
+  for (const p of checkSessionLoggingProps(config)) s.problem(p.field, p.message);
+  return bucketName === undefined ? undefined : config;
 }
 
 /** Instances without a subnet of their own are spread over the network's subnets in turn. */
@@ -239,6 +278,21 @@ class Section {
       return undefined;
     }
     return value;
+  }
+
+  number(field: string): number | undefined {
+    if (this.obj[field] === undefined) {
+      this.problem(field, 'is required');
+      return undefined;
+    }
+    return this.optionalNumber(field);
+  }
+
+  optionalNumber(field: string): number | undefined {
+    const value = this.obj[field];
+    if (value === undefined || typeof value === 'number') return value;
+    this.problem(field, `must be a number (got ${describe(value)})`);
+    return undefined;
   }
 
   optionalBoolean(field: string): boolean | undefined {

@@ -3,6 +3,7 @@ import type { Construct } from 'constructs';
 import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import type { EnvironmentConfig } from '../config/types';
 import { IamSsmRole } from '../modules/iam-ssm-role';
+import { SessionLogging } from '../modules/session-logging';
 import { DefaultHostManagement, InstanceProfile } from '../modules/instance-profile';
 import { SsmInstance, SsmVpcEndpoints } from '../modules/ssm-instance';
 import { addAwsProvider } from './aws-provider';
@@ -20,6 +21,7 @@ export class EnvironmentStack extends TerraformStack {
   readonly instances: readonly SsmInstance[];
   readonly vpcEndpoints?: SsmVpcEndpoints;
   readonly defaultHostManagement?: DefaultHostManagement;
+  readonly sessionLogging: SessionLogging;
 
   constructor(scope: Construct, readonly environment: EnvironmentConfig) {
     super(scope, environment.name);
@@ -37,6 +39,12 @@ export class EnvironmentStack extends TerraformStack {
       roleName: this.instanceRole.roleName,
       profileName: `${prefix}-instance`,
     });
+    this.sessionLogging = new SessionLogging(this, 'session-logging', {
+      ...environment.sessionLogging,
+      logGroupName: `/ssm-session-kit/${name}/sessions`,
+      keyAlias: `${prefix}-sessions`,
+    });
+    this.instanceRole.grantSessionLogging(this.sessionLogging.grantTarget);
     if (network.vpcEndpoints) {
       this.vpcEndpoints = new SsmVpcEndpoints(this, 'ssm-endpoints', {
         vpcId: network.vpcId,
@@ -84,5 +92,8 @@ export class EnvironmentStack extends TerraformStack {
     new TerraformOutput(this, 'start_session_commands', { value: byName((i) => i.startSessionCommand) });
     new TerraformOutput(this, 'instance_role_name', { value: this.instanceRole.roleName });
     new TerraformOutput(this, 'instance_profile_name', { value: this.instanceProfile.profileName });
+    new TerraformOutput(this, 'session_log_bucket', { value: this.sessionLogging.bucket.bucket.bucket });
+    new TerraformOutput(this, 'session_log_group', { value: this.sessionLogging.logGroup.name });
+    new TerraformOutput(this, 'session_key_arn', { value: this.sessionLogging.key.keyArn });
   }
 }

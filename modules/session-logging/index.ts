@@ -1,0 +1,239 @@
+import { Construct } from 'constructs';
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
+import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
+import { DataAwsRegion } from '@cdktf/provider-aws/lib/data-aws-region';
+import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
+import { S3BucketLoggingA } from '@cdktf/provider-aws/lib/s3-bucket-logging';
+import { S3BucketObjectLockConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-object-lock-configuration';
+import { SsmDocument } from '@cdktf/provider-aws/lib/ssm-document';
+import type { SessionLoggingTarget } from '../iam-ssm-role';
+import { EncryptedBucket } from '../shared/encrypted-bucket';
+import { EncryptionKey } from '../shared/encryption-key';
+import { checkSessionLoggingProps } from './limits';
+
+export { CLOUDWATCH_RETENTION_DAYS, checkSessionLoggingProps, type PropProblem } from './limits';
+
+/** The document Session Manager reads its preferences from, in every account and region. */
+export const SESSION_PREFERENCES_DOCUMENT = 'SSM-SessionManagerRunShell';
+
+export interface ObjectLockSettings {
+  /** COMPLIANCE: nobody, root included, can shorten it; GOVERNANCE: holders of a special permission can. */
+  readonly mode: 'GOVERNANCE' | 'COMPLIANCE';
+  /** Default retention of every new log object. */
+  readonly days: number;
+}
+
+export interface SessionLoggingProps {
+  /** Name of the bucket session logs are written to. */
+  readonly bucketName: string;
+  /**
+   * Key prefix of the session logs in the bucket, without slashes at either end.
+   * @default 'sessions'
+   */
+  readonly keyPrefix?: string;
+  /**
+   * Name of the CloudWatch log group sessions stream to.
+   * @default '/ssm-session-kit/sessions'
+   */
+  readonly logGroupName?: string;
+  /**
+   * Days CloudWatch keeps session logs; one of `CLOUDWATCH_RETENTION_DAYS`.
+   * @default 365
+   */
+  readonly logRetentionDays?: number;
+  /**
+   * Days after which log objects move to S3 Glacier Instant Retrieval.
+   * @default 90
+   */
+  readonly archiveAfterDays?: number;
+  /**
+   * Days after which log objects expire (and old versions that many days after they are replaced).
+   * @default 365
+   */
+  readonly expireAfterDays?: number;
+  /**
+   * Write-once retention of log objects. Only settable when the bucket is created.
+   * @default no object lock
+   */
+  readonly objectLock?: ObjectLockSettings;
+  /**
+   * Bucket that receives S3 server access logs of the log bucket.
+   * @default no server access logging
+   */
+  readonly accessLogBucket?: string;
+  /**
+   * Alias of the KMS key, without `alias/`.
+   * @default 'ssm-session-kit-sessions'
+   */
+  readonly keyAlias?: string;
+  /**
+   * Days KMS waits before deleting the key once deletion is scheduled (7 to 30).
+   * @default 30
+   */
+  readonly keyDeletionWindowInDays?: number;
+  /**
+   * Minutes without activity before a session ends (1 to 60).
+   * @default 20
+   */
+  readonly idleSessionTimeoutMinutes?: number;
+  /**
+   * Minutes a session may last at most (1 to 1440).
+   * @default no limit
+   */
+  readonly maxSessionDurationMinutes?: number;
+  /**
+   * Linux user sessions run as, unless the IAM principal's `SSMSessionRunAs` tag names another; turns
+   * run-as support on.
+   * @default run as the agent's `ssm-user`
+   */
+  readonly runAsDefaultUser?: string;
+  /**
+   * Commands run at the start of every session, per platform.
+   * @default none
+   */
+  readonly shellProfile?: { readonly linux?: string; readonly windows?: string };
+  /**
+   * Stream session output to CloudWatch as it happens, instead of uploading it when the session ends.
+   * @default true
+   */
+  readonly cloudWatchStreaming?: boolean;
+  /**
+   * Take over a preferences document that already exists in the account (created by the console the
+   * first time someone opened Session Manager preferences) with a Terraform import, instead of failing
+   * to create it.
+   * @default false
+   */
+  readonly importExistingDocument?: boolean;
+}
+
+/**
+ * Every session recorded: commands and output go to CloudWatch Logs and to S3, both encrypted with a
+ * customer managed key that also encrypts the session traffic, through the Session Manager
+ * preferences document. The bucket, log group and key are protected from `terraform destroy`.
+ */
+export class SessionLogging extends Construct {
+  readonly key: EncryptionKey;
+  readonly bucket: EncryptedBucket;
+  readonly logGroup: CloudwatchLogGroup;
+  /** Known at plan time, unlike `logGroup.arn`. */
+  readonly logGroupArn: string;
+  readonly document: SsmDocument;
+  /** The preferences the document holds, as Session Manager reads them. */
+  readonly preferences: Readonly<Record<string, unknown>>;
+  /** What an instance role needs to record sessions: see `IamSsmRole.grantSessionLogging`. */
+  readonly grantTarget: SessionLoggingTarget;
+
+  constructor(scope: Construct, id: string, props: SessionLoggingProps) {
+    super(scope, id);
+    const problems = checkSessionLoggingProps(props);
+    if (problems.length > 0) {
+      throw new Error(`${this.node.path}: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}`);
+    }
+    const partition = new DataAwsPartition(this, 'partition').partition;
+    const region = new DataAwsRegion(this, 'region').name;
+    const accountId = new DataAwsCallerIdentity(this, 'caller').accountId;
+    const keyPrefix = props.keyPrefix ?? 'sessions';
+    const logGroupName = props.logGroupName ?? '/ssm-session-kit/sessions';
+    this.logGroupArn = `arn:${partition}:logs:${region}:${accountId}:log-group:${logGroupName}`;
+
+    this.key = new EncryptionKey(this, 'key', {
+      description: 'Encrypts Session Manager sessions and their logs',
+      alias: props.keyAlias ?? 'ssm-session-kit-sessions',
+      partition,
+      accountId,
+      deletionWindowInDays: props.keyDeletionWindowInDays,
+    });
+    this.key.addToKeyPolicy({
+      Sid: 'CloudWatchLogsEncryptsSessionLogGroup',
+      Effect: 'Allow',
+      Principal: { Service: `logs.${region}.amazonaws.com` },
+      Action: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+      Resource: '*',
+      Condition: { ArnEquals: { 'kms:EncryptionContext:aws:logs:arn': this.logGroupArn } },
+    });
+
+    this.bucket = new EncryptedBucket(this, 'bucket', {
+      bucketName: props.bucketName,
+      partition,
+      kmsKeyArn: this.key.keyArn,
+      objectLockEnabled: props.objectLock !== undefined,
+    });
+    this.addRetention(props, keyPrefix);
+
+    this.logGroup = new CloudwatchLogGroup(this, 'log-group', {
+      name: logGroupName,
+      retentionInDays: props.logRetentionDays ?? 365,
+      kmsKeyId: this.key.keyArn,
+      lifecycle: { preventDestroy: true },
+    });
+
+    this.preferences = {
+      s3BucketName: props.bucketName,
+      s3KeyPrefix: keyPrefix,
+      s3EncryptionEnabled: true,
+      cloudWatchLogGroupName: logGroupName,
+      cloudWatchEncryptionEnabled: true,
+      cloudWatchStreamingEnabled: props.cloudWatchStreaming ?? true,
+      kmsKeyId: this.key.key.keyId,
+      idleSessionTimeout: String(props.idleSessionTimeoutMinutes ?? 20),
+      maxSessionDuration: props.maxSessionDurationMinutes === undefined ? '' : String(props.maxSessionDurationMinutes),
+      runAsEnabled: props.runAsDefaultUser !== undefined,
+      runAsDefaultUser: props.runAsDefaultUser ?? '',
+      shellProfile: { linux: props.shellProfile?.linux ?? '', windows: props.shellProfile?.windows ?? '' },
+    };
+    this.document = new SsmDocument(this, 'preferences', {
+      name: SESSION_PREFERENCES_DOCUMENT,
+      documentType: 'Session',
+      documentFormat: 'JSON',
+      content: JSON.stringify({
+        schemaVersion: '1.0',
+        description: 'Session Manager preferences: every session recorded and encrypted',
+        sessionType: 'Standard_Stream',
+        inputs: this.preferences,
+      }),
+      // The log destinations must exist before sessions are pointed at them.
+      dependsOn: [this.logGroup, this.bucket.bucket],
+    });
+    if (props.importExistingDocument) this.document.importFrom(SESSION_PREFERENCES_DOCUMENT);
+
+    this.grantTarget = {
+      bucketArn: this.bucket.bucketArn,
+      keyPrefix,
+      logGroupArn: this.logGroupArn,
+      kmsKeyArn: this.key.keyArn,
+    };
+  }
+
+  private addRetention(props: SessionLoggingProps, keyPrefix: string): void {
+    const bucket = this.bucket.bucket.id;
+    const expireAfterDays = props.expireAfterDays ?? 365;
+    new S3BucketLifecycleConfiguration(this, 'lifecycle', {
+      bucket,
+      rule: [{
+        id: 'archive-then-expire-session-logs',
+        status: 'Enabled',
+        filter: [{ prefix: `${keyPrefix}/` }],
+        transition: [{ days: props.archiveAfterDays ?? 90, storageClass: 'GLACIER_IR' }],
+        expiration: [{ days: expireAfterDays }],
+        noncurrentVersionExpiration: [{ noncurrentDays: expireAfterDays }],
+        abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
+      }],
+      // Lifecycle rules on a bucket need its versioning settled first.
+      dependsOn: [this.bucket.versioning],
+    });
+    if (props.objectLock) {
+      new S3BucketObjectLockConfigurationA(this, 'object-lock', {
+        bucket,
+        rule: { defaultRetention: { mode: props.objectLock.mode, days: props.objectLock.days } },
+      });
+    }
+    if (props.accessLogBucket) {
+      new S3BucketLoggingA(this, 'access-logging', {
+        bucket,
+        targetBucket: props.accessLogBucket,
+        targetPrefix: `${props.bucketName}/`,
+      });
+    }
+  }
+}
