@@ -23,9 +23,15 @@ export interface OfflineValidationOptions {
    * @default the stack's own allowed account
    */
   readonly callerAccount?: (stack: string, allowedAccount: string) => string;
+  /**
+   * Also plan each stack under `terraform test` with realistic stand-ins for the values AWS assigns
+   * at apply (key, role and instance ARNs and ids), so that every policy is resolved in that plan.
+   * @default false
+   */
+  readonly resolve?: boolean;
 }
 
-export type Step = 'init' | 'validate' | 'plan';
+export type Step = 'init' | 'validate' | 'plan' | 'resolve';
 
 export interface StackValidation {
   readonly stack: string;
@@ -37,11 +43,14 @@ export interface StackValidation {
   readonly changes?: { readonly add: number; readonly change: number; readonly destroy: number };
   /** `terraform show -json` of the saved plan, when it got that far. */
   readonly planJsonFile?: string;
+  /** With `resolve`: the plan made with stand-ins for the values known only after apply. */
+  readonly resolvedPlanFile?: string;
 }
 
 interface StackJson {
-  provider?: Record<string, Array<{ alias?: string; allowed_account_ids?: string[] }>>;
+  provider?: Record<string, Array<{ alias?: string; allowed_account_ids?: string[]; region?: string }>>;
   terraform?: { required_providers?: Record<string, unknown> };
+  resource?: Record<string, Record<string, Record<string, unknown>>>;
 }
 
 /**
@@ -62,7 +71,7 @@ export async function validateOffline(options: OfflineValidationOptions): Promis
   const lockFile = await installProviders(terraform, workdir, stacks.map((s) => readStackJson(s.dir)));
 
   return pool(stacks, options.concurrency ?? os.availableParallelism(), (s) =>
-    validateStack(terraform, s.name, s.dir, path.join(workdir, s.name), lockFile, options.callerAccount),
+    validateStack(terraform, s.name, s.dir, path.join(workdir, s.name), lockFile, options),
   );
 }
 
@@ -104,7 +113,7 @@ async function validateStack(
   sourceDir: string,
   dir: string,
   lockFile: string,
-  callerAccount: OfflineValidationOptions['callerAccount'],
+  { callerAccount, resolve }: OfflineValidationOptions,
 ): Promise<StackValidation> {
   fs.rmSync(dir, { recursive: true, force: true });
   fs.cpSync(sourceDir, dir, { recursive: true, filter: (src) => !isLocalState(path.basename(src)) });
@@ -136,10 +145,68 @@ async function validateStack(
     const show = await terraform.run(dir, ['show', '-json', 'plan.tfplan']);
     const planJsonFile = path.join(dir, 'plan.json');
     fs.writeFileSync(planJsonFile, show.stdout);
-    return { stack, ok, diagnostics, seconds, changes: changeSummary(planOutput), planJsonFile };
+    const result = { stack, ok, diagnostics, seconds, changes: changeSummary(planOutput), planJsonFile };
+    if (!resolve) return result;
+
+    fs.writeFileSync(path.join(dir, RESOLVE_TEST_FILE), resolveTest(json, allowed));
+    const run = await terraform.run(dir, ['test', '-json', '-verbose', `-filter=${RESOLVE_TEST_FILE}`]);
+    seconds.resolve = run.seconds;
+    diagnostics.push(...diagnosticsOf(run).map((d) => ({ ...d, step: 'resolve' as const })));
+    const planLine = run.stdout.split('\n').find((line) => line.includes('"test_plan"'));
+    if (!planLine) return { ...result, ok: false };
+    const resolvedPlanFile = path.join(dir, 'resolved-plan.json');
+    fs.writeFileSync(resolvedPlanFile, JSON.stringify((JSON.parse(planLine) as { test_plan: unknown }).test_plan));
+    return { ...result, ok: ok && diagnostics.length === 0, resolvedPlanFile };
   } finally {
     await mock.close();
   }
+}
+
+const RESOLVE_TEST_FILE = 'zz_offline_resolve.tftest.hcl';
+
+/**
+ * A `terraform test` file whose only run plans the stack with `override_resource` stand-ins for the
+ * attributes AWS assigns at apply, shaped as AWS shapes them and stable across runs.
+ */
+function resolveTest(json: StackJson, accountId: string): string {
+  const region = json.provider?.aws?.[0]?.region ?? 'us-east-1';
+  const partition = region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
+  const standIns: Record<string, (name: string, config: Record<string, unknown>) => Record<string, string>> = {
+    aws_kms_key: (name) => {
+      const id = uuidFrom(name);
+      return { arn: `arn:${partition}:kms:${region}:${accountId}:key/${id}`, key_id: id, id };
+    },
+    aws_iam_role: (name, config) => {
+      const roleName = typeof config.name === 'string' ? config.name : name;
+      const rolePath = typeof config.path === 'string' ? config.path : '/';
+      return { arn: `arn:${partition}:iam::${accountId}:role${rolePath}${roleName}`, name: roleName, unique_id: `AROA${hex(name, 17).toUpperCase()}` };
+    },
+    aws_instance: (name) => {
+      const id = `i-0${hex(name, 16)}`;
+      return { id, arn: `arn:${partition}:ec2:${region}:${accountId}:instance/${id}` };
+    },
+  };
+  const blocks: string[] = [];
+  for (const [type, standIn] of Object.entries(standIns)) {
+    for (const [name, config] of Object.entries(json.resource?.[type] ?? {})) {
+      const values = Object.entries(standIn(name, config)).map(([k, v]) => `    ${k} = ${JSON.stringify(v)}`).join('\n');
+      blocks.push(`override_resource {\n  target          = ${type}.${name}\n  override_during = plan\n  values = {\n${values}\n  }\n}\n`);
+    }
+  }
+  return `${blocks.join('\n')}\nrun "resolve" {\n  command = plan\n}\n`;
+}
+
+function hex(seed: string, length: number): string {
+  let out = '';
+  for (let i = 0; out.length < length; i++) {
+    out += [...`${seed}#${i}`].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7).toString(16).padStart(8, '0');
+  }
+  return out.slice(0, length);
+}
+
+function uuidFrom(seed: string): string {
+  const h = hex(seed, 32);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
 /** What `cdktf deploy` may have left in the synthesized folder: not part of the configuration. */
