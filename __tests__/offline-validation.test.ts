@@ -3,6 +3,7 @@ import * as path from 'path';
 import { synthesize } from '../scripts/lib/synth';
 import { StackValidation, validateOffline, OVERRIDE_FILE } from '../scripts/lib/offline-validation';
 import { tempDir } from './helpers';
+import { decide, ResolvedPlan } from './iam-evaluation';
 
 // Real `terraform init`, `validate` and `plan` with the real AWS provider: minutes on a cold cache.
 jest.setTimeout(10 * 60_000);
@@ -12,7 +13,7 @@ let results: StackValidation[];
 
 beforeAll(async () => {
   synthesize(outdir);
-  results = await validateOffline({ outdir, workdir: tempDir('offline-work') });
+  results = await validateOffline({ outdir, workdir: tempDir('offline-work'), resolve: true });
 });
 
 function plannedResources(result: StackValidation): Array<{ type: string; actions: string[]; after: any }> {
@@ -29,7 +30,7 @@ describe('offline validation of every synthesized stack', () => {
     for (const result of results) {
       expect({ stack: result.stack, diagnostics: result.diagnostics }).toEqual({ stack: result.stack, diagnostics: [] });
       expect(result.ok).toBe(true);
-      expect(Object.keys(result.seconds)).toEqual(['init', 'validate', 'plan']);
+      expect(Object.keys(result.seconds)).toEqual(['init', 'validate', 'plan', 'resolve']);
     }
   });
 
@@ -87,5 +88,85 @@ describe('offline validation of every synthesized stack', () => {
     expect(prod.diagnostics).toContainEqual(
       expect.objectContaining({ step: 'plan', severity: 'error', summary: expect.stringMatching(/account ID not allowed: 111111111111/) }),
     );
+  });
+});
+
+describe.each([
+  ['dev', '111111111111', 'acme-ssm-sessions-dev-111111111111'],
+  ['prod', '333333333333', 'acme-ssm-sessions-prod-333333333333'],
+])("the %s instance role's resolved policies, evaluated", (env, account, bucket) => {
+  let plan: ResolvedPlan;
+  let role: string;
+  let logGroup: string;
+  let key: string;
+  let otherKey: string;
+
+  beforeAll(() => {
+    plan = new ResolvedPlan(results.find((r) => r.stack === env)!.resolvedPlanFile!);
+    role = plan.one('aws_iam_role', (v) => v.name === `ssm-session-kit-${env}-instance`).values.arn;
+    const region = env === 'prod' ? 'eu-central-1' : 'eu-west-1';
+    logGroup = `arn:aws:logs:${region}:${account}:log-group:/ssm-session-kit/${env}/sessions`;
+    key = plan.one('aws_kms_key').values.arn;
+    otherKey = key.replace(/key\/.*$/, 'key/00000000-1111-4222-8333-444444444444');
+  });
+
+  const asInstance = (action: string, resource: string, extra: { resourcePolicy?: any; context?: any } = {}) =>
+    decide({
+      principal: role,
+      action,
+      resource,
+      resourceAccount: account,
+      identityPolicies: plan.rolePolicies(`ssm-session-kit-${env}-instance`),
+      ...extra,
+    });
+  const bucketPolicy = () => plan.policy(plan.one('aws_s3_bucket_policy'));
+  const keyPolicy = () => plan.policy(plan.one('aws_kms_key'));
+
+  it('resolves the role ARN and the key ARN to realistic values', () => {
+    expect(role).toBe(`arn:aws:iam::${account}:role/ssm-session-kit-${env}-instance`);
+    expect(key).toMatch(new RegExp(`^arn:aws:kms:eu-(west|central)-1:${account}:key/[0-9a-f-]{36}$`));
+  });
+
+  it('may put session logs under the prefix, over TLS', async () => {
+    const object = `arn:aws:s3:::${bucket}/sessions/i-0123456789abcdef0/alice-0a1b2c3d.log`;
+    expect(await asInstance('s3:PutObject', object, { resourcePolicy: bucketPolicy(), context: { 's3:TlsVersion': '1.3' } })).toBe('Allowed');
+    expect(await asInstance('s3:GetEncryptionConfiguration', `arn:aws:s3:::${bucket}`, { resourcePolicy: bucketPolicy() })).toBe('Allowed');
+  });
+
+  it('may not write without TLS, outside the prefix, or to another bucket', async () => {
+    const object = `arn:aws:s3:::${bucket}/sessions/x.log`;
+    expect(await asInstance('s3:PutObject', object, { resourcePolicy: bucketPolicy(), context: { 'aws:SecureTransport': 'false' } })).toBe('ExplicitlyDenied');
+    expect(await asInstance('s3:PutObject', `arn:aws:s3:::${bucket}/elsewhere/x.log`, { resourcePolicy: bucketPolicy() })).toBe('ImplicitlyDenied');
+    expect(await asInstance('s3:PutObject', 'arn:aws:s3:::another-bucket/sessions/x.log')).toBe('ImplicitlyDenied');
+    expect(await asInstance('s3:GetObject', 'arn:aws:s3:::another-bucket/secrets.txt')).toBe('ImplicitlyDenied');
+  });
+
+  it('may not read, delete or re-configure the session logs', async () => {
+    const object = `arn:aws:s3:::${bucket}/sessions/x.log`;
+    for (const action of ['s3:GetObject', 's3:DeleteObject', 's3:DeleteObjectVersion', 's3:PutObjectRetention']) {
+      expect(await asInstance(action, object, { resourcePolicy: bucketPolicy() })).toBe('ImplicitlyDenied');
+    }
+    for (const action of ['s3:PutBucketPolicy', 's3:PutLifecycleConfiguration', 's3:DeleteBucket']) {
+      expect(await asInstance(action, `arn:aws:s3:::${bucket}`, { resourcePolicy: bucketPolicy() })).toBe('ImplicitlyDenied');
+    }
+  });
+
+  it('may stream to the session log group only, and not delete it', async () => {
+    const stream = `${logGroup}:log-stream:alice-0a1b2c3d`;
+    expect(await asInstance('logs:CreateLogStream', stream)).toBe('Allowed');
+    expect(await asInstance('logs:PutLogEvents', stream)).toBe('Allowed');
+    expect(await asInstance('logs:PutLogEvents', logGroup.replace(/sessions$/, 'other') + ':log-stream:x')).toBe('ImplicitlyDenied');
+    expect(await asInstance('logs:DeleteLogGroup', logGroup)).toBe('ImplicitlyDenied');
+    expect(await asInstance('logs:DeleteLogStream', stream)).toBe('ImplicitlyDenied');
+    expect(await asInstance('logs:PutRetentionPolicy', logGroup)).toBe('ImplicitlyDenied');
+  });
+
+  it('may use the session key to decrypt and encrypt, and nothing more', async () => {
+    expect(await asInstance('kms:Decrypt', key, { resourcePolicy: keyPolicy() })).toBe('Allowed');
+    expect(await asInstance('kms:GenerateDataKey', key, { resourcePolicy: keyPolicy() })).toBe('Allowed');
+    expect(await asInstance('kms:Decrypt', otherKey)).toBe('ImplicitlyDenied');
+    for (const action of ['kms:ScheduleKeyDeletion', 'kms:DisableKey', 'kms:PutKeyPolicy']) {
+      expect(await asInstance(action, key, { resourcePolicy: keyPolicy() })).toBe('ImplicitlyDenied');
+    }
   });
 });
