@@ -116,3 +116,25 @@ export const ipv4Cidr: Rule = (v) => {
 /** Names an instance within an environment: its Name tag and part of its Terraform addresses. */
 export const instanceName: Rule = (v) =>
   /^[a-z0-9][a-z0-9-]{0,62}$/.test(v) ? undefined : 'must be 1 to 63 lower-case letters, digits or hyphens';
+
+/** Tag keys used in `ssm:resourceTag/<key>` condition keys: no spaces, nothing IAM refuses there. */
+export const conditionTagKey: Rule = (v) => {
+  if (!/^[A-Za-z0-9_.:/=+\-@]{1,128}$/.test(v)) return 'must be 1 to 128 letters, digits or _ . : / = + - @ (IAM condition keys allow no spaces)';
+  return v.toLowerCase().startsWith('aws:') ? 'must not begin with the reserved prefix "aws:"' : undefined;
+};
+
+export const iamRoleName: Rule = (v) => (/^[\w+=,.@-]{1,64}$/.test(v) ? undefined : 'must be an IAM role name (1 to 64 letters, digits or _+=,.@-)');
+export const iamGroupName: Rule = (v) => (/^[\w+=,.@-]{1,128}$/.test(v) ? undefined : 'must be an IAM group name (1 to 128 letters, digits or _+=,.@-)');
+
+export const principalArn: Rule = (v) =>
+  new RegExp(`^arn:${PARTITION}:(iam|sts)::\\d{12}:(root|(user|role|assumed-role)/[\\w+=,.@/-]+)$`).test(v)
+    ? undefined
+    : 'must be the ARN of an account root, IAM user or role (arn:aws:iam::<account>:role/<name>)';
+
+export const servicePrincipal: Rule = (v) =>
+  /^[a-z0-9][a-z0-9.-]*\.amazonaws\.com(\.cn)?$/.test(v) ? undefined : 'must be a service principal such as "ec2.amazonaws.com"';
+
+export const accessGroupName: Rule = (v) =>
+  /^[a-z0-9][a-z0-9-]{0,31}$/.test(v) ? undefined : 'must be 1 to 32 lower-case letters, digits or hyphens';
+
+export const linuxUserName: Rule = (v) => (/^[a-z_][a-z0-9_-]{0,31}$/.test(v) ? undefined : 'must be a Linux user name');

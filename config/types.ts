@@ -42,6 +42,25 @@ export interface EnvironmentConfig {
   readonly defaultHostManagement: boolean;
   /** Where and how long sessions are recorded, and the session preferences. */
   readonly sessionLogging: SessionLoggingConfig;
+  /** Who may open sessions on which instances, by group name. */
+  readonly accessGroups: readonly AccessGroupConfig[];
+}
+
+export interface AccessGroupConfig {
+  readonly name: string;
+  /**
+   * Tag values the group's instances carry, beyond the environment's own `Environment` tag. Keys are
+   * ANDed, values within a key ORed.
+   */
+  readonly instanceTags: Readonly<Record<string, readonly string[]>>;
+  readonly documents: readonly string[];
+  readonly requireMfa: boolean;
+  readonly runAsUser?: string;
+  /** May also terminate anyone's session. */
+  readonly admin: boolean;
+  readonly roleNames: readonly string[];
+  readonly groupNames: readonly string[];
+  readonly createRole?: { readonly name: string; readonly trustedArns: readonly string[]; readonly trustedServices: readonly string[] };
 }
 
 /** The environment's say over `SessionLoggingProps`; the stack names the log group and key alias. */

@@ -1,8 +1,11 @@
+import { SESSION_DOCUMENTS } from '../modules/access-policies';
+import { ACCESS_TAG_KEYS } from '../modules/ssm-instance/access-tags';
 import { checkSessionLoggingProps } from '../modules/session-logging/limits';
+import { reachableInstances } from './access';
 import * as rules from './aws-rules';
 import type { Rule } from './aws-rules';
 import type {
-  BootstrapConfig, EnvironmentConfig, InstanceConfig, NetworkConfig, ProjectConfig, RemoteStateConfig,
+  AccessGroupConfig, BootstrapConfig, EnvironmentConfig, InstanceConfig, NetworkConfig, ProjectConfig, RemoteStateConfig,
   SessionLoggingConfig, Tags,
 } from './types';
 
@@ -76,7 +79,7 @@ function readEnvironments(problems: ConfigProblem[], s: Section | undefined): En
 }
 
 function readEnvironment(name: string, s: Section): EnvironmentConfig | undefined {
-  s.rejectUnknown(['accountId', 'region', 'tags', 'state', 'network', 'instances', 'defaultHostManagement', 'sessionLogging']);
+  s.rejectUnknown(['accountId', 'region', 'tags', 'state', 'network', 'instances', 'defaultHostManagement', 'sessionLogging', 'accessGroups']);
   const accountId = s.string('accountId', rules.accountId);
   const region = s.string('region', rules.region);
   const tags = s.tags('tags');
@@ -88,8 +91,78 @@ function readEnvironment(name: string, s: Section): EnvironmentConfig | undefine
   const defaultHostManagement = s.optionalBoolean('defaultHostManagement') ?? false;
   const loggingSection = s.section('sessionLogging');
   const sessionLogging = loggingSection && readSessionLogging(loggingSection);
+  const groupsSection = s.section('accessGroups');
+  const accessGroups = groupsSection ? groupsSection.keys().map((group) => readAccessGroup(name, group, groupsSection)) : [];
   if (accountId === undefined || region === undefined || !state || !network || !instances || !sessionLogging) return undefined;
-  return { name, accountId, region, tags, state, network, instances, defaultHostManagement, sessionLogging };
+  if (accessGroups.some((g) => g === undefined)) return undefined;
+  const env = { name, accountId, region, tags, state, network, instances, defaultHostManagement, sessionLogging, accessGroups: accessGroups as AccessGroupConfig[] };
+  env.accessGroups.forEach((group) => {
+    if (reachableInstances(env, group).length === 0) {
+      s.problem(`accessGroups.${group.name}.instances`, 'reaches no instance of this environment');
+    }
+  });
+  return env;
+}
+
+/** A group of `accessGroups`: problems are reported in the environment's scope, with the group in the field path. */
+function readAccessGroup(envName: string, group: string, groups: Section): AccessGroupConfig | undefined {
+  const nameProblem = rules.accessGroupName(group);
+  if (nameProblem) groups.problem(group, `group name ${nameProblem}`);
+  const g = groups.section(group);
+  if (!g) return undefined;
+  g.rejectUnknown(['instances', 'documents', 'requireMfa', 'runAsUser', 'admin', 'roleNames', 'groupNames', 'createRole']);
+
+  const instanceTags: Record<string, readonly string[]> = { [ACCESS_TAG_KEYS.environment]: [envName] };
+  const match = g.section('instances');
+  if (match) {
+    match.rejectUnknown(['team', 'accessGroup', 'tags']);
+    const team = match.stringList('team', rules.tagValue, { required: false });
+    const accessGroup = match.stringList('accessGroup', rules.tagValue, { required: false });
+    if (team?.length) instanceTags[ACCESS_TAG_KEYS.team] = team;
+    if (accessGroup?.length) instanceTags[ACCESS_TAG_KEYS.accessGroup] = accessGroup;
+    const tags = match.raw('tags') === undefined ? undefined : match.section('tags');
+    for (const key of tags?.keys() ?? []) {
+      const keyProblem = rules.conditionTagKey(key);
+      if (keyProblem) tags!.problem(key, `tag key ${keyProblem}`);
+      const values = tags!.stringList(key, rules.tagValue, { required: true });
+      if (!keyProblem && values) instanceTags[key] = values;
+    }
+  }
+  const documents = g.stringList('documents', (d) =>
+    SESSION_DOCUMENTS.includes(d) ? undefined : `is not a session document this project knows (known: ${SESSION_DOCUMENTS.join(', ')})`,
+  { required: false });
+  const requireMfa = g.optionalBoolean('requireMfa') ?? true;
+  const runAsUser = g.optionalString('runAsUser', rules.linuxUserName);
+  const admin = g.optionalBoolean('admin') ?? false;
+  const roleNames = g.stringList('roleNames', rules.iamRoleName, { required: false });
+  const groupNames = g.stringList('groupNames', rules.iamGroupName, { required: false });
+  let createRole: AccessGroupConfig['createRole'];
+  const roleSection = g.raw('createRole') === undefined ? undefined : g.section('createRole');
+  if (roleSection) {
+    roleSection.rejectUnknown(['name', 'trustedArns', 'trustedServices']);
+    const roleName = roleSection.optionalString('name', rules.iamRoleName) ?? `ssm-session-kit-${envName}-${group}`;
+    const trustedArns = roleSection.stringList('trustedArns', rules.principalArn, { required: false });
+    const trustedServices = roleSection.stringList('trustedServices', rules.servicePrincipal, { required: false });
+    if (trustedArns?.length === 0 && trustedServices?.length === 0) {
+      roleSection.problem('', 'must trust at least one principal (trustedArns or trustedServices)');
+    }
+    if (trustedArns && trustedServices) createRole = { name: roleName, trustedArns, trustedServices };
+  }
+  if (roleNames?.length === 0 && groupNames?.length === 0 && !roleSection) {
+    g.problem('', 'gives its policy to nobody: name roleNames, groupNames or createRole');
+  }
+  if (nameProblem || !match || !documents || !roleNames || !groupNames || (roleSection && !createRole)) return undefined;
+  return {
+    name: group,
+    instanceTags,
+    documents: documents.length > 0 ? documents : [SESSION_DOCUMENTS[0]],
+    requireMfa,
+    runAsUser,
+    admin,
+    roleNames,
+    groupNames,
+    createRole,
+  };
 }
 
 function readNetwork(s: Section): NetworkConfig | undefined {

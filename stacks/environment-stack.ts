@@ -2,6 +2,7 @@ import { TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import type { EnvironmentConfig } from '../config/types';
+import { SessionAccessPolicy } from '../modules/access-policies';
 import { IamSsmRole } from '../modules/iam-ssm-role';
 import { SessionLogging } from '../modules/session-logging';
 import { DefaultHostManagement, InstanceProfile } from '../modules/instance-profile';
@@ -22,6 +23,7 @@ export class EnvironmentStack extends TerraformStack {
   readonly vpcEndpoints?: SsmVpcEndpoints;
   readonly defaultHostManagement?: DefaultHostManagement;
   readonly sessionLogging: SessionLogging;
+  readonly accessPolicies: readonly SessionAccessPolicy[];
 
   constructor(scope: Construct, readonly environment: EnvironmentConfig) {
     super(scope, environment.name);
@@ -68,6 +70,21 @@ export class EnvironmentStack extends TerraformStack {
       accessTags: { environment: name, team: instance.team, accessGroup: instance.accessGroup },
       instanceProfile: { role: this.instanceRole, profile: this.instanceProfile },
       tags: instance.tags,
+    }));
+    this.accessPolicies = environment.accessGroups.map((group) => new SessionAccessPolicy(this, `access-${group.name}`, {
+      policyName: `${prefix}-${group.name}`,
+      instanceTags: group.instanceTags,
+      documents: group.documents,
+      requireMfa: group.requireMfa,
+      sessionKeyArn: this.sessionLogging.key.keyArn,
+      canTerminateAnySession: group.admin,
+      roleNames: group.roleNames,
+      groupNames: group.groupNames,
+      runAsUser: group.runAsUser,
+      createRole: group.createRole && {
+        roleName: group.createRole.name,
+        trustedPrincipals: { arns: group.createRole.trustedArns, services: group.createRole.trustedServices },
+      },
     }));
     this.addOutputs();
   }
