@@ -1,0 +1,157 @@
+import { ConfigError, validateConfig } from '../config/validate';
+import { SessionAccessPolicy, SessionAccessPolicyProps } from '../modules/access-policies';
+import { Json, only, policyStatements, rawConfig, resources, synthStack } from './helpers';
+
+const base: SessionAccessPolicyProps = {
+  policyName: 'dev-developers',
+  instanceTags: { Environment: ['dev'], Team: ['platform'] },
+  roleNames: ['developers'],
+};
+const build = (props: Partial<SessionAccessPolicyProps> = {}): Json =>
+  synthStack((s) => new SessionAccessPolicy(s, 'access', { ...base, ...props }));
+const statementsOf = (stack: Json): Json[] => policyStatements(stack, 'aws_iam_policy')[0];
+const ARN = (service: string, resource: string) =>
+  expect.stringMatching(new RegExp(`^arn:\\$\\{data\\.aws_partition\\.\\S+\\}:${service}:\\$\\{data\\.aws_region\\.\\S+\\}:[^:]*:${resource}$`));
+
+describe('SessionAccessPolicy', () => {
+  it('allows exactly the session calls, on tagged instances and the shell document, with MFA', () => {
+    const stack = build();
+    expect(only(stack, 'aws_iam_policy').name).toBe('dev-developers');
+    expect(statementsOf(stack)).toEqual([
+      {
+        Sid: 'StartSessionOnTaggedInstances',
+        Effect: 'Allow',
+        Action: 'ssm:StartSession',
+        Resource: ARN('ec2', 'instance/\\*'),
+        Condition: {
+          StringEquals: { 'ssm:resourceTag/Environment': ['dev'], 'ssm:resourceTag/Team': ['platform'] },
+          Bool: { 'ssm:SessionDocumentAccessCheck': 'true', 'aws:MultiFactorAuthPresent': 'true' },
+        },
+      },
+      {
+        Sid: 'StartSessionWithAllowedDocuments',
+        Effect: 'Allow',
+        Action: 'ssm:StartSession',
+        Resource: [ARN('ssm', 'document/SSM-SessionManagerRunShell')],
+        Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } },
+      },
+      {
+        Sid: 'ResumeAndEndOwnSessions',
+        Effect: 'Allow',
+        Action: ['ssm:ResumeSession', 'ssm:TerminateSession'],
+        Resource: ARN('ssm', 'session/\\$\\$\\{aws:userid\\}-\\*'),
+      },
+      {
+        Sid: 'SeeSessionsAndInstances',
+        Effect: 'Allow',
+        Action: ['ssm:DescribeSessions', 'ssm:GetConnectionStatus', 'ssm:DescribeInstanceProperties', 'ec2:DescribeInstances'],
+        Resource: '*',
+      },
+    ]);
+  });
+
+  it('attaches the policy to the given roles and groups, creating no role', () => {
+    const stack = build({ roleNames: ['a', 'b'], groupNames: ['ops'] });
+    expect(resources(stack, 'aws_iam_role_policy_attachment').map((a) => a.role).sort()).toEqual(['a', 'b']);
+    expect(only(stack, 'aws_iam_group_policy_attachment').group).toBe('ops');
+    expect(resources(stack, 'aws_iam_role')).toEqual([]);
+  });
+
+  it('takes opt-in documents, no MFA, the session key and admin termination', () => {
+    const statements = statementsOf(build({
+      documents: ['SSM-SessionManagerRunShell', 'AWS-StartPortForwardingSession'],
+      requireMfa: false,
+      sessionKeyArn: 'arn:aws:kms:eu-west-1:111111111111:key/0a1b2c3d-0000-4000-8000-000000000000',
+      canTerminateAnySession: true,
+    }));
+    const bySid = Object.fromEntries(statements.map((s) => [s.Sid, s]));
+    expect(bySid.StartSessionOnTaggedInstances.Condition.Bool).toEqual({ 'ssm:SessionDocumentAccessCheck': 'true' });
+    expect(bySid.StartSessionWithAllowedDocuments.Condition).toBeUndefined();
+    // AWS-owned documents carry no account in their ARN.
+    expect(bySid.StartSessionWithAllowedDocuments.Resource).toEqual([
+      ARN('ssm', 'document/SSM-SessionManagerRunShell'),
+      expect.stringMatching(/:ssm:\$\{data\.aws_region\.\S+\}::document\/AWS-StartPortForwardingSession$/),
+    ]);
+    expect(bySid.EncryptSessions).toEqual({
+      Sid: 'EncryptSessions', Effect: 'Allow', Action: 'kms:GenerateDataKey',
+      Resource: 'arn:aws:kms:eu-west-1:111111111111:key/0a1b2c3d-0000-4000-8000-000000000000',
+    });
+    expect(bySid.EndAnySession).toEqual({ Sid: 'EndAnySession', Effect: 'Allow', Action: 'ssm:TerminateSession', Resource: ARN('ssm', 'session/\\*') });
+  });
+
+  it('creates a role trusted by the given principals, tagged with its run-as user', () => {
+    const stack = build({
+      roleNames: [],
+      runAsUser: 'ssm-operator',
+      createRole: {
+        roleName: 'operators',
+        trustedPrincipals: { arns: ['arn:aws:iam::000000000000:root'], services: ['ec2.amazonaws.com'] },
+        permissionsBoundaryArn: 'arn:aws:iam::111111111111:policy/boundary',
+      },
+    });
+    const role = only(stack, 'aws_iam_role');
+    expect(role).toMatchObject({ name: 'operators', tags: { SSMSessionRunAs: 'ssm-operator' }, permissions_boundary: 'arn:aws:iam::111111111111:policy/boundary' });
+    expect(JSON.parse(role.assume_role_policy).Statement).toEqual([
+      { Sid: 'TrustedPrincipalsAssumeRole', Effect: 'Allow', Principal: { AWS: ['arn:aws:iam::000000000000:root'] }, Action: 'sts:AssumeRole' },
+      { Sid: 'TrustedServicesAssumeRole', Effect: 'Allow', Principal: { Service: ['ec2.amazonaws.com'] }, Action: 'sts:AssumeRole' },
+    ]);
+    expect(only(stack, 'aws_iam_role_policy_attachment').role).toMatch(/^\$\{aws_iam_role\.\S+\.name\}$/);
+  });
+
+  it('never allows a wildcard action', () => {
+    const statements = statementsOf(build({ canTerminateAnySession: true, sessionKeyArn: 'arn:aws:kms:eu-west-1:111111111111:key/k' }));
+    for (const action of statements.flatMap((s) => [s.Action].flat())) expect(action).not.toMatch(/\*/);
+  });
+});
+
+describe('access groups in the config', () => {
+  function problemsOf(mutate: (groups: any, raw: any) => void): string {
+    const raw = rawConfig();
+    mutate(raw.environments.dev.accessGroups, raw);
+    try {
+      validateConfig(raw);
+    } catch (e) {
+      return (e as ConfigError).message;
+    }
+    throw new Error('expected the config to be rejected');
+  }
+
+  it('adds the environment tag to every group, so no group reaches another environment', () => {
+    const dev = validateConfig(rawConfig()).environments.find((e) => e.name === 'dev')!;
+    for (const group of dev.accessGroups) expect(group.instanceTags.Environment).toEqual(['dev']);
+    expect(dev.accessGroups.find((g) => g.name === 'developers')).toMatchObject({
+      instanceTags: { Environment: ['dev'], AccessGroup: ['developers'] },
+      documents: ['SSM-SessionManagerRunShell'],
+      requireMfa: false,
+      admin: false,
+    });
+  });
+
+  it('requires MFA unless a group says otherwise', () => {
+    const prod = validateConfig(rawConfig()).environments.find((e) => e.name === 'prod')!;
+    expect(prod.accessGroups.find((g) => g.name === 'operators')!.requireMfa).toBe(true);
+  });
+
+  it.each<[string, (groups: any, raw: any) => void, RegExp]>([
+    ['a group reaching no instances', (g) => (g.developers.instances = { team: ['nobody'] }),
+      /environment "dev", field "accessGroups.developers.instances": reaches no instance of this environment/],
+    ['an unknown document name', (g) => (g.operators.documents = ['AWS-RunShellScript']),
+      /environment "dev", field "accessGroups.operators.documents\[0\]": is not a session document this project knows/],
+    ['a tag key IAM refuses', (g) => (g.developers.instances = { tags: { 'cost center': ['x'] } }),
+      /field "accessGroups.developers.instances.tags.cost center": tag key must be 1 to 128 letters/],
+    ['a trusted principal that is not an ARN', (g) => (g.operators.createRole.trustedArns = ['alice']),
+      /field "accessGroups.operators.createRole.trustedArns\[0\]": must be the ARN of an account root, IAM user or role/],
+    ['a trusted service that is not a service', (g) => (g.operators.createRole = { trustedServices: ['lambda'] }),
+      /field "accessGroups.operators.createRole.trustedServices\[0\]": must be a service principal/],
+    ['a role trusting nobody', (g) => (g.operators.createRole = {}),
+      /field "accessGroups.operators.createRole": must trust at least one principal/],
+    ['a group given to nobody', (g) => (g.developers.roleNames = []),
+      /field "accessGroups.developers": gives its policy to nobody/],
+    ['a group name IAM names cannot carry', (g) => (g['Ops Team'] = g.developers),
+      /field "accessGroups.Ops Team": group name must be 1 to 32 lower-case/],
+    ['a run-as user that is no Linux user', (g) => (g.operators.runAsUser = 'Operator One'),
+      /field "accessGroups.operators.runAsUser": must be a Linux user name/],
+  ])('rejects %s, naming environment, group and field', (_what, mutate, message) => {
+    expect(problemsOf(mutate)).toMatch(message);
+  });
+});
