@@ -67,10 +67,10 @@ describe('SessionAccessPolicy', () => {
     const bySid = Object.fromEntries(statements.map((s) => [s.Sid, s]));
     expect(bySid.StartSessionOnTaggedInstances.Condition.Bool).toEqual({ 'ssm:SessionDocumentAccessCheck': 'true' });
     expect(bySid.StartSessionWithAllowedDocuments.Condition).toBeUndefined();
-    // AWS-owned documents carry no account in their ARN.
+    // AWS-owned documents are not in the account.
     expect(bySid.StartSessionWithAllowedDocuments.Resource).toEqual([
       ARN('ssm', 'document/SSM-SessionManagerRunShell'),
-      expect.stringMatching(/:ssm:\$\{data\.aws_region\.\S+\}::document\/AWS-StartPortForwardingSession$/),
+      expect.stringMatching(/:ssm:\$\{data\.aws_region\.\S+\}:\*:document\/AWS-StartPortForwardingSession$/),
     ]);
     expect(bySid.EncryptSessions).toEqual({
       Sid: 'EncryptSessions', Effect: 'Allow', Action: 'kms:GenerateDataKey',

@@ -170,3 +170,95 @@ describe.each([
     }
   });
 });
+
+describe('access groups, their resolved policies evaluated', () => {
+  const ACCOUNT = { dev: '111111111111', prod: '333333333333' } as const;
+  const REGION = { dev: 'eu-west-1', prod: 'eu-central-1' } as const;
+  type Env = keyof typeof ACCOUNT;
+
+  function groupPolicy(env: Env, group: string) {
+    const plan = new ResolvedPlan(results.find((r) => r.stack === env)!.resolvedPlanFile!);
+    const policy = plan.one('aws_iam_policy', (v) => v.name === `ssm-session-kit-${env}-${group}`);
+    return { plan, identityPolicies: [{ name: group, policy: plan.policy(policy) }] };
+  }
+
+  async function startSession(env: Env, group: string, target: { tags?: Record<string, string>; document?: string; mfa?: boolean }) {
+    const { identityPolicies } = groupPolicy(env, group);
+    const account = ACCOUNT[env];
+    // The engine wants an account in every document ARN, AWS-owned ones included.
+    const resource = target.document
+      ? `arn:aws:ssm:${REGION[env]}:${account}:document/${target.document}`
+      : `arn:aws:ec2:${REGION[env]}:${account}:instance/i-0123456789abcdef0`;
+    const tagContext = Object.fromEntries(Object.entries(target.tags ?? {}).map(([k, v]) => [`ssm:resourceTag/${k}`, v]));
+    return decide({
+      principal: `arn:aws:sts::${account}:assumed-role/${group}/alice`,
+      action: 'ssm:StartSession',
+      resource,
+      resourceAccount: account,
+      identityPolicies,
+      context: {
+        ...(target.document ? {} : { ...tagContext, 'ssm:SessionDocumentAccessCheck': 'true' }),
+        'aws:MultiFactorAuthPresent': String(target.mfa ?? true),
+      },
+    });
+  }
+
+  it('allows a group onto its own environment\'s instances', async () => {
+    expect(await startSession('dev', 'developers', { tags: { Environment: 'dev', AccessGroup: 'developers' }, mfa: false })).toBe('Allowed');
+    expect(await startSession('prod', 'operators', { tags: { Environment: 'prod', AccessGroup: 'operators', Team: 'data' } })).toBe('Allowed');
+  });
+
+  it("denies another environment's instance, and an untagged one", async () => {
+    expect(await startSession('dev', 'developers', { tags: { Environment: 'prod', AccessGroup: 'developers' } })).toBe('ImplicitlyDenied');
+    expect(await startSession('dev', 'developers', { tags: {} })).toBe('ImplicitlyDenied');
+    expect(await startSession('dev', 'developers', { tags: { Environment: 'dev', AccessGroup: 'operators' } })).toBe('ImplicitlyDenied');
+  });
+
+  it('denies starting a session without MFA where MFA is required', async () => {
+    const tags = { Environment: 'prod', AccessGroup: 'operators' };
+    expect(await startSession('prod', 'operators', { tags, mfa: false })).toBe('ImplicitlyDenied');
+    expect(await startSession('prod', 'operators', { document: 'SSM-SessionManagerRunShell', mfa: false })).toBe('ImplicitlyDenied');
+    expect(await startSession('prod', 'operators', { document: 'SSM-SessionManagerRunShell', mfa: true })).toBe('Allowed');
+  });
+
+  it('allows only the documents a group opted into', async () => {
+    expect(await startSession('dev', 'developers', { document: 'SSM-SessionManagerRunShell', mfa: false })).toBe('Allowed');
+    expect(await startSession('dev', 'developers', { document: 'AWS-StartPortForwardingSession', mfa: false })).toBe('ImplicitlyDenied');
+    expect(await startSession('dev', 'operators', { document: 'AWS-StartPortForwardingSession' })).toBe('Allowed');
+    expect(await startSession('dev', 'operators', { document: 'AWS-StartSSHSession' })).toBe('ImplicitlyDenied');
+  });
+
+  async function terminate(env: Env, group: string, sessionOwner: string) {
+    const account = ACCOUNT[env];
+    return decide({
+      principal: `arn:aws:sts::${account}:assumed-role/${group}/alice`,
+      action: 'ssm:TerminateSession',
+      resource: `arn:aws:ssm:${REGION[env]}:${account}:session/${sessionOwner}-0a1b2c3d4e5f67890`,
+      resourceAccount: account,
+      identityPolicies: groupPolicy(env, group).identityPolicies,
+      context: { 'aws:userid': 'AROAEXAMPLEALICE:alice' },
+    });
+  }
+
+  it("lets a member end their own session and not someone else's", async () => {
+    expect(await terminate('dev', 'developers', 'AROAEXAMPLEALICE:alice')).toBe('Allowed');
+    expect(await terminate('dev', 'developers', 'AROAEXAMPLEBOB:bob')).toBe('ImplicitlyDenied');
+  });
+
+  it("lets the admin group end anyone's session", async () => {
+    expect(await terminate('prod', 'break-glass', 'AROAEXAMPLEBOB:bob')).toBe('Allowed');
+  });
+
+  it('lets members encrypt sessions with the session key', async () => {
+    const { plan, identityPolicies } = groupPolicy('dev', 'developers');
+    const key = plan.one('aws_kms_key');
+    expect(await decide({
+      principal: 'arn:aws:sts::111111111111:assumed-role/developers/alice',
+      action: 'kms:GenerateDataKey',
+      resource: key.values.arn,
+      resourceAccount: ACCOUNT.dev,
+      identityPolicies,
+      resourcePolicy: plan.policy(key),
+    })).toBe('Allowed');
+  });
+});

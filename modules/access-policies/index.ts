@@ -116,8 +116,8 @@ export class SessionAccessPolicy extends Construct {
         Sid: 'StartSessionWithAllowedDocuments',
         Effect: 'Allow',
         Action: 'ssm:StartSession',
-        // Documents AWS owns have no account in their ARN.
-        Resource: documents.map((d) => ssmArn(d.startsWith('AWS-') ? '' : accountId, `document/${d}`)),
+        // Documents AWS owns carry no account of ours; "AWS-" names are reserved to AWS.
+        Resource: documents.map((d) => ssmArn(d.startsWith('AWS-') ? '*' : accountId, `document/${d}`)),
         ...(Object.keys(mfa).length > 0 ? { Condition: { Bool: mfa } } : {}),
       },
       {
