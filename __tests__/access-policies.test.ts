@@ -1,5 +1,6 @@
 import { ConfigError, validateConfig } from '../config/validate';
 import { SessionAccessPolicy, SessionAccessPolicyProps } from '../modules/access-policies';
+import { accessReport } from '../scripts/lib/access-report';
 import { Json, only, policyStatements, rawConfig, resources, synthStack } from './helpers';
 
 const base: SessionAccessPolicyProps = {
@@ -153,5 +154,33 @@ describe('access groups in the config', () => {
       /field "accessGroups.operators.runAsUser": must be a Linux user name/],
   ])('rejects %s, naming environment, group and field', (_what, mutate, message) => {
     expect(problemsOf(mutate)).toMatch(message);
+  });
+});
+
+describe('access report', () => {
+  const rowOf = (report: string, env: string, group: string): string[] => {
+    const section = report.split('\n\n').find((s) => s.startsWith(`${env} (`))!;
+    const row = section.split('\n').find((line) => line.trim().startsWith(`${group} `))!;
+    return row.trim().split(/\s{2,}/);
+  };
+
+  it('shows per environment which group reaches which instances, with which documents, and whether MFA is needed', () => {
+    const report = accessReport(validateConfig(rawConfig()));
+    expect(report).toMatch(/^dev \(account 111111111111, eu-west-1\)\n/);
+    expect(rowOf(report, 'staging', 'developers')).toEqual([
+      'developers', 'staging-tools', 'SSM-SessionManagerRunShell', 'no', 'own sessions', 'role AWSReservedSSO_Developers_staging',
+    ]);
+    expect(rowOf(report, 'prod', 'operators')).toEqual([
+      'operators', 'prod-tools, prod-db-admin',
+      'SSM-SessionManagerRunShell, AWS-StartPortForwardingSession, AWS-StartPortForwardingSessionToRemoteHost',
+      'yes', 'own sessions', 'new role ssm-session-kit-prod-operators (runs as ssm-operator)',
+    ]);
+    expect(rowOf(report, 'prod', 'break-glass')[4]).toBe('any session');
+  });
+
+  it('follows the instance tags: a group sees only the instances it matches', () => {
+    const raw = rawConfig();
+    raw.environments.prod.accessGroups['ci-diagnostics'].instances = { team: ['data'] };
+    expect(rowOf(accessReport(validateConfig(raw)), 'prod', 'ci-diagnostics')[1]).toBe('prod-db-admin');
   });
 });

@@ -1,0 +1,35 @@
+import { reachableInstances } from '../../config/access';
+import type { AccessGroupConfig, EnvironmentConfig, ProjectConfig } from '../../config/types';
+
+/** Who may reach which instances, with which documents, per environment: a table for humans. */
+export function accessReport(config: ProjectConfig): string {
+  return config.environments.map(environmentReport).join('\n\n') + '\n';
+}
+
+function environmentReport(env: EnvironmentConfig): string {
+  const header = `${env.name} (account ${env.accountId}, ${env.region})`;
+  if (env.accessGroups.length === 0) return `${header}\n  no access groups: nobody may start a session`;
+  const rows = env.accessGroups.map((group) => [
+    group.name,
+    reachableInstances(env, group).map((i) => i.name).join(', '),
+    group.documents.join(', '),
+    group.requireMfa ? 'yes' : 'no',
+    group.admin ? 'any session' : 'own sessions',
+    recipients(group),
+  ]);
+  return `${header}\n${table(['group', 'instances', 'documents', 'MFA', 'may end', 'given to'], rows)}`;
+}
+
+function recipients(group: AccessGroupConfig): string {
+  return [
+    ...group.roleNames.map((r) => `role ${r}`),
+    ...group.groupNames.map((g) => `group ${g}`),
+    ...(group.createRole ? [`new role ${group.createRole.name}${group.runAsUser ? ` (runs as ${group.runAsUser})` : ''}`] : []),
+  ].join(', ');
+}
+
+function table(head: string[], rows: string[][]): string {
+  const widths = head.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
+  const line = (cells: string[]) => `  ${cells.map((cell, c) => cell.padEnd(widths[c])).join('  ')}`.trimEnd();
+  return [line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
