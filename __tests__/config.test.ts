@@ -109,7 +109,7 @@ describe('config validation', () => {
 
   it('spreads instances without a subnet over the network subnets in turn', () => {
     const raw = rawConfig();
-    raw.environments.dev.instances = ['a', 'b', 'c'].map((name) => ({ name, instanceType: 't3.micro' }));
+    raw.environments.dev.instances = ['a', 'b', 'c'].map((name) => ({ name, instanceType: 't3.micro', team: 'platform', accessGroup: 'developers' }));
     const dev = validateConfig(raw).environments.find((e) => e.name === 'dev')!;
     const [first, second] = raw.environments.dev.network.subnetIds;
     expect(dev.instances.map((i) => i.subnetId)).toEqual([first, second, first]);
