@@ -2,6 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { synthesize } from '../scripts/lib/synth';
 import { StackValidation, validateOffline, OVERRIDE_FILE } from '../scripts/lib/offline-validation';
+import { instanceTags, reachableInstances } from '../config/access';
+import { loadConfig } from '../config/load';
 import { tempDir } from './helpers';
 import { decide, ResolvedPlan } from './iam-evaluation';
 
@@ -262,3 +264,47 @@ describe('access groups, their resolved policies evaluated', () => {
     })).toBe('Allowed');
   });
 });
+
+describe.each(loadConfig().environments.flatMap((env) => env.accessGroups.map((group) => [env.name, group.name, env, group] as const)))(
+  'the %s access group %s, evaluated',
+  (_envName, _groupName, env, group) => {
+    const other = env.name === 'prod' ? 'dev' : 'prod';
+    const start = async (tags: Record<string, string>) => {
+      const plan = new ResolvedPlan(results.find((r) => r.stack === env.name)!.resolvedPlanFile!);
+      const policy = plan.policy(plan.one('aws_iam_policy', (v) => v.name === `ssm-session-kit-${env.name}-${group.name}`));
+      return decide({
+        principal: `arn:aws:sts::${env.accountId}:assumed-role/${group.name}/alice`,
+        action: 'ssm:StartSession',
+        resource: `arn:aws:ec2:${env.region}:${env.accountId}:instance/i-0123456789abcdef0`,
+        resourceAccount: env.accountId,
+        identityPolicies: [{ name: group.name, policy }],
+        context: {
+          ...Object.fromEntries(Object.entries(tags).map(([k, v]) => [`ssm:resourceTag/${k}`, v])),
+          'ssm:SessionDocumentAccessCheck': 'true',
+          'aws:MultiFactorAuthPresent': 'true',
+        },
+      });
+    };
+
+    it('reaches every instance the access report lists for it', async () => {
+      for (const instance of reachableInstances(env, group)) {
+        expect({ instance: instance.name, decision: await start(instanceTags(env, instance)) })
+          .toEqual({ instance: instance.name, decision: 'Allowed' });
+      }
+    });
+
+    it('reaches none of them once tagged for another environment, nor untagged', async () => {
+      for (const instance of reachableInstances(env, group)) {
+        expect(await start({ ...instanceTags(env, instance), Environment: other })).toBe('ImplicitlyDenied');
+      }
+      expect(await start({})).toBe('ImplicitlyDenied');
+    });
+
+    it('reaches no instance the report leaves out', async () => {
+      const reached = reachableInstances(env, group);
+      for (const instance of env.instances.filter((i) => !reached.includes(i))) {
+        expect(await start(instanceTags(env, instance))).toBe('ImplicitlyDenied');
+      }
+    });
+  },
+);
