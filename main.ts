@@ -3,6 +3,7 @@ import * as path from 'path';
 import { App } from 'cdktf';
 import { loadConfig } from './config/load';
 import { ConfigError } from './config/validate';
+import { complianceSuppressions } from './modules/guardrails/compliance';
 import { createStacks } from './stacks';
 
 /**
@@ -21,6 +22,7 @@ function main(): void {
   const app = new App({ stackTraces: false });
   const stacks = createStacks(app, config);
   app.synth();
+  for (const s of complianceSuppressions(app)) console.log(`compliance: ${s.rule} suppressed at ${s.path}: ${s.reason}`);
   removeOrphanedStacks(app.outdir, [stacks.bootstrap, ...stacks.environments].map((s) => s.node.id));
 }
 

@@ -1,0 +1,124 @@
+import { Aspects, Testing, TerraformStack } from 'cdktf';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
+import { Instance, InstanceConfig } from '@cdktf/provider-aws/lib/instance';
+import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
+import { SecurityGroupRule } from '@cdktf/provider-aws/lib/security-group-rule';
+import { SsmDocument } from '@cdktf/provider-aws/lib/ssm-document';
+import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
+import { validateConfig } from '../config/validate';
+import { ComplianceChecker, complianceSuppressions, suppressCompliance } from '../modules/guardrails/compliance';
+import { SessionLogging } from '../modules/session-logging';
+import { createStacks } from '../stacks';
+import { rawConfig } from './helpers';
+
+/** A stack with the compliance check, a provider, and session logging unless told otherwise. */
+function stackWith(build: (stack: TerraformStack) => void, { logging = true } = {}): TerraformStack {
+  const stack = new TerraformStack(Testing.app(), 'test');
+  new AwsProvider(stack, 'aws', { region: 'eu-west-1' });
+  if (logging) new SessionLogging(stack, 'logging', { bucketName: 'session-logs' });
+  Aspects.of(stack).add(new ComplianceChecker());
+  build(stack);
+  return stack;
+}
+
+const synth = (stack: TerraformStack) => () => Testing.synth(stack, true);
+
+const goodInstance: InstanceConfig = {
+  ami: 'ami-0123456789abcdef0',
+  instanceType: 't3.micro',
+  iamInstanceProfile: 'profile',
+  associatePublicIpAddress: false,
+  metadataOptions: { httpTokens: 'required' },
+};
+
+describe('the compliance check', () => {
+  it('holds every stack of the project to the rules, and passes them', () => {
+    const stacks = createStacks(Testing.app(), validateConfig(rawConfig()));
+    for (const stack of [stacks.bootstrap, ...stacks.environments]) {
+      expect(Aspects.of(stack).all.some((a) => a instanceof ComplianceChecker)).toBe(true);
+      expect(synth(stack)).not.toThrow();
+    }
+  });
+
+  it('passes a compliant instance', () => {
+    expect(synth(stackWith((s) => new Instance(s, 'web', goodInstance)))).not.toThrow();
+  });
+
+  it.each<[string, InstanceConfig, RegExp]>([
+    ['IMDSv1 allowed', { ...goodInstance, metadataOptions: { httpTokens: 'optional' } }, /\[test\/web\] compliance rule EC2_IMDSV2 \(every EC2 instance requires IMDSv2\)/],
+    ['a public IP', { ...goodInstance, associatePublicIpAddress: true }, /\[test\/web\] compliance rule EC2_NO_PUBLIC_IP/],
+    ['a key pair', { ...goodInstance, keyName: 'ops' }, /\[test\/web\] compliance rule EC2_NO_KEY_PAIR .*key_name is set \(ops\)/],
+    ['no instance profile', { ...goodInstance, iamInstanceProfile: undefined }, /\[test\/web\] compliance rule EC2_INSTANCE_PROFILE/],
+  ])('fails an instance with %s, naming path and rule', (_what, config, message) => {
+    expect(synth(stackWith((s) => new Instance(s, 'web', config)))).toThrow(message);
+  });
+
+  it.each<[string, (s: TerraformStack) => void, RegExp]>([
+    ['an inline SSH rule', (s) => new SecurityGroup(s, 'sg', {
+      ingress: [{ fromPort: 22, toPort: 22, protocol: 'tcp', cidrBlocks: ['10.0.0.0/8'] }],
+    }), /\[test\/sg\] compliance rule NO_SSH_RDP_INGRESS .*admits port 22/],
+    ['an RDP ingress rule', (s) => new VpcSecurityGroupIngressRule(s, 'rdp', {
+      securityGroupId: 'sg-0123', ipProtocol: 'tcp', fromPort: 3000, toPort: 4000, cidrIpv4: '10.0.0.0/8',
+    }), /\[test\/rdp\] compliance rule NO_SSH_RDP_INGRESS .*admits port 3389/],
+    ['an all-traffic rule', (s) => new SecurityGroupRule(s, 'all', {
+      type: 'ingress', securityGroupId: 'sg-0123', protocol: '-1', fromPort: 0, toPort: 0, cidrBlocks: ['0.0.0.0/0'],
+    }), /\[test\/all\] compliance rule NO_SSH_RDP_INGRESS .*admits port 22/],
+  ])('fails %s', (_what, build, message) => {
+    expect(synth(stackWith(build))).toThrow(message);
+  });
+
+  it('lets HTTPS ingress and egress on 22 through', () => {
+    expect(synth(stackWith((s) => new VpcSecurityGroupIngressRule(s, 'https', {
+      securityGroupId: 'sg-0123', ipProtocol: 'tcp', fromPort: 443, toPort: 443, cidrIpv4: '10.0.0.0/8',
+    })))).not.toThrow();
+  });
+
+  it('fails session preferences that do not encrypt', () => {
+    const stack = stackWith((s) => new SsmDocument(s, 'prefs', {
+      name: 'SSM-SessionManagerRunShell',
+      documentType: 'Session',
+      content: JSON.stringify({ inputs: { s3BucketName: 'b', s3EncryptionEnabled: false, cloudWatchLogGroupName: 'g', cloudWatchEncryptionEnabled: true } }),
+    }), { logging: false });
+    expect(synth(stack)).toThrow(/\[test\/prefs\] compliance rule SESSION_LOGGING_ENCRYPTED .*lack s3EncryptionEnabled, kmsKeyId/);
+  });
+
+  it('fails a second preferences document in one region', () => {
+    const stack = stackWith((s) => new SessionLogging(s, 'again', { bucketName: 'other-session-logs' }));
+    expect(synth(stack)).toThrow(/\[test\] compliance rule SESSION_PREFERENCES_ONCE .*2 SSM-SessionManagerRunShell documents/);
+  });
+
+  it('fails instances whose sessions nobody records', () => {
+    const stack = stackWith((s) => new Instance(s, 'web', goodInstance), { logging: false });
+    expect(synth(stack)).toThrow(/\[test\] compliance rule SESSION_LOGGING_PRESENT/);
+  });
+
+  it('fails a managed policy that allows a wildcard action', () => {
+    const stack = stackWith((s) => new IamPolicy(s, 'humans', {
+      policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['ssm:StartSession', 's3:*'], Resource: '*' }] }),
+    }));
+    expect(synth(stack)).toThrow(/\[test\/humans\] compliance rule HUMAN_POLICY_NO_WILDCARD_ACTION .*allows s3:\*/);
+  });
+
+  it('lets a rule be suppressed per construct with a written reason, and lists the suppression', () => {
+    let web!: Instance;
+    const stack = stackWith((s) => {
+      web = new Instance(s, 'web', { ...goodInstance, keyName: 'legacy' });
+      suppressCompliance(web, 'EC2_NO_KEY_PAIR', 'vendor appliance needs its key until migration ticket OPS-123');
+    });
+    expect(synth(stack)).not.toThrow();
+    expect(complianceSuppressions(stack)).toEqual([
+      { rule: 'EC2_NO_KEY_PAIR', reason: 'vendor appliance needs its key until migration ticket OPS-123', path: 'test/web' },
+    ]);
+  });
+
+  it('suppresses one rule only, and refuses suppressions without a reason or rule', () => {
+    const stack = stackWith((s) => {
+      const web = new Instance(s, 'web', { ...goodInstance, keyName: 'legacy', associatePublicIpAddress: true });
+      suppressCompliance(web, 'EC2_NO_KEY_PAIR', 'vendor appliance');
+      expect(() => suppressCompliance(web, 'EC2_NO_PUBLIC_IP', '  ')).toThrow(/needs a written reason/);
+      expect(() => suppressCompliance(web, 'NO_SUCH_RULE', 'why')).toThrow(/unknown compliance rule/);
+    });
+    expect(synth(stack)).toThrow(/EC2_NO_PUBLIC_IP/);
+  });
+});

@@ -1,0 +1,180 @@
+import { DefaultTokenResolver, IAspect, StringConcat, TerraformResource, TerraformStack, Tokenization } from 'cdktf';
+import type { IConstruct } from 'constructs';
+
+const SUPPRESSION = 'ssm-session-kit:compliance-suppression';
+const PREFERENCES_DOCUMENT = 'SSM-SessionManagerRunShell';
+
+type Config = Record<string, any>;
+
+/** A resource as Terraform will receive it, with its type. */
+interface Checked {
+  readonly type: string;
+  readonly config: Config;
+}
+
+export interface ComplianceRule {
+  readonly id: string;
+  readonly description: string;
+  /** Why a resource breaks the rule, or undefined when it keeps it. */
+  check(resource: Checked): string | undefined;
+}
+
+export interface Suppression {
+  readonly rule: string;
+  readonly reason: string;
+  readonly path: string;
+}
+
+function statementsOf(policy: unknown): Config[] {
+  if (typeof policy !== 'string') return [];
+  try {
+    return [JSON.parse(policy).Statement].flat();
+  } catch {
+    return [];
+  }
+}
+
+function ingressCoversPort(rule: Config, port: number): boolean {
+  const protocol = String(rule.ip_protocol ?? rule.protocol ?? '');
+  if (protocol === '-1' || protocol === 'all') return true;
+  if (protocol !== 'tcp' && protocol !== '6') return false;
+  return Number(rule.from_port) <= port && port <= Number(rule.to_port);
+}
+
+/** The rules every stack of this project is held to. */
+export const COMPLIANCE_RULES: readonly ComplianceRule[] = [
+  {
+    id: 'EC2_IMDSV2',
+    description: 'every EC2 instance requires IMDSv2',
+    check: ({ type, config }) =>
+      type === 'aws_instance' && config.metadata_options?.http_tokens !== 'required' ? 'metadata_options.http_tokens is not "required"' : undefined,
+  },
+  {
+    id: 'EC2_NO_PUBLIC_IP',
+    description: 'no EC2 instance has a public IP address',
+    check: ({ type, config }) =>
+      type === 'aws_instance' && config.associate_public_ip_address !== false ? 'associate_public_ip_address is not false' : undefined,
+  },
+  {
+    id: 'EC2_NO_KEY_PAIR',
+    description: 'no EC2 instance has an SSH key pair',
+    check: ({ type, config }) => (type === 'aws_instance' && config.key_name !== undefined ? `key_name is set (${config.key_name})` : undefined),
+  },
+  {
+    id: 'EC2_INSTANCE_PROFILE',
+    description: 'every EC2 instance has an instance profile',
+    check: ({ type, config }) => (type === 'aws_instance' && !config.iam_instance_profile ? 'has no iam_instance_profile' : undefined),
+  },
+  {
+    id: 'NO_SSH_RDP_INGRESS',
+    description: 'no security group admits port 22 or 3389',
+    check: ({ type, config }) => {
+      const rules =
+        type === 'aws_security_group' ? [config.ingress ?? []].flat()
+        : type === 'aws_vpc_security_group_ingress_rule' ? [config]
+        : type === 'aws_security_group_rule' && config.type === 'ingress' ? [config]
+        : [];
+      const port = [22, 3389].find((p) => rules.some((r: Config) => ingressCoversPort(r, p)));
+      return port ? `admits port ${port}` : undefined;
+    },
+  },
+  {
+    id: 'SESSION_LOGGING_ENCRYPTED',
+    description: 'session logging is on, to S3 and CloudWatch, and encrypted',
+    check: ({ type, config }) => {
+      if (type !== 'aws_ssm_document' || config.name !== PREFERENCES_DOCUMENT) return undefined;
+      const inputs = (() => { try { return JSON.parse(config.content).inputs ?? {}; } catch { return {}; } })();
+      const missing = [
+        !inputs.s3BucketName && 's3BucketName', inputs.s3EncryptionEnabled !== true && 's3EncryptionEnabled',
+        !inputs.cloudWatchLogGroupName && 'cloudWatchLogGroupName', inputs.cloudWatchEncryptionEnabled !== true && 'cloudWatchEncryptionEnabled',
+        !inputs.kmsKeyId && 'kmsKeyId',
+      ].filter(Boolean);
+      return missing.length > 0 ? `session preferences lack ${missing.join(', ')}` : undefined;
+    },
+  },
+  {
+    id: 'HUMAN_POLICY_NO_WILDCARD_ACTION',
+    description: 'no IAM managed policy allows a wildcard action',
+    check: ({ type, config }) => {
+      if (type !== 'aws_iam_policy') return undefined;
+      const wild = statementsOf(config.policy)
+        .filter((s) => s.Effect === 'Allow')
+        .flatMap((s) => [s.Action ?? []].flat())
+        .filter((a: string) => a.includes('*'));
+      return wild.length > 0 ? `allows ${wild.join(', ')}` : undefined;
+    },
+  },
+];
+
+/** Rules checked over a whole stack rather than one resource. */
+export const STACK_RULES = {
+  SESSION_PREFERENCES_ONCE: 'the session preferences document exists once per region',
+  SESSION_LOGGING_PRESENT: 'a stack with instances records their sessions',
+} as const;
+
+const KNOWN_RULES = new Set<string>([...COMPLIANCE_RULES.map((r) => r.id), ...Object.keys(STACK_RULES)]);
+
+/** Marks a construct (and everything below it) as exempt from a rule, for a stated reason. */
+export function suppressCompliance(scope: IConstruct, rule: string, reason: string): void {
+  if (!KNOWN_RULES.has(rule)) throw new Error(`unknown compliance rule ${rule}`);
+  if (!reason.trim()) throw new Error(`suppressing ${rule} at ${scope.node.path} needs a written reason`);
+  scope.node.addMetadata(SUPPRESSION, { rule, reason });
+}
+
+/** Every suppression below a scope, for the synth output. */
+export function complianceSuppressions(scope: IConstruct): Suppression[] {
+  return scope.node.findAll().flatMap((c) =>
+    c.node.metadata.filter((m) => m.type === SUPPRESSION).map((m) => ({ ...(m.data as { rule: string; reason: string }), path: c.node.path })),
+  );
+}
+
+function suppressed(node: IConstruct, rule: string): boolean {
+  return node.node.scopes.some((scope) => scope.node.metadata.some((m) => m.type === SUPPRESSION && (m.data as { rule: string }).rule === rule));
+}
+
+function fail(node: IConstruct, rule: string, description: string, problem: string): void {
+  if (!suppressed(node, rule)) node.node.addValidation({ validate: () => [`compliance rule ${rule} (${description}): ${problem}`] });
+}
+
+/** A resource as Terraform will receive it. */
+function render(resource: TerraformResource): Checked {
+  const type = resource.terraformResourceType;
+  const rendered = Tokenization.resolve(resource.toTerraform(), {
+    scope: TerraformStack.of(resource),
+    resolver: new DefaultTokenResolver(new StringConcat()),
+  }) as { resource: Record<string, Record<string, Config>> };
+  return { type, config: Object.values(rendered.resource[type])[0] };
+}
+
+/**
+ * The compliance check, as a cdktf Aspect: every resource is checked against every rule, and a
+ * violation becomes a validation error of that construct, which fails synthesis naming the construct
+ * path and the rule. Suppressed rules are skipped; `complianceSuppressions` lists them.
+ */
+export class ComplianceChecker implements IAspect {
+  constructor(private readonly rules: readonly ComplianceRule[] = COMPLIANCE_RULES) {}
+
+  visit(node: IConstruct): void {
+    if (TerraformStack.isStack(node)) this.checkStack(node);
+    if (!TerraformResource.isTerraformResource(node)) return;
+    const resource = render(node as TerraformResource);
+    for (const rule of this.rules) {
+      const problem = rule.check(resource);
+      if (problem) fail(node, rule.id, rule.description, problem);
+    }
+  }
+
+  private checkStack(stack: TerraformStack): void {
+    const resources = stack.node.findAll()
+      .filter((c): c is TerraformResource => TerraformResource.isTerraformResource(c))
+      .map((c) => ({ node: c, ...render(c) }));
+    const preferences = resources.filter((r) => r.type === 'aws_ssm_document' && r.config.name === PREFERENCES_DOCUMENT);
+    if (preferences.length > 1) {
+      fail(stack, 'SESSION_PREFERENCES_ONCE', STACK_RULES.SESSION_PREFERENCES_ONCE,
+        `${preferences.length} ${PREFERENCES_DOCUMENT} documents (${preferences.map((d) => d.node.node.path).join(', ')})`);
+    }
+    if (preferences.length === 0 && resources.some((r) => r.type === 'aws_instance')) {
+      fail(stack, 'SESSION_LOGGING_PRESENT', STACK_RULES.SESSION_LOGGING_PRESENT, `no ${PREFERENCES_DOCUMENT} document records its instances' sessions`);
+    }
+  }
+}
