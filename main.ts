@@ -23,7 +23,7 @@ function main(): void {
   const stacks = createStacks(app, config);
   app.synth();
   for (const s of complianceSuppressions(app)) console.log(`compliance: ${s.rule} suppressed at ${s.path}: ${s.reason}`);
-  removeOrphanedStacks(app.outdir, [stacks.bootstrap, ...stacks.environments].map((s) => s.node.id));
+  removeOrphanedStacks(app.outdir, stacks.all.map((s) => s.node.id));
 }
 
 /** Run outside the cdktf CLI, nothing else clears the output of an environment since removed. */

@@ -138,3 +138,7 @@ export const accessGroupName: Rule = (v) =>
   /^[a-z0-9][a-z0-9-]{0,31}$/.test(v) ? undefined : 'must be 1 to 32 lower-case letters, digits or hyphens';
 
 export const linuxUserName: Rule = (v) => (/^[a-z_][a-z0-9_-]{0,31}$/.test(v) ? undefined : 'must be a Linux user name');
+
+/** What an SCP attaches to: the root, an OU, or an account. */
+export const organizationTarget: Rule = (v) =>
+  /^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|\d{12})$/.test(v) ? undefined : 'must be a root (r-...), OU (ou-...-...) or account id';

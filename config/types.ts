@@ -9,6 +9,27 @@ export interface ProjectConfig {
   readonly bootstrap: BootstrapConfig;
   /** One entry per environment, in the order the config file declares them. */
   readonly environments: readonly EnvironmentConfig[];
+  /** The organization's management account, where the guardrail SCP lives; absent, no SCP. */
+  readonly organization?: OrganizationConfig;
+}
+
+export interface OrganizationConfig {
+  readonly accountId: string;
+  readonly region: string;
+  /** Root, OU or account ids the guardrail SCP is attached to. */
+  readonly targetIds: readonly string[];
+  readonly tags: Tags;
+  readonly state: RemoteStateConfig;
+}
+
+export interface GuardrailsConfig {
+  /** The deployment pipeline's role: the only principal that may still change the audit trail. */
+  readonly pipelineRoleArn: string;
+  /** Existing roles and groups (administrators included) that get the deny policy. */
+  readonly attachToRoles: readonly string[];
+  readonly attachToGroups: readonly string[];
+  /** Give the roles the project creates for engineers the guardrail as permissions boundary. */
+  readonly permissionsBoundary: boolean;
 }
 
 export type Tags = Readonly<Record<string, string>>;
@@ -44,6 +65,7 @@ export interface EnvironmentConfig {
   readonly sessionLogging: SessionLoggingConfig;
   /** Who may open sessions on which instances, by group name. */
   readonly accessGroups: readonly AccessGroupConfig[];
+  readonly guardrails: GuardrailsConfig;
 }
 
 export interface AccessGroupConfig {

@@ -5,7 +5,7 @@ import { reachableInstances } from './access';
 import * as rules from './aws-rules';
 import type { Rule } from './aws-rules';
 import type {
-  AccessGroupConfig, BootstrapConfig, EnvironmentConfig, InstanceConfig, NetworkConfig, ProjectConfig, RemoteStateConfig,
+  AccessGroupConfig, BootstrapConfig, EnvironmentConfig, GuardrailsConfig, OrganizationConfig, InstanceConfig, NetworkConfig, ProjectConfig, RemoteStateConfig,
   SessionLoggingConfig, Tags,
 } from './types';
 
@@ -39,16 +39,18 @@ export function validateConfig(raw: unknown, source = 'config'): ProjectConfig {
   const problems: ConfigProblem[] = [];
   const root = Section.of(problems, 'config', '', raw);
   if (!root) throw new ConfigError(source, problems);
-  root.rejectUnknown(['bootstrap', 'environments', '$schema', '//']);
+  root.rejectUnknown(['bootstrap', 'environments', 'organization', '$schema', '//']);
 
   const bootstrapSection = root.section('bootstrap', 'bootstrap');
   const bootstrap = bootstrapSection && readBootstrap(bootstrapSection);
   const environments = readEnvironments(problems, root.section('environments'));
+  const organizationSection = root.raw('organization') === undefined ? undefined : root.section('organization', 'organization');
+  const organization = organizationSection && readOrganization(organizationSection);
   checkSharedState(problems, environments, bootstrap);
   const linked = bootstrap ? environments.map((env) => withBootstrapStateKey(env, bootstrap)) : environments;
 
   if (problems.length > 0 || !bootstrap) throw new ConfigError(source, problems);
-  return { bootstrap, environments: linked };
+  return { bootstrap, environments: linked, organization: organization && withBootstrapStateKey(organization, bootstrap) };
 }
 
 function readBootstrap(s: Section): BootstrapConfig | undefined {
@@ -60,6 +62,18 @@ function readBootstrap(s: Section): BootstrapConfig | undefined {
   const tags = s.tags('tags');
   if (accountId === undefined || region === undefined || stateBucket === undefined) return undefined;
   return { accountId, region, stateBucket, stateKeyAlias, tags };
+}
+
+function readOrganization(s: Section): OrganizationConfig | undefined {
+  s.rejectUnknown(['accountId', 'region', 'targetIds', 'tags', 'state']);
+  const accountId = s.string('accountId', rules.accountId);
+  const region = s.string('region', rules.region);
+  const targetIds = s.stringList('targetIds', rules.organizationTarget, { required: true });
+  const tags = s.tags('tags');
+  const stateSection = s.section('state');
+  const state = stateSection && readState('organization', stateSection, region);
+  if (accountId === undefined || region === undefined || !targetIds || !state) return undefined;
+  return { accountId, region, targetIds, tags, state };
 }
 
 function readEnvironments(problems: ConfigProblem[], s: Section | undefined): EnvironmentConfig[] {
@@ -79,7 +93,7 @@ function readEnvironments(problems: ConfigProblem[], s: Section | undefined): En
 }
 
 function readEnvironment(name: string, s: Section): EnvironmentConfig | undefined {
-  s.rejectUnknown(['accountId', 'region', 'tags', 'state', 'network', 'instances', 'defaultHostManagement', 'sessionLogging', 'accessGroups']);
+  s.rejectUnknown(['accountId', 'region', 'tags', 'state', 'network', 'instances', 'defaultHostManagement', 'sessionLogging', 'accessGroups', 'guardrails']);
   const accountId = s.string('accountId', rules.accountId);
   const region = s.string('region', rules.region);
   const tags = s.tags('tags');
@@ -93,15 +107,30 @@ function readEnvironment(name: string, s: Section): EnvironmentConfig | undefine
   const sessionLogging = loggingSection && readSessionLogging(loggingSection);
   const groupsSection = s.section('accessGroups');
   const accessGroups = groupsSection ? groupsSection.keys().map((group) => readAccessGroup(name, group, groupsSection)) : [];
-  if (accountId === undefined || region === undefined || !state || !network || !instances || !sessionLogging) return undefined;
+  const guardrailsSection = s.section('guardrails');
+  const guardrails = guardrailsSection && readGuardrails(guardrailsSection);
+  if (accountId === undefined || region === undefined || !state || !network || !instances || !sessionLogging || !guardrails) return undefined;
   if (accessGroups.some((g) => g === undefined)) return undefined;
-  const env = { name, accountId, region, tags, state, network, instances, defaultHostManagement, sessionLogging, accessGroups: accessGroups as AccessGroupConfig[] };
+  const env = {
+    name, accountId, region, tags, state, network, instances, defaultHostManagement, sessionLogging,
+    accessGroups: accessGroups as AccessGroupConfig[], guardrails,
+  };
   env.accessGroups.forEach((group) => {
     if (reachableInstances(env, group).length === 0) {
       s.problem(`accessGroups.${group.name}.instances`, 'reaches no instance of this environment');
     }
   });
   return env;
+}
+
+function readGuardrails(s: Section): GuardrailsConfig | undefined {
+  s.rejectUnknown(['pipelineRoleArn', 'attachToRoles', 'attachToGroups', 'permissionsBoundary']);
+  const pipelineRoleArn = s.string('pipelineRoleArn', rules.iamRoleArn);
+  const attachToRoles = s.stringList('attachToRoles', rules.iamRoleName, { required: false });
+  const attachToGroups = s.stringList('attachToGroups', rules.iamGroupName, { required: false });
+  const permissionsBoundary = s.optionalBoolean('permissionsBoundary') ?? true;
+  if (pipelineRoleArn === undefined || !attachToRoles || !attachToGroups) return undefined;
+  return { pipelineRoleArn, attachToRoles, attachToGroups, permissionsBoundary };
 }
 
 /** A group of `accessGroups`: problems are reported in the environment's scope, with the group in the field path. */
@@ -277,7 +306,7 @@ function checkSharedState(
 }
 
 /** State kept in the bootstrap bucket is encrypted with the bootstrap key unless told otherwise. */
-function withBootstrapStateKey(env: EnvironmentConfig, bootstrap: BootstrapConfig): EnvironmentConfig {
+function withBootstrapStateKey<T extends { readonly state: RemoteStateConfig }>(env: T, bootstrap: BootstrapConfig): T {
   if (env.state.kmsKeyId || env.state.bucket !== bootstrap.stateBucket) return env;
   const { accountId, region, stateKeyAlias } = bootstrap;
   const kmsKeyId = `arn:${rules.partitionOf(region)}:kms:${region}:${accountId}:alias/${stateKeyAlias}`;

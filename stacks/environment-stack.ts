@@ -3,12 +3,13 @@ import type { Construct } from 'constructs';
 import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import type { EnvironmentConfig } from '../config/types';
 import { SessionAccessPolicy } from '../modules/access-policies';
+import { AuditTrailGuardrail, protectSessionLogging } from '../modules/guardrails';
 import { IamSsmRole } from '../modules/iam-ssm-role';
 import { SessionLogging } from '../modules/session-logging';
 import { DefaultHostManagement, InstanceProfile } from '../modules/instance-profile';
 import { SsmInstance, SsmVpcEndpoints } from '../modules/ssm-instance';
 import { addAwsProvider } from './aws-provider';
-import { LockingS3Backend } from './locking-s3-backend';
+import { addRemoteState } from './locking-s3-backend';
 
 /**
  * One environment: its provider, its remote state, and the modules composed for it. The stack turns
@@ -24,6 +25,7 @@ export class EnvironmentStack extends TerraformStack {
   readonly defaultHostManagement?: DefaultHostManagement;
   readonly sessionLogging: SessionLogging;
   readonly accessPolicies: readonly SessionAccessPolicy[];
+  readonly guardrail: AuditTrailGuardrail;
 
   constructor(scope: Construct, readonly environment: EnvironmentConfig) {
     super(scope, environment.name);
@@ -33,7 +35,7 @@ export class EnvironmentStack extends TerraformStack {
       region: environment.region,
       tags: { Environment: name, ...environment.tags },
     });
-    this.addBackend();
+    addRemoteState(this, environment.state);
 
     const prefix = `ssm-session-kit-${name}`;
     this.instanceRole = new IamSsmRole(this, 'instance-role', { roleName: `${prefix}-instance` });
@@ -47,6 +49,19 @@ export class EnvironmentStack extends TerraformStack {
       keyAlias: `${prefix}-sessions`,
     });
     this.instanceRole.grantSessionLogging(this.sessionLogging.grantTarget);
+    const { guardrails } = environment;
+    protectSessionLogging(this.sessionLogging, [guardrails.pipelineRoleArn]);
+    this.guardrail = new AuditTrailGuardrail(this, 'guardrail', {
+      namePrefix: prefix,
+      trail: {
+        preferencesDocumentArns: [this.sessionLogging.documentArn],
+        logGroupArns: [this.sessionLogging.logGroupArn],
+        bucketArns: [this.sessionLogging.bucket.bucketArn],
+        kmsKeyArns: [this.sessionLogging.key.keyArn],
+      },
+      attachToRoles: guardrails.attachToRoles,
+      attachToGroups: guardrails.attachToGroups,
+    });
     if (network.vpcEndpoints) {
       this.vpcEndpoints = new SsmVpcEndpoints(this, 'ssm-endpoints', {
         vpcId: network.vpcId,
@@ -84,22 +99,10 @@ export class EnvironmentStack extends TerraformStack {
       createRole: group.createRole && {
         roleName: group.createRole.name,
         trustedPrincipals: { arns: group.createRole.trustedArns, services: group.createRole.trustedServices },
+        permissionsBoundaryArn: guardrails.permissionsBoundary ? this.guardrail.boundary.arn : undefined,
       },
     }));
     this.addOutputs();
-  }
-
-  private addBackend(): void {
-    const { state } = this.environment;
-    new LockingS3Backend(this, {
-      bucket: state.bucket,
-      key: state.key,
-      region: state.region,
-      encrypt: true,
-      kmsKeyId: state.kmsKeyId,
-      dynamodbTable: state.dynamodbTable,
-      assumeRole: state.roleArn ? { roleArn: state.roleArn } : undefined,
-    });
   }
 
   private addOutputs(): void {

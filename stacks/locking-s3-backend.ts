@@ -1,5 +1,6 @@
 import { S3Backend, S3BackendConfig } from 'cdktf';
 import type { Construct } from 'constructs';
+import type { RemoteStateConfig } from '../config/types';
 
 export interface LockingS3BackendConfig extends S3BackendConfig {
   /**
@@ -29,4 +30,17 @@ export class LockingS3Backend extends S3Backend {
   protected synthesizeHclAttributes(): { [name: string]: unknown } {
     return { ...super.synthesizeHclAttributes(), use_lockfile: this.useLockfile };
   }
+}
+
+/** A stack's remote state as the config declares it: always encrypted, always locked. */
+export function addRemoteState(stack: Construct, state: RemoteStateConfig): LockingS3Backend {
+  return new LockingS3Backend(stack, {
+    bucket: state.bucket,
+    key: state.key,
+    region: state.region,
+    encrypt: true,
+    kmsKeyId: state.kmsKeyId,
+    dynamodbTable: state.dynamodbTable,
+    assumeRole: state.roleArn ? { roleArn: state.roleArn } : undefined,
+  });
 }

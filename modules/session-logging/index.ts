@@ -119,6 +119,8 @@ export class SessionLogging extends Construct {
   /** Known at plan time, unlike `logGroup.arn`. */
   readonly logGroupArn: string;
   readonly document: SsmDocument;
+  /** Known at plan time. */
+  readonly documentArn: string;
   /** The preferences the document holds, as Session Manager reads them. */
   readonly preferences: Readonly<Record<string, unknown>>;
   /** What an instance role needs to record sessions: see `IamSsmRole.grantSessionLogging`. */
@@ -136,6 +138,7 @@ export class SessionLogging extends Construct {
     const keyPrefix = props.keyPrefix ?? 'sessions';
     const logGroupName = props.logGroupName ?? '/ssm-session-kit/sessions';
     this.logGroupArn = `arn:${partition}:logs:${region}:${accountId}:log-group:${logGroupName}`;
+    this.documentArn = `arn:${partition}:ssm:${region}:${accountId}:document/${SESSION_PREFERENCES_DOCUMENT}`;
 
     this.key = new EncryptionKey(this, 'key', {
       description: 'Encrypts Session Manager sessions and their logs',
