@@ -67,16 +67,25 @@ export interface Request {
   readonly resourceAccount: string;
   readonly identityPolicies: { name: string; policy: PolicyJson }[];
   readonly resourcePolicy?: PolicyJson;
+  readonly permissionBoundary?: PolicyJson;
+  /** Service control policies of the account's organization; FullAWSAccess is added beside them. */
+  readonly scps?: PolicyJson[];
   readonly context?: Record<string, string | string[]>;
 }
+
+/** Allow * on *, as AWS's AdministratorAccess and FullAWSAccess grant. */
+export const ALLOW_EVERYTHING: PolicyJson = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
 
 /** IAM's decision on one request, by a real policy evaluation engine. */
 export async function decide(request: Request): Promise<Decision> {
   const response: any = await runSimulation({
     identityPolicies: request.identityPolicies,
-    serviceControlPolicies: [],
+    serviceControlPolicies: request.scps
+      ? [{ orgIdentifier: 'ou-ab12-workloads1', policies: [{ name: 'FullAWSAccess', policy: ALLOW_EVERYTHING }, ...request.scps.map((policy, i) => ({ name: `scp-${i}`, policy }))] }]
+      : [],
     resourceControlPolicies: [],
     resourcePolicy: request.resourcePolicy,
+    permissionBoundaryPolicies: request.permissionBoundary ? [{ name: 'boundary', policy: request.permissionBoundary }] : undefined,
     request: {
       principal: request.principal,
       action: request.action,

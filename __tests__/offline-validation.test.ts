@@ -5,7 +5,7 @@ import { StackValidation, validateOffline, OVERRIDE_FILE } from '../scripts/lib/
 import { instanceTags, reachableInstances } from '../config/access';
 import { loadConfig } from '../config/load';
 import { tempDir } from './helpers';
-import { decide, ResolvedPlan } from './iam-evaluation';
+import { ALLOW_EVERYTHING, decide, ResolvedPlan } from './iam-evaluation';
 
 // Real `terraform init`, `validate` and `plan` with the real AWS provider: minutes on a cold cache.
 jest.setTimeout(10 * 60_000);
@@ -25,7 +25,7 @@ function plannedResources(result: StackValidation): Array<{ type: string; action
 
 describe('offline validation of every synthesized stack', () => {
   it('covers every stack', () => {
-    expect(results.map((r) => r.stack).sort()).toEqual(['bootstrap', 'dev', 'prod', 'staging']);
+    expect(results.map((r) => r.stack).sort()).toEqual(['bootstrap', 'dev', 'organization', 'prod', 'staging']);
   });
 
   it('initializes, validates and plans each with no error and no warning', () => {
@@ -73,7 +73,7 @@ describe('offline validation of every synthesized stack', () => {
   });
 
   it('never writes into the synthesized output', () => {
-    for (const stack of ['bootstrap', 'dev', 'prod', 'staging']) {
+    for (const stack of ['bootstrap', 'dev', 'organization', 'prod', 'staging']) {
       expect(fs.readdirSync(path.join(outdir, 'stacks', stack))).toEqual(['cdk.tf.json']);
     }
     expect(results.every((r) => fs.existsSync(path.join(path.dirname(r.planJsonFile!), OVERRIDE_FILE)))).toBe(true);
@@ -145,11 +145,12 @@ describe.each([
 
   it('may not read, delete or re-configure the session logs', async () => {
     const object = `arn:aws:s3:::${bucket}/sessions/x.log`;
+    // Denied: implicitly by the role's policies, explicitly where the bucket policy's guardrail also applies.
     for (const action of ['s3:GetObject', 's3:DeleteObject', 's3:DeleteObjectVersion', 's3:PutObjectRetention']) {
-      expect(await asInstance(action, object, { resourcePolicy: bucketPolicy() })).toBe('ImplicitlyDenied');
+      expect(await asInstance(action, object, { resourcePolicy: bucketPolicy() })).toMatch(/^(Implicitly|Explicitly)Denied$/);
     }
     for (const action of ['s3:PutBucketPolicy', 's3:PutLifecycleConfiguration', 's3:DeleteBucket']) {
-      expect(await asInstance(action, `arn:aws:s3:::${bucket}`, { resourcePolicy: bucketPolicy() })).toBe('ImplicitlyDenied');
+      expect(await asInstance(action, `arn:aws:s3:::${bucket}`, { resourcePolicy: bucketPolicy() })).toMatch(/^(Implicitly|Explicitly)Denied$/);
     }
   });
 
@@ -168,7 +169,7 @@ describe.each([
     expect(await asInstance('kms:GenerateDataKey', key, { resourcePolicy: keyPolicy() })).toBe('Allowed');
     expect(await asInstance('kms:Decrypt', otherKey)).toBe('ImplicitlyDenied');
     for (const action of ['kms:ScheduleKeyDeletion', 'kms:DisableKey', 'kms:PutKeyPolicy']) {
-      expect(await asInstance(action, key, { resourcePolicy: keyPolicy() })).toBe('ImplicitlyDenied');
+      expect(await asInstance(action, key, { resourcePolicy: keyPolicy() })).toMatch(/^(Implicitly|Explicitly)Denied$/);
     }
   });
 });
@@ -308,3 +309,113 @@ describe.each(loadConfig().environments.flatMap((env) => env.accessGroups.map((g
     });
   },
 );
+
+describe('guardrails, their resolved policies evaluated', () => {
+  const account = '111111111111';
+  const admin = `arn:aws:iam::${account}:role/AWSReservedSSO_Administrators_dev`;
+  const pipeline = `arn:aws:iam::${account}:role/ssm-session-kit-deploy`;
+  let plan: ResolvedPlan;
+  let trail: { document: string; logGroup: string; bucket: string; key: string };
+
+  beforeAll(() => {
+    plan = new ResolvedPlan(results.find((r) => r.stack === 'dev')!.resolvedPlanFile!);
+    trail = {
+      document: `arn:aws:ssm:eu-west-1:${account}:document/SSM-SessionManagerRunShell`,
+      logGroup: `arn:aws:logs:eu-west-1:${account}:log-group:/ssm-session-kit/dev/sessions`,
+      bucket: 'arn:aws:s3:::acme-ssm-sessions-dev-111111111111',
+      key: plan.one('aws_kms_key').values.arn,
+    };
+  });
+
+  const guardrailPolicy = () => plan.policy(plan.one('aws_iam_policy', (v) => v.name === 'ssm-session-kit-dev-audit-trail-guardrail'));
+  const boundary = () => plan.policy(plan.one('aws_iam_policy', (v) => v.name === 'ssm-session-kit-dev-permissions-boundary'));
+  const resourcePolicyFor = (resource: string) =>
+    resource.startsWith('arn:aws:s3') ? plan.policy(plan.one('aws_s3_bucket_policy'))
+    : resource.startsWith('arn:aws:kms') ? plan.policy(plan.one('aws_kms_key'))
+    : undefined;
+  const protectedRequests = (): [string, string][] => [
+    ['ssm:UpdateDocument', trail.document], ['ssm:DeleteDocument', trail.document], ['ssm:CreateDocument', trail.document],
+    ['ssm:UpdateDocumentDefaultVersion', trail.document],
+    ['logs:DeleteLogGroup', trail.logGroup], ['logs:PutRetentionPolicy', trail.logGroup], ['logs:DisassociateKmsKey', trail.logGroup],
+    ['logs:DeleteLogStream', `${trail.logGroup}:log-stream:alice-0a1b`], ['logs:PutSubscriptionFilter', trail.logGroup],
+    ['s3:DeleteObject', `${trail.bucket}/sessions/x.log`], ['s3:DeleteObjectVersion', `${trail.bucket}/sessions/x.log`],
+    ['s3:PutBucketPolicy', trail.bucket], ['s3:DeleteBucketPolicy', trail.bucket], ['s3:PutEncryptionConfiguration', trail.bucket],
+    ['s3:PutBucketVersioning', trail.bucket], ['s3:PutLifecycleConfiguration', trail.bucket],
+    ['s3:PutBucketObjectLockConfiguration', trail.bucket], ['s3:PutBucketPublicAccessBlock', trail.bucket],
+    ['kms:DisableKey', trail.key], ['kms:ScheduleKeyDeletion', trail.key], ['kms:PutKeyPolicy', trail.key],
+  ];
+  const asAdmin = (action: string, resource: string, identityPolicies: { name: string; policy: any }[]) =>
+    decide({ principal: admin, action, resource, resourceAccount: account, identityPolicies, resourcePolicy: resourcePolicyFor(resource) });
+
+  it('denies an administrator with AdministratorAccess every protected action', async () => {
+    const identity = [{ name: 'AdministratorAccess', policy: ALLOW_EVERYTHING }, { name: 'guardrail', policy: guardrailPolicy() }];
+    for (const [action, resource] of protectedRequests()) {
+      expect({ action, decision: await asAdmin(action, resource, identity) }).toEqual({ action, decision: 'ExplicitlyDenied' });
+    }
+  });
+
+  it('denies log deletion, bucket policy changes and key deletion to any administrator through the resource policies alone', async () => {
+    const identity = [{ name: 'AdministratorAccess', policy: ALLOW_EVERYTHING }];
+    for (const [action, resource] of [
+      ['s3:DeleteObject', `${trail.bucket}/sessions/x.log`], ['s3:DeleteObjectVersion', `${trail.bucket}/sessions/x.log`],
+      ['s3:PutBucketPolicy', trail.bucket], ['s3:DeleteBucketPolicy', trail.bucket],
+      ['kms:DisableKey', trail.key], ['kms:ScheduleKeyDeletion', trail.key],
+    ]) {
+      expect({ action, decision: await asAdmin(action, resource, identity) }).toEqual({ action, decision: 'ExplicitlyDenied' });
+    }
+  });
+
+  it('lets the pipeline role change what the resource policies protect', async () => {
+    for (const [action, resource] of [
+      ['s3:PutBucketPolicy', trail.bucket], ['s3:DeleteObject', `${trail.bucket}/sessions/x.log`], ['kms:DisableKey', trail.key],
+    ]) {
+      expect(await decide({
+        principal: pipeline, action, resource, resourceAccount: account,
+        identityPolicies: [{ name: 'AdministratorAccess', policy: ALLOW_EVERYTHING }],
+        resourcePolicy: resourcePolicyFor(resource),
+        context: { 'aws:PrincipalArn': pipeline },
+      })).toBe('Allowed');
+    }
+  });
+
+  it('bounds the engineer roles it creates, which cannot lift their boundary', async () => {
+    const role = plan.one('aws_iam_role', (v) => v.name === 'ssm-session-kit-dev-operators');
+    expect(role.values.permissions_boundary).toMatch(/:policy\/ssm-session-kit-dev-permissions-boundary$/);
+    const engineer = `arn:aws:iam::${account}:role/ssm-session-kit-dev-operators`;
+    const asEngineer = (action: string, resource: string, identity = plan.policy(plan.one('aws_iam_policy', (v) => v.name === 'ssm-session-kit-dev-operators'))) =>
+      decide({ principal: engineer, action, resource, resourceAccount: account, identityPolicies: [{ name: 'granted', policy: identity }], permissionBoundary: boundary(), resourcePolicy: resourcePolicyFor(resource) });
+    // Ordinary session use is unaffected.
+    expect(await decide({
+      principal: engineer, action: 'ssm:StartSession', resource: `arn:aws:ec2:eu-west-1:${account}:instance/i-0123456789abcdef0`, resourceAccount: account,
+      identityPolicies: [{ name: 'operators', policy: plan.policy(plan.one('aws_iam_policy', (v) => v.name === 'ssm-session-kit-dev-operators')) }],
+      permissionBoundary: boundary(),
+      context: { 'ssm:resourceTag/Environment': 'dev', 'ssm:resourceTag/Team': 'platform', 'ssm:SessionDocumentAccessCheck': 'true', 'aws:MultiFactorAuthPresent': 'true' },
+    })).toBe('Allowed');
+    // Even granted everything, the boundary keeps the audit trail and itself.
+    expect(await asEngineer('iam:DeleteRolePermissionsBoundary', engineer, ALLOW_EVERYTHING)).toBe('ExplicitlyDenied');
+    expect(await asEngineer('iam:CreatePolicyVersion', `arn:aws:iam::${account}:policy/ssm-session-kit-dev-permissions-boundary`, ALLOW_EVERYTHING)).toBe('ExplicitlyDenied');
+    expect(await asEngineer('logs:DeleteLogGroup', trail.logGroup, ALLOW_EVERYTHING)).toBe('ExplicitlyDenied');
+    expect(await asEngineer('ssm:UpdateDocument', trail.document, ALLOW_EVERYTHING)).toBe('ExplicitlyDenied');
+  });
+
+  it('the organization SCP denies administrators and lets the pipeline through', async () => {
+    const org = new ResolvedPlan(results.find((r) => r.stack === 'organization')!.resolvedPlanFile!);
+    const scp = org.policy(org.one('aws_organizations_policy'), 'content');
+    const request = (principal: string, action: string, resource: string, extra: Record<string, string> = {}) => decide({
+      principal, action, resource, resourceAccount: account,
+      identityPolicies: [{ name: 'AdministratorAccess', policy: ALLOW_EVERYTHING }],
+      resourcePolicy: resourcePolicyFor(resource),
+      scps: [scp],
+      context: { 'aws:PrincipalArn': principal, ...extra },
+    });
+    expect(await request(admin, 'ssm:UpdateDocument', trail.document)).toBe('ExplicitlyDenied');
+    expect(await request(admin, 'logs:DeleteLogGroup', trail.logGroup)).toBe('ExplicitlyDenied');
+    expect(await request(admin, 's3:PutBucketPolicy', trail.bucket)).toBe('ExplicitlyDenied');
+    expect(await request(admin, 'kms:ScheduleKeyDeletion', trail.key, { 'aws:ResourceTag/ssm-session-kit:audit-trail': 'true' })).toBe('ExplicitlyDenied');
+    expect(await request(pipeline, 'ssm:UpdateDocument', trail.document)).toBe('Allowed');
+    expect(await request(pipeline, 'logs:PutRetentionPolicy', trail.logGroup)).toBe('Allowed');
+    expect(await request(pipeline, 'kms:ScheduleKeyDeletion', trail.key, { 'aws:ResourceTag/ssm-session-kit:audit-trail': 'true' })).toBe('Allowed');
+    // A log group outside the audit trail is not the SCP's business.
+    expect(await request(admin, 'logs:DeleteLogGroup', `arn:aws:logs:eu-west-1:${account}:log-group:/app/web`)).toBe('Allowed');
+  });
+});

@@ -5,7 +5,7 @@ import { runSynth } from '../scripts/lib/synth';
 import { rawConfig, tempDir, writeConfig } from './helpers';
 
 const ROOT = path.resolve(__dirname, '..');
-const STACKS = ['bootstrap', 'dev', 'prod', 'staging'];
+const STACKS = ['bootstrap', 'dev', 'organization', 'prod', 'staging'];
 
 /** The caller's environment without any AWS credentials or settings: synth must not need them. */
 function withoutAws(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
@@ -58,7 +58,7 @@ describe('npm run synth', () => {
     const raw = rawConfig();
     delete raw.environments.staging;
     expect(runSynth(outdir, withoutAws({ SSK_CONFIG: writeConfig(raw) })).status).toBe(0);
-    expect(synthesizedStacks(outdir)).toEqual(['bootstrap', 'dev', 'prod']);
+    expect(synthesizedStacks(outdir)).toEqual(['bootstrap', 'dev', 'organization', 'prod']);
   });
 });
 

@@ -166,7 +166,8 @@ const RESOLVE_TEST_FILE = 'zz_offline_resolve.tftest.hcl';
 
 /**
  * A `terraform test` file whose only run plans the stack with `override_resource` stand-ins for the
- * attributes AWS assigns at apply, shaped as AWS shapes them and stable across runs.
+ * attributes AWS assigns at apply (key, role, policy and instance ARNs and ids), shaped as AWS shapes
+ * them and stable across runs.
  */
 function resolveTest(json: StackJson, accountId: string): string {
   const region = json.provider?.aws?.[0]?.region ?? 'us-east-1';
@@ -180,6 +181,11 @@ function resolveTest(json: StackJson, accountId: string): string {
       const roleName = typeof config.name === 'string' ? config.name : name;
       const rolePath = typeof config.path === 'string' ? config.path : '/';
       return { arn: `arn:${partition}:iam::${accountId}:role${rolePath}${roleName}`, name: roleName, unique_id: `AROA${hex(name, 17).toUpperCase()}` };
+    },
+    aws_iam_policy: (name, config) => {
+      const policyName = typeof config.name === 'string' ? config.name : name;
+      const policyPath = typeof config.path === 'string' ? config.path : '/';
+      return { arn: `arn:${partition}:iam::${accountId}:policy${policyPath}${policyName}` };
     },
     aws_instance: (name) => {
       const id = `i-0${hex(name, 16)}`;
