@@ -1,0 +1,158 @@
+import { Testing } from 'cdktf';
+import { ConfigError, validateConfig } from '../config/validate';
+import { AuditTrailGuardrail, auditTrailDenyStatements, PROTECTED_ACTIONS } from '../modules/guardrails';
+import { complianceSuppressions } from '../modules/guardrails/compliance';
+import { createStacks } from '../stacks';
+import { Json, only, policyStatements, rawConfig, resources, synthStack } from './helpers';
+
+const trail = {
+  preferencesDocumentArns: ['arn:aws:ssm:eu-west-1:111111111111:document/SSM-SessionManagerRunShell'],
+  logGroupArns: ['arn:aws:logs:eu-west-1:111111111111:log-group:/sessions'],
+  bucketArns: ['arn:aws:s3:::session-logs'],
+  kmsKeyArns: ['arn:aws:kms:eu-west-1:111111111111:key/0a1b2c3d-0000-4000-8000-000000000000'],
+};
+
+function synthProject(raw: any = rawConfig()): Record<string, Json> {
+  const stacks = createStacks(Testing.app(), validateConfig(raw));
+  return Object.fromEntries(stacks.all.map((s) => [s.node.id, JSON.parse(Testing.synth(s, true))]));
+}
+
+describe('auditTrailDenyStatements', () => {
+  it('denies every way to switch the audit trail off, on the trail only', () => {
+    const bySid = Object.fromEntries(auditTrailDenyStatements(trail).map((s) => [s.Sid, s]));
+    expect(bySid.ProtectSessionPreferences).toEqual({ Sid: 'ProtectSessionPreferences', Effect: 'Deny', Action: [...PROTECTED_ACTIONS.preferences], Resource: trail.preferencesDocumentArns });
+    expect(bySid.ProtectSessionLogGroup.Resource).toEqual([trail.logGroupArns[0], `${trail.logGroupArns[0]}:*`]);
+    expect(bySid.ProtectSessionLogObjects.Resource).toEqual(['arn:aws:s3:::session-logs/*']);
+    expect(bySid.ProtectSessionLogBucket.Action).toEqual(expect.arrayContaining([
+      's3:PutBucketPolicy', 's3:PutEncryptionConfiguration', 's3:PutBucketVersioning', 's3:PutLifecycleConfiguration',
+      's3:PutBucketObjectLockConfiguration', 's3:PutBucketPublicAccessBlock',
+    ]));
+    expect(bySid.ProtectSessionKey.Action).toEqual(expect.arrayContaining(['kms:DisableKey', 'kms:ScheduleKeyDeletion', 'kms:PutKeyPolicy']));
+    expect(auditTrailDenyStatements(trail).every((s) => s.Condition === undefined)).toBe(true);
+  });
+
+  it('can apply to chosen principals only, and to tagged keys only', () => {
+    const statements = auditTrailDenyStatements(
+      { ...trail, kmsKeyArns: ['*'], keyTag: { key: 'audit', value: 'true' } },
+      { ArnNotLike: { 'aws:PrincipalArn': ['arn:aws:iam::*:role/deploy'] } },
+    );
+    for (const s of statements) expect(s.Condition?.ArnNotLike).toEqual({ 'aws:PrincipalArn': ['arn:aws:iam::*:role/deploy'] });
+    expect(statements.find((s) => s.Sid === 'ProtectSessionKey')!.Condition!.StringEquals).toEqual({ 'aws:ResourceTag/audit': 'true' });
+  });
+});
+
+describe('AuditTrailGuardrail', () => {
+  const stack = synthStack((s) => new AuditTrailGuardrail(s, 'guardrail', {
+    namePrefix: 'dev', trail, attachToRoles: ['Admins'], attachToGroups: ['ops'],
+  }));
+  const policy = (name: string) => JSON.parse(resources(stack, 'aws_iam_policy').find((p) => p.name === name)!.policy).Statement;
+
+  it('attaches the deny policy to the given roles and groups', () => {
+    expect(policy('dev-audit-trail-guardrail')).toEqual(auditTrailDenyStatements(trail));
+    expect(only(stack, 'aws_iam_role_policy_attachment').role).toBe('Admins');
+    expect(only(stack, 'aws_iam_group_policy_attachment').group).toBe('ops');
+  });
+
+  it('offers a boundary that caps grants, keeps the trail, and keeps itself', () => {
+    const statements = policy('dev-permissions-boundary');
+    expect(statements[0]).toEqual({ Sid: 'BoundAllGrants', Effect: 'Allow', Action: '*', Resource: '*' });
+    expect(statements.map((s: Json) => s.Sid)).toEqual([
+      'BoundAllGrants', 'ProtectSessionPreferences', 'ProtectSessionLogGroup', 'ProtectSessionLogObjects', 'ProtectSessionLogBucket',
+      'ProtectSessionKey', 'KeepTheBoundary', 'KeepTheGuardrailPolicies',
+    ]);
+  });
+});
+
+describe('guardrails in the project', () => {
+  const stacks = synthProject();
+
+  it('attaches each environment\'s deny policy to its administrators', () => {
+    const attachments = resources(stacks.prod, 'aws_iam_role_policy_attachment').filter((a) => a.role === 'AWSReservedSSO_Administrators_prod');
+    expect(attachments).toHaveLength(1);
+    expect(attachments[0].policy_arn).toMatch(/^\$\{aws_iam_policy\.guardrail_deny_\S+\.arn\}$/);
+  });
+
+  it('bounds every role it creates for engineers', () => {
+    const engineerRoles = resources(stacks.dev, 'aws_iam_role').filter((r) => /-(operators|break-glass)$/.test(r.name));
+    expect(engineerRoles).toHaveLength(2);
+    for (const role of engineerRoles) expect(role.permissions_boundary).toMatch(/^\$\{aws_iam_policy\.guardrail_boundary_\S+\.arn\}$/);
+  });
+
+  it('can leave the boundary off', () => {
+    const raw = rawConfig();
+    raw.environments.dev.guardrails.permissionsBoundary = false;
+    for (const role of resources(synthProject(raw).dev, 'aws_iam_role')) expect(role.permissions_boundary).toBeUndefined();
+  });
+
+  it('backs the guardrail with the bucket and key policies, excepting the pipeline role', () => {
+    const pipeline = { ArnNotLike: { 'aws:PrincipalArn': ['arn:aws:iam::333333333333:role/ssm-session-kit-deploy'] } };
+    const bucketSids = policyStatements(stacks.prod, 'aws_s3_bucket_policy')[0].filter((s) => s.Condition?.ArnNotLike);
+    expect(bucketSids.map((s) => [s.Sid, s.Effect, s.Condition])).toEqual([
+      ['OnlyPipelineDeletesSessionLogs', 'Deny', pipeline],
+      ['OnlyPipelineChangesBucketPolicy', 'Deny', pipeline],
+    ]);
+    const key = resources(stacks.prod, 'aws_kms_key')[0];
+    expect(JSON.parse(key.policy).Statement.find((s: Json) => s.Sid === 'OnlyPipelineDisablesOrDeletesKey')).toMatchObject({
+      Effect: 'Deny', Action: ['kms:DisableKey', 'kms:ScheduleKeyDeletion'], Condition: pipeline,
+    });
+    expect(key.tags).toEqual({ 'ssm-session-kit:audit-trail': 'true' });
+  });
+
+  it('puts the SCP in its own organization stack, state and account, attached where the config says', () => {
+    const org = stacks.organization;
+    expect(org.terraform.backend.s3.key).toBe('ssm-session-kit/organization/terraform.tfstate');
+    expect(org.provider.aws[0].allowed_account_ids).toEqual(['999999999999']);
+    const scp = only(org, 'aws_organizations_policy');
+    expect(scp.type).toBe('SERVICE_CONTROL_POLICY');
+    expect(only(org, 'aws_organizations_policy_attachment').target_id).toBe('ou-ab12-workloads1');
+    const statements = JSON.parse(scp.content).Statement;
+    for (const s of statements) {
+      expect(s.Condition.ArnNotLike['aws:PrincipalArn']).toEqual([
+        'arn:aws:iam::111111111111:role/ssm-session-kit-deploy',
+        'arn:aws:iam::222222222222:role/ssm-session-kit-deploy',
+        'arn:aws:iam::333333333333:role/ssm-session-kit-deploy',
+      ]);
+    }
+    expect(statements.find((s: Json) => s.Sid === 'ProtectSessionLogBucket').Resource).toEqual([
+      'arn:*:s3:::acme-ssm-sessions-dev-111111111111', 'arn:*:s3:::acme-ssm-sessions-staging-222222222222', 'arn:*:s3:::acme-ssm-sessions-prod-333333333333',
+    ]);
+  });
+
+  it('synthesizes no organization stack unless the config asks for one', () => {
+    const raw = rawConfig();
+    delete raw.organization;
+    expect(Object.keys(synthProject(raw)).sort()).toEqual(['bootstrap', 'dev', 'prod', 'staging']);
+  });
+
+  it('lists the boundary suppressions it makes, with their reason', () => {
+    const app = Testing.app();
+    createStacks(app, validateConfig(rawConfig()));
+    expect(complianceSuppressions(app).map((s) => `${s.path} ${s.rule}`)).toEqual([
+      'dev/guardrail/boundary HUMAN_POLICY_NO_WILDCARD_ACTION',
+      'staging/guardrail/boundary HUMAN_POLICY_NO_WILDCARD_ACTION',
+      'prod/guardrail/boundary HUMAN_POLICY_NO_WILDCARD_ACTION',
+    ]);
+  });
+});
+
+describe('guardrail config', () => {
+  const problems = (mutate: (raw: any) => void): string => {
+    const raw = rawConfig();
+    mutate(raw);
+    try {
+      validateConfig(raw);
+    } catch (e) {
+      return (e as ConfigError).message;
+    }
+    throw new Error('expected the config to be rejected');
+  };
+
+  it.each<[string, (raw: any) => void, RegExp]>([
+    ['a missing guardrails section', (r) => delete r.environments.dev.guardrails, /environment "dev", field "guardrails": is required/],
+    ['a pipeline role that is not a role ARN', (r) => (r.environments.dev.guardrails.pipelineRoleArn = 'deployer'), /environment "dev", field "guardrails.pipelineRoleArn": must be the ARN of an IAM role/],
+    ['an SCP target that is no root, OU or account', (r) => (r.organization.targetIds = ['workloads']), /organization, field "targetIds\[0\]": must be a root/],
+    ['an organization without state', (r) => delete r.organization.state, /organization, field "state": is required/],
+  ])('rejects %s', (_what, mutate, message) => {
+    expect(problems(mutate)).toMatch(message);
+  });
+});
