@@ -72,10 +72,13 @@ describe('guardrails in the project', () => {
     expect(attachments[0].policy_arn).toMatch(/^\$\{aws_iam_policy\.guardrail_deny_\S+\.arn\}$/);
   });
 
-  it('bounds every role it creates for engineers', () => {
-    const engineerRoles = resources(stacks.dev, 'aws_iam_role').filter((r) => /-(operators|break-glass)$/.test(r.name));
-    expect(engineerRoles).toHaveLength(2);
-    for (const role of engineerRoles) expect(role.permissions_boundary).toMatch(/^\$\{aws_iam_policy\.guardrail_boundary_\S+\.arn\}$/);
+  it('bounds every role it creates, for engineers and for instances', () => {
+    const roles = resources(stacks.staging, 'aws_iam_role');
+    expect(roles.map((r) => r.name).sort()).toEqual([
+      'ssm-session-kit-staging-break-glass', 'ssm-session-kit-staging-default-host-management',
+      'ssm-session-kit-staging-instance', 'ssm-session-kit-staging-operators',
+    ]);
+    for (const role of roles) expect(role.permissions_boundary).toMatch(/^\$\{aws_iam_policy\.guardrail_boundary_\S+\.arn\}$/);
   });
 
   it('can leave the boundary off', () => {

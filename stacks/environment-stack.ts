@@ -38,17 +38,11 @@ export class EnvironmentStack extends TerraformStack {
     addRemoteState(this, environment.state);
 
     const prefix = `ssm-session-kit-${name}`;
-    this.instanceRole = new IamSsmRole(this, 'instance-role', { roleName: `${prefix}-instance` });
-    this.instanceProfile = new InstanceProfile(this, 'instance-profile', {
-      roleName: this.instanceRole.roleName,
-      profileName: `${prefix}-instance`,
-    });
     this.sessionLogging = new SessionLogging(this, 'session-logging', {
       ...environment.sessionLogging,
       logGroupName: `/ssm-session-kit/${name}/sessions`,
       keyAlias: `${prefix}-sessions`,
     });
-    this.instanceRole.grantSessionLogging(this.sessionLogging.grantTarget);
     const { guardrails } = environment;
     protectSessionLogging(this.sessionLogging, [guardrails.pipelineRoleArn]);
     this.guardrail = new AuditTrailGuardrail(this, 'guardrail', {
@@ -62,6 +56,15 @@ export class EnvironmentStack extends TerraformStack {
       attachToRoles: guardrails.attachToRoles,
       attachToGroups: guardrails.attachToGroups,
     });
+    // Every role the project creates carries the boundary, unless the environment opts out.
+    const boundaryArn = guardrails.permissionsBoundary ? this.guardrail.boundary.arn : undefined;
+
+    this.instanceRole = new IamSsmRole(this, 'instance-role', { roleName: `${prefix}-instance`, permissionsBoundaryArn: boundaryArn });
+    this.instanceRole.grantSessionLogging(this.sessionLogging.grantTarget);
+    this.instanceProfile = new InstanceProfile(this, 'instance-profile', {
+      roleName: this.instanceRole.roleName,
+      profileName: `${prefix}-instance`,
+    });
     if (network.vpcEndpoints) {
       this.vpcEndpoints = new SsmVpcEndpoints(this, 'ssm-endpoints', {
         vpcId: network.vpcId,
@@ -73,6 +76,7 @@ export class EnvironmentStack extends TerraformStack {
     if (environment.defaultHostManagement) {
       this.defaultHostManagement = new DefaultHostManagement(this, 'default-host-management', {
         roleName: `${prefix}-default-host-management`,
+        permissionsBoundaryArn: boundaryArn,
       });
     }
     this.instances = environment.instances.map((instance) => new SsmInstance(this, `instance-${instance.name}`, {
@@ -99,7 +103,7 @@ export class EnvironmentStack extends TerraformStack {
       createRole: group.createRole && {
         roleName: group.createRole.name,
         trustedPrincipals: { arns: group.createRole.trustedArns, services: group.createRole.trustedServices },
-        permissionsBoundaryArn: guardrails.permissionsBoundary ? this.guardrail.boundary.arn : undefined,
+        permissionsBoundaryArn: boundaryArn,
       },
     }));
     this.addOutputs();
