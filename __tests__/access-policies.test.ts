@@ -1,7 +1,7 @@
-import { ConfigError, validateConfig } from '../config/validate';
+import { validateConfig } from '../config/validate';
 import { SessionAccessPolicy, SessionAccessPolicyProps } from '../modules/access-policies';
 import { accessReport } from '../scripts/lib/access-report';
-import { Json, only, policyStatements, rawConfig, resources, synthStack } from './helpers';
+import { configProblems, Json, only, policyStatements, rawConfig, resources, synthStack } from './helpers';
 
 const base: SessionAccessPolicyProps = {
   policyName: 'dev-developers',
@@ -106,16 +106,7 @@ describe('SessionAccessPolicy', () => {
 });
 
 describe('access groups in the config', () => {
-  function problemsOf(mutate: (groups: any, raw: any) => void): string {
-    const raw = rawConfig();
-    mutate(raw.environments.dev.accessGroups, raw);
-    try {
-      validateConfig(raw);
-    } catch (e) {
-      return (e as ConfigError).message;
-    }
-    throw new Error('expected the config to be rejected');
-  }
+  const problemsOf = (mutate: (groups: any) => void) => configProblems((raw) => mutate(raw.environments.dev.accessGroups));
 
   it('adds the environment tag to every group, so no group reaches another environment', () => {
     const dev = validateConfig(rawConfig()).environments.find((e) => e.name === 'dev')!;
@@ -133,7 +124,7 @@ describe('access groups in the config', () => {
     expect(prod.accessGroups.find((g) => g.name === 'operators')!.requireMfa).toBe(true);
   });
 
-  it.each<[string, (groups: any, raw: any) => void, RegExp]>([
+  it.each<[string, (groups: any) => void, RegExp]>([
     ['a group reaching no instances', (g) => (g.developers.instances = { team: ['nobody'] }),
       /environment "dev", field "accessGroups.developers.instances": reaches no instance of this environment/],
     ['an unknown document name', (g) => (g.operators.documents = ['AWS-RunShellScript']),

@@ -1,9 +1,9 @@
 import { Testing } from 'cdktf';
-import { ConfigError, validateConfig } from '../config/validate';
+import { validateConfig } from '../config/validate';
 import { AuditTrailGuardrail, auditTrailDenyStatements, PROTECTED_ACTIONS } from '../modules/guardrails';
 import { complianceSuppressions } from '../modules/guardrails/compliance';
 import { createStacks } from '../stacks';
-import { Json, only, policyStatements, rawConfig, resources, synthStack } from './helpers';
+import { configProblems, Json, only, policyStatements, rawConfig, resources, synthStack } from './helpers';
 
 const trail = {
   preferencesDocumentArns: ['arn:aws:ssm:eu-west-1:111111111111:document/SSM-SessionManagerRunShell'],
@@ -139,23 +139,12 @@ describe('guardrails in the project', () => {
 });
 
 describe('guardrail config', () => {
-  const problems = (mutate: (raw: any) => void): string => {
-    const raw = rawConfig();
-    mutate(raw);
-    try {
-      validateConfig(raw);
-    } catch (e) {
-      return (e as ConfigError).message;
-    }
-    throw new Error('expected the config to be rejected');
-  };
-
   it.each<[string, (raw: any) => void, RegExp]>([
     ['a missing guardrails section', (r) => delete r.environments.dev.guardrails, /environment "dev", field "guardrails": is required/],
     ['a pipeline role that is not a role ARN', (r) => (r.environments.dev.guardrails.pipelineRoleArn = 'deployer'), /environment "dev", field "guardrails.pipelineRoleArn": must be the ARN of an IAM role/],
     ['an SCP target that is no root, OU or account', (r) => (r.organization.targetIds = ['workloads']), /organization, field "targetIds\[0\]": must be a root/],
     ['an organization without state', (r) => delete r.organization.state, /organization, field "state": is required/],
   ])('rejects %s', (_what, mutate, message) => {
-    expect(problems(mutate)).toMatch(message);
+    expect(configProblems(mutate)).toMatch(message);
   });
 });

@@ -4,10 +4,24 @@ import * as path from 'path';
 import { Testing, TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { DEFAULT_CONFIG_FILE } from '../config/load';
+import { ConfigError, validateConfig } from '../config/validate';
 
 /** A fresh, mutable copy of the project's own config file. */
 export function rawConfig(): any {
   return JSON.parse(fs.readFileSync(DEFAULT_CONFIG_FILE, 'utf8'));
+}
+
+/** The message validation gives for the project's config once `mutate` has broken it. */
+export function configProblems(mutate: (raw: any) => void): string {
+  const raw = rawConfig();
+  mutate(raw);
+  try {
+    validateConfig(raw);
+  } catch (e) {
+    if (e instanceof ConfigError) return e.message;
+    throw e;
+  }
+  throw new Error('expected the config to be rejected');
 }
 
 const created: string[] = [];

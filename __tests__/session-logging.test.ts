@@ -1,8 +1,8 @@
 import { Testing } from 'cdktf';
-import { ConfigError, validateConfig } from '../config/validate';
+import { validateConfig } from '../config/validate';
 import { createStacks } from '../stacks';
 import { SessionLogging, SessionLoggingProps } from '../modules/session-logging';
-import { Json, only, policyStatements, rawConfig, resources, synthStack } from './helpers';
+import { configProblems, Json, only, policyStatements, rawConfig, resources, synthStack } from './helpers';
 
 function synthEnvironments(raw: any = rawConfig()): Record<string, Json> {
   const stacks = createStacks(Testing.app(), validateConfig(raw));
@@ -184,16 +184,7 @@ describe('SessionLogging', () => {
 });
 
 describe('session logging config', () => {
-  function problems(mutate: (logging: any) => void): string {
-    const raw = rawConfig();
-    mutate(raw.environments.prod.sessionLogging);
-    try {
-      validateConfig(raw);
-    } catch (e) {
-      return (e as ConfigError).message;
-    }
-    throw new Error('expected the config to be rejected');
-  }
+  const problems = (mutate: (logging: any) => void) => configProblems((raw) => mutate(raw.environments.prod.sessionLogging));
 
   it.each<[string, (l: any) => void, RegExp]>([
     ['an idle timeout out of range', (l) => (l.idleSessionTimeoutMinutes = 90), /environment "prod", field "sessionLogging.idleSessionTimeoutMinutes": must be a whole number from 1 to 60 \(got 90\)/],
