@@ -1,0 +1,114 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { DEFAULT_CONFIG_FILE } from '../config/load';
+
+/**
+ * `npm run bench`: median wall time and peak memory of synthesis, over several runs each: the README's
+ * synth command, the cdktf CLI, the bare cost of loading cdktf and the provider classes the app uses
+ * (the floor), and generated configs of 1 to 100 environments with 5 instances each.
+ * Prints a table and writes bench-results.json. BENCH_RUNS sets the runs per case (default 5).
+ */
+const ROOT = path.resolve(__dirname, '..');
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const TIME = '/usr/bin/time';
+
+interface Result {
+  readonly case: string;
+  readonly runs: number;
+  readonly medianSeconds: number;
+  /** Peak resident memory in MB; null where GNU time is not installed. */
+  readonly medianPeakMb: number | null;
+}
+
+function measure(name: string, command: string[], env: NodeJS.ProcessEnv = {}): Result {
+  const seconds: number[] = [];
+  const peaks: number[] = [];
+  const gnuTime = fs.existsSync(TIME);
+  for (let i = 0; i < RUNS; i++) {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'ssk-bench-'));
+    const argv = gnuTime ? [TIME, '-f', 'BENCH %e %M', ...command] : command;
+    const started = process.hrtime.bigint();
+    const run = spawnSync(argv[0], argv.slice(1), {
+      cwd: ROOT,
+      env: { ...process.env, CDKTF_OUTDIR: outdir, CHECKPOINT_DISABLE: '1', ...env },
+      encoding: 'utf8',
+    });
+    const wall = Number(process.hrtime.bigint() - started) / 1e9;
+    fs.rmSync(outdir, { recursive: true, force: true });
+    if (run.status !== 0) throw new Error(`${name} failed:\n${run.stderr}`);
+    const line = /BENCH ([\d.]+) (\d+)/.exec(run.stderr);
+    seconds.push(line ? Number(line[1]) : wall);
+    if (line) peaks.push(Number(line[2]) / 1024);
+  }
+  return { case: name, runs: RUNS, medianSeconds: median(seconds), medianPeakMb: peaks.length ? Math.round(median(peaks)) : null };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** The provider classes the app imports, found in its own sources. */
+function providerModulesUsed(): string[] {
+  const sources = ['main.ts', 'config', 'stacks', 'modules'].flatMap((p) => listTs(path.join(ROOT, p)));
+  const found = new Set<string>();
+  for (const file of sources) {
+    for (const m of fs.readFileSync(file, 'utf8').matchAll(/from '(@cdktf\/provider-aws\/lib\/[\w-]+)'/g)) found.add(m[1]);
+  }
+  return [...found].sort();
+}
+
+function listTs(p: string): string[] {
+  if (fs.statSync(p).isFile()) return p.endsWith('.ts') ? [p] : [];
+  return fs.readdirSync(p).flatMap((name) => listTs(path.join(p, name)));
+}
+
+/** The project's own config with its dev environment copied `count` times, each with 5 instances. */
+function generatedConfig(count: number): string {
+  const config = JSON.parse(fs.readFileSync(DEFAULT_CONFIG_FILE, 'utf8'));
+  const template = config.environments.dev;
+  const environments: Record<string, unknown> = {};
+  for (let i = 1; i <= count; i++) {
+    const name = `env${i}`;
+    const accountId = String(100000000000 + i);
+    environments[name] = {
+      ...template,
+      accountId,
+      state: { ...template.state, key: `ssm-session-kit/${name}/terraform.tfstate` },
+      instances: [1, 2, 3, 4, 5].map((n) => ({ name: `${name}-tools-${n}`, instanceType: 't3.micro', team: 'platform', accessGroup: 'developers' })),
+      sessionLogging: { ...template.sessionLogging, bucketName: `acme-ssm-sessions-${name}-${accountId}` },
+      accessGroups: Object.fromEntries(Object.entries(template.accessGroups).map(([g, group]: [string, any]) => [g, {
+        ...group,
+        ...(group.roleNames ? { roleNames: [`AWSReservedSSO_Developers_${name}`] } : {}),
+      }])),
+      guardrails: { ...template.guardrails, pipelineRoleArn: `arn:aws:iam::${accountId}:role/ssm-session-kit-deploy` },
+    };
+  }
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ssk-bench-config-')), 'environments.json');
+  fs.writeFileSync(file, JSON.stringify({ ...config, environments }));
+  return file;
+}
+
+function main(): void {
+  const node = process.execPath;
+  const floorScript = ['cdktf', ...providerModulesUsed()].map((m) => `require(${JSON.stringify(m)});`).join('');
+  const results: Result[] = [
+    measure('npm run synth (3 environments)', ['npm', 'run', '-s', 'synth']),
+    measure('cdktf synth (3 environments)', [path.join(ROOT, 'node_modules', '.bin', 'cdktf'), 'synth', '--output', path.join(os.tmpdir(), 'ssk-bench-cdktf')], { CI: '1' }),
+    measure('floor: load cdktf and the provider classes used', [node, '-e', floorScript]),
+    ...[1, 10, 50, 100].map((n) =>
+      measure(`synth ${n} environment${n === 1 ? '' : 's'} x 5 instances`, [node, '--import', 'tsx', 'main.ts'], { SSK_CONFIG: generatedConfig(n) }),
+    ),
+  ];
+  const width = Math.max(...results.map((r) => r.case.length));
+  console.log(`${'case'.padEnd(width)}  median s  peak MB   (${RUNS} runs each)`);
+  for (const r of results) {
+    console.log(`${r.case.padEnd(width)}  ${r.medianSeconds.toFixed(2).padStart(8)}  ${String(r.medianPeakMb ?? 'n/a').padStart(7)}`);
+  }
+  fs.writeFileSync(path.join(ROOT, 'bench-results.json'), JSON.stringify({ date: new Date().toISOString(), cpus: os.cpus().length, results }, null, 2));
+}
+
+main();
