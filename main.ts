@@ -8,7 +8,8 @@ import { createStacks } from './stacks';
 
 /**
  * The cdktf app: validate the whole config first, so that a bad value stops the run before anything
- * is written, then synthesize one stack per environment plus the bootstrap stack.
+ * is written, then synthesize one stack per environment, the bootstrap stack and, when configured, the
+ * organization stack, each held to the compliance rules.
  */
 function main(): void {
   let config;
@@ -21,7 +22,13 @@ function main(): void {
   }
   const app = new App({ stackTraces: false });
   const stacks = createStacks(app, config);
-  app.synth();
+  try {
+    app.synth();
+  } catch (e) {
+    // Compliance violations and other validation errors: the message names each construct path.
+    console.error((e as Error).message);
+    process.exit(1);
+  }
   for (const s of complianceSuppressions(app)) console.log(`compliance: ${s.rule} suppressed at ${s.path}: ${s.reason}`);
   removeOrphanedStacks(app.outdir, stacks.all.map((s) => s.node.id));
 }

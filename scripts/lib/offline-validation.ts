@@ -148,21 +148,28 @@ async function validateStack(
     const result = { stack, ok, diagnostics, seconds, changes: changeSummary(planOutput), planJsonFile };
     if (!resolve) return result;
 
-    fs.writeFileSync(path.join(dir, RESOLVE_TEST_FILE), resolveTest(json, allowed));
-    const run = await terraform.run(dir, ['test', '-json', '-verbose', `-filter=${RESOLVE_TEST_FILE}`]);
-    seconds.resolve = run.seconds;
-    diagnostics.push(...diagnosticsOf(run).map((d) => ({ ...d, step: 'resolve' as const })));
-    const planLine = run.stdout.split('\n').find((line) => line.includes('"test_plan"'));
-    if (!planLine) return { ...result, ok: false };
-    const resolvedPlanFile = path.join(dir, 'resolved-plan.json');
-    fs.writeFileSync(resolvedPlanFile, JSON.stringify((JSON.parse(planLine) as { test_plan: unknown }).test_plan));
-    return { ...result, ok: ok && diagnostics.length === 0, resolvedPlanFile };
+    const resolved = await resolvePlan(terraform, dir, resolveTest(json, allowed));
+    seconds.resolve = resolved.seconds;
+    diagnostics.push(...resolved.diagnostics);
+    return { ...result, ok: ok && diagnostics.length === 0 && resolved.file !== undefined, resolvedPlanFile: resolved.file };
   } finally {
     await mock.close();
   }
 }
 
 const RESOLVE_TEST_FILE = 'zz_offline_resolve.tftest.hcl';
+
+/** Runs the resolve test and keeps the plan `terraform test -verbose` prints. */
+async function resolvePlan(terraform: Terraform, dir: string, testFile: string) {
+  fs.writeFileSync(path.join(dir, RESOLVE_TEST_FILE), testFile);
+  const run = await terraform.run(dir, ['test', '-json', '-verbose', `-filter=${RESOLVE_TEST_FILE}`]);
+  const diagnostics = diagnosticsOf(run).map((d) => ({ ...d, step: 'resolve' as const }));
+  const planLine = run.stdout.split('\n').find((line) => line.includes('"test_plan"'));
+  if (!planLine) return { seconds: run.seconds, diagnostics };
+  const file = path.join(dir, 'resolved-plan.json');
+  fs.writeFileSync(file, JSON.stringify((JSON.parse(planLine) as { test_plan: unknown }).test_plan));
+  return { seconds: run.seconds, diagnostics, file };
+}
 
 /**
  * A `terraform test` file whose only run plans the stack with `override_resource` stand-ins for the
