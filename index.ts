@@ -1,0 +1,14 @@
+/**
+ * ssm-session-kit: cdktf constructs that replace SSH bastions with Session Manager. Every construct
+ * and its props are exported here; `ssm-session-kit/modules/<name>` loads one module alone.
+ */
+export * from './modules/iam-ssm-role';
+export * from './modules/instance-profile';
+export * from './modules/ssm-instance';
+export * from './modules/session-logging';
+export * from './modules/access-policies';
+export * from './modules/guardrails';
+export * from './modules/state-bucket';
+export { EncryptedBucket, type EncryptedBucketProps } from './modules/shared/encrypted-bucket';
+export { EncryptionKey, type EncryptionKeyProps } from './modules/shared/encryption-key';
+export { PolicyDocument, type PolicyStatement } from './modules/shared/policy-document';
