@@ -11,4 +11,4 @@ export * from './modules/guardrails';
 export * from './modules/state-bucket';
 export { EncryptedBucket, type EncryptedBucketProps } from './modules/shared/encrypted-bucket';
 export { EncryptionKey, type EncryptionKeyProps } from './modules/shared/encryption-key';
-export { PolicyDocument, type PolicyStatement } from './modules/shared/policy-document';
+export { type OneOrMany, PolicyDocument, type PolicyStatement } from './modules/shared/policy-document';

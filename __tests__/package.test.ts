@@ -1,5 +1,6 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -41,5 +42,20 @@ describe('the published package', () => {
       expect(exported.length).toBeGreaterThan(0);
       for (const name of exported) expect(all).toContain(name);
     }
+  });
+});
+
+describe('the API reference', () => {
+  it('is generated from the TSDoc comments and current: `npm run docs` changes nothing', () => {
+    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ssk-docs-')), 'api');
+    execFileSync(path.join(ROOT, 'node_modules', '.bin', 'typedoc'), ['--out', out, '--logLevel', 'Error'], { cwd: ROOT, stdio: 'ignore' });
+    const list = (dir: string): string[] =>
+      fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => fs.statSync(path.join(dir, f)).isFile()).sort();
+    const committed = path.join(ROOT, 'docs', 'api');
+    expect(list(out)).toEqual(list(committed));
+    for (const file of list(out)) {
+      expect({ file, text: fs.readFileSync(path.join(out, file), 'utf8') }).toEqual({ file, text: fs.readFileSync(path.join(committed, file), 'utf8') });
+    }
+    fs.rmSync(path.dirname(out), { recursive: true, force: true });
   });
 });

@@ -4,19 +4,20 @@ import type { IConstruct } from 'constructs';
 const SUPPRESSION = 'ssm-session-kit:compliance-suppression';
 const PREFERENCES_DOCUMENT = 'SSM-SessionManagerRunShell';
 
-type Config = Record<string, any>;
+/** A resource's arguments, as synthesized. */
+export type ResourceConfig = Record<string, any>;
 
 /** A resource as Terraform will receive it, with its type. */
-interface Checked {
+export interface CheckedResource {
   readonly type: string;
-  readonly config: Config;
+  readonly config: ResourceConfig;
 }
 
 export interface ComplianceRule {
   readonly id: string;
   readonly description: string;
   /** Why a resource breaks the rule, or undefined when it keeps it. */
-  check(resource: Checked): string | undefined;
+  check(resource: CheckedResource): string | undefined;
 }
 
 export interface Suppression {
@@ -25,7 +26,7 @@ export interface Suppression {
   readonly path: string;
 }
 
-function statementsOf(policy: unknown): Config[] {
+function statementsOf(policy: unknown): ResourceConfig[] {
   if (typeof policy !== 'string') return [];
   try {
     return [JSON.parse(policy).Statement].flat();
@@ -34,7 +35,7 @@ function statementsOf(policy: unknown): Config[] {
   }
 }
 
-function ingressCoversPort(rule: Config, port: number): boolean {
+function ingressCoversPort(rule: ResourceConfig, port: number): boolean {
   const protocol = String(rule.ip_protocol ?? rule.protocol ?? '');
   if (protocol === '-1' || protocol === 'all') return true;
   if (protocol !== 'tcp' && protocol !== '6') return false;
@@ -74,7 +75,7 @@ export const COMPLIANCE_RULES: readonly ComplianceRule[] = [
         : type === 'aws_vpc_security_group_ingress_rule' ? [config]
         : type === 'aws_security_group_rule' && config.type === 'ingress' ? [config]
         : [];
-      const port = [22, 3389].find((p) => rules.some((r: Config) => ingressCoversPort(r, p)));
+      const port = [22, 3389].find((p) => rules.some((r: ResourceConfig) => ingressCoversPort(r, p)));
       return port ? `admits port ${port}` : undefined;
     },
   },
@@ -137,12 +138,12 @@ function fail(node: IConstruct, rule: string, description: string, problem: stri
 }
 
 /** A resource as Terraform will receive it. */
-function render(resource: TerraformResource): Checked {
+function render(resource: TerraformResource): CheckedResource {
   const type = resource.terraformResourceType;
   const rendered = Tokenization.resolve(resource.toTerraform(), {
     scope: TerraformStack.of(resource),
     resolver: new DefaultTokenResolver(new StringConcat()),
-  }) as { resource: Record<string, Record<string, Config>> };
+  }) as { resource: Record<string, Record<string, ResourceConfig>> };
   return { type, config: Object.values(rendered.resource[type])[0] };
 }
 

@@ -1,6 +1,7 @@
 import { Lazy } from 'cdktf';
 
-type OneOrMany = string | string[];
+/** One value or several, as IAM accepts in most policy elements. */
+export type OneOrMany = string | string[];
 
 /** One statement, in IAM's own grammar. */
 export interface PolicyStatement {
