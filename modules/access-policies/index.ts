@@ -1,12 +1,10 @@
 import { Construct } from 'constructs';
-import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
-import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
-import { DataAwsRegion } from '@cdktf/provider-aws/lib/data-aws-region';
 import { IamGroupPolicyAttachment } from '@cdktf/provider-aws/lib/iam-group-policy-attachment';
 import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { PolicyDocument, PolicyStatement } from '../shared/policy-document';
+import { accountIdOf, partitionOf, regionOf } from '../shared/aws-environment';
 
 /** The shell, the default: what every group may use. */
 export const SHELL_DOCUMENT = 'SSM-SessionManagerRunShell';
@@ -88,9 +86,9 @@ export class SessionAccessPolicy extends Construct {
 
   constructor(scope: Construct, id: string, props: SessionAccessPolicyProps) {
     super(scope, id);
-    const partition = new DataAwsPartition(this, 'partition').partition;
-    const region = new DataAwsRegion(this, 'region').name;
-    const accountId = new DataAwsCallerIdentity(this, 'caller').accountId;
+    const partition = partitionOf(this);
+    const region = regionOf(this);
+    const accountId = accountIdOf(this);
     const ssmArn = (account: string, resource: string) => `arn:${partition}:ssm:${region}:${account}:${resource}`;
 
     const mfa: Record<string, string> = props.requireMfa ?? true ? { 'aws:MultiFactorAuthPresent': 'true' } : {};

@@ -153,12 +153,23 @@ function render(resource: TerraformResource): CheckedResource {
  * path and the rule. Suppressed rules are skipped; `complianceSuppressions` lists them.
  */
 export class ComplianceChecker implements IAspect {
+  /** Each resource rendered once, though both its stack and itself are checked. */
+  private readonly rendered = new WeakMap<TerraformResource, CheckedResource>();
+
   constructor(private readonly rules: readonly ComplianceRule[] = COMPLIANCE_RULES) {}
+
+  private render(resource: TerraformResource): CheckedResource {
+    const known = this.rendered.get(resource);
+    if (known) return known;
+    const fresh = render(resource);
+    this.rendered.set(resource, fresh);
+    return fresh;
+  }
 
   visit(node: IConstruct): void {
     if (TerraformStack.isStack(node)) this.checkStack(node);
     if (!TerraformResource.isTerraformResource(node)) return;
-    const resource = render(node as TerraformResource);
+    const resource = this.render(node as TerraformResource);
     for (const rule of this.rules) {
       const problem = rule.check(resource);
       if (problem) fail(node, rule.id, rule.description, problem);
@@ -168,7 +179,7 @@ export class ComplianceChecker implements IAspect {
   private checkStack(stack: TerraformStack): void {
     const resources = stack.node.findAll()
       .filter((c): c is TerraformResource => TerraformResource.isTerraformResource(c))
-      .map((c) => ({ node: c, ...render(c) }));
+      .map((c) => ({ node: c, ...this.render(c) }));
     const preferences = resources.filter((r) => r.type === 'aws_ssm_document' && r.config.name === PREFERENCES_DOCUMENT);
     if (preferences.length > 1) {
       fail(stack, 'SESSION_PREFERENCES_ONCE', STACK_RULES.SESSION_PREFERENCES_ONCE,

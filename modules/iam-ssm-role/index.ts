@@ -1,11 +1,9 @@
 import { Construct } from 'constructs';
-import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
-import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
-import { DataAwsRegion } from '@cdktf/provider-aws/lib/data-aws-region';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { PolicyDocument } from '../shared/policy-document';
+import { accountIdOf, partitionOf, regionOf } from '../shared/aws-environment';
 
 export interface IamSsmRoleProps {
   /**
@@ -58,7 +56,7 @@ export class IamSsmRole extends Construct {
 
   constructor(scope: Construct, id: string, props: IamSsmRoleProps = {}) {
     super(scope, id);
-    this.partition = new DataAwsPartition(this, 'partition').partition;
+    this.partition = partitionOf(this);
     this.role = new IamRole(this, 'role', {
       name: props.roleName,
       path: props.path ?? '/',
@@ -93,8 +91,8 @@ export class IamSsmRole extends Construct {
    */
   grantSessionLogging(target: SessionLoggingTarget): IamRolePolicy {
     const prefix = target.keyPrefix ? `${target.keyPrefix.replace(/\/+$/, '')}/` : '';
-    const region = new DataAwsRegion(this, 'region').name;
-    const accountId = new DataAwsCallerIdentity(this, 'caller').accountId;
+    const region = regionOf(this);
+    const accountId = accountIdOf(this);
     return new IamRolePolicy(this, 'session-logging', {
       name: 'session-logging',
       role: this.role.name,

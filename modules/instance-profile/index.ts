@@ -1,12 +1,10 @@
 import { Construct } from 'constructs';
-import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
-import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
-import { DataAwsRegion } from '@cdktf/provider-aws/lib/data-aws-region';
 import { IamInstanceProfile } from '@cdktf/provider-aws/lib/iam-instance-profile';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { SsmServiceSetting } from '@cdktf/provider-aws/lib/ssm-service-setting';
 import { PolicyDocument } from '../shared/policy-document';
+import { accountIdOf, partitionOf, regionOf } from '../shared/aws-environment';
 
 export interface InstanceProfileProps {
   /** Name of the role the instances take on, e.g. `IamSsmRole.roleName`. */
@@ -77,9 +75,9 @@ export class DefaultHostManagement extends Construct {
 
   constructor(scope: Construct, id: string, props: DefaultHostManagementProps = {}) {
     super(scope, id);
-    const partition = new DataAwsPartition(this, 'partition').partition;
-    const region = new DataAwsRegion(this, 'region').name;
-    const accountId = new DataAwsCallerIdentity(this, 'caller').accountId;
+    const partition = partitionOf(this);
+    const region = regionOf(this);
+    const accountId = accountIdOf(this);
     const path = props.path ?? '/service-role/';
 
     this.role = new IamRole(this, 'role', {

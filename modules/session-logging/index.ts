@@ -1,8 +1,5 @@
 import { Construct } from 'constructs';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
-import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
-import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
-import { DataAwsRegion } from '@cdktf/provider-aws/lib/data-aws-region';
 import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
 import { S3BucketLoggingA } from '@cdktf/provider-aws/lib/s3-bucket-logging';
 import { S3BucketObjectLockConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-object-lock-configuration';
@@ -11,6 +8,7 @@ import type { SessionLoggingTarget } from '../iam-ssm-role';
 import { EncryptedBucket } from '../shared/encrypted-bucket';
 import { EncryptionKey } from '../shared/encryption-key';
 import { checkSessionLoggingProps } from './limits';
+import { accountIdOf, partitionOf, regionOf } from '../shared/aws-environment';
 
 export { CLOUDWATCH_RETENTION_DAYS, checkSessionLoggingProps, type PropProblem } from './limits';
 
@@ -132,9 +130,9 @@ export class SessionLogging extends Construct {
     if (problems.length > 0) {
       throw new Error(`${this.node.path}: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}`);
     }
-    const partition = new DataAwsPartition(this, 'partition').partition;
-    const region = new DataAwsRegion(this, 'region').name;
-    const accountId = new DataAwsCallerIdentity(this, 'caller').accountId;
+    const partition = partitionOf(this);
+    const region = regionOf(this);
+    const accountId = accountIdOf(this);
     const keyPrefix = props.keyPrefix ?? 'sessions';
     const logGroupName = props.logGroupName ?? '/ssm-session-kit/sessions';
     this.logGroupArn = `arn:${partition}:logs:${region}:${accountId}:log-group:${logGroupName}`;

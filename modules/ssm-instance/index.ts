@@ -1,5 +1,4 @@
 import { Construct } from 'constructs';
-import { DataAwsRegion } from '@cdktf/provider-aws/lib/data-aws-region';
 import { DataAwsSsmParameter } from '@cdktf/provider-aws/lib/data-aws-ssm-parameter';
 import { Instance } from '@cdktf/provider-aws/lib/instance';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
@@ -8,6 +7,7 @@ import { IamSsmRole } from '../iam-ssm-role';
 import { InstanceProfile } from '../instance-profile';
 import { AccessTags, accessTagsToTags } from './access-tags';
 import { architectureOf, latestAmazonLinux2023Parameter } from './machine-image';
+import { regionOf } from '../shared/aws-environment';
 
 export { ACCESS_TAG_KEYS, type AccessTags } from './access-tags';
 export { type Architecture, architectureOf } from './machine-image';
@@ -103,7 +103,7 @@ export class SsmInstance extends Construct {
       lifecycle: props.machineImageId ? undefined : { ignoreChanges: ['ami'] },
     });
 
-    const region = new DataAwsRegion(this, 'region').name;
+    const region = regionOf(this);
     this.startSessionCommand = `aws ssm start-session --target ${this.instance.id} --region ${region}`;
   }
 

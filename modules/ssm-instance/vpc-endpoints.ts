@@ -1,8 +1,8 @@
 import { Construct } from 'constructs';
-import { DataAwsRegion } from '@cdktf/provider-aws/lib/data-aws-region';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
+import { regionOf } from '../shared/aws-environment';
 
 /** What the SSM agent talks to: the API, the session channel, and the legacy message service. */
 export const SESSION_MANAGER_SERVICES = ['ssm', 'ssmmessages', 'ec2messages'] as const;
@@ -39,7 +39,7 @@ export class SsmVpcEndpoints extends Construct {
 
   constructor(scope: Construct, id: string, props: SsmVpcEndpointsProps) {
     super(scope, id);
-    const region = new DataAwsRegion(this, 'region').name;
+    const region = regionOf(this);
     this.securityGroup = new SecurityGroup(this, 'security-group', {
       vpcId: props.vpcId,
       namePrefix: 'ssm-endpoints-',

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
-import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { EncryptedBucket } from '../shared/encrypted-bucket';
 import { EncryptionKey } from '../shared/encryption-key';
+import { partitionOf } from '../shared/aws-environment';
 
 export interface StateBucketProps {
   /** Name of the bucket that holds Terraform state. */
@@ -30,7 +30,7 @@ export class StateBucket extends Construct {
 
   constructor(scope: Construct, id: string, props: StateBucketProps) {
     super(scope, id);
-    const partition = new DataAwsPartition(this, 'partition').partition;
+    const partition = partitionOf(this);
     this.key = new EncryptionKey(this, 'key', {
       description: `Encrypts Terraform state in s3://${props.bucketName}`,
       alias: props.keyAlias ?? 'ssm-session-kit-tfstate',
