@@ -1,6 +1,7 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { TRANSPILE_HOOK } from '../scripts/lib/synth';
 import type { Request } from './iam-evaluation';
 
 // The least-privilege policy the README documents for the pipeline role, evaluated as IAM would.
@@ -45,7 +46,7 @@ function decideAll(cases: Case[]): string[] {
     identityPolicies: [{ name: 'pipeline', policy }],
     context,
   }));
-  const run = spawnSync(process.execPath, ['--import', 'tsx', path.join(__dirname, 'support', 'decide-cli.ts')], {
+  const run = spawnSync(process.execPath, ['--require', TRANSPILE_HOOK, path.join(__dirname, 'support', 'decide-cli.ts')], {
     input: JSON.stringify(requests),
     encoding: 'utf8',
   });

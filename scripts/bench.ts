@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { DEFAULT_CONFIG_FILE } from '../config/load';
+import { TRANSPILE_HOOK } from './lib/synth';
 
 /**
  * `npm run bench`: median wall time and peak memory of synthesis, over several runs each: the README's
@@ -100,7 +101,7 @@ function main(): void {
     measure('cdktf synth (3 environments)', [path.join(ROOT, 'node_modules', '.bin', 'cdktf'), 'synth', '--output', path.join(os.tmpdir(), 'ssk-bench-cdktf')], { CI: '1' }),
     measure('floor: load cdktf and the provider classes used', [node, '-e', floorScript]),
     ...[1, 10, 50, 100].map((n) =>
-      measure(`synth ${n} environment${n === 1 ? '' : 's'} x 5 instances`, [node, '--import', 'tsx', 'main.ts'], { SSK_CONFIG: generatedConfig(n) }),
+      measure(`synth ${n} environment${n === 1 ? '' : 's'} x 5 instances`, [node, '--require', TRANSPILE_HOOK, 'main.ts'], { SSK_CONFIG: generatedConfig(n) }),
     ),
   ];
   const width = Math.max(...results.map((r) => r.case.length));

@@ -3,6 +3,9 @@ import * as path from 'path';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
+/** Preloaded by every TypeScript entry point: transpiles .ts on require, with a content-keyed cache. */
+export const TRANSPILE_HOOK = path.join(ROOT, 'scripts', 'transpile-hook.cjs');
+
 export interface SynthResult {
   readonly status: number;
   readonly stdout: string;
@@ -11,7 +14,7 @@ export interface SynthResult {
 
 /** Runs the app as `npm run synth` does (TypeScript transpiled, not type-checked) into `outdir`. */
 export function runSynth(outdir: string, env: NodeJS.ProcessEnv = {}): SynthResult {
-  const run = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'main.ts')], {
+  const run = spawnSync(process.execPath, ['--require', TRANSPILE_HOOK, path.join(ROOT, 'main.ts')], {
     cwd: ROOT,
     env: { ...process.env, ...env, CDKTF_OUTDIR: outdir },
     encoding: 'utf8',
