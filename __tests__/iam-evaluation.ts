@@ -11,7 +11,7 @@ export interface PlannedResource {
   readonly values: Record<string, any>;
 }
 
-/** A plan made by `validateOffline({ resolve: true })`, every policy in it resolved. */
+/** A plan made by `validateOffline`, every policy in it resolved. */
 export class ResolvedPlan {
   private readonly planned: PlannedResource[];
 

@@ -15,11 +15,11 @@ let results: StackValidation[];
 
 beforeAll(async () => {
   synthesize(outdir);
-  results = await validateOffline({ outdir, workdir: tempDir('offline-work'), resolve: true });
+  results = await validateOffline({ outdir, workdir: tempDir('offline-work') });
 });
 
 function plannedResources(result: StackValidation): Array<{ type: string; actions: string[]; after: any }> {
-  const plan = JSON.parse(fs.readFileSync(result.planJsonFile!, 'utf8'));
+  const plan = JSON.parse(fs.readFileSync(result.planFile!, 'utf8'));
   return (plan.resource_changes ?? []).map((rc: any) => ({ type: rc.type, actions: rc.change.actions, after: rc.change.after }));
 }
 
@@ -28,11 +28,11 @@ describe('offline validation of every synthesized stack', () => {
     expect(results.map((r) => r.stack).sort()).toEqual(['bootstrap', 'dev', 'organization', 'prod', 'staging']);
   });
 
-  it('initializes, validates and plans each with no error and no warning', () => {
+  it('initializes and plans each with no error and no warning', () => {
     for (const result of results) {
       expect({ stack: result.stack, diagnostics: result.diagnostics }).toEqual({ stack: result.stack, diagnostics: [] });
       expect(result.ok).toBe(true);
-      expect(Object.keys(result.seconds)).toEqual(['init', 'validate', 'plan', 'resolve']);
+      expect(Object.keys(result.seconds)).toEqual(['init', 'plan']);
     }
   });
 
@@ -76,7 +76,7 @@ describe('offline validation of every synthesized stack', () => {
     for (const stack of ['bootstrap', 'dev', 'organization', 'prod', 'staging']) {
       expect(fs.readdirSync(path.join(outdir, 'stacks', stack))).toEqual(['cdk.tf.json']);
     }
-    expect(results.every((r) => fs.existsSync(path.join(path.dirname(r.planJsonFile!), OVERRIDE_FILE)))).toBe(true);
+    expect(results.every((r) => fs.existsSync(path.join(path.dirname(r.planFile!), OVERRIDE_FILE)))).toBe(true);
   });
 
   it("refuses to plan a stack with another account's credentials", async () => {
@@ -104,7 +104,7 @@ describe.each([
   let otherKey: string;
 
   beforeAll(() => {
-    plan = new ResolvedPlan(results.find((r) => r.stack === env)!.resolvedPlanFile!);
+    plan = new ResolvedPlan(results.find((r) => r.stack === env)!.planFile!);
     role = plan.one('aws_iam_role', (v) => v.name === `ssm-session-kit-${env}-instance`).values.arn;
     const region = env === 'prod' ? 'eu-central-1' : 'eu-west-1';
     logGroup = `arn:aws:logs:${region}:${account}:log-group:/ssm-session-kit/${env}/sessions`;
@@ -180,7 +180,7 @@ describe('access groups, their resolved policies evaluated', () => {
   type Env = keyof typeof ACCOUNT;
 
   function groupPolicy(env: Env, group: string) {
-    const plan = new ResolvedPlan(results.find((r) => r.stack === env)!.resolvedPlanFile!);
+    const plan = new ResolvedPlan(results.find((r) => r.stack === env)!.planFile!);
     const policy = plan.one('aws_iam_policy', (v) => v.name === `ssm-session-kit-${env}-${group}`);
     return { plan, identityPolicies: [{ name: group, policy: plan.policy(policy) }] };
   }
@@ -271,7 +271,7 @@ describe.each(loadConfig().environments.flatMap((env) => env.accessGroups.map((g
   (_envName, _groupName, env, group) => {
     const other = env.name === 'prod' ? 'dev' : 'prod';
     const start = async (tags: Record<string, string>) => {
-      const plan = new ResolvedPlan(results.find((r) => r.stack === env.name)!.resolvedPlanFile!);
+      const plan = new ResolvedPlan(results.find((r) => r.stack === env.name)!.planFile!);
       const policy = plan.policy(plan.one('aws_iam_policy', (v) => v.name === `ssm-session-kit-${env.name}-${group.name}`));
       return decide({
         principal: `arn:aws:sts::${env.accountId}:assumed-role/${group.name}/alice`,
@@ -318,7 +318,7 @@ describe('guardrails, their resolved policies evaluated', () => {
   let trail: { document: string; logGroup: string; bucket: string; key: string };
 
   beforeAll(() => {
-    plan = new ResolvedPlan(results.find((r) => r.stack === 'dev')!.resolvedPlanFile!);
+    plan = new ResolvedPlan(results.find((r) => r.stack === 'dev')!.planFile!);
     trail = {
       document: `arn:aws:ssm:eu-west-1:${account}:document/SSM-SessionManagerRunShell`,
       logGroup: `arn:aws:logs:eu-west-1:${account}:log-group:/ssm-session-kit/dev/sessions`,
@@ -399,7 +399,7 @@ describe('guardrails, their resolved policies evaluated', () => {
   });
 
   it('the organization SCP denies administrators and lets the pipeline through', async () => {
-    const org = new ResolvedPlan(results.find((r) => r.stack === 'organization')!.resolvedPlanFile!);
+    const org = new ResolvedPlan(results.find((r) => r.stack === 'organization')!.planFile!);
     const scp = org.policy(org.one('aws_organizations_policy'), 'content');
     const request = (principal: string, action: string, resource: string, extra: Record<string, string> = {}) => decide({
       principal, action, resource, resourceAccount: account,

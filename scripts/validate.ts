@@ -5,8 +5,8 @@ import { synthesize } from './lib/synth';
 import { StackValidation, validateOffline } from './lib/offline-validation';
 
 /**
- * `npm run validate`: synthesize every stack, then init, validate and plan each with the real
- * Terraform CLI and AWS provider, offline. One line per stack; exits non-zero on any error or warning.
+ * `npm run validate`: synthesize every stack, then init and plan each with the real Terraform CLI
+ * and AWS provider, offline. One line per stack; exits non-zero on any error or warning.
  */
 async function main(): Promise<void> {
   const outdir = path.resolve(process.env.CDKTF_OUTDIR ?? 'cdktf.out');

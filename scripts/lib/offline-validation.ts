@@ -23,15 +23,9 @@ export interface OfflineValidationOptions {
    * @default the stack's own allowed account
    */
   readonly callerAccount?: (stack: string, allowedAccount: string) => string;
-  /**
-   * Also plan each stack under `terraform test` with realistic stand-ins for the values AWS assigns
-   * at apply (key, role and instance ARNs and ids), so that every policy is resolved in that plan.
-   * @default false
-   */
-  readonly resolve?: boolean;
 }
 
-export type Step = 'init' | 'validate' | 'plan' | 'resolve';
+export type Step = 'init' | 'plan';
 
 export interface StackValidation {
   readonly stack: string;
@@ -41,10 +35,11 @@ export interface StackValidation {
   readonly seconds: Readonly<Partial<Record<Step, number>>>;
   /** Resource changes in the plan, when it got that far. */
   readonly changes?: { readonly add: number; readonly change: number; readonly destroy: number };
-  /** `terraform show -json` of the saved plan, when it got that far. */
-  readonly planJsonFile?: string;
-  /** With `resolve`: the plan made with stand-ins for the values known only after apply. */
-  readonly resolvedPlanFile?: string;
+  /**
+   * The plan as JSON (`terraform show -json` format), when it got that far, with stand-ins for the
+   * values AWS assigns at apply, so every policy in it is resolved.
+   */
+  readonly planFile?: string;
 }
 
 interface StackJson {
@@ -54,9 +49,10 @@ interface StackJson {
 }
 
 /**
- * Runs `terraform init`, `validate` and `plan` on a scratch copy of every synthesized stack, with no
- * AWS credentials: the backend is replaced by a local one, and the provider talks to a stand-in STS
- * on loopback. Providers are installed once, then shared by every stack.
+ * Runs `terraform init` and a plan on a scratch copy of every synthesized stack, with no AWS
+ * credentials: the backend is replaced by a local one, and the provider talks to a stand-in STS on
+ * loopback. The plan runs under `terraform test`, with stand-ins for the values AWS assigns at apply,
+ * so Terraform resolves every policy. Providers are installed once, then shared by every stack.
  */
 export async function validateOffline(options: OfflineValidationOptions): Promise<StackValidation[]> {
   const workdir = options.workdir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'ssk-validate-'));
@@ -113,7 +109,7 @@ async function validateStack(
   sourceDir: string,
   dir: string,
   lockFile: string,
-  { callerAccount, resolve }: OfflineValidationOptions,
+  { callerAccount }: OfflineValidationOptions,
 ): Promise<StackValidation> {
   fs.rmSync(dir, { recursive: true, force: true });
   fs.cpSync(sourceDir, dir, { recursive: true, filter: (src) => !isLocalState(path.basename(src)) });
@@ -124,51 +120,44 @@ async function validateStack(
   const mock = await startMockAws(callerAccount ? callerAccount(stack, allowed) : allowed);
   try {
     fs.writeFileSync(path.join(dir, OVERRIDE_FILE), JSON.stringify(offlineOverride(json, dir, mock.url), null, 2));
-    const diagnostics: (Diagnostic & { step: Step })[] = [];
-    const seconds: Partial<Record<Step, number>> = {};
-    const steps: [Step, string[]][] = [
-      ['init', ['init', '-input=false', '-json']],
-      ['validate', ['validate', '-json']],
-      ['plan', ['plan', '-input=false', '-lock=false', '-json', '-out=plan.tfplan']],
-    ];
-    let planOutput: string | undefined;
-    for (const [step, args] of steps) {
-      const run = await terraform.run(dir, args);
-      seconds[step] = run.seconds;
-      diagnostics.push(...diagnosticsOf(run).map((d) => ({ ...d, step })));
-      if (run.code !== 0) break;
-      if (step === 'plan') planOutput = run.stdout;
-    }
-    const ok = planOutput !== undefined && diagnostics.length === 0;
-    if (planOutput === undefined) return { stack, ok, diagnostics, seconds };
+    fs.writeFileSync(path.join(dir, PLAN_TEST_FILE), planTest(json, allowed));
+    const init = await terraform.run(dir, ['init', '-input=false', '-json']);
+    const diagnostics: (Diagnostic & { step: Step })[] = diagnosticsOf(init).map((d) => ({ ...d, step: 'init' }));
+    if (init.code !== 0) return { stack, ok: false, diagnostics, seconds: { init: init.seconds } };
 
-    const show = await terraform.run(dir, ['show', '-json', 'plan.tfplan']);
-    const planJsonFile = path.join(dir, 'plan.json');
-    fs.writeFileSync(planJsonFile, show.stdout);
-    const result = { stack, ok, diagnostics, seconds, changes: changeSummary(planOutput), planJsonFile };
-    if (!resolve) return result;
-
-    const resolved = await resolvePlan(terraform, dir, resolveTest(json, allowed));
-    seconds.resolve = resolved.seconds;
-    diagnostics.push(...resolved.diagnostics);
-    return { ...result, ok: ok && diagnostics.length === 0 && resolved.file !== undefined, resolvedPlanFile: resolved.file };
+    // One Terraform process validates the configuration, configures the provider (so the
+    // allowed-account check runs), reads the data sources and plans.
+    const plan = await terraform.run(dir, ['test', '-json', '-verbose', `-filter=${PLAN_TEST_FILE}`]);
+    diagnostics.push(...diagnosticsOf(plan).map((d) => ({ ...d, step: 'plan' as const })));
+    const seconds = { init: init.seconds, plan: plan.seconds };
+    const planned = planOf(plan.stdout);
+    if (!planned) return { stack, ok: false, diagnostics, seconds };
+    const planFile = path.join(dir, 'plan.json');
+    fs.writeFileSync(planFile, JSON.stringify(planned));
+    return { stack, ok: diagnostics.length === 0, diagnostics, seconds, changes: changeSummary(planned), planFile };
   } finally {
     await mock.close();
   }
 }
 
-const RESOLVE_TEST_FILE = 'zz_offline_resolve.tftest.hcl';
+const PLAN_TEST_FILE = 'zz_offline_plan.tftest.hcl';
 
-/** Runs the resolve test and keeps the plan `terraform test -verbose` prints. */
-async function resolvePlan(terraform: Terraform, dir: string, testFile: string) {
-  fs.writeFileSync(path.join(dir, RESOLVE_TEST_FILE), testFile);
-  const run = await terraform.run(dir, ['test', '-json', '-verbose', `-filter=${RESOLVE_TEST_FILE}`]);
-  const diagnostics = diagnosticsOf(run).map((d) => ({ ...d, step: 'resolve' as const }));
-  const planLine = run.stdout.split('\n').find((line) => line.includes('"test_plan"'));
-  if (!planLine) return { seconds: run.seconds, diagnostics };
-  const file = path.join(dir, 'resolved-plan.json');
-  fs.writeFileSync(file, JSON.stringify((JSON.parse(planLine) as { test_plan: unknown }).test_plan));
-  return { seconds: run.seconds, diagnostics, file };
+interface Plan {
+  resource_changes?: { change: { actions: string[] } }[];
+  provider_schemas?: unknown;
+}
+
+/** The plan `terraform test -verbose` prints for the run, without the provider schemas it carries. */
+function planOf(stdout: string): Plan | undefined {
+  const line = stdout.split('\n').find((l) => l.includes('"test_plan"'));
+  if (!line) return undefined;
+  const { provider_schemas: _schemas, ...plan } = (JSON.parse(line) as { test_plan: Plan }).test_plan;
+  return plan;
+}
+
+function changeSummary(plan: Plan): StackValidation['changes'] {
+  const count = (action: string) => (plan.resource_changes ?? []).filter((rc) => rc.change.actions.includes(action)).length;
+  return { add: count('create'), change: count('update'), destroy: count('delete') };
 }
 
 /**
@@ -176,7 +165,7 @@ async function resolvePlan(terraform: Terraform, dir: string, testFile: string) 
  * attributes AWS assigns at apply (key, role, policy and instance ARNs and ids), shaped as AWS shapes
  * them and stable across runs.
  */
-function resolveTest(json: StackJson, accountId: string): string {
+function planTest(json: StackJson, accountId: string): string {
   const region = json.provider?.aws?.[0]?.region ?? 'us-east-1';
   const partition = region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
   const standIns: Record<string, (name: string, config: Record<string, unknown>) => Record<string, string>> = {
@@ -206,7 +195,7 @@ function resolveTest(json: StackJson, accountId: string): string {
       blocks.push(`override_resource {\n  target          = ${type}.${name}\n  override_during = plan\n  values = {\n${values}\n  }\n}\n`);
     }
   }
-  return `${blocks.join('\n')}\nrun "resolve" {\n  command = plan\n}\n`;
+  return `${blocks.join('\n')}\nrun "plan" {\n  command = plan\n}\n`;
 }
 
 function hex(seed: string, length: number): string {
@@ -246,15 +235,6 @@ function offlineOverride(json: StackJson, dir: string, endpoint: string): object
       })),
     },
   };
-}
-
-function changeSummary(planOutput: string): StackValidation['changes'] {
-  for (const line of planOutput.split('\n').reverse()) {
-    if (!line.includes('"change_summary"')) continue;
-    const { changes } = JSON.parse(line) as { changes: { add: number; change: number; remove: number } };
-    return { add: changes.add, change: changes.change, destroy: changes.remove };
-  }
-  return undefined;
 }
 
 /** Runs `task` over `items` with at most `size` at once, keeping the input order in the results. */
