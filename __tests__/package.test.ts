@@ -1,18 +1,54 @@
-import { execFileSync } from 'child_process';
+import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
+import { validateOffline } from '../scripts/lib/offline-validation';
+import { tempDir } from './helpers';
+
+// Packs the project once (prepack builds it), checks what the tarball holds, then installs it into a
+// new app outside the repository and compiles, synthesizes and plans the README's example there: the
+// package as a consumer receives it.
+jest.setTimeout(10 * 60_000);
 
 const ROOT = path.resolve(__dirname, '..');
 const MODULES = fs.readdirSync(path.join(ROOT, 'modules')).filter((m) => m !== 'shared');
+// The app's own dependencies: the peers at the versions this project is tested with, linked from its
+// node_modules rather than unpacked again (npm still checks them against the peer ranges).
+const APP_DEPENDENCIES = ['cdktf', 'constructs', '@cdktf/provider-aws', 'typescript', '@types/node'].map((p) => path.join(ROOT, 'node_modules', p));
+const TSCONFIG = {
+  compilerOptions: { target: 'ES2022', module: 'node16', moduleResolution: 'node16', strict: true, outDir: 'dist', types: ['node'] },
+};
 
-// `npm pack --dry-run` builds the package (prepack) and lists what a consumer would receive.
-jest.setTimeout(120_000);
+function readmeExample(): string {
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const example = /## Use the modules in your own app\n\n```ts\n([\s\S]*?)```/.exec(readme)?.[1];
+  if (!example) throw new Error('README has no "Use the modules in your own app" example');
+  return example;
+}
+
 let files: string[];
+let app: string;
+let compiled: { status: number | null; output: string };
 
 beforeAll(() => {
-  const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts=false'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-  files = (JSON.parse(out) as { files: { path: string }[] }[])[0].files.map((f) => f.path);
+  const packs = tempDir('pack');
+  const [packed] = JSON.parse(execFileSync('npm', ['pack', '--pack-destination', packs, '--json', '--ignore-scripts=false'], {
+    cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'],
+  })) as { filename: string; files: { path: string }[] }[];
+  files = packed.files.map((f) => f.path);
+
+  app = tempDir('consumer');
+  fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
+  fs.writeFileSync(path.join(app, 'tsconfig.json'), JSON.stringify(TSCONFIG));
+  execFileSync('npm', ['install', '--offline', '--no-audit', '--no-fund', path.join(packs, packed.filename), ...APP_DEPENDENCIES], { cwd: app, stdio: 'ignore' });
+
+  // One compilation of two files: the example as written, and a copy with a prop of the wrong type.
+  const example = readmeExample();
+  const broken = example.replace('idleSessionTimeoutMinutes: 15,', "idleSessionTimeoutMinutes: '15',");
+  if (broken === example) throw new Error('the README example no longer sets idleSessionTimeoutMinutes: 15');
+  fs.writeFileSync(path.join(app, 'main.ts'), example);
+  fs.writeFileSync(path.join(app, 'broken.ts'), broken);
+  const tsc = spawnSync(path.join(app, 'node_modules', '.bin', 'tsc'), ['-p', '.'], { cwd: app, encoding: 'utf8' });
+  compiled = { status: tsc.status, output: tsc.stdout + tsc.stderr };
 });
 
 describe('the published package', () => {
@@ -29,12 +65,12 @@ describe('the published package', () => {
     expect(unwanted).toEqual([]);
   });
 
-  it('resolves the public entry point and each module subpath to the built constructs', () => {
+  it('resolves, once installed, the public entry point and each module subpath to the built constructs', () => {
     const probe = `
       const all = require('ssm-session-kit');
       const names = ${JSON.stringify(MODULES)}.map((m) => Object.keys(require('ssm-session-kit/modules/' + m)));
       console.log(JSON.stringify({ all: Object.keys(all), names }));`;
-    const { all, names } = JSON.parse(execFileSync(process.execPath, ['-e', probe], { cwd: ROOT, encoding: 'utf8' }));
+    const { all, names } = JSON.parse(execFileSync(process.execPath, ['-e', probe], { cwd: app, encoding: 'utf8' }));
     for (const name of ['IamSsmRole', 'InstanceProfile', 'SsmInstance', 'SessionLogging', 'SessionAccessPolicy', 'AuditTrailGuardrail', 'ComplianceChecker']) {
       expect(all).toContain(name);
     }
@@ -45,17 +81,24 @@ describe('the published package', () => {
   });
 });
 
-describe('the API reference', () => {
-  it('is generated from the TSDoc comments and current: `npm run docs` changes nothing', () => {
-    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ssk-docs-')), 'api');
-    execFileSync(path.join(ROOT, 'node_modules', '.bin', 'typedoc'), ['--out', out, '--logLevel', 'Error'], { cwd: ROOT, stdio: 'ignore' });
-    const list = (dir: string): string[] =>
-      fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => fs.statSync(path.join(dir, f)).isFile()).sort();
-    const committed = path.join(ROOT, 'docs', 'api');
-    expect(list(out)).toEqual(list(committed));
-    for (const file of list(out)) {
-      expect({ file, text: fs.readFileSync(path.join(out, file), 'utf8') }).toEqual({ file, text: fs.readFileSync(path.join(committed, file), 'utf8') });
-    }
-    fs.rmSync(path.dirname(out), { recursive: true, force: true });
+describe('a consumer app using the packed modules', () => {
+  it('compiles the README example with TypeScript strict, synthesizes it, and plans it with Terraform', async () => {
+    expect(compiled.output).not.toMatch(/^main\.ts/m);
+
+    const outdir = path.join(app, 'cdktf.out');
+    const synth = spawnSync(process.execPath, ['dist/main.js'], { cwd: app, env: { ...process.env, CDKTF_OUTDIR: outdir }, encoding: 'utf8' });
+    expect(synth.stderr).toBe('');
+    expect(synth.status).toBe(0);
+
+    const [result] = await validateOffline({ outdir, workdir: tempDir('consumer-validate') });
+    expect({ stack: result.stack, diagnostics: result.diagnostics }).toEqual({ stack: 'jump', diagnostics: [] });
+    expect(result.ok).toBe(true);
+    expect(result.changes?.add).toBeGreaterThan(20);
+  });
+
+  it('fails to compile when a prop is given the wrong type', () => {
+    expect(compiled.status).not.toBe(0);
+    expect(compiled.output).toMatch(/^broken\.ts\(\d+,\d+\): error TS2322: Type 'string' is not assignable to type 'number'/m);
+    expect(compiled.output.trim().split('\n').filter((line) => /^\S+\.ts\(/.test(line))).toHaveLength(1);
   });
 });
