@@ -7,15 +7,21 @@ import { loadConfig } from '../config/load';
 import { tempDir } from './helpers';
 import { ALLOW_EVERYTHING, decide, ResolvedPlan } from './iam-evaluation';
 
-// Real `terraform init`, `validate` and `plan` with the real AWS provider: minutes on a cold cache.
+// Real Terraform plans with the real AWS provider: minutes on a cold plugin cache.
 jest.setTimeout(10 * 60_000);
 
 const outdir = path.join(tempDir('offline'), 'cdktf.out');
 let results: StackValidation[];
+let prodWithWrongAccount: StackValidation;
 
 beforeAll(async () => {
   synthesize(outdir);
-  results = await validateOffline({ outdir, workdir: tempDir('offline-work') });
+  // Run together: the second, a stack planned with another account's credentials, would otherwise
+  // wait for the whole first run.
+  [results, [prodWithWrongAccount]] = await Promise.all([
+    validateOffline({ outdir, workdir: tempDir('offline-work') }),
+    validateOffline({ outdir, stacks: ['prod'], workdir: tempDir('offline-wrong-account'), callerAccount: () => '111111111111' }),
+  ]);
 });
 
 function plannedResources(result: StackValidation): Array<{ type: string; actions: string[]; after: any }> {
@@ -28,11 +34,10 @@ describe('offline validation of every synthesized stack', () => {
     expect(results.map((r) => r.stack).sort()).toEqual(['bootstrap', 'dev', 'organization', 'prod', 'staging']);
   });
 
-  it('initializes and plans each with no error and no warning', () => {
+  it('plans each with no error and no warning', () => {
     for (const result of results) {
       expect({ stack: result.stack, diagnostics: result.diagnostics }).toEqual({ stack: result.stack, diagnostics: [] });
       expect(result.ok).toBe(true);
-      expect(Object.keys(result.seconds)).toEqual(['init', 'plan']);
     }
   });
 
@@ -79,16 +84,10 @@ describe('offline validation of every synthesized stack', () => {
     expect(results.every((r) => fs.existsSync(path.join(path.dirname(r.planFile!), OVERRIDE_FILE)))).toBe(true);
   });
 
-  it("refuses to plan a stack with another account's credentials", async () => {
-    const [prod] = await validateOffline({
-      outdir,
-      stacks: ['prod'],
-      workdir: tempDir('offline-wrong-account'),
-      callerAccount: () => '111111111111',
-    });
-    expect(prod.ok).toBe(false);
-    expect(prod.diagnostics).toContainEqual(
-      expect.objectContaining({ step: 'plan', severity: 'error', summary: expect.stringMatching(/account ID not allowed: 111111111111/) }),
+  it("refuses to plan a stack with another account's credentials", () => {
+    expect(prodWithWrongAccount.ok).toBe(false);
+    expect(prodWithWrongAccount.diagnostics).toContainEqual(
+      expect.objectContaining({ severity: 'error', summary: expect.stringMatching(/account ID not allowed: 111111111111/) }),
     );
   });
 });

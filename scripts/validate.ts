@@ -5,8 +5,8 @@ import { synthesize } from './lib/synth';
 import { StackValidation, validateOffline } from './lib/offline-validation';
 
 /**
- * `npm run validate`: synthesize every stack, then init and plan each with the real Terraform CLI
- * and AWS provider, offline. One line per stack; exits non-zero on any error or warning.
+ * `npm run validate`: synthesize every stack, then plan each with the real Terraform CLI and AWS
+ * provider, offline. One line per stack; exits non-zero on any error or warning.
  */
 async function main(): Promise<void> {
   const outdir = path.resolve(process.env.CDKTF_OUTDIR ?? 'cdktf.out');
@@ -27,11 +27,10 @@ async function main(): Promise<void> {
 }
 
 function formatResult(r: StackValidation, width: number): string {
-  const timings = Object.entries(r.seconds).map(([step, s]) => `${step} ${s.toFixed(1)}s`).join('  ');
   const changes = r.changes ? `  plan: ${r.changes.add} to add, ${r.changes.change} to change, ${r.changes.destroy} to destroy` : '';
-  const head = `${r.ok ? 'ok  ' : 'FAIL'}  ${r.stack.padEnd(width)}  ${timings}${changes}`;
+  const head = `${r.ok ? 'ok  ' : 'FAIL'}  ${r.stack.padEnd(width)}  plan ${r.seconds.toFixed(1)}s${changes}`;
   const problems = r.diagnostics.map(
-    (d) => `\n      ${d.step}: ${d.severity}: ${d.summary}${d.address ? ` (${d.address})` : ''}${d.detail ? `\n        ${d.detail.replace(/\n/g, '\n        ')}` : ''}`,
+    (d) => `\n      ${d.severity}: ${d.summary}${d.address ? ` (${d.address})` : ''}${d.detail ? `\n        ${d.detail.replace(/\n/g, '\n        ')}` : ''}`,
   );
   return head + problems.join('');
 }

@@ -25,14 +25,13 @@ export interface OfflineValidationOptions {
   readonly callerAccount?: (stack: string, allowedAccount: string) => string;
 }
 
-export type Step = 'init' | 'plan';
-
 export interface StackValidation {
   readonly stack: string;
-  /** No error and no warning in any step. */
+  /** Planned with no error and no warning. */
   readonly ok: boolean;
-  readonly diagnostics: readonly (Diagnostic & { readonly step: Step })[];
-  readonly seconds: Readonly<Partial<Record<Step, number>>>;
+  readonly diagnostics: readonly Diagnostic[];
+  /** Wall time of the plan. */
+  readonly seconds: number;
   /** Resource changes in the plan, when it got that far. */
   readonly changes?: { readonly add: number; readonly change: number; readonly destroy: number };
   /**
@@ -49,7 +48,7 @@ interface StackJson {
 }
 
 /**
- * Runs `terraform init` and a plan on a scratch copy of every synthesized stack, with no AWS
+ * Plans a scratch copy of every synthesized stack with the real Terraform CLI and AWS provider, with no AWS
  * credentials: the backend is replaced by a local one, and the provider talks to a stand-in STS on
  * loopback. The plan runs under `terraform test`, with stand-ins for the values AWS assigns at apply,
  * so Terraform resolves every policy. Providers are installed once, then shared by every stack.
@@ -64,10 +63,10 @@ export async function validateOffline(options: OfflineValidationOptions): Promis
 
   const stacks = names.map((name) => ({ name, dir: path.join(options.outdir, manifest[name].workingDirectory) }));
   const terraform = new Terraform(workdir, options.mirror);
-  const lockFile = await installProviders(terraform, workdir, stacks.map((s) => readStackJson(s.dir)));
+  const providers = await installProviders(terraform, workdir, stacks.map((s) => readStackJson(s.dir)));
 
   return pool(stacks, options.concurrency ?? os.availableParallelism(), (s) =>
-    validateStack(terraform, s.name, s.dir, path.join(workdir, s.name), lockFile, options),
+    validateStack(terraform, s.name, s.dir, path.join(workdir, s.name), providers, options),
   );
 }
 
@@ -81,26 +80,30 @@ function readStackJson(dir: string): StackJson {
   return JSON.parse(fs.readFileSync(path.join(dir, 'cdk.tf.json'), 'utf8')) as StackJson;
 }
 
+interface ProviderInstall {
+  /** Lock file for every provider any stack requires. */
+  readonly lockFile: string;
+  /** Terraform data folder holding those providers, shared read-only by every stack. */
+  readonly dataDir: string;
+}
+
 /**
- * One lock file for every provider any stack requires, made once: from the mirror when there is one
- * (checksums computed from the mirror, so no stack's init has to guess them), else from the registry,
- * whose downloads land in the shared plugin cache.
+ * Providers for every stack, installed once by one `init` (from the mirror when there is one, else
+ * from the registry into the shared plugin cache) into a data folder every stack's plan reads.
  */
-async function installProviders(terraform: Terraform, workdir: string, stacks: StackJson[]): Promise<string> {
+async function installProviders(terraform: Terraform, workdir: string, stacks: StackJson[]): Promise<ProviderInstall> {
   const dir = path.join(workdir, '.providers');
   fs.mkdirSync(dir, { recursive: true });
   const requiredProviders = Object.assign({}, ...stacks.map((s) => s.terraform?.required_providers ?? {}));
   fs.writeFileSync(path.join(dir, 'main.tf.json'), JSON.stringify({ terraform: { required_providers: requiredProviders } }));
-  const platform = await terraform.platform(dir);
-  const mirrorArgs = terraform.mirror ? [`-fs-mirror=${terraform.mirror}`] : [];
-  for (const args of [['providers', 'lock', '-no-color', `-platform=${platform}`, ...mirrorArgs], ['init', '-backend=false', '-json']]) {
-    const run = await terraform.run(dir, args);
-    const problems = diagnosticsOf(run);
-    if (problems.length > 0) {
-      throw new Error(`terraform ${args.join(' ')} failed:\n${problems.map((d) => `${d.summary}: ${d.detail ?? ''}`).join('\n')}`);
-    }
+  const run = await terraform.run(dir, ['init', '-backend=false', '-json']);
+  // Errors only: from a mirror, init warns that the scratch lock file has checksums for this
+  // platform alone, which is all a scratch lock file needs.
+  const problems = diagnosticsOf(run).filter((d) => d.severity === 'error');
+  if (problems.length > 0) {
+    throw new Error(`terraform init failed:\n${problems.map((d) => `${d.summary}: ${d.detail ?? ''}`).join('\n')}`);
   }
-  return path.join(dir, '.terraform.lock.hcl');
+  return { lockFile: path.join(dir, '.terraform.lock.hcl'), dataDir: path.join(dir, '.terraform') };
 }
 
 async function validateStack(
@@ -108,12 +111,12 @@ async function validateStack(
   stack: string,
   sourceDir: string,
   dir: string,
-  lockFile: string,
+  providers: ProviderInstall,
   { callerAccount }: OfflineValidationOptions,
 ): Promise<StackValidation> {
   fs.rmSync(dir, { recursive: true, force: true });
   fs.cpSync(sourceDir, dir, { recursive: true, filter: (src) => !isLocalState(path.basename(src)) });
-  fs.copyFileSync(lockFile, path.join(dir, '.terraform.lock.hcl'));
+  fs.copyFileSync(providers.lockFile, path.join(dir, '.terraform.lock.hcl'));
 
   const json = readStackJson(dir);
   const allowed = json.provider?.aws?.[0]?.allowed_account_ids?.[0] ?? '123456789012';
@@ -121,15 +124,12 @@ async function validateStack(
   try {
     fs.writeFileSync(path.join(dir, OVERRIDE_FILE), JSON.stringify(offlineOverride(json, dir, mock.url), null, 2));
     fs.writeFileSync(path.join(dir, PLAN_TEST_FILE), planTest(json, allowed));
-    const init = await terraform.run(dir, ['init', '-input=false', '-json']);
-    const diagnostics: (Diagnostic & { step: Step })[] = diagnosticsOf(init).map((d) => ({ ...d, step: 'init' }));
-    if (init.code !== 0) return { stack, ok: false, diagnostics, seconds: { init: init.seconds } };
-
     // One Terraform process validates the configuration, configures the provider (so the
-    // allowed-account check runs), reads the data sources and plans.
-    const plan = await terraform.run(dir, ['test', '-json', '-verbose', `-filter=${PLAN_TEST_FILE}`]);
-    diagnostics.push(...diagnosticsOf(plan).map((d) => ({ ...d, step: 'plan' as const })));
-    const seconds = { init: init.seconds, plan: plan.seconds };
+    // allowed-account check runs), reads the data sources and plans. `terraform test` needs no
+    // backend, so no per-stack `init`: the shared data folder supplies the providers.
+    const plan = await terraform.run(dir, ['test', '-json', '-verbose', `-filter=${PLAN_TEST_FILE}`], { TF_DATA_DIR: providers.dataDir });
+    const diagnostics = diagnosticsOf(plan);
+    const seconds = plan.seconds;
     const planned = planOf(plan.stdout);
     if (!planned) return { stack, ok: false, diagnostics, seconds };
     const planFile = path.join(dir, 'plan.json');
