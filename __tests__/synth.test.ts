@@ -32,6 +32,12 @@ const EXPECTED_PROBLEMS = [
 ];
 
 describe('npm run synth', () => {
+  it('runs the same app command as cdktf synth', () => {
+    const { scripts } = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+    const { app } = JSON.parse(fs.readFileSync(path.join(ROOT, 'cdktf.json'), 'utf8'));
+    expect(scripts.synth).toBe(app);
+  });
+
   it('writes every stack with no AWS credentials', () => {
     const outdir = path.join(tempDir('synth'), 'out');
     const run = runSynth(outdir, withoutAws());

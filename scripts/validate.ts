@@ -27,8 +27,8 @@ async function main(): Promise<void> {
 }
 
 function formatResult(r: StackValidation, width: number): string {
-  const changes = r.changes ? `  plan: ${r.changes.add} to add, ${r.changes.change} to change, ${r.changes.destroy} to destroy` : '';
-  const head = `${r.ok ? 'ok  ' : 'FAIL'}  ${r.stack.padEnd(width)}  plan ${r.seconds.toFixed(1)}s${changes}`;
+  const changes = r.changes ? `  ${r.changes.add} to add, ${r.changes.change} to change, ${r.changes.destroy} to destroy` : '';
+  const head = `${r.ok ? 'ok  ' : 'FAIL'}  ${r.stack.padEnd(width)}  ${r.seconds.toFixed(1).padStart(5)}s${changes}`;
   const problems = r.diagnostics.map(
     (d) => `\n      ${d.severity}: ${d.summary}${d.address ? ` (${d.address})` : ''}${d.detail ? `\n        ${d.detail.replace(/\n/g, '\n        ')}` : ''}`,
   );

@@ -1,4 +1,5 @@
 import { spawnSync } from 'child_process';
+import * as fs from 'fs';
 import * as path from 'path';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -12,9 +13,20 @@ export interface SynthResult {
   readonly stderr: string;
 }
 
+/**
+ * The app command from cdktf.json (which `npm run synth` repeats), as arguments for this Node binary.
+ */
+export function appCommand(): string[] {
+  const { app } = JSON.parse(fs.readFileSync(path.join(ROOT, 'cdktf.json'), 'utf8')) as { app: string };
+  const [program, ...args] = app.split(' ');
+  if (program !== 'node') throw new Error(`cdktf.json: the app command should start with node, not ${program}`);
+  return [process.execPath, ...args];
+}
+
 /** Runs the app as `npm run synth` does (TypeScript transpiled, not type-checked) into `outdir`. */
 export function runSynth(outdir: string, env: NodeJS.ProcessEnv = {}): SynthResult {
-  const run = spawnSync(process.execPath, ['--require', TRANSPILE_HOOK, path.join(ROOT, 'main.ts')], {
+  const [node, ...args] = appCommand();
+  const run = spawnSync(node, args, {
     cwd: ROOT,
     env: { ...process.env, ...env, CDKTF_OUTDIR: outdir },
     encoding: 'utf8',
