@@ -15,6 +15,14 @@ import { appCommand } from './lib/synth';
 const ROOT = path.resolve(__dirname, '..');
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const TIME = '/usr/bin/time';
+/** Temporary folders the cases need, removed at the end. */
+const scratch: string[] = [];
+
+function scratchDir(prefix: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  scratch.push(dir);
+  return dir;
+}
 
 interface Result {
   readonly case: string;
@@ -26,7 +34,7 @@ interface Result {
   readonly timesFloor?: number;
 }
 
-function measure(name: string, command: string[], env: NodeJS.ProcessEnv = {}): Result {
+function measure(name: string, command: string[], env: NodeJS.ProcessEnv = {}, cwd = ROOT): Result {
   const seconds: number[] = [];
   const peaks: number[] = [];
   const gnuTime = fs.existsSync(TIME);
@@ -36,7 +44,7 @@ function measure(name: string, command: string[], env: NodeJS.ProcessEnv = {}): 
     const argv = gnuTime ? [TIME, '-f', 'BENCH %e %M', ...command] : command;
     const started = process.hrtime.bigint();
     const run = spawnSync(argv[0], argv.slice(1), {
-      cwd: ROOT,
+      cwd,
       env: { ...process.env, CDKTF_OUTDIR: outdir, CHECKPOINT_DISABLE: '1', ...env },
       encoding: 'utf8',
     });
@@ -93,9 +101,16 @@ function generatedConfig(count: number): string {
       guardrails: { ...template.guardrails, pipelineRoleArn: `arn:aws:iam::${accountId}:role/ssm-session-kit-deploy` },
     };
   }
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ssk-bench-config-')), 'environments.json');
+  const file = path.join(scratchDir('ssk-bench-config-'), 'environments.json');
   fs.writeFileSync(file, JSON.stringify({ ...config, environments }));
   return file;
+}
+
+/** A package whose only script does nothing: what `npm run` costs before the app starts. */
+function noopPackage(): string {
+  const dir = scratchDir('ssk-bench-npm-');
+  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'noop', private: true, scripts: { noop: 'true' } }));
+  return dir;
 }
 
 function main(): void {
@@ -106,6 +121,7 @@ function main(): void {
   const results: Result[] = [
     measure('npm run synth (3 environments, 5 stacks)', ['npm', 'run', '-s', 'synth']),
     measure('app process alone (what npm run synth starts)', app),
+    measure("npm's own start (npm run of a no-op script)", ['npm', 'run', '-s', 'noop'], {}, noopPackage()),
     measure('cdktf synth (3 environments, 5 stacks)', [path.join(ROOT, 'node_modules', '.bin', 'cdktf'), 'synth', '--output', path.join(os.tmpdir(), 'ssk-bench-cdktf')], { CI: '1' }),
     floor,
     ...[1, 10, 50, 100].map((n) => measure(`app: ${n} environment${n === 1 ? '' : 's'} x 5 instances`, app, { SSK_CONFIG: generatedConfig(n) })),
@@ -116,6 +132,7 @@ function main(): void {
     console.log(`${r.case.padEnd(width)}  ${r.medianSeconds.toFixed(2).padStart(8)}  ${r.timesFloor!.toFixed(2).padStart(7)}  ${String(r.medianPeakMb ?? 'n/a').padStart(7)}`);
   }
   fs.writeFileSync(path.join(ROOT, 'bench-results.json'), JSON.stringify({ date: new Date().toISOString(), cpus: os.cpus().length, results }, null, 2));
+  for (const dir of scratch) fs.rmSync(dir, { recursive: true, force: true });
 }
 
 main();
