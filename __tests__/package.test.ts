@@ -14,8 +14,10 @@ const MODULES = fs.readdirSync(path.join(ROOT, 'modules')).filter((m) => m !== '
 // The app's own dependencies: the peers at the versions this project is tested with, linked from its
 // node_modules rather than unpacked again (npm still checks them against the peer ranges).
 const APP_DEPENDENCIES = ['cdktf', 'constructs', '@cdktf/provider-aws', 'typescript', '@types/node'].map((p) => path.join(ROOT, 'node_modules', p));
+// Strict, with Node's own resolution of subpath exports; skipLibCheck as cdktf's TypeScript template
+// sets it (the consumer's code is still checked against the package's declarations).
 const TSCONFIG = {
-  compilerOptions: { target: 'ES2022', module: 'node16', moduleResolution: 'node16', strict: true, outDir: 'dist', types: ['node'] },
+  compilerOptions: { target: 'ES2022', module: 'node16', moduleResolution: 'node16', strict: true, skipLibCheck: true, outDir: 'dist', types: ['node'] },
 };
 
 function readmeExample(): string {
