@@ -13,14 +13,28 @@ jest.setTimeout(10 * 60_000);
 const outdir = path.join(tempDir('offline'), 'cdktf.out');
 let results: StackValidation[];
 let prodWithWrongAccount: StackValidation;
+let deprecated: StackValidation;
+
+/** A stack as cdktf writes one, using an argument the AWS provider deprecates. */
+function stackWithDeprecatedArgument(): string {
+  const dir = tempDir('offline-deprecated');
+  fs.mkdirSync(path.join(dir, 'stacks', 'legacy'), { recursive: true });
+  fs.writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({ stacks: { legacy: { workingDirectory: 'stacks/legacy' } } }));
+  fs.writeFileSync(path.join(dir, 'stacks', 'legacy', 'cdk.tf.json'), JSON.stringify({
+    terraform: { required_providers: { aws: { source: 'hashicorp/aws', version: '5.100.0' } } },
+    provider: { aws: [{ region: 'eu-west-1', allowed_account_ids: ['123456789012'] }] },
+    resource: { aws_s3_bucket: { logs: { bucket: 'acme-legacy-logs-123456789012', acl: 'private' } } },
+  }));
+  return dir;
+}
 
 beforeAll(async () => {
   synthesize(outdir);
-  // Run together: the second, a stack planned with another account's credentials, would otherwise
-  // wait for the whole first run.
-  [results, [prodWithWrongAccount]] = await Promise.all([
+  // Run together, so the two small checks do not wait for the whole first run.
+  [results, [prodWithWrongAccount], [deprecated]] = await Promise.all([
     validateOffline({ outdir, workdir: tempDir('offline-work') }),
     validateOffline({ outdir, stacks: ['prod'], workdir: tempDir('offline-wrong-account'), callerAccount: () => '111111111111' }),
+    validateOffline({ outdir: stackWithDeprecatedArgument(), workdir: tempDir('offline-deprecated-work') }),
   ]);
 });
 
@@ -82,6 +96,14 @@ describe('offline validation of every synthesized stack', () => {
       expect(fs.readdirSync(path.join(outdir, 'stacks', stack))).toEqual(['cdk.tf.json']);
     }
     expect(results.every((r) => fs.existsSync(path.join(path.dirname(r.planFile!), OVERRIDE_FILE)))).toBe(true);
+  });
+
+  it('fails a stack whose plan succeeds with a warning, reporting the warning once', () => {
+    expect(deprecated.planFile).toBeDefined();
+    expect(deprecated.ok).toBe(false);
+    expect(deprecated.diagnostics).toEqual([
+      expect.objectContaining({ severity: 'warning', summary: 'Argument is deprecated', address: 'aws_s3_bucket.logs' }),
+    ]);
   });
 
   it("refuses to plan a stack with another account's credentials", () => {

@@ -48,10 +48,10 @@ interface StackJson {
 }
 
 /**
- * Plans a scratch copy of every synthesized stack with the real Terraform CLI and AWS provider, with no AWS
- * credentials: the backend is replaced by a local one, and the provider talks to a stand-in STS on
- * loopback. The plan runs under `terraform test`, with stand-ins for the values AWS assigns at apply,
- * so Terraform resolves every policy. Providers are installed once, then shared by every stack.
+ * Plans a scratch copy of every synthesized stack with the real Terraform CLI and AWS provider and no
+ * AWS credentials: the backend is replaced by a local one, and the provider talks to a stand-in STS
+ * on loopback. The plan runs under `terraform test`, with stand-ins for the values AWS assigns at
+ * apply, so Terraform resolves every policy. Providers are installed once, shared by every stack.
  */
 export async function validateOffline(options: OfflineValidationOptions): Promise<StackValidation[]> {
   const workdir = options.workdir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'ssk-validate-'));

@@ -98,7 +98,10 @@ plugin_cache_dir = ${JSON.stringify(cache)}
 `;
 }
 
-/** Diagnostics from the machine-readable output of init, plan (JSON lines) and validate (one document). */
+/**
+ * Diagnostics from the machine-readable output of init, plan, test (JSON lines) and validate (one
+ * document), each once: `terraform test` reports a warning from both its validate and plan phases.
+ */
 export function diagnosticsOf(run: TerraformRun): Diagnostic[] {
   const found: Diagnostic[] = [];
   const trimmed = run.stdout.trim();
@@ -111,7 +114,8 @@ export function diagnosticsOf(run: TerraformRun): Diagnostic[] {
       continue;
     }
     for (const d of parsed.diagnostics ?? (parsed.diagnostic ? [parsed.diagnostic] : [])) {
-      found.push({ severity: d.severity, summary: d.summary, detail: d.detail || undefined, address: d.address });
+      const diagnostic: Diagnostic = { severity: d.severity, summary: d.summary, detail: d.detail || undefined, address: d.address };
+      if (!found.some((f) => JSON.stringify(f) === JSON.stringify(diagnostic))) found.push(diagnostic);
     }
   }
   if (run.code !== 0 && !found.some((d) => d.severity === 'error')) {
