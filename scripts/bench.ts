@@ -30,8 +30,6 @@ interface Result {
   readonly medianSeconds: number;
   /** Peak resident memory in MB; null where GNU time is not installed. */
   readonly medianPeakMb: number | null;
-  /** Median wall time over the floor's. */
-  readonly timesFloor?: number;
 }
 
 function measure(name: string, command: string[], env: NodeJS.ProcessEnv = {}, cwd = ROOT): Result {
@@ -118,18 +116,18 @@ function main(): void {
   const app = appCommand();
   const floorScript = ['cdktf', ...providerModulesUsed()].map((m) => `require(${JSON.stringify(m)});`).join('');
   const floor = measure('floor: load cdktf and the provider classes used', [node, '-e', floorScript]);
-  const results: Result[] = [
+  const results = [
     measure('npm run synth (3 environments, 5 stacks)', ['npm', 'run', '-s', 'synth']),
     measure('app process alone (what npm run synth starts)', app),
     measure("npm's own start (npm run of a no-op script)", ['npm', 'run', '-s', 'noop'], {}, noopPackage()),
     measure('cdktf synth (3 environments, 5 stacks)', [path.join(ROOT, 'node_modules', '.bin', 'cdktf'), 'synth', '--output', path.join(os.tmpdir(), 'ssk-bench-cdktf')], { CI: '1' }),
     floor,
     ...[1, 10, 50, 100].map((n) => measure(`app: ${n} environment${n === 1 ? '' : 's'} x 5 instances`, app, { SSK_CONFIG: generatedConfig(n) })),
-  ].map((r) => ({ ...r, timesFloor: Math.round((r.medianSeconds / floor.medianSeconds) * 100) / 100 }));
+  ].map((r) => ({ ...r, timesFloor: Math.round((r.medianSeconds / floor.medianSeconds) * 100) / 100 })); // median over the floor's
   const width = Math.max(...results.map((r) => r.case.length));
   console.log(`${'case'.padEnd(width)}  median s  x floor  peak MB   (${RUNS} runs each)`);
   for (const r of results) {
-    console.log(`${r.case.padEnd(width)}  ${r.medianSeconds.toFixed(2).padStart(8)}  ${r.timesFloor!.toFixed(2).padStart(7)}  ${String(r.medianPeakMb ?? 'n/a').padStart(7)}`);
+    console.log(`${r.case.padEnd(width)}  ${r.medianSeconds.toFixed(2).padStart(8)}  ${r.timesFloor.toFixed(2).padStart(7)}  ${String(r.medianPeakMb ?? 'n/a').padStart(7)}`);
   }
   fs.writeFileSync(path.join(ROOT, 'bench-results.json'), JSON.stringify({ date: new Date().toISOString(), cpus: os.cpus().length, results }, null, 2));
   for (const dir of scratch) fs.rmSync(dir, { recursive: true, force: true });

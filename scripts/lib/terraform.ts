@@ -28,7 +28,7 @@ export class Terraform {
   readonly cliConfigFile: string;
   private readonly env: NodeJS.ProcessEnv;
 
-  constructor(workdir: string, readonly mirror: string | undefined = mirrorFromEnv()) {
+  constructor(workdir: string, mirror: string | undefined = mirrorFromEnv()) {
     this.cliConfigFile = path.join(workdir, 'terraform.rc');
     fs.writeFileSync(this.cliConfigFile, cliConfig(mirror));
     this.env = {
