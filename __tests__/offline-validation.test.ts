@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { synthesize } from '../scripts/lib/synth';
-import { StackValidation, validateOffline, OVERRIDE_FILE } from '../scripts/lib/offline-validation';
+import { StackValidation, validateOffline, STACK_FILE } from '../scripts/lib/offline-validation';
 import { instanceTags, reachableInstances } from '../config/access';
 import { loadConfig } from '../config/load';
 import { tempDir } from './helpers';
@@ -12,30 +12,55 @@ jest.setTimeout(10 * 60_000);
 
 const outdir = path.join(tempDir('offline'), 'cdktf.out');
 let results: StackValidation[];
+let mixed: StackValidation[];
 let prodWithWrongAccount: StackValidation;
 let deprecated: StackValidation;
+let broken: StackValidation;
 
-/** A stack as cdktf writes one, using an argument the AWS provider deprecates. */
-function stackWithDeprecatedArgument(): string {
-  const dir = tempDir('offline-deprecated');
-  fs.mkdirSync(path.join(dir, 'stacks', 'legacy'), { recursive: true });
-  fs.writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({ stacks: { legacy: { workingDirectory: 'stacks/legacy' } } }));
-  fs.writeFileSync(path.join(dir, 'stacks', 'legacy', 'cdk.tf.json'), JSON.stringify({
-    terraform: { required_providers: { aws: { source: 'hashicorp/aws', version: '5.100.0' } } },
-    provider: { aws: [{ region: 'eu-west-1', allowed_account_ids: ['123456789012'] }] },
-    resource: { aws_s3_bucket: { logs: { bucket: 'acme-legacy-logs-123456789012', acl: 'private' } } },
-  }));
+/** Adds a stack, as cdktf writes one, to a synthesized app's folder and manifest. */
+function addStack(outdir: string, name: string, json: object): void {
+  const manifestFile = path.join(outdir, 'manifest.json');
+  const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8'));
+  manifest.stacks[name] = { workingDirectory: `stacks/${name}` };
+  fs.writeFileSync(manifestFile, JSON.stringify(manifest));
+  fs.mkdirSync(path.join(outdir, 'stacks', name), { recursive: true });
+  fs.writeFileSync(path.join(outdir, 'stacks', name, STACK_FILE), JSON.stringify(json));
+}
+
+const legacyStack = (resource: object) => ({
+  terraform: { required_providers: { aws: { source: 'hashicorp/aws', version: '5.100.0' } } },
+  provider: { aws: [{ region: 'eu-west-1', allowed_account_ids: ['123456789012'] }] },
+  resource,
+});
+
+/**
+ * The project's stacks beside two more: one using an argument the AWS provider deprecates, and one
+ * the provider refuses (a log retention CloudWatch does not accept).
+ */
+function mixedApp(): string {
+  const dir = path.join(tempDir('offline-mixed'), 'cdktf.out');
+  fs.cpSync(outdir, dir, { recursive: true });
+  addStack(dir, 'legacy', legacyStack({ aws_s3_bucket: { logs: { bucket: 'acme-legacy-logs-123456789012', acl: 'private' } } }));
+  addStack(dir, 'broken', legacyStack({ aws_cloudwatch_log_group: { sessions: { name: '/broken/sessions', retention_in_days: 13 } } }));
   return dir;
 }
 
 beforeAll(async () => {
   synthesize(outdir);
-  // Run together, so the two small checks do not wait for the whole first run.
-  [results, [prodWithWrongAccount], [deprecated]] = await Promise.all([
+  // Run together, so the checks on failing stacks do not wait for the whole first run. The second
+  // run plans every stack in one Terraform process, prod with another account's credentials, so
+  // that the valid stacks share it with the failing ones.
+  [results, mixed] = await Promise.all([
     validateOffline({ outdir, workdir: tempDir('offline-work') }),
-    validateOffline({ outdir, stacks: ['prod'], workdir: tempDir('offline-wrong-account'), callerAccount: () => '111111111111' }),
-    validateOffline({ outdir: stackWithDeprecatedArgument(), workdir: tempDir('offline-deprecated-work') }),
+    validateOffline({
+      outdir: mixedApp(),
+      workdir: tempDir('offline-mixed-work'),
+      concurrency: 1,
+      callerAccount: (stack, allowed) => (stack === 'prod' ? '111111111111' : allowed),
+    }),
   ]);
+  const byName = (name: string) => mixed.find((r) => r.stack === name)!;
+  [prodWithWrongAccount, deprecated, broken] = [byName('prod'), byName('legacy'), byName('broken')];
 });
 
 function plannedResources(result: StackValidation): Array<{ type: string; actions: string[]; after: any }> {
@@ -94,8 +119,16 @@ describe('offline validation of every synthesized stack', () => {
   it('never writes into the synthesized output', () => {
     for (const stack of ['bootstrap', 'dev', 'organization', 'prod', 'staging']) {
       expect(fs.readdirSync(path.join(outdir, 'stacks', stack))).toEqual(['cdk.tf.json']);
+      const synthesized = JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', stack, STACK_FILE), 'utf8'));
+      expect(synthesized.terraform.backend).toBeDefined();
+      expect(synthesized.provider.aws[0].access_key).toBeUndefined();
     }
-    expect(results.every((r) => fs.existsSync(path.join(path.dirname(r.planFile!), OVERRIDE_FILE)))).toBe(true);
+    // The test-only changes (no backend, placeholder keys) are in the scratch copies.
+    for (const r of results) {
+      const copy = JSON.parse(fs.readFileSync(path.join(path.dirname(r.planFile!), STACK_FILE), 'utf8'));
+      expect(copy.terraform.backend).toBeUndefined();
+      expect(copy.provider.aws[0].access_key).toMatch(/^OFFLINEVALIDATION\d+$/);
+    }
   });
 
   it('fails a stack whose plan succeeds with a warning, reporting the warning once', () => {
@@ -104,6 +137,23 @@ describe('offline validation of every synthesized stack', () => {
     expect(deprecated.diagnostics).toEqual([
       expect.objectContaining({ severity: 'warning', summary: 'Argument is deprecated', address: 'aws_s3_bucket.logs' }),
     ]);
+  });
+
+  it('fails only the broken stack among valid ones planned in the same process, with its own diagnostic', () => {
+    expect(broken.ok).toBe(false);
+    expect(broken.planFile).toBeUndefined();
+    expect(broken.diagnostics).toEqual([
+      expect.objectContaining({
+        severity: 'error',
+        summary: expect.stringMatching(/^expected retention_in_days to be one of \[.*\], got 13$/),
+        address: 'aws_cloudwatch_log_group.sessions',
+      }),
+    ]);
+    for (const stack of ['bootstrap', 'dev', 'organization', 'staging']) {
+      const result = mixed.find((r) => r.stack === stack)!;
+      expect({ stack, ok: result.ok, diagnostics: result.diagnostics }).toEqual({ stack, ok: true, diagnostics: [] });
+      expect(result.changes).toEqual(results.find((r) => r.stack === stack)!.changes);
+    }
   });
 
   it("refuses to plan a stack with another account's credentials", () => {

@@ -3,9 +3,9 @@ import type { AddressInfo } from 'net';
 
 /**
  * A stand-in for the AWS APIs the provider calls while planning, on the loopback interface. It
- * answers STS GetCallerIdentity with the account it is given, so that the provider's real
- * `allowed_account_ids` check runs during an offline plan, and SSM GetParameter for the public
- * Amazon Linux image parameters. Any other call fails loudly with its name.
+ * answers STS GetCallerIdentity with the account of the caller's access key, so that the provider's
+ * real `allowed_account_ids` check runs during an offline plan, and SSM GetParameter for the public
+ * Amazon Linux image parameters. Any other call, or an unknown access key, fails loudly.
  */
 export interface MockAws {
   readonly url: string;
@@ -14,7 +14,8 @@ export interface MockAws {
   close(): Promise<void>;
 }
 
-export async function startMockAws(accountId: string): Promise<MockAws> {
+/** @param accounts the account each access key belongs to */
+export async function startMockAws(accounts: ReadonlyMap<string, string>): Promise<MockAws> {
   const calls: string[] = [];
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -24,7 +25,8 @@ export async function startMockAws(accountId: string): Promise<MockAws> {
       const target = req.headers['x-amz-target'];
       const action = typeof target === 'string' ? target : `STS.${new URLSearchParams(body).get('Action')}`;
       calls.push(action);
-      if (action === 'STS.GetCallerIdentity') {
+      const accountId = accounts.get(accessKeyOf(req.headers.authorization));
+      if (action === 'STS.GetCallerIdentity' && accountId) {
         res.writeHead(200, { 'content-type': 'text/xml' }).end(callerIdentity(accountId));
       } else if (action === 'AmazonSSM.GetParameter' && isPublicImageParameter(body)) {
         res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' }).end(imageParameter(body));
@@ -43,6 +45,11 @@ export async function startMockAws(accountId: string): Promise<MockAws> {
     calls,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+/** The access key id of a Signature Version 4 `Authorization` header (`...Credential=<key>/<date>/...`). */
+function accessKeyOf(authorization: string | undefined): string {
+  return /Credential=([^/]+)\//.exec(authorization ?? '')?.[1] ?? '';
 }
 
 function callerIdentity(accountId: string): string {

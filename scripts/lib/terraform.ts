@@ -11,6 +11,8 @@ export interface Diagnostic {
   readonly summary: string;
   readonly detail?: string;
   readonly address?: string;
+  /** The configuration file the diagnostic points into, as Terraform names it. */
+  readonly file?: string;
 }
 
 export interface TerraformRun {
@@ -98,6 +100,11 @@ plugin_cache_dir = ${JSON.stringify(cache)}
 `;
 }
 
+/** A diagnostic as Terraform's JSON output writes it. */
+interface TerraformDiagnostic extends Omit<Diagnostic, 'file'> {
+  readonly range?: { readonly filename: string };
+}
+
 /**
  * Diagnostics from the machine-readable output of init, plan, test (JSON lines) and validate (one
  * document), each once: `terraform test` reports a warning from both its validate and plan phases.
@@ -107,14 +114,20 @@ export function diagnosticsOf(run: TerraformRun): Diagnostic[] {
   const trimmed = run.stdout.trim();
   const documents = trimmed.startsWith('{\n') ? [trimmed] : trimmed.split('\n');
   for (const line of documents) {
-    let parsed: { diagnostic?: Diagnostic; diagnostics?: Diagnostic[] };
+    let parsed: { diagnostic?: TerraformDiagnostic; diagnostics?: TerraformDiagnostic[] };
     try {
       parsed = JSON.parse(line);
     } catch {
       continue;
     }
     for (const d of parsed.diagnostics ?? (parsed.diagnostic ? [parsed.diagnostic] : [])) {
-      const diagnostic: Diagnostic = { severity: d.severity, summary: d.summary, detail: d.detail || undefined, address: d.address };
+      const diagnostic: Diagnostic = {
+        severity: d.severity,
+        summary: d.summary,
+        detail: d.detail || undefined,
+        address: d.address,
+        file: d.range?.filename,
+      };
       if (!found.some((f) => JSON.stringify(f) === JSON.stringify(diagnostic))) found.push(diagnostic);
     }
   }
