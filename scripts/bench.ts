@@ -1,4 +1,4 @@
-import { spawnSync } from 'child_process';
+import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -9,11 +9,14 @@ import { appCommand } from './lib/synth';
  * `npm run bench`: median wall time and peak memory of synthesis, over several runs each after one
  * warm-up run: the README's synth command, the app process it starts, the cdktf CLI, the bare cost of
  * loading cdktf and the provider classes the app uses (the floor), and generated configs of 1 to 100
- * environments with 5 instances each. Prints a table and writes bench-results.json.
- * BENCH_RUNS sets the runs per case (default 5).
+ * environments with 5 instances each; then offline validation (`npm run validate`'s script: synth and
+ * plan) of the project's 5 stacks and of 20 and 100 generated environments. Prints a table and
+ * writes bench-results.json. BENCH_RUNS sets the runs per synth case (default 5), BENCH_VALIDATE_RUNS
+ * per validation case (default 3).
  */
 const ROOT = path.resolve(__dirname, '..');
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const VALIDATE_RUNS = Number(process.env.BENCH_VALIDATE_RUNS ?? 3);
 const TIME = '/usr/bin/time';
 /** Temporary folders the cases need, removed at the end. */
 const scratch: string[] = [];
@@ -28,7 +31,10 @@ interface Result {
   readonly case: string;
   readonly runs: number;
   readonly medianSeconds: number;
-  /** Peak resident memory in MB; null where GNU time is not installed. */
+  /**
+   * Peak memory in MB: of the process (resident, by GNU time; null where it is not installed), or for
+   * validation of the whole process tree (proportional set size summed, sampled every 250 ms).
+   */
   readonly medianPeakMb: number | null;
 }
 
@@ -55,6 +61,59 @@ function measure(name: string, command: string[], env: NodeJS.ProcessEnv = {}, c
     if (line) peaks.push(Number(line[2]) / 1024);
   }
   return { case: name, runs: RUNS, medianSeconds: median(seconds), medianPeakMb: peaks.length ? Math.round(median(peaks)) : null };
+}
+
+/** Like `measure`, for a command that starts many processes: memory is the peak of the whole tree. */
+async function measureTree(name: string, command: string[], env: NodeJS.ProcessEnv, runs: number): Promise<Result> {
+  const seconds: number[] = [];
+  const peaks: number[] = [];
+  for (let i = 0; i <= runs; i++) {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'ssk-bench-'));
+    const started = process.hrtime.bigint();
+    const child = spawn(command[0], command.slice(1), { cwd: ROOT, env: { ...process.env, CDKTF_OUTDIR: outdir, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    let peak = 0;
+    const sampler = setInterval(() => (peak = Math.max(peak, treeMemoryKb(child.pid!))), 250);
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    clearInterval(sampler);
+    const wall = Number(process.hrtime.bigint() - started) / 1e9;
+    fs.rmSync(outdir, { recursive: true, force: true });
+    if (code !== 0) throw new Error(`${name} failed:\n${stderr}`);
+    if (i === 0) continue;
+    seconds.push(wall);
+    peaks.push(peak / 1024);
+  }
+  return { case: name, runs, medianSeconds: median(seconds), medianPeakMb: Math.round(median(peaks)) };
+}
+
+/** Proportional set size of a process and all its descendants, in kB, from /proc. */
+function treeMemoryKb(root: number): number {
+  const children = new Map<number, number[]>();
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = readProc(`/proc/${entry}/stat`);
+    // pid (comm) state ppid ...: comm may hold spaces, so read after its closing parenthesis.
+    const ppid = Number(stat?.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    if (ppid) children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+  }
+  let total = 0;
+  const pending = [root];
+  while (pending.length > 0) {
+    const pid = pending.pop()!;
+    total += Number(/^Pss:\s+(\d+) kB/m.exec(readProc(`/proc/${pid}/smaps_rollup`) ?? '')?.[1] ?? 0);
+    pending.push(...(children.get(pid) ?? []));
+  }
+  return total;
+}
+
+/** A /proc file, or undefined when the process has gone. */
+function readProc(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
 }
 
 function median(values: number[]): number {
@@ -111,7 +170,7 @@ function noopPackage(): string {
   return dir;
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const node = process.execPath;
   const app = appCommand();
   const floorScript = ['cdktf', ...providerModulesUsed()].map((m) => `require(${JSON.stringify(m)});`).join('');
@@ -123,6 +182,7 @@ function main(): void {
     measure('cdktf synth (3 environments, 5 stacks)', [path.join(ROOT, 'node_modules', '.bin', 'cdktf'), 'synth', '--output', path.join(os.tmpdir(), 'ssk-bench-cdktf')], { CI: '1' }),
     floor,
     ...[1, 10, 50, 100].map((n) => measure(`app: ${n} environment${n === 1 ? '' : 's'} x 5 instances`, app, { SSK_CONFIG: generatedConfig(n) })),
+    ...(await validationCases()),
   ].map((r) => ({ ...r, timesFloor: Math.round((r.medianSeconds / floor.medianSeconds) * 100) / 100 })); // median over the floor's
   const width = Math.max(...results.map((r) => r.case.length));
   console.log(`${'case'.padEnd(width)}  median s  x floor  peak MB   (${RUNS} runs each)`);
@@ -133,4 +193,17 @@ function main(): void {
   for (const dir of scratch) fs.rmSync(dir, { recursive: true, force: true });
 }
 
-main();
+/** `npm run validate`'s script (synth, then plan every stack offline) on 5 stacks, 20 and 100 environments. */
+async function validationCases(): Promise<Result[]> {
+  const validate = [process.execPath, '--require', path.join(ROOT, 'scripts', 'transpile-hook.cjs'), path.join(ROOT, 'scripts', 'validate.ts')];
+  return [
+    await measureTree('validate: 3 environments (5 stacks)', validate, {}, VALIDATE_RUNS),
+    await measureTree('validate: 20 environments x 5 instances (22 stacks)', validate, { SSK_CONFIG: generatedConfig(20) }, VALIDATE_RUNS),
+    await measureTree('validate: 100 environments x 5 instances (102 stacks)', validate, { SSK_CONFIG: generatedConfig(100) }, VALIDATE_RUNS),
+  ];
+}
+
+main().catch((e: Error) => {
+  console.error(e.message);
+  process.exitCode = 1;
+});
