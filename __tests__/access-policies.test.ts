@@ -61,7 +61,7 @@ describe('SessionAccessPolicy', () => {
   it('takes opt-in documents, no MFA, the session key and admin termination', () => {
     const statements = statementsOf(build({
       documents: ['SSM-SessionManagerRunShell', 'AWS-StartPortForwardingSession'],
-      requireMfa: false,
+      mfa: 'none',
       sessionKeyArn: 'arn:aws:kms:eu-west-1:111111111111:key/0a1b2c3d-0000-4000-8000-000000000000',
       canTerminateAnySession: true,
     }));
@@ -92,11 +92,41 @@ describe('SessionAccessPolicy', () => {
     });
     const role = only(stack, 'aws_iam_role');
     expect(role).toMatchObject({ name: 'operators', tags: { SSMSessionRunAs: 'ssm-operator' }, permissions_boundary: 'arn:aws:iam::111111111111:policy/boundary' });
+    // MFA on by default: principals that can give a code must, services cannot and need not.
     expect(JSON.parse(role.assume_role_policy).Statement).toEqual([
-      { Sid: 'TrustedPrincipalsAssumeRole', Effect: 'Allow', Principal: { AWS: ['arn:aws:iam::000000000000:root'] }, Action: 'sts:AssumeRole' },
+      {
+        Sid: 'TrustedPrincipalsAssumeRole', Effect: 'Allow', Principal: { AWS: ['arn:aws:iam::000000000000:root'] }, Action: 'sts:AssumeRole',
+        Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } },
+      },
       { Sid: 'TrustedServicesAssumeRole', Effect: 'Allow', Principal: { Service: ['ec2.amazonaws.com'] }, Action: 'sts:AssumeRole' },
     ]);
     expect(only(stack, 'aws_iam_role_policy_attachment').role).toMatch(/^\$\{aws_iam_role\.\S+\.name\}$/);
+  });
+
+  it('bounds the age of the MFA sign-in where IAM enforces MFA, on sessions and on assuming the created role', () => {
+    const stack = build({
+      mfaMaxAgeSeconds: 3600,
+      createRole: { roleName: 'operators', trustedPrincipals: { arns: ['arn:aws:iam::000000000000:root'] } },
+    });
+    const bySid = Object.fromEntries(statementsOf(stack).map((s) => [s.Sid, s]));
+    const age = { 'aws:MultiFactorAuthAge': '3600' };
+    expect(bySid.StartSessionOnTaggedInstances.Condition.NumericLessThanEquals).toEqual(age);
+    expect(bySid.StartSessionWithAllowedDocuments.Condition).toEqual({ Bool: { 'aws:MultiFactorAuthPresent': 'true' }, NumericLessThanEquals: age });
+    expect(JSON.parse(only(stack, 'aws_iam_role').assume_role_policy).Statement[0].Condition.NumericLessThanEquals).toEqual(age);
+  });
+
+  it.each(['identity-provider', 'none'] as const)('puts no MFA condition anywhere when MFA is %s', (mfa) => {
+    const stack = build({ mfa, createRole: { roleName: 'sso', trustedPrincipals: { arns: ['arn:aws:iam::000000000000:root'] } } });
+    const policies = [JSON.stringify(statementsOf(stack)), only(stack, 'aws_iam_role').assume_role_policy];
+    for (const policy of policies) expect(policy).not.toMatch(/MultiFactorAuth/);
+  });
+
+  it('can leave MFA out of the trust policy while sessions still require it', () => {
+    const stack = build({
+      createRole: { roleName: 'operators', trustedPrincipals: { arns: ['arn:aws:iam::000000000000:root'] }, requireMfaToAssume: false },
+    });
+    expect(only(stack, 'aws_iam_role').assume_role_policy).not.toMatch(/MultiFactorAuth/);
+    expect(JSON.stringify(statementsOf(stack))).toMatch(/"aws:MultiFactorAuthPresent":"true"/);
   });
 
   it('never allows a wildcard action', () => {
@@ -114,14 +144,15 @@ describe('access groups in the config', () => {
     expect(dev.accessGroups.find((g) => g.name === 'developers')).toMatchObject({
       instanceTags: { Environment: ['dev'], AccessGroup: ['developers'] },
       documents: ['SSM-SessionManagerRunShell'],
-      requireMfa: false,
+      mfa: 'identity-provider',
       admin: false,
     });
   });
 
-  it('requires MFA unless a group says otherwise', () => {
+  it('has IAM enforce MFA unless a group says otherwise, on sessions and on assuming its role', () => {
     const prod = validateConfig(rawConfig()).environments.find((e) => e.name === 'prod')!;
-    expect(prod.accessGroups.find((g) => g.name === 'operators')!.requireMfa).toBe(true);
+    expect(prod.accessGroups.find((g) => g.name === 'operators')).toMatchObject({ mfa: 'iam', createRole: { requireMfaToAssume: true } });
+    expect(prod.accessGroups.find((g) => g.name === 'ci-diagnostics')).toMatchObject({ mfa: 'none', createRole: { requireMfaToAssume: false } });
   });
 
   it.each<[string, (groups: any) => void, RegExp]>([
@@ -143,6 +174,20 @@ describe('access groups in the config', () => {
       /field "accessGroups.Ops Team": group name must be 1 to 32 lower-case/],
     ['a run-as user that is no Linux user', (g) => (g.operators.runAsUser = 'Operator One'),
       /field "accessGroups.operators.runAsUser": must be a Linux user name/],
+    ['the old requireMfa flag', (g) => (g.operators.requireMfa = true),
+      /field "accessGroups.operators.requireMfa": is replaced by "mfa": one of "iam", "identity-provider", "none"/],
+    ['an MFA enforcement that does not exist', (g) => (g.operators.mfa = 'sso'),
+      /field "accessGroups.operators.mfa": must be one of "iam", "identity-provider", "none"/],
+    ['an MFA age where IAM does not enforce MFA', (g) => (g.developers.mfaMaxAgeSeconds = 3600),
+      /field "accessGroups.developers.mfaMaxAgeSeconds": must be a whole number of seconds, with "mfa": "iam"/],
+    ['IAM-enforced MFA for an IAM Identity Center role', (g) => delete g.developers.mfa,
+      /environment "dev", field "accessGroups.developers.roleNames\[0\]": is an IAM Identity Center role: its sessions come from AssumeRoleWithSAML.*set "mfa": "identity-provider"/],
+    ['IAM-enforced MFA for a created role trusted by an Identity Center role', (g) =>
+      (g.operators.createRole.trustedArns = ['arn:aws:iam::000000000000:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_Operators_0a1b2c3d4e5f6789']),
+    /field "accessGroups.operators.createRole.trustedArns\[0\]": is an IAM Identity Center role/],
+    ['IAM-enforced MFA for a created role trusted by another role (role chaining)', (g) =>
+      (g.operators.createRole.trustedArns = ['arn:aws:iam::000000000000:role/break-glass']),
+    /field "accessGroups.operators.createRole.trustedArns\[0\]": is a role: sessions it assumes \(role chaining\) cannot present an MFA code/],
   ])('rejects %s, naming environment, group and field', (_what, mutate, message) => {
     expect(problemsOf(mutate)).toMatch(message);
   });
@@ -155,17 +200,18 @@ describe('access report', () => {
     return row.trim().split(/\s{2,}/);
   };
 
-  it('shows per environment which group reaches which instances, with which documents, and whether MFA is needed', () => {
+  it('shows per environment which group reaches which instances, with which documents, and who enforces MFA', () => {
     const report = accessReport(validateConfig(rawConfig()));
     expect(report).toMatch(/^dev \(account 111111111111, eu-west-1\)\n/);
     expect(rowOf(report, 'staging', 'developers')).toEqual([
-      'developers', 'staging-tools', 'SSM-SessionManagerRunShell', 'no', 'own sessions', 'role AWSReservedSSO_Developers_staging',
+      'developers', 'staging-tools', 'SSM-SessionManagerRunShell', 'identity provider', 'own sessions', 'role AWSReservedSSO_Developers_staging',
     ]);
     expect(rowOf(report, 'prod', 'operators')).toEqual([
       'operators', 'prod-tools, prod-db-admin',
       'SSM-SessionManagerRunShell, AWS-StartPortForwardingSession, AWS-StartPortForwardingSessionToRemoteHost',
-      'yes', 'own sessions', 'new role ssm-session-kit-prod-operators (runs as ssm-operator)',
+      'IAM', 'own sessions', 'new role ssm-session-kit-prod-operators (runs as ssm-operator)',
     ]);
+    expect(rowOf(report, 'prod', 'ci-diagnostics')[3]).toBe('no');
     expect(rowOf(report, 'prod', 'break-glass')[4]).toBe('any session');
   });
 

@@ -6,6 +6,9 @@ import { instanceTags, reachableInstances } from '../config/access';
 import { loadConfig } from '../config/load';
 import { tempDir } from './helpers';
 import { ALLOW_EVERYTHING, decide, ResolvedPlan } from './iam-evaluation';
+import {
+  assumedRole, Caller, chainedRole, iamUserSessionToken, iamUserWithAccessKeys, identityCenterUser, samlFederatedUser,
+} from './support/callers';
 
 // Real Terraform plans with the real AWS provider: minutes on a cold plugin cache.
 jest.setTimeout(10 * 60_000);
@@ -330,6 +333,71 @@ describe('access groups, their resolved policies evaluated', () => {
       identityPolicies,
       resourcePolicy: plan.policy(key),
     })).toBe('Allowed');
+  });
+});
+
+describe('MFA per kind of caller, on the resolved policies', () => {
+  const IDENTITY_ACCOUNT = '000000000000';
+  const env = (name: 'dev' | 'prod') => loadConfig().environments.find((e) => e.name === name)!;
+  const plan = (name: string) => new ResolvedPlan(results.find((r) => r.stack === name)!.planFile!);
+  const groupPolicy = (name: 'dev' | 'prod', group: string) => {
+    const p = plan(name);
+    return [{ name: group, policy: p.policy(p.one('aws_iam_policy', (v) => v.name === `ssm-session-kit-${name}-${group}`)) }];
+  };
+
+  /** StartSession on an instance the group reaches, as `caller`. */
+  const startSession = (name: 'dev' | 'prod', group: string, caller: Caller) => {
+    const e = env(name);
+    const instance = reachableInstances(e, e.accessGroups.find((g) => g.name === group)!)[0];
+    const tags = Object.fromEntries(Object.entries(instanceTags(e, instance)).map(([k, v]) => [`ssm:resourceTag/${k}`, v]));
+    return decide({
+      principal: caller.principal,
+      action: 'ssm:StartSession',
+      resource: `arn:aws:ec2:${e.region}:${e.accountId}:instance/i-0123456789abcdef0`,
+      resourceAccount: e.accountId,
+      identityPolicies: groupPolicy(name, group),
+      context: { ...caller.context, ...tags, 'ssm:SessionDocumentAccessCheck': 'true' },
+    });
+  };
+
+  it('lets an IAM Identity Center engineer in where the identity provider enforces MFA', async () => {
+    expect(await startSession('dev', 'developers', identityCenterUser('111111111111', 'Developers', 'alice@example.com'))).toBe('Allowed');
+  });
+
+  it('denies an IAM user without MFA where IAM enforces it, and admits one with it', async () => {
+    // The operators' policy as attached to an IAM group of users.
+    expect(await startSession('prod', 'operators', iamUserWithAccessKeys('333333333333', 'alice'))).toBe('ImplicitlyDenied');
+    expect(await startSession('prod', 'operators', iamUserSessionToken('333333333333', 'alice', false))).toBe('ImplicitlyDenied');
+    expect(await startSession('prod', 'operators', iamUserSessionToken('333333333333', 'alice', true))).toBe('Allowed');
+  });
+
+  it("denies the operators' role sessions assumed without MFA or chained from another role, and admits one assumed with MFA", async () => {
+    const role = 'ssm-session-kit-prod-operators';
+    expect(await startSession('prod', 'operators', assumedRole('333333333333', role, 'alice', false))).toBe('ImplicitlyDenied');
+    expect(await startSession('prod', 'operators', chainedRole('333333333333', role, 'alice'))).toBe('ImplicitlyDenied');
+    expect(await startSession('prod', 'operators', samlFederatedUser('333333333333', role, 'alice@example.com'))).toBe('ImplicitlyDenied');
+    expect(await startSession('prod', 'operators', assumedRole('333333333333', role, 'alice', true))).toBe('Allowed');
+  });
+
+  it("lets only users who give an MFA code assume the operators' role", async () => {
+    const p = plan('prod');
+    const role = p.one('aws_iam_role', (v) => v.name === 'ssm-session-kit-prod-operators');
+    const assume = (caller: Caller) => decide({
+      principal: caller.principal,
+      action: 'sts:AssumeRole',
+      resource: role.values.arn,
+      resourceAccount: '333333333333',
+      identityPolicies: [{ name: 'AdministratorAccess', policy: ALLOW_EVERYTHING }],
+      resourcePolicy: p.policy(role, 'assume_role_policy'),
+      context: caller.context,
+    });
+    expect(await assume(iamUserSessionToken(IDENTITY_ACCOUNT, 'alice', true))).toBe('Allowed');
+    expect(await assume(iamUserWithAccessKeys(IDENTITY_ACCOUNT, 'alice'))).toBe('ImplicitlyDenied');
+    expect(await assume(iamUserSessionToken(IDENTITY_ACCOUNT, 'alice', false))).toBe('ImplicitlyDenied');
+  });
+
+  it('lets automation in where the group asks for no MFA', async () => {
+    expect(await startSession('prod', 'ci-diagnostics', assumedRole('333333333333', 'ssm-session-kit-prod-ci', 'build-42', false))).toBe('Allowed');
   });
 });
 

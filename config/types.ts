@@ -1,3 +1,4 @@
+import type { MfaEnforcement } from '../modules/access-policies';
 import type { SessionLoggingProps } from '../modules/session-logging';
 
 /**
@@ -76,13 +77,22 @@ export interface AccessGroupConfig {
    */
   readonly instanceTags: Readonly<Record<string, readonly string[]>>;
   readonly documents: readonly string[];
-  readonly requireMfa: boolean;
+  /** Who enforces MFA before a session starts. */
+  readonly mfa: MfaEnforcement;
+  /** With `mfa: 'iam'`: the most seconds since the MFA code was given. */
+  readonly mfaMaxAgeSeconds?: number;
   readonly runAsUser?: string;
   /** May also terminate anyone's session. */
   readonly admin: boolean;
   readonly roleNames: readonly string[];
   readonly groupNames: readonly string[];
-  readonly createRole?: { readonly name: string; readonly trustedArns: readonly string[]; readonly trustedServices: readonly string[] };
+  readonly createRole?: {
+    readonly name: string;
+    readonly trustedArns: readonly string[];
+    readonly trustedServices: readonly string[];
+    /** Trusted IAM principals must give an MFA code to assume the role (default with `mfa: 'iam'`). */
+    readonly requireMfaToAssume: boolean;
+  };
 }
 
 /** The environment's say over `SessionLoggingProps`; the stack names the log group and key alias. */

@@ -1,4 +1,4 @@
-import { SESSION_DOCUMENTS } from '../modules/access-policies';
+import { MFA_ENFORCEMENTS, MfaEnforcement, SESSION_DOCUMENTS } from '../modules/access-policies';
 import { ACCESS_TAG_KEYS } from '../modules/ssm-instance/access-tags';
 import { checkSessionLoggingProps } from '../modules/session-logging/limits';
 import { reachableInstances } from './access';
@@ -139,7 +139,10 @@ function readAccessGroup(envName: string, group: string, groups: Section): Acces
   if (nameProblem) groups.problem(group, `group name ${nameProblem}`);
   const g = groups.section(group);
   if (!g) return undefined;
-  g.rejectUnknown(['instances', 'documents', 'requireMfa', 'runAsUser', 'admin', 'roleNames', 'groupNames', 'createRole']);
+  if (g.raw('requireMfa') !== undefined) {
+    g.problem('requireMfa', `is replaced by "mfa": one of ${MFA_ENFORCEMENTS.map((m) => `"${m}"`).join(', ')}`);
+  }
+  g.rejectUnknown(['instances', 'documents', 'requireMfa', 'mfa', 'mfaMaxAgeSeconds', 'runAsUser', 'admin', 'roleNames', 'groupNames', 'createRole']);
 
   const instanceTags: Record<string, readonly string[]> = { [ACCESS_TAG_KEYS.environment]: [envName] };
   const match = g.section('instances');
@@ -160,7 +163,13 @@ function readAccessGroup(envName: string, group: string, groups: Section): Acces
   const documents = g.stringList('documents', (d) =>
     SESSION_DOCUMENTS.includes(d) ? undefined : `is not a session document this project knows (known: ${SESSION_DOCUMENTS.join(', ')})`,
   { required: false });
-  const requireMfa = g.optionalBoolean('requireMfa') ?? true;
+  const mfa = (g.optionalString('mfa', (v) =>
+    (MFA_ENFORCEMENTS as readonly string[]).includes(v) ? undefined : `must be one of ${MFA_ENFORCEMENTS.map((m) => `"${m}"`).join(', ')}`,
+  ) ?? 'iam') as MfaEnforcement;
+  const mfaMaxAgeSeconds = g.optionalNumber('mfaMaxAgeSeconds');
+  if (mfaMaxAgeSeconds !== undefined && (mfa !== 'iam' || !Number.isInteger(mfaMaxAgeSeconds) || mfaMaxAgeSeconds < 1)) {
+    g.problem('mfaMaxAgeSeconds', 'must be a whole number of seconds, with "mfa": "iam" (the only MFA whose age IAM knows)');
+  }
   const runAsUser = g.optionalString('runAsUser', rules.linuxUserName);
   const admin = g.optionalBoolean('admin') ?? false;
   const roleNames = g.stringList('roleNames', rules.iamRoleName, { required: false });
@@ -168,14 +177,24 @@ function readAccessGroup(envName: string, group: string, groups: Section): Acces
   let createRole: AccessGroupConfig['createRole'];
   const roleSection = g.raw('createRole') === undefined ? undefined : g.section('createRole');
   if (roleSection) {
-    roleSection.rejectUnknown(['name', 'trustedArns', 'trustedServices']);
+    roleSection.rejectUnknown(['name', 'trustedArns', 'trustedServices', 'requireMfaToAssume']);
     const roleName = roleSection.optionalString('name', rules.iamRoleName) ?? `ssm-session-kit-${envName}-${group}`;
     const trustedArns = roleSection.stringList('trustedArns', rules.principalArn, { required: false });
     const trustedServices = roleSection.stringList('trustedServices', rules.servicePrincipal, { required: false });
     if (trustedArns?.length === 0 && trustedServices?.length === 0) {
       roleSection.problem('', 'must trust at least one principal (trustedArns or trustedServices)');
     }
-    if (trustedArns && trustedServices) createRole = { name: roleName, trustedArns, trustedServices };
+    const requireMfaToAssume = roleSection.optionalBoolean('requireMfaToAssume') ?? mfa === 'iam';
+    if (trustedArns && trustedServices) createRole = { name: roleName, trustedArns, trustedServices, requireMfaToAssume };
+  }
+  if (mfa === 'iam') {
+    roleNames?.forEach((role, i) => {
+      if (isIdentityCenterRole(role)) g.problem(`roleNames[${i}]`, `${IDENTITY_CENTER_MFA}; set "mfa": "identity-provider"`);
+    });
+    createRole?.trustedArns.forEach((arn, i) => {
+      const problem = isIdentityCenterRole(arn) ? IDENTITY_CENTER_MFA : /:role\//.test(arn) ? ROLE_CHAINING_MFA : undefined;
+      if (problem) g.problem(`createRole.trustedArns[${i}]`, `${problem}; trust the users' account or users, or set "mfa"`);
+    });
   }
   if (roleNames?.length === 0 && groupNames?.length === 0 && !roleSection) {
     g.problem('', 'gives its policy to nobody: name roleNames, groupNames or createRole');
@@ -185,7 +204,8 @@ function readAccessGroup(envName: string, group: string, groups: Section): Acces
     name: group,
     instanceTags,
     documents: documents.length > 0 ? documents : [SESSION_DOCUMENTS[0]],
-    requireMfa,
+    mfa,
+    mfaMaxAgeSeconds,
     runAsUser,
     admin,
     roleNames,
@@ -193,6 +213,21 @@ function readAccessGroup(envName: string, group: string, groups: Section): Acces
     createRole,
   };
 }
+
+/**
+ * An IAM Identity Center permission set's role (`AWSReservedSSO_<set>_<id>`, under
+ * `/aws-reserved/sso.amazonaws.com/`), by name or ARN.
+ */
+function isIdentityCenterRole(nameOrArn: string): boolean {
+  return /(^|:role\/(aws-reserved\/sso\.amazonaws\.com\/([\w-]+\/)?)?)AWSReservedSSO_/.test(nameOrArn);
+}
+
+// Why "mfa": "iam" cannot hold for these callers ("Configuring MFA-protected API access"; STS
+// "AssumeRole": SerialNumber is the MFA device of the user making the call).
+const IDENTITY_CENTER_MFA =
+  'is an IAM Identity Center role: its sessions come from AssumeRoleWithSAML, where AWS cannot tell whether the identity provider required MFA, so "mfa": "iam" would refuse every session';
+const ROLE_CHAINING_MFA =
+  'is a role: sessions it assumes (role chaining) cannot present an MFA code, which only an IAM user\'s device gives, so "mfa": "iam" would refuse every session';
 
 function readNetwork(s: Section): NetworkConfig | undefined {
   s.rejectUnknown(['vpcId', 'subnetIds', 'vpcEndpoints', 'vpcCidrs', 'routeTableIds']);

@@ -94,7 +94,8 @@ export class EnvironmentStack extends TerraformStack {
       policyName: `${prefix}-${group.name}`,
       instanceTags: group.instanceTags,
       documents: group.documents,
-      requireMfa: group.requireMfa,
+      mfa: group.mfa,
+      mfaMaxAgeSeconds: group.mfaMaxAgeSeconds,
       sessionKeyArn: this.sessionLogging.key.keyArn,
       canTerminateAnySession: group.admin,
       roleNames: group.roleNames,
@@ -104,6 +105,7 @@ export class EnvironmentStack extends TerraformStack {
         roleName: group.createRole.name,
         trustedPrincipals: { arns: group.createRole.trustedArns, services: group.createRole.trustedServices },
         permissionsBoundaryArn: boundaryArn,
+        requireMfaToAssume: group.createRole.requireMfaToAssume,
       },
     }));
     this.addOutputs();

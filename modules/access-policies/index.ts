@@ -21,6 +21,19 @@ export const SESSION_DOCUMENTS: readonly string[] = [SHELL_DOCUMENT, ...OPT_IN_D
 /** The principal tag Session Manager reads the OS user of a run-as session from. */
 export const RUN_AS_TAG = 'SSMSessionRunAs';
 
+/**
+ * Who checks a second factor before a session starts.
+ * - `iam`: IAM does. Sessions start only with credentials issued with an MFA code: an IAM user's
+ *   `GetSessionToken`, or `AssumeRole` with `SerialNumber` and `TokenCode`. IAM users' long-term access
+ *   keys carry no `aws:MultiFactorAuthPresent` at all and are refused.
+ * - `identity-provider`: IAM Identity Center or a SAML/OIDC provider does, at sign-in. AWS cannot see
+ *   whether it did (its sessions never carry `aws:MultiFactorAuthPresent` true), so the policy carries
+ *   no MFA condition and the provider's own MFA setting is the control.
+ * - `none`: nobody does (automation).
+ */
+export const MFA_ENFORCEMENTS = ['iam', 'identity-provider', 'none'] as const;
+export type MfaEnforcement = (typeof MFA_ENFORCEMENTS)[number];
+
 export interface TrustedPrincipals {
   /** ARNs of IAM principals (or accounts' `root`) that may assume the role. @default none */
   readonly arns?: readonly string[];
@@ -42,10 +55,15 @@ export interface SessionAccessPolicyProps {
    */
   readonly documents?: readonly string[];
   /**
-   * Require multi-factor authentication for starting sessions.
-   * @default true
+   * Who enforces multi-factor authentication before a session starts.
+   * @default 'iam'
    */
-  readonly requireMfa?: boolean;
+  readonly mfa?: MfaEnforcement;
+  /**
+   * With `mfa: 'iam'`, the most seconds since the MFA code was given (`aws:MultiFactorAuthAge`).
+   * @default no limit
+   */
+  readonly mfaMaxAgeSeconds?: number;
   /**
    * ARN of the KMS key sessions are encrypted with; the group may generate data keys with it.
    * @default no session encryption permission
@@ -64,13 +82,27 @@ export interface SessionAccessPolicyProps {
    * A role to create for the group, assumable by these principals, carrying the policy.
    * @default no role created
    */
-  readonly createRole?: { readonly roleName: string; readonly trustedPrincipals: TrustedPrincipals; readonly permissionsBoundaryArn?: string };
+  readonly createRole?: CreateRoleProps;
   /**
    * OS user sessions of the created role run as (its `SSMSessionRunAs` tag; run-as must be on in the
    * session preferences). Existing roles need the tag set where they are managed.
    * @default the preferences' default user
    */
   readonly runAsUser?: string;
+}
+
+export interface CreateRoleProps {
+  readonly roleName: string;
+  readonly trustedPrincipals: TrustedPrincipals;
+  /** @default none */
+  readonly permissionsBoundaryArn?: string;
+  /**
+   * Trusted IAM principals may assume the role only with an MFA code (`AssumeRole` with `SerialNumber`
+   * and `TokenCode`), so that the role's sessions carry MFA. Trusted services present none and are
+   * unaffected.
+   * @default true when `mfa` is `'iam'`
+   */
+  readonly requireMfaToAssume?: boolean;
 }
 
 /**
@@ -91,7 +123,7 @@ export class SessionAccessPolicy extends Construct {
     const accountId = accountIdOf(this);
     const ssmArn = (account: string, resource: string) => `arn:${partition}:ssm:${region}:${account}:${resource}`;
 
-    const mfa: Record<string, string> = props.requireMfa ?? true ? { 'aws:MultiFactorAuthPresent': 'true' } : {};
+    const mfa = (props.mfa ?? 'iam') === 'iam' ? mfaCondition(props.mfaMaxAgeSeconds) : {};
     const documents = props.documents ?? [SHELL_DOCUMENT];
     const instanceTagCondition = Object.fromEntries(
       Object.entries(props.instanceTags).map(([key, values]) => [`ssm:resourceTag/${key}`, [...values]]),
@@ -107,7 +139,8 @@ export class SessionAccessPolicy extends Construct {
         Resource: `arn:${partition}:ec2:${region}:${accountId}:instance/*`,
         Condition: {
           StringEquals: instanceTagCondition,
-          Bool: { 'ssm:SessionDocumentAccessCheck': 'true', ...mfa },
+          Bool: { 'ssm:SessionDocumentAccessCheck': 'true', ...mfa.Bool },
+          ...(mfa.NumericLessThanEquals ? { NumericLessThanEquals: mfa.NumericLessThanEquals } : {}),
         },
       },
       {
@@ -116,7 +149,7 @@ export class SessionAccessPolicy extends Construct {
         Action: 'ssm:StartSession',
         // Documents AWS owns carry no account of ours; "AWS-" names are reserved to AWS.
         Resource: documents.map((d) => ssmArn(d.startsWith('AWS-') ? '*' : accountId, `document/${d}`)),
-        ...(Object.keys(mfa).length > 0 ? { Condition: { Bool: mfa } } : {}),
+        ...(mfa.Bool ? { Condition: mfa } : {}),
       },
       {
         Sid: 'ResumeAndEndOwnSessions',
@@ -147,10 +180,11 @@ export class SessionAccessPolicy extends Construct {
     (props.roleNames ?? []).forEach((role, i) => new IamRolePolicyAttachment(this, `role-${i}`, { role, policyArn: this.policy.arn }));
     (props.groupNames ?? []).forEach((group, i) => new IamGroupPolicyAttachment(this, `group-${i}`, { group, policyArn: this.policy.arn }));
     if (props.createRole) {
+      const requireMfaToAssume = props.createRole.requireMfaToAssume ?? (props.mfa ?? 'iam') === 'iam';
       this.role = new IamRole(this, 'role', {
         name: props.createRole.roleName,
         description: `Session Manager access (${props.policyName})`,
-        assumeRolePolicy: trustPolicy(props.createRole.trustedPrincipals).toJson(),
+        assumeRolePolicy: trustPolicy(props.createRole.trustedPrincipals, requireMfaToAssume ? mfaCondition(props.mfaMaxAgeSeconds) : {}).toJson(),
         permissionsBoundary: props.createRole.permissionsBoundaryArn,
         tags: props.runAsUser ? { [RUN_AS_TAG]: props.runAsUser } : undefined,
       });
@@ -159,10 +193,30 @@ export class SessionAccessPolicy extends Construct {
   }
 }
 
-function trustPolicy({ arns = [], services = [] }: TrustedPrincipals): PolicyDocument {
+type Condition = NonNullable<PolicyStatement['Condition']>;
+
+/**
+ * MFA as IAM sees it ("AWS global condition context keys"): `aws:MultiFactorAuthPresent` is true only
+ * for temporary credentials issued with an MFA code, and absent for long-term keys, so `Bool` (not
+ * `BoolIfExists`) refuses both; `aws:MultiFactorAuthAge` exists only where MFA was used.
+ */
+function mfaCondition(maxAgeSeconds?: number): Condition {
+  return {
+    Bool: { 'aws:MultiFactorAuthPresent': 'true' },
+    ...(maxAgeSeconds !== undefined ? { NumericLessThanEquals: { 'aws:MultiFactorAuthAge': String(maxAgeSeconds) } } : {}),
+  };
+}
+
+function trustPolicy({ arns = [], services = [] }: TrustedPrincipals, mfa: Condition): PolicyDocument {
   const statements: PolicyStatement[] = [];
   if (arns.length > 0) {
-    statements.push({ Sid: 'TrustedPrincipalsAssumeRole', Effect: 'Allow', Principal: { AWS: [...arns] }, Action: 'sts:AssumeRole' });
+    statements.push({
+      Sid: 'TrustedPrincipalsAssumeRole',
+      Effect: 'Allow',
+      Principal: { AWS: [...arns] },
+      Action: 'sts:AssumeRole',
+      ...(mfa.Bool ? { Condition: mfa } : {}),
+    });
   }
   if (services.length > 0) {
     statements.push({ Sid: 'TrustedServicesAssumeRole', Effect: 'Allow', Principal: { Service: [...services] }, Action: 'sts:AssumeRole' });

@@ -1,5 +1,6 @@
 import { reachableInstances } from '../../config/access';
 import type { AccessGroupConfig, EnvironmentConfig, ProjectConfig } from '../../config/types';
+import type { MfaEnforcement } from '../../modules/access-policies';
 
 /** Who may reach which instances, with which documents, per environment: a table for humans. */
 export function accessReport(config: ProjectConfig): string {
@@ -13,12 +14,14 @@ function environmentReport(env: EnvironmentConfig): string {
     group.name,
     reachableInstances(env, group).map((i) => i.name).join(', '),
     group.documents.join(', '),
-    group.requireMfa ? 'yes' : 'no',
+    MFA_COLUMN[group.mfa],
     group.admin ? 'any session' : 'own sessions',
     recipients(group),
   ]);
   return `${header}\n${table(['group', 'instances', 'documents', 'MFA', 'may end', 'given to'], rows)}`;
 }
+
+const MFA_COLUMN: Record<MfaEnforcement, string> = { iam: 'IAM', 'identity-provider': 'identity provider', none: 'no' };
 
 function recipients(group: AccessGroupConfig): string {
   return [
