@@ -56,6 +56,8 @@ beforeAll(() => {
 describe('the published package', () => {
   it('ships JavaScript and type declarations for the entry point and every module', () => {
     expect(files).toEqual(expect.arrayContaining(['dist/index.js', 'dist/index.d.ts', 'LICENSE', 'CHANGELOG.md', 'README.md']));
+    // The config format's JSON Schema, for apps that use the same environments.json.
+    expect(files).toContain('dist/environments.schema.json');
     for (const module of MODULES) {
       expect(files).toEqual(expect.arrayContaining([`dist/modules/${module}/index.js`, `dist/modules/${module}/index.d.ts`]));
     }
@@ -73,6 +75,8 @@ describe('the published package', () => {
       const names = ${JSON.stringify(MODULES)}.map((m) => Object.keys(require('ssm-session-kit/modules/' + m)));
       console.log(JSON.stringify({ all: Object.keys(all), names }));`;
     const { all, names } = JSON.parse(execFileSync(process.execPath, ['-e', probe], { cwd: app, encoding: 'utf8' }));
+    const schema = execFileSync(process.execPath, ['-e', "console.log(require('ssm-session-kit/environments.schema.json').$schema)"], { cwd: app, encoding: 'utf8' });
+    expect(schema.trim()).toBe('https://json-schema.org/draft/2020-12/schema');
     for (const name of ['IamSsmRole', 'InstanceProfile', 'SsmInstance', 'SessionLogging', 'SessionAccessPolicy', 'AuditTrailGuardrail', 'ComplianceChecker']) {
       expect(all).toContain(name);
     }

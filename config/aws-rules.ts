@@ -2,7 +2,21 @@
  * The rules AWS applies to the values a config holds. Each check returns a reason when the value
  * would be refused, or undefined when AWS would accept it.
  */
-export type Rule = (value: string) => string | undefined;
+export interface Rule {
+  (value: string): string | undefined;
+  /** The part of the rule a JSON Schema `pattern` can express, for editors; the check has the last word. */
+  readonly pattern?: RegExp;
+}
+
+/** A rule that is exactly a pattern. */
+function matching(pattern: RegExp, reason: string): Rule {
+  return Object.assign((v: string) => (pattern.test(v) ? undefined : reason), { pattern });
+}
+
+/** A rule whose check goes beyond a pattern that every accepted value matches. */
+function beyond(pattern: RegExp, check: (v: string) => string | undefined): Rule {
+  return Object.assign(check, { pattern });
+}
 
 /** Regions hashicorp/aws 5.100.0 knows (the provider refuses others unless told to skip the check). */
 export const AWS_REGIONS: readonly string[] = [
@@ -21,14 +35,13 @@ export function partitionOf(regionName: string): string {
   return 'aws';
 }
 
-export const accountId: Rule = (v) =>
-  /^\d{12}$/.test(v) ? undefined : 'must be a 12-digit AWS account id, written as a string';
+export const accountId = matching(/^\d{12}$/, 'must be a 12-digit AWS account id, written as a string');
 
 export const region: Rule = (v) =>
   AWS_REGIONS.includes(v) ? undefined : `is not an AWS region (known regions: ${AWS_REGIONS.join(', ')})`;
 
 /** https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html (general purpose buckets). */
-export const bucketName: Rule = (v) => {
+export const bucketName = beyond(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, (v) => {
   if (v.length < 3 || v.length > 63) return 'must be 3 to 63 characters long';
   if (!/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/.test(v)) {
     return 'may hold only lower-case letters, digits, dots and hyphens, and must begin and end with a letter or digit';
@@ -40,59 +53,56 @@ export const bucketName: Rule = (v) => {
   const suffix = ['-s3alias', '--ol-s3', '.mrap', '--x-s3', '--table-s3'].find((s) => v.endsWith(s));
   if (suffix) return `must not end with the reserved suffix "${suffix}"`;
   return undefined;
-};
+});
 
 /** Environment names become stack names, state keys and parts of resource names. */
-export const environmentName: Rule = (v) =>
-  /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/.test(v)
-    ? undefined
-    : 'must be 2 to 32 lower-case letters, digits or hyphens, beginning with a letter';
+export const environmentName = matching(
+  /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/,
+  'must be 2 to 32 lower-case letters, digits or hyphens, beginning with a letter',
+);
 
 /** https://docs.aws.amazon.com/tag-editor/latest/userguide/best-practices-and-strats.html */
 const TAG_CHARS = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
 
-export const tagKey: Rule = (v) => {
+export const tagKey = beyond(TAG_CHARS, (v) => {
   if (v.length < 1 || v.length > 128) return 'must be 1 to 128 characters long';
   if (!TAG_CHARS.test(v)) return 'may hold only letters, digits, spaces and _ . : / = + - @';
   if (v.toLowerCase().startsWith('aws:')) return 'must not begin with the reserved prefix "aws:"';
   return undefined;
-};
+});
 
-export const tagValue: Rule = (v) => {
+export const tagValue = beyond(TAG_CHARS, (v) => {
   if (v.length > 256) return 'must be at most 256 characters long';
   return TAG_CHARS.test(v) ? undefined : 'may hold only letters, digits, spaces and _ . : / = + - @';
-};
+});
 
-export const stateKey: Rule = (v) => {
+export const stateKey = beyond(/^[^/](.*[^/])?$/, (v) => {
   if (v.length < 1 || v.length > 1024) return 'must be 1 to 1024 characters long';
   if (v.startsWith('/') || v.endsWith('/')) return 'must not begin or end with "/"';
   return undefined;
-};
+});
 
-export const dynamodbTableName: Rule = (v) =>
-  /^[A-Za-z0-9_.-]{3,255}$/.test(v) ? undefined : 'must be 3 to 255 letters, digits, "_", "-" or "."';
+export const dynamodbTableName = matching(/^[A-Za-z0-9_.-]{3,255}$/, 'must be 3 to 255 letters, digits, "_", "-" or "."');
 
 const PARTITION = 'aws(?:-cn|-us-gov)?';
 
-export const kmsKeyArn: Rule = (v) =>
-  new RegExp(`^arn:${PARTITION}:kms:[a-z0-9-]+:\\d{12}:(key/[0-9a-f-]{36}|alias/[A-Za-z0-9/_-]+)$`).test(v)
-    ? undefined
-    : 'must be the ARN of a KMS key or alias (arn:aws:kms:<region>:<account>:key/<id>)';
+export const kmsKeyArn = matching(
+  new RegExp(`^arn:${PARTITION}:kms:[a-z0-9-]+:\\d{12}:(key/[0-9a-f-]{36}|alias/[A-Za-z0-9/_-]+)$`),
+  'must be the ARN of a KMS key or alias (arn:aws:kms:<region>:<account>:key/<id>)',
+);
 
-export const kmsAliasName: Rule = (v) =>
-  /^[A-Za-z0-9/_-]{1,250}$/.test(v) && !v.startsWith('aws/')
-    ? undefined
-    : 'must be 1 to 250 letters, digits, "/", "_" or "-", without the "alias/" prefix and not in "aws/"';
+export const kmsAliasName = matching(
+  /^(?!aws\/)[A-Za-z0-9/_-]{1,250}$/,
+  'must be 1 to 250 letters, digits, "/", "_" or "-", without the "alias/" prefix and not in "aws/"',
+);
 
-export const iamRoleArn: Rule = (v) =>
-  new RegExp(`^arn:${PARTITION}:iam::\\d{12}:role/[\\w+=,.@/-]{1,512}$`).test(v)
-    ? undefined
-    : 'must be the ARN of an IAM role (arn:aws:iam::<account>:role/<name>)';
+export const iamRoleArn = matching(
+  new RegExp(`^arn:${PARTITION}:iam::\\d{12}:role/[\\w+=,.@/-]{1,512}$`),
+  'must be the ARN of an IAM role (arn:aws:iam::<account>:role/<name>)',
+);
 
-const resourceId = (prefix: string): Rule => (v) =>
-  new RegExp(`^${prefix}-([0-9a-f]{8}|[0-9a-f]{17})$`).test(v)
-    ? undefined
-    : `must be a ${prefix} id: "${prefix}-" and 8 or 17 hexadecimal digits`;
+const resourceId = (prefix: string): Rule =>
+  matching(new RegExp(`^${prefix}-([0-9a-f]{8}|[0-9a-f]{17})$`), `must be a ${prefix} id: "${prefix}-" and 8 or 17 hexadecimal digits`);
 
 export const vpcId = resourceId('vpc');
 export const subnetId = resourceId('subnet');
@@ -100,45 +110,49 @@ export const routeTableId = resourceId('rtb');
 export const amiId = resourceId('ami');
 
 /** Family, a dot, and a size: `t3.micro`, `m7g.2xlarge`, `u-6tb1.metal`. */
-export const instanceType: Rule = (v) =>
-  /^[a-z][a-z0-9-]*\.[a-z0-9-]+$/.test(v) && v.length <= 32
-    ? undefined
-    : 'must be an EC2 instance type such as "t3.micro" (family, a dot, then the size)';
+export const instanceType = matching(
+  /^(?=.{3,32}$)[a-z][a-z0-9-]*\.[a-z0-9-]+$/,
+  'must be an EC2 instance type such as "t3.micro" (family, a dot, then the size)',
+);
 
-export const ipv4Cidr: Rule = (v) => {
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(v);
+const CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
+export const ipv4Cidr = beyond(CIDR, (v) => {
+  const m = CIDR.exec(v);
   if (!m || m.slice(1, 5).some((o) => Number(o) > 255) || Number(m[5]) > 32) {
     return 'must be an IPv4 CIDR block such as "10.0.0.0/16"';
   }
   return undefined;
-};
+});
 
 /** Names an instance within an environment: its Name tag and part of its Terraform addresses. */
-export const instanceName: Rule = (v) =>
-  /^[a-z0-9][a-z0-9-]{0,62}$/.test(v) ? undefined : 'must be 1 to 63 lower-case letters, digits or hyphens';
+export const instanceName = matching(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be 1 to 63 lower-case letters, digits or hyphens');
 
 /** Tag keys used in `ssm:resourceTag/<key>` condition keys: no spaces, nothing IAM refuses there. */
-export const conditionTagKey: Rule = (v) => {
-  if (!/^[A-Za-z0-9_.:/=+\-@]{1,128}$/.test(v)) return 'must be 1 to 128 letters, digits or _ . : / = + - @ (IAM condition keys allow no spaces)';
+const CONDITION_TAG_KEY = /^[A-Za-z0-9_.:/=+\-@]{1,128}$/;
+export const conditionTagKey = beyond(CONDITION_TAG_KEY, (v) => {
+  if (!CONDITION_TAG_KEY.test(v)) return 'must be 1 to 128 letters, digits or _ . : / = + - @ (IAM condition keys allow no spaces)';
   return v.toLowerCase().startsWith('aws:') ? 'must not begin with the reserved prefix "aws:"' : undefined;
-};
+});
 
-export const iamRoleName: Rule = (v) => (/^[\w+=,.@-]{1,64}$/.test(v) ? undefined : 'must be an IAM role name (1 to 64 letters, digits or _+=,.@-)');
-export const iamGroupName: Rule = (v) => (/^[\w+=,.@-]{1,128}$/.test(v) ? undefined : 'must be an IAM group name (1 to 128 letters, digits or _+=,.@-)');
+export const iamRoleName = matching(/^[\w+=,.@-]{1,64}$/, 'must be an IAM role name (1 to 64 letters, digits or _+=,.@-)');
+export const iamGroupName = matching(/^[\w+=,.@-]{1,128}$/, 'must be an IAM group name (1 to 128 letters, digits or _+=,.@-)');
 
-export const principalArn: Rule = (v) =>
-  new RegExp(`^arn:${PARTITION}:(iam|sts)::\\d{12}:(root|(user|role|assumed-role)/[\\w+=,.@/-]+)$`).test(v)
-    ? undefined
-    : 'must be the ARN of an account root, IAM user or role (arn:aws:iam::<account>:role/<name>)';
+export const principalArn = matching(
+  new RegExp(`^arn:${PARTITION}:(iam|sts)::\\d{12}:(root|(user|role|assumed-role)/[\\w+=,.@/-]+)$`),
+  'must be the ARN of an account root, IAM user or role (arn:aws:iam::<account>:role/<name>)',
+);
 
-export const servicePrincipal: Rule = (v) =>
-  /^[a-z0-9][a-z0-9.-]*\.amazonaws\.com(\.cn)?$/.test(v) ? undefined : 'must be a service principal such as "ec2.amazonaws.com"';
+export const servicePrincipal = matching(
+  /^[a-z0-9][a-z0-9.-]*\.amazonaws\.com(\.cn)?$/,
+  'must be a service principal such as "ec2.amazonaws.com"',
+);
 
-export const accessGroupName: Rule = (v) =>
-  /^[a-z0-9][a-z0-9-]{0,31}$/.test(v) ? undefined : 'must be 1 to 32 lower-case letters, digits or hyphens';
+export const accessGroupName = matching(/^[a-z0-9][a-z0-9-]{0,31}$/, 'must be 1 to 32 lower-case letters, digits or hyphens');
 
-export const linuxUserName: Rule = (v) => (/^[a-z_][a-z0-9_-]{0,31}$/.test(v) ? undefined : 'must be a Linux user name');
+export const linuxUserName = matching(/^[a-z_][a-z0-9_-]{0,31}$/, 'must be a Linux user name');
 
 /** What an SCP attaches to: the root, an OU, or an account. */
-export const organizationTarget: Rule = (v) =>
-  /^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|\d{12})$/.test(v) ? undefined : 'must be a root (r-...), OU (ou-...-...) or account id';
+export const organizationTarget = matching(
+  /^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|\d{12})$/,
+  'must be a root (r-...), OU (ou-...-...) or account id',
+);

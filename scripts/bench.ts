@@ -33,7 +33,7 @@ interface Result {
   readonly medianSeconds: number;
   /**
    * Peak memory in MB: of the process (resident, by GNU time; null where it is not installed), or for
-   * validation of the whole process tree (proportional set size summed, sampled every 250 ms).
+   * validation of the whole process tree (private resident memory summed, sampled every 500 ms).
    */
   readonly medianPeakMb: number | null;
 }
@@ -74,7 +74,7 @@ async function measureTree(name: string, command: string[], env: NodeJS.ProcessE
     let stderr = '';
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
     let peak = 0;
-    const sampler = setInterval(() => (peak = Math.max(peak, treeMemoryKb(child.pid!))), 250);
+    const sampler = setInterval(() => (peak = Math.max(peak, treeMemoryKb(child.pid!))), 500);
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     clearInterval(sampler);
     const wall = Number(process.hrtime.bigint() - started) / 1e9;
@@ -87,7 +87,14 @@ async function measureTree(name: string, command: string[], env: NodeJS.ProcessE
   return { case: name, runs, medianSeconds: median(seconds), medianPeakMb: Math.round(median(peaks)) };
 }
 
-/** Proportional set size of a process and all its descendants, in kB, from /proc. */
+/**
+ * Resident memory of a process and all its descendants that is their own, in kB, from /proc: resident
+ * pages less shared ones. Every provider process maps the same 700 MB binary, which the page cache holds
+ * once; summing RSS would count it per process. (`statm`, not `smaps_rollup`: reading that walks each
+ * process's page tables, which slowed the runs it measured.)
+ */
+const PAGE_KB = 4;
+
 function treeMemoryKb(root: number): number {
   const children = new Map<number, number[]>();
   for (const entry of fs.readdirSync('/proc')) {
@@ -101,7 +108,8 @@ function treeMemoryKb(root: number): number {
   const pending = [root];
   while (pending.length > 0) {
     const pid = pending.pop()!;
-    total += Number(/^Pss:\s+(\d+) kB/m.exec(readProc(`/proc/${pid}/smaps_rollup`) ?? '')?.[1] ?? 0);
+    const [, resident, shared] = (readProc(`/proc/${pid}/statm`) ?? '0 0 0').split(' ').map(Number);
+    total += ((resident - shared) * PAGE_KB) || 0;
     pending.push(...(children.get(pid) ?? []));
   }
   return total;
@@ -170,22 +178,39 @@ function noopPackage(): string {
   return dir;
 }
 
+interface Case {
+  readonly name: string;
+  readonly run: () => Result | Promise<Result>;
+}
+
 async function main(): Promise<void> {
   const node = process.execPath;
   const app = appCommand();
   const floorScript = ['cdktf', ...providerModulesUsed()].map((m) => `require(${JSON.stringify(m)});`).join('');
-  const floor = measure('floor: load cdktf and the provider classes used', [node, '-e', floorScript]);
-  const results = [
-    measure('npm run synth (3 environments, 5 stacks)', ['npm', 'run', '-s', 'synth']),
-    measure('app process alone (what npm run synth starts)', app),
-    measure("npm's own start (npm run of a no-op script)", ['npm', 'run', '-s', 'noop'], {}, noopPackage()),
-    measure('cdktf synth (3 environments, 5 stacks)', [path.join(ROOT, 'node_modules', '.bin', 'cdktf'), 'synth', '--output', path.join(os.tmpdir(), 'ssk-bench-cdktf')], { CI: '1' }),
-    floor,
-    ...[1, 10, 50, 100].map((n) => measure(`app: ${n} environment${n === 1 ? '' : 's'} x 5 instances`, app, { SSK_CONFIG: generatedConfig(n) })),
-    ...(await validationCases()),
-  ].map((r) => ({ ...r, timesFloor: Math.round((r.medianSeconds / floor.medianSeconds) * 100) / 100 })); // median over the floor's
+  const FLOOR = 'floor: load cdktf and the provider classes used';
+  const synthCases: Case[] = [
+    { name: 'npm run synth (3 environments, 5 stacks)', run: () => measure('npm run synth (3 environments, 5 stacks)', ['npm', 'run', '-s', 'synth']) },
+    { name: 'app process alone (what npm run synth starts)', run: () => measure('app process alone (what npm run synth starts)', app) },
+    { name: "npm's own start (npm run of a no-op script)", run: () => measure("npm's own start (npm run of a no-op script)", ['npm', 'run', '-s', 'noop'], {}, noopPackage()) },
+    {
+      name: 'cdktf synth (3 environments, 5 stacks)',
+      run: () => measure('cdktf synth (3 environments, 5 stacks)', [path.join(ROOT, 'node_modules', '.bin', 'cdktf'), 'synth', '--output', path.join(os.tmpdir(), 'ssk-bench-cdktf')], { CI: '1' }),
+    },
+    { name: FLOOR, run: () => measure(FLOOR, [node, '-e', floorScript]) },
+    ...[1, 10, 50, 100].map((n) => {
+      const name = `app: ${n} environment${n === 1 ? '' : 's'} x 5 instances`;
+      return { name, run: () => measure(name, app, { SSK_CONFIG: generatedConfig(n) }) };
+    }),
+  ];
+  // `npm run bench -- <words>`: only the cases whose names hold one of the words.
+  const wanted = process.argv.slice(2);
+  const selected = [...synthCases, ...validationCases()].filter((c) => c.name === FLOOR || wanted.length === 0 || wanted.some((w) => c.name.includes(w)));
+  const measured: Result[] = [];
+  for (const c of selected) measured.push(await c.run());
+  const floor = measured.find((r) => r.case === FLOOR)!;
+  const results = measured.map((r) => ({ ...r, timesFloor: Math.round((r.medianSeconds / floor.medianSeconds) * 100) / 100 }));
   const width = Math.max(...results.map((r) => r.case.length));
-  console.log(`${'case'.padEnd(width)}  median s  x floor  peak MB   (${RUNS} runs each)`);
+  console.log(`${'case'.padEnd(width)}  median s  x floor  peak MB   (${RUNS} runs each, validation ${VALIDATE_RUNS})`);
   for (const r of results) {
     console.log(`${r.case.padEnd(width)}  ${r.medianSeconds.toFixed(2).padStart(8)}  ${r.timesFloor.toFixed(2).padStart(7)}  ${String(r.medianPeakMb ?? 'n/a').padStart(7)}`);
   }
@@ -194,13 +219,14 @@ async function main(): Promise<void> {
 }
 
 /** `npm run validate`'s script (synth, then plan every stack offline) on 5 stacks, 20 and 100 environments. */
-async function validationCases(): Promise<Result[]> {
+function validationCases(): Case[] {
   const validate = [process.execPath, '--require', path.join(ROOT, 'scripts', 'transpile-hook.cjs'), path.join(ROOT, 'scripts', 'validate.ts')];
-  return [
-    await measureTree('validate: 3 environments (5 stacks)', validate, {}, VALIDATE_RUNS),
-    await measureTree('validate: 20 environments x 5 instances (22 stacks)', validate, { SSK_CONFIG: generatedConfig(20) }, VALIDATE_RUNS),
-    await measureTree('validate: 100 environments x 5 instances (102 stacks)', validate, { SSK_CONFIG: generatedConfig(100) }, VALIDATE_RUNS),
+  const cases: [string, NodeJS.ProcessEnv | (() => NodeJS.ProcessEnv)][] = [
+    ['validate: 3 environments (5 stacks)', {}],
+    ['validate: 20 environments x 5 instances (22 stacks)', () => ({ SSK_CONFIG: generatedConfig(20) })],
+    ['validate: 100 environments x 5 instances (102 stacks)', () => ({ SSK_CONFIG: generatedConfig(100) })],
   ];
+  return cases.map(([name, env]) => ({ name, run: () => measureTree(name, validate, typeof env === 'function' ? env() : env, VALIDATE_RUNS) }));
 }
 
 main().catch((e: Error) => {

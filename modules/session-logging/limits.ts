@@ -5,6 +5,16 @@ export const CLOUDWATCH_RETENTION_DAYS: readonly number[] = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ];
 
+/** The whole-number ranges AWS accepts, as [min, max]: Session Manager, KMS and S3 limits. */
+export const SESSION_LOGGING_RANGES = {
+  idleSessionTimeoutMinutes: [1, 60],
+  maxSessionDurationMinutes: [1, 1440],
+  keyDeletionWindowInDays: [7, 30],
+  archiveAfterDays: [1, 36500],
+  expireAfterDays: [1, 36500],
+  objectLockDays: [1, 36500],
+} as const satisfies Record<string, readonly [number, number]>;
+
 export interface PropProblem {
   /** The prop, as named in `SessionLoggingProps`. */
   readonly field: string;
@@ -17,17 +27,14 @@ export interface PropProblem {
  */
 export function checkSessionLoggingProps(props: SessionLoggingProps): PropProblem[] {
   const problems: PropProblem[] = [];
-  const range = (field: keyof SessionLoggingProps | 'objectLock.days', value: number | undefined, min: number, max: number) => {
+  const range = (field: string, value: number | undefined, [min, max]: readonly [number, number]) => {
     if (value !== undefined && !(Number.isInteger(value) && value >= min && value <= max)) {
       problems.push({ field, message: `must be a whole number from ${min} to ${max} (got ${value})` });
     }
   };
-  range('idleSessionTimeoutMinutes', props.idleSessionTimeoutMinutes, 1, 60);
-  range('maxSessionDurationMinutes', props.maxSessionDurationMinutes, 1, 1440);
-  range('keyDeletionWindowInDays', props.keyDeletionWindowInDays, 7, 30);
-  range('archiveAfterDays', props.archiveAfterDays, 1, 36500);
-  range('expireAfterDays', props.expireAfterDays, 1, 36500);
-  range('objectLock.days', props.objectLock?.days, 1, 36500);
+  const { objectLockDays, ...ranges } = SESSION_LOGGING_RANGES;
+  for (const [field, limits] of Object.entries(ranges)) range(field, props[field as keyof typeof ranges], limits);
+  range('objectLock.days', props.objectLock?.days, objectLockDays);
   if (props.logRetentionDays !== undefined && !CLOUDWATCH_RETENTION_DAYS.includes(props.logRetentionDays)) {
     problems.push({
       field: 'logRetentionDays',

@@ -20,8 +20,9 @@ export interface OfflineValidationOptions {
   readonly concurrency?: number;
   /**
    * Most stacks one Terraform process plans. Each stack's provider configuration is a provider
-   * process of its own (about 110 MB while it lives), so this bounds a process's memory.
-   * @default 60
+   * process of its own (about 100 MB of its own memory while it lives, and most live at once), so
+   * this bounds a process's memory; the time a stack costs barely depends on it.
+   * @default 20
    */
   readonly maxStacksPerProcess?: number;
   /**
@@ -95,7 +96,7 @@ export async function validateOffline(options: OfflineValidationOptions): Promis
   try {
     stacks.forEach(writeModule);
     const concurrency = options.concurrency ?? os.availableParallelism();
-    const batches = balance(stacks, Math.max(concurrency, Math.ceil(stacks.length / (options.maxStacksPerProcess ?? 60))));
+    const batches = balance(stacks, Math.max(concurrency, Math.ceil(stacks.length / (options.maxStacksPerProcess ?? 20))));
     const planner = new BatchPlanner(terraform, providers, workdir, mock);
     const results = (await pool(batches, concurrency, (batch) => planner.plan(batch))).flat();
     return names.map((name) => results.find((r) => r.stack === name)!);

@@ -1,0 +1,263 @@
+import { z } from 'zod';
+import { MFA_ENFORCEMENTS, SESSION_DOCUMENTS } from '../modules/access-policies';
+import { checkSessionLoggingProps, CLOUDWATCH_RETENTION_DAYS, SESSION_LOGGING_RANGES } from '../modules/session-logging/limits';
+import * as rules from './aws-rules';
+import type { Rule } from './aws-rules';
+
+/**
+ * The shape of `config/environments.json`, declared once: it validates the file (with the AWS rules
+ * and the cross-field checks in `validate.ts`), gives the config's TypeScript types, and is written
+ * out as JSON Schema for editors by `npm run schema`.
+ */
+
+/** A string AWS would accept, by `rule`; its pattern (where one expresses it) goes into the JSON Schema. */
+function awsString(rule: Rule, description: string) {
+  return z
+    .string()
+    .check((ctx) => {
+      const reason = rule(ctx.value);
+      if (reason) ctx.issues.push({ code: 'custom', message: `${reason} (got ${JSON.stringify(ctx.value)})`, input: ctx.value });
+    })
+    .meta({ description, ...(rule.pattern ? { pattern: rule.pattern.source } : {}) });
+}
+
+function list<T extends z.ZodType>(item: T, description: string, { nonEmpty = false } = {}) {
+  const array = z.array(item);
+  return (nonEmpty ? array.min(1, { error: (iss) => `must be a non-empty list (got ${JSON.stringify(iss.input)})` }) : array).meta({ description });
+}
+
+/** An object that refuses fields it does not know, naming the ones it does. */
+function strict<T extends z.ZodRawShape>(shape: T, description: string) {
+  const known = Object.keys(shape).filter((k) => k !== '//' && k !== '$schema');
+  return z.strictObject(shape, {
+    error: (iss) => (iss.code === 'unrecognized_keys' ? `is not a known field (known: ${known.join(', ')})` : undefined),
+  }).meta({ description });
+}
+
+/** A map whose keys follow `rule` (checked in the map, reported at the key) and whose values are `value`. */
+function keyedBy<V extends z.ZodType>(rule: Rule, what: string, value: V, description: string) {
+  return z
+    .record(z.string(), value)
+    .check((ctx) => {
+      for (const key of Object.keys(ctx.value)) {
+        const reason = rule(key);
+        if (reason) ctx.issues.push({ code: 'custom', message: `${what} ${reason}`, input: key, path: [key] });
+      }
+    })
+    .meta({ description, ...(rule.pattern ? { propertyNames: { pattern: rule.pattern.source } } : {}) });
+}
+
+/** Reserved for the project's own stacks. */
+export const RESERVED_NAMES = ['bootstrap', 'organization'];
+
+const accountId = awsString(rules.accountId, 'AWS account id, 12 digits, written as a string');
+/** One of `values` (a JSON Schema enum), refused with `reason`. */
+function oneOf<const T extends readonly [string, ...string[]]>(values: T, reason: string) {
+  return z.enum(values, { error: (iss) => (iss.input === undefined ? 'is required' : `${reason} (got ${JSON.stringify(iss.input)})`) });
+}
+
+const region = oneOf(rules.AWS_REGIONS as [string, ...string[]], `is not an AWS region (known regions: ${rules.AWS_REGIONS.join(', ')})`)
+  .meta({ description: 'AWS region' });
+const tags = keyedBy(rules.tagKey, 'tag key', awsString(rules.tagValue, 'tag value'), 'tags applied to every resource').default({});
+
+const stateSchema = strict({
+  bucket: awsString(rules.bucketName, 'state bucket'),
+  key: awsString(rules.stateKey, 'state object key; default ssm-session-kit/<name>/terraform.tfstate, distinct per environment').optional(),
+  region: region.optional().meta({ description: "bucket region; default the environment's region" }),
+  dynamodbTable: awsString(rules.dynamodbTableName, 'legacy DynamoDB lock table, only while migrating to S3-native locking').optional(),
+  kmsKeyId: awsString(rules.kmsKeyArn, 'KMS key or alias ARN for the state; default the bootstrap key when bucket is the bootstrap bucket').optional(),
+  roleArn: awsString(rules.iamRoleArn, 'role to assume for state access, e.g. in a central state account').optional(),
+}, 'where the stack keeps its Terraform state (S3 backend, encrypted, S3-native locking)');
+
+/** Adds a problem at `path` (relative to the value checked) to a zod check's issues. */
+function problem(ctx: { issues: unknown[]; value: unknown }, path: PropertyKey[], message: string): void {
+  (ctx.issues as object[]).push({ code: 'custom', message, input: ctx.value, path });
+}
+
+const networkSchema = strict({
+  vpcId: awsString(rules.vpcId, 'VPC the instances run in'),
+  subnetIds: list(awsString(rules.subnetId, 'subnet id'), 'private subnets; instances without a subnetId take them in turn', { nonEmpty: true }),
+  vpcEndpoints: z.boolean().default(false).meta({ description: 'create the Systems Manager VPC endpoints (else instances reach it through a NAT gateway)' }),
+  vpcCidrs: list(awsString(rules.ipv4Cidr, 'CIDR block'), "the VPC's CIDR blocks, the only sources the endpoints admit; required with vpcEndpoints").default([]),
+  routeTableIds: list(awsString(rules.routeTableId, 'route table id'), 'route tables for the S3 gateway endpoint').default([]),
+}, 'where instances run').check((ctx) => {
+  if (ctx.value.vpcEndpoints && ctx.value.vpcCidrs.length === 0) {
+    problem(ctx, ['vpcCidrs'], 'must be a non-empty list with "vpcEndpoints": true: the endpoints admit the VPC\'s CIDR blocks only');
+  }
+});
+
+const instanceSchema = strict({
+  name: awsString(rules.instanceName, "unique within the environment; the instance's Name tag"),
+  instanceType: awsString(rules.instanceType, 'EC2 instance type, e.g. t3.micro'),
+  ami: awsString(rules.amiId, 'image id; default the latest Amazon Linux 2023 for the architecture').optional(),
+  subnetId: awsString(rules.subnetId, 'one of network.subnetIds; default the next in turn').optional(),
+  team: awsString(rules.tagValue, 'Team tag, matched by access groups').optional(),
+  accessGroup: awsString(rules.tagValue, 'AccessGroup tag, matched by access groups').optional(),
+  detailedMonitoring: z.boolean().default(false).meta({ description: 'one-minute CloudWatch metrics' }),
+  tags: tags.meta({ description: 'more tags (they cannot override the access tags)' }),
+}, 'an instance reached only through Session Manager');
+
+const number = (description: string, annotations: Record<string, unknown> = {}) =>
+  z.number().optional().meta({ description, ...annotations });
+// The ranges are the module's own check (checkSessionLoggingProps); here they only annotate for editors.
+const range = (field: keyof typeof SESSION_LOGGING_RANGES) => ({ minimum: SESSION_LOGGING_RANGES[field][0], maximum: SESSION_LOGGING_RANGES[field][1] });
+
+const sessionLoggingSchema = strict({
+  bucketName: awsString(rules.bucketName, 'log bucket: versioned, SSE-KMS, all public access blocked, TLS only'),
+  keyPrefix: z.string().optional().meta({ description: 'where logs go in the bucket; default sessions' }),
+  logRetentionDays: number('CloudWatch log retention; default 365', { enum: CLOUDWATCH_RETENTION_DAYS }),
+  archiveAfterDays: number('move log objects to Glacier Instant Retrieval; default 90', range('archiveAfterDays')),
+  expireAfterDays: number('expire log objects; default 365', range('expireAfterDays')),
+  objectLock: strict({
+    mode: oneOf(['GOVERNANCE', 'COMPLIANCE'], 'must be GOVERNANCE or COMPLIANCE')
+      .meta({ description: 'GOVERNANCE: users with s3:BypassGovernanceRetention may delete; COMPLIANCE: nobody may, root included' }),
+    days: z.number().meta({ description: 'days each log object is locked', ...range('objectLockDays') }),
+  }, 'write-once logs; only when the bucket is created').optional(),
+  accessLogBucket: awsString(rules.bucketName, 'bucket receiving S3 server access logs of the log bucket').optional(),
+  keyDeletionWindowInDays: number('KMS key deletion window; default 30', range('keyDeletionWindowInDays')),
+  idleSessionTimeoutMinutes: number('idle session timeout; default 20', range('idleSessionTimeoutMinutes')),
+  maxSessionDurationMinutes: number('maximum session duration; default no limit', range('maxSessionDurationMinutes')),
+  runAsDefaultUser: z.string().optional().meta({ description: "turns run-as on, with this Linux user unless the principal's SSMSessionRunAs tag names another" }),
+  shellProfile: strict({
+    linux: z.string().optional().meta({ description: 'commands run at the start of Linux sessions' }),
+    windows: z.string().optional().meta({ description: 'commands run at the start of Windows sessions' }),
+  }, 'commands run at session start').optional(),
+  cloudWatchStreaming: z.boolean().optional().meta({ description: 'stream output as it happens rather than upload it at the end; default true' }),
+  importExistingDocument: z.boolean().optional().meta({ description: 'import the existing SSM-SessionManagerRunShell document instead of creating it' }),
+}, 'every session recorded: the SessionLogging props, except the log group name and key alias').check((ctx) => {
+  for (const p of checkSessionLoggingProps(ctx.value)) problem(ctx, p.field.split('.'), p.message);
+});
+
+const mfaChoices = MFA_ENFORCEMENTS.map((m) => `"${m}"`).join(', ');
+
+const accessGroupSchema = strict({
+  instances: strict({
+    team: list(awsString(rules.tagValue, 'Team tag value'), 'Team tag values the instances carry').optional(),
+    accessGroup: list(awsString(rules.tagValue, 'AccessGroup tag value'), 'AccessGroup tag values the instances carry').optional(),
+    tags: keyedBy(rules.conditionTagKey, 'tag key', list(awsString(rules.tagValue, 'tag value'), 'accepted values', { nonEmpty: true }), 'other tags: key to accepted values').optional(),
+  }, "the tag values the group's instances carry; the environment's own Environment tag is always required too"),
+  documents: list(
+    oneOf(SESSION_DOCUMENTS as [string, ...string[]], `is not a session document this project knows (known: ${SESSION_DOCUMENTS.join(', ')})`),
+    'session documents; default ["SSM-SessionManagerRunShell"]',
+  ).optional(),
+  requireMfa: z.never({ error: `is replaced by "mfa": one of ${mfaChoices}` }).optional().meta({ description: 'replaced by mfa', deprecated: true }),
+  mfa: oneOf(MFA_ENFORCEMENTS, `must be one of ${mfaChoices}`)
+    .default('iam')
+    .meta({ description: 'who enforces MFA: "iam" (aws:MultiFactorAuthPresent), "identity-provider" (IAM Identity Center, SAML, OIDC) or "none"' }),
+  mfaMaxAgeSeconds: z.number().optional().meta({ description: 'with "mfa": "iam": the most seconds since the MFA code (aws:MultiFactorAuthAge)', minimum: 1 }),
+  runAsUser: awsString(rules.linuxUserName, "OS user of the created role's sessions (its SSMSessionRunAs tag)").optional(),
+  admin: z.boolean().default(false).meta({ description: "may also end anyone's session" }),
+  roleNames: list(awsString(rules.iamRoleName, 'IAM role name'), 'existing IAM roles that receive the policy').default([]),
+  groupNames: list(awsString(rules.iamGroupName, 'IAM group name'), 'existing IAM groups that receive the policy').default([]),
+  createRole: strict({
+    name: awsString(rules.iamRoleName, 'role name; default ssm-session-kit-<env>-<group>').optional(),
+    trustedArns: list(awsString(rules.principalArn, 'principal ARN'), 'IAM principals (or accounts\' root) that may assume the role').default([]),
+    trustedServices: list(awsString(rules.servicePrincipal, 'service principal'), 'services that may assume the role').default([]),
+    requireMfaToAssume: z.boolean().optional().meta({ description: 'trusted principals must give an MFA code to assume the role; default on with "mfa": "iam"' }),
+  }, 'a new role for the group').optional(),
+}, 'who may open sessions: one managed policy per group').check((ctx) => {
+  const { mfa, mfaMaxAgeSeconds, roleNames, groupNames, createRole } = ctx.value;
+  if (mfaMaxAgeSeconds !== undefined && (mfa !== 'iam' || !Number.isInteger(mfaMaxAgeSeconds) || mfaMaxAgeSeconds < 1)) {
+    problem(ctx, ['mfaMaxAgeSeconds'], 'must be a whole number of seconds, with "mfa": "iam" (the only MFA whose age IAM knows)');
+  }
+  if (createRole && createRole.trustedArns.length === 0 && createRole.trustedServices.length === 0) {
+    problem(ctx, ['createRole'], 'must trust at least one principal (trustedArns or trustedServices)');
+  }
+  if (roleNames.length === 0 && groupNames.length === 0 && !createRole) {
+    problem(ctx, [], 'gives its policy to nobody: name roleNames, groupNames or createRole');
+  }
+  if (mfa !== 'iam') return;
+  roleNames.forEach((role, i) => {
+    if (isIdentityCenterRole(role)) problem(ctx, ['roleNames', i], `${IDENTITY_CENTER_MFA}; set "mfa": "identity-provider"`);
+  });
+  createRole?.trustedArns.forEach((arn, i) => {
+    const reason = isIdentityCenterRole(arn) ? IDENTITY_CENTER_MFA : /:role\//.test(arn) ? ROLE_CHAINING_MFA : undefined;
+    if (reason) problem(ctx, ['createRole', 'trustedArns', i], `${reason}; trust the users' account or users, or set "mfa"`);
+  });
+});
+
+/**
+ * An IAM Identity Center permission set's role (`AWSReservedSSO_<set>_<id>`, under
+ * `/aws-reserved/sso.amazonaws.com/`), by name or ARN.
+ */
+function isIdentityCenterRole(nameOrArn: string): boolean {
+  return /(^|:role\/(aws-reserved\/sso\.amazonaws\.com\/([\w-]+\/)?)?)AWSReservedSSO_/.test(nameOrArn);
+}
+
+// Why "mfa": "iam" cannot hold for these callers ("Configuring MFA-protected API access"; STS
+// "AssumeRole": SerialNumber is the MFA device of the user making the call).
+const IDENTITY_CENTER_MFA =
+  'is an IAM Identity Center role: its sessions come from AssumeRoleWithSAML, where AWS cannot tell whether the identity provider required MFA, so "mfa": "iam" would refuse every session';
+const ROLE_CHAINING_MFA =
+  'is a role: sessions it assumes (role chaining) cannot present an MFA code, which only an IAM user\'s device gives, so "mfa": "iam" would refuse every session';
+
+const guardrailsSchema = strict({
+  pipelineRoleArn: awsString(rules.iamRoleArn, "the deployment pipeline's role: the only principal that may still change the audit trail"),
+  attachToRoles: list(awsString(rules.iamRoleName, 'IAM role name'), 'existing roles (administrators included) that get the audit-trail deny policy').default([]),
+  attachToGroups: list(awsString(rules.iamGroupName, 'IAM group name'), 'existing groups that get the audit-trail deny policy').default([]),
+  permissionsBoundary: z.boolean().default(true).meta({ description: 'roles created for access groups carry the guardrail boundary' }),
+}, 'nobody, administrators included, switches the audit trail off');
+
+export const environmentSchema = strict({
+  accountId: accountId.meta({ description: "the only AWS account the environment's provider will act in (allowed_account_ids)" }),
+  region: region.meta({ description: "the environment's region" }),
+  tags: tags.meta({ description: "applied to every resource through the provider's default_tags, with Environment and ManagedBy" }),
+  state: stateSchema,
+  network: networkSchema,
+  instances: list(instanceSchema, 'the instances; an empty list is fine').check((ctx) => {
+    const seen = new Set<string>();
+    ctx.value.forEach(({ name }, i) => {
+      if (seen.has(name)) problem(ctx, [i, 'name'], `"${name}" names another instance of this environment`);
+      seen.add(name);
+    });
+  }),
+  defaultHostManagement: z.boolean().default(false).meta({ description: 'turn on Default Host Management, so instances without a profile are managed too' }),
+  sessionLogging: sessionLoggingSchema,
+  accessGroups: keyedBy(rules.accessGroupName, 'group name', accessGroupSchema, 'who may open sessions, by group name'),
+  guardrails: guardrailsSchema,
+}, 'one environment: one account, one region, one stack');
+
+export const bootstrapSchema = strict({
+  accountId: accountId.meta({ description: 'where the state bucket lives' }),
+  region: region.meta({ description: 'where the state bucket lives' }),
+  stateBucket: awsString(rules.bucketName, 'name of the state bucket the bootstrap stack creates'),
+  stateKeyAlias: awsString(rules.kmsAliasName, "alias of the bucket's KMS key").default('ssm-session-kit-tfstate'),
+  tags: tags.meta({ description: 'tags for the bootstrap resources' }),
+}, 'the stack that creates the remote-state bucket (local state)');
+
+const organizationSchema = strict({
+  accountId: accountId.meta({ description: "the organization's management account" }),
+  region: region,
+  targetIds: list(awsString(rules.organizationTarget, 'root, OU or account id'), 'where the guardrail SCP is attached', { nonEmpty: true }),
+  tags,
+  state: stateSchema,
+}, "the management account's organization stack, which holds the guardrail SCP");
+
+export const configFileSchema = strict({
+  $schema: z.string().optional().meta({ description: 'this file\'s JSON Schema, for editors' }),
+  '//': z.string().optional().meta({ description: 'a comment' }),
+  bootstrap: bootstrapSchema,
+  // Names are checked in validate.ts, where a bad one is reported as the environment's own "name".
+  environments: z.record(z.string(), environmentSchema).meta({
+    description: 'one entry per environment; the name is also its stack name',
+    propertyNames: { pattern: rules.environmentName.pattern!.source, not: { enum: RESERVED_NAMES } },
+  }),
+  organization: organizationSchema.optional(),
+}, 'ssm-session-kit environments: see README.md, "Configuration"');
+
+/** The config file as parsed, defaults filled in. */
+export type ConfigFile = z.output<typeof configFileSchema>;
+export type EnvironmentFile = z.output<typeof environmentSchema>;
+export type AccessGroupFile = z.output<typeof accessGroupSchema>;
+export type StateFile = z.output<typeof stateSchema>;
+export type InstanceFile = z.output<typeof instanceSchema>;
+export type NetworkFile = z.output<typeof networkSchema>;
+export type GuardrailsFile = z.output<typeof guardrailsSchema>;
+export type BootstrapFile = z.output<typeof bootstrapSchema>;
+export type OrganizationFile = z.output<typeof organizationSchema>;
+export type SessionLoggingFile = z.output<typeof sessionLoggingSchema>;
+
+/** The JSON Schema (draft 2020-12) of the config file, as editors read it. */
+export function configJsonSchema(): object {
+  return z.toJSONSchema(configFileSchema, { io: 'input', target: 'draft-2020-12' });
+}
