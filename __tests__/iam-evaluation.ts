@@ -1,9 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { runSimulation } from '@cloud-copilot/iam-simulate';
+import type { PolicyJson } from '../scripts/lib/iam-decide';
 
-export type Decision = 'Allowed' | 'ExplicitlyDenied' | 'ImplicitlyDenied';
-type PolicyJson = { Version: string; Statement: unknown[] };
+export { ALLOW_EVERYTHING, decide, type Decision, type Request } from '../scripts/lib/iam-decide';
 
 export interface PlannedResource {
   readonly address: string;
@@ -59,42 +58,3 @@ function awsManagedPolicy(arn: string): PolicyJson {
   return { Version, Statement };
 }
 
-export interface Request {
-  readonly principal: string;
-  readonly action: string;
-  readonly resource: string;
-  /** Account that owns the resource. */
-  readonly resourceAccount: string;
-  readonly identityPolicies: { name: string; policy: PolicyJson }[];
-  readonly resourcePolicy?: PolicyJson;
-  readonly permissionBoundary?: PolicyJson;
-  /** Service control policies of the account's organization; FullAWSAccess is added beside them. */
-  readonly scps?: PolicyJson[];
-  readonly context?: Record<string, string | string[]>;
-}
-
-/** Allow * on *, as AWS's AdministratorAccess and FullAWSAccess grant. */
-export const ALLOW_EVERYTHING: PolicyJson = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
-
-/** IAM's decision on one request, by a real policy evaluation engine. */
-export async function decide(request: Request): Promise<Decision> {
-  const response: any = await runSimulation({
-    identityPolicies: request.identityPolicies,
-    serviceControlPolicies: request.scps
-      ? [{ orgIdentifier: 'ou-ab12-workloads1', policies: [{ name: 'FullAWSAccess', policy: ALLOW_EVERYTHING }, ...request.scps.map((policy, i) => ({ name: `scp-${i}`, policy }))] }]
-      : [],
-    resourceControlPolicies: [],
-    resourcePolicy: request.resourcePolicy,
-    permissionBoundaryPolicies: request.permissionBoundary ? [{ name: 'boundary', policy: request.permissionBoundary }] : undefined,
-    request: {
-      principal: request.principal,
-      action: request.action,
-      resource: { resource: request.resource, accountId: request.resourceAccount },
-      contextVariables: { 'aws:SecureTransport': 'true', ...request.context },
-    },
-  } as any, {});
-  if (response.resultType === 'error') {
-    throw new Error(`simulation of ${request.action} on ${request.resource} failed: ${JSON.stringify(response.errors)}`);
-  }
-  return response.overallResult;
-}

@@ -196,6 +196,9 @@ const guardrailsSchema = strict({
   attachToRoles: list(awsString(rules.iamRoleName, 'IAM role name'), 'existing roles (administrators included) that get the audit-trail deny policy').default([]),
   attachToGroups: list(awsString(rules.iamGroupName, 'IAM group name'), 'existing groups that get the audit-trail deny policy').default([]),
   permissionsBoundary: z.boolean().default(true).meta({ description: 'roles created for access groups carry the guardrail boundary' }),
+  strict: z.boolean().default(false).meta({
+    description: 'for accounts without the organization SCP: whoever gets the deny policy may create roles and users only with the boundary, and may not change the trust of roles that carry it',
+  }),
 }, 'nobody, administrators included, switches the audit trail off');
 
 export const environmentSchema = strict({

@@ -1,12 +1,20 @@
 import { loadConfig } from '../config/load';
 import { ConfigError } from '../config/validate';
 import { accessReport } from './lib/access-report';
+import { tamperReport } from './lib/tamper-report';
 
-/** `npm run access-report`: the access matrix of every environment, from the validated config. */
-try {
-  process.stdout.write(accessReport(loadConfig()));
-} catch (e) {
+/**
+ * `npm run access-report`: who may open sessions where, and who can switch the audit trail off, for
+ * every environment, from the validated config.
+ */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  process.stdout.write(`${accessReport(config)}
+${await tamperReport(config)}`);
+}
+
+main().catch((e: Error) => {
   if (!(e instanceof ConfigError)) throw e;
   console.error(e.message);
   process.exitCode = 1;
-}
+});

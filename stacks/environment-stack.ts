@@ -55,6 +55,8 @@ export class EnvironmentStack extends TerraformStack {
       },
       attachToRoles: guardrails.attachToRoles,
       attachToGroups: guardrails.attachToGroups,
+      exceptPrincipalArns: [guardrails.pipelineRoleArn],
+      strict: guardrails.strict,
     });
     // Every role the project creates carries the boundary, unless the environment opts out.
     const boundaryArn = guardrails.permissionsBoundary ? this.guardrail.boundary.arn : undefined;
@@ -108,6 +110,10 @@ export class EnvironmentStack extends TerraformStack {
         requireMfaToAssume: group.createRole.requireMfaToAssume,
       },
     }));
+    if (boundaryArn) {
+      const bounded = [this.instanceRole.role, this.defaultHostManagement?.role, ...this.accessPolicies.map((p) => p.role)];
+      this.guardrail.protectRoles(...bounded.flatMap((role) => (role ? [role.arn] : [])));
+    }
     this.addOutputs();
   }
 

@@ -5,6 +5,8 @@ import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy
 import { OrganizationsPolicy } from '@cdktf/provider-aws/lib/organizations-policy';
 import { OrganizationsPolicyAttachment } from '@cdktf/provider-aws/lib/organizations-policy-attachment';
 import { PolicyDocument, PolicyStatement } from '../shared/policy-document';
+import { accountIdOf, partitionOf } from '../shared/aws-environment';
+import { PROTECTED_ACTIONS } from './actions';
 import { suppressCompliance } from './compliance';
 
 export * from './compliance';
@@ -20,22 +22,7 @@ export interface AuditTrail {
   readonly keyTag?: { readonly key: string; readonly value: string };
 }
 
-/** What switching the audit trail off takes; every one of these is denied. */
-export const PROTECTED_ACTIONS = {
-  preferences: ['ssm:CreateDocument', 'ssm:UpdateDocument', 'ssm:UpdateDocumentDefaultVersion', 'ssm:DeleteDocument'],
-  logGroup: [
-    'logs:DeleteLogGroup', 'logs:DeleteLogStream', 'logs:PutRetentionPolicy', 'logs:DeleteRetentionPolicy',
-    'logs:AssociateKmsKey', 'logs:DisassociateKmsKey', 'logs:PutDataProtectionPolicy', 'logs:DeleteDataProtectionPolicy',
-    'logs:PutSubscriptionFilter', 'logs:DeleteSubscriptionFilter',
-  ],
-  logObjects: ['s3:DeleteObject', 's3:DeleteObjectVersion', 's3:BypassGovernanceRetention', 's3:PutObjectRetention', 's3:PutObjectLegalHold'],
-  logBucket: [
-    's3:DeleteBucket', 's3:PutBucketPolicy', 's3:DeleteBucketPolicy', 's3:PutEncryptionConfiguration', 's3:PutBucketVersioning',
-    's3:PutLifecycleConfiguration', 's3:PutBucketObjectLockConfiguration', 's3:PutBucketPublicAccessBlock',
-    's3:PutBucketOwnershipControls', 's3:PutBucketLogging',
-  ],
-  key: ['kms:DisableKey', 'kms:ScheduleKeyDeletion', 'kms:PutKeyPolicy', 'kms:DisableKeyRotation', 'kms:TagResource', 'kms:UntagResource'],
-} as const;
+export * from './actions';
 
 type Condition = NonNullable<PolicyStatement['Condition']>;
 
@@ -66,52 +53,171 @@ export interface AuditTrailGuardrailProps {
   readonly attachToRoles?: readonly string[];
   /** @default none */
   readonly attachToGroups?: readonly string[];
+  /**
+   * Principals the deny policy leaves alone, as ARN patterns: the deployment pipeline, which is how
+   * the audit settings still change, through reviewed code.
+   * @default none
+   */
+  readonly exceptPrincipalArns?: readonly string[];
+  /**
+   * For accounts without the organization's SCP: also deny creating roles and users without the
+   * boundary, giving any principal another boundary, and changing the trust policy of roles that carry
+   * it, so that an administrator cannot mint an unguarded role. Whoever the deny policy is attached to
+   * (administrators, and any automation running as them) can then create roles and users only with
+   * the boundary, which caps them too.
+   * @default false
+   */
+  readonly strict?: boolean;
 }
 
 /**
  * Nobody switches the audit trail off: a deny policy to attach to existing roles and groups, and a
- * permissions boundary for the roles the project creates, which also keeps those roles from removing
- * their boundary or rewriting either policy.
+ * permissions boundary for the roles the project creates. Both also keep themselves: the deny policy
+ * cannot be detached, rewritten or deleted, the boundary cannot be lifted from a role that carries it,
+ * and a guarded group cannot be left, by anyone the deny applies to.
  */
 export class AuditTrailGuardrail extends Construct {
   readonly denyPolicy: IamPolicy;
   readonly boundary: IamPolicy;
+  /** The deny policy's statements; `protectRoles` adds to them. */
+  readonly denyDocument: PolicyDocument;
+  private readonly except?: Condition;
+  private protectedRoleSets = 0;
 
   constructor(scope: Construct, id: string, props: AuditTrailGuardrailProps) {
     super(scope, id);
-    const denyName = `${props.namePrefix}-audit-trail-guardrail`;
-    const boundaryName = `${props.namePrefix}-permissions-boundary`;
-    const statements = auditTrailDenyStatements(props.trail);
+    const names = guardrailPolicyNames(props.namePrefix);
+    const statements = guardrailStatements({ ...props, partition: partitionOf(this), accountId: accountIdOf(this) });
+    this.except = exceptCondition(props.exceptPrincipalArns);
+    this.denyDocument = new PolicyDocument(statements.deny);
     this.denyPolicy = new IamPolicy(this, 'deny', {
-      name: denyName,
-      description: 'Denies switching the Session Manager audit trail off',
-      policy: new PolicyDocument(statements).toJson(),
+      name: names.deny,
+      description: 'Denies switching the Session Manager audit trail off, and removing this denial',
+      policy: this.denyDocument.toJson(),
     });
     this.boundary = new IamPolicy(this, 'boundary', {
-      name: boundaryName,
+      name: names.boundary,
       description: 'Permissions boundary: whatever the role is granted, minus the audit trail and this boundary',
-      policy: new PolicyDocument([
-        { Sid: 'BoundAllGrants', Effect: 'Allow', Action: '*', Resource: '*' },
-        ...statements,
-        {
-          Sid: 'KeepTheBoundary',
-          Effect: 'Deny',
-          Action: ['iam:DeleteRolePermissionsBoundary', 'iam:PutRolePermissionsBoundary', 'iam:DeleteUserPermissionsBoundary', 'iam:PutUserPermissionsBoundary'],
-          Resource: '*',
-        },
-        {
-          Sid: 'KeepTheGuardrailPolicies',
-          Effect: 'Deny',
-          Action: ['iam:CreatePolicyVersion', 'iam:DeletePolicy', 'iam:DeletePolicyVersion', 'iam:SetDefaultPolicyVersion'],
-          Resource: [`arn:*:iam::*:policy/${denyName}`, `arn:*:iam::*:policy/${boundaryName}`],
-        },
-      ]).toJson(),
+      policy: new PolicyDocument(statements.boundary).toJson(),
     });
     suppressCompliance(this.boundary, 'HUMAN_POLICY_NO_WILDCARD_ACTION',
       'a permissions boundary caps what a role is granted elsewhere; it grants nothing itself');
     (props.attachToRoles ?? []).forEach((role, i) => new IamRolePolicyAttachment(this, `role-${i}`, { role, policyArn: this.denyPolicy.arn }));
     (props.attachToGroups ?? []).forEach((group, i) => new IamGroupPolicyAttachment(this, `group-${i}`, { group, policyArn: this.denyPolicy.arn }));
   }
+
+  /**
+   * Roles carrying the boundary whose boundary nobody the deny applies to may replace (the roles the
+   * project creates); removing it is denied for every role that carries it already.
+   */
+  protectRoles(...roleArns: string[]): void {
+    if (roleArns.length === 0) return;
+    this.denyDocument.addStatements(...withCondition(this.except, [
+      { Sid: `KeepBoundaryOfRoles${++this.protectedRoleSets > 1 ? this.protectedRoleSets : ''}`, Effect: 'Deny', Action: 'iam:PutRolePermissionsBoundary', Resource: roleArns },
+    ]));
+  }
+}
+
+export interface GuardrailStatementsProps extends Omit<AuditTrailGuardrailProps, 'attachToRoles'> {
+  /** The account's partition and id, in which the policies are named. */
+  readonly partition: string;
+  readonly accountId: string;
+}
+
+/** The names of `AuditTrailGuardrail`'s two policies. */
+export function guardrailPolicyNames(namePrefix: string): { deny: string; boundary: string } {
+  return { deny: `${namePrefix}-audit-trail-guardrail`, boundary: `${namePrefix}-permissions-boundary` };
+}
+
+/**
+ * The statements of `AuditTrailGuardrail`'s deny policy and boundary, for an account: what the
+ * construct creates, and what a report can evaluate with the account's values filled in.
+ */
+export function guardrailStatements(props: GuardrailStatementsProps): { deny: PolicyStatement[]; boundary: PolicyStatement[] } {
+  const names = guardrailPolicyNames(props.namePrefix);
+  // Built from the names: a policy cannot refer to its own ARN.
+  const iamArn = (resource: string) => `arn:${props.partition}:iam::${props.accountId}:${resource}`;
+  const guarded = { policyArns: [iamArn(`policy/${names.deny}`), iamArn(`policy/${names.boundary}`)], boundaryArn: iamArn(`policy/${names.boundary}`) };
+  const groupArns = (props.attachToGroups ?? []).flatMap((g) => [iamArn(`group/${g}`), iamArn(`group/*/${g}`)]);
+  const except = exceptCondition(props.exceptPrincipalArns);
+  return {
+    deny: [
+      ...auditTrailDenyStatements(props.trail, except),
+      ...withCondition(except, [
+        ...guardrailSelfProtection(guarded),
+        ...(groupArns.length > 0 ? [{ Sid: 'StayInGuardedGroups', Effect: 'Deny' as const, Action: 'iam:RemoveUserFromGroup', Resource: groupArns }] : []),
+        ...(props.strict ? strictStatements(guarded.boundaryArn) : []),
+      ]),
+    ],
+    boundary: [
+      { Sid: 'BoundAllGrants', Effect: 'Allow', Action: '*', Resource: '*' },
+      ...auditTrailDenyStatements(props.trail),
+      {
+        Sid: 'KeepTheBoundary',
+        Effect: 'Deny',
+        Action: ['iam:DeleteRolePermissionsBoundary', 'iam:PutRolePermissionsBoundary', 'iam:DeleteUserPermissionsBoundary', 'iam:PutUserPermissionsBoundary'],
+        Resource: '*',
+      },
+      ...guardrailSelfProtection(guarded).filter((st) => st.Sid !== 'KeepTheBoundary'),
+      // A bounded role mints no unbounded one, whatever it is granted.
+      ...strictStatements(guarded.boundaryArn),
+    ],
+  };
+}
+
+function exceptCondition(principalArns: readonly string[] | undefined): Condition | undefined {
+  return principalArns?.length ? { ArnNotLike: { 'aws:PrincipalArn': [...principalArns] } } : undefined;
+}
+
+/** The deny policy and the boundary: neither detached, rewritten nor deleted, and the boundary kept. */
+function guardrailSelfProtection({ policyArns, boundaryArn }: { policyArns: string[]; boundaryArn: string }): PolicyStatement[] {
+  return [
+    {
+      Sid: 'KeepTheGuardrailAttached',
+      Effect: 'Deny',
+      Action: ['iam:DetachRolePolicy', 'iam:DetachGroupPolicy', 'iam:DetachUserPolicy'],
+      Resource: '*',
+      Condition: { ArnEquals: { 'iam:PolicyARN': policyArns } },
+    },
+    {
+      Sid: 'KeepTheGuardrailPolicies',
+      Effect: 'Deny',
+      Action: ['iam:CreatePolicyVersion', 'iam:DeletePolicyVersion', 'iam:SetDefaultPolicyVersion', 'iam:DeletePolicy'],
+      Resource: policyArns,
+    },
+    {
+      Sid: 'KeepTheBoundary',
+      Effect: 'Deny',
+      Action: ['iam:DeleteRolePermissionsBoundary', 'iam:DeleteUserPermissionsBoundary'],
+      Resource: '*',
+      Condition: { ArnEquals: { 'iam:PermissionsBoundary': boundaryArn } },
+    },
+  ];
+}
+
+/** No principal without the boundary, no other boundary, no new trust for a bounded role. */
+function strictStatements(boundaryArn: string): PolicyStatement[] {
+  return [
+    {
+      Sid: 'NoUnboundedPrincipals',
+      Effect: 'Deny',
+      Action: ['iam:CreateRole', 'iam:CreateUser', 'iam:PutRolePermissionsBoundary', 'iam:PutUserPermissionsBoundary'],
+      Resource: '*',
+      Condition: { ArnNotEquals: { 'iam:PermissionsBoundary': boundaryArn } },
+    },
+    {
+      Sid: 'KeepBoundedRolesTrust',
+      Effect: 'Deny',
+      Action: 'iam:UpdateAssumeRolePolicy',
+      Resource: '*',
+      Condition: { ArnEquals: { 'iam:PermissionsBoundary': boundaryArn } },
+    },
+  ];
+}
+
+/** Statements with `extra` merged into their conditions. */
+function withCondition(extra: Condition | undefined, statements: PolicyStatement[]): PolicyStatement[] {
+  return statements.map((st) => (extra ? { ...st, Condition: { ...st.Condition, ...extra } } : st));
 }
 
 export interface AuditTrailScpProps {
@@ -154,38 +260,51 @@ export interface ProtectableLogging {
 }
 
 /**
- * Resource policies that back the IAM guardrail up: the log bucket denies deleting objects and
- * changing its policy, and the key denies being disabled or deleted, to everyone but the pipeline.
+ * Resource policies that stand alone, whatever the caller's own policies say: the log bucket denies
+ * every change to its objects' retention and to its own configuration, and the key denies being
+ * disabled, deleted, re-policied, untagged or re-aliased, to everyone but the pipeline. The writers
+ * (the instances, CloudWatch Logs) keep every permission they use.
  */
 export function protectSessionLogging(logging: ProtectableLogging, pipelineRoleArns: readonly string[]): void {
-  const everyoneButPipeline = { ArnNotLike: { 'aws:PrincipalArn': [...pipelineRoleArns] } };
-  const { bucketArn } = logging.bucket;
-  logging.bucket.addToResourcePolicy(
-    {
-      Sid: 'OnlyPipelineDeletesSessionLogs',
-      Effect: 'Deny',
-      Principal: '*',
-      Action: ['s3:DeleteObject', 's3:DeleteObjectVersion', 's3:BypassGovernanceRetention'],
-      Resource: `${bucketArn}/*`,
-      Condition: everyoneButPipeline,
-    },
-    {
-      Sid: 'OnlyPipelineChangesBucketPolicy',
-      Effect: 'Deny',
-      Principal: '*',
-      Action: ['s3:PutBucketPolicy', 's3:DeleteBucketPolicy'],
-      Resource: bucketArn,
-      Condition: everyoneButPipeline,
-    },
-  );
-  logging.key.addToKeyPolicy({
-    Sid: 'OnlyPipelineDisablesOrDeletesKey',
-    Effect: 'Deny',
-    Principal: { AWS: '*' },
-    Action: ['kms:DisableKey', 'kms:ScheduleKeyDeletion'],
-    Resource: '*',
-    Condition: everyoneButPipeline,
-  });
+  const { bucket, key } = sessionLoggingGuardStatements(logging.bucket.bucketArn, pipelineRoleArns);
+  logging.bucket.addToResourcePolicy(...bucket);
+  logging.key.addToKeyPolicy(...key);
   // The key's own tags; the provider's default tags still apply on top.
   logging.key.key.tags = { [AUDIT_TRAIL_TAG.key]: AUDIT_TRAIL_TAG.value };
+}
+
+/**
+ * The statements `protectSessionLogging` adds. The key's keeps the pipeline able to change the key
+ * policy again, as KMS's policy lockout safety check requires of whoever puts it.
+ */
+export function sessionLoggingGuardStatements(bucketArn: string, pipelineRoleArns: readonly string[]): { bucket: PolicyStatement[]; key: PolicyStatement[] } {
+  const everyoneButPipeline = { ArnNotLike: { 'aws:PrincipalArn': [...pipelineRoleArns] } };
+  return {
+    bucket: [
+      {
+        Sid: 'OnlyPipelineDeletesSessionLogs',
+        Effect: 'Deny',
+        Principal: '*',
+        Action: [...PROTECTED_ACTIONS.logObjects],
+        Resource: `${bucketArn}/*`,
+        Condition: everyoneButPipeline,
+      },
+      {
+        Sid: 'OnlyPipelineConfiguresBucket',
+        Effect: 'Deny',
+        Principal: '*',
+        Action: [...PROTECTED_ACTIONS.logBucket],
+        Resource: bucketArn,
+        Condition: everyoneButPipeline,
+      },
+    ],
+    key: [{
+      Sid: 'OnlyPipelineManagesKey',
+      Effect: 'Deny',
+      Principal: { AWS: '*' },
+      Action: [...PROTECTED_ACTIONS.key],
+      Resource: '*',
+      Condition: everyoneButPipeline,
+    }],
+  };
 }

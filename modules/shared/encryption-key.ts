@@ -18,6 +18,11 @@ export interface EncryptionKeyProps {
   readonly deletionWindowInDays?: number;
 }
 
+/** The key policy statement that lets the account administer the key through IAM, as KMS's default does. */
+export function accountAdministersKey(partition: string, accountId: string): PolicyStatement {
+  return { Sid: 'AccountAdministersKeyThroughIam', Effect: 'Allow', Principal: { AWS: `arn:${partition}:iam::${accountId}:root` }, Action: 'kms:*', Resource: '*' };
+}
+
 /**
  * A customer managed KMS key with yearly rotation, protected from `terraform destroy`, whose policy
  * lets the account administer it through IAM. Others add statements with `addToKeyPolicy`.
@@ -29,13 +34,7 @@ export class EncryptionKey extends Construct {
 
   constructor(scope: Construct, id: string, props: EncryptionKeyProps) {
     super(scope, id);
-    this.keyPolicy = new PolicyDocument([{
-      Sid: 'AccountAdministersKeyThroughIam',
-      Effect: 'Allow',
-      Principal: { AWS: `arn:${props.partition}:iam::${props.accountId}:root` },
-      Action: 'kms:*',
-      Resource: '*',
-    }]);
+    this.keyPolicy = new PolicyDocument([accountAdministersKey(props.partition, props.accountId)]);
     this.key = new KmsKey(this, 'key', {
       description: props.description,
       enableKeyRotation: true,

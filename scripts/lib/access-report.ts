@@ -1,6 +1,7 @@
 import { reachableInstances } from '../../config/access';
 import type { AccessGroupConfig, EnvironmentConfig, ProjectConfig } from '../../config/types';
 import type { MfaEnforcement } from '../../modules/access-policies';
+import { table } from './table';
 
 /** Who may reach which instances, with which documents, per environment: a table for humans. */
 export function accessReport(config: ProjectConfig): string {
@@ -29,10 +30,4 @@ function recipients(group: AccessGroupConfig): string {
     ...group.groupNames.map((g) => `group ${g}`),
     ...(group.createRole ? [`new role ${group.createRole.name}${group.runAsUser ? ` (runs as ${group.runAsUser})` : ''}`] : []),
   ].join(', ');
-}
-
-function table(head: string[], rows: string[][]): string {
-  const widths = head.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
-  const line = (cells: string[]) => `  ${cells.map((cell, c) => cell.padEnd(widths[c])).join('  ')}`.trimEnd();
-  return [line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }

@@ -1,0 +1,47 @@
+import { runSimulation } from '@cloud-copilot/iam-simulate';
+
+// IAM's decisions, by a real policy evaluation engine (@cloud-copilot/iam-simulate, a dev dependency:
+// the tests and the reports use it, the synthesized stacks do not).
+
+export type Decision = 'Allowed' | 'ExplicitlyDenied' | 'ImplicitlyDenied';
+export type PolicyJson = { Version: string; Statement: unknown[] };
+
+export interface Request {
+  readonly principal: string;
+  readonly action: string;
+  readonly resource: string;
+  /** Account that owns the resource. */
+  readonly resourceAccount: string;
+  readonly identityPolicies: { name: string; policy: PolicyJson }[];
+  readonly resourcePolicy?: PolicyJson;
+  readonly permissionBoundary?: PolicyJson;
+  /** Service control policies of the account's organization; FullAWSAccess is added beside them. */
+  readonly scps?: PolicyJson[];
+  readonly context?: Record<string, string | string[]>;
+}
+
+/** Allow * on *, as AWS's AdministratorAccess and FullAWSAccess grant. */
+export const ALLOW_EVERYTHING: PolicyJson = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
+
+/** IAM's decision on one request. */
+export async function decide(request: Request): Promise<Decision> {
+  const response: any = await runSimulation({
+    identityPolicies: request.identityPolicies,
+    serviceControlPolicies: request.scps
+      ? [{ orgIdentifier: 'ou-ab12-workloads1', policies: [{ name: 'FullAWSAccess', policy: ALLOW_EVERYTHING }, ...request.scps.map((policy, i) => ({ name: `scp-${i}`, policy }))] }]
+      : [],
+    resourceControlPolicies: [],
+    resourcePolicy: request.resourcePolicy,
+    permissionBoundaryPolicies: request.permissionBoundary ? [{ name: 'boundary', policy: request.permissionBoundary }] : undefined,
+    request: {
+      principal: request.principal,
+      action: request.action,
+      resource: { resource: request.resource, accountId: request.resourceAccount },
+      contextVariables: { 'aws:SecureTransport': 'true', ...request.context },
+    },
+  } as any, {});
+  if (response.resultType === 'error') {
+    throw new Error(`simulation of ${request.action} on ${request.resource} failed: ${JSON.stringify(response.errors)}`);
+  }
+  return response.overallResult;
+}

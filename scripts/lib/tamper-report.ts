@@ -1,0 +1,186 @@
+import type { EnvironmentConfig, ProjectConfig } from '../../config/types';
+import { AUDIT_TRAIL_TAG, auditTrailDenyStatements, guardrailPolicyNames, guardrailStatements, sessionLoggingGuardStatements } from '../../modules/guardrails';
+import { SESSION_PREFERENCES_DOCUMENT } from '../../modules/session-logging';
+import { accountAdministersKey } from '../../modules/shared/encryption-key';
+import { ALLOW_EVERYTHING, decide, Decision, PolicyJson } from './iam-decide';
+import { table } from './table';
+
+/**
+ * What stops whom: for each way to switch the audit trail off, which of the guardrail's deliveries
+ * refuse it to each kind of principal, decided by the IAM engine on the policies the modules write
+ * (with the environment's values filled in), never written by hand.
+ */
+
+/** One of the guardrail's deliveries, as it applies to a request. */
+type Delivery = 'deny policy' | 'boundary' | 'resource policy' | 'SCP';
+
+interface Principal {
+  readonly title: string;
+  readonly arn: string;
+  /** The deliveries that apply to this principal. */
+  readonly deliveries: readonly Delivery[];
+  readonly strict?: boolean;
+}
+
+interface Move {
+  readonly what: string;
+  readonly action: string;
+  readonly resource: (t: Trail) => string;
+  readonly context?: (t: Trail) => Record<string, string>;
+}
+
+interface Trail {
+  readonly account: string;
+  readonly document: string;
+  readonly logGroup: string;
+  readonly bucket: string;
+  readonly key: string;
+  readonly guardrail: string;
+  readonly boundary: string;
+  readonly boundedRole: string;
+}
+
+/** The moves an administrator makes, in the order they would. */
+export const TAMPERING_MOVES: readonly Move[] = [
+  { what: 'detach the guardrail deny policy', action: 'iam:DetachRolePolicy', resource: (t) => `arn:aws:iam::${t.account}:role/Administrators`, context: (t) => ({ 'iam:PolicyARN': t.guardrail }) },
+  { what: 'rewrite the guardrail deny policy', action: 'iam:CreatePolicyVersion', resource: (t) => t.guardrail },
+  { what: "lift a bounded role's boundary", action: 'iam:DeleteRolePermissionsBoundary', resource: (t) => t.boundedRole, context: (t) => ({ 'iam:PermissionsBoundary': t.boundary }) },
+  { what: 'mint a role without the boundary', action: 'iam:CreateRole', resource: (t) => `arn:aws:iam::${t.account}:role/escape-hatch` },
+  { what: 'rewrite the preferences document', action: 'ssm:UpdateDocument', resource: (t) => t.document },
+  { what: 'shorten the log group retention', action: 'logs:PutRetentionPolicy', resource: (t) => t.logGroup },
+  { what: 'delete session log objects', action: 's3:DeleteObject', resource: (t) => `${t.bucket}/sessions/i-0123456789abcdef0/alice-0a1b2c3d.log` },
+  { what: 'expire the logs by lifecycle rule', action: 's3:PutLifecycleConfiguration', resource: (t) => t.bucket },
+  { what: 'rewrite the key policy', action: 'kms:PutKeyPolicy', resource: (t) => t.key },
+  { what: 'schedule the key for deletion', action: 'kms:ScheduleKeyDeletion', resource: (t) => t.key },
+];
+
+export interface TamperMatrixOptions {
+  /** Add a column for an administrator under the organization's SCP. */
+  readonly withScp: boolean;
+  /** One administrator column per value: the deny policy without and with strict mode. */
+  readonly strict: readonly boolean[];
+}
+
+/**
+ * The principals, for an environment: each granted every permission (AdministratorAccess), so that
+ * only the guardrail decides.
+ */
+function principals(env: EnvironmentConfig, { withScp, strict }: TamperMatrixOptions): Principal[] {
+  const admin = `arn:aws:iam::${env.accountId}:role/Administrators`;
+  const scp: Delivery[] = withScp ? ['SCP'] : [];
+  return [
+    { title: 'engineer (bounded role)', arn: `arn:aws:iam::${env.accountId}:role/ssm-session-kit-${env.name}-operators`, deliveries: ['boundary', 'resource policy', ...scp] },
+    ...strict.map((s): Principal => ({ title: `administrator${s ? ', strict' : ''}, no SCP`, arn: admin, deliveries: ['deny policy', 'resource policy'], strict: s })),
+    ...(withScp ? [{ title: 'administrator under the SCP', arn: admin, deliveries: ['deny policy', 'resource policy', 'SCP'] as Delivery[], strict: strict[0] }] : []),
+    { title: 'pipeline', arn: env.guardrails.pipelineRoleArn, deliveries: ['deny policy', 'resource policy', ...scp] },
+  ];
+}
+
+/** The matrix for one environment, as rows of cells: which deliveries stop each move, or `allowed`. */
+export async function tamperMatrix(env: EnvironmentConfig, options: TamperMatrixOptions): Promise<string[][]> {
+  const trail = trailOf(env);
+  const policies = { strict: policiesOf(env, trail, true), lenient: policiesOf(env, trail, false) };
+  const columns = principals(env, options);
+  const rows: string[][] = [];
+  for (const move of TAMPERING_MOVES) {
+    const cells = [move.what];
+    for (const principal of columns) {
+      const stoppedBy: Delivery[] = [];
+      for (const delivery of principal.deliveries) {
+        if ((await decideWith(principal, move, trail, principal.strict ? policies.strict : policies.lenient, [delivery])) === 'ExplicitlyDenied') stoppedBy.push(delivery);
+      }
+      const overall = await decideWith(principal, move, trail, principal.strict ? policies.strict : policies.lenient, principal.deliveries);
+      cells.push(overall === 'Allowed' ? 'allowed' : stoppedBy.join(', ') || 'denied');
+    }
+    rows.push(cells);
+  }
+  return [['move', ...columns.map((c) => c.title)], ...rows];
+}
+
+/** The matrix as a Markdown table (README) or a plain one (the report). */
+export function renderMatrix([head, ...rows]: string[][], markdown: boolean): string {
+  if (markdown) return [head, head.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
+  return table(head, rows);
+}
+
+/** `npm run access-report`'s tamper section: every environment, as its config sets it up. */
+export async function tamperReport(config: ProjectConfig): Promise<string> {
+  const sections: string[] = [];
+  for (const env of config.environments) {
+    const matrix = await tamperMatrix(env, { withScp: config.organization !== undefined, strict: [env.guardrails.strict] });
+    sections.push(`${env.name}: who can switch the audit trail off (what stops them)\n${renderMatrix(matrix, false)}`);
+  }
+  return sections.join('\n\n') + '\n';
+}
+
+function trailOf(env: EnvironmentConfig): Trail {
+  const { accountId: account, region, name } = env;
+  const names = guardrailPolicyNames(`ssm-session-kit-${name}`);
+  return {
+    account,
+    document: `arn:aws:ssm:${region}:${account}:document/${SESSION_PREFERENCES_DOCUMENT}`,
+    logGroup: `arn:aws:logs:${region}:${account}:log-group:/ssm-session-kit/${name}/sessions`,
+    bucket: `arn:aws:s3:::${env.sessionLogging.bucketName}`,
+    // AWS assigns the key's id; any id stands for it.
+    key: `arn:aws:kms:${region}:${account}:key/0a1b2c3d-0000-4000-8000-000000000000`,
+    guardrail: `arn:aws:iam::${account}:policy/${names.deny}`,
+    boundary: `arn:aws:iam::${account}:policy/${names.boundary}`,
+    boundedRole: `arn:aws:iam::${account}:role/ssm-session-kit-${name}-operators`,
+  };
+}
+
+interface Policies {
+  readonly deny: PolicyJson;
+  readonly boundary: PolicyJson;
+  readonly bucket: PolicyJson;
+  readonly key: PolicyJson;
+  readonly scp: PolicyJson;
+}
+
+function policiesOf(env: EnvironmentConfig, trail: Trail, strict: boolean): Policies {
+  const doc = (Statement: unknown[]): PolicyJson => ({ Version: '2012-10-17', Statement });
+  const auditTrail = { preferencesDocumentArns: [trail.document], logGroupArns: [trail.logGroup], bucketArns: [trail.bucket], kmsKeyArns: [trail.key] };
+  const guardrail = guardrailStatements({
+    namePrefix: `ssm-session-kit-${env.name}`, trail: auditTrail, partition: 'aws', accountId: env.accountId,
+    exceptPrincipalArns: [env.guardrails.pipelineRoleArn], attachToGroups: env.guardrails.attachToGroups, strict,
+  });
+  const guards = sessionLoggingGuardStatements(trail.bucket, [env.guardrails.pipelineRoleArn]);
+  // As the organization stack writes it: trails by pattern, keys by tag, pipelines excepted.
+  const scp = auditTrailDenyStatements(
+    { ...auditTrail, kmsKeyArns: ['*'], keyTag: AUDIT_TRAIL_TAG },
+    { ArnNotLike: { 'aws:PrincipalArn': [env.guardrails.pipelineRoleArn] } },
+  );
+  return {
+    deny: doc(guardrail.deny),
+    boundary: doc(guardrail.boundary),
+    bucket: doc(guards.bucket),
+    key: doc([accountAdministersKey('aws', env.accountId), ...guards.key]),
+    scp: doc(scp),
+  };
+}
+
+function decideWith(principal: Principal, move: Move, trail: Trail, policies: Policies, deliveries: readonly Delivery[]): Promise<Decision> {
+  const resource = move.resource(trail);
+  const resourcePolicy = !deliveries.includes('resource policy') ? undefined
+    : resource.startsWith('arn:aws:s3') ? policies.bucket
+    : resource.startsWith('arn:aws:kms') ? policies.key
+    : undefined;
+  return decide({
+    principal: principal.arn,
+    action: move.action,
+    resource,
+    resourceAccount: trail.account,
+    identityPolicies: [
+      { name: 'AdministratorAccess', policy: ALLOW_EVERYTHING },
+      ...(deliveries.includes('deny policy') ? [{ name: 'guardrail', policy: policies.deny }] : []),
+    ],
+    permissionBoundary: deliveries.includes('boundary') ? policies.boundary : undefined,
+    resourcePolicy,
+    scps: deliveries.includes('SCP') ? [policies.scp] : undefined,
+    context: {
+      'aws:PrincipalArn': principal.arn,
+      ...(resource === trail.key ? { [`aws:ResourceTag/${AUDIT_TRAIL_TAG.key}`]: AUDIT_TRAIL_TAG.value } : {}),
+      ...move.context?.(trail),
+    },
+  });
+}
