@@ -174,6 +174,8 @@ describe('access groups in the config', () => {
       /field "accessGroups.Ops Team": group name must be 1 to 32 lower-case/],
     ['a run-as user that is no Linux user', (g) => (g.operators.runAsUser = 'Operator One'),
       /field "accessGroups.operators.runAsUser": must be a Linux user name/],
+    ['a run-as user where run-as is off', (g) => (g.operators.runAsUser = 'ssm-operator'),
+      /environment "dev", field "accessGroups.operators.runAsUser": takes effect only with run-as on: set sessionLogging.runAsDefaultUser/],
     ['the old requireMfa flag', (g) => (g.operators.requireMfa = true),
       /field "accessGroups.operators.requireMfa": is replaced by "mfa": one of "iam", "identity-provider", "none"/],
     ['an MFA enforcement that does not exist', (g) => (g.operators.mfa = 'sso'),
@@ -190,6 +192,17 @@ describe('access groups in the config', () => {
     /field "accessGroups.operators.createRole.trustedArns\[0\]": is a role: sessions it assumes \(role chaining\) cannot present an MFA code/],
   ])('rejects %s, naming environment, group and field', (_what, mutate, message) => {
     expect(problemsOf(mutate)).toMatch(message);
+  });
+});
+
+describe('run-as users in the config', () => {
+  it('rejects a run-as user that would not exist on an instance the group reaches', () => {
+    expect(configProblems((raw) => (raw.environments.prod.instances[1].manageOsUsers = false))).toMatch(
+      /environment "prod", field "accessGroups.operators.runAsUser": "ssm-operator" is not created on instance "prod-db-admin" \(manageOsUsers is false\)/,
+    );
+    expect(configProblems((raw) => (raw.environments.prod.instances[1].manageOsUsers = false))).toMatch(
+      /environment "prod", field "sessionLogging.runAsDefaultUser": "ssm-operator" is not created on instance "prod-db-admin"/,
+    );
   });
 });
 

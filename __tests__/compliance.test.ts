@@ -8,7 +8,9 @@ import { SsmDocument } from '@cdktf/provider-aws/lib/ssm-document';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { validateConfig } from '../config/validate';
 import { ComplianceChecker, complianceSuppressions, suppressCompliance } from '../modules/guardrails/compliance';
+import { DefaultHostManagement } from '../modules/instance-profile';
 import { SessionLogging } from '../modules/session-logging';
+import { SsmInstance } from '../modules/ssm-instance';
 import { createStacks } from '../stacks';
 import { rawConfig } from './helpers';
 
@@ -120,5 +122,46 @@ describe('the compliance check', () => {
       expect(() => suppressCompliance(web, 'NO_SUCH_RULE', 'why')).toThrow(/unknown compliance rule/);
     });
     expect(synth(stack)).toThrow(/EC2_NO_PUBLIC_IP/);
+  });
+});
+
+describe('Default Host Management and session logging', () => {
+  const withDefaultHostManagement = (grant: boolean) => stackWith((s) => {
+    const dhm = new DefaultHostManagement(s, 'dhm', { roleName: 'dhm' });
+    if (grant) dhm.grantSessionLogging((s.node.findChild('logging') as SessionLogging).grantTarget);
+  });
+
+  it('fails a stack whose Default Host Management role cannot record the sessions the preferences ask for', () => {
+    expect(synth(withDefaultHostManagement(false))).toThrow(
+      /\[test\/dhm\/setting\] compliance rule DEFAULT_HOST_MANAGEMENT_SESSION_LOGGING .*lacks s3:PutObject, logs:PutLogEvents, kms:GenerateDataKey, kms:Decrypt/,
+    );
+  });
+
+  it('passes it once the role is granted session logging, or with a reason', () => {
+    expect(synth(withDefaultHostManagement(true))).not.toThrow();
+    const suppressed = stackWith((s) => {
+      const dhm = new DefaultHostManagement(s, 'dhm', { roleName: 'dhm' });
+      suppressCompliance(dhm, 'DEFAULT_HOST_MANAGEMENT_SESSION_LOGGING', 'no instance in this account lacks a profile');
+    });
+    expect(synth(suppressed)).not.toThrow();
+  });
+});
+
+describe('run-as users', () => {
+  const withRunAs = (users: string[]) => {
+    const stack = new TerraformStack(Testing.app(), 'test');
+    new AwsProvider(stack, 'aws', { region: 'eu-west-1' });
+    new SessionLogging(stack, 'logging', { bucketName: 'session-logs', runAsDefaultUser: 'ops' });
+    Aspects.of(stack).add(new ComplianceChecker());
+    new SsmInstance(stack, 'tools', { name: 'tools', vpcId: 'vpc-0a1b2c3d', subnetId: 'subnet-0a1b2c3d', accessTags: { environment: 'dev' }, osUsers: { users } });
+    return stack;
+  };
+
+  it('fails an instance that does not create the default run-as user', () => {
+    expect(synth(withRunAs([]))).toThrow(/\[test\/tools\/instance\] compliance rule RUN_AS_USERS_PRESENT .*does not create "ops"/);
+  });
+
+  it('passes one that does', () => {
+    expect(synth(withRunAs(['ops']))).not.toThrow();
   });
 });

@@ -38,11 +38,16 @@ export class ResolvedPlan {
     return JSON.parse(text);
   }
 
-  /** Inline policies of a role, plus the AWS managed policies attached to it (from fixtures). */
-  rolePolicies(roleName: string): { name: string; policy: PolicyJson }[] {
-    const inline = this.all('aws_iam_role_policy')
+  /** Inline policies of a role. */
+  inlinePolicies(roleName: string): { name: string; policy: PolicyJson }[] {
+    return this.all('aws_iam_role_policy')
       .filter((p) => p.values.role === roleName)
       .map((p) => ({ name: p.values.name, policy: this.policy(p) }));
+  }
+
+  /** Inline policies of a role, plus the AWS managed policies attached to it (from fixtures). */
+  rolePolicies(roleName: string): { name: string; policy: PolicyJson }[] {
+    const inline = this.inlinePolicies(roleName);
     const managed = this.all('aws_iam_role_policy_attachment')
       .filter((a) => a.values.role === roleName)
       .map((a) => ({ name: a.values.policy_arn, policy: awsManagedPolicy(a.values.policy_arn) }));

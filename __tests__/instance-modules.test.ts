@@ -1,7 +1,7 @@
 import { TerraformOutput } from 'cdktf';
 import { IamSsmRole } from '../modules/iam-ssm-role';
 import { DefaultHostManagement, InstanceProfile } from '../modules/instance-profile';
-import { architectureOf, SsmInstance, SsmInstanceProps, SsmVpcEndpoints } from '../modules/ssm-instance';
+import { architectureOf, mergeCloudConfig, SsmInstance, SsmInstanceProps, SsmVpcEndpoints } from '../modules/ssm-instance';
 import { dataSources, Json, only, policyStatements, resources, synthStack } from './helpers';
 
 const CORE_POLICY = expect.stringMatching(/^arn:\$\{data\.aws_partition\.\S+\.partition\}:iam::aws:policy\/AmazonSSMManagedInstanceCore$/);
@@ -216,6 +216,46 @@ describe('SsmInstance', () => {
     expect(stack.output.command.value).toMatch(
       /^aws ssm start-session --target \$\{aws_instance\.\S+\.id\} --region \$\{data\.aws_region\.\S+\.name\}$/,
     );
+  });
+
+  describe('OS users (cloud-config user data)', () => {
+    const cloudConfigOf = (stack: Json) => {
+      const userData: string = only(stack, 'aws_instance').user_data;
+      expect(userData.startsWith('#cloud-config\n')).toBe(true);
+      return JSON.parse(userData.slice('#cloud-config\n'.length));
+    };
+
+    it("by default creates no user and takes ssm-user's sudo away as AWS documents, without replacing the instance on change", () => {
+      const stack = synthInstance();
+      expect(cloudConfigOf(stack)).toEqual({
+        users: ['default'],
+        write_files: [{ path: '/etc/sudoers.d/ssm-agent-users', owner: 'root:root', permissions: '0440', content: '#User rules for ssm-user\n' }],
+      });
+      expect(only(stack, 'aws_instance').user_data_replace_on_change).toBe(false);
+    });
+
+    it('creates the run-as users once each, without sudo, and can leave ssm-user its sudo', () => {
+      const config = cloudConfigOf(synthInstance({ osUsers: { users: ['ssm-operator', 'dba', 'ssm-operator'], ssmUserSudo: true } }));
+      expect(config).toEqual({
+        users: ['default', { name: 'dba', shell: '/bin/bash', lock_passwd: true }, { name: 'ssm-operator', shell: '/bin/bash', lock_passwd: true }],
+      });
+      expect(JSON.stringify(config)).not.toMatch(/sudo/);
+    });
+
+    it("merges the caller's cloud-config, joining lists, and refuses to overwrite a value", () => {
+      const config = cloudConfigOf(synthInstance({
+        osUsers: { users: ['dba'] },
+        extraCloudConfig: { packages: ['postgresql16'], users: [{ name: 'app', shell: '/sbin/nologin' }] },
+      }));
+      expect(config.packages).toEqual(['postgresql16']);
+      expect(config.users.map((u: any) => u.name ?? u)).toEqual(['default', 'dba', 'app']);
+      expect(() => mergeCloudConfig({ timezone: 'UTC' }, { timezone: 'Europe/Berlin' })).toThrow(/cloud-config "timezone" is set twice/);
+    });
+
+    it('writes no user data for an image prepared otherwise, and can replace the instance on change', () => {
+      expect(only(synthInstance({ osUsers: false }), 'aws_instance').user_data).toBeUndefined();
+      expect(only(synthInstance({ replaceOnUserDataChange: true }), 'aws_instance').user_data_replace_on_change).toBe(true);
+    });
   });
 });
 

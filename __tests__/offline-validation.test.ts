@@ -649,3 +649,50 @@ describe.each([
     }
   });
 });
+
+describe.each(loadConfig().environments.filter((e) => e.defaultHostManagement).map((e) => [e.name, e] as const))(
+  "the %s Default Host Management role's resolved policies, evaluated",
+  (_name, env) => {
+    // Its managed policy, AmazonSSMManagedEC2InstanceDefaultPolicy, grants Systems Manager's core calls
+    // only ("AWS managed policies for AWS Systems Manager"): no S3, CloudWatch Logs or KMS action, so the
+    // session-logging decisions below are the inline policy's and the resource policies'.
+    const roleName = `ssm-session-kit-${env.name}-default-host-management`;
+    const role = `arn:aws:iam::${env.accountId}:role/service-role/${roleName}`;
+    const bucket = `arn:aws:s3:::${env.sessionLogging.bucketName}`;
+    const logGroup = `arn:aws:logs:${env.region}:${env.accountId}:log-group:/ssm-session-kit/${env.name}/sessions`;
+    let plan: ResolvedPlan;
+    beforeAll(() => {
+      plan = new ResolvedPlan(results.find((r) => r.stack === env.name)!.planFile!);
+    });
+    const asRole = (action: string, resource: string, resourcePolicy?: any, context: Record<string, string> = {}) => decide({
+      principal: role, action, resource, resourceAccount: env.accountId,
+      identityPolicies: plan.inlinePolicies(roleName), permissionBoundary: plan.policy(plan.one('aws_iam_policy', (v) => v.name === `ssm-session-kit-${env.name}-permissions-boundary`)),
+      resourcePolicy, context,
+    });
+    const bucketPolicy = () => plan.policy(plan.one('aws_s3_bucket_policy'));
+    const keyPolicy = () => plan.policy(plan.one('aws_kms_key'));
+
+    it('carries the guardrail boundary', () => {
+      expect(plan.one('aws_iam_role', (v) => v.name === roleName).values.permissions_boundary).toMatch(new RegExp(`:policy/ssm-session-kit-${env.name}-permissions-boundary$`));
+    });
+
+    it('may write session logs under the prefix over TLS, stream them, and use the session key', async () => {
+      expect(await asRole('s3:PutObject', `${bucket}/sessions/i-0123456789abcdef0/alice-0a1b2c3d.log`, bucketPolicy(), { 's3:TlsVersion': '1.3' })).toBe('Allowed');
+      expect(await asRole('s3:GetEncryptionConfiguration', bucket, bucketPolicy())).toBe('Allowed');
+      expect(await asRole('logs:CreateLogStream', `${logGroup}:log-stream:alice-0a1b2c3d`)).toBe('Allowed');
+      expect(await asRole('logs:PutLogEvents', `${logGroup}:log-stream:alice-0a1b2c3d`)).toBe('Allowed');
+      const key = plan.one('aws_kms_key').values.arn;
+      expect(await asRole('kms:Decrypt', key, keyPolicy())).toBe('Allowed');
+      expect(await asRole('kms:GenerateDataKey', key, keyPolicy())).toBe('Allowed');
+    });
+
+    it('may not write elsewhere, without TLS, or delete anything', async () => {
+      expect(await asRole('s3:PutObject', 'arn:aws:s3:::another-bucket/sessions/x.log')).toBe('ImplicitlyDenied');
+      expect(await asRole('s3:PutObject', `${bucket}/elsewhere/x.log`, bucketPolicy())).toBe('ImplicitlyDenied');
+      expect(await asRole('s3:PutObject', `${bucket}/sessions/x.log`, bucketPolicy(), { 'aws:SecureTransport': 'false' })).toBe('ExplicitlyDenied');
+      expect(await asRole('logs:PutLogEvents', `arn:aws:logs:${env.region}:${env.accountId}:log-group:/app/web:log-stream:x`)).toBe('ImplicitlyDenied');
+      expect(await asRole('s3:DeleteObject', `${bucket}/sessions/x.log`, bucketPolicy())).toMatch(/^(Implicitly|Explicitly)Denied$/);
+      expect(await asRole('logs:DeleteLogGroup', logGroup)).toMatch(/^(Implicitly|Explicitly)Denied$/);
+    });
+  },
+);

@@ -174,3 +174,30 @@ describe('bootstrap stack', () => {
     });
   });
 });
+
+describe('run-as users on the instances', () => {
+  /** The users each instance's cloud-config creates, by Name tag. */
+  const usersByInstance = (stack: Json): Record<string, string[]> => Object.fromEntries(resources(stack, 'aws_instance').map((i) => [
+    i.tags.Name,
+    JSON.parse(i.user_data.slice('#cloud-config\n'.length)).users.filter((u: any) => typeof u === 'object').map((u: any) => u.name),
+  ]));
+
+  it("creates prod's default run-as user on every prod instance, and no user where run-as is off", () => {
+    const synthesized = synthAll();
+    expect(usersByInstance(synthesized.prod)).toEqual({ 'prod-tools': ['ssm-operator'], 'prod-db-admin': ['ssm-operator'] });
+    expect(Object.values(usersByInstance(synthesized.dev)).flat()).toEqual([]);
+  });
+
+  it("adds a new group's run-as user to exactly the instances the group reaches", () => {
+    const raw = rawConfig();
+    raw.environments.prod.accessGroups.dba = {
+      instances: { team: ['data'] }, runAsUser: 'dba', mfa: 'iam', createRole: { trustedArns: ['arn:aws:iam::000000000000:root'] },
+    };
+    const prod = synthAll(validateConfig(raw)).prod;
+    const reached = validateConfig(raw).environments.find((e) => e.name === 'prod')!.instances.filter((i) => i.team === 'data').map((i) => i.name);
+    expect(reached.length).toBeGreaterThan(0);
+    for (const [instance, users] of Object.entries(usersByInstance(prod))) {
+      expect({ instance, dba: users.includes('dba') }).toEqual({ instance, dba: reached.includes(instance) });
+    }
+  });
+});

@@ -94,6 +94,9 @@ const instanceSchema = strict({
   team: awsString(rules.tagValue, 'Team tag, matched by access groups').optional(),
   accessGroup: awsString(rules.tagValue, 'AccessGroup tag, matched by access groups').optional(),
   detailedMonitoring: z.boolean().default(false).meta({ description: 'one-minute CloudWatch metrics' }),
+  manageOsUsers: z.boolean().default(true).meta({
+    description: "create the run-as users and take ssm-user's sudo away at first boot (cloud-config); false for an image prepared otherwise",
+  }),
   tags: tags.meta({ description: 'more tags (they cannot override the access tags)' }),
 }, 'an instance reached only through Session Manager');
 
@@ -215,6 +218,10 @@ export const environmentSchema = strict({
     });
   }),
   defaultHostManagement: z.boolean().default(false).meta({ description: 'turn on Default Host Management, so instances without a profile are managed too' }),
+  osUsers: strict({
+    users: list(awsString(rules.linuxUserName, 'Linux user name'), 'more OS users to create on every instance, without sudo (the run-as users of the preferences and the groups are created anyway)').default([]),
+    ssmUserSudo: z.boolean().default(false).meta({ description: 'ssm-user, the session user when run-as is off, keeps the sudo rights SSM Agent gives it' }),
+  }, "the instances' OS users").default({ users: [], ssmUserSudo: false }),
   sessionLogging: sessionLoggingSchema,
   accessGroups: keyedBy(rules.accessGroupName, 'group name', accessGroupSchema, 'who may open sessions, by group name'),
   guardrails: guardrailsSchema,

@@ -93,8 +93,21 @@ function checkEnvironment(name: string, env: EnvironmentFile, report: (field: st
     };
   });
   const checked: EnvironmentConfig = { ...env, name, state: stateWithDefaults(env.state, name, env.region), instances, accessGroups };
+  const runAsDefaultUser = env.sessionLogging.runAsDefaultUser;
+  const unmanaged = (list: readonly { name: string; manageOsUsers: boolean }[]) => list.filter((i) => !i.manageOsUsers).map((i) => `"${i.name}"`);
   for (const group of accessGroups) {
-    if (reachableInstances(checked, group).length === 0) report(`accessGroups.${group.name}.instances`, 'reaches no instance of this environment');
+    const reached = reachableInstances(checked, group);
+    if (reached.length === 0) report(`accessGroups.${group.name}.instances`, 'reaches no instance of this environment');
+    if (group.runAsUser === undefined) continue;
+    // Session Manager reads the role's SSMSessionRunAs tag only with run-as on, and runs as a user the node has.
+    if (runAsDefaultUser === undefined) {
+      report(`accessGroups.${group.name}.runAsUser`, 'takes effect only with run-as on: set sessionLogging.runAsDefaultUser');
+    } else if (unmanaged(reached).length > 0) {
+      report(`accessGroups.${group.name}.runAsUser`, `"${group.runAsUser}" is not created on instance ${unmanaged(reached).join(', ')} (manageOsUsers is false), where its sessions would fail`);
+    }
+  }
+  if (runAsDefaultUser !== undefined && unmanaged(instances).length > 0) {
+    report('sessionLogging.runAsDefaultUser', `"${runAsDefaultUser}" is not created on instance ${unmanaged(instances).join(', ')} (manageOsUsers is false), where every session would fail`);
   }
   return checked;
 }

@@ -1,7 +1,8 @@
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import type { EnvironmentConfig } from '../config/types';
+import { instanceTags, reaches } from '../config/access';
+import type { EnvironmentConfig, InstanceConfig } from '../config/types';
 import { SessionAccessPolicy } from '../modules/access-policies';
 import { AuditTrailGuardrail, protectSessionLogging } from '../modules/guardrails';
 import { IamSsmRole } from '../modules/iam-ssm-role';
@@ -80,6 +81,8 @@ export class EnvironmentStack extends TerraformStack {
         roleName: `${prefix}-default-host-management`,
         permissionsBoundaryArn: boundaryArn,
       });
+      // Instances it manages record and encrypt their sessions with its role, as the others with theirs.
+      this.defaultHostManagement.grantSessionLogging(this.sessionLogging.grantTarget);
     }
     this.instances = environment.instances.map((instance) => new SsmInstance(this, `instance-${instance.name}`, {
       name: instance.name,
@@ -91,6 +94,7 @@ export class EnvironmentStack extends TerraformStack {
       accessTags: { environment: name, team: instance.team, accessGroup: instance.accessGroup },
       instanceProfile: { role: this.instanceRole, profile: this.instanceProfile },
       tags: instance.tags,
+      osUsers: instance.manageOsUsers && { users: runAsUsers(environment, instance), ssmUserSudo: environment.osUsers.ssmUserSudo },
     }));
     this.accessPolicies = environment.accessGroups.map((group) => new SessionAccessPolicy(this, `access-${group.name}`, {
       policyName: `${prefix}-${group.name}`,
@@ -128,4 +132,17 @@ export class EnvironmentStack extends TerraformStack {
     new TerraformOutput(this, 'session_log_group', { value: this.sessionLogging.logGroup.name });
     new TerraformOutput(this, 'session_key_arn', { value: this.sessionLogging.key.keyArn });
   }
+}
+
+/**
+ * Every OS user a session on the instance may run as: the preferences' default, the run-as user of each
+ * group that reaches it, and the environment's own list.
+ */
+function runAsUsers(env: EnvironmentConfig, instance: InstanceConfig): string[] {
+  const groups = env.accessGroups.filter((g) => g.runAsUser !== undefined && reaches(g, instanceTags(env, instance)));
+  return [
+    ...(env.sessionLogging.runAsDefaultUser ? [env.sessionLogging.runAsDefaultUser] : []),
+    ...groups.map((g) => g.runAsUser!),
+    ...env.osUsers.users,
+  ];
 }

@@ -84,7 +84,7 @@ export const COMPLIANCE_RULES: readonly ComplianceRule[] = [
     description: 'session logging is on, to S3 and CloudWatch, and encrypted',
     check: ({ type, config }) => {
       if (type !== 'aws_ssm_document' || config.name !== PREFERENCES_DOCUMENT) return undefined;
-      const inputs = (() => { try { return JSON.parse(config.content).inputs ?? {}; } catch { return {}; } })();
+      const inputs = inputsOf(config) as Record<string, any>;
       const missing = [
         !inputs.s3BucketName && 's3BucketName', inputs.s3EncryptionEnabled !== true && 's3EncryptionEnabled',
         !inputs.cloudWatchLogGroupName && 'cloudWatchLogGroupName', inputs.cloudWatchEncryptionEnabled !== true && 'cloudWatchEncryptionEnabled',
@@ -111,7 +111,12 @@ export const COMPLIANCE_RULES: readonly ComplianceRule[] = [
 export const STACK_RULES = {
   SESSION_PREFERENCES_ONCE: 'the session preferences document exists once per region',
   SESSION_LOGGING_PRESENT: 'a stack with instances records their sessions',
+  DEFAULT_HOST_MANAGEMENT_SESSION_LOGGING: 'the Default Host Management role may record and encrypt sessions',
+  RUN_AS_USERS_PRESENT: 'with run-as on, every instance creates the default run-as user',
 } as const;
+
+/** What an agent's role must be allowed to record and encrypt sessions (`grantSessionLogging`). */
+const SESSION_LOGGING_ACTIONS = ['s3:PutObject', 'logs:PutLogEvents', 'kms:GenerateDataKey', 'kms:Decrypt'];
 
 const KNOWN_RULES = new Set<string>([...COMPLIANCE_RULES.map((r) => r.id), ...Object.keys(STACK_RULES)]);
 
@@ -135,6 +140,26 @@ function suppressed(node: IConstruct, rule: string): boolean {
 
 function fail(node: IConstruct, rule: string, description: string, problem: string): void {
   if (!suppressed(node, rule)) node.node.addValidation({ validate: () => [`compliance rule ${rule} (${description}): ${problem}`] });
+}
+
+function inputsOf(document: ResourceConfig): Record<string, unknown> {
+  try {
+    return JSON.parse(document.content).inputs ?? {};
+  } catch {
+    return {};
+  }
+}
+
+/** The users a `#cloud-config` user data creates (a JSON document, as `renderCloudConfig` writes it). */
+function cloudConfigUsers(userData: unknown): string[] {
+  const text = typeof userData === 'string' ? userData : '';
+  if (!text.startsWith('#cloud-config\n')) return [];
+  try {
+    const users = (JSON.parse(text.slice(text.indexOf('\n') + 1)) as { users?: unknown[] }).users ?? [];
+    return users.map((u) => (typeof u === 'object' && u !== null ? String((u as { name?: unknown }).name) : String(u)));
+  } catch {
+    return [];
+  }
 }
 
 /** A resource as Terraform will receive it. */
@@ -187,6 +212,28 @@ export class ComplianceChecker implements IAspect {
     }
     if (preferences.length === 0 && resources.some((r) => r.type === 'aws_instance')) {
       fail(stack, 'SESSION_LOGGING_PRESENT', STACK_RULES.SESSION_LOGGING_PRESENT, `no ${PREFERENCES_DOCUMENT} document records its instances' sessions`);
+    }
+    // Session Manager runs a run-as session only as a user the node already has.
+    const runAs = preferences.map((d) => inputsOf(d.config)).find((inputs) => inputs.runAsEnabled === true)?.runAsDefaultUser;
+    for (const instance of runAs ? resources.filter((r) => r.type === 'aws_instance') : []) {
+      if (!cloudConfigUsers(instance.config.user_data).includes(String(runAs))) {
+        fail(instance.node, 'RUN_AS_USERS_PRESENT', STACK_RULES.RUN_AS_USERS_PRESENT, `its user data does not create "${runAs}", so every session on it would fail`);
+      }
+    }
+    // Instances without a profile run their agent with the Default Host Management role.
+    const setting = resources.find((r) => r.type === 'aws_ssm_service_setting' && String(r.config.setting_id).endsWith('/default-ec2-instance-management-role'));
+    const role = /\$\{(aws_iam_role\.[^.}]+)\.name\}/.exec(String(setting?.config.setting_value ?? ''))?.[1];
+    if (setting && role && preferences.length > 0) {
+      const granted = resources
+        .filter((r) => r.type === 'aws_iam_role_policy' && r.config.role === `\${${role}.name}`)
+        .flatMap((r) => statementsOf(r.config.policy))
+        .filter((st) => st.Effect === 'Allow')
+        .flatMap((st) => [st.Action ?? []].flat());
+      const missing = SESSION_LOGGING_ACTIONS.filter((a) => !granted.includes(a));
+      if (missing.length > 0) {
+        fail(setting.node, 'DEFAULT_HOST_MANAGEMENT_SESSION_LOGGING', STACK_RULES.DEFAULT_HOST_MANAGEMENT_SESSION_LOGGING,
+          `the role lacks ${missing.join(', ')}: sessions on instances it manages cannot be recorded (DefaultHostManagement.grantSessionLogging)`);
+      }
     }
   }
 }

@@ -90,26 +90,39 @@ export class IamSsmRole extends Construct {
    * use the key. Nothing more: no reads or deletes of logs, no other bucket or log group.
    */
   grantSessionLogging(target: SessionLoggingTarget): IamRolePolicy {
-    const prefix = target.keyPrefix ? `${target.keyPrefix.replace(/\/+$/, '')}/` : '';
-    const region = regionOf(this);
-    const accountId = accountIdOf(this);
-    return new IamRolePolicy(this, 'session-logging', {
-      name: 'session-logging',
-      role: this.role.name,
-      policy: new PolicyDocument([
-        { Sid: 'WriteSessionLogObjects', Effect: 'Allow', Action: 's3:PutObject', Resource: `${target.bucketArn}/${prefix}*` },
-        // The agent checks that the bucket is encrypted before it uploads.
-        { Sid: 'CheckLogBucketEncryption', Effect: 'Allow', Action: 's3:GetEncryptionConfiguration', Resource: target.bucketArn },
-        {
-          Sid: 'StreamSessionLogs',
-          Effect: 'Allow',
-          Action: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
-          Resource: `${target.logGroupArn}:*`,
-        },
-        // The agent checks that the log group is encrypted; DescribeLogGroups is authorized on all groups.
-        { Sid: 'CheckLogGroupEncryption', Effect: 'Allow', Action: 'logs:DescribeLogGroups', Resource: `arn:${this.partition}:logs:${region}:${accountId}:log-group:*` },
-        { Sid: 'UseSessionKey', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: target.kmsKeyArn },
-      ]).toJson(),
-    });
+    return grantSessionLogging(this, this.role.name, target);
   }
+}
+
+/**
+ * What the SSM agent needs to record sessions, as an inline policy `session-logging` of `roleName`:
+ * put log objects under the prefix, stream to the log group, and use the key. Shared by every role an
+ * agent runs with: an instance's own, and the one Default Host Management lends it.
+ */
+export function grantSessionLogging(scope: Construct, roleName: string, target: SessionLoggingTarget): IamRolePolicy {
+  const prefix = target.keyPrefix ? `${target.keyPrefix.replace(/\/+$/, '')}/` : '';
+  const partition = partitionOf(scope);
+  return new IamRolePolicy(scope, 'session-logging', {
+    name: 'session-logging',
+    role: roleName,
+    policy: new PolicyDocument([
+      { Sid: 'WriteSessionLogObjects', Effect: 'Allow', Action: 's3:PutObject', Resource: `${target.bucketArn}/${prefix}*` },
+      // The agent checks that the bucket is encrypted before it uploads.
+      { Sid: 'CheckLogBucketEncryption', Effect: 'Allow', Action: 's3:GetEncryptionConfiguration', Resource: target.bucketArn },
+      {
+        Sid: 'StreamSessionLogs',
+        Effect: 'Allow',
+        Action: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
+        Resource: `${target.logGroupArn}:*`,
+      },
+      // The agent checks that the log group is encrypted; DescribeLogGroups is authorized on all groups.
+      {
+        Sid: 'CheckLogGroupEncryption',
+        Effect: 'Allow',
+        Action: 'logs:DescribeLogGroups',
+        Resource: `arn:${partition}:logs:${regionOf(scope)}:${accountIdOf(scope)}:log-group:*`,
+      },
+      { Sid: 'UseSessionKey', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: target.kmsKeyArn },
+    ]).toJson(),
+  });
 }

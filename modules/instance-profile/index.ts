@@ -1,10 +1,12 @@
 import { Construct } from 'constructs';
 import { IamInstanceProfile } from '@cdktf/provider-aws/lib/iam-instance-profile';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import type { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { SsmServiceSetting } from '@cdktf/provider-aws/lib/ssm-service-setting';
 import { PolicyDocument } from '../shared/policy-document';
 import { accountIdOf, partitionOf, regionOf } from '../shared/aws-environment';
+import { grantSessionLogging, type SessionLoggingTarget } from '../iam-ssm-role';
 
 export interface InstanceProfileProps {
   /** Name of the role the instances take on, e.g. `IamSsmRole.roleName`. */
@@ -102,5 +104,14 @@ export class DefaultHostManagement extends Construct {
       // The setting takes the role's path and name, without the leading slash.
       settingValue: `${path.replace(/^\//, '')}${this.role.name}`,
     });
+  }
+
+  /**
+   * Lets the agents of the instances this role manages record sessions, as `IamSsmRole` does for its
+   * instances. Needed wherever the session preferences send sessions to S3 or CloudWatch Logs or
+   * encrypt them with a key: without it, sessions on those instances fail.
+   */
+  grantSessionLogging(target: SessionLoggingTarget): IamRolePolicy {
+    return grantSessionLogging(this, this.role.name, target);
   }
 }

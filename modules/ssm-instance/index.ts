@@ -7,11 +7,13 @@ import { IamSsmRole } from '../iam-ssm-role';
 import { InstanceProfile } from '../instance-profile';
 import { AccessTags, accessTagsToTags } from './access-tags';
 import { architectureOf, latestAmazonLinux2023Parameter } from './machine-image';
+import { CloudConfig, mergeCloudConfig, OsUsers, osUsersCloudConfig, renderCloudConfig } from './os-users';
 import { regionOf } from '../shared/aws-environment';
 
 export { ACCESS_TAG_KEYS, type AccessTags } from './access-tags';
 export { type Architecture, architectureOf } from './machine-image';
 export { SESSION_MANAGER_SERVICES, SsmVpcEndpoints, type SsmVpcEndpointsProps } from './vpc-endpoints';
+export { type CloudConfig, mergeCloudConfig, type OsUsers, osUsersCloudConfig, renderCloudConfig, SSM_USER_SUDOERS } from './os-users';
 
 export interface SsmInstanceProps {
   /** The instance's Name tag. */
@@ -57,6 +59,24 @@ export interface SsmInstanceProps {
   readonly rootVolumeKmsKeyId?: string;
   /** @default none */
   readonly tags?: Readonly<Record<string, string>>;
+  /**
+   * The OS users sessions may run as, created at first boot without sudo, and whether `ssm-user` keeps
+   * its sudo rights. `false`: no user data of this construct's (an image prepared otherwise).
+   * @default no run-as users; `ssm-user` without sudo
+   */
+  readonly osUsers?: OsUsers | false;
+  /**
+   * More cloud-config, merged with the users' (lists joined, maps merged; a key set twice to different
+   * values is an error).
+   * @default none
+   */
+  readonly extraCloudConfig?: CloudConfig;
+  /**
+   * Replace the instance when its user data changes. Otherwise the provider stops and starts it with
+   * the new user data, which cloud-init does not run again on an instance it has booted before.
+   * @default false
+   */
+  readonly replaceOnUserDataChange?: boolean;
 }
 
 /**
@@ -71,6 +91,8 @@ export class SsmInstance extends Construct {
   readonly instanceProfile: InstanceProfile;
   /** `aws ssm start-session` for this instance, ready to paste. */
   readonly startSessionCommand: string;
+  /** The instance's user data (cloud-config), when it has any. */
+  readonly userData?: string;
 
   constructor(scope: Construct, id: string, props: SsmInstanceProps) {
     super(scope, id);
@@ -80,6 +102,7 @@ export class SsmInstance extends Construct {
     this.securityGroup = this.httpsOnlySecurityGroup(props);
 
     const instanceType = props.instanceType ?? 't3.micro';
+    this.userData = userDataOf(props);
     this.instance = new Instance(this, 'instance', {
       ami: props.machineImageId ?? this.latestAmazonLinux(instanceType),
       instanceType,
@@ -100,6 +123,8 @@ export class SsmInstance extends Construct {
         kmsKeyId: props.rootVolumeKmsKeyId,
       },
       tags: { ...props.tags, ...accessTagsToTags(props.accessTags), Name: props.name },
+      userData: this.userData,
+      userDataReplaceOnChange: this.userData !== undefined ? props.replaceOnUserDataChange ?? false : undefined,
       lifecycle: props.machineImageId ? undefined : { ignoreChanges: ['ami'] },
     });
 
@@ -131,4 +156,10 @@ export class SsmInstance extends Construct {
     }));
     return group;
   }
+}
+
+function userDataOf(props: SsmInstanceProps): string | undefined {
+  const users = props.osUsers === false ? undefined : osUsersCloudConfig(props.osUsers ?? {});
+  const config = users && props.extraCloudConfig ? mergeCloudConfig(users, props.extraCloudConfig) : users ?? props.extraCloudConfig;
+  return config ? renderCloudConfig(config) : undefined;
 }
