@@ -63,7 +63,7 @@ describe('IamSsmRole', () => {
         Sid: 'CheckLogGroupEncryption',
         Effect: 'Allow',
         Action: 'logs:DescribeLogGroups',
-        Resource: expect.stringMatching(/^arn:\$\{data\.aws_partition\.\S+\}:logs:\$\{data\.aws_region\.\S+\.name\}:\$\{data\.aws_caller_identity\.\S+\.account_id\}:log-group:\*$/),
+        Resource: expect.stringMatching(/^arn:\$\{data\.aws_partition\.\S+\}:logs:\$\{data\.aws_region\.\S+\.id\}:\$\{data\.aws_caller_identity\.\S+\.account_id\}:log-group:\*$/),
       },
       {
         Sid: 'UseSessionKey',
@@ -214,7 +214,7 @@ describe('SsmInstance', () => {
       new TerraformOutput(s, 'command', { value: tools.startSessionCommand });
     });
     expect(stack.output.command.value).toMatch(
-      /^aws ssm start-session --target \$\{aws_instance\.\S+\.id\} --region \$\{data\.aws_region\.\S+\.name\}$/,
+      /^aws ssm start-session --target \$\{aws_instance\.\S+\.id\} --region \$\{data\.aws_region\.\S+\.id\}$/,
     );
   });
 
@@ -276,7 +276,7 @@ describe('SsmVpcEndpoints', () => {
     expect(endpoints.map((e) => e.service_name.split('.').pop()).sort()).toEqual(['ec2messages', 'kms', 'logs', 'ssm', 'ssmmessages']);
     for (const e of endpoints) {
       expect(e).toMatchObject({ vpc_id: 'vpc-0a1b2c3d', vpc_endpoint_type: 'Interface', private_dns_enabled: true, subnet_ids: props.subnetIds });
-      expect(e.service_name).toMatch(/^com\.amazonaws\.\$\{data\.aws_region\.\S+\.name\}\.\w+$/);
+      expect(e.service_name).toMatch(/^com\.amazonaws\.\$\{data\.aws_region\.\S+\.id\}\.\w+$/);
     }
   });
 

@@ -1,56 +1,34 @@
-import { execFileSync, spawnSync } from 'child_process';
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { validateOffline } from '../scripts/lib/offline-validation';
 import { tempDir } from './helpers';
+import { compile, createApp, pack, readmeExample, ROOT, synthesizeApp } from './support/consumer-app';
 
 // Packs the project once (prepack builds it), checks what the tarball holds, then installs it into a
 // new app outside the repository and compiles, synthesizes and plans the README's example there: the
 // package as a consumer receives it.
 jest.setTimeout(10 * 60_000);
 
-const ROOT = path.resolve(__dirname, '..');
 const MODULES = fs.readdirSync(path.join(ROOT, 'modules')).filter((m) => m !== 'shared');
 // The app's own dependencies: the peers at the versions this project is tested with, linked from its
 // node_modules rather than unpacked again (npm still checks them against the peer ranges).
 const APP_DEPENDENCIES = ['cdktf', 'constructs', '@cdktf/provider-aws', 'typescript', '@types/node'].map((p) => path.join(ROOT, 'node_modules', p));
-// Strict, with Node's own resolution of subpath exports; skipLibCheck as cdktf's TypeScript template
-// sets it (the consumer's code is still checked against the package's declarations).
-const TSCONFIG = {
-  compilerOptions: { target: 'ES2022', module: 'node16', moduleResolution: 'node16', strict: true, skipLibCheck: true, outDir: 'dist', types: ['node'] },
-};
-
-function readmeExample(): string {
-  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
-  const example = /## Use the modules in your own app\n\n```ts\n([\s\S]*?)```/.exec(readme)?.[1];
-  if (!example) throw new Error('README has no "Use the modules in your own app" example');
-  return example;
-}
 
 let files: string[];
 let app: string;
 let compiled: { status: number | null; output: string };
 
 beforeAll(() => {
-  const packs = tempDir('pack');
-  const [packed] = JSON.parse(execFileSync('npm', ['pack', '--pack-destination', packs, '--json', '--ignore-scripts=false'], {
-    cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'],
-  })) as { filename: string; files: { path: string }[] }[];
-  files = packed.files.map((f) => f.path);
-
-  app = tempDir('consumer');
-  fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
-  fs.writeFileSync(path.join(app, 'tsconfig.json'), JSON.stringify(TSCONFIG));
-  execFileSync('npm', ['install', '--offline', '--no-audit', '--no-fund', path.join(packs, packed.filename), ...APP_DEPENDENCIES], { cwd: app, stdio: 'ignore' });
+  const packed = pack(ROOT, tempDir('pack'));
+  files = packed.files;
+  app = createApp(tempDir('consumer'), packed.tarball, APP_DEPENDENCIES);
 
   // One compilation of two files: the example as written, and a copy with a prop of the wrong type.
   const example = readmeExample();
   const broken = example.replace('idleSessionTimeoutMinutes: 15,', "idleSessionTimeoutMinutes: '15',");
   if (broken === example) throw new Error('the README example no longer sets idleSessionTimeoutMinutes: 15');
-  fs.writeFileSync(path.join(app, 'main.ts'), example);
-  fs.writeFileSync(path.join(app, 'broken.ts'), broken);
-  const tsc = spawnSync(path.join(app, 'node_modules', '.bin', 'tsc'), ['-p', '.'], { cwd: app, encoding: 'utf8' });
-  compiled = { status: tsc.status, output: tsc.stdout + tsc.stderr };
+  compiled = compile(app, { 'main.ts': example, 'broken.ts': broken });
 });
 
 describe('the published package', () => {
@@ -91,10 +69,10 @@ describe('a consumer app using the packed modules', () => {
   it('compiles the README example with TypeScript strict, synthesizes it, and plans it with Terraform', async () => {
     expect(compiled.output).not.toMatch(/^main\.ts/m);
 
-    const outdir = path.join(app, 'cdktf.out');
-    const synth = spawnSync(process.execPath, ['dist/main.js'], { cwd: app, env: { ...process.env, CDKTF_OUTDIR: outdir }, encoding: 'utf8' });
+    const synth = synthesizeApp(app);
     expect(synth.stderr).toBe('');
     expect(synth.status).toBe(0);
+    const { outdir } = synth;
 
     const [result] = await validateOffline({ outdir, workdir: tempDir('consumer-validate') });
     expect({ stack: result.stack, diagnostics: result.diagnostics }).toEqual({ stack: 'jump', diagnostics: [] });

@@ -118,7 +118,7 @@ describe('SessionLogging', () => {
     it('lets CloudWatch Logs use the key for the session log group only', () => {
       const [statements] = policyStatements(stack, 'aws_kms_key');
       const logs = statements.find((s) => s.Sid === 'CloudWatchLogsEncryptsSessionLogGroup')!;
-      expect(logs.Principal).toEqual({ Service: expect.stringMatching(/^logs\.\$\{data\.aws_region\.\S+\.name\}\.amazonaws\.com$/) });
+      expect(logs.Principal).toEqual({ Service: expect.stringMatching(/^logs\.\$\{data\.aws_region\.\S+\.id\}\.amazonaws\.com$/) });
       expect(logs.Condition).toEqual({
         ArnEquals: { 'kms:EncryptionContext:aws:logs:arn': expect.stringMatching(/:log-group:\/ssm-session-kit\/sessions$/) },
       });

@@ -16,8 +16,12 @@ export function partitionOf(scope: Construct): string {
   return once(scope, 'aws-partition', (stack, id) => new DataAwsPartition(stack, id)).partition;
 }
 
+/**
+ * The region's name. Read as the data source's `id`, which hashicorp/aws 5 and 6 both set to it: 6
+ * deprecates `name` for `region`, which 5 does not have.
+ */
 export function regionOf(scope: Construct): string {
-  return once(scope, 'aws-region', (stack, id) => new DataAwsRegion(stack, id)).name;
+  return once(scope, 'aws-region', (stack, id) => new DataAwsRegion(stack, id)).id;
 }
 
 export function accountIdOf(scope: Construct): string {
