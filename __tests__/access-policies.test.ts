@@ -26,7 +26,8 @@ describe('SessionAccessPolicy', () => {
         Resource: ARN('ec2', 'instance/\\*'),
         Condition: {
           StringEquals: { 'ssm:resourceTag/Environment': ['dev'], 'ssm:resourceTag/Team': ['platform'] },
-          Bool: { 'ssm:SessionDocumentAccessCheck': 'true', 'aws:MultiFactorAuthPresent': 'true' },
+          BoolIfExists: { 'ssm:SessionDocumentAccessCheck': 'true' },
+          Bool: { 'aws:MultiFactorAuthPresent': 'true' },
         },
       },
       {
@@ -34,14 +35,16 @@ describe('SessionAccessPolicy', () => {
         Effect: 'Allow',
         Action: 'ssm:StartSession',
         Resource: [ARN('ssm', 'document/SSM-SessionManagerRunShell')],
-        Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } },
+        Condition: { BoolIfExists: { 'ssm:SessionDocumentAccessCheck': 'true' }, Bool: { 'aws:MultiFactorAuthPresent': 'true' } },
       },
       {
         Sid: 'ResumeAndEndOwnSessions',
         Effect: 'Allow',
         Action: ['ssm:ResumeSession', 'ssm:TerminateSession'],
-        Resource: ARN('ssm', 'session/\\$\\$\\{aws:userid\\}-\\*'),
+        Resource: ARN('ssm', 'session/\\*'),
+        Condition: { StringLike: { 'ssm:resourceTag/aws:ssmmessages:session-id': '$${aws:userid}' } },
       },
+      { Sid: 'OpenOwnSessionDataChannel', Effect: 'Allow', Action: 'ssmmessages:OpenDataChannel', Resource: '*' },
       {
         Sid: 'SeeSessionsAndInstances',
         Effect: 'Allow',
@@ -66,8 +69,8 @@ describe('SessionAccessPolicy', () => {
       canTerminateAnySession: true,
     }));
     const bySid = Object.fromEntries(statements.map((s) => [s.Sid, s]));
-    expect(bySid.StartSessionOnTaggedInstances.Condition.Bool).toEqual({ 'ssm:SessionDocumentAccessCheck': 'true' });
-    expect(bySid.StartSessionWithAllowedDocuments.Condition).toBeUndefined();
+    expect(bySid.StartSessionOnTaggedInstances.Condition.Bool).toBeUndefined();
+    expect(bySid.StartSessionWithAllowedDocuments.Condition).toEqual({ BoolIfExists: { 'ssm:SessionDocumentAccessCheck': 'true' } });
     // AWS-owned documents are not in the account.
     expect(bySid.StartSessionWithAllowedDocuments.Resource).toEqual([
       ARN('ssm', 'document/SSM-SessionManagerRunShell'),
@@ -111,7 +114,9 @@ describe('SessionAccessPolicy', () => {
     const bySid = Object.fromEntries(statementsOf(stack).map((s) => [s.Sid, s]));
     const age = { 'aws:MultiFactorAuthAge': '3600' };
     expect(bySid.StartSessionOnTaggedInstances.Condition.NumericLessThanEquals).toEqual(age);
-    expect(bySid.StartSessionWithAllowedDocuments.Condition).toEqual({ Bool: { 'aws:MultiFactorAuthPresent': 'true' }, NumericLessThanEquals: age });
+    expect(bySid.StartSessionWithAllowedDocuments.Condition).toEqual({
+      BoolIfExists: { 'ssm:SessionDocumentAccessCheck': 'true' }, Bool: { 'aws:MultiFactorAuthPresent': 'true' }, NumericLessThanEquals: age,
+    });
     expect(JSON.parse(only(stack, 'aws_iam_role').assume_role_policy).Statement[0].Condition.NumericLessThanEquals).toEqual(age);
   });
 

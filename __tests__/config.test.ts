@@ -86,6 +86,7 @@ describe('config validation', () => {
     ['an instance subnet outside the network', (c: any) => (c.environments.dev.instances[0].subnetId = 'subnet-0a1b2c3d'), 'dev', 'instances[0].subnetId', /not one of network.subnetIds/],
     ['an instance name with capitals', (c: any) => (c.environments.dev.instances[0].name = 'Tools'), 'dev', 'instances[0].name', /lower-case/],
     ['an instance without a type', (c: any) => delete c.environments.dev.instances[0].instanceType, 'dev', 'instances[0].instanceType', /is required/],
+    ['an instance role policy that is neither managed nor minimal', (c: any) => (c.environments.prod.instanceRolePolicy = 'least'), 'prod', 'instanceRolePolicy', /must be "managed" or "minimal" \(got "least"\)/],
     ['a team tag with refused characters', (c: any) => (c.environments.dev.instances[0].team = 'a*b'), 'dev', 'instances[0].team', /may hold only/],
   ])('rejects %s, naming environment and field', (_what, breakIt, env, field, message) => {
     const raw = rawConfig();

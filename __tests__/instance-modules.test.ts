@@ -1,5 +1,5 @@
 import { TerraformOutput } from 'cdktf';
-import { IamSsmRole } from '../modules/iam-ssm-role';
+import { IamSsmRole, RUN_COMMAND_AGENT_ACTIONS, SESSION_MANAGER_AGENT_ACTIONS } from '../modules/iam-ssm-role';
 import { DefaultHostManagement, InstanceProfile } from '../modules/instance-profile';
 import { architectureOf, mergeCloudConfig, SsmInstance, SsmInstanceProps, SsmVpcEndpoints } from '../modules/ssm-instance';
 import { dataSources, Json, only, policyStatements, resources, synthStack } from './helpers';
@@ -7,6 +7,18 @@ import { dataSources, Json, only, policyStatements, resources, synthStack } from
 const CORE_POLICY = expect.stringMatching(/^arn:\$\{data\.aws_partition\.\S+\.partition\}:iam::aws:policy\/AmazonSSMManagedInstanceCore$/);
 
 describe('IamSsmRole', () => {
+  it("can serve sessions with only Session Manager's actions instead of the managed policy, and Run Command on request", () => {
+    const minimal = synthStack((s) => new IamSsmRole(s, 'role', { corePolicy: 'minimal' }));
+    expect(resources(minimal, 'aws_iam_role_policy_attachment')).toEqual([]);
+    expect(policyStatements(minimal, 'aws_iam_role_policy')).toEqual([[
+      { Sid: 'ServeSessions', Effect: 'Allow', Action: [...SESSION_MANAGER_AGENT_ACTIONS], Resource: '*' },
+    ]]);
+    const withRunCommand = synthStack((s) => new IamSsmRole(s, 'role', { corePolicy: 'minimal', runCommand: true }));
+    expect(policyStatements(withRunCommand, 'aws_iam_role_policy')[0][1]).toEqual({
+      Sid: 'ServeRunCommand', Effect: 'Allow', Action: [...RUN_COMMAND_AGENT_ACTIONS], Resource: '*',
+    });
+  });
+
   it('is assumable by EC2 and carries AmazonSSMManagedInstanceCore through an attachment', () => {
     const stack = synthStack((s) => new IamSsmRole(s, 'role'));
     const role = only(stack, 'aws_iam_role');
@@ -214,7 +226,7 @@ describe('SsmInstance', () => {
       new TerraformOutput(s, 'command', { value: tools.startSessionCommand });
     });
     expect(stack.output.command.value).toMatch(
-      /^aws ssm start-session --target \$\{aws_instance\.\S+\.id\} --region \$\{data\.aws_region\.\S+\.id\}$/,
+      /^aws ssm start-session --target \$\{aws_instance\.\S+\.id\} --document-name SSM-SessionManagerRunShell --region \$\{data\.aws_region\.\S+\.id\}$/,
     );
   });
 

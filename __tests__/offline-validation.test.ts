@@ -4,11 +4,13 @@ import { synthesize } from '../scripts/lib/synth';
 import { StackValidation, validateOffline, STACK_FILE } from '../scripts/lib/offline-validation';
 import { instanceTags, reachableInstances } from '../config/access';
 import { PROTECTED_ACTIONS } from '../modules/guardrails';
+import { SESSION_MANAGER_AGENT_ACTIONS } from '../modules/iam-ssm-role';
 import { loadConfig } from '../config/load';
 import { tempDir } from './helpers';
 import { ALLOW_EVERYTHING, decide, ResolvedPlan } from './iam-evaluation';
+import { connectCommands } from '../scripts/lib/access-report';
 import {
-  assumedRole, Caller, chainedRole, iamUserSessionToken, iamUserWithAccessKeys, identityCenterUser, samlFederatedUser,
+  assumedRole, Caller, chainedRole, iamUserSessionToken, iamUserWithAccessKeys, identityCenterUser, samlFederatedUser, sessionOf,
 } from './support/callers';
 
 // Real Terraform plans with the real AWS provider: minutes on a cold plugin cache.
@@ -299,27 +301,6 @@ describe('access groups, their resolved policies evaluated', () => {
     expect(await startSession('dev', 'operators', { document: 'AWS-StartSSHSession' })).toBe('ImplicitlyDenied');
   });
 
-  async function terminate(env: Env, group: string, sessionOwner: string) {
-    const account = ACCOUNT[env];
-    return decide({
-      principal: `arn:aws:sts::${account}:assumed-role/${group}/alice`,
-      action: 'ssm:TerminateSession',
-      resource: `arn:aws:ssm:${REGION[env]}:${account}:session/${sessionOwner}-0a1b2c3d4e5f67890`,
-      resourceAccount: account,
-      identityPolicies: groupPolicy(env, group).identityPolicies,
-      context: { 'aws:userid': 'AROAEXAMPLEALICE:alice' },
-    });
-  }
-
-  it("lets a member end their own session and not someone else's", async () => {
-    expect(await terminate('dev', 'developers', 'AROAEXAMPLEALICE:alice')).toBe('Allowed');
-    expect(await terminate('dev', 'developers', 'AROAEXAMPLEBOB:bob')).toBe('ImplicitlyDenied');
-  });
-
-  it("lets the admin group end anyone's session", async () => {
-    expect(await terminate('prod', 'break-glass', 'AROAEXAMPLEBOB:bob')).toBe('Allowed');
-  });
-
   it('lets members encrypt sessions with the session key', async () => {
     const { plan, identityPolicies } = groupPolicy('dev', 'developers');
     const key = plan.one('aws_kms_key');
@@ -333,6 +314,77 @@ describe('access groups, their resolved policies evaluated', () => {
     })).toBe('Allowed');
   });
 });
+
+describe.each(loadConfig().environments.flatMap((env) => env.accessGroups.map((group) => [env.name, group.name, env, group] as const)))(
+  'the %s access group %s, its sessions',
+  (_envName, _groupName, env, group) => {
+    const policy = () => {
+      const plan = new ResolvedPlan(results.find((r) => r.stack === env.name)!.planFile!);
+      return [{ name: group.name, policy: plan.policy(plan.one('aws_iam_policy', (v) => v.name === `ssm-session-kit-${env.name}-${group.name}`)) }];
+    };
+    // Callers shaped as AWS shapes them (see support/callers.ts for the pages).
+    const callers: [string, Caller][] = [
+      ['an IAM user', iamUserSessionToken(env.accountId, 'alice', true)],
+      ['an IAM Identity Center user', identityCenterUser(env.accountId, 'Engineers', 'bob@example.com')],
+      ['a CI role session', assumedRole(env.accountId, 'ci-deployer', 'build-42', false)],
+    ];
+    const onSession = (caller: Caller, action: string, owner: Caller) => {
+      const session = sessionOf(owner, env.accountId, env.region);
+      return decide({
+        principal: caller.principal, action, resource: session.arn, resourceAccount: env.accountId,
+        identityPolicies: policy(), context: { ...caller.context, ...session.tags },
+      });
+    };
+
+    it.each(callers)('lets %s resume and end their own session', async (_who, caller) => {
+      expect(await onSession(caller, 'ssm:ResumeSession', caller)).toBe('Allowed');
+      expect(await onSession(caller, 'ssm:TerminateSession', caller)).toBe('Allowed');
+    });
+
+    it.each(callers)(`refuses %s another caller's session${group.admin ? ', but for ending it (admin group)' : ''}`, async (_who, caller) => {
+      for (const [, other] of callers.filter(([, c]) => c !== caller)) {
+        expect(await onSession(caller, 'ssm:ResumeSession', other)).toBe('ImplicitlyDenied');
+        expect(await onSession(caller, 'ssm:TerminateSession', other)).toBe(group.admin ? 'Allowed' : 'ImplicitlyDenied');
+      }
+    });
+
+    it("grants the data channel of the caller's sessions as the statement AWS's quickstart has", () => {
+      // The engine's Service Authorization data gives ssmmessages:OpenDataChannel no resource type, so
+      // it cannot decide a request for it; the statement is asserted instead.
+      const statements = policy()[0].policy.Statement as any[];
+      expect(statements).toContainEqual({ Sid: 'OpenOwnSessionDataChannel', Effect: 'Allow', Action: 'ssmmessages:OpenDataChannel', Resource: '*' });
+    });
+
+    it('lets a member run every command the access report prints for the group, and no other group lacking its document', async () => {
+      const member = group.mfa === 'iam' ? assumedRole(env.accountId, `ssm-session-kit-${env.name}-${group.name}`, 'alice', true)
+        : group.mfa === 'identity-provider' ? identityCenterUser(env.accountId, 'Engineers', 'bob@example.com')
+        : assumedRole(env.accountId, 'ci-deployer', 'build-42', false);
+      for (const connect of connectCommands(env, group)) {
+        // The command taken apart: the instance its target looks up, the document, the parameters.
+        const target = /Name=tag:Name,Values=([\w-]+)/.exec(connect.command)![1];
+        const document = /--document-name (\S+)/.exec(connect.command)![1];
+        const parameters = /--parameters '([^']+)'/.exec(connect.command)?.[1];
+        expect({ target, document, parameters: parameters && JSON.parse(parameters) }).toEqual({ target: connect.instance, document: connect.document, parameters: connect.parameters });
+        const instance = env.instances.find((i) => i.name === target)!;
+        const start = (identityPolicies: { name: string; policy: any }[], resource: string, tags: Record<string, string> = {}) => decide({
+          principal: member.principal, action: 'ssm:StartSession', resource, resourceAccount: env.accountId, identityPolicies,
+          context: { ...member.context, ...tags, 'ssm:SessionDocumentAccessCheck': 'true' },
+        });
+        const instanceArn = `arn:aws:ec2:${env.region}:${env.accountId}:instance/i-0123456789abcdef0`;
+        const tags = Object.fromEntries(Object.entries(instanceTags(env, instance)).map(([k, v]) => [`ssm:resourceTag/${k}`, v]));
+        // AWS-owned documents carry no account; the engine wants one in the ARN, and the policy's `*` matches it.
+        const documentArn = `arn:aws:ssm:${env.region}:${env.accountId}:document/${document}`;
+        expect({ command: connect.what, instance: await start(policy(), instanceArn, tags), document: await start(policy(), documentArn) })
+          .toEqual({ command: connect.what, instance: 'Allowed', document: 'Allowed' });
+        for (const other of env.accessGroups.filter((g) => !g.documents.includes(document))) {
+          const plan = new ResolvedPlan(results.find((r) => r.stack === env.name)!.planFile!);
+          const otherPolicy = [{ name: other.name, policy: plan.policy(plan.one('aws_iam_policy', (v) => v.name === `ssm-session-kit-${env.name}-${other.name}`)) }];
+          expect({ group: other.name, decision: await start(otherPolicy, documentArn) }).toEqual({ group: other.name, decision: 'ImplicitlyDenied' });
+        }
+      }
+    });
+  },
+);
 
 describe('MFA per kind of caller, on the resolved policies', () => {
   const IDENTITY_ACCOUNT = '000000000000';
@@ -696,3 +748,36 @@ describe.each(loadConfig().environments.filter((e) => e.defaultHostManagement).m
     });
   },
 );
+
+describe("prod's minimal instance role, on the resolved policies", () => {
+  const account = '333333333333';
+  const role = `arn:aws:iam::${account}:role/ssm-session-kit-prod-instance`;
+  let plan: ResolvedPlan;
+  beforeAll(() => {
+    plan = new ResolvedPlan(results.find((r) => r.stack === 'prod')!.planFile!);
+  });
+  const asInstance = (action: string, resource: string) => decide({
+    principal: role, action, resource, resourceAccount: account, identityPolicies: plan.rolePolicies('ssm-session-kit-prod-instance'),
+  });
+
+  it('carries no AmazonSSMManagedInstanceCore, only the Session Manager actions', () => {
+    expect(plan.all('aws_iam_role_policy_attachment').filter((a) => a.values.role === 'ssm-session-kit-prod-instance')).toEqual([]);
+    const statements = plan.policy(plan.one('aws_iam_role_policy', (v) => v.role === 'ssm-session-kit-prod-instance' && v.name === 'session-manager')).Statement;
+    expect(statements).toEqual([{ Sid: 'ServeSessions', Effect: 'Allow', Action: [...SESSION_MANAGER_AGENT_ACTIONS], Resource: '*' }]);
+  });
+
+  it('may register and open the session channels', async () => {
+    expect(await asInstance('ssm:UpdateInstanceInformation', `arn:aws:ec2:eu-central-1:${account}:instance/i-0123456789abcdef0`)).toBe('Allowed');
+    for (const action of ['ssmmessages:CreateControlChannel', 'ssmmessages:CreateDataChannel', 'ssmmessages:OpenControlChannel', 'ssmmessages:OpenDataChannel']) {
+      expect({ action, decision: await asInstance(action, '*') }).toEqual({ action, decision: 'Allowed' });
+    }
+  });
+
+  it('may not read a parameter, a secret, another bucket, or take Run Command messages', async () => {
+    expect(await asInstance('ssm:GetParameter', `arn:aws:ssm:eu-central-1:${account}:parameter/prod/db/password`)).toBe('ImplicitlyDenied');
+    expect(await asInstance('ssm:GetParameters', `arn:aws:ssm:eu-central-1:${account}:parameter/prod/db/password`)).toBe('ImplicitlyDenied');
+    expect(await asInstance('secretsmanager:GetSecretValue', `arn:aws:secretsmanager:eu-central-1:${account}:secret:prod/db-0a1b2c`)).toBe('ImplicitlyDenied');
+    expect(await asInstance('s3:GetObject', 'arn:aws:s3:::acme-data-prod/export.csv')).toBe('ImplicitlyDenied');
+    expect(await asInstance('ec2messages:GetMessages', '*')).toBe('ImplicitlyDenied');
+  });
+});

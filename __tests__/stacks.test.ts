@@ -117,7 +117,7 @@ describe('instances in every environment', () => {
       'session_key_arn', 'session_log_bucket', 'session_log_group', 'start_session_commands',
     ]);
     expect(Object.keys(outputs.instance_ids.value).sort()).toEqual(['staging-db-admin', 'staging-tools']);
-    expect(outputs.start_session_commands.value['staging-tools']).toMatch(/^aws ssm start-session --target \$\{aws_instance\.\S+\.id\} --region /);
+    expect(outputs.start_session_commands.value['staging-tools']).toMatch(/^aws ssm start-session --target \$\{aws_instance\.\S+\.id\} --document-name SSM-SessionManagerRunShell --region /);
   });
 });
 

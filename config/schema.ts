@@ -218,6 +218,10 @@ export const environmentSchema = strict({
     });
   }),
   defaultHostManagement: z.boolean().default(false).meta({ description: 'turn on Default Host Management, so instances without a profile are managed too' }),
+  instanceRolePolicy: oneOf(['managed', 'minimal'], 'must be "managed" or "minimal"').default('managed').meta({
+    description: 'what lets SSM Agent serve sessions: "managed" (AmazonSSMManagedInstanceCore) or "minimal" (only the Session Manager actions)',
+  }),
+  instanceRunCommand: z.boolean().default(false).meta({ description: 'with "instanceRolePolicy": "minimal", let the agent take Run Command messages too' }),
   osUsers: strict({
     users: list(awsString(rules.linuxUserName, 'Linux user name'), 'more OS users to create on every instance, without sudo (the run-as users of the preferences and the groups are created anyway)').default([]),
     ssmUserSudo: z.boolean().default(false).meta({ description: 'ssm-user, the session user when run-as is off, keeps the sudo rights SSM Agent gives it' }),

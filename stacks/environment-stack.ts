@@ -62,7 +62,12 @@ export class EnvironmentStack extends TerraformStack {
     // Every role the project creates carries the boundary, unless the environment opts out.
     const boundaryArn = guardrails.permissionsBoundary ? this.guardrail.boundary.arn : undefined;
 
-    this.instanceRole = new IamSsmRole(this, 'instance-role', { roleName: `${prefix}-instance`, permissionsBoundaryArn: boundaryArn });
+    this.instanceRole = new IamSsmRole(this, 'instance-role', {
+      roleName: `${prefix}-instance`,
+      permissionsBoundaryArn: boundaryArn,
+      corePolicy: environment.instanceRolePolicy,
+      runCommand: environment.instanceRunCommand,
+    });
     this.instanceRole.grantSessionLogging(this.sessionLogging.grantTarget);
     this.instanceProfile = new InstanceProfile(this, 'instance-profile', {
       roleName: this.instanceRole.roleName,

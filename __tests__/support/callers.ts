@@ -21,12 +21,13 @@ export interface Caller {
   readonly context: Record<string, string>;
 }
 
-const USER_ID = 'AIDAJQABLZS4A3QDU576Q';
-const ROLE_ID = 'AROADBQP57FF2AEXAMPLE';
+// Unique ids as IAM shows them: AIDA (user) or AROA (role) and 17 more characters; one per name here.
+const uniqueId = (prefix: 'AIDA' | 'AROA', name: string) =>
+  `${prefix}${[...name].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7).toString(36).toUpperCase().padEnd(17, 'X').slice(0, 17)}`;
 
 /** Signed with an IAM user's access keys: long-term credentials carry no MFA key at all. */
 export function iamUserWithAccessKeys(account: string, name: string): Caller {
-  return { principal: `arn:aws:iam::${account}:user/${name}`, context: { 'aws:username': name, 'aws:userid': USER_ID } };
+  return { principal: `arn:aws:iam::${account}:user/${name}`, context: { 'aws:username': name, 'aws:userid': uniqueId('AIDA', name) } };
 }
 
 /** An IAM user's `GetSessionToken` credentials, with or without the MFA code. */
@@ -39,7 +40,7 @@ export function iamUserSessionToken(account: string, name: string, mfa: boolean)
 export function assumedRole(account: string, role: string, session: string, mfa: boolean): Caller {
   return {
     principal: `arn:aws:sts::${account}:assumed-role/${role}/${session}`,
-    context: { 'aws:userid': `${ROLE_ID}:${session}`, ...mfaContext(mfa) },
+    context: { 'aws:userid': `${uniqueId('AROA', role)}:${session}`, ...mfaContext(mfa) },
   };
 }
 
@@ -63,4 +64,18 @@ export function samlFederatedUser(account: string, role: string, sessionName: st
 
 function mfaContext(mfa: boolean): Record<string, string> {
   return mfa ? { 'aws:MultiFactorAuthPresent': 'true', 'aws:MultiFactorAuthAge': '300' } : { 'aws:MultiFactorAuthPresent': 'false' };
+}
+
+/**
+ * The session `caller` starts, as Session Manager names and tags it ("Additional sample IAM policies for
+ * Session Manager", Example 3): its id is the IAM user name or the role session name, a hyphen and
+ * 17 hexadecimal digits; its `aws:ssmmessages:session-id` tag is the user's unique id for an IAM user
+ * and `role-id:caller-specified-role-name` for an assumed role, which is the caller's `aws:userid`.
+ */
+export function sessionOf(caller: Caller, account: string, region: string): { arn: string; tags: Record<string, string> } {
+  const name = caller.context['aws:username'] ?? caller.context['aws:userid'].split(':')[1];
+  return {
+    arn: `arn:aws:ssm:${region}:${account}:session/${name}-0a1b2c3d4e5f67890`,
+    tags: { 'ssm:resourceTag/aws:ssmmessages:session-id': caller.context['aws:userid'] },
+  };
 }

@@ -123,13 +123,14 @@ export class SessionAccessPolicy extends Construct {
     const accountId = accountIdOf(this);
     const ssmArn = (account: string, resource: string) => `arn:${partition}:ssm:${region}:${account}:${resource}`;
 
-    const mfa = (props.mfa ?? 'iam') === 'iam' ? mfaCondition(props.mfaMaxAgeSeconds) : {};
+    const mfa: Condition = (props.mfa ?? 'iam') === 'iam' ? mfaCondition(props.mfaMaxAgeSeconds) : {};
     const documents = props.documents ?? [SHELL_DOCUMENT];
     const instanceTagCondition = Object.fromEntries(
       Object.entries(props.instanceTags).map(([key, values]) => [`ssm:resourceTag/${key}`, [...values]]),
     );
-    // `$${` keeps IAM's policy variable away from Terraform's own interpolation.
-    const ownSessions = ssmArn(accountId, 'session/$${aws:userid}-*');
+    // ("Start a session with a document by specifying the session documents in IAM policies") The
+    // check, in every statement that allows ssm:StartSession, keeps a session to the named document.
+    const documentCheck = { 'ssm:SessionDocumentAccessCheck': 'true' };
 
     const statements: PolicyStatement[] = [
       {
@@ -137,11 +138,7 @@ export class SessionAccessPolicy extends Construct {
         Effect: 'Allow',
         Action: 'ssm:StartSession',
         Resource: `arn:${partition}:ec2:${region}:${accountId}:instance/*`,
-        Condition: {
-          StringEquals: instanceTagCondition,
-          Bool: { 'ssm:SessionDocumentAccessCheck': 'true', ...mfa.Bool },
-          ...(mfa.NumericLessThanEquals ? { NumericLessThanEquals: mfa.NumericLessThanEquals } : {}),
-        },
+        Condition: { StringEquals: instanceTagCondition, BoolIfExists: documentCheck, ...mfa },
       },
       {
         Sid: 'StartSessionWithAllowedDocuments',
@@ -149,13 +146,29 @@ export class SessionAccessPolicy extends Construct {
         Action: 'ssm:StartSession',
         // Documents AWS owns carry no account of ours; "AWS-" names are reserved to AWS.
         Resource: documents.map((d) => ssmArn(d.startsWith('AWS-') ? '*' : accountId, `document/${d}`)),
-        ...(mfa.Bool ? { Condition: mfa } : {}),
+        Condition: { BoolIfExists: documentCheck, ...mfa },
       },
       {
+        // ("Additional sample IAM policies for Session Manager", Example 3, Method 2) Session Manager
+        // tags each session aws:ssmmessages:session-id with its caller's id: an IAM user's unique id, or
+        // role-id:session-name for a role or IAM Identity Center session, which is aws:userid in both.
+        // Session ids themselves start with the user or role session name, never with aws:userid.
         Sid: 'ResumeAndEndOwnSessions',
         Effect: 'Allow',
         Action: ['ssm:ResumeSession', 'ssm:TerminateSession'],
-        Resource: ownSessions,
+        Resource: ssmArn(accountId, 'session/*'),
+        // `$${` keeps IAM's policy variable away from Terraform's own interpolation.
+        Condition: { StringLike: { 'ssm:resourceTag/aws:ssmmessages:session-id': '$${aws:userid}' } },
+      },
+      {
+        // ("Sample IAM policies for Session Manager", quickstart end user policy) The client opens the
+        // data channel of the session it started or resumed. The Service Authorization Reference gives
+        // ssmmessages no resource type, so only "*" matches; the channel's token comes from the
+        // caller's own StartSession or ResumeSession, which the statements above restrict.
+        Sid: 'OpenOwnSessionDataChannel',
+        Effect: 'Allow',
+        Action: 'ssmmessages:OpenDataChannel',
+        Resource: '*',
       },
       {
         Sid: 'SeeSessionsAndInstances',

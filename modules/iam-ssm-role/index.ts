@@ -28,7 +28,35 @@ export interface IamSsmRoleProps {
    * @default no boundary
    */
   readonly permissionsBoundaryArn?: string;
+  /**
+   * What lets SSM Agent serve sessions: `managed`, AWS's `AmazonSSMManagedInstanceCore` (which also
+   * reads every Parameter Store parameter and serves Run Command, inventory and associations), or
+   * `minimal`, an inline policy with only what Session Manager needs.
+   * @default 'managed'
+   */
+  readonly corePolicy?: 'managed' | 'minimal';
+  /**
+   * With `corePolicy: 'minimal'`, also let the agent take Run Command messages (`ec2messages`).
+   * @default false
+   */
+  readonly runCommand?: boolean;
 }
+
+/**
+ * ("Step 2: Verify or add instance permissions for Session Manager") What SSM Agent needs to register
+ * the node and open Session Manager's control and data channels; Run Command adds `ec2messages`.
+ */
+export const SESSION_MANAGER_AGENT_ACTIONS = [
+  'ssm:UpdateInstanceInformation',
+  'ssmmessages:CreateControlChannel',
+  'ssmmessages:CreateDataChannel',
+  'ssmmessages:OpenControlChannel',
+  'ssmmessages:OpenDataChannel',
+] as const;
+export const RUN_COMMAND_AGENT_ACTIONS = [
+  'ec2messages:AcknowledgeMessage', 'ec2messages:DeleteMessage', 'ec2messages:FailMessage',
+  'ec2messages:GetEndpoint', 'ec2messages:GetMessages', 'ec2messages:SendReply',
+] as const;
 
 /** What the SSM agent writes when it records a session. */
 export interface SessionLoggingTarget {
@@ -46,9 +74,9 @@ export interface SessionLoggingTarget {
 }
 
 /**
- * An IAM role for EC2 instances managed by Systems Manager: EC2 may assume it, and it carries the
- * AWS managed policy `AmazonSSMManagedInstanceCore`, which is all the SSM agent needs to register the
- * instance and serve sessions.
+ * An IAM role for EC2 instances managed by Systems Manager: EC2 may assume it, and it carries what SSM
+ * Agent needs to register the instance and serve sessions: AWS's `AmazonSSMManagedInstanceCore`, or
+ * with `corePolicy: 'minimal'` only the Session Manager actions.
  */
 export class IamSsmRole extends Construct {
   readonly role: IamRole;
@@ -69,7 +97,19 @@ export class IamSsmRole extends Construct {
       }]).toJson(),
       permissionsBoundary: props.permissionsBoundaryArn,
     });
-    this.attachManagedPolicy('ssm-core', `arn:${this.partition}:iam::aws:policy/AmazonSSMManagedInstanceCore`);
+    if ((props.corePolicy ?? 'managed') === 'managed') {
+      this.attachManagedPolicy('ssm-core', `arn:${this.partition}:iam::aws:policy/AmazonSSMManagedInstanceCore`);
+    } else {
+      new IamRolePolicy(this, 'session-manager', {
+        name: 'session-manager',
+        role: this.role.name,
+        policy: new PolicyDocument([
+          // ssm:UpdateInstanceInformation and ssmmessages have no resource type to scope to.
+          { Sid: 'ServeSessions', Effect: 'Allow', Action: [...SESSION_MANAGER_AGENT_ACTIONS], Resource: '*' },
+          ...(props.runCommand ? [{ Sid: 'ServeRunCommand', Effect: 'Allow' as const, Action: [...RUN_COMMAND_AGENT_ACTIONS], Resource: '*' }] : []),
+        ]).toJson(),
+      });
+    }
     (props.managedPolicyArns ?? []).forEach((arn, i) => this.attachManagedPolicy(`managed-policy-${i}`, arn));
   }
 

@@ -9,6 +9,7 @@ import { AccessTags, accessTagsToTags } from './access-tags';
 import { architectureOf, latestAmazonLinux2023Parameter } from './machine-image';
 import { CloudConfig, mergeCloudConfig, OsUsers, osUsersCloudConfig, renderCloudConfig } from './os-users';
 import { regionOf } from '../shared/aws-environment';
+import { SESSION_PREFERENCES_DOCUMENT } from '../session-logging';
 
 export { ACCESS_TAG_KEYS, type AccessTags } from './access-tags';
 export { type Architecture, architectureOf } from './machine-image';
@@ -89,7 +90,7 @@ export class SsmInstance extends Construct {
   readonly securityGroup: SecurityGroup;
   readonly role: IamSsmRole;
   readonly instanceProfile: InstanceProfile;
-  /** `aws ssm start-session` for this instance, ready to paste. */
+  /** `aws ssm start-session` for a shell on this instance, naming the document, ready to paste. */
   readonly startSessionCommand: string;
   /** The instance's user data (cloud-config), when it has any. */
   readonly userData?: string;
@@ -129,7 +130,9 @@ export class SsmInstance extends Construct {
     });
 
     const region = regionOf(this);
-    this.startSessionCommand = `aws ssm start-session --target ${this.instance.id} --region ${region}`;
+    // With the document access check on, a session names its document ("Start a session with a document
+    // by specifying the session documents in IAM policies").
+    this.startSessionCommand = `aws ssm start-session --target ${this.instance.id} --document-name ${SESSION_PREFERENCES_DOCUMENT} --region ${region}`;
   }
 
   private latestAmazonLinux(instanceType: string): string {

@@ -1,6 +1,6 @@
 import { reachableInstances } from '../../config/access';
 import type { AccessGroupConfig, EnvironmentConfig, ProjectConfig } from '../../config/types';
-import type { MfaEnforcement } from '../../modules/access-policies';
+import { type MfaEnforcement, SHELL_DOCUMENT } from '../../modules/access-policies';
 import { table } from './table';
 
 /** Who may reach which instances, with which documents, per environment: a table for humans. */
@@ -19,7 +19,57 @@ function environmentReport(env: EnvironmentConfig): string {
     group.admin ? 'any session' : 'own sessions',
     recipients(group),
   ]);
-  return `${header}\n${table(['group', 'instances', 'documents', 'MFA', 'may end', 'given to'], rows)}`;
+  const connect = env.accessGroups.map((group) => [
+    `  ${group.name}:`,
+    ...connectCommands(env, group).map((c) => `    ${c.what}:\n      ${c.command}`),
+  ].join('\n'));
+  return `${header}\n${table(['group', 'instances', 'documents', 'MFA', 'may end', 'given to'], rows)}\n\n  how to connect\n${connect.join('\n')}`;
+}
+
+export interface ConnectCommand {
+  /** What the command opens, e.g. `shell on prod-tools`. */
+  readonly what: string;
+  readonly instance: string;
+  readonly document: string;
+  readonly parameters?: Readonly<Record<string, readonly string[]>>;
+  /** The AWS CLI command, ready to paste (it looks the instance id up by its tags). */
+  readonly command: string;
+}
+
+/** Example forwards for the port-forwarding documents a group may opt into. */
+const FORWARDS: Readonly<Record<string, { what: string; parameters: Record<string, string[]> }>> = {
+  'AWS-StartPortForwardingSession': { what: 'port 8080 on the instance at localhost:8080', parameters: { portNumber: ['8080'], localPortNumber: ['8080'] } },
+  'AWS-StartPortForwardingSessionToRemoteHost': {
+    what: 'a database behind the instance at localhost:15432',
+    parameters: { host: ['db.internal.example'], portNumber: ['5432'], localPortNumber: ['15432'] },
+  },
+};
+
+/**
+ * The commands a member of the group runs: a shell on every instance it reaches, and for each
+ * port-forwarding document it opted into, an example through the first of them. Every command names
+ * its document, as the document access check requires.
+ */
+export function connectCommands(env: EnvironmentConfig, group: AccessGroupConfig): ConnectCommand[] {
+  const instances = reachableInstances(env, group);
+  const command = (instance: string, document: string, parameters?: Record<string, string[]>) => [
+    'aws ssm start-session',
+    `--target "$(aws ec2 describe-instances --region ${env.region} --filters Name=tag:Name,Values=${instance} Name=tag:Environment,Values=${env.name} Name=instance-state-name,Values=running --query 'Reservations[0].Instances[0].InstanceId' --output text)"`,
+    `--document-name ${document}`,
+    ...(parameters ? [`--parameters '${JSON.stringify(parameters)}'`] : []),
+    `--region ${env.region}`,
+  ].join(' ');
+  const shells = group.documents.includes(SHELL_DOCUMENT)
+    ? instances.map((i) => ({ what: `shell on ${i.name}`, instance: i.name, document: SHELL_DOCUMENT, command: command(i.name, SHELL_DOCUMENT) }))
+    : [];
+  const forwards = instances.length === 0 ? [] : group.documents.filter((d) => FORWARDS[d]).map((document) => ({
+    what: `${FORWARDS[document].what}, through ${instances[0].name}`,
+    instance: instances[0].name,
+    document,
+    parameters: FORWARDS[document].parameters,
+    command: command(instances[0].name, document, FORWARDS[document].parameters),
+  }));
+  return [...shells, ...forwards];
 }
 
 const MFA_COLUMN: Record<MfaEnforcement, string> = { iam: 'IAM', 'identity-provider': 'identity provider', none: 'no' };
