@@ -7,7 +7,7 @@ import { SecurityGroupRule } from '@cdktf/provider-aws/lib/security-group-rule';
 import { SsmDocument } from '@cdktf/provider-aws/lib/ssm-document';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { validateConfig } from '../config/validate';
-import { ComplianceChecker, complianceSuppressions, suppressCompliance } from '../modules/guardrails/compliance';
+import { ComplianceChecker, complianceSuppressions, policySize, suppressCompliance } from '../modules/guardrails/compliance';
 import { DefaultHostManagement } from '../modules/instance-profile';
 import { SessionLogging } from '../modules/session-logging';
 import { SsmInstance } from '../modules/ssm-instance';
@@ -163,5 +163,27 @@ describe('run-as users', () => {
 
   it('passes one that does', () => {
     expect(synth(withRunAs(['ops']))).not.toThrow();
+  });
+});
+
+describe('policy sizes', () => {
+  /** A managed policy whose minified document is exactly `size` characters. */
+  const policyOfSize = (size: number) => {
+    const document = (pad: string) => JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: `arn:aws:s3:::b/${pad}` }] });
+    return document('x'.repeat(size - document('').length));
+  };
+
+  it('passes a policy at AWS\'s limit and fails one a character over, naming policy, size and limit', () => {
+    expect(policySize(policyOfSize(6144))).toBe(6144);
+    expect(synth(stackWith((s) => new IamPolicy(s, 'at-limit', { name: 'p', policy: policyOfSize(6144) })))).not.toThrow();
+    expect(synth(stackWith((s) => new IamPolicy(s, 'over', { name: 'p', policy: policyOfSize(6145) })))).toThrow(
+      /\[test\/over\] compliance rule POLICY_SIZE \(every policy is within AWS's size limit\): the managed policy is 6145 characters, over AWS's limit of 6144/,
+    );
+  });
+
+  it('counts white space the way AWS does not, and references as the longest value they can take', () => {
+    expect(policySize('{ "Version": "2012-10-17",\n  "Statement": [] }')).toBe('{"Version":"2012-10-17","Statement":[]}'.length);
+    expect(policySize('"${data.aws_caller_identity.x.account_id}"')).toBe(14);
+    expect(policySize('"${aws_kms_key.k.arn}"')).toBe(130);
   });
 });

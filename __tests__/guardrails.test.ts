@@ -2,9 +2,13 @@ import { Testing } from 'cdktf';
 import { validateConfig } from '../config/validate';
 import * as fs from 'fs';
 import * as path from 'path';
-import { AuditTrailGuardrail, auditTrailDenyStatements, PROTECTED_ACTIONS, UNPROTECTED_ACTIONS } from '../modules/guardrails';
+import { AuditTrailGuardrail, auditTrailDenyStatements, PROTECTED_ACTIONS, SCP_LIMITS, UNPROTECTED_ACTIONS } from '../modules/guardrails';
+import { policySize } from '../modules/guardrails/compliance';
+import { generatedConfig } from '../scripts/lib/generated-config';
+import { ALLOW_EVERYTHING, decide } from './iam-evaluation';
 import { complianceSuppressions } from '../modules/guardrails/compliance';
 import { createStacks } from '../stacks';
+import { OrganizationStack } from '../stacks/organization-stack';
 import { renderMatrix, tamperMatrix } from '../scripts/lib/tamper-report';
 import { configProblems, Json, only, policyStatements, rawConfig, resources, synthStack } from './helpers';
 
@@ -139,16 +143,18 @@ describe('guardrails in the project', () => {
     expect(scp.type).toBe('SERVICE_CONTROL_POLICY');
     expect(only(org, 'aws_organizations_policy_attachment').target_id).toBe('ou-ab12-workloads1');
     const statements = JSON.parse(scp.content).Statement;
-    for (const s of statements) {
-      expect(s.Condition.ArnNotLike['aws:PrincipalArn']).toEqual([
-        'arn:aws:iam::111111111111:role/ssm-session-kit-deploy',
-        'arn:aws:iam::222222222222:role/ssm-session-kit-deploy',
-        'arn:aws:iam::333333333333:role/ssm-session-kit-deploy',
-      ]);
+    // Every environment's pipeline role has one name: one pattern excepts them all, in every account.
+    for (const s of statements.filter((st: Json) => st.Sid !== 'ProtectPipelineRoles')) {
+      expect(s.Condition.ArnNotLike['aws:PrincipalArn']).toEqual(['arn:*:iam::*:role/ssm-session-kit-deploy']);
     }
-    expect(statements.find((s: Json) => s.Sid === 'ProtectSessionLogBucket').Resource).toEqual([
-      'arn:*:s3:::acme-ssm-sessions-dev-111111111111', 'arn:*:s3:::acme-ssm-sessions-staging-222222222222', 'arn:*:s3:::acme-ssm-sessions-prod-333333333333',
-    ]);
+    expect(statements.find((s: Json) => s.Sid === 'ProtectSessionLogBucket').Resource).toEqual(['arn:*:s3:::acme-ssm-sessions-*']);
+    expect(statements.find((s: Json) => s.Sid === 'ProtectPipelineRoles')).toEqual({
+      Sid: 'ProtectPipelineRoles',
+      Effect: 'Deny',
+      Action: ['iam:CreateRole', 'iam:DeleteRole', 'iam:UpdateAssumeRolePolicy', 'sts:AssumeRole'],
+      Resource: ['arn:*:iam::*:role/ssm-session-kit-deploy'],
+      Condition: { ArnNotLike: { 'aws:PrincipalArn': ['arn:*:iam::*:role/OrganizationAccountAccessRole'] } },
+    });
   });
 
   it('synthesizes no organization stack unless the config asks for one', () => {
@@ -219,5 +225,48 @@ describe('the README\'s what-stops-whom table', () => {
     const table = /<!-- tamper-matrix[^>]*-->\n([\s\S]*?)\n<!-- \/tamper-matrix -->/.exec(readme)?.[1];
     const dev = validateConfig(rawConfig()).environments.find((e) => e.name === 'dev')!;
     expect(table).toBe(renderMatrix(await tamperMatrix(dev, { withScp: true, strict: [false, true] }), true));
+  });
+});
+
+describe('the organization SCP for 100 environments', () => {
+  const config = validateConfig(generatedConfig(100));
+  const org = JSON.parse(Testing.synth(new OrganizationStack(Testing.app(), config.organization!, config.environments), true));
+  const scps = resources(org, 'aws_organizations_policy');
+  const policies = scps.map((p) => JSON.parse(p.content));
+  const admin = (account: string) => `arn:aws:iam::${account}:role/AWSReservedSSO_Administrators_${account}`;
+  const request = (account: string, principal: string, action: string, resource: string, context: Record<string, string> = {}) => decide({
+    principal, action, resource, resourceAccount: account,
+    identityPolicies: [{ name: 'AdministratorAccess', policy: ALLOW_EVERYTHING }],
+    scps: policies,
+    context: { 'aws:PrincipalArn': principal, ...context },
+  });
+  const accounts = ['100000000001', '100000000050', '100000000100'];
+
+  it('fits one policy within the limit, whatever the number of environments', () => {
+    expect(scps).toHaveLength(1);
+    expect(policySize(scps[0].content)).toBeLessThanOrEqual(SCP_LIMITS.characters);
+    expect(scps[0].content.length).toBeLessThanOrEqual(SCP_LIMITS.characters);
+  });
+
+  it('lets the pipeline of every account change the audit trail, and no administrator', async () => {
+    for (const account of accounts) {
+      const document = `arn:aws:ssm:eu-west-1:${account}:document/SSM-SessionManagerRunShell`;
+      const bucket = `arn:aws:s3:::acme-ssm-sessions-env${Number(account.slice(-3))}-${account}`;
+      const pipeline = `arn:aws:iam::${account}:role/ssm-session-kit-deploy`;
+      expect(await request(account, pipeline, 'ssm:UpdateDocument', document)).toBe('Allowed');
+      expect(await request(account, pipeline, 's3:PutLifecycleConfiguration', bucket)).toBe('Allowed');
+      expect(await request(account, admin(account), 'ssm:UpdateDocument', document)).toBe('ExplicitlyDenied');
+      expect(await request(account, admin(account), 's3:PutLifecycleConfiguration', bucket)).toBe('ExplicitlyDenied');
+    }
+  });
+
+  it('keeps an administrator from becoming the pipeline: creating, re-trusting or assuming a role of its name', async () => {
+    const account = accounts[1];
+    const pipeline = `arn:aws:iam::${account}:role/ssm-session-kit-deploy`;
+    for (const action of ['iam:CreateRole', 'iam:DeleteRole', 'iam:UpdateAssumeRolePolicy', 'sts:AssumeRole']) {
+      expect({ action, decision: await request(account, admin(account), action, pipeline) }).toEqual({ action, decision: 'ExplicitlyDenied' });
+    }
+    // The role Organizations creates for the management account still manages it.
+    expect(await request(account, `arn:aws:iam::${account}:role/OrganizationAccountAccessRole`, 'iam:CreateRole', pipeline)).toBe('Allowed');
   });
 });

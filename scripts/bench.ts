@@ -2,7 +2,7 @@ import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { DEFAULT_CONFIG_FILE } from '../config/load';
+import { generatedConfig } from './lib/generated-config';
 import { appCommand } from './lib/synth';
 
 /**
@@ -145,29 +145,10 @@ function listTs(p: string): string[] {
   return fs.readdirSync(p).flatMap((name) => listTs(path.join(p, name)));
 }
 
-/** The project's own config with its dev environment copied `count` times, each with 5 instances. */
-function generatedConfig(count: number): string {
-  const config = JSON.parse(fs.readFileSync(DEFAULT_CONFIG_FILE, 'utf8'));
-  const template = config.environments.dev;
-  const environments: Record<string, unknown> = {};
-  for (let i = 1; i <= count; i++) {
-    const name = `env${i}`;
-    const accountId = String(100000000000 + i);
-    environments[name] = {
-      ...template,
-      accountId,
-      state: { ...template.state, key: `ssm-session-kit/${name}/terraform.tfstate` },
-      instances: [1, 2, 3, 4, 5].map((n) => ({ name: `${name}-tools-${n}`, instanceType: 't3.micro', team: 'platform', accessGroup: 'developers' })),
-      sessionLogging: { ...template.sessionLogging, bucketName: `acme-ssm-sessions-${name}-${accountId}` },
-      accessGroups: Object.fromEntries(Object.entries(template.accessGroups).map(([g, group]: [string, any]) => [g, {
-        ...group,
-        ...(group.roleNames ? { roleNames: [`AWSReservedSSO_Developers_${name}`] } : {}),
-      }])),
-      guardrails: { ...template.guardrails, pipelineRoleArn: `arn:aws:iam::${accountId}:role/ssm-session-kit-deploy` },
-    };
-  }
+/** A generated config of `count` environments, written to a scratch file. */
+function generatedConfigFile(count: number): string {
   const file = path.join(scratchDir('ssk-bench-config-'), 'environments.json');
-  fs.writeFileSync(file, JSON.stringify({ ...config, environments }));
+  fs.writeFileSync(file, JSON.stringify(generatedConfig(count)));
   return file;
 }
 
@@ -199,7 +180,7 @@ async function main(): Promise<void> {
     { name: FLOOR, run: () => measure(FLOOR, [node, '-e', floorScript]) },
     ...[1, 10, 50, 100].map((n) => {
       const name = `app: ${n} environment${n === 1 ? '' : 's'} x 5 instances`;
-      return { name, run: () => measure(name, app, { SSK_CONFIG: generatedConfig(n) }) };
+      return { name, run: () => measure(name, app, { SSK_CONFIG: generatedConfigFile(n) }) };
     }),
   ];
   // `npm run bench -- <words>`: only the cases whose names hold one of the words.
@@ -223,8 +204,8 @@ function validationCases(): Case[] {
   const validate = [process.execPath, '--require', path.join(ROOT, 'scripts', 'transpile-hook.cjs'), path.join(ROOT, 'scripts', 'validate.ts')];
   const cases: [string, NodeJS.ProcessEnv | (() => NodeJS.ProcessEnv)][] = [
     ['validate: 3 environments (5 stacks)', {}],
-    ['validate: 20 environments x 5 instances (22 stacks)', () => ({ SSK_CONFIG: generatedConfig(20) })],
-    ['validate: 100 environments x 5 instances (102 stacks)', () => ({ SSK_CONFIG: generatedConfig(100) })],
+    ['validate: 20 environments x 5 instances (22 stacks)', () => ({ SSK_CONFIG: generatedConfigFile(20) })],
+    ['validate: 100 environments x 5 instances (102 stacks)', () => ({ SSK_CONFIG: generatedConfigFile(100) })],
   ];
   return cases.map(([name, env]) => ({ name, run: () => measureTree(name, validate, typeof env === 'function' ? env() : env, VALIDATE_RUNS) }));
 }

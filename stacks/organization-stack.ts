@@ -22,14 +22,32 @@ export class OrganizationStack extends TerraformStack {
     this.scp = new AuditTrailScp(this, 'audit-trail-scp', {
       name: 'ssm-session-kit-audit-trail',
       targetIds: config.targetIds,
-      exceptPrincipalArns: environments.map((e) => e.guardrails.pipelineRoleArn),
+      // One pattern per pipeline role name and per log-bucket prefix, so that the policy does not grow
+      // with the environments.
+      exceptPrincipalArns: distinct(environments.map((e) => `arn:*:iam::*:role/${e.guardrails.pipelineRoleArn.split(':role/')[1]}`)),
       trail: {
         preferencesDocumentArns: [`arn:*:ssm:*:*:document/${SESSION_PREFERENCES_DOCUMENT}`],
         logGroupArns: ['arn:*:logs:*:*:log-group:/ssm-session-kit/*'],
-        bucketArns: environments.map((e) => `arn:*:s3:::${e.sessionLogging.bucketName}`),
+        bucketArns: bucketPatterns(environments.map((e) => e.sessionLogging.bucketName)).map((b) => `arn:*:s3:::${b}`),
         kmsKeyArns: ['*'],
         keyTag: AUDIT_TRAIL_TAG,
       },
     });
   }
+}
+
+function distinct(values: string[]): string[] {
+  return [...new Set(values)];
+}
+
+/**
+ * The log buckets as few patterns as keep the SCP small: their common prefix and a wildcard when they
+ * share one of at least 8 characters (other buckets of that prefix are protected too), else each name.
+ */
+export function bucketPatterns(names: readonly string[]): string[] {
+  const unique = distinct([...names]);
+  if (unique.length < 2) return unique;
+  let prefix = unique[0];
+  for (const name of unique) while (!name.startsWith(prefix)) prefix = prefix.slice(0, -1);
+  return prefix.length >= 8 ? [`${prefix}*`] : unique;
 }

@@ -42,8 +42,56 @@ function ingressCoversPort(rule: ResourceConfig, port: number): boolean {
   return Number(rule.from_port) <= port && port <= Number(rule.to_port);
 }
 
+/**
+ * AWS's size limits for the policies a stack writes, in characters ("IAM and AWS STS quotas": IAM does
+ * not count white space; "Quotas for AWS Organizations": an SCP's 5,120 count it; S3 bucket policies
+ * 20 KB; KMS key policies 32 KB). Inline role policies are limited together, per role (checked per stack).
+ */
+export const POLICY_SIZE_LIMITS: Readonly<Record<string, { readonly attribute: string; readonly limit: number; readonly what: string }>> = {
+  aws_organizations_policy: { attribute: 'content', limit: 5120, what: 'service control policy' },
+  aws_iam_policy: { attribute: 'policy', limit: 6144, what: 'managed policy' },
+  aws_iam_role: { attribute: 'assume_role_policy', limit: 2048, what: 'role trust policy' },
+  aws_iam_user_policy: { attribute: 'policy', limit: 2048, what: 'user inline policies' },
+  aws_iam_group_policy: { attribute: 'policy', limit: 5120, what: 'group inline policies' },
+  aws_s3_bucket_policy: { attribute: 'policy', limit: 20480, what: 'bucket policy' },
+  aws_kms_key: { attribute: 'policy', limit: 32768, what: 'key policy' },
+};
+export const ROLE_INLINE_POLICIES_LIMIT = 10240;
+
+/**
+ * A policy's size as AWS counts it: minified (IAM ignores white space; ours is written minified, as
+ * Organizations counts it). A Terraform reference counts as the longest value it can resolve to: an
+ * account id 12, a partition 10, a region 14, an ARN 128, anything else its own length.
+ */
+export function policySize(policy: string): number {
+  let text = policy;
+  try {
+    text = JSON.stringify(JSON.parse(policy));
+  } catch {
+    // Not JSON yet (a reference alone): measured as written.
+  }
+  return text.replace(/\$\{[^}]*\}/g, (ref) => {
+    if (ref.endsWith('.account_id}')) return 'x'.repeat(12);
+    if (ref.endsWith('.partition}')) return 'x'.repeat(10);
+    if (/^\$\{data\.aws_region\./.test(ref)) return 'x'.repeat(14);
+    if (ref.endsWith('.arn}')) return 'x'.repeat(Math.max(128, ref.length));
+    return ref;
+  }).length;
+}
+
 /** The rules every stack of this project is held to. */
 export const COMPLIANCE_RULES: readonly ComplianceRule[] = [
+  {
+    id: 'POLICY_SIZE',
+    description: "every policy is within AWS's size limit",
+    check: ({ type, config }) => {
+      const limit = POLICY_SIZE_LIMITS[type];
+      const policy = limit && config[limit.attribute];
+      if (typeof policy !== 'string') return undefined;
+      const size = policySize(policy);
+      return size > limit.limit ? `the ${limit.what} is ${size} characters, over AWS's limit of ${limit.limit}` : undefined;
+    },
+  },
   {
     id: 'EC2_IMDSV2',
     description: 'every EC2 instance requires IMDSv2',
@@ -113,6 +161,7 @@ export const STACK_RULES = {
   SESSION_LOGGING_PRESENT: 'a stack with instances records their sessions',
   DEFAULT_HOST_MANAGEMENT_SESSION_LOGGING: 'the Default Host Management role may record and encrypt sessions',
   RUN_AS_USERS_PRESENT: 'with run-as on, every instance creates the default run-as user',
+  ROLE_INLINE_POLICIES_SIZE: "a role's inline policies together are within AWS's size limit",
 } as const;
 
 /** What an agent's role must be allowed to record and encrypt sessions (`grantSessionLogging`). */
@@ -212,6 +261,15 @@ export class ComplianceChecker implements IAspect {
     }
     if (preferences.length === 0 && resources.some((r) => r.type === 'aws_instance')) {
       fail(stack, 'SESSION_LOGGING_PRESENT', STACK_RULES.SESSION_LOGGING_PRESENT, `no ${PREFERENCES_DOCUMENT} document records its instances' sessions`);
+    }
+    const inlineByRole = new Map<string, number>();
+    for (const r of resources.filter((x) => x.type === 'aws_iam_role_policy')) {
+      inlineByRole.set(String(r.config.role), (inlineByRole.get(String(r.config.role)) ?? 0) + policySize(String(r.config.policy)));
+    }
+    for (const [role, size] of inlineByRole) {
+      if (size > ROLE_INLINE_POLICIES_LIMIT) {
+        fail(stack, 'ROLE_INLINE_POLICIES_SIZE', STACK_RULES.ROLE_INLINE_POLICIES_SIZE, `the inline policies of ${role} are ${size} characters together, over AWS's limit of ${ROLE_INLINE_POLICIES_LIMIT}`);
+      }
     }
     // Session Manager runs a run-as session only as a user the node already has.
     const runAs = preferences.map((d) => inputsOf(d.config)).find((inputs) => inputs.runAsEnabled === true)?.runAsDefaultUser;
