@@ -82,10 +82,11 @@ describe('offline validation of every synthesized stack', () => {
     }
   });
 
-  it('plans the state bucket and its key in the bootstrap stack', () => {
+  it('plans the state bucket, its key and a state role per stack in the bootstrap stack', () => {
     const bootstrap = results.find((r) => r.stack === 'bootstrap')!;
     const planned = plannedResources(bootstrap);
     expect(planned.map((r) => r.type).sort()).toEqual([
+      ...Array(4).fill('aws_iam_role'), ...Array(4).fill('aws_iam_role_policy'),
       'aws_kms_alias', 'aws_kms_key', 'aws_s3_bucket', 'aws_s3_bucket_ownership_controls', 'aws_s3_bucket_policy',
       'aws_s3_bucket_public_access_block', 'aws_s3_bucket_server_side_encryption_configuration', 'aws_s3_bucket_versioning',
     ]);
@@ -779,5 +780,59 @@ describe("prod's minimal instance role, on the resolved policies", () => {
     expect(await asInstance('secretsmanager:GetSecretValue', `arn:aws:secretsmanager:eu-central-1:${account}:secret:prod/db-0a1b2c`)).toBe('ImplicitlyDenied');
     expect(await asInstance('s3:GetObject', 'arn:aws:s3:::acme-data-prod/export.csv')).toBe('ImplicitlyDenied');
     expect(await asInstance('ec2messages:GetMessages', '*')).toBe('ImplicitlyDenied');
+  });
+});
+
+describe('state access through the roles the bootstrap stack creates, on the resolved policies', () => {
+  const STATE_ACCOUNT = '000000000000';
+  const bucket = 'arn:aws:s3:::acme-ssm-session-kit-tfstate';
+  const stacks = loadConfig().environments.map((e) => ({ name: e.name, pipeline: e.guardrails.pipelineRoleArn, key: e.state.key }));
+  let plan: ResolvedPlan;
+  beforeAll(() => {
+    plan = new ResolvedPlan(results.find((r) => r.stack === 'bootstrap')!.planFile!);
+  });
+  const role = (name: string) => plan.one('aws_iam_role', (v) => v.name === `ssm-session-kit-state-${name}`);
+  const assume = (principal: string, name: string) => decide({
+    principal, action: 'sts:AssumeRole', resource: role(name).values.arn, resourceAccount: STATE_ACCOUNT,
+    identityPolicies: [{ name: 'AdministratorAccess', policy: ALLOW_EVERYTHING }],
+    resourcePolicy: plan.policy(role(name), 'assume_role_policy'),
+  });
+  const asStateRole = (name: string, action: string, resource: string) => {
+    const roleName = `ssm-session-kit-state-${name}`;
+    const principal = `arn:aws:sts::${STATE_ACCOUNT}:assumed-role/${roleName}/terraform`;
+    return decide({
+      principal, action, resource, resourceAccount: STATE_ACCOUNT,
+      identityPolicies: plan.inlinePolicies(roleName),
+      resourcePolicy: resource.startsWith('arn:aws:s3') ? plan.policy(plan.one('aws_s3_bucket_policy')) : plan.policy(plan.one('aws_kms_key')),
+      context: { 'aws:PrincipalArn': role(name).values.arn },
+    });
+  };
+
+  it.each(stacks)("lets $name's pipeline alone assume $name's state role", async ({ name, pipeline }) => {
+    expect(await assume(pipeline, name)).toBe('Allowed');
+    for (const other of stacks.filter((s) => s.name !== name)) expect(await assume(other.pipeline, name)).toBe('ImplicitlyDenied');
+    expect(await assume(`arn:aws:iam::${STATE_ACCOUNT}:role/Administrators`, name)).toBe('ImplicitlyDenied');
+  });
+
+  it.each(stacks)("lets $name's state role read and write its own state and lock, and use the key", async ({ name, key }) => {
+    for (const [action, object] of [['s3:GetObject', key], ['s3:PutObject', key], ['s3:GetObject', `${key}.tflock`], ['s3:PutObject', `${key}.tflock`], ['s3:DeleteObject', `${key}.tflock`]]) {
+      expect({ action, object, decision: await asStateRole(name, action, `${bucket}/${object}`) }).toEqual({ action, object, decision: 'Allowed' });
+    }
+    expect(await asStateRole(name, 's3:ListBucket', bucket)).toBe('Allowed');
+    const stateKey = plan.one('aws_kms_key').values.arn;
+    for (const action of ['kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey']) expect(await asStateRole(name, action, stateKey)).toBe('Allowed');
+  });
+
+  it.each(stacks)("refuses $name's state role every other stack's state, and the state itself to anyone else", async ({ name, key }) => {
+    for (const other of stacks.filter((s) => s.name !== name)) {
+      expect(await asStateRole(name, 's3:GetObject', `${bucket}/${other.key}`)).toBe('ImplicitlyDenied');
+      expect(await asStateRole(name, 's3:PutObject', `${bucket}/${other.key}`)).toBe('ImplicitlyDenied');
+    }
+    const admin = `arn:aws:iam::${STATE_ACCOUNT}:role/Administrators`;
+    expect(await decide({
+      principal: admin, action: 's3:GetObject', resource: `${bucket}/${key}`, resourceAccount: STATE_ACCOUNT,
+      identityPolicies: [{ name: 'AdministratorAccess', policy: ALLOW_EVERYTHING }], resourcePolicy: plan.policy(plan.one('aws_s3_bucket_policy')),
+      context: { 'aws:PrincipalArn': admin },
+    })).toBe('ExplicitlyDenied');
   });
 });

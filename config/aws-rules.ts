@@ -142,6 +142,12 @@ export const principalArn = matching(
   'must be the ARN of an account root, IAM user or role (arn:aws:iam::<account>:role/<name>)',
 );
 
+/** A principal ARN that may hold `*` wildcards, as `ArnLike` compares them. */
+export const principalArnPattern = matching(
+  new RegExp(`^arn:(${PARTITION}|\\*):(iam|sts)::(\\d{12}|\\*):(root|(user|role|assumed-role)/[\\w+=,.@/*-]+)$`),
+  'must be the ARN of an account root, IAM user or role, where * may stand for any characters',
+);
+
 export const servicePrincipal = matching(
   /^[a-z0-9][a-z0-9.-]*\.amazonaws\.com(\.cn)?$/,
   'must be a service principal such as "ec2.amazonaws.com"',

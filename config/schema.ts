@@ -66,7 +66,7 @@ const stateSchema = strict({
   region: region.optional().meta({ description: "bucket region; default the environment's region" }),
   dynamodbTable: awsString(rules.dynamodbTableName, 'legacy DynamoDB lock table, only while migrating to S3-native locking').optional(),
   kmsKeyId: awsString(rules.kmsKeyArn, 'KMS key or alias ARN for the state; default the bootstrap key when bucket is the bootstrap bucket').optional(),
-  roleArn: awsString(rules.iamRoleArn, 'role to assume for state access, e.g. in a central state account').optional(),
+  roleArn: awsString(rules.iamRoleArn, 'role to assume for state access; default, in the bootstrap bucket, the state role the bootstrap stack creates for the stack').optional(),
 }, 'where the stack keeps its Terraform state (S3 backend, encrypted, S3-native locking)');
 
 /** Adds a problem at `path` (relative to the value checked) to a zod check's issues. */
@@ -236,6 +236,7 @@ export const bootstrapSchema = strict({
   region: region.meta({ description: 'where the state bucket lives' }),
   stateBucket: awsString(rules.bucketName, 'name of the state bucket the bootstrap stack creates'),
   stateKeyAlias: awsString(rules.kmsAliasName, "alias of the bucket's KMS key").default('ssm-session-kit-tfstate'),
+  administratorArns: list(awsString(rules.principalArnPattern, 'principal ARN pattern'), 'who may read and write state objects beside the state roles (by hand, in an emergency)').default([]),
   tags: tags.meta({ description: 'tags for the bootstrap resources' }),
 }, 'the stack that creates the remote-state bucket (local state)');
 
@@ -243,6 +244,7 @@ const organizationSchema = strict({
   accountId: accountId.meta({ description: "the organization's management account" }),
   region: region,
   targetIds: list(awsString(rules.organizationTarget, 'root, OU or account id'), 'where the guardrail SCP is attached', { nonEmpty: true }),
+  pipelineRoleArn: awsString(rules.iamRoleArn, "the role that deploys the organization stack: its state role trusts it").optional(),
   tags,
   state: stateSchema,
 }, "the management account's organization stack, which holds the guardrail SCP");

@@ -31,6 +31,8 @@ export interface OrganizationConfig extends Readonly<Omit<OrganizationFile, 'sta
 export interface RemoteStateConfig extends Readonly<StateFile> {
   readonly key: string;
   readonly region: string;
+  /** Set when `roleArn` is the state role the bootstrap stack creates, trusted by the stack's pipeline. */
+  readonly bootstrapRole?: { readonly trustedRoleArn: string };
 }
 
 export interface EnvironmentConfig extends Readonly<Omit<EnvironmentFile, 'state' | 'instances' | 'sessionLogging' | 'accessGroups'>> {

@@ -55,9 +55,11 @@ export function validateConfig(raw: unknown, source = 'config'): ProjectConfig {
   const { organization } = parsed.data;
   return {
     bootstrap: parsed.data.bootstrap,
-    environments: environments.map((env) => withBootstrapStateKey(env, parsed.data.bootstrap)),
-    organization: organization && withBootstrapStateKey(
+    environments: environments.map((env) => withBootstrapState(env, env.name, env.guardrails.pipelineRoleArn, parsed.data.bootstrap)),
+    organization: organization && withBootstrapState(
       { ...organization, state: stateWithDefaults(organization.state, 'organization', organization.region) },
+      'organization',
+      organization.pipelineRoleArn,
       parsed.data.bootstrap,
     ),
   };
@@ -135,12 +137,26 @@ function checkSharedState(problems: ConfigProblem[], environments: readonly Envi
   }
 }
 
-/** State kept in the bootstrap bucket is encrypted with the bootstrap key unless told otherwise. */
-function withBootstrapStateKey<T extends { readonly state: RemoteStateConfig }>(env: T, bootstrap: BootstrapConfig): T {
-  if (env.state.kmsKeyId || env.state.bucket !== bootstrap.stateBucket) return env;
+/**
+ * State kept in the bootstrap bucket is encrypted with the bootstrap key, and reached through the
+ * state role the bootstrap stack creates for the stack (trusted by its pipeline), unless told otherwise.
+ */
+function withBootstrapState<T extends { readonly state: RemoteStateConfig }>(
+  stack: T, name: string, pipelineRoleArn: string | undefined, bootstrap: BootstrapConfig,
+): T {
+  if (stack.state.bucket !== bootstrap.stateBucket) return stack;
   const { accountId, region, stateKeyAlias } = bootstrap;
-  const kmsKeyId = `arn:${rules.partitionOf(region)}:kms:${region}:${accountId}:alias/${stateKeyAlias}`;
-  return { ...env, state: { ...env.state, kmsKeyId } };
+  const partition = rules.partitionOf(region);
+  const kmsKeyId = stack.state.kmsKeyId ?? `arn:${partition}:kms:${region}:${accountId}:alias/${stateKeyAlias}`;
+  const bootstrapRoleArn = `arn:${partition}:iam::${accountId}:role/${stateRoleName(name)}`;
+  const roleArn = stack.state.roleArn ?? (pipelineRoleArn ? bootstrapRoleArn : undefined);
+  const bootstrapRole = pipelineRoleArn !== undefined && roleArn === bootstrapRoleArn;
+  return { ...stack, state: { ...stack.state, kmsKeyId, roleArn, ...(bootstrapRole ? { bootstrapRole: { trustedRoleArn: pipelineRoleArn } } : {}) } };
+}
+
+/** The state-access role the bootstrap stack creates for a stack. */
+export function stateRoleName(stack: string): string {
+  return `ssm-session-kit-state-${stack}`;
 }
 
 /** Messages for wrong and missing values, where a field's own schema says nothing more specific. */

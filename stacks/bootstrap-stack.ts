@@ -1,19 +1,29 @@
 import { LocalBackend, TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
-import type { BootstrapConfig } from '../config/types';
-import { StateBucket } from '../modules/state-bucket';
+import type { BootstrapConfig, RemoteStateConfig } from '../config/types';
+import { StateAccessRole, StateBucket } from '../modules/state-bucket';
 import { addAwsProvider } from './aws-provider';
 
 export const BOOTSTRAP_STACK = 'bootstrap';
 
+/** A stack whose state the bootstrap bucket keeps. */
+export interface StackState {
+  readonly name: string;
+  readonly state: RemoteStateConfig;
+}
+
 /**
- * Creates the bucket every environment keeps its state in. It cannot keep its own state there before
- * the bucket exists, so its state is local: a file at the project root, kept with the code.
+ * Creates the bucket every environment keeps its state in, and for each stack whose state it keeps a
+ * role that reads and writes that state alone, trusted by the stack's pipeline only; the bucket refuses
+ * state objects to everyone else. It cannot keep its own state there before the bucket exists, so its
+ * state is local: a file at the project root, kept with the code.
  */
 export class BootstrapStack extends TerraformStack {
   readonly stateBucket: StateBucket;
+  /** By stack name. */
+  readonly stateRoles: Readonly<Record<string, StateAccessRole>>;
 
-  constructor(scope: Construct, config: BootstrapConfig) {
+  constructor(scope: Construct, config: BootstrapConfig, stacks: readonly StackState[] = []) {
     super(scope, BOOTSTRAP_STACK);
     addAwsProvider(this, config);
     // Relative to the stack's synthesized folder, cdktf.out/stacks/bootstrap.
@@ -24,6 +34,20 @@ export class BootstrapStack extends TerraformStack {
       accountId: config.accountId,
       keyAlias: config.stateKeyAlias,
     });
+    const roles: Record<string, StateAccessRole> = {};
+    for (const { name, state } of stacks) {
+      if (!state.bootstrapRole) continue;
+      roles[name] = new StateAccessRole(this, `state-role-${name}`, {
+        roleName: state.roleArn!.split(':role/')[1],
+        trustedRoleArns: [state.bootstrapRole.trustedRoleArn],
+        bucketArn: this.stateBucket.bucket.bucketArn,
+        stateKey: state.key,
+        kmsKeyArn: this.stateBucket.key.keyArn,
+      });
+    }
+    this.stateRoles = roles;
+    this.stateBucket.restrictStateAccess([...Object.values(roles).map((r) => r.role.arn), ...config.administratorArns]);
+    new TerraformOutput(this, 'state_role_arns', { value: Object.fromEntries(Object.entries(roles).map(([name, r]) => [name, r.role.arn])) });
     new TerraformOutput(this, 'state_bucket', { value: this.stateBucket.bucket.bucket.bucket });
     new TerraformOutput(this, 'state_key_arn', { value: this.stateBucket.key.keyArn });
     new TerraformOutput(this, 'state_key_alias', { value: this.stateBucket.key.alias.name });

@@ -19,7 +19,7 @@ export interface ProjectStacks {
 
 /** Every stack of the project, from a config already validated, each held to the compliance rules at synth. */
 export function createStacks(app: App, config: ProjectConfig): ProjectStacks {
-  const bootstrap = new BootstrapStack(app, config.bootstrap);
+  const bootstrap = new BootstrapStack(app, config.bootstrap, [...config.environments, ...(config.organization ? [{ name: 'organization', ...config.organization }] : [])]);
   const environments = config.environments.map((env) => new EnvironmentStack(app, env));
   const organization = config.organization && new OrganizationStack(app, config.organization, config.environments);
   const all = [bootstrap, ...environments, ...(organization ? [organization] : [])];

@@ -1,4 +1,7 @@
 import { Construct } from 'constructs';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { PolicyDocument, PolicyStatement } from '../shared/policy-document';
 import { EncryptedBucket } from '../shared/encrypted-bucket';
 import { EncryptionKey } from '../shared/encryption-key';
 import { partitionOf } from '../shared/aws-environment';
@@ -50,6 +53,69 @@ export class StateBucket extends Construct {
         Null: { 's3:x-amz-server-side-encryption': 'false' },
         StringNotEquals: { 's3:x-amz-server-side-encryption': 'aws:kms' },
       },
+    });
+  }
+
+  /**
+   * Only these principals (ARN patterns: the state-access roles, and whoever administers state by hand)
+   * may read, write or delete state objects, whatever their own policies say.
+   */
+  restrictStateAccess(principalArns: readonly string[]): void {
+    this.bucket.addToResourcePolicy({
+      Sid: 'OnlyStateRolesTouchState',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+      Resource: `${this.bucket.bucketArn}/*`,
+      Condition: { ArnNotLike: { 'aws:PrincipalArn': [...principalArns] } },
+    });
+  }
+}
+
+/**
+ * ("Backend Type: s3", S3 Bucket Permissions and State Locking) What Terraform's S3 backend needs for
+ * one state: list the bucket, read and write the state object, read, write and delete its lock file
+ * (`<key>.tflock`, with `use_lockfile`), and use the key that encrypts them.
+ */
+export function stateAccessStatements(bucketArn: string, stateKey: string, kmsKeyArn: string): PolicyStatement[] {
+  return [
+    { Sid: 'ListStateBucket', Effect: 'Allow', Action: 's3:ListBucket', Resource: bucketArn },
+    { Sid: 'ReadWriteState', Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject'], Resource: `${bucketArn}/${stateKey}` },
+    { Sid: 'LockState', Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], Resource: `${bucketArn}/${stateKey}.tflock` },
+    { Sid: 'UseStateKey', Effect: 'Allow', Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey'], Resource: kmsKeyArn },
+  ];
+}
+
+export interface StateAccessRoleProps {
+  readonly roleName: string;
+  /** The roles that may assume it: an environment's deployment pipeline. */
+  readonly trustedRoleArns: readonly string[];
+  readonly bucketArn: string;
+  /** The one state object it reaches. */
+  readonly stateKey: string;
+  readonly kmsKeyArn: string;
+}
+
+/** A role that reads and writes one state object and its lock, and nothing else, for the roles it trusts. */
+export class StateAccessRole extends Construct {
+  readonly role: IamRole;
+
+  constructor(scope: Construct, id: string, props: StateAccessRoleProps) {
+    super(scope, id);
+    this.role = new IamRole(this, 'role', {
+      name: props.roleName,
+      description: `Reads and writes the Terraform state ${props.stateKey} and its lock`,
+      assumeRolePolicy: new PolicyDocument([{
+        Sid: 'PipelineAssumesRole',
+        Effect: 'Allow',
+        Principal: { AWS: [...props.trustedRoleArns] },
+        Action: 'sts:AssumeRole',
+      }]).toJson(),
+    });
+    new IamRolePolicy(this, 'state', {
+      name: 'terraform-state',
+      role: this.role.name,
+      policy: new PolicyDocument(stateAccessStatements(props.bucketArn, props.stateKey, props.kmsKeyArn)).toJson(),
     });
   }
 }
