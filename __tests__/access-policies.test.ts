@@ -179,6 +179,10 @@ describe('access groups in the config', () => {
       /field "accessGroups.Ops Team": group name must be 1 to 32 lower-case/],
     ['a run-as user that is no Linux user', (g) => (g.operators.runAsUser = 'Operator One'),
       /field "accessGroups.operators.runAsUser": must be a Linux user name/],
+    ['SSH without an acknowledgment', (g) => (g.operators.documents = ['SSM-SessionManagerRunShell', 'AWS-StartSSHSession']),
+      /environment "dev", field "accessGroups.operators.unrecordedSsh": is required with AWS-StartSSHSession: SSH sessions are not recorded/],
+    ['an SSH acknowledgment without SSH', (g) => (g.operators.unrecordedSsh = 'vendor tooling'),
+      /field "accessGroups.operators.unrecordedSsh": acknowledges SSH, which the group does not use/],
     ['a run-as user where run-as is off', (g) => (g.operators.runAsUser = 'ssm-operator'),
       /environment "dev", field "accessGroups.operators.runAsUser": takes effect only with run-as on: set sessionLogging.runAsDefaultUser/],
     ['the old requireMfa flag', (g) => (g.operators.requireMfa = true),
@@ -226,11 +230,20 @@ describe('access report', () => {
     ]);
     expect(rowOf(report, 'prod', 'operators')).toEqual([
       'operators', 'prod-tools, prod-db-admin',
-      'SSM-SessionManagerRunShell, AWS-StartPortForwardingSession, AWS-StartPortForwardingSessionToRemoteHost',
+      'SSM-SessionManagerRunShell, AWS-StartPortForwardingSession (not recorded), AWS-StartPortForwardingSessionToRemoteHost (not recorded)',
       'IAM', 'own sessions', 'new role ssm-session-kit-prod-operators (runs as ssm-operator)',
     ]);
     expect(rowOf(report, 'prod', 'ci-diagnostics')[3]).toBe('no');
     expect(rowOf(report, 'prod', 'break-glass')[4]).toBe('any session');
+  });
+
+  it('marks SSH and port forwarding as not recorded, and takes SSH with its acknowledgment', () => {
+    const raw = rawConfig();
+    raw.environments.dev.accessGroups.operators.documents.push('AWS-StartSSHSession');
+    raw.environments.dev.accessGroups.operators.unrecordedSsh = 'scp of build artefacts to the tools host';
+    expect(rowOf(accessReport(validateConfig(raw)), 'dev', 'operators')[2]).toBe(
+      'SSM-SessionManagerRunShell, AWS-StartPortForwardingSession (not recorded), AWS-StartPortForwardingSessionToRemoteHost (not recorded), AWS-StartSSHSession (not recorded)',
+    );
   });
 
   it('follows the instance tags: a group sees only the instances it matches', () => {

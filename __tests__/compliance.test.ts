@@ -8,6 +8,7 @@ import { SsmDocument } from '@cdktf/provider-aws/lib/ssm-document';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { validateConfig } from '../config/validate';
 import { ComplianceChecker, complianceSuppressions, policySize, suppressCompliance } from '../modules/guardrails/compliance';
+import { SessionAccessPolicy } from '../modules/access-policies';
 import { DefaultHostManagement } from '../modules/instance-profile';
 import { SessionLogging } from '../modules/session-logging';
 import { SsmInstance } from '../modules/ssm-instance';
@@ -185,5 +186,20 @@ describe('policy sizes', () => {
     expect(policySize('{ "Version": "2012-10-17",\n  "Statement": [] }')).toBe('{"Version":"2012-10-17","Statement":[]}'.length);
     expect(policySize('"${data.aws_caller_identity.x.account_id}"')).toBe(14);
     expect(policySize('"${aws_kms_key.k.arn}"')).toBe(130);
+  });
+});
+
+describe('unrecorded SSH in prod', () => {
+  const withSsh = (environment: string, reason?: string) => stackWith((s) => {
+    const policy = new SessionAccessPolicy(s, 'access', {
+      policyName: 'ops', instanceTags: { Environment: [environment] }, documents: ['SSM-SessionManagerRunShell', 'AWS-StartSSHSession'], roleNames: ['ops'],
+    });
+    if (reason) suppressCompliance(policy, 'NO_UNRECORDED_SSH_IN_PROD', reason);
+  });
+
+  it('fails a policy that allows SSH on prod instances, unless suppressed with a reason', () => {
+    expect(synth(withSsh('prod'))).toThrow(/\[test\/access\/policy\] compliance rule NO_UNRECORDED_SSH_IN_PROD .*allows AWS-StartSSHSession on instances tagged Environment=prod/);
+    expect(synth(withSsh('prod', 'scp of build artefacts, approved by security'))).not.toThrow();
+    expect(synth(withSsh('dev'))).not.toThrow();
   });
 });

@@ -680,7 +680,8 @@ describe.each([
   });
 
   it('leaves the pipeline able to change all of it, and the writers able to write', async () => {
-    const asPipeline = as(pipeline, true);
+    // The deny policy is attached to administrators, never to the pipeline (the config refuses it).
+    const asPipeline = as(pipeline, false);
     for (const [action, resource] of [['s3:PutLifecycleConfiguration', bucket], ['kms:PutKeyPolicy', key], ['iam:CreatePolicyVersion', guardrailArn]]) {
       expect({ action, decision: await asPipeline(action, resource) }).toEqual({ action, decision: 'Allowed' });
     }
@@ -834,5 +835,50 @@ describe('state access through the roles the bootstrap stack creates, on the res
       identityPolicies: [{ name: 'AdministratorAccess', policy: ALLOW_EVERYTHING }], resourcePolicy: plan.policy(plan.one('aws_s3_bucket_policy')),
       context: { 'aws:PrincipalArn': admin },
     })).toBe('ExplicitlyDenied');
+  });
+});
+
+describe('no unrecorded shell: custom session documents against every guardrail delivery, on the resolved policies', () => {
+  const account = '111111111111';
+  const admin = `arn:aws:iam::${account}:role/AWSReservedSSO_Administrators_dev`;
+  const pipeline = `arn:aws:iam::${account}:role/ssm-session-kit-deploy`;
+  const document = (name: string) => `arn:aws:ssm:eu-west-1:${account}:document/${name}`;
+  const instance = `arn:aws:ec2:eu-west-1:${account}:instance/i-0123456789abcdef0`;
+  let plan: ResolvedPlan;
+  let scp: any;
+  beforeAll(() => {
+    plan = new ResolvedPlan(results.find((r) => r.stack === 'dev')!.planFile!);
+    const org = new ResolvedPlan(results.find((r) => r.stack === 'organization')!.planFile!);
+    scp = org.policy(org.one('aws_organizations_policy'), 'content');
+  });
+  const named = (name: string) => plan.policy(plan.one('aws_iam_policy', (v) => v.name === name));
+  type Delivery = 'deny policy' | 'boundary' | 'SCP';
+  const request = (principal: string, delivery: Delivery | undefined, action: string, resource: string, context: Record<string, string> = {}) => decide({
+    principal, action, resource, resourceAccount: account,
+    identityPolicies: [
+      { name: 'AdministratorAccess', policy: ALLOW_EVERYTHING },
+      ...(delivery === 'deny policy' ? [{ name: 'guardrail', policy: named('ssm-session-kit-dev-audit-trail-guardrail') }] : []),
+    ],
+    permissionBoundary: delivery === 'boundary' ? named('ssm-session-kit-dev-permissions-boundary') : undefined,
+    scps: delivery === 'SCP' ? [scp] : undefined,
+    context: { 'aws:PrincipalArn': principal, ...context },
+  });
+
+  it.each<Delivery>(['deny policy', 'boundary', 'SCP'])('refuses an administrator under the %s a session with a document of their own, and creating one', async (delivery) => {
+    expect(await request(admin, delivery, 'ssm:StartSession', document('NoLogShell'))).toBe('ExplicitlyDenied');
+    expect(await request(admin, delivery, 'ssm:CreateDocument', document('NoLogShell'), { 'ssm:DocumentType': 'Session' })).toBe('ExplicitlyDenied');
+  });
+
+  it.each<Delivery>(['deny policy', 'boundary', 'SCP'])('leaves the preferences document, the opted-in AWS documents and the targets to an administrator under the %s', async (delivery) => {
+    expect(await request(admin, delivery, 'ssm:StartSession', document('SSM-SessionManagerRunShell'))).toBe('Allowed');
+    expect(await request(admin, delivery, 'ssm:StartSession', document('AWS-StartPortForwardingSession'))).toBe('Allowed');
+    expect(await request(admin, delivery, 'ssm:StartSession', instance)).toBe('Allowed');
+    // Documents of other types (Command, Automation) stay theirs to create.
+    expect(await request(admin, delivery, 'ssm:CreateDocument', document('PatchNow'), { 'ssm:DocumentType': 'Command' })).toBe('Allowed');
+  });
+
+  it('leaves the pipeline free to change the preferences document under the SCP', async () => {
+    expect(await request(pipeline, 'SCP', 'ssm:UpdateDocument', document('SSM-SessionManagerRunShell'), { 'ssm:DocumentType': 'Session' })).toBe('Allowed');
+    expect(await request(pipeline, 'SCP', 'ssm:StartSession', document('NoLogShell'))).toBe('Allowed');
   });
 });

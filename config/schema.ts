@@ -143,6 +143,9 @@ const accessGroupSchema = strict({
     oneOf(SESSION_DOCUMENTS as [string, ...string[]], `is not a session document this project knows (known: ${SESSION_DOCUMENTS.join(', ')})`),
     'session documents; default ["SSM-SessionManagerRunShell"]',
   ).optional(),
+  unrecordedSsh: z.string().min(1).optional().meta({
+    description: 'required with AWS-StartSSHSession: why this group may open SSH sessions, whose content Session Manager does not record',
+  }),
   requireMfa: z.never({ error: `is replaced by "mfa": one of ${mfaChoices}` }).optional().meta({ description: 'replaced by mfa', deprecated: true }),
   mfa: oneOf(MFA_ENFORCEMENTS, `must be one of ${mfaChoices}`)
     .default('iam')
@@ -159,7 +162,14 @@ const accessGroupSchema = strict({
     requireMfaToAssume: z.boolean().optional().meta({ description: 'trusted principals must give an MFA code to assume the role; default on with "mfa": "iam"' }),
   }, 'a new role for the group').optional(),
 }, 'who may open sessions: one managed policy per group').check((ctx) => {
-  const { mfa, mfaMaxAgeSeconds, roleNames, groupNames, createRole } = ctx.value;
+  const { mfa, mfaMaxAgeSeconds, roleNames, groupNames, createRole, documents = [], unrecordedSsh } = ctx.value;
+  // ("Logging session activity") Session Manager does not log the content of SSH and port-forwarding sessions.
+  if (documents.includes('AWS-StartSSHSession') && !unrecordedSsh?.trim()) {
+    problem(ctx, ['unrecordedSsh'], 'is required with AWS-StartSSHSession: SSH sessions are not recorded, so say why this group needs one');
+  }
+  if (unrecordedSsh !== undefined && !documents.includes('AWS-StartSSHSession')) {
+    problem(ctx, ['unrecordedSsh'], 'acknowledges SSH, which the group does not use (documents has no AWS-StartSSHSession)');
+  }
   if (mfaMaxAgeSeconds !== undefined && (mfa !== 'iam' || !Number.isInteger(mfaMaxAgeSeconds) || mfaMaxAgeSeconds < 1)) {
     problem(ctx, ['mfaMaxAgeSeconds'], 'must be a whole number of seconds, with "mfa": "iam" (the only MFA whose age IAM knows)');
   }
@@ -202,7 +212,11 @@ const guardrailsSchema = strict({
   strict: z.boolean().default(false).meta({
     description: 'for accounts without the organization SCP: whoever gets the deny policy may create roles and users only with the boundary, and may not change the trust of roles that carry it',
   }),
-}, 'nobody, administrators included, switches the audit trail off');
+}, 'nobody, administrators included, switches the audit trail off').check((ctx) => {
+  const pipeline = ctx.value.pipelineRoleArn.split('/').pop();
+  const i = ctx.value.attachToRoles.indexOf(pipeline ?? '');
+  if (i >= 0) problem(ctx, ['attachToRoles', i], `is the pipeline role, the one principal that must still change the audit trail`);
+});
 
 export const environmentSchema = strict({
   accountId: accountId.meta({ description: "the only AWS account the environment's provider will act in (allowed_account_ids)" }),

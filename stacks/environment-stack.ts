@@ -4,7 +4,7 @@ import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { instanceTags, reaches } from '../config/access';
 import type { EnvironmentConfig, InstanceConfig } from '../config/types';
 import { SessionAccessPolicy } from '../modules/access-policies';
-import { AuditTrailGuardrail, protectSessionLogging } from '../modules/guardrails';
+import { AuditTrailGuardrail, protectSessionLogging, suppressCompliance } from '../modules/guardrails';
 import { IamSsmRole } from '../modules/iam-ssm-role';
 import { SessionLogging } from '../modules/session-logging';
 import { DefaultHostManagement, InstanceProfile } from '../modules/instance-profile';
@@ -53,10 +53,11 @@ export class EnvironmentStack extends TerraformStack {
         logGroupArns: [this.sessionLogging.logGroupArn],
         bucketArns: [this.sessionLogging.bucket.bucketArn],
         kmsKeyArns: [this.sessionLogging.key.keyArn],
+        approvedSessionDocumentArns: [this.sessionLogging.documentArn, ...optedInDocumentArns([environment])],
       },
       attachToRoles: guardrails.attachToRoles,
       attachToGroups: guardrails.attachToGroups,
-      exceptPrincipalArns: [guardrails.pipelineRoleArn],
+      // Attached only to the administrators' roles and groups, never the pipeline's (the config refuses it).
       strict: guardrails.strict,
     });
     // Every role the project creates carries the boundary, unless the environment opts out.
@@ -119,6 +120,11 @@ export class EnvironmentStack extends TerraformStack {
         requireMfaToAssume: group.createRole.requireMfaToAssume,
       },
     }));
+    // The config demands a reason for SSH, which is not recorded; it is the suppression's reason too.
+    this.accessPolicies.forEach((policy, i) => {
+      const reason = environment.accessGroups[i].unrecordedSsh;
+      if (reason) suppressCompliance(policy, 'NO_UNRECORDED_SSH_IN_PROD', reason);
+    });
     if (boundaryArn) {
       const bounded = [this.instanceRole.role, this.defaultHostManagement?.role, ...this.accessPolicies.map((p) => p.role)];
       this.guardrail.protectRoles(...bounded.flatMap((role) => (role ? [role.arn] : [])));
@@ -150,4 +156,10 @@ function runAsUsers(env: EnvironmentConfig, instance: InstanceConfig): string[] 
     ...groups.map((g) => g.runAsUser!),
     ...env.osUsers.users,
   ];
+}
+
+/** The AWS session documents some group of these environments opted into, as ARN patterns of any account and region. */
+export function optedInDocumentArns(environments: readonly EnvironmentConfig[]): string[] {
+  const documents = new Set(environments.flatMap((e) => e.accessGroups.flatMap((g) => g.documents)).filter((d) => d.startsWith('AWS-')));
+  return [...documents].sort().map((d) => `arn:*:ssm:*:*:document/${d}`);
 }

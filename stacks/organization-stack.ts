@@ -4,6 +4,7 @@ import type { EnvironmentConfig, OrganizationConfig } from '../config/types';
 import { AUDIT_TRAIL_TAG, AuditTrailScp } from '../modules/guardrails';
 import { SESSION_PREFERENCES_DOCUMENT } from '../modules/session-logging';
 import { addAwsProvider } from './aws-provider';
+import { optedInDocumentArns } from './environment-stack';
 import { addRemoteState } from './locking-s3-backend';
 
 export const ORGANIZATION_STACK = 'organization';
@@ -31,6 +32,7 @@ export class OrganizationStack extends TerraformStack {
         bucketArns: bucketPatterns(environments.map((e) => e.sessionLogging.bucketName)).map((b) => `arn:*:s3:::${b}`),
         kmsKeyArns: ['*'],
         keyTag: AUDIT_TRAIL_TAG,
+        approvedSessionDocumentArns: [`arn:*:ssm:*:*:document/${SESSION_PREFERENCES_DOCUMENT}`, ...optedInDocumentArns(environments)],
       },
     });
   }

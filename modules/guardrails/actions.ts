@@ -37,7 +37,7 @@ const KEY_USE = 'uses the key; the key and its policy stay';
 
 /** Actions on the trail's resources that cannot switch it off, and why. */
 export const UNPROTECTED_ACTIONS: Readonly<Record<string, string>> = {
-  'ssm:StartSession': 'opens a session, which the preferences record',
+  'ssm:StartSession': 'opens a session, which the preferences record; with a document of its own it is refused (approvedSessionDocumentArns)',
   'ssm:AddTagsToResource': TAGS,
   'ssm:RemoveTagsFromResource': TAGS,
   'ssm:UpdateDocumentMetadata': 'changes the document\'s review status only, not its content',

@@ -82,6 +82,17 @@ export function policySize(policy: string): number {
 /** The rules every stack of this project is held to. */
 export const COMPLIANCE_RULES: readonly ComplianceRule[] = [
   {
+    id: 'NO_UNRECORDED_SSH_IN_PROD',
+    description: 'no policy lets anyone open SSH sessions, which are not recorded, on prod instances',
+    check: ({ type, config }) => {
+      if (type !== 'aws_iam_policy') return undefined;
+      const statements = statementsOf(config.policy).filter((st) => st.Effect === 'Allow');
+      const ssh = statements.some((st) => [st.Resource ?? []].flat().some((r: string) => r.endsWith('document/AWS-StartSSHSession')));
+      const prod = statements.some((st) => [st.Condition?.StringEquals?.['ssm:resourceTag/Environment'] ?? []].flat().some((v: string) => /^prod/.test(v)));
+      return ssh && prod ? 'allows AWS-StartSSHSession on instances tagged Environment=prod' : undefined;
+    },
+  },
+  {
     id: 'POLICY_SIZE',
     description: "every policy is within AWS's size limit",
     check: ({ type, config }) => {

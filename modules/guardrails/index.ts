@@ -20,7 +20,17 @@ export interface AuditTrail {
   readonly kmsKeyArns: readonly string[];
   /** Only keys carrying this tag (`key=value`) are protected. @default every key in `kmsKeyArns` */
   readonly keyTag?: { readonly key: string; readonly value: string };
+  /**
+   * The session documents sessions may use (ARN patterns): the preferences document and the AWS
+   * documents some group opted into. Given, sessions with any other document, and creating or changing
+   * Session documents, are denied: a document of one's own could record nothing.
+   * @default no restriction on documents
+   */
+  readonly approvedSessionDocumentArns?: readonly string[];
 }
+
+/** What a session may target besides its document: instances, hybrid nodes, ECS tasks. */
+const SESSION_TARGETS = ['arn:*:ec2:*:*:instance/*', 'arn:*:ssm:*:*:managed-instance/*', 'arn:*:ecs:*:*:task/*'];
 
 export * from './actions';
 
@@ -33,7 +43,26 @@ export function auditTrailDenyStatements(trail: AuditTrail, only?: Condition): P
     return { Sid, Effect: 'Deny', Action: [...Action], Resource, ...(Object.keys(Condition).length > 0 ? { Condition } : {}) };
   };
   const keyTag = trail.keyTag ? { StringEquals: { [`aws:ResourceTag/${trail.keyTag.key}`]: trail.keyTag.value } } : undefined;
+  const documents: PolicyStatement[] = trail.approvedSessionDocumentArns ? [
+    {
+      // StartSession is authorized on the target and on the document: every resource but the approved
+      // documents and the targets is refused.
+      Sid: 'OnlyApprovedSessionDocuments',
+      Effect: 'Deny',
+      Action: 'ssm:StartSession',
+      NotResource: [...trail.approvedSessionDocumentArns, ...SESSION_TARGETS],
+      ...(only ? { Condition: { ...only } } : {}),
+    },
+    {
+      Sid: 'NoNewSessionDocuments',
+      Effect: 'Deny',
+      Action: ['ssm:CreateDocument', 'ssm:UpdateDocument'],
+      Resource: '*',
+      Condition: { ...only, StringEquals: { 'ssm:DocumentType': 'Session' } },
+    },
+  ] : [];
   return [
+    ...documents,
     deny('ProtectSessionPreferences', PROTECTED_ACTIONS.preferences, [...trail.preferencesDocumentArns]),
     deny('ProtectSessionLogGroup', PROTECTED_ACTIONS.logGroup, trail.logGroupArns.flatMap((arn) => [arn, `${arn}:*`])),
     deny('ProtectSessionLogObjects', PROTECTED_ACTIONS.logObjects, trail.bucketArns.map((arn) => `${arn}/*`)),

@@ -14,7 +14,7 @@ function environmentReport(env: EnvironmentConfig): string {
   const rows = env.accessGroups.map((group) => [
     group.name,
     reachableInstances(env, group).map((i) => i.name).join(', '),
-    group.documents.join(', '),
+    group.documents.map((d) => (UNRECORDED_DOCUMENTS.includes(d) ? `${d} (not recorded)` : d)).join(', '),
     MFA_COLUMN[group.mfa],
     group.admin ? 'any session' : 'own sessions',
     recipients(group),
@@ -71,6 +71,9 @@ export function connectCommands(env: EnvironmentConfig, group: AccessGroupConfig
   }));
   return [...shells, ...forwards];
 }
+
+/** ("Logging session activity") Session Manager does not log what passes through these: a tunnel, or SSH's own encryption. */
+export const UNRECORDED_DOCUMENTS = ['AWS-StartPortForwardingSession', 'AWS-StartPortForwardingSessionToRemoteHost', 'AWS-StartSSHSession'];
 
 const MFA_COLUMN: Record<MfaEnforcement, string> = { iam: 'IAM', 'identity-provider': 'identity provider', none: 'no' };
 

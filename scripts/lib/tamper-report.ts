@@ -72,7 +72,8 @@ function principals(env: EnvironmentConfig, { withScp, strict }: TamperMatrixOpt
     { title: 'engineer (bounded role)', arn: `arn:aws:iam::${env.accountId}:role/ssm-session-kit-${env.name}-operators`, deliveries: ['boundary', 'resource policy', ...scp] },
     ...strict.map((s): Principal => ({ title: `administrator${s ? ', strict' : ''}, no SCP`, arn: admin, deliveries: ['deny policy', 'resource policy'], strict: s })),
     ...(withScp ? [{ title: 'administrator under the SCP', arn: admin, deliveries: ['deny policy', 'resource policy', 'SCP'] as Delivery[], strict: strict[0] }] : []),
-    { title: 'pipeline', arn: env.guardrails.pipelineRoleArn, deliveries: ['deny policy', 'resource policy', ...scp] },
+    // The deny policy is never attached to the pipeline's role (the config refuses it).
+    { title: 'pipeline', arn: env.guardrails.pipelineRoleArn, deliveries: ['resource policy', ...scp] },
   ];
 }
 
