@@ -92,7 +92,7 @@ export class SsmInstance extends Construct {
   readonly instanceProfile: InstanceProfile;
   /** `aws ssm start-session` for a shell on this instance, naming the document, ready to paste. */
   readonly startSessionCommand: string;
-  /** The instance's user data (cloud-config), when it has any. */
+  /** The instance's user data (cloud-config); undefined where `osUsers` is false and no extra config is given. */
   readonly userData?: string;
 
   constructor(scope: Construct, id: string, props: SsmInstanceProps) {

@@ -25,7 +25,7 @@ export const ALLOW_EVERYTHING: PolicyJson = { Version: '2012-10-17', Statement: 
 
 /** IAM's decision on one request. */
 export async function decide(request: Request): Promise<Decision> {
-  const response: any = await runSimulation({
+  const response = await runSimulation({
     identityPolicies: request.identityPolicies,
     serviceControlPolicies: request.scps
       ? [{ orgIdentifier: 'ou-ab12-workloads1', policies: [{ name: 'FullAWSAccess', policy: ALLOW_EVERYTHING }, ...request.scps.map((policy, i) => ({ name: `scp-${i}`, policy }))] }]
@@ -39,9 +39,10 @@ export async function decide(request: Request): Promise<Decision> {
       resource: { resource: request.resource, accountId: request.resourceAccount },
       contextVariables: { 'aws:SecureTransport': 'true', ...request.context },
     },
-  } as any, {});
-  if (response.resultType === 'error') {
-    throw new Error(`simulation of ${request.action} on ${request.resource} failed: ${JSON.stringify(response.errors)}`);
+  } as Parameters<typeof runSimulation>[0], {});
+  if (response.resultType !== 'single') {
+    const detail = response.resultType === 'error' ? JSON.stringify(response.errors) : `a ${response.resultType} result`;
+    throw new Error(`simulation of ${request.action} on ${request.resource} failed: ${detail}`);
   }
   return response.overallResult;
 }
