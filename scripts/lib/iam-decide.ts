@@ -40,9 +40,8 @@ export async function decide(request: Request): Promise<Decision> {
       contextVariables: { 'aws:SecureTransport': 'true', ...request.context },
     },
   } as Parameters<typeof runSimulation>[0], {});
-  if (response.resultType !== 'single') {
-    const detail = response.resultType === 'error' ? JSON.stringify(response.errors) : `a ${response.resultType} result`;
-    throw new Error(`simulation of ${request.action} on ${request.resource} failed: ${detail}`);
+  if (response.resultType === 'error') {
+    throw new Error(`simulation of ${request.action} on ${request.resource} failed: ${JSON.stringify(response.errors)}`);
   }
   return response.overallResult;
 }
