@@ -7,6 +7,7 @@ import { PROTECTED_ACTIONS } from '../modules/guardrails';
 import { SESSION_MANAGER_AGENT_ACTIONS } from '../modules/iam-ssm-role';
 import { loadConfig } from '../config/load';
 import { tempDir } from './helpers';
+import { PlainTerraformRun, runPlainTerraform } from './support/plain-terraform';
 import { ALLOW_EVERYTHING, decide, ResolvedPlan } from './iam-evaluation';
 import { connectCommands } from '../scripts/lib/access-report';
 import {
@@ -20,9 +21,10 @@ const outdir = path.join(tempDir('offline'), 'cdktf.out');
 const STACKS = ['bootstrap', 'dev', 'organization', 'prod', 'staging'];
 let results: StackValidation[];
 let all: StackValidation[];
-let prodWithWrongAccount: StackValidation;
+let wrongAccount: StackValidation;
 let deprecated: StackValidation;
 let broken: StackValidation;
+let plainTerraform: PlainTerraformRun;
 
 /** Adds a stack to a synthesized app's folder and manifest, as cdktf writes one. */
 function addStack(dir: string, name: string, json: object): void {
@@ -54,15 +56,35 @@ function appWithFailingStacks(): string {
 
 beforeAll(async () => {
   synthesize(outdir);
-  // The project's stacks in one Terraform process with the failing ones; prod again, alone, with
-  // another account's credentials (a failure at plan time costs its batch a second plan).
-  [all, [prodWithWrongAccount]] = await Promise.all([
+  // The project's stacks in one Terraform process with the failing ones; the organization stack again,
+  // alone, with another account's credentials (a failure at plan time costs its batch a second plan).
+  // And the README's plain Terraform commands on the smallest stack.
+  [all, [wrongAccount], plainTerraform] = await Promise.all([
     validateOffline({ outdir: appWithFailingStacks(), workdir: tempDir('offline-work'), concurrency: 1 }),
-    validateOffline({ outdir, stacks: ['prod'], workdir: tempDir('offline-wrong-account'), callerAccount: () => '111111111111' }),
+    validateOffline({ outdir, stacks: ['organization'], workdir: tempDir('offline-wrong-account'), callerAccount: () => '111111111111' }),
+    runPlainTerraform(outdir, 'organization', '999999999999', tempDir('plain-terraform')),
   ]);
   const byName = (name: string) => all.find((r) => r.stack === name)!;
   results = STACKS.map(byName);
   [deprecated, broken] = [byName('legacy'), byName('broken')];
+});
+
+describe('plain Terraform on a synthesized stack (README, "Plain Terraform")', () => {
+  it('initializes and plans to a saved plan file, without error or warning', () => {
+    expect(plainTerraform.codes).toEqual([0, 0]);
+    expect(plainTerraform.init).toMatch(/Terraform has been successfully initialized!/);
+    expect(plainTerraform.plan).not.toMatch(/Warning:/);
+    // From a filesystem mirror the lock file holds this platform's checksum only; init says so.
+    for (const warning of plainTerraform.init.match(/Warning: .*/g) ?? []) expect(warning).toBe('Warning: Incomplete lock file information for providers');
+    // The saved plan, which `terraform apply tfplan` applies as reviewed.
+    expect(fs.existsSync(path.join(plainTerraform.stack, 'tfplan'))).toBe(true);
+  });
+
+  it('plans every resource of the stack, which apply would create', () => {
+    const resources = Object.values<Record<string, unknown>>(JSON.parse(fs.readFileSync(path.join(plainTerraform.stack, 'cdk.tf.json'), 'utf8')).resource)
+      .reduce((n, byName) => n + Object.keys(byName).length, 0);
+    expect(plainTerraform.plan).toMatch(new RegExp(`Plan: ${resources} to add, 0 to change, 0 to destroy`));
+  });
 });
 
 function plannedResources(result: StackValidation): Array<{ type: string; actions: string[]; after: any }> {
@@ -157,8 +179,8 @@ describe('offline validation of every synthesized stack', () => {
   });
 
   it("refuses to plan a stack with another account's credentials", () => {
-    expect(prodWithWrongAccount.ok).toBe(false);
-    expect(prodWithWrongAccount.diagnostics).toContainEqual(
+    expect(wrongAccount.ok).toBe(false);
+    expect(wrongAccount.diagnostics).toContainEqual(
       expect.objectContaining({ severity: 'error', summary: expect.stringMatching(/account ID not allowed: 111111111111/) }),
     );
   });

@@ -47,6 +47,9 @@ function keyedBy<V extends z.ZodType>(rule: Rule, what: string, value: V, descri
     .meta({ description, ...(rule.pattern ? { propertyNames: { pattern: rule.pattern.source } } : {}) });
 }
 
+/** The deploy workflow's waves, one job pair each. */
+export const MAX_DEPLOY_WAVES = 5;
+
 /** Reserved for the project's own stacks. */
 export const RESERVED_NAMES = ['bootstrap', 'organization'];
 
@@ -232,6 +235,11 @@ export const environmentSchema = strict({
     });
   }),
   defaultHostManagement: z.boolean().default(false).meta({ description: 'turn on Default Host Management, so instances without a profile are managed too' }),
+  deployWave: z.number().default(1).check((ctx) => {
+    if (!Number.isInteger(ctx.value) || ctx.value < 1 || ctx.value > MAX_DEPLOY_WAVES) {
+      problem(ctx, [], `must be a whole number from 1 to ${MAX_DEPLOY_WAVES} (got ${ctx.value})`);
+    }
+  }).meta({ description: `the pipeline deploys wave 1 first, then 2, ...; the stacks of one wave together (1 to ${MAX_DEPLOY_WAVES})`, minimum: 1 }),
   instanceRolePolicy: oneOf(['managed', 'minimal'], 'must be "managed" or "minimal"').default('managed').meta({
     description: 'what lets SSM Agent serve sessions: "managed" (AmazonSSMManagedInstanceCore) or "minimal" (only the Session Manager actions)',
   }),

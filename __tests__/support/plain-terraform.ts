@@ -1,0 +1,39 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { startMockAws } from '../../scripts/lib/mock-aws';
+import { Terraform } from '../../scripts/lib/terraform';
+
+export interface PlainTerraformRun {
+  /** The stack's folder the commands ran in. */
+  readonly stack: string;
+  readonly init: string;
+  /** What `plan` printed: the plan itself, then its summary line. */
+  readonly plan: string;
+  readonly codes: readonly number[];
+}
+
+/**
+ * README, "Plain Terraform": the commands a team that runs Terraform itself types, run as written on
+ * a synthesized stack (copied into `work/cdktf.out/stacks/<name>`), offline. The only test-only piece
+ * is an override file beside the stack: a local backend instead of S3, and a placeholder key that the
+ * stand-in STS answers with the stack's own account.
+ */
+export async function runPlainTerraform(outdir: string, name: string, accountId: string, work: string): Promise<PlainTerraformRun> {
+  const stack = path.join(work, 'cdktf.out', 'stacks', name);
+  fs.cpSync(path.join(outdir, 'stacks', name), stack, { recursive: true });
+  fs.writeFileSync(path.join(stack, 'zz_test_override.tf.json'), JSON.stringify({
+    terraform: { backend: { local: { path: 'terraform.tfstate' } } },
+    provider: { aws: [{ access_key: 'PLAINTERRAFORM', secret_key: 'offline', skip_metadata_api_check: true }] },
+  }));
+  const mock = await startMockAws(new Map([['PLAINTERRAFORM', accountId]]));
+  try {
+    const terraform = new Terraform(work);
+    const env = { AWS_ENDPOINT_URL_STS: mock.url, AWS_ENDPOINT_URL_SSM: mock.url };
+    const chdir = `-chdir=cdktf.out/stacks/${name}`;
+    const init = await terraform.run(work, [chdir, 'init', '-input=false', '-no-color'], env);
+    const plan = await terraform.run(work, [chdir, 'plan', '-input=false', '-no-color', '-out=tfplan'], env);
+    return { stack, init: init.stdout + init.stderr, plan: plan.stdout + plan.stderr, codes: [init.code, plan.code] };
+  } finally {
+    await mock.close();
+  }
+}

@@ -1,0 +1,34 @@
+import * as fs from 'fs';
+import { loadConfig } from '../config/load';
+import { MAX_DEPLOY_WAVES } from '../config/schema';
+import type { ProjectConfig } from '../config/types';
+
+/**
+ * `npm run stack-matrix`: the environment stacks the pipeline plans and deploys, from the config, as
+ * JSON: `all`, and `wave1` to `wave5`, each a list of `{ stack, region, wave }` (bootstrap and
+ * organization are deployed by hand). With `--github-output`, the same lists are appended to
+ * `$GITHUB_OUTPUT` for a workflow's matrices.
+ */
+export interface StackEntry {
+  readonly stack: string;
+  readonly region: string;
+  readonly wave: number;
+}
+
+export function stackMatrix(config: ProjectConfig): Record<string, StackEntry[]> {
+  const all = config.environments
+    .map((e) => ({ stack: e.name, region: e.region, wave: e.deployWave }))
+    .sort((a, b) => a.wave - b.wave);
+  const waves = Object.fromEntries(Array.from({ length: MAX_DEPLOY_WAVES }, (_, i) => [`wave${i + 1}`, all.filter((s) => s.wave === i + 1)]));
+  return { all, ...waves };
+}
+
+if (require.main === module) {
+  const matrix = stackMatrix(loadConfig());
+  if (process.argv.includes('--github-output')) {
+    const file = process.env.GITHUB_OUTPUT;
+    if (!file) throw new Error('--github-output needs GITHUB_OUTPUT (set inside GitHub Actions)');
+    fs.appendFileSync(file, Object.entries(matrix).map(([k, v]) => `${k}=${JSON.stringify(v)}\n`).join(''));
+  }
+  process.stdout.write(`${JSON.stringify(matrix, null, 2)}\n`);
+}
