@@ -108,7 +108,8 @@ describe('offline validation of every synthesized stack', () => {
     const bootstrap = results.find((r) => r.stack === 'bootstrap')!;
     const planned = plannedResources(bootstrap);
     expect(planned.map((r) => r.type).sort()).toEqual([
-      ...Array(4).fill('aws_iam_role'), ...Array(4).fill('aws_iam_role_policy'),
+      // Per stack a state role (organization included), per environment a read-only one for its plan role.
+      ...Array(7).fill('aws_iam_role'), ...Array(7).fill('aws_iam_role_policy'),
       'aws_kms_alias', 'aws_kms_key', 'aws_s3_bucket', 'aws_s3_bucket_ownership_controls', 'aws_s3_bucket_policy',
       'aws_s3_bucket_public_access_block', 'aws_s3_bucket_server_side_encryption_configuration', 'aws_s3_bucket_versioning',
     ]);
@@ -809,27 +810,25 @@ describe("prod's minimal instance role, on the resolved policies", () => {
 describe('state access through the roles the bootstrap stack creates, on the resolved policies', () => {
   const STATE_ACCOUNT = '000000000000';
   const bucket = 'arn:aws:s3:::acme-ssm-session-kit-tfstate';
-  const stacks = loadConfig().environments.map((e) => ({ name: e.name, pipeline: e.guardrails.pipelineRoleArn, key: e.state.key }));
+  const stacks = loadConfig().environments.map((e) => ({ name: e.name, pipeline: e.guardrails.pipelineRoleArn, planner: e.guardrails.planRoleArn!, key: e.state.key }));
   let plan: ResolvedPlan;
   beforeAll(() => {
     plan = new ResolvedPlan(results.find((r) => r.stack === 'bootstrap')!.planFile!);
   });
-  const role = (name: string) => plan.one('aws_iam_role', (v) => v.name === `ssm-session-kit-state-${name}`);
-  const assume = (principal: string, name: string) => decide({
-    principal, action: 'sts:AssumeRole', resource: role(name).values.arn, resourceAccount: STATE_ACCOUNT,
+  type Access = 'read-write' | 'read';
+  const roleName = (name: string, access: Access) => `ssm-session-kit-state-${name}${access === 'read' ? '-read' : ''}`;
+  const role = (name: string, access: Access = 'read-write') => plan.one('aws_iam_role', (v) => v.name === roleName(name, access));
+  const assume = (principal: string, name: string, access: Access = 'read-write') => decide({
+    principal, action: 'sts:AssumeRole', resource: role(name, access).values.arn, resourceAccount: STATE_ACCOUNT,
     identityPolicies: [{ name: 'AdministratorAccess', policy: ALLOW_EVERYTHING }],
-    resourcePolicy: plan.policy(role(name), 'assume_role_policy'),
+    resourcePolicy: plan.policy(role(name, access), 'assume_role_policy'),
   });
-  const asStateRole = (name: string, action: string, resource: string) => {
-    const roleName = `ssm-session-kit-state-${name}`;
-    const principal = `arn:aws:sts::${STATE_ACCOUNT}:assumed-role/${roleName}/terraform`;
-    return decide({
-      principal, action, resource, resourceAccount: STATE_ACCOUNT,
-      identityPolicies: plan.inlinePolicies(roleName),
-      resourcePolicy: resource.startsWith('arn:aws:s3') ? plan.policy(plan.one('aws_s3_bucket_policy')) : plan.policy(plan.one('aws_kms_key')),
-      context: { 'aws:PrincipalArn': role(name).values.arn },
-    });
-  };
+  const asStateRole = (name: string, action: string, resource: string, access: Access = 'read-write') => decide({
+    principal: `arn:aws:sts::${STATE_ACCOUNT}:assumed-role/${roleName(name, access)}/terraform`, action, resource, resourceAccount: STATE_ACCOUNT,
+    identityPolicies: plan.inlinePolicies(roleName(name, access)),
+    resourcePolicy: resource.startsWith('arn:aws:s3') ? plan.policy(plan.one('aws_s3_bucket_policy')) : plan.policy(plan.one('aws_kms_key')),
+    context: { 'aws:PrincipalArn': role(name, access).values.arn },
+  });
 
   it.each(stacks)("lets $name's pipeline alone assume $name's state role", async ({ name, pipeline }) => {
     expect(await assume(pipeline, name)).toBe('Allowed');
@@ -844,6 +843,27 @@ describe('state access through the roles the bootstrap stack creates, on the res
     expect(await asStateRole(name, 's3:ListBucket', bucket)).toBe('Allowed');
     const stateKey = plan.one('aws_kms_key').values.arn;
     for (const action of ['kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey']) expect(await asStateRole(name, action, stateKey)).toBe('Allowed');
+  });
+
+  it.each(stacks)("lets $name's plan role alone assume $name's read-only state role", async ({ name, pipeline, planner }) => {
+    expect(await assume(planner, name, 'read')).toBe('Allowed');
+    expect(await assume(pipeline, name, 'read')).toBe('ImplicitlyDenied');
+    // and the plan role cannot reach the role that writes.
+    expect(await assume(planner, name)).toBe('ImplicitlyDenied');
+  });
+
+  it.each(stacks)("lets $name's read-only state role read its state, and write nothing", async ({ name, key }) => {
+    const stateKey = plan.one('aws_kms_key').values.arn;
+    const cases: [string, string, string][] = [
+      ['s3:ListBucket', bucket, 'Allowed'], ['s3:GetObject', `${bucket}/${key}`, 'Allowed'], ['kms:Decrypt', stateKey, 'Allowed'],
+      ['s3:PutObject', `${bucket}/${key}`, 'ImplicitlyDenied'], ['s3:DeleteObject', `${bucket}/${key}`, 'ImplicitlyDenied'],
+      ['s3:PutObject', `${bucket}/${key}.tflock`, 'ImplicitlyDenied'], ['kms:Encrypt', stateKey, 'ImplicitlyDenied'],
+      ['kms:GenerateDataKey', stateKey, 'ImplicitlyDenied'],
+      ...stacks.filter((s) => s.name !== name).map((o): [string, string, string] => ['s3:GetObject', `${bucket}/${o.key}`, 'ImplicitlyDenied']),
+    ];
+    for (const [action, resource, expected] of cases) {
+      expect({ action, resource, decision: await asStateRole(name, action, resource, 'read') }).toEqual({ action, resource, decision: expected });
+    }
   });
 
   it.each(stacks)("refuses $name's state role every other stack's state, and the state itself to anyone else", async ({ name, key }) => {

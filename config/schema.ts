@@ -209,6 +209,7 @@ const ROLE_CHAINING_MFA =
 
 const guardrailsSchema = strict({
   pipelineRoleArn: awsString(rules.iamRoleArn, "the deployment pipeline's role: the only principal that may still change the audit trail"),
+  planRoleArn: awsString(rules.iamRoleArn, "the pipeline's read-only role for plans and drift checks: the bootstrap stack gives it a role that reads, and only reads, the stack's state").optional(),
   attachToRoles: list(awsString(rules.iamRoleName, 'IAM role name'), 'existing roles (administrators included) that get the audit-trail deny policy').default([]),
   attachToGroups: list(awsString(rules.iamGroupName, 'IAM group name'), 'existing groups that get the audit-trail deny policy').default([]),
   permissionsBoundary: z.boolean().default(true).meta({ description: 'roles created for access groups carry the guardrail boundary' }),
@@ -267,6 +268,7 @@ const organizationSchema = strict({
   region: region,
   targetIds: list(awsString(rules.organizationTarget, 'root, OU or account id'), 'where the guardrail SCP is attached', { nonEmpty: true }),
   pipelineRoleArn: awsString(rules.iamRoleArn, "the role that deploys the organization stack: its state role trusts it").optional(),
+  planRoleArn: awsString(rules.iamRoleArn, "the read-only role that plans the organization stack: its read-only state role trusts it").optional(),
   tags,
   state: stateSchema,
 }, "the management account's organization stack, which holds the guardrail SCP");

@@ -33,6 +33,8 @@ export interface RemoteStateConfig extends Readonly<StateFile> {
   readonly region: string;
   /** Set when `roleArn` is the state role the bootstrap stack creates, trusted by the stack's pipeline. */
   readonly bootstrapRole?: { readonly trustedRoleArn: string };
+  /** Set when the stack has a plan role: the bootstrap stack's role that only reads this state, and who may assume it. */
+  readonly bootstrapReadRole?: { readonly roleArn: string; readonly trustedRoleArn: string };
 }
 
 export interface EnvironmentConfig extends Readonly<Omit<EnvironmentFile, 'state' | 'instances' | 'sessionLogging' | 'accessGroups'>> {

@@ -55,11 +55,11 @@ export function validateConfig(raw: unknown, source = 'config'): ProjectConfig {
   const { organization } = parsed.data;
   return {
     bootstrap: parsed.data.bootstrap,
-    environments: environments.map((env) => withBootstrapState(env, env.name, env.guardrails.pipelineRoleArn, parsed.data.bootstrap)),
+    environments: environments.map((env) => withBootstrapState(env, env.name, env.guardrails, parsed.data.bootstrap)),
     organization: organization && withBootstrapState(
       { ...organization, state: stateWithDefaults(organization.state, 'organization', organization.region) },
       'organization',
-      organization.pipelineRoleArn,
+      organization,
       parsed.data.bootstrap,
     ),
   };
@@ -139,24 +139,41 @@ function checkSharedState(problems: ConfigProblem[], environments: readonly Envi
 
 /**
  * State kept in the bootstrap bucket is encrypted with the bootstrap key, and reached through the
- * state role the bootstrap stack creates for the stack (trusted by its pipeline), unless told otherwise.
+ * state role the bootstrap stack creates for the stack (trusted by its pipeline), unless told otherwise;
+ * with a plan role, also through a second role that only reads it.
  */
 function withBootstrapState<T extends { readonly state: RemoteStateConfig }>(
-  stack: T, name: string, pipelineRoleArn: string | undefined, bootstrap: BootstrapConfig,
+  stack: T, name: string, roles: { readonly pipelineRoleArn?: string; readonly planRoleArn?: string }, bootstrap: BootstrapConfig,
 ): T {
   if (stack.state.bucket !== bootstrap.stateBucket) return stack;
   const { accountId, region, stateKeyAlias } = bootstrap;
+  const { pipelineRoleArn, planRoleArn } = roles;
   const partition = rules.partitionOf(region);
   const kmsKeyId = stack.state.kmsKeyId ?? `arn:${partition}:kms:${region}:${accountId}:alias/${stateKeyAlias}`;
-  const bootstrapRoleArn = `arn:${partition}:iam::${accountId}:role/${stateRoleName(name)}`;
+  const roleArnOf = (roleName: string) => `arn:${partition}:iam::${accountId}:role/${roleName}`;
+  const bootstrapRoleArn = roleArnOf(stateRoleName(name));
   const roleArn = stack.state.roleArn ?? (pipelineRoleArn ? bootstrapRoleArn : undefined);
   const bootstrapRole = pipelineRoleArn !== undefined && roleArn === bootstrapRoleArn;
-  return { ...stack, state: { ...stack.state, kmsKeyId, roleArn, ...(bootstrapRole ? { bootstrapRole: { trustedRoleArn: pipelineRoleArn } } : {}) } };
+  return {
+    ...stack,
+    state: {
+      ...stack.state,
+      kmsKeyId,
+      roleArn,
+      ...(bootstrapRole ? { bootstrapRole: { trustedRoleArn: pipelineRoleArn } } : {}),
+      ...(planRoleArn ? { bootstrapReadRole: { roleArn: roleArnOf(stateReadRoleName(name)), trustedRoleArn: planRoleArn } } : {}),
+    },
+  };
 }
 
 /** The state-access role the bootstrap stack creates for a stack. */
 export function stateRoleName(stack: string): string {
   return `ssm-session-kit-state-${stack}`;
+}
+
+/** The read-only state role the bootstrap stack creates for a stack's plan role. */
+export function stateReadRoleName(stack: string): string {
+  return `${stateRoleName(stack)}-read`;
 }
 
 /** Messages for wrong and missing values, where a field's own schema says nothing more specific. */

@@ -5,7 +5,7 @@ import type { ProjectConfig } from '../config/types';
 
 /**
  * `npm run stack-matrix`: the environment stacks the pipeline plans and deploys, from the config, as
- * JSON: `all`, and `wave1` to `wave5`, each a list of `{ stack, region, wave }` (bootstrap and
+ * JSON: `all`, and `wave1` to `wave5`, each a list of `{ stack, region, wave, stateReadRoleArn }` (bootstrap and
  * organization are deployed by hand). With `--github-output`, the same lists are appended to
  * `$GITHUB_OUTPUT` for a workflow's matrices.
  */
@@ -13,11 +13,13 @@ export interface StackEntry {
   readonly stack: string;
   readonly region: string;
   readonly wave: number;
+  /** The role the plan role reads the stack's state through (empty when the stack has no plan role). */
+  readonly stateReadRoleArn: string;
 }
 
 export function stackMatrix(config: ProjectConfig): Record<string, StackEntry[]> {
   const all = config.environments
-    .map((e) => ({ stack: e.name, region: e.region, wave: e.deployWave }))
+    .map((e) => ({ stack: e.name, region: e.region, wave: e.deployWave, stateReadRoleArn: e.state.bootstrapReadRole?.roleArn ?? '' }))
     .sort((a, b) => a.wave - b.wave);
   const waves = Object.fromEntries(Array.from({ length: MAX_DEPLOY_WAVES }, (_, i) => [`wave${i + 1}`, all.filter((s) => s.wave === i + 1)]));
   return { all, ...waves };

@@ -14,7 +14,8 @@ export interface StackState {
 
 /**
  * Creates the bucket every environment keeps its state in, and for each stack whose state it keeps a
- * role that reads and writes that state alone, trusted by the stack's pipeline only; the bucket refuses
+ * role that reads and writes that state alone, trusted by the stack's pipeline only (and, with a plan
+ * role, one that only reads it, trusted by the plan role only); the bucket refuses
  * state objects to everyone else. It cannot keep its own state there before the bucket exists, so its
  * state is local: a file at the project root, kept with the code.
  */
@@ -22,6 +23,8 @@ export class BootstrapStack extends TerraformStack {
   readonly stateBucket: StateBucket;
   /** By stack name. */
   readonly stateRoles: Readonly<Record<string, StateAccessRole>>;
+  /** By stack name: the roles that only read a stack's state, for its plan role. */
+  readonly stateReadRoles: Readonly<Record<string, StateAccessRole>>;
 
   constructor(scope: Construct, config: BootstrapConfig, stacks: readonly StackState[] = []) {
     super(scope, BOOTSTRAP_STACK);
@@ -34,22 +37,36 @@ export class BootstrapStack extends TerraformStack {
       accountId: config.accountId,
       keyAlias: config.stateKeyAlias,
     });
+    const state = { bucketArn: this.stateBucket.bucket.bucketArn, kmsKeyArn: this.stateBucket.key.keyArn };
     const roles: Record<string, StateAccessRole> = {};
-    for (const { name, state } of stacks) {
-      if (!state.bootstrapRole) continue;
-      roles[name] = new StateAccessRole(this, `state-role-${name}`, {
-        roleName: state.roleArn!.split(':role/')[1],
-        trustedRoleArns: [state.bootstrapRole.trustedRoleArn],
-        bucketArn: this.stateBucket.bucket.bucketArn,
-        stateKey: state.key,
-        kmsKeyArn: this.stateBucket.key.keyArn,
-      });
+    const readRoles: Record<string, StateAccessRole> = {};
+    for (const { name, state: { key: stateKey, roleArn, bootstrapRole, bootstrapReadRole } } of stacks) {
+      if (bootstrapRole) {
+        roles[name] = new StateAccessRole(this, `state-role-${name}`, {
+          ...state, stateKey, roleName: roleNameOf(roleArn!), trustedRoleArns: [bootstrapRole.trustedRoleArn],
+        });
+      }
+      if (bootstrapReadRole) {
+        readRoles[name] = new StateAccessRole(this, `state-read-role-${name}`, {
+          ...state, stateKey, roleName: roleNameOf(bootstrapReadRole.roleArn), trustedRoleArns: [bootstrapReadRole.trustedRoleArn], readOnly: true,
+        });
+      }
     }
     this.stateRoles = roles;
-    this.stateBucket.restrictStateAccess([...Object.values(roles).map((r) => r.role.arn), ...config.administratorArns]);
-    new TerraformOutput(this, 'state_role_arns', { value: Object.fromEntries(Object.entries(roles).map(([name, r]) => [name, r.role.arn])) });
+    this.stateReadRoles = readRoles;
+    this.stateBucket.restrictStateAccess([...[...Object.values(roles), ...Object.values(readRoles)].map((r) => r.role.arn), ...config.administratorArns]);
+    new TerraformOutput(this, 'state_role_arns', { value: roleArns(roles) });
+    new TerraformOutput(this, 'state_read_role_arns', { value: roleArns(readRoles) });
     new TerraformOutput(this, 'state_bucket', { value: this.stateBucket.bucket.bucket.bucket });
     new TerraformOutput(this, 'state_key_arn', { value: this.stateBucket.key.keyArn });
     new TerraformOutput(this, 'state_key_alias', { value: this.stateBucket.key.alias.name });
   }
+}
+
+function roleNameOf(roleArn: string): string {
+  return roleArn.split(':role/')[1];
+}
+
+function roleArns(roles: Record<string, StateAccessRole>): Record<string, string> {
+  return Object.fromEntries(Object.entries(roles).map(([name, r]) => [name, r.role.arn]));
 }

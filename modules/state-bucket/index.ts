@@ -86,17 +86,34 @@ export function stateAccessStatements(bucketArn: string, stateKey: string, kmsKe
   ];
 }
 
+/**
+ * What `terraform plan -lock=false` needs to read one state: list the bucket, read the state object,
+ * decrypt it. Nothing that writes, and not the lock file.
+ */
+export function stateReadStatements(bucketArn: string, stateKey: string, kmsKeyArn: string): PolicyStatement[] {
+  return [
+    { Sid: 'ListStateBucket', Effect: 'Allow', Action: 's3:ListBucket', Resource: bucketArn },
+    { Sid: 'ReadState', Effect: 'Allow', Action: 's3:GetObject', Resource: `${bucketArn}/${stateKey}` },
+    { Sid: 'DecryptState', Effect: 'Allow', Action: 'kms:Decrypt', Resource: kmsKeyArn },
+  ];
+}
+
 export interface StateAccessRoleProps {
   readonly roleName: string;
-  /** The roles that may assume it: an environment's deployment pipeline. */
+  /** The roles that may assume it: an environment's deployment pipeline (or, read-only, its plan role). */
   readonly trustedRoleArns: readonly string[];
+  /**
+   * Read the state without locking it or writing it, for plans and drift checks.
+   * @default false
+   */
+  readonly readOnly?: boolean;
   readonly bucketArn: string;
   /** The one state object it reaches. */
   readonly stateKey: string;
   readonly kmsKeyArn: string;
 }
 
-/** A role that reads and writes one state object and its lock, and nothing else, for the roles it trusts. */
+/** A role that reads and writes (or only reads) one state object and its lock, and nothing else, for the roles it trusts. */
 export class StateAccessRole extends Construct {
   readonly role: IamRole;
 
@@ -104,7 +121,7 @@ export class StateAccessRole extends Construct {
     super(scope, id);
     this.role = new IamRole(this, 'role', {
       name: props.roleName,
-      description: `Reads and writes the Terraform state ${props.stateKey} and its lock`,
+      description: props.readOnly ? `Reads the Terraform state ${props.stateKey}` : `Reads and writes the Terraform state ${props.stateKey} and its lock`,
       assumeRolePolicy: new PolicyDocument([{
         Sid: 'PipelineAssumesRole',
         Effect: 'Allow',
@@ -115,7 +132,7 @@ export class StateAccessRole extends Construct {
     new IamRolePolicy(this, 'state', {
       name: 'terraform-state',
       role: this.role.name,
-      policy: new PolicyDocument(stateAccessStatements(props.bucketArn, props.stateKey, props.kmsKeyArn)).toJson(),
+      policy: new PolicyDocument((props.readOnly ? stateReadStatements : stateAccessStatements)(props.bucketArn, props.stateKey, props.kmsKeyArn)).toJson(),
     });
   }
 }
