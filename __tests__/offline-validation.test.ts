@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { synthesize } from '../scripts/lib/synth';
+import { spawnSync } from 'child_process';
+import { synthesize, TRANSPILE_HOOK } from '../scripts/lib/synth';
 import { StackValidation, validateOffline, STACK_FILE } from '../scripts/lib/offline-validation';
 import { instanceTags, reachableInstances } from '../config/access';
 import { PROTECTED_ACTIONS } from '../modules/guardrails';
@@ -10,6 +11,7 @@ import { tempDir } from './helpers';
 import { PlainTerraformRun, runPlainTerraform } from './support/plain-terraform';
 import { ALLOW_EVERYTHING, decide, ResolvedPlan } from './iam-evaluation';
 import { connectCommands } from '../scripts/lib/access-report';
+import { driftOf, driftReport } from '../scripts/drift-report';
 import {
   assumedRole, Caller, chainedRole, iamUserSessionToken, iamUserWithAccessKeys, identityCenterUser, samlFederatedUser, sessionOf,
 } from './support/callers';
@@ -922,5 +924,42 @@ describe('no unrecorded shell: custom session documents against every guardrail 
   it('leaves the pipeline free to change the preferences document under the SCP', async () => {
     expect(await request(pipeline, 'SCP', 'ssm:UpdateDocument', document('SSM-SessionManagerRunShell'), { 'ssm:DocumentType': 'Session' })).toBe('Allowed');
     expect(await request(pipeline, 'SCP', 'ssm:StartSession', document('NoLogShell'))).toBe('Allowed');
+  });
+});
+
+describe('the nightly drift report, on a real plan', () => {
+  // The prod plan creates everything: as a drift check after someone deleted the whole stack would see it.
+  let plan: { resource_changes: { address: string; type: string; change: { actions: string[] } }[] };
+  beforeAll(() => {
+    plan = JSON.parse(fs.readFileSync(results.find((r) => r.stack === 'prod')!.planFile!, 'utf8'));
+  });
+
+  it('lists every changed resource and marks the session logging and the guardrail as audit trail', () => {
+    const drift = driftOf(plan);
+    expect(drift).toHaveLength(plan.resource_changes.length);
+    const flagged = (type: string) => drift.filter((d) => d.address.startsWith(`${type}.`)).map((d) => d.auditTrail);
+    for (const type of ['aws_s3_bucket', 'aws_s3_bucket_policy', 'aws_cloudwatch_log_group', 'aws_kms_key', 'aws_ssm_document']) {
+      expect({ type, flagged: flagged(type) }).toEqual({ type, flagged: [true] });
+    }
+    expect(drift.filter((d) => d.address.startsWith('aws_iam_policy.guardrail_')).map((d) => d.auditTrail)).toEqual([true, true]);
+    for (const type of ['aws_instance', 'aws_security_group']) expect(new Set(flagged(type))).toEqual(new Set([false]));
+    const report = driftReport('prod', drift);
+    expect(report).toMatch(/^prod: \d+ resource\(s\) drifted\n/);
+    expect(report).toMatch(/^  create aws_s3_bucket\.session-logging_bucket_\w+  \(audit trail\)$/m);
+    expect(report).toMatch(/^::error title=Audit-trail drift::prod: /m);
+  });
+
+  it('is quiet when nothing but reads and no-ops are planned, and raises no audit-trail alarm for other drift', () => {
+    const quiet = { resource_changes: plan.resource_changes.map((rc) => ({ ...rc, change: { actions: ['no-op'] } })) };
+    expect(driftOf(quiet)).toEqual([]);
+    expect(driftReport('prod', [])).toBe('prod: no drift\n');
+    const instanceOnly = { resource_changes: plan.resource_changes.map((rc) => ({ ...rc, change: { actions: rc.type === 'aws_instance' ? ['update'] : ['no-op'] } })) };
+    expect(driftReport('prod', driftOf(instanceOnly))).not.toMatch(/Audit-trail drift/);
+  });
+
+  it('fails the drift job on drift, from the command the workflow runs', () => {
+    const run = spawnSync(process.execPath, ['--require', TRANSPILE_HOOK, path.join(__dirname, '..', 'scripts', 'drift-report.ts'), 'prod', results.find((r) => r.stack === 'prod')!.planFile!], { encoding: 'utf8' });
+    expect(run.status).toBe(1);
+    expect(run.stdout).toMatch(/Audit-trail drift/);
   });
 });

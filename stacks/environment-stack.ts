@@ -12,6 +12,10 @@ import { SsmInstance, SsmVpcEndpoints } from '../modules/ssm-instance';
 import { addAwsProvider } from './aws-provider';
 import { addRemoteState } from './locking-s3-backend';
 
+/** Construct ids of the audit trail in an environment stack: its resources' addresses start with them. */
+export const SESSION_LOGGING_ID = 'session-logging';
+export const GUARDRAIL_ID = 'guardrail';
+
 /**
  * One environment: its provider, its remote state, and the modules composed for it. The stack turns
  * the environment's config into module props; the modules own every resource detail.
@@ -39,14 +43,14 @@ export class EnvironmentStack extends TerraformStack {
     addRemoteState(this, environment.state);
 
     const prefix = `ssm-session-kit-${name}`;
-    this.sessionLogging = new SessionLogging(this, 'session-logging', {
+    this.sessionLogging = new SessionLogging(this, SESSION_LOGGING_ID, {
       ...environment.sessionLogging,
       logGroupName: `/ssm-session-kit/${name}/sessions`,
       keyAlias: `${prefix}-sessions`,
     });
     const { guardrails } = environment;
     protectSessionLogging(this.sessionLogging, [guardrails.pipelineRoleArn]);
-    this.guardrail = new AuditTrailGuardrail(this, 'guardrail', {
+    this.guardrail = new AuditTrailGuardrail(this, GUARDRAIL_ID, {
       namePrefix: prefix,
       trail: {
         preferencesDocumentArns: [this.sessionLogging.documentArn],

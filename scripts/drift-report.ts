@@ -1,0 +1,50 @@
+import * as fs from 'fs';
+import { GUARDRAIL_ID, SESSION_LOGGING_ID } from '../stacks/environment-stack';
+
+/**
+ * `npm run -s drift-report -- <stack> <plan.json>`: what a drift check's plan (`terraform show -json
+ * tfplan`) would change, one line per resource, and a GitHub error annotation when any of it is the
+ * audit trail (the session logging or the guardrail). Exits 1 on any drift, 0 on none.
+ */
+export interface DriftedResource {
+  readonly address: string;
+  readonly actions: readonly string[];
+  /** Session logging or guardrail: someone may have switched the audit trail off outside Terraform. */
+  readonly auditTrail: boolean;
+}
+
+interface PlanJson {
+  resource_changes?: { address: string; change: { actions: string[] } }[];
+}
+
+const AUDIT_TRAIL_IDS = [SESSION_LOGGING_ID, GUARDRAIL_ID];
+
+export function driftOf(plan: PlanJson): DriftedResource[] {
+  return (plan.resource_changes ?? [])
+    .filter((rc) => rc.change.actions.join() !== 'no-op' && rc.change.actions.join() !== 'read')
+    .map((rc) => ({ address: rc.address, actions: rc.change.actions, auditTrail: isAuditTrail(rc.address) }));
+}
+
+/** `aws_s3_bucket.session-logging_bucket_BD98BB81`: a resource's name starts with its construct path. */
+function isAuditTrail(address: string): boolean {
+  const name = address.split('.').pop() ?? '';
+  return AUDIT_TRAIL_IDS.some((id) => name.startsWith(`${id}_`));
+}
+
+export function driftReport(stack: string, drift: readonly DriftedResource[]): string {
+  if (drift.length === 0) return `${stack}: no drift\n`;
+  const lines = drift.map((d) => `  ${d.actions.join(',')} ${d.address}${d.auditTrail ? '  (audit trail)' : ''}`);
+  const audit = drift.filter((d) => d.auditTrail).length;
+  const annotation = audit > 0
+    ? [`::error title=Audit-trail drift::${stack}: ${audit} session logging or guardrail resource(s) changed outside Terraform`]
+    : [];
+  return [`${stack}: ${drift.length} resource(s) drifted`, ...lines, ...annotation].join('\n') + '\n';
+}
+
+if (require.main === module) {
+  const [stack, file] = process.argv.slice(2);
+  if (!stack || !file) throw new Error('usage: drift-report <stack> <plan.json>');
+  const drift = driftOf(JSON.parse(fs.readFileSync(file, 'utf8')));
+  process.stdout.write(driftReport(stack, drift));
+  process.exitCode = drift.length > 0 ? 1 : 0;
+}
