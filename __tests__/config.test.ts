@@ -67,6 +67,7 @@ describe('config validation', () => {
     ['a bucket name with a reserved suffix', (c: any) => (c.environments.dev.state.bucket = 'state-s3alias'), 'dev', 'state.bucket', /reserved suffix/],
     ['a state key with a leading slash', (c: any) => (c.environments.dev.state.key = '/dev.tfstate'), 'dev', 'state.key', /must not begin/],
     ['a role that is not an ARN', (c: any) => (c.environments.dev.state.roleArn = 'state-role'), 'dev', 'state.roleArn', /ARN of an IAM role/],
+    ['a plan role that is not an ARN', (c: any) => (c.environments.staging.guardrails.planRoleArn = 'ssm-session-kit-plan'), 'staging', 'guardrails.planRoleArn', /ARN of an IAM role/],
     ['a KMS key that is not an ARN', (c: any) => (c.environments.dev.state.kmsKeyId = 'my-key'), 'dev', 'state.kmsKeyId', /ARN of a KMS key/],
     ['a bad DynamoDB table name', (c: any) => (c.environments.dev.state.dynamodbTable = 'a'), 'dev', 'state.dynamodbTable', /3 to 255/],
     ['a tag key in the aws: namespace', (c: any) => (c.environments.dev.tags['aws:owner'] = 'x'), 'dev', 'tags.aws:owner', /reserved prefix/],
