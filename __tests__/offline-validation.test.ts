@@ -8,7 +8,8 @@ import { PROTECTED_ACTIONS } from '../modules/guardrails';
 import { SESSION_MANAGER_AGENT_ACTIONS } from '../modules/iam-ssm-role';
 import { loadConfig } from '../config/load';
 import { tempDir } from './helpers';
-import { PlainTerraformRun, runPlainTerraform } from './support/plain-terraform';
+import { PlainTerraformRun, runPlainTerraform, stateRoleAssumedByInit } from './support/plain-terraform';
+import { stackMatrix } from '../scripts/stack-matrix';
 import { ALLOW_EVERYTHING, decide, ResolvedPlan } from './iam-evaluation';
 import { connectCommands } from '../scripts/lib/access-report';
 import { driftOf, driftReport } from '../scripts/drift-report';
@@ -961,5 +962,23 @@ describe('the nightly drift report, on a real plan', () => {
     const run = spawnSync(process.execPath, ['--require', TRANSPILE_HOOK, path.join(__dirname, '..', 'scripts', 'drift-report.ts'), 'prod', results.find((r) => r.stack === 'prod')!.planFile!], { encoding: 'utf8' });
     expect(run.status).toBe(1);
     expect(run.stdout).toMatch(/Audit-trail drift/);
+  });
+});
+
+describe("the state role each pipeline job's terraform init assumes, from the workflow's own lines", () => {
+  const workflow = fs.readFileSync(path.join(__dirname, '..', '.github', 'workflows', 'terraform-stacks.yml'), 'utf8');
+  const dev = () => stackMatrix(loadConfig()).all.find((s) => s.stack === 'dev')!;
+
+  it('reads state through the read-only state role for pull-request plans and drift checks', async () => {
+    const line = /echo '(assume_role = .*)' > read-only\.tfbackend/.exec(workflow)![1];
+    const work = tempDir('read-only-init');
+    const backendFile = path.join(work, 'read-only.tfbackend');
+    fs.writeFileSync(backendFile, line.replace('${{ matrix.stateReadRoleArn }}', dev().stateReadRoleArn));
+    expect(dev().stateReadRoleArn).toBe('arn:aws:iam::000000000000:role/ssm-session-kit-state-dev-read');
+    expect(await stateRoleAssumedByInit(outdir, 'dev', work, [`-backend-config=${backendFile}`])).toBe(dev().stateReadRoleArn);
+  });
+
+  it('writes state through the stack\'s state role when main plans what it applies', async () => {
+    expect(await stateRoleAssumedByInit(outdir, 'dev', tempDir('deploy-init'))).toBe('arn:aws:iam::000000000000:role/ssm-session-kit-state-dev');
   });
 });

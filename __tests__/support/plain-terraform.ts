@@ -37,3 +37,21 @@ export async function runPlainTerraform(outdir: string, name: string, accountId:
     await mock.close();
   }
 }
+
+/**
+ * The role the S3 backend assumes for state when `terraform init` runs in a synthesized stack with these
+ * extra arguments: init is run until the stand-in STS refuses that AssumeRole, so nothing else is needed.
+ */
+export async function stateRoleAssumedByInit(outdir: string, name: string, work: string, args: readonly string[] = []): Promise<string | undefined> {
+  const stack = path.join(work, 'cdktf.out', 'stacks', name);
+  fs.cpSync(path.join(outdir, 'stacks', name), stack, { recursive: true });
+  const mock = await startMockAws(new Map());
+  try {
+    const env = { AWS_ENDPOINT_URL_STS: mock.url, AWS_ACCESS_KEY_ID: 'PLAINTERRAFORM', AWS_SECRET_ACCESS_KEY: 'offline', AWS_EC2_METADATA_DISABLED: 'true' };
+    await new Terraform(work).run(work, [`-chdir=cdktf.out/stacks/${name}`, 'init', '-input=false', '-no-color', ...args], env);
+    const i = mock.calls.indexOf('STS.AssumeRole');
+    return i < 0 ? undefined : new URLSearchParams(mock.bodies[i]).get('RoleArn') ?? undefined;
+  } finally {
+    await mock.close();
+  }
+}

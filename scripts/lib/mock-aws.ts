@@ -11,12 +11,15 @@ export interface MockAws {
   readonly url: string;
   /** `Service.Action` of every request received, in order. */
   readonly calls: readonly string[];
+  /** The body of each of those requests (form-encoded for STS, JSON for SSM). */
+  readonly bodies: readonly string[];
   close(): Promise<void>;
 }
 
 /** @param accounts the account each access key belongs to */
 export async function startMockAws(accounts: ReadonlyMap<string, string>): Promise<MockAws> {
   const calls: string[] = [];
+  const bodies: string[] = [];
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -25,6 +28,7 @@ export async function startMockAws(accounts: ReadonlyMap<string, string>): Promi
       const target = req.headers['x-amz-target'];
       const action = typeof target === 'string' ? target : `STS.${new URLSearchParams(body).get('Action')}`;
       calls.push(action);
+      bodies.push(body);
       const accountId = accounts.get(accessKeyOf(req.headers.authorization));
       if (action === 'STS.GetCallerIdentity' && accountId) {
         res.writeHead(200, { 'content-type': 'text/xml' }).end(callerIdentity(accountId));
@@ -43,6 +47,7 @@ export async function startMockAws(accounts: ReadonlyMap<string, string>): Promi
   return {
     url: `http://127.0.0.1:${port}`,
     calls,
+    bodies,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
