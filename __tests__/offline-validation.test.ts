@@ -826,6 +826,7 @@ describe('state access through the roles the bootstrap stack creates, on the res
     identityPolicies: [{ name: 'AdministratorAccess', policy: ALLOW_EVERYTHING }],
     resourcePolicy: plan.policy(role(name, access), 'assume_role_policy'),
   });
+  // ("IAM identifiers") A role session's ARN: arn:aws:sts::<account>:assumed-role/<role name>/<session name>.
   const asStateRole = (name: string, action: string, resource: string, access: Access = 'read-write') => decide({
     principal: `arn:aws:sts::${STATE_ACCOUNT}:assumed-role/${roleName(name, access)}/terraform`, action, resource, resourceAccount: STATE_ACCOUNT,
     identityPolicies: plan.inlinePolicies(roleName(name, access)),

@@ -79,7 +79,7 @@ export class StateBucket extends Construct {
  */
 export function stateAccessStatements(bucketArn: string, stateKey: string, kmsKeyArn: string): PolicyStatement[] {
   return [
-    { Sid: 'ListStateBucket', Effect: 'Allow', Action: 's3:ListBucket', Resource: bucketArn },
+    listStateBucket(bucketArn),
     { Sid: 'ReadWriteState', Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject'], Resource: `${bucketArn}/${stateKey}` },
     { Sid: 'LockState', Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], Resource: `${bucketArn}/${stateKey}.tflock` },
     { Sid: 'UseStateKey', Effect: 'Allow', Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey'], Resource: kmsKeyArn },
@@ -92,10 +92,14 @@ export function stateAccessStatements(bucketArn: string, stateKey: string, kmsKe
  */
 export function stateReadStatements(bucketArn: string, stateKey: string, kmsKeyArn: string): PolicyStatement[] {
   return [
-    { Sid: 'ListStateBucket', Effect: 'Allow', Action: 's3:ListBucket', Resource: bucketArn },
+    listStateBucket(bucketArn),
     { Sid: 'ReadState', Effect: 'Allow', Action: 's3:GetObject', Resource: `${bucketArn}/${stateKey}` },
     { Sid: 'DecryptState', Effect: 'Allow', Action: 'kms:Decrypt', Resource: kmsKeyArn },
   ];
+}
+
+function listStateBucket(bucketArn: string): PolicyStatement {
+  return { Sid: 'ListStateBucket', Effect: 'Allow', Action: 's3:ListBucket', Resource: bucketArn };
 }
 
 export interface StateAccessRoleProps {
