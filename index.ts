@@ -8,6 +8,7 @@ export * from './modules/ssm-instance';
 export * from './modules/session-logging';
 export * from './modules/access-policies';
 export * from './modules/guardrails';
+export * from './modules/session-alerts';
 export * from './modules/state-bucket';
 export { EncryptedBucket, type EncryptedBucketProps } from './modules/shared/encrypted-bucket';
 export { EncryptionKey, type EncryptionKeyProps } from './modules/shared/encryption-key';

@@ -31,6 +31,11 @@ export class ResolvedPlan {
     return found[0];
   }
 
+  /** The key that encrypts sessions and their logs (the alert topic has a key of its own). */
+  sessionKey(): PlannedResource {
+    return this.one('aws_kms_key', (v) => v.description === 'Encrypts Session Manager sessions and their logs');
+  }
+
   /** A policy attribute, parsed; it must have been known at plan time. */
   policy(resource: PlannedResource, attribute = 'policy'): PolicyJson {
     const text = resource.values[attribute];

@@ -205,7 +205,7 @@ describe.each([
     role = plan.one('aws_iam_role', (v) => v.name === `ssm-session-kit-${env}-instance`).values.arn;
     const region = env === 'prod' ? 'eu-central-1' : 'eu-west-1';
     logGroup = `arn:aws:logs:${region}:${account}:log-group:/ssm-session-kit/${env}/sessions`;
-    key = plan.one('aws_kms_key').values.arn;
+    key = plan.sessionKey().values.arn;
     otherKey = key.replace(/key\/.*$/, 'key/00000000-1111-4222-8333-444444444444');
   });
 
@@ -219,7 +219,7 @@ describe.each([
       ...extra,
     });
   const bucketPolicy = () => plan.policy(plan.one('aws_s3_bucket_policy'));
-  const keyPolicy = () => plan.policy(plan.one('aws_kms_key'));
+  const keyPolicy = () => plan.policy(plan.sessionKey());
 
   it('resolves the role ARN and the key ARN to realistic values', () => {
     expect(role).toBe(`arn:aws:iam::${account}:role/ssm-session-kit-${env}-instance`);
@@ -330,7 +330,7 @@ describe('access groups, their resolved policies evaluated', () => {
 
   it('lets members encrypt sessions with the session key', async () => {
     const { plan, identityPolicies } = groupPolicy('dev', 'developers');
-    const key = plan.one('aws_kms_key');
+    const key = plan.sessionKey();
     expect(await decide({
       principal: 'arn:aws:sts::111111111111:assumed-role/developers/alice',
       action: 'kms:GenerateDataKey',
@@ -535,7 +535,7 @@ describe('guardrails, their resolved policies evaluated', () => {
       document: `arn:aws:ssm:eu-west-1:${account}:document/SSM-SessionManagerRunShell`,
       logGroup: `arn:aws:logs:eu-west-1:${account}:log-group:/ssm-session-kit/dev/sessions`,
       bucket: 'arn:aws:s3:::acme-ssm-sessions-dev-111111111111',
-      key: plan.one('aws_kms_key').values.arn,
+      key: plan.sessionKey().values.arn,
     };
   });
 
@@ -543,7 +543,7 @@ describe('guardrails, their resolved policies evaluated', () => {
   const boundary = () => plan.policy(plan.one('aws_iam_policy', (v) => v.name === 'ssm-session-kit-dev-permissions-boundary'));
   const resourcePolicyFor = (resource: string) =>
     resource.startsWith('arn:aws:s3') ? plan.policy(plan.one('aws_s3_bucket_policy'))
-    : resource.startsWith('arn:aws:kms') ? plan.policy(plan.one('aws_kms_key'))
+    : resource.startsWith('arn:aws:kms') ? plan.policy(plan.sessionKey())
     : undefined;
   const protectedRequests = (): [string, string][] => [
     ['ssm:UpdateDocument', trail.document], ['ssm:DeleteDocument', trail.document], ['ssm:CreateDocument', trail.document],
@@ -652,13 +652,13 @@ describe.each([
     boundaryArn = plan.one('aws_iam_policy', (v) => v.name === `ssm-session-kit-${env}-permissions-boundary`).values.arn;
     operatorsRole = plan.one('aws_iam_role', (v) => v.name === `ssm-session-kit-${env}-operators`).values.arn;
     bucket = `arn:aws:s3:::acme-ssm-sessions-${env}-${account}`;
-    key = plan.one('aws_kms_key').values.arn;
+    key = plan.sessionKey().values.arn;
   });
 
   const guardrail = () => plan.policy(plan.one('aws_iam_policy', (v) => v.name === `ssm-session-kit-${env}-audit-trail-guardrail`));
   const resourcePolicyFor = (resource: string) =>
     resource.startsWith('arn:aws:s3') ? plan.policy(plan.one('aws_s3_bucket_policy'))
-    : resource.startsWith('arn:aws:kms') ? plan.policy(plan.one('aws_kms_key'))
+    : resource.startsWith('arn:aws:kms') ? plan.policy(plan.sessionKey())
     : undefined;
   const as = (principal: string, withGuardrail: boolean) => (action: string, resource: string, context: Record<string, string> = {}) => decide({
     principal, action, resource, resourceAccount: account,
@@ -750,7 +750,7 @@ describe.each(loadConfig().environments.filter((e) => e.defaultHostManagement).m
       resourcePolicy, context,
     });
     const bucketPolicy = () => plan.policy(plan.one('aws_s3_bucket_policy'));
-    const keyPolicy = () => plan.policy(plan.one('aws_kms_key'));
+    const keyPolicy = () => plan.policy(plan.sessionKey());
 
     it('carries the guardrail boundary', () => {
       expect(plan.one('aws_iam_role', (v) => v.name === roleName).values.permissions_boundary).toMatch(new RegExp(`:policy/ssm-session-kit-${env.name}-permissions-boundary$`));
@@ -761,7 +761,7 @@ describe.each(loadConfig().environments.filter((e) => e.defaultHostManagement).m
       expect(await asRole('s3:GetEncryptionConfiguration', bucket, bucketPolicy())).toBe('Allowed');
       expect(await asRole('logs:CreateLogStream', `${logGroup}:log-stream:alice-0a1b2c3d`)).toBe('Allowed');
       expect(await asRole('logs:PutLogEvents', `${logGroup}:log-stream:alice-0a1b2c3d`)).toBe('Allowed');
-      const key = plan.one('aws_kms_key').values.arn;
+      const key = plan.sessionKey().values.arn;
       expect(await asRole('kms:Decrypt', key, keyPolicy())).toBe('Allowed');
       expect(await asRole('kms:GenerateDataKey', key, keyPolicy())).toBe('Allowed');
     });
@@ -830,7 +830,7 @@ describe('state access through the roles the bootstrap stack creates, on the res
   const asStateRole = (name: string, action: string, resource: string, access: Access = 'read-write') => decide({
     principal: `arn:aws:sts::${STATE_ACCOUNT}:assumed-role/${roleName(name, access)}/terraform`, action, resource, resourceAccount: STATE_ACCOUNT,
     identityPolicies: plan.inlinePolicies(roleName(name, access)),
-    resourcePolicy: resource.startsWith('arn:aws:s3') ? plan.policy(plan.one('aws_s3_bucket_policy')) : plan.policy(plan.one('aws_kms_key')),
+    resourcePolicy: resource.startsWith('arn:aws:s3') ? plan.policy(plan.one('aws_s3_bucket_policy')) : plan.policy(plan.sessionKey()),
     context: { 'aws:PrincipalArn': role(name, access).values.arn },
   });
 
@@ -936,13 +936,16 @@ describe('the nightly drift report, on a real plan', () => {
     plan = JSON.parse(fs.readFileSync(results.find((r) => r.stack === 'prod')!.planFile!, 'utf8'));
   });
 
-  it('lists every changed resource and marks the session logging and the guardrail as audit trail', () => {
+  it('lists every changed resource and marks the session logging, the guardrail and the alerts as audit trail', () => {
     const drift = driftOf(plan);
     expect(drift).toHaveLength(plan.resource_changes.length);
     const flagged = (type: string) => drift.filter((d) => d.address.startsWith(`${type}.`)).map((d) => d.auditTrail);
-    for (const type of ['aws_s3_bucket', 'aws_s3_bucket_policy', 'aws_cloudwatch_log_group', 'aws_kms_key', 'aws_ssm_document']) {
+    for (const type of ['aws_s3_bucket', 'aws_s3_bucket_policy', 'aws_cloudwatch_log_group', 'aws_ssm_document', 'aws_cloudtrail', 'aws_sns_topic', 'aws_sns_topic_policy']) {
       expect({ type, flagged: flagged(type) }).toEqual({ type, flagged: [true] });
     }
+    // The session key and the alert topic's key.
+    expect({ type: 'aws_kms_key', flagged: flagged('aws_kms_key') }).toEqual({ type: 'aws_kms_key', flagged: [true, true] });
+    expect(new Set(flagged('aws_cloudwatch_event_rule'))).toEqual(new Set([true]));
     expect(drift.filter((d) => d.address.startsWith('aws_iam_policy.guardrail_')).map((d) => d.auditTrail)).toEqual([true, true]);
     for (const type of ['aws_instance', 'aws_security_group']) expect(new Set(flagged(type))).toEqual(new Set([false]));
     const report = driftReport('prod', drift);

@@ -76,9 +76,11 @@ describe('session logging in every environment', () => {
   });
 
   it.each(['dev', 'staging', 'prod'])('%s protects its audit resources from destroy', (env) => {
-    for (const type of ['aws_s3_bucket', 'aws_cloudwatch_log_group', 'aws_kms_key']) {
+    for (const type of ['aws_s3_bucket', 'aws_cloudwatch_log_group']) {
       expect(only(stacks[env], type).lifecycle).toEqual({ prevent_destroy: true });
     }
+    // The session key and the alert topic's.
+    expect(resources(stacks[env], 'aws_kms_key').map((k) => k.lifecycle)).toEqual([{ prevent_destroy: true }, { prevent_destroy: true }]);
     expect(only(stacks[env], 'aws_s3_bucket').force_destroy).toBeUndefined();
   });
 

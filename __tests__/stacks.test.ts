@@ -113,7 +113,7 @@ describe('instances in every environment', () => {
   it('outputs instance ids, role and profile names, and a start-session command per instance', () => {
     const outputs = synthesized.staging.output;
     expect(Object.keys(outputs).sort()).toEqual([
-      'instance_ids', 'instance_profile_name', 'instance_role_name',
+      'alert_topic_arn', 'instance_ids', 'instance_profile_name', 'instance_role_name',
       'session_key_arn', 'session_log_bucket', 'session_log_group', 'start_session_commands',
     ]);
     expect(Object.keys(outputs.instance_ids.value).sort()).toEqual(['staging-db-admin', 'staging-tools']);

@@ -101,6 +101,18 @@ export const iamRoleArn = matching(
   'must be the ARN of an IAM role (arn:aws:iam::<account>:role/<name>)',
 );
 
+/** A topic name is 1 to 256 letters, digits, "-" or "_" ("CreateTopic", Amazon SNS API Reference). */
+export const snsTopicArn = matching(
+  new RegExp(`^arn:${PARTITION}:sns:[a-z0-9-]+:\\d{12}:[\\w-]{1,256}$`),
+  'must be the ARN of a standard SNS topic (arn:aws:sns:<region>:<account>:<name>)',
+);
+
+/**
+ * An address SNS can deliver to: one "@", no spaces, a dotted domain. The check is deliberately no
+ * stricter: SNS sends a confirmation, and an address nobody confirms receives nothing.
+ */
+export const emailAddress = matching(/^[^@\s]+@[^@\s]+\.[^@\s.]+$/, 'must be an email address (name@example.com)');
+
 const resourceId = (prefix: string): Rule =>
   matching(new RegExp(`^${prefix}-([0-9a-f]{8}|[0-9a-f]{17})$`), `must be a ${prefix} id: "${prefix}-" and 8 or 17 hexadecimal digits`);
 

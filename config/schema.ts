@@ -156,6 +156,9 @@ const accessGroupSchema = strict({
   mfaMaxAgeSeconds: z.number().optional().meta({ description: 'with "mfa": "iam": the most seconds since the MFA code (aws:MultiFactorAuthAge)', minimum: 1 }),
   runAsUser: awsString(rules.linuxUserName, "OS user of the created role's sessions (its SSMSessionRunAs tag)").optional(),
   admin: z.boolean().default(false).meta({ description: "may also end anyone's session" }),
+  alertOnSessions: z.boolean().optional().meta({
+    description: "every session the group's roles start alerts (CloudTrail names roles, not IAM groups, so the group needs roleNames or createRole); default true for admin groups",
+  }),
   roleNames: list(awsString(rules.iamRoleName, 'IAM role name'), 'existing IAM roles that receive the policy').default([]),
   groupNames: list(awsString(rules.iamGroupName, 'IAM group name'), 'existing IAM groups that receive the policy').default([]),
   createRole: strict({
@@ -222,6 +225,21 @@ const guardrailsSchema = strict({
   if (i >= 0) problem(ctx, ['attachToRoles', i], `is the pipeline role, the one principal that must still change the audit trail`);
 });
 
+const alertsSchema = strict({
+  emails: list(awsString(rules.emailAddress, 'email address'), 'addresses subscribed to the alert topic; each confirms by the link AWS sends').default([]),
+  topicArn: awsString(rules.snsTopicArn, "an existing SNS topic in the environment's region to alert instead of creating one; its owner lets EventBridge publish to it").optional(),
+  allSessions: z.boolean().default(false).meta({ description: 'alert on every session in the environment, not only those of alerting groups' }),
+  trail: strict({
+    source: oneOf(['stack', 'existing'], 'must be "stack" (the stack creates a trail) or "existing" (an organisation or account trail already records the account)')
+      .default('stack')
+      .meta({ description: 'the CloudTrail trail the alerts read: "stack" creates a multi-region trail of management events, "existing" relies on one already logging (an organisation trail)' }),
+    bucketName: awsString(rules.bucketName, 'with "stack": an existing bucket for the trail\'s log files; default the session log bucket, under cloudtrail/').optional(),
+    objectEvents: z.boolean().optional().meta({
+      description: 'alert on deleting session log objects, S3 data events: with "stack" the created trail records them (default true); with "existing" set true only where that trail records write data events for the log bucket',
+    }),
+  }, 'EventBridge receives "AWS API Call via CloudTrail" events only while a trail records them').prefault({}),
+}, 'alerts when anyone but the pipeline touches the audit trail, and on break-glass sessions').prefault({});
+
 export const environmentSchema = strict({
   accountId: accountId.meta({ description: "the only AWS account the environment's provider will act in (allowed_account_ids)" }),
   region: region.meta({ description: "the environment's region" }),
@@ -252,6 +270,7 @@ export const environmentSchema = strict({
   sessionLogging: sessionLoggingSchema,
   accessGroups: keyedBy(rules.accessGroupName, 'group name', accessGroupSchema, 'who may open sessions, by group name'),
   guardrails: guardrailsSchema,
+  alerts: alertsSchema,
 }, 'one environment: one account, one region, one stack');
 
 export const bootstrapSchema = strict({
@@ -296,6 +315,7 @@ export type GuardrailsFile = z.output<typeof guardrailsSchema>;
 export type BootstrapFile = z.output<typeof bootstrapSchema>;
 export type OrganizationFile = z.output<typeof organizationSchema>;
 export type SessionLoggingFile = z.output<typeof sessionLoggingSchema>;
+export type AlertsFile = z.output<typeof alertsSchema>;
 
 /** The JSON Schema (draft 2020-12) of the config file, as editors read it. */
 export function configJsonSchema(): object {

@@ -1,6 +1,6 @@
 import type { SessionLoggingProps } from '../modules/session-logging';
 import type {
-  AccessGroupFile, BootstrapFile, EnvironmentFile, GuardrailsFile, InstanceFile, NetworkFile, OrganizationFile, StateFile,
+  AccessGroupFile, AlertsFile, BootstrapFile, EnvironmentFile, GuardrailsFile, InstanceFile, NetworkFile, OrganizationFile, StateFile,
 } from './schema';
 
 /**
@@ -37,7 +37,7 @@ export interface RemoteStateConfig extends Readonly<StateFile> {
   readonly bootstrapReadRole?: { readonly roleArn: string; readonly trustedRoleArn: string };
 }
 
-export interface EnvironmentConfig extends Readonly<Omit<EnvironmentFile, 'state' | 'instances' | 'sessionLogging' | 'accessGroups'>> {
+export interface EnvironmentConfig extends Readonly<Omit<EnvironmentFile, 'state' | 'instances' | 'sessionLogging' | 'accessGroups' | 'alerts'>> {
   /** The key in `environments`: also the stack's name. */
   readonly name: string;
   readonly state: RemoteStateConfig;
@@ -45,6 +45,12 @@ export interface EnvironmentConfig extends Readonly<Omit<EnvironmentFile, 'state
   readonly sessionLogging: SessionLoggingConfig;
   /** Who may open sessions on which instances, in the order the file declares the groups. */
   readonly accessGroups: readonly AccessGroupConfig[];
+  readonly alerts: AlertsConfig;
+}
+
+/** Whether object-level deletions alert is settled: on with a trail the stack creates, unless turned off. */
+export interface AlertsConfig extends Readonly<Omit<AlertsFile, 'trail'>> {
+  readonly trail: Readonly<AlertsFile['trail']> & { readonly objectEvents: boolean };
 }
 
 /** Every instance has a subnet: its own, or the next of the network's in turn. */
@@ -52,8 +58,10 @@ export interface InstanceConfig extends Readonly<InstanceFile> {
   readonly subnetId: string;
 }
 
-export interface AccessGroupConfig extends Readonly<Omit<AccessGroupFile, 'instances' | 'documents' | 'requireMfa' | 'createRole'>> {
+export interface AccessGroupConfig extends Readonly<Omit<AccessGroupFile, 'instances' | 'documents' | 'requireMfa' | 'createRole' | 'alertOnSessions'>> {
   readonly name: string;
+  /** Every session of the group's roles alerts (by default, the admin groups'). */
+  readonly alertOnSessions: boolean;
   /**
    * Tag values the group's instances carry, the environment's own `Environment` tag included. Keys are
    * ANDed, values within a key ORed.

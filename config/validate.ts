@@ -80,10 +80,11 @@ function checkEnvironment(name: string, env: EnvironmentFile, report: (field: st
     if (g.instances.team?.length) instanceTags[ACCESS_TAG_KEYS.team] = g.instances.team;
     if (g.instances.accessGroup?.length) instanceTags[ACCESS_TAG_KEYS.accessGroup] = g.instances.accessGroup;
     Object.assign(instanceTags, g.instances.tags);
-    const { instances: _match, requireMfa: _replaced, createRole, documents, ...rest } = g;
+    const { instances: _match, requireMfa: _replaced, createRole, documents, alertOnSessions, ...rest } = g;
     return {
       ...rest,
       name: group,
+      alertOnSessions: alertOnSessions ?? g.admin,
       instanceTags,
       documents: documents?.length ? documents : ['SSM-SessionManagerRunShell'],
       createRole: createRole && {
@@ -94,7 +95,9 @@ function checkEnvironment(name: string, env: EnvironmentFile, report: (field: st
       },
     };
   });
-  const checked: EnvironmentConfig = { ...env, name, state: stateWithDefaults(env.state, name, env.region), instances, accessGroups };
+  const alerts = { ...env.alerts, trail: { ...env.alerts.trail, objectEvents: env.alerts.trail.objectEvents ?? env.alerts.trail.source === 'stack' } };
+  const checked: EnvironmentConfig = { ...env, name, state: stateWithDefaults(env.state, name, env.region), instances, accessGroups, alerts };
+  checkAlerts(checked, report);
   const runAsDefaultUser = env.sessionLogging.runAsDefaultUser;
   const unmanaged = (list: readonly { name: string; manageOsUsers: boolean }[]) => list.filter((i) => !i.manageOsUsers).map((i) => `"${i.name}"`);
   for (const group of accessGroups) {
@@ -112,6 +115,22 @@ function checkEnvironment(name: string, env: EnvironmentFile, report: (field: st
     report('sessionLogging.runAsDefaultUser', `"${runAsDefaultUser}" is not created on instance ${unmanaged(instances).join(', ')} (manageOsUsers is false), where every session would fail`);
   }
   return checked;
+}
+
+function checkAlerts({ alerts, accessGroups, region }: EnvironmentConfig, report: (field: string, message: string) => void): void {
+  const topicRegion = alerts.topicArn?.split(':')[3];
+  if (topicRegion !== undefined && topicRegion !== region) {
+    report('alerts.topicArn', `is in ${topicRegion}: EventBridge rules in ${region} publish only to a topic of their own region`);
+  }
+  if (alerts.trail.bucketName !== undefined && alerts.trail.source !== 'stack') {
+    report('alerts.trail.bucketName', 'names where a trail the stack creates delivers; with "source": "existing" there is none');
+  }
+  for (const group of accessGroups) {
+    if (group.alertOnSessions && group.roleNames.length === 0 && !group.createRole) {
+      report(`accessGroups.${group.name}.alertOnSessions`,
+        'is on (by default for admin groups), but CloudTrail records a user, not its IAM groups: give the group roleNames or createRole, or set it false');
+    }
+  }
 }
 
 function stateWithDefaults(state: StateFile, name: string, region: string): RemoteStateConfig {

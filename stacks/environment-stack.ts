@@ -6,7 +6,8 @@ import type { EnvironmentConfig, InstanceConfig } from '../config/types';
 import { SessionAccessPolicy } from '../modules/access-policies';
 import { AuditTrailGuardrail, protectSessionLogging, suppressCompliance } from '../modules/guardrails';
 import { IamSsmRole } from '../modules/iam-ssm-role';
-import { SessionLogging } from '../modules/session-logging';
+import { SessionAlerts } from '../modules/session-alerts';
+import { SESSION_PREFERENCES_DOCUMENT, SessionLogging } from '../modules/session-logging';
 import { DefaultHostManagement, InstanceProfile } from '../modules/instance-profile';
 import { SsmInstance, SsmVpcEndpoints } from '../modules/ssm-instance';
 import { addAwsProvider } from './aws-provider';
@@ -15,6 +16,7 @@ import { addRemoteState } from './locking-s3-backend';
 /** Construct ids of the audit trail in an environment stack: its resources' addresses start with them. */
 export const SESSION_LOGGING_ID = 'session-logging';
 export const GUARDRAIL_ID = 'guardrail';
+export const SESSION_ALERTS_ID = 'session-alerts';
 
 /**
  * One environment: its provider, its remote state, and the modules composed for it. The stack turns
@@ -31,6 +33,7 @@ export class EnvironmentStack extends TerraformStack {
   readonly sessionLogging: SessionLogging;
   readonly accessPolicies: readonly SessionAccessPolicy[];
   readonly guardrail: AuditTrailGuardrail;
+  readonly alerts: SessionAlerts;
 
   constructor(scope: Construct, readonly environment: EnvironmentConfig) {
     super(scope, environment.name);
@@ -50,14 +53,16 @@ export class EnvironmentStack extends TerraformStack {
     });
     const { guardrails } = environment;
     protectSessionLogging(this.sessionLogging, [guardrails.pipelineRoleArn]);
+    this.alerts = this.addAlerts(prefix);
     this.guardrail = new AuditTrailGuardrail(this, GUARDRAIL_ID, {
       namePrefix: prefix,
       trail: {
         preferencesDocumentArns: [this.sessionLogging.documentArn],
         logGroupArns: [this.sessionLogging.logGroupArn],
         bucketArns: [this.sessionLogging.bucket.bucketArn],
-        kmsKeyArns: [this.sessionLogging.key.keyArn],
+        kmsKeyArns: [this.sessionLogging.key.keyArn, ...(this.alerts.key ? [this.alerts.key.keyArn] : [])],
         approvedSessionDocumentArns: [this.sessionLogging.documentArn, ...optedInDocumentArns([environment])],
+        alerting: this.alerts.protectedResources,
       },
       attachToRoles: guardrails.attachToRoles,
       attachToGroups: guardrails.attachToGroups,
@@ -136,6 +141,39 @@ export class EnvironmentStack extends TerraformStack {
     this.addOutputs();
   }
 
+  /** Alerts on the audit trail and on the alerting groups' sessions, read from the trail the config names. */
+  private addAlerts(prefix: string): SessionAlerts {
+    const { alerts, guardrails, accessGroups } = this.environment;
+    const logging = this.sessionLogging;
+    // Names as the config gives them, known at plan time (the resources' attributes are not).
+    const logBucket = this.environment.sessionLogging.bucketName;
+    const trailBucket = alerts.trail.bucketName ?? logBucket;
+    const intoLogBucket = alerts.trail.bucketName === undefined;
+    const sessionAlerts = new SessionAlerts(this, SESSION_ALERTS_ID, {
+      namePrefix: prefix,
+      watched: {
+        preferencesDocumentName: SESSION_PREFERENCES_DOCUMENT,
+        preferencesDocumentArn: logging.documentArn,
+        logGroupName: String(logging.preferences.cloudWatchLogGroupName),
+        logGroupArn: logging.logGroupArn,
+        bucketName: logBucket,
+        key: { arn: logging.key.keyArn, id: logging.key.key.keyId, alias: `alias/${prefix}-sessions` },
+      },
+      excludedRoleArns: [guardrails.pipelineRoleArn],
+      sessionRoleNames: accessGroups.filter((g) => g.alertOnSessions).flatMap((g) => [...g.roleNames, ...(g.createRole ? [g.createRole.name] : [])]),
+      allSessions: alerts.allSessions,
+      topicArn: alerts.topicArn,
+      emails: alerts.emails,
+      trail: alerts.trail.source === 'stack'
+        ? { bucketName: trailBucket, kmsKeyArn: intoLogBucket ? logging.key.keyArn : undefined }
+        : undefined,
+      objectEvents: alerts.trail.objectEvents,
+      keyDeletionWindowInDays: this.environment.sessionLogging.keyDeletionWindowInDays,
+    });
+    if (sessionAlerts.trail && intoLogBucket) sessionAlerts.grantTrailDelivery(logging.bucket, logging.key);
+    return sessionAlerts;
+  }
+
   private addOutputs(): void {
     const byName = <T>(value: (i: SsmInstance) => T) =>
       Object.fromEntries(this.instances.map((i, n) => [this.environment.instances[n].name, value(i)]));
@@ -146,6 +184,7 @@ export class EnvironmentStack extends TerraformStack {
     new TerraformOutput(this, 'session_log_bucket', { value: this.sessionLogging.bucket.bucket.bucket });
     new TerraformOutput(this, 'session_log_group', { value: this.sessionLogging.logGroup.name });
     new TerraformOutput(this, 'session_key_arn', { value: this.sessionLogging.key.keyArn });
+    new TerraformOutput(this, 'alert_topic_arn', { value: this.alerts.topicArn });
   }
 }
 

@@ -29,6 +29,16 @@ export const PROTECTED_ACTIONS = {
   ],
 } as const;
 
+/**
+ * What switching the alarm on the audit trail off takes (`SessionAlerts`): its rules, its topic, the
+ * trail it reads. The alert topic's key is protected as the session key is (`PROTECTED_ACTIONS.key`).
+ */
+export const ALERTING_ACTIONS = {
+  rules: ['events:DeleteRule', 'events:DisableRule', 'events:PutRule', 'events:PutTargets', 'events:RemoveTargets'],
+  topic: ['sns:DeleteTopic', 'sns:SetTopicAttributes', 'sns:AddPermission', 'sns:RemovePermission', 'sns:PutDataProtectionPolicy', 'sns:Unsubscribe'],
+  trail: ['cloudtrail:StopLogging', 'cloudtrail:DeleteTrail', 'cloudtrail:UpdateTrail', 'cloudtrail:PutEventSelectors', 'cloudtrail:PutInsightSelectors'],
+} as const;
+
 const TAGS = 'nothing in the guardrails keys off this resource\'s tags';
 const COPIES = 'reads or copies what was recorded; changes nothing recorded';
 const RUNS_OTHER_DOCUMENTS = 'runs other documents, not the session preferences; Run Command and Automation are recorded by CloudTrail';

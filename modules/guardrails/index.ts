@@ -6,7 +6,7 @@ import { OrganizationsPolicy } from '@cdktf/provider-aws/lib/organizations-polic
 import { OrganizationsPolicyAttachment } from '@cdktf/provider-aws/lib/organizations-policy-attachment';
 import { PolicyDocument, PolicyStatement } from '../shared/policy-document';
 import { accountIdOf, partitionOf } from '../shared/aws-environment';
-import { PROTECTED_ACTIONS } from './actions';
+import { ALERTING_ACTIONS, PROTECTED_ACTIONS } from './actions';
 import { suppressCompliance } from './compliance';
 
 export * from './compliance';
@@ -27,6 +27,17 @@ export interface AuditTrail {
    * @default no restriction on documents
    */
   readonly approvedSessionDocumentArns?: readonly string[];
+  /**
+   * The alarm on the trail (`SessionAlerts`): its rules, its topic and the CloudTrail trail it reads,
+   * as ARNs or ARN patterns. Its topic's key belongs in `kmsKeyArns`.
+   * @default no alerting protected
+   */
+  readonly alerting?: {
+    readonly ruleArns: readonly string[];
+    readonly topicArns: readonly string[];
+    /** @default none */
+    readonly trailArns?: readonly string[];
+  };
 }
 
 /** What a session may target besides its document: instances, hybrid nodes, ECS tasks. */
@@ -68,6 +79,19 @@ export function auditTrailDenyStatements(trail: AuditTrail, only?: Condition): P
     deny('ProtectSessionLogObjects', PROTECTED_ACTIONS.logObjects, trail.bucketArns.map((arn) => `${arn}/*`)),
     deny('ProtectSessionLogBucket', PROTECTED_ACTIONS.logBucket, [...trail.bucketArns]),
     deny('ProtectSessionKey', PROTECTED_ACTIONS.key, [...trail.kmsKeyArns], keyTag),
+    ...alertingDenyStatements(trail.alerting, deny),
+  ];
+}
+
+function alertingDenyStatements(
+  alerting: AuditTrail['alerting'],
+  deny: (sid: string, actions: readonly string[], resources: string[]) => PolicyStatement,
+): PolicyStatement[] {
+  if (!alerting) return [];
+  const trails = alerting.trailArns ?? [];
+  return [
+    deny('ProtectSessionAlerts', [...ALERTING_ACTIONS.rules, ...ALERTING_ACTIONS.topic], [...alerting.ruleArns, ...alerting.topicArns]),
+    ...(trails.length > 0 ? [deny('ProtectAlertTrail', ALERTING_ACTIONS.trail, [...trails])] : []),
   ];
 }
 
@@ -375,13 +399,21 @@ export function sessionLoggingGuardStatements(bucketArn: string, pipelineRoleArn
         Condition: everyoneButPipeline,
       },
     ],
-    key: [{
-      Sid: 'OnlyPipelineManagesKey',
-      Effect: 'Deny',
-      Principal: { AWS: '*' },
-      Action: [...PROTECTED_ACTIONS.key],
-      Resource: '*',
-      Condition: everyoneButPipeline,
-    }],
+    key: [keyGuardStatement(pipelineRoleArns)],
+  };
+}
+
+/**
+ * The key policy statement that keeps a key of the audit trail: nobody but the pipeline disables,
+ * deletes, re-policies, untags or re-aliases it.
+ */
+export function keyGuardStatement(pipelineRoleArns: readonly string[]): PolicyStatement {
+  return {
+    Sid: 'OnlyPipelineManagesKey',
+    Effect: 'Deny',
+    Principal: { AWS: '*' },
+    Action: [...PROTECTED_ACTIONS.key],
+    Resource: '*',
+    Condition: { ArnNotLike: { 'aws:PrincipalArn': [...pipelineRoleArns] } },
   };
 }

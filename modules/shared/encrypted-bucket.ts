@@ -30,6 +30,8 @@ export class EncryptedBucket extends Construct {
   /** Known at plan time, unlike `bucket.arn`, so policies that name it resolve early. */
   readonly bucketArn: string;
   readonly bucketPolicy: PolicyDocument;
+  /** The bucket policy resource: whatever needs the policy in place depends on it. */
+  readonly policy: S3BucketPolicy;
   readonly versioning: S3BucketVersioningA;
 
   constructor(scope: Construct, id: string, props: EncryptedBucketProps) {
@@ -83,7 +85,7 @@ export class EncryptedBucket extends Construct {
         Condition: { NumericLessThan: { 's3:TlsVersion': '1.2' } },
       },
     ]);
-    new S3BucketPolicy(this, 'policy', {
+    this.policy = new S3BucketPolicy(this, 'policy', {
       bucket,
       policy: this.bucketPolicy.toJson(),
       // S3 refuses policy changes while the public access block is being written.

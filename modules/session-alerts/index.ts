@@ -1,0 +1,322 @@
+import { dependable, type ITerraformDependable } from 'cdktf';
+import { Construct } from 'constructs';
+import { Cloudtrail } from '@cdktf/provider-aws/lib/cloudtrail';
+import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
+import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
+import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
+import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
+import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
+import { ALERTING_ACTIONS } from '../guardrails/actions';
+import { AUDIT_TRAIL_TAG, keyGuardStatement } from '../guardrails';
+import { accountIdOf, partitionOf, regionOf } from '../shared/aws-environment';
+import { EncryptionKey } from '../shared/encryption-key';
+import { PolicyDocument, PolicyStatement } from '../shared/policy-document';
+import { EventPattern, eventNames, sessionPattern, tamperPatterns, WATCHED_ACTIONS } from './patterns';
+
+export * from './patterns';
+
+/** The audit trail the alerts watch, as its resources are named. */
+export interface WatchedAuditTrail {
+  readonly preferencesDocumentName: string;
+  readonly preferencesDocumentArn: string;
+  readonly logGroupName: string;
+  readonly logGroupArn: string;
+  readonly bucketName: string;
+  /** The session key: ARN, id (its UUID) and alias (`alias/...`). */
+  readonly key: { readonly arn: string; readonly id: string; readonly alias: string };
+}
+
+/** A multi-region trail of management events, for accounts no organisation trail covers. */
+export interface AlertTrailProps {
+  /** Bucket the trail delivers its log files to. */
+  readonly bucketName: string;
+  /**
+   * Prefix of the log files in the bucket.
+   * @default 'cloudtrail'
+   */
+  readonly keyPrefix?: string;
+  /**
+   * Key that encrypts the log files; its policy must let CloudTrail use it (`grantTrailDelivery`).
+   * @default the bucket's default encryption
+   */
+  readonly kmsKeyArn?: string;
+}
+
+/** What `grantTrailDelivery` needs of the trail's bucket (an `EncryptedBucket`). */
+export interface TrailBucket {
+  readonly bucketArn: string;
+  addToResourcePolicy(...statements: PolicyStatement[]): void;
+  /** The bucket policy resource, created before the trail. */
+  readonly policy?: ITerraformDependable;
+}
+
+export interface SessionAlertsProps {
+  /** Prefix of the rules', topic's, key's and trail's names. */
+  readonly namePrefix: string;
+  readonly watched: WatchedAuditTrail;
+  /**
+   * Roles whose calls do not alert, as role ARNs: the deployment pipeline, which changes the audit
+   * trail through reviewed code. The topic and key policies keep them able to manage the alerting.
+   * @default none
+   */
+  readonly excludedRoleArns?: readonly string[];
+  /**
+   * Roles (by name, without path) whose every session alerts: the break-glass groups'.
+   * @default none
+   */
+  readonly sessionRoleNames?: readonly string[];
+  /**
+   * Alert on every session, by anyone.
+   * @default false
+   */
+  readonly allSessions?: boolean;
+  /**
+   * An existing SNS topic, in the stack's region, to alert instead of creating one. Its owner must let
+   * EventBridge publish to it (and use its key, if encrypted).
+   * @default a topic encrypted with a key of its own
+   */
+  readonly topicArn?: string;
+  /**
+   * Email addresses subscribed to the topic; each confirms by the link AWS sends.
+   * @default none
+   */
+  readonly emails?: readonly string[];
+  /**
+   * Create the trail the alerts read. EventBridge sees "AWS API Call via CloudTrail" events only while
+   * a trail with logging on records them ("Events from AWS services").
+   * @default no trail: an organisation trail covers the account
+   */
+  readonly trail?: AlertTrailProps;
+  /**
+   * Alert on deleting, and changing the retention of, log objects. These are S3 data events, which
+   * reach EventBridge only where a trail records them for the bucket: the trail created here does; an
+   * existing trail must be configured to.
+   * @default true with `trail`, else false
+   */
+  readonly objectEvents?: boolean;
+  /**
+   * Days KMS waits before deleting the topic's key once deletion is scheduled (7 to 30).
+   * @default 30
+   */
+  readonly keyDeletionWindowInDays?: number;
+}
+
+/**
+ * Alerts, by email or to an existing topic, when anyone but the pipeline tries to change the audit
+ * trail (allowed or denied), when the alerting itself is touched, and when a break-glass role opens a
+ * session: EventBridge rules on CloudTrail's records of API calls, publishing to an SNS topic encrypted
+ * with a customer managed key that only EventBridge may publish with.
+ */
+export class SessionAlerts extends Construct {
+  /** The topic alerts are published to: created, or the one given. */
+  readonly topicArn: string;
+  readonly topic?: SnsTopic;
+  readonly topicPolicy?: PolicyDocument;
+  readonly key?: EncryptionKey;
+  readonly rules: readonly CloudwatchEventRule[];
+  /** Each rule's event pattern, by the rule's short name. */
+  readonly patterns: Readonly<Record<string, EventPattern>>;
+  /** Names every rule of this construct carries at the start. */
+  readonly ruleNamePrefix: string;
+  /** ARN pattern covering every rule of this construct. */
+  readonly ruleArnPattern: string;
+  readonly trail?: Cloudtrail;
+  /** Known at plan time, unlike `trail.arn`. */
+  readonly trailArn?: string;
+  readonly objectEvents: boolean;
+
+  constructor(scope: Construct, id: string, private readonly props: SessionAlertsProps) {
+    super(scope, id);
+    const partition = partitionOf(this);
+    const region = regionOf(this);
+    const accountId = accountIdOf(this);
+    const excluded = props.excludedRoleArns ?? [];
+    this.ruleNamePrefix = `${props.namePrefix}-alert-`;
+    this.ruleArnPattern = `arn:${partition}:events:${region}:${accountId}:rule/${this.ruleNamePrefix}*`;
+    this.objectEvents = props.objectEvents ?? props.trail !== undefined;
+
+    if (props.topicArn) {
+      this.topicArn = props.topicArn;
+    } else {
+      this.key = new EncryptionKey(this, 'key', {
+        description: 'Encrypts the Session Manager audit-trail alerts',
+        alias: `${props.namePrefix}-alerts`,
+        partition,
+        accountId,
+        deletionWindowInDays: props.keyDeletionWindowInDays,
+      });
+      this.key.key.tags = { [AUDIT_TRAIL_TAG.key]: AUDIT_TRAIL_TAG.value };
+      this.key.addToKeyPolicy(
+        {
+          // ("Enable compatibility between event sources from AWS services and encrypted topics") the
+          // KMS request carries no aws:SourceAccount or aws:SourceArn for EventBridge, so the topic
+          // policy is where the source is checked.
+          Sid: 'EventBridgePublishesEncrypted',
+          Effect: 'Allow',
+          Principal: { Service: 'events.amazonaws.com' },
+          Action: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+          Resource: '*',
+        },
+        ...(excluded.length > 0 ? [keyGuardStatement(excluded)] : []),
+      );
+      this.topic = new SnsTopic(this, 'topic', {
+        name: `${props.namePrefix}-alerts`,
+        displayName: 'Session Manager audit-trail alerts',
+        kmsMasterKeyId: this.key.keyArn,
+      });
+      this.topicArn = `arn:${partition}:sns:${region}:${accountId}:${props.namePrefix}-alerts`;
+      this.topicPolicy = new PolicyDocument(topicStatements(this.topicArn, accountId, this.ruleArnPattern, excluded));
+      new SnsTopicPolicy(this, 'topic-policy', { arn: this.topic.arn, policy: this.topicPolicy.toJson() });
+    }
+    (props.emails ?? []).forEach((email, i) => new SnsTopicSubscription(this, `email-${i}`, {
+      topicArn: this.topic?.arn ?? this.topicArn,
+      protocol: 'email',
+      endpoint: email,
+    }));
+
+    if (props.trail) {
+      const name = `${props.namePrefix}-trail`;
+      this.trailArn = `arn:${partition}:cloudtrail:${region}:${accountId}:trail/${name}`;
+      this.trail = new Cloudtrail(this, 'trail', {
+        name,
+        s3BucketName: props.trail.bucketName,
+        s3KeyPrefix: props.trail.keyPrefix ?? 'cloudtrail',
+        kmsKeyId: props.trail.kmsKeyArn,
+        isMultiRegionTrail: true,
+        includeGlobalServiceEvents: true,
+        enableLogFileValidation: true,
+        enableLogging: true,
+        advancedEventSelector: trailSelectors(`arn:${partition}:s3:::${props.watched.bucketName}/`, this.objectEvents),
+      });
+    }
+
+    const watched = props.watched;
+    const patterns: Record<string, EventPattern> = tamperPatterns({
+      preferencesDocumentName: watched.preferencesDocumentName,
+      preferencesDocumentArn: watched.preferencesDocumentArn,
+      logGroupName: watched.logGroupName,
+      logGroupArn: watched.logGroupArn,
+      bucketName: watched.bucketName,
+      keyArns: [watched.key.arn, ...(this.key ? [this.key.keyArn] : [])],
+      keyIds: [watched.key.id, ...(this.key ? [this.key.key.keyId] : [])],
+      keyAliases: [watched.key.alias, ...(this.key ? [`alias/${props.namePrefix}-alerts`] : [])],
+      trails: this.trailArn ? [`${props.namePrefix}-trail`, this.trailArn] : [],
+      rulePrefixes: [this.ruleNamePrefix, this.ruleArnPattern.slice(0, -1)],
+      topicArn: this.topicArn,
+    }, excluded, { objectEvents: this.objectEvents });
+    if (props.allSessions) patterns.sessions = sessionPattern();
+    else if (props.sessionRoleNames?.length) patterns.sessions = sessionPattern(props.sessionRoleNames);
+    this.patterns = patterns;
+    this.rules = Object.entries(patterns).map(([name, pattern]) => this.addRule(name, pattern));
+  }
+
+  /** The alerting, as `AuditTrail.alerting` of the guardrails takes it. */
+  get protectedResources(): { ruleArns: string[]; topicArns: string[]; trailArns: string[] } {
+    return { ruleArns: [this.ruleArnPattern], topicArns: this.topic ? [this.topicArn] : [], trailArns: this.trailArn ? [this.trailArn] : [] };
+  }
+
+  /**
+   * Lets the trail deliver its log files to its bucket and encrypt them with its key, as "Amazon S3
+   * bucket policy for CloudTrail" and "Configure AWS KMS key policies for CloudTrail" lay out: only
+   * this trail, by its ARN.
+   */
+  grantTrailDelivery(bucket: TrailBucket, key?: { addToKeyPolicy(...s: PolicyStatement[]): void }): void {
+    if (!this.trail || !this.trailArn) throw new Error(`${this.node.path}: grantTrailDelivery needs the trail prop`);
+    // CloudTrail checks the bucket policy when the trail is created.
+    if (bucket.policy) this.trail.dependsOn = [...(this.trail.dependsOn ?? []), dependable(bucket.policy)];
+    const accountId = accountIdOf(this);
+    const partition = partitionOf(this);
+    const fromTrail = { StringEquals: { 'aws:SourceArn': this.trailArn } };
+    const cloudTrail = { Service: 'cloudtrail.amazonaws.com' };
+    bucket.addToResourcePolicy(
+      { Sid: 'CloudTrailChecksBucketAcl', Effect: 'Allow', Principal: cloudTrail, Action: 's3:GetBucketAcl', Resource: bucket.bucketArn, Condition: fromTrail },
+      {
+        Sid: 'CloudTrailWritesLogFiles',
+        Effect: 'Allow',
+        Principal: cloudTrail,
+        Action: 's3:PutObject',
+        Resource: `${bucket.bucketArn}/${this.props.trail!.keyPrefix ?? 'cloudtrail'}/AWSLogs/${accountId}/*`,
+        Condition: { StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control', 'aws:SourceArn': this.trailArn } },
+      },
+    );
+    key?.addToKeyPolicy({
+      Sid: 'CloudTrailEncryptsLogFiles',
+      Effect: 'Allow',
+      Principal: cloudTrail,
+      Action: ['kms:GenerateDataKey*', 'kms:DescribeKey'],
+      Resource: '*',
+      Condition: {
+        StringEquals: { 'aws:SourceArn': this.trailArn },
+        StringLike: { 'kms:EncryptionContext:aws:cloudtrail:arn': `arn:${partition}:cloudtrail:*:${accountId}:trail/*` },
+      },
+    });
+  }
+
+  private addRule(name: string, pattern: EventPattern): CloudwatchEventRule {
+    const rule = new CloudwatchEventRule(this, `rule-${name}`, {
+      name: `${this.ruleNamePrefix}${name}`,
+      description: RULE_DESCRIPTIONS[name] ?? name,
+      eventPattern: JSON.stringify(pattern),
+      state: 'ENABLED',
+    });
+    new CloudwatchEventTarget(this, `target-${name}`, { rule: rule.name, targetId: 'alerts-topic', arn: this.topic?.arn ?? this.topicArn });
+    return rule;
+  }
+}
+
+const RULE_DESCRIPTIONS: Readonly<Record<string, string>> = {
+  preferences: 'Someone other than the pipeline changed, or tried to change, the Session Manager preferences',
+  'log-group': 'Someone other than the pipeline changed, or tried to change, the session log group',
+  'log-bucket': 'Someone other than the pipeline changed, or tried to change, the session log bucket',
+  'log-objects': 'Someone other than the pipeline deleted, or tried to delete, session log objects',
+  key: 'Someone other than the pipeline changed, or tried to change, the session or alert key',
+  alerting: 'Someone other than the pipeline changed, or tried to change, these alerts or their trail',
+  sessions: 'A watched role started a Session Manager session',
+};
+
+/** Only EventBridge rules of this construct publish, over TLS; nobody but the pipeline reconfigures the topic. */
+function topicStatements(topicArn: string, accountId: string, ruleArnPattern: string, excluded: readonly string[]): PolicyStatement[] {
+  return [
+    {
+      Sid: 'EventBridgeRulesPublish',
+      Effect: 'Allow',
+      Principal: { Service: 'events.amazonaws.com' },
+      Action: 'sns:Publish',
+      Resource: topicArn,
+      Condition: { StringEquals: { 'aws:SourceAccount': accountId }, ArnLike: { 'aws:SourceArn': ruleArnPattern } },
+    },
+    {
+      // Identity policies of the account would otherwise let its principals publish forged alerts.
+      Sid: 'OnlyServicesPublish',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 'sns:Publish',
+      Resource: topicArn,
+      Condition: { Bool: { 'aws:PrincipalIsAWSService': 'false' } },
+    },
+    { Sid: 'DenyInsecureTransport', Effect: 'Deny', Principal: '*', Action: 'sns:*', Resource: topicArn, Condition: { Bool: { 'aws:SecureTransport': 'false' } } },
+    ...(excluded.length > 0 ? [{
+      Sid: 'OnlyPipelineConfiguresTopic',
+      Effect: 'Deny' as const,
+      Principal: '*' as const,
+      Action: ALERTING_ACTIONS.topic.filter((a) => a !== 'sns:Unsubscribe'),
+      Resource: topicArn,
+      Condition: { ArnNotLike: { 'aws:PrincipalArn': [...excluded] } },
+    }] : []),
+  ];
+}
+
+/** Every management event, and, with `objectEvents`, the writes to the log bucket's objects that the alerts watch. */
+function trailSelectors(objectArnPrefix: string, objectEvents: boolean) {
+  const management = { name: 'Management events', fieldSelector: [{ field: 'eventCategory', equals: ['Management'] }] };
+  if (!objectEvents) return [management];
+  return [management, {
+    name: 'Deletions and retention changes of session logs',
+    fieldSelector: [
+      { field: 'eventCategory', equals: ['Data'] },
+      { field: 'resources.type', equals: ['AWS::S3::Object'] },
+      { field: 'resources.ARN', startsWith: [objectArnPrefix] },
+      { field: 'eventName', equals: eventNames(WATCHED_ACTIONS.logObjects) },
+    ],
+  }];
+}

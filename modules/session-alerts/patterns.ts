@@ -1,0 +1,185 @@
+import { ALERTING_ACTIONS, PROTECTED_ACTIONS } from '../guardrails/actions';
+
+/**
+ * EventBridge event patterns over CloudTrail's records of API calls ("AWS API Call via CloudTrail"),
+ * as pure functions of the watched resources, so tests match them against records shaped as AWS
+ * documents them. A pattern matches a call whether it succeeded or was denied: nothing filters on
+ * `errorCode`.
+ */
+
+export type EventPattern = Record<string, unknown>;
+
+/** EventBridge's default limit on an event pattern's characters ("Amazon EventBridge quotas"). */
+export const EVENT_PATTERN_MAX_CHARACTERS = 2048;
+
+/** The service's `eventSource` in CloudTrail records, by IAM service prefix. */
+const EVENT_SOURCES: Readonly<Record<string, string>> = {
+  ssm: 'ssm.amazonaws.com',
+  logs: 'logs.amazonaws.com',
+  s3: 's3.amazonaws.com',
+  kms: 'kms.amazonaws.com',
+  cloudtrail: 'cloudtrail.amazonaws.com',
+  events: 'events.amazonaws.com',
+  sns: 'sns.amazonaws.com',
+};
+
+/**
+ * Where an IAM action's name is not the name of the API call CloudTrail records (its `eventName`): the
+ * S3 API operations each permission authorizes ("Required permissions for Amazon S3 API operations").
+ * Every other action records under its own name.
+ */
+const EVENT_NAMES_OF_ACTION: Readonly<Record<string, readonly string[]>> = {
+  's3:PutEncryptionConfiguration': ['PutBucketEncryption', 'DeleteBucketEncryption'],
+  's3:PutLifecycleConfiguration': ['PutBucketLifecycle', 'PutBucketLifecycleConfiguration', 'DeleteBucketLifecycle'],
+  's3:PutBucketObjectLockConfiguration': ['PutObjectLockConfiguration'],
+  's3:PutBucketPublicAccessBlock': ['PutBucketPublicAccessBlock', 'DeleteBucketPublicAccessBlock'],
+  's3:PutBucketOwnershipControls': ['PutBucketOwnershipControls', 'DeleteBucketOwnershipControls'],
+  's3:DeleteObject': ['DeleteObject', 'DeleteObjects'],
+  's3:DeleteObjectVersion': ['DeleteObject', 'DeleteObjects'],
+  // A request header on DeleteObject and PutObjectRetention, not a call of its own.
+  's3:BypassGovernanceRetention': ['DeleteObject', 'DeleteObjects', 'PutObjectRetention'],
+};
+
+/** The CloudTrail event names an IAM action shows up under. */
+export function eventNamesOf(action: string): readonly string[] {
+  return EVENT_NAMES_OF_ACTION[action] ?? [action.slice(action.indexOf(':') + 1)];
+}
+
+/** The CloudTrail event names of these actions, once each. */
+export function eventNames(actions: readonly string[]): string[] {
+  return [...new Set(actions.flatMap(eventNamesOf))].sort();
+}
+
+/** What makes an alert: the changes to the audit trail and to the alerting itself. */
+export const WATCHED_ACTIONS = {
+  preferences: PROTECTED_ACTIONS.preferences,
+  logGroup: PROTECTED_ACTIONS.logGroup,
+  logBucket: PROTECTED_ACTIONS.logBucket,
+  key: PROTECTED_ACTIONS.key,
+  /** Data events: seen only where a trail records the bucket's object-level writes. */
+  logObjects: PROTECTED_ACTIONS.logObjects,
+  ...ALERTING_ACTIONS,
+} as const;
+
+/** The audit trail and the alerting, as CloudTrail's records name them. */
+export interface WatchedResources {
+  readonly preferencesDocumentName: string;
+  readonly preferencesDocumentArn: string;
+  readonly logGroupName: string;
+  readonly logGroupArn: string;
+  readonly bucketName: string;
+  /** The key's ARN and id (its UUID), as callers may name it either way. */
+  readonly keyArns: readonly string[];
+  readonly keyIds: readonly string[];
+  /** Aliases of the keys, `alias/...`. */
+  readonly keyAliases: readonly string[];
+  /** Trails the stack created: names and ARNs. @default none */
+  readonly trails?: readonly string[];
+  /** What the alert rules' names and ARNs start with. */
+  readonly rulePrefixes: readonly string[];
+  /** The alert topic's ARN. */
+  readonly topicArn: string;
+}
+
+/**
+ * Calls by these roles' sessions do not alert (the deployment pipeline, which is how the audit trail
+ * changes through reviewed code). CloudTrail records a role's session as
+ * `arn:<partition>:sts::<account>:assumed-role/<name>/<session>` ("CloudTrail userIdentity element"),
+ * without the role's path. A caller whose record has no `arn` (another account's principal, recorded as
+ * `AWSAccount`) is not excluded.
+ */
+function callerOtherThan(roleArns: readonly string[]): EventPattern {
+  if (roleArns.length === 0) return {};
+  const prefixes = roleArns.map(assumedRolePrefix);
+  return {
+    userIdentity: {
+      $or: [
+        { arn: prefixes.length === 1 ? [{ 'anything-but': { prefix: prefixes[0] } }] : [{ 'anything-but': { wildcard: prefixes.map((p) => `${p}*`) } }] },
+        { arn: [{ exists: false }] },
+      ],
+    },
+  };
+}
+
+/** The prefix of every session ARN of a role. */
+export function assumedRolePrefix(roleArn: string): string {
+  const match = /^arn:([\w-]+):iam::(\d{12}):role\/(?:.*\/)?([\w+=,.@-]+)$/.exec(roleArn);
+  if (!match) throw new Error(`not an IAM role ARN: ${roleArn}`);
+  const [, partition, account, name] = match;
+  return `arn:${partition}:sts::${account}:assumed-role/${name}/`;
+}
+
+function prefixes(values: readonly string[]): EventPattern[] {
+  return values.map((prefix) => ({ prefix }));
+}
+
+/** A pattern on CloudTrail's records of these calls, the `detail` narrowed by `detail`. */
+function apiCalls(actions: readonly string[], detail: EventPattern): EventPattern {
+  const services = [...new Set(actions.map((a) => a.slice(0, a.indexOf(':'))))];
+  return {
+    source: services.map((s) => `aws.${s}`),
+    'detail-type': ['AWS API Call via CloudTrail'],
+    detail: {
+      eventSource: services.map((s) => EVENT_SOURCES[s]),
+      eventName: eventNames(actions),
+      ...detail,
+    },
+  };
+}
+
+/** One pattern per part of the trail, each within EventBridge's size limit. */
+export function tamperPatterns(watched: WatchedResources, excludedRoleArns: readonly string[], { objectEvents = false } = {}): Record<string, EventPattern> {
+  const caller = callerOtherThan(excludedRoleArns);
+  const keyNamed = [...watched.keyArns, ...watched.keyIds];
+  const patterns: Record<string, EventPattern> = {
+    preferences: apiCalls(WATCHED_ACTIONS.preferences, {
+      ...caller,
+      requestParameters: { name: [watched.preferencesDocumentName, watched.preferencesDocumentArn] },
+    }),
+    'log-group': apiCalls(WATCHED_ACTIONS.logGroup, {
+      ...caller,
+      requestParameters: {
+        // Older calls name the group; newer ones (data protection, transformers) take a name or an ARN.
+        $or: [
+          { logGroupName: [watched.logGroupName] },
+          { logGroupIdentifier: [watched.logGroupName, watched.logGroupArn, `${watched.logGroupArn}:*`] },
+        ],
+      },
+    }),
+    'log-bucket': apiCalls(WATCHED_ACTIONS.logBucket, { ...caller, requestParameters: { bucketName: [watched.bucketName] } }),
+    key: apiCalls(WATCHED_ACTIONS.key, {
+      ...caller,
+      // Key calls name the key by id or ARN; alias calls by alias and target key.
+      $or: [
+        { requestParameters: { keyId: keyNamed } },
+        { requestParameters: { targetKeyId: keyNamed } },
+        { requestParameters: { aliasName: [...watched.keyAliases] } },
+        { resources: { ARN: [...watched.keyArns] } },
+      ],
+    }),
+    alerting: {
+      source: ['aws.events', 'aws.sns', ...(watched.trails?.length ? ['aws.cloudtrail'] : [])],
+      'detail-type': ['AWS API Call via CloudTrail'],
+      detail: {
+        ...caller,
+        $or: [
+          { eventSource: [EVENT_SOURCES.events], eventName: eventNames(WATCHED_ACTIONS.rules), requestParameters: { $or: [{ name: prefixes(watched.rulePrefixes) }, { rule: prefixes(watched.rulePrefixes) }] } },
+          { eventSource: [EVENT_SOURCES.sns], eventName: eventNames(WATCHED_ACTIONS.topic), requestParameters: { $or: [{ topicArn: [watched.topicArn] }, { resourceArn: [watched.topicArn] }, { subscriptionArn: [{ prefix: `${watched.topicArn}:` }] }] } },
+          ...(watched.trails?.length ? [{ eventSource: [EVENT_SOURCES.cloudtrail], eventName: eventNames(WATCHED_ACTIONS.trail), requestParameters: { $or: [{ name: [...watched.trails] }, { trailName: [...watched.trails] }] } }] : []),
+        ],
+      },
+    },
+  };
+  if (objectEvents) {
+    patterns['log-objects'] = apiCalls(WATCHED_ACTIONS.logObjects, { ...caller, requestParameters: { bucketName: [watched.bucketName] } });
+  }
+  return patterns;
+}
+
+/**
+ * Sessions started by these roles (`sessionIssuer.userName` is the role's name, without its path), or
+ * every session with `roleNames` undefined.
+ */
+export function sessionPattern(roleNames?: readonly string[]): EventPattern {
+  return apiCalls(['ssm:StartSession'], roleNames ? { userIdentity: { sessionContext: { sessionIssuer: { userName: [...roleNames] } } } } : {});
+}
