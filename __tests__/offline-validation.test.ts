@@ -830,7 +830,7 @@ describe('state access through the roles the bootstrap stack creates, on the res
   const asStateRole = (name: string, action: string, resource: string, access: Access = 'read-write') => decide({
     principal: `arn:aws:sts::${STATE_ACCOUNT}:assumed-role/${roleName(name, access)}/terraform`, action, resource, resourceAccount: STATE_ACCOUNT,
     identityPolicies: plan.inlinePolicies(roleName(name, access)),
-    resourcePolicy: resource.startsWith('arn:aws:s3') ? plan.policy(plan.one('aws_s3_bucket_policy')) : plan.policy(plan.sessionKey()),
+    resourcePolicy: resource.startsWith('arn:aws:s3') ? plan.policy(plan.one('aws_s3_bucket_policy')) : plan.policy(plan.one('aws_kms_key')),
     context: { 'aws:PrincipalArn': role(name, access).values.arn },
   });
 
