@@ -17,6 +17,8 @@ import { addRemoteState } from './locking-s3-backend';
 export const SESSION_LOGGING_ID = 'session-logging';
 export const GUARDRAIL_ID = 'guardrail';
 export const SESSION_ALERTS_ID = 'session-alerts';
+/** What the names of an environment's resources start with, before the environment's name. */
+export const ENVIRONMENT_NAME_PREFIX = 'ssm-session-kit-';
 
 /**
  * One environment: its provider, its remote state, and the modules composed for it. The stack turns
@@ -45,7 +47,7 @@ export class EnvironmentStack extends TerraformStack {
     });
     addRemoteState(this, environment.state);
 
-    const prefix = `ssm-session-kit-${name}`;
+    const prefix = `${ENVIRONMENT_NAME_PREFIX}${name}`;
     this.sessionLogging = new SessionLogging(this, SESSION_LOGGING_ID, {
       ...environment.sessionLogging,
       logGroupName: `/ssm-session-kit/${name}/sessions`,

@@ -2,9 +2,10 @@ import { TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig, OrganizationConfig } from '../config/types';
 import { AUDIT_TRAIL_TAG, AuditTrailScp } from '../modules/guardrails';
+import { sessionAlertNames } from '../modules/session-alerts';
 import { SESSION_PREFERENCES_DOCUMENT } from '../modules/session-logging';
 import { addAwsProvider } from './aws-provider';
-import { optedInDocumentArns } from './environment-stack';
+import { ENVIRONMENT_NAME_PREFIX, optedInDocumentArns } from './environment-stack';
 import { addRemoteState } from './locking-s3-backend';
 
 export const ORGANIZATION_STACK = 'organization';
@@ -20,6 +21,7 @@ export class OrganizationStack extends TerraformStack {
     super(scope, ORGANIZATION_STACK);
     addAwsProvider(this, config);
     addRemoteState(this, config.state);
+    const alerts = sessionAlertNames(`${ENVIRONMENT_NAME_PREFIX}*`);
     this.scp = new AuditTrailScp(this, 'audit-trail-scp', {
       name: 'ssm-session-kit-audit-trail',
       targetIds: config.targetIds,
@@ -33,6 +35,12 @@ export class OrganizationStack extends TerraformStack {
         kmsKeyArns: ['*'],
         keyTag: AUDIT_TRAIL_TAG,
         approvedSessionDocumentArns: [`arn:*:ssm:*:*:document/${SESSION_PREFERENCES_DOCUMENT}`, ...optedInDocumentArns(environments)],
+        // The alert key carries the audit-trail tag, which keyTag protects.
+        alerting: {
+          ruleArns: [`arn:*:events:*:*:rule/${alerts.rulePrefix}*`],
+          topicArns: [`arn:*:sns:*:*:${alerts.topic}`],
+          trailArns: [`arn:*:cloudtrail:*:*:trail/${alerts.trail}`],
+        },
       },
     });
   }

@@ -1,6 +1,6 @@
 import { dependable, type ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
-import { Cloudtrail } from '@cdktf/provider-aws/lib/cloudtrail';
+import { Cloudtrail, type CloudtrailAdvancedEventSelector } from '@cdktf/provider-aws/lib/cloudtrail';
 import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
 import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
@@ -40,6 +40,11 @@ export interface AlertTrailProps {
    * @default the bucket's default encryption
    */
   readonly kmsKeyArn?: string;
+}
+
+/** The names `SessionAlerts` gives its resources; with a `*` in the prefix, patterns of them (for an SCP). */
+export function sessionAlertNames(namePrefix: string): { rulePrefix: string; topic: string; trail: string; keyAlias: string } {
+  return { rulePrefix: `${namePrefix}-alert-`, topic: `${namePrefix}-alerts`, trail: `${namePrefix}-trail`, keyAlias: `${namePrefix}-alerts` };
 }
 
 /** What `grantTrailDelivery` needs of the trail's bucket (an `EncryptedBucket`). */
@@ -131,7 +136,8 @@ export class SessionAlerts extends Construct {
     const region = regionOf(this);
     const accountId = accountIdOf(this);
     const excluded = props.excludedRoleArns ?? [];
-    this.ruleNamePrefix = `${props.namePrefix}-alert-`;
+    const names = sessionAlertNames(props.namePrefix);
+    this.ruleNamePrefix = names.rulePrefix;
     this.ruleArnPattern = `arn:${partition}:events:${region}:${accountId}:rule/${this.ruleNamePrefix}*`;
     this.objectEvents = props.objectEvents ?? props.trail !== undefined;
 
@@ -140,7 +146,7 @@ export class SessionAlerts extends Construct {
     } else {
       this.key = new EncryptionKey(this, 'key', {
         description: 'Encrypts the Session Manager audit-trail alerts',
-        alias: `${props.namePrefix}-alerts`,
+        alias: names.keyAlias,
         partition,
         accountId,
         deletionWindowInDays: props.keyDeletionWindowInDays,
@@ -160,11 +166,11 @@ export class SessionAlerts extends Construct {
         ...(excluded.length > 0 ? [keyGuardStatement(excluded)] : []),
       );
       this.topic = new SnsTopic(this, 'topic', {
-        name: `${props.namePrefix}-alerts`,
+        name: names.topic,
         displayName: 'Session Manager audit-trail alerts',
         kmsMasterKeyId: this.key.keyArn,
       });
-      this.topicArn = `arn:${partition}:sns:${region}:${accountId}:${props.namePrefix}-alerts`;
+      this.topicArn = `arn:${partition}:sns:${region}:${accountId}:${names.topic}`;
       this.topicPolicy = new PolicyDocument(topicStatements(this.topicArn, accountId, this.ruleArnPattern, excluded));
       new SnsTopicPolicy(this, 'topic-policy', { arn: this.topic.arn, policy: this.topicPolicy.toJson() });
     }
@@ -175,10 +181,9 @@ export class SessionAlerts extends Construct {
     }));
 
     if (props.trail) {
-      const name = `${props.namePrefix}-trail`;
-      this.trailArn = `arn:${partition}:cloudtrail:${region}:${accountId}:trail/${name}`;
+      this.trailArn = `arn:${partition}:cloudtrail:${region}:${accountId}:trail/${names.trail}`;
       this.trail = new Cloudtrail(this, 'trail', {
-        name,
+        name: names.trail,
         s3BucketName: props.trail.bucketName,
         s3KeyPrefix: props.trail.keyPrefix ?? 'cloudtrail',
         kmsKeyId: props.trail.kmsKeyArn,
@@ -199,8 +204,8 @@ export class SessionAlerts extends Construct {
       bucketName: watched.bucketName,
       keyArns: [watched.key.arn, ...(this.key ? [this.key.keyArn] : [])],
       keyIds: [watched.key.id, ...(this.key ? [this.key.key.keyId] : [])],
-      keyAliases: [watched.key.alias, ...(this.key ? [`alias/${props.namePrefix}-alerts`] : [])],
-      trails: this.trailArn ? [`${props.namePrefix}-trail`, this.trailArn] : [],
+      keyAliases: [watched.key.alias, ...(this.key ? [`alias/${names.keyAlias}`] : [])],
+      trails: this.trailArn ? [names.trail, this.trailArn] : [],
       rulePrefixes: [this.ruleNamePrefix, this.ruleArnPattern.slice(0, -1)],
       topicArn: this.topicArn,
     }, excluded, { objectEvents: this.objectEvents });
@@ -307,16 +312,16 @@ function topicStatements(topicArn: string, accountId: string, ruleArnPattern: st
 }
 
 /** Every management event, and, with `objectEvents`, the writes to the log bucket's objects that the alerts watch. */
-function trailSelectors(objectArnPrefix: string, objectEvents: boolean) {
-  const management = { name: 'Management events', fieldSelector: [{ field: 'eventCategory', equals: ['Management'] }] };
+function trailSelectors(objectArnPrefix: string, objectEvents: boolean): CloudtrailAdvancedEventSelector[] {
+  const management = { name: 'Management events', fieldSelector: [{ field: 'eventCategory', equalTo: ['Management'] }] };
   if (!objectEvents) return [management];
   return [management, {
     name: 'Deletions and retention changes of session logs',
     fieldSelector: [
-      { field: 'eventCategory', equals: ['Data'] },
-      { field: 'resources.type', equals: ['AWS::S3::Object'] },
+      { field: 'eventCategory', equalTo: ['Data'] },
+      { field: 'resources.type', equalTo: ['AWS::S3::Object'] },
       { field: 'resources.ARN', startsWith: [objectArnPrefix] },
-      { field: 'eventName', equals: eventNames(WATCHED_ACTIONS.logObjects) },
+      { field: 'eventName', equalTo: eventNames(WATCHED_ACTIONS.logObjects) },
     ],
   }];
 }

@@ -30,7 +30,7 @@ const EVENT_SOURCES: Readonly<Record<string, string>> = {
  */
 const EVENT_NAMES_OF_ACTION: Readonly<Record<string, readonly string[]>> = {
   's3:PutEncryptionConfiguration': ['PutBucketEncryption', 'DeleteBucketEncryption'],
-  's3:PutLifecycleConfiguration': ['PutBucketLifecycle', 'PutBucketLifecycleConfiguration', 'DeleteBucketLifecycle'],
+  's3:PutLifecycleConfiguration': ['PutBucketLifecycle', 'DeleteBucketLifecycle'],
   's3:PutBucketObjectLockConfiguration': ['PutObjectLockConfiguration'],
   's3:PutBucketPublicAccessBlock': ['PutBucketPublicAccessBlock', 'DeleteBucketPublicAccessBlock'],
   's3:PutBucketOwnershipControls': ['PutBucketOwnershipControls', 'DeleteBucketOwnershipControls'],
