@@ -13,6 +13,10 @@ import { stackMatrix } from '../scripts/stack-matrix';
 import { ALLOW_EVERYTHING, decide, ResolvedPlan } from './iam-evaluation';
 import { connectCommands } from '../scripts/lib/access-report';
 import { driftOf, driftReport } from '../scripts/drift-report';
+import { matches } from './support/event-pattern';
+import {
+  ApiCall, cloudTrailEvent, iamUser, identityCenterSession, Named, otherAccount, roleSession, rootUser, startSession, watchedCalls,
+} from './support/cloudtrail';
 import {
   assumedRole, Caller, chainedRole, iamUserSessionToken, iamUserWithAccessKeys, identityCenterUser, samlFederatedUser, sessionOf,
 } from './support/callers';
@@ -984,5 +988,179 @@ describe("the state role each pipeline job's terraform init assumes, from the wo
 
   it('writes state through the stack\'s state role when main plans what it applies', async () => {
     expect(await stateRoleAssumedByInit(outdir, 'dev', tempDir('deploy-init'))).toBe('arn:aws:iam::000000000000:role/ssm-session-kit-state-dev');
+  });
+});
+
+describe.each([
+  ['dev', '111111111111', 'eu-west-1'],
+  ['staging', '222222222222', 'eu-west-1'],
+  ['prod', '333333333333', 'eu-central-1'],
+] as const)('%s session alerts, on the resolved plan', (env, account, region) => {
+  const pipeline = roleSession(account, 'ssm-session-kit-deploy', 'github-actions-1234');
+  const administrator = identityCenterSession(account, 'Administrators', 'alice@example.com', region);
+  const at = { account, region };
+  let plan: ResolvedPlan;
+  let patterns: Record<string, Record<string, unknown>>;
+  let named: Named;
+  let alertKeyArn: string;
+
+  beforeAll(() => {
+    plan = new ResolvedPlan(results.find((r) => r.stack === env)!.planFile!);
+    // The patterns as Terraform will send them to EventBridge: every reference resolved.
+    patterns = Object.fromEntries(plan.all('aws_cloudwatch_event_rule').map((r) => [r.values.name.replace(`ssm-session-kit-${env}-alert-`, ''), JSON.parse(r.values.event_pattern)]));
+    alertKeyArn = plan.one('aws_kms_key', (v) => v.description === 'Encrypts the Session Manager audit-trail alerts').values.arn;
+    named = {
+      document: 'SSM-SessionManagerRunShell',
+      logGroup: `/ssm-session-kit/${env}/sessions`,
+      logGroupArn: `arn:aws:logs:${region}:${account}:log-group:/ssm-session-kit/${env}/sessions`,
+      bucket: `acme-ssm-sessions-${env}-${account}`,
+      keyArn: plan.sessionKey().values.arn,
+      keyAlias: `alias/ssm-session-kit-${env}-sessions`,
+      ruleName: `ssm-session-kit-${env}-alert-sessions`,
+      topicArn: `arn:aws:sns:${region}:${account}:ssm-session-kit-${env}-alerts`,
+      trailName: `ssm-session-kit-${env}-trail`,
+    };
+  });
+
+  const firing = (event: Record<string, unknown>) => Object.keys(patterns).filter((name) => matches(patterns[name], event)).sort();
+  const everyCall = () => Object.entries(watchedCalls(named)).flatMap(([rule, calls]) => calls.map((call) => ({ rule, call })));
+
+  it('has every reference in its patterns resolved, each pattern within 2,048 characters', () => {
+    expect(Object.keys(patterns).sort()).toEqual(['alerting', 'key', 'log-bucket', 'log-group', 'log-objects', 'preferences', 'sessions']);
+    for (const pattern of Object.values(patterns)) {
+      expect(JSON.stringify(pattern)).not.toMatch(/\$\{/);
+      expect(JSON.stringify(pattern).length).toBeLessThanOrEqual(2048);
+    }
+  });
+
+  it('alerts on every watched call, allowed or denied, by an administrator, an IAM user, the root user or another account', () => {
+    for (const { rule, call } of everyCall()) {
+      for (const caller of [administrator, iamUser(account, 'mallory'), rootUser(account), otherAccount('999999999999')]) {
+        for (const denied of [false, true]) {
+          const event = cloudTrailEvent(call, caller, { ...at, denied });
+          expect({ call: call.eventName, caller: caller.type, denied, firing: firing(event) }).toEqual({ call: call.eventName, caller: caller.type, denied, firing: [rule] });
+        }
+      }
+    }
+  });
+
+  it('alerts on changes to the alert topic\'s key as to the session key', () => {
+    for (const call of watchedCalls({ ...named, keyArn: alertKeyArn, keyAlias: `alias/ssm-session-kit-${env}-alerts` }).key) {
+      expect({ call: call.eventName, firing: firing(cloudTrailEvent(call, administrator, at)) }).toEqual({ call: call.eventName, firing: ['key'] });
+    }
+  });
+
+  it('stays quiet for the pipeline, for other resources and for reads', () => {
+    for (const { call } of everyCall()) {
+      expect({ call: call.eventName, firing: firing(cloudTrailEvent(call, pipeline, at)) }).toEqual({ call: call.eventName, firing: [] });
+    }
+    const elsewhere = watchedCalls({
+      document: 'team-runbook', logGroup: '/aws/lambda/orders', logGroupArn: `arn:aws:logs:${region}:${account}:log-group:/aws/lambda/orders`,
+      bucket: `acme-app-data-${account}`, keyArn: `arn:aws:kms:${region}:${account}:key/00000000-1111-4222-8333-444444444444`, keyAlias: 'alias/app',
+      ruleName: 'nightly-report', topicArn: `arn:aws:sns:${region}:${account}:orders`, trailName: 'organization-trail',
+    });
+    for (const call of Object.values(elsewhere).flat()) {
+      expect({ call: call.eventName, firing: firing(cloudTrailEvent(call, administrator, at)) }).toEqual({ call: call.eventName, firing: [] });
+    }
+    const reads: ApiCall[] = [
+      { service: 'ssm', eventName: 'GetDocument', requestParameters: { name: named.document }, readOnly: true },
+      { service: 'logs', eventName: 'DescribeLogGroups', requestParameters: { logGroupNamePrefix: named.logGroup }, readOnly: true },
+      { service: 's3', eventName: 'GetBucketPolicy', requestParameters: { bucketName: named.bucket, Host: `${named.bucket}.s3.amazonaws.com`, policy: '' }, readOnly: true },
+      { service: 'kms', eventName: 'GetKeyPolicy', requestParameters: { keyId: named.keyArn, policyName: 'default' }, resources: [{ ARN: named.keyArn, type: 'AWS::KMS::Key' }], readOnly: true },
+      { service: 'events', eventName: 'DescribeRule', requestParameters: { name: named.ruleName }, readOnly: true },
+      { service: 'sns', eventName: 'GetTopicAttributes', requestParameters: { topicArn: named.topicArn }, readOnly: true },
+      { service: 'cloudtrail', eventName: 'GetTrailStatus', requestParameters: { name: named.trailName }, readOnly: true },
+      { service: 's3', eventName: 'PutObject', data: true, requestParameters: { bucketName: named.bucket, key: 'sessions/alice-0a1b2c3d4e5f67890.log' } },
+    ];
+    for (const call of reads) expect({ call: call.eventName, firing: firing(cloudTrailEvent(call, administrator, at)) }).toEqual({ call: call.eventName, firing: [] });
+  });
+
+  it('alerts when the break-glass role opens a session, allowed or denied, and not for an ordinary group', () => {
+    const target = 'i-0123456789abcdef0';
+    for (const denied of [false, true]) {
+      expect(firing(cloudTrailEvent(startSession(target), roleSession(account, `ssm-session-kit-${env}-break-glass`, 'bob'), { ...at, denied }))).toEqual(['sessions']);
+    }
+    const ordinary = [
+      roleSession(account, `ssm-session-kit-${env}-operators`, 'carol'),
+      identityCenterSession(account, 'Developers', 'dave@example.com', region),
+      iamUser(account, 'erin'),
+    ];
+    for (const caller of ordinary) expect(firing(cloudTrailEvent(startSession(target), caller, at))).toEqual([]);
+  });
+
+  describe('delivery', () => {
+    const topicPolicy = () => plan.policy(plan.one('aws_sns_topic_policy'));
+    const alertKeyPolicy = () => plan.policy(plan.one('aws_kms_key', (v) => v.description === 'Encrypts the Session Manager audit-trail alerts'));
+    // EventBridge publishing for a rule, as "Amazon SNS topic policies for EventBridge targets" and "AWS
+    // global condition context keys" describe the request: the service principal, with the rule as
+    // aws:SourceArn and its account as aws:SourceAccount; aws:PrincipalIsAWSService true.
+    const eventBridge = (ruleAccount: string, rule: string, extra: Record<string, string> = {}) => ({
+      principal: 'events.amazonaws.com',
+      context: {
+        'aws:SourceAccount': ruleAccount,
+        'aws:SourceArn': `arn:aws:events:${region}:${ruleAccount}:rule/${rule}`,
+        'aws:PrincipalIsAWSService': 'true',
+        'aws:PrincipalServiceName': 'events.amazonaws.com',
+        ...extra,
+      },
+    });
+    const publish = (caller: { principal: string; context: Record<string, string> }, identityPolicies = [] as { name: string; policy: any }[]) => decide({
+      principal: caller.principal, action: 'sns:Publish', resource: named.topicArn, resourceAccount: account,
+      identityPolicies, resourcePolicy: topicPolicy(), context: caller.context,
+    });
+
+    it('lets only the EventBridge rules of this stack publish, over TLS', async () => {
+      expect(await publish(eventBridge(account, `ssm-session-kit-${env}-alert-key`))).toBe('Allowed');
+      expect(await publish(eventBridge('999999999999', `ssm-session-kit-${env}-alert-key`))).not.toBe('Allowed');
+      expect(await publish(eventBridge(account, 'someone-elses-rule'))).not.toBe('Allowed');
+      expect(await publish(eventBridge(account, `ssm-session-kit-${env}-alert-key`, { 'aws:SecureTransport': 'false' }))).toBe('ExplicitlyDenied');
+      expect(await publish({ principal: 'anonymous', context: {} })).not.toBe('Allowed');
+      // An administrator of the account, whose own policies allow everything, cannot forge an alert.
+      const admin = `arn:aws:iam::${account}:role/AWSReservedSSO_Administrators_${env}`;
+      expect(await publish({ principal: admin, context: { 'aws:PrincipalArn': admin, 'aws:PrincipalIsAWSService': 'false' } }, [{ name: 'AdministratorAccess', policy: ALLOW_EVERYTHING }])).toBe('ExplicitlyDenied');
+    });
+
+    it("lets EventBridge, and nobody outside the account, use the topic's key", async () => {
+      const useKey = (principal: string, action: string, context: Record<string, string> = {}) => decide({
+        principal, action, resource: alertKeyArn, resourceAccount: account, identityPolicies: [], resourcePolicy: alertKeyPolicy(), context,
+      });
+      for (const action of ['kms:GenerateDataKey', 'kms:Decrypt']) {
+        expect(await useKey('events.amazonaws.com', action, { 'aws:PrincipalIsAWSService': 'true' })).toBe('Allowed');
+        expect(await useKey('arn:aws:iam::999999999999:role/outsider', action)).not.toBe('Allowed');
+        expect(await useKey('anonymous', action)).not.toBe('Allowed');
+      }
+    });
+
+    it('keeps an administrator from deleting the topic, the rules, the trail or the key, with or without the SCP, and lets the pipeline', async () => {
+      const adminRole = `arn:aws:iam::${account}:role/AWSReservedSSO_Administrators_${env}`;
+      const pipelineRole = `arn:aws:iam::${account}:role/ssm-session-kit-deploy`;
+      const guardrail = plan.policy(plan.one('aws_iam_policy', (v) => v.name === `ssm-session-kit-${env}-audit-trail-guardrail`));
+      const org = new ResolvedPlan(results.find((r) => r.stack === 'organization')!.planFile!);
+      const scps = org.all('aws_organizations_policy').map((p) => org.policy(p, 'content'));
+      const rule = `arn:aws:events:${region}:${account}:rule/ssm-session-kit-${env}-alert-sessions`;
+      const trailArn = `arn:aws:cloudtrail:${region}:${account}:trail/ssm-session-kit-${env}-trail`;
+      const requests: [string, string][] = [
+        ['events:DeleteRule', rule], ['events:DisableRule', rule], ['events:RemoveTargets', rule], ['events:PutRule', rule], ['events:PutTargets', rule],
+        ['sns:DeleteTopic', named.topicArn], ['sns:SetTopicAttributes', named.topicArn], ['sns:RemovePermission', named.topicArn], ['sns:Unsubscribe', named.topicArn],
+        ['cloudtrail:StopLogging', trailArn], ['cloudtrail:DeleteTrail', trailArn], ['cloudtrail:PutEventSelectors', trailArn],
+        ['kms:ScheduleKeyDeletion', alertKeyArn], ['kms:DisableKey', alertKeyArn], ['kms:PutKeyPolicy', alertKeyArn],
+      ];
+      const resourcePolicy = (resource: string) => (resource === named.topicArn ? topicPolicy() : resource === alertKeyArn ? alertKeyPolicy() : undefined);
+      const request = (principal: string, action: string, resource: string, policies: { identity: any[]; scps?: any[] }) => decide({
+        principal, action, resource, resourceAccount: account,
+        identityPolicies: [{ name: 'AdministratorAccess', policy: ALLOW_EVERYTHING }, ...policies.identity],
+        resourcePolicy: resourcePolicy(resource), scps: policies.scps,
+        // The alert key carries the audit-trail tag ("Controlling access to KMS keys with tags").
+        context: { 'aws:PrincipalArn': principal, ...(resource === alertKeyArn ? { 'aws:ResourceTag/ssm-session-kit:audit-trail': 'true' } : {}) },
+      });
+      for (const [action, resource] of requests) {
+        const decisions = {
+          guardrail: await request(adminRole, action, resource, { identity: [{ name: 'guardrail', policy: guardrail }] }),
+          scp: await request(adminRole, action, resource, { identity: [], scps }),
+          pipeline: await request(pipelineRole, action, resource, { identity: [] }),
+        };
+        expect({ action, decisions }).toEqual({ action, decisions: { guardrail: 'ExplicitlyDenied', scp: 'ExplicitlyDenied', pipeline: 'Allowed' } });
+      }
+    });
   });
 });
