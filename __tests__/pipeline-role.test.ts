@@ -26,6 +26,16 @@ const ALLOWED: Case[] = [
   ['ssm:UpdateDocument', `arn:aws:ssm:eu-west-1:${ACCOUNT}:document/SSM-SessionManagerRunShell`],
   // Public parameters carry no account; the engine wants one, and the policy's `*` matches both.
   ['ssm:GetParameter', `arn:aws:ssm:eu-west-1:${ACCOUNT}:parameter/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64`],
+  // The alerts: their rules, topic and trail.
+  ['events:PutRule', `arn:aws:events:eu-west-1:${ACCOUNT}:rule/ssm-session-kit-dev-alert-key`],
+  ['events:PutTargets', `arn:aws:events:eu-west-1:${ACCOUNT}:rule/ssm-session-kit-dev-alert-key`],
+  ['sns:CreateTopic', `arn:aws:sns:eu-west-1:${ACCOUNT}:ssm-session-kit-dev-alerts`],
+  ['sns:SetTopicAttributes', `arn:aws:sns:eu-west-1:${ACCOUNT}:ssm-session-kit-dev-alerts`],
+  ['sns:Subscribe', `arn:aws:sns:eu-west-1:${ACCOUNT}:ssm-session-kit-dev-alerts`],
+  ['cloudtrail:CreateTrail', `arn:aws:cloudtrail:eu-west-1:${ACCOUNT}:trail/ssm-session-kit-dev-trail`],
+  ['cloudtrail:StartLogging', `arn:aws:cloudtrail:eu-west-1:${ACCOUNT}:trail/ssm-session-kit-dev-trail`],
+  ['cloudtrail:PutEventSelectors', `arn:aws:cloudtrail:eu-west-1:${ACCOUNT}:trail/ssm-session-kit-dev-trail`],
+  ['kms:CreateAlias', `arn:aws:kms:eu-west-1:${ACCOUNT}:alias/ssm-session-kit-dev-alerts`],
 ];
 
 const DENIED: Case[] = [
@@ -38,6 +48,11 @@ const DENIED: Case[] = [
   ['logs:DeleteLogGroup', `arn:aws:logs:eu-west-1:${ACCOUNT}:log-group:/ssm-session-kit/dev/sessions`],
   ['ssm:DeleteDocument', `arn:aws:ssm:eu-west-1:${ACCOUNT}:document/SSM-SessionManagerRunShell`],
   ['ssm:StartSession', `arn:aws:ec2:eu-west-1:${ACCOUNT}:instance/i-0123456789abcdef0`],
+  // Other teams' rules, topics and the organisation's trail are not the pipeline's.
+  ['events:DeleteRule', `arn:aws:events:eu-west-1:${ACCOUNT}:rule/guardduty-findings`],
+  ['sns:DeleteTopic', `arn:aws:sns:eu-west-1:${ACCOUNT}:security-alerts`],
+  ['sns:Publish', `arn:aws:sns:eu-west-1:${ACCOUNT}:ssm-session-kit-dev-alerts`],
+  ['cloudtrail:StopLogging', `arn:aws:cloudtrail:eu-west-1:${ACCOUNT}:trail/organization-trail`],
 ];
 
 /** Decisions for every case, from the engine run in a plain Node process (see support/decide-cli.ts). */
