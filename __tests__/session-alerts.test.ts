@@ -2,7 +2,9 @@ import {
   EVENT_PATTERN_MAX_CHARACTERS, eventNamesOf, SessionAlerts, SessionAlertsProps, tamperPatterns, WATCHED_ACTIONS,
 } from '../modules/session-alerts';
 import { PROTECTED_ACTIONS } from '../modules/guardrails';
-import { configProblems, Json, resources, synthStack } from './helpers';
+import { alertReport } from '../scripts/lib/alert-report';
+import { validateConfig } from '../config/validate';
+import { configProblems, Json, rawConfig, resources, synthStack } from './helpers';
 import { matches } from './support/event-pattern';
 import { watchedCalls } from './support/cloudtrail';
 import { serviceActions } from './support/service-reference';
@@ -191,5 +193,31 @@ describe('the alerts config', () => {
     });
     expect(message).toMatch(/environment "dev", field "accessGroups\.break-glass\.alertOnSessions": is on \(by default for admin groups\), but CloudTrail records a user, not its IAM groups/);
     expect(message).toMatch(/environment "dev", field "alerts\.trail\.bucketName": names where a trail the stack creates delivers/);
+  });
+});
+
+describe("the access report's alerts section", () => {
+  const section = (report: string, env: string) => report.split('\n\n').find((s) => s.startsWith(`${env}: who is alerted`))!;
+
+  it('names, per environment, the topic, the emails, the trail and the roles whose sessions alert', () => {
+    const report = alertReport(validateConfig(rawConfig()));
+    for (const env of ['dev', 'staging', 'prod']) {
+      expect(section(report, env)).toMatch(new RegExp(`open a session +by ssm-session-kit-${env}-break-glass \\(group break-glass\\)$`, 'm'));
+      expect(section(report, env)).toMatch(new RegExp(`trail: +ssm-session-kit-${env}-trail, created by the stack`));
+      expect(section(report, env)).toMatch(/delete or unlock log objects +yes \(the created trail records them\)/);
+    }
+    expect(section(report, 'prod')).toMatch(/emails: security@example\.com$/m);
+    expect(section(report, 'dev')).toMatch(/emails: none: subscribe to the topic, or set alerts\.emails$/m);
+  });
+
+  it('says when every session alerts, when the topic is the config\'s, and when object deletions cannot alert', () => {
+    const raw = rawConfig();
+    raw.environments.dev.alerts = { allSessions: true, topicArn: 'arn:aws:sns:eu-west-1:111111111111:security', trail: { source: 'existing' } };
+    raw.environments.dev.accessGroups['break-glass'].alertOnSessions = false;
+    const dev = section(alertReport(validateConfig(raw)), 'dev');
+    expect(dev).toMatch(/open a session +yes, every session$/m);
+    expect(dev).toMatch(/topic: +arn:aws:sns:eu-west-1:111111111111:security$/m);
+    expect(dev).toMatch(/trail: +an existing trail/);
+    expect(dev).toMatch(/delete or unlock log objects +no: S3 data events, which the trail does not record$/m);
   });
 });

@@ -171,7 +171,7 @@ export class SessionAlerts extends Construct {
         kmsMasterKeyId: this.key.keyArn,
       });
       this.topicArn = `arn:${partition}:sns:${region}:${accountId}:${names.topic}`;
-      this.topicPolicy = new PolicyDocument(topicStatements(this.topicArn, accountId, this.ruleArnPattern, excluded));
+      this.topicPolicy = new PolicyDocument(alertTopicStatements(this.topicArn, accountId, this.ruleArnPattern, excluded));
       new SnsTopicPolicy(this, 'topic-policy', { arn: this.topic.arn, policy: this.topicPolicy.toJson() });
     }
     (props.emails ?? []).forEach((email, i) => new SnsTopicSubscription(this, `email-${i}`, {
@@ -279,8 +279,11 @@ const RULE_DESCRIPTIONS: Readonly<Record<string, string>> = {
   sessions: 'A watched role started a Session Manager session',
 };
 
-/** Only EventBridge rules of this construct publish, over TLS; nobody but the pipeline reconfigures the topic. */
-function topicStatements(topicArn: string, accountId: string, ruleArnPattern: string, excluded: readonly string[]): PolicyStatement[] {
+/**
+ * The alert topic's policy: only EventBridge rules matching `ruleArnPattern`, of this account, publish,
+ * over TLS; nobody but the excluded roles (the pipeline) reconfigures the topic.
+ */
+export function alertTopicStatements(topicArn: string, accountId: string, ruleArnPattern: string, excluded: readonly string[]): PolicyStatement[] {
   return [
     {
       Sid: 'EventBridgeRulesPublish',

@@ -1,5 +1,6 @@
 import type { EnvironmentConfig, ProjectConfig } from '../../config/types';
 import { AUDIT_TRAIL_TAG, auditTrailDenyStatements, guardrailPolicyNames, guardrailStatements, sessionLoggingGuardStatements } from '../../modules/guardrails';
+import { alertTopicStatements, sessionAlertNames } from '../../modules/session-alerts';
 import { SESSION_PREFERENCES_DOCUMENT } from '../../modules/session-logging';
 import { accountAdministersKey } from '../../modules/shared/encryption-key';
 import { ALLOW_EVERYTHING, decide, Decision, PolicyJson } from './iam-decide';
@@ -27,6 +28,8 @@ interface Move {
   readonly action: string;
   readonly resource: (t: Trail) => string;
   readonly context?: (t: Trail) => Record<string, string>;
+  /** Whether the environment has what the move touches. @default always */
+  readonly applies?: (t: Trail) => boolean;
 }
 
 interface Trail {
@@ -38,6 +41,10 @@ interface Trail {
   readonly guardrail: string;
   readonly boundary: string;
   readonly boundedRole: string;
+  readonly alertRule: string;
+  /** Absent where the alerts go to a topic of the config's, or read a trail of the organisation's. */
+  readonly alertTopic?: string;
+  readonly cloudTrail?: string;
 }
 
 /** The moves an administrator makes, in the order they would. */
@@ -52,6 +59,9 @@ export const TAMPERING_MOVES: readonly Move[] = [
   { what: 'expire the logs by lifecycle rule', action: 's3:PutLifecycleConfiguration', resource: (t) => t.bucket },
   { what: 'rewrite the key policy', action: 'kms:PutKeyPolicy', resource: (t) => t.key },
   { what: 'schedule the key for deletion', action: 'kms:ScheduleKeyDeletion', resource: (t) => t.key },
+  { what: 'disable an alert rule', action: 'events:DisableRule', resource: (t) => t.alertRule },
+  { what: 'delete the alert topic', action: 'sns:DeleteTopic', resource: (t) => t.alertTopic!, applies: (t) => t.alertTopic !== undefined },
+  { what: 'stop the trail the alerts read', action: 'cloudtrail:StopLogging', resource: (t) => t.cloudTrail!, applies: (t) => t.cloudTrail !== undefined },
 ];
 
 export interface TamperMatrixOptions {
@@ -83,7 +93,7 @@ export async function tamperMatrix(env: EnvironmentConfig, options: TamperMatrix
   const policies = { strict: policiesOf(env, trail, true), lenient: policiesOf(env, trail, false) };
   const columns = principals(env, options);
   const rows: string[][] = [];
-  for (const move of TAMPERING_MOVES) {
+  for (const move of TAMPERING_MOVES.filter((m) => m.applies?.(trail) ?? true)) {
     const cells = [move.what];
     for (const principal of columns) {
       const stoppedBy: Delivery[] = [];
@@ -117,6 +127,7 @@ export async function tamperReport(config: ProjectConfig): Promise<string> {
 function trailOf(env: EnvironmentConfig): Trail {
   const { accountId: account, region, name } = env;
   const names = guardrailPolicyNames(`ssm-session-kit-${name}`);
+  const alerts = sessionAlertNames(`ssm-session-kit-${name}`);
   return {
     account,
     document: `arn:aws:ssm:${region}:${account}:document/${SESSION_PREFERENCES_DOCUMENT}`,
@@ -127,6 +138,9 @@ function trailOf(env: EnvironmentConfig): Trail {
     guardrail: `arn:aws:iam::${account}:policy/${names.deny}`,
     boundary: `arn:aws:iam::${account}:policy/${names.boundary}`,
     boundedRole: `arn:aws:iam::${account}:role/ssm-session-kit-${name}-operators`,
+    alertRule: `arn:aws:events:${region}:${account}:rule/${alerts.rulePrefix}key`,
+    alertTopic: env.alerts.topicArn ? undefined : `arn:aws:sns:${region}:${account}:${alerts.topic}`,
+    cloudTrail: env.alerts.trail.source === 'stack' ? `arn:aws:cloudtrail:${region}:${account}:trail/${alerts.trail}` : undefined,
   };
 }
 
@@ -135,12 +149,18 @@ interface Policies {
   readonly boundary: PolicyJson;
   readonly bucket: PolicyJson;
   readonly key: PolicyJson;
+  readonly topic: PolicyJson;
   readonly scp: PolicyJson;
 }
 
 function policiesOf(env: EnvironmentConfig, trail: Trail, strict: boolean): Policies {
   const doc = (Statement: unknown[]): PolicyJson => ({ Version: '2012-10-17', Statement });
-  const auditTrail = { preferencesDocumentArns: [trail.document], logGroupArns: [trail.logGroup], bucketArns: [trail.bucket], kmsKeyArns: [trail.key] };
+  const alerting = {
+    ruleArns: [trail.alertRule.replace(/key$/, '*')],
+    topicArns: trail.alertTopic ? [trail.alertTopic] : [],
+    trailArns: trail.cloudTrail ? [trail.cloudTrail] : [],
+  };
+  const auditTrail = { preferencesDocumentArns: [trail.document], logGroupArns: [trail.logGroup], bucketArns: [trail.bucket], kmsKeyArns: [trail.key], alerting };
   const guardrail = guardrailStatements({
     namePrefix: `ssm-session-kit-${env.name}`, trail: auditTrail, partition: 'aws', accountId: env.accountId,
     exceptPrincipalArns: [env.guardrails.pipelineRoleArn], attachToGroups: env.guardrails.attachToGroups, strict,
@@ -156,6 +176,7 @@ function policiesOf(env: EnvironmentConfig, trail: Trail, strict: boolean): Poli
     boundary: doc(guardrail.boundary),
     bucket: doc(guards.bucket),
     key: doc([accountAdministersKey('aws', env.accountId), ...guards.key]),
+    topic: doc(trail.alertTopic ? alertTopicStatements(trail.alertTopic, env.accountId, alerting.ruleArns[0], [env.guardrails.pipelineRoleArn]) : []),
     scp: doc(scp),
   };
 }
@@ -165,6 +186,7 @@ function decideWith(principal: Principal, move: Move, trail: Trail, policies: Po
   const resourcePolicy = !deliveries.includes('resource policy') ? undefined
     : resource.startsWith('arn:aws:s3') ? policies.bucket
     : resource.startsWith('arn:aws:kms') ? policies.key
+    : resource === trail.alertTopic ? policies.topic
     : undefined;
   return decide({
     principal: principal.arn,
