@@ -75,6 +75,16 @@ describe('session logging in every environment', () => {
     expect(resources(stacks.dev, 'aws_s3_bucket_logging')).toEqual([]);
   });
 
+  it.each(['dev', 'staging', 'prod'])("%s keeps the alert trail's log files, in the log bucket, as long as the session logs", (env) => {
+    const [lifecycle] = resources(stacks[env], 'aws_s3_bucket_lifecycle_configuration');
+    const [sessions, trail] = lifecycle.rule;
+    expect(sessions.filter).toEqual([{ prefix: 'sessions/' }]);
+    expect(trail.filter).toEqual([{ prefix: 'cloudtrail/' }]);
+    expect({ ...trail, id: undefined, filter: undefined }).toEqual({ ...sessions, id: undefined, filter: undefined });
+    const bucketName = resources(stacks[env], 'aws_s3_bucket')[0].bucket;
+    expect(resources(stacks[env], 'aws_cloudtrail')).toEqual([expect.objectContaining({ s3_key_prefix: 'cloudtrail', s3_bucket_name: bucketName })]);
+  });
+
   it.each(['dev', 'staging', 'prod'])('%s protects its audit resources from destroy', (env) => {
     for (const type of ['aws_s3_bucket', 'aws_cloudwatch_log_group']) {
       expect(only(stacks[env], type).lifecycle).toEqual({ prevent_destroy: true });

@@ -17,6 +17,8 @@ import { addRemoteState } from './locking-s3-backend';
 export const SESSION_LOGGING_ID = 'session-logging';
 export const GUARDRAIL_ID = 'guardrail';
 export const SESSION_ALERTS_ID = 'session-alerts';
+/** Where the trail the stack creates delivers its log files, in whichever bucket. */
+const TRAIL_KEY_PREFIX = 'cloudtrail';
 /** What the names of an environment's resources start with, before the environment's name. */
 export const ENVIRONMENT_NAME_PREFIX = 'ssm-session-kit-';
 
@@ -167,12 +169,15 @@ export class EnvironmentStack extends TerraformStack {
       topicArn: alerts.topicArn,
       emails: alerts.emails,
       trail: alerts.trail.source === 'stack'
-        ? { bucketName: trailBucket, kmsKeyArn: intoLogBucket ? logging.key.keyArn : undefined }
+        ? { bucketName: trailBucket, keyPrefix: TRAIL_KEY_PREFIX, kmsKeyArn: intoLogBucket ? logging.key.keyArn : undefined }
         : undefined,
       objectEvents: alerts.trail.objectEvents,
       keyDeletionWindowInDays: this.environment.sessionLogging.keyDeletionWindowInDays,
     });
-    if (sessionAlerts.trail && intoLogBucket) sessionAlerts.grantTrailDelivery(logging.bucket, logging.key);
+    if (sessionAlerts.trail && intoLogBucket) {
+      sessionAlerts.grantTrailDelivery(logging.bucket, logging.key);
+      logging.retainLikeSessionLogs(TRAIL_KEY_PREFIX);
+    }
     return sessionAlerts;
   }
 

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
-import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
+import { S3BucketLifecycleConfiguration, type S3BucketLifecycleConfigurationRule } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
 import { S3BucketLoggingA } from '@cdktf/provider-aws/lib/s3-bucket-logging';
 import { S3BucketObjectLockConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-object-lock-configuration';
 import { SsmDocument } from '@cdktf/provider-aws/lib/ssm-document';
@@ -123,6 +123,10 @@ export class SessionLogging extends Construct {
   readonly preferences: Readonly<Record<string, unknown>>;
   /** What an instance role needs to record sessions: see `IamSsmRole.grantSessionLogging`. */
   readonly grantTarget: SessionLoggingTarget;
+  /** Archives and expires the log objects; `retainLikeSessionLogs` adds prefixes. */
+  readonly lifecycle: S3BucketLifecycleConfiguration;
+  private readonly retention: Pick<SessionLoggingProps, 'archiveAfterDays' | 'expireAfterDays'>;
+  private readonly retainedPrefixes: string[];
 
   constructor(scope: Construct, id: string, props: SessionLoggingProps) {
     super(scope, id);
@@ -160,7 +164,15 @@ export class SessionLogging extends Construct {
       kmsKeyArn: this.key.keyArn,
       objectLockEnabled: props.objectLock !== undefined,
     });
-    this.addRetention(props, keyPrefix);
+    this.retention = props;
+    this.retainedPrefixes = [keyPrefix];
+    this.lifecycle = new S3BucketLifecycleConfiguration(this, 'lifecycle', {
+      bucket: this.bucket.bucket.id,
+      rule: this.retentionRules(),
+      // Lifecycle rules on a bucket need its versioning settled first.
+      dependsOn: [this.bucket.versioning],
+    });
+    this.addLockingAndAccessLogs(props);
 
     this.logGroup = new CloudwatchLogGroup(this, 'log-group', {
       name: logGroupName,
@@ -206,23 +218,30 @@ export class SessionLogging extends Construct {
     };
   }
 
-  private addRetention(props: SessionLoggingProps, keyPrefix: string): void {
+  /**
+   * Keeps objects under another prefix of the log bucket (a trail's log files) as long as the session
+   * logs: archived and expired on the same days.
+   */
+  retainLikeSessionLogs(keyPrefix: string): void {
+    this.retainedPrefixes.push(keyPrefix);
+    this.lifecycle.putRule(this.retentionRules());
+  }
+
+  private retentionRules(): S3BucketLifecycleConfigurationRule[] {
+    const expireAfterDays = this.retention.expireAfterDays ?? 365;
+    return this.retainedPrefixes.map((prefix, i) => ({
+      id: i === 0 ? 'archive-then-expire-session-logs' : `archive-then-expire-${prefix.replace(/[^\w-]/g, '-')}`,
+      status: 'Enabled',
+      filter: [{ prefix: `${prefix}/` }],
+      transition: [{ days: this.retention.archiveAfterDays ?? 90, storageClass: 'GLACIER_IR' }],
+      expiration: [{ days: expireAfterDays }],
+      noncurrentVersionExpiration: [{ noncurrentDays: expireAfterDays }],
+      abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
+    }));
+  }
+
+  private addLockingAndAccessLogs(props: SessionLoggingProps): void {
     const bucket = this.bucket.bucket.id;
-    const expireAfterDays = props.expireAfterDays ?? 365;
-    new S3BucketLifecycleConfiguration(this, 'lifecycle', {
-      bucket,
-      rule: [{
-        id: 'archive-then-expire-session-logs',
-        status: 'Enabled',
-        filter: [{ prefix: `${keyPrefix}/` }],
-        transition: [{ days: props.archiveAfterDays ?? 90, storageClass: 'GLACIER_IR' }],
-        expiration: [{ days: expireAfterDays }],
-        noncurrentVersionExpiration: [{ noncurrentDays: expireAfterDays }],
-        abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
-      }],
-      // Lifecycle rules on a bucket need its versioning settled first.
-      dependsOn: [this.bucket.versioning],
-    });
     if (props.objectLock) {
       new S3BucketObjectLockConfigurationA(this, 'object-lock', {
         bucket,
