@@ -1026,7 +1026,7 @@ describe.each([
   const everyCall = () => Object.entries(watchedCalls(named)).flatMap(([rule, calls]) => calls.map((call) => ({ rule, call })));
 
   it('has every reference in its patterns resolved, each pattern within 2,048 characters', () => {
-    expect(Object.keys(patterns).sort()).toEqual(['alerting', 'key', 'log-bucket', 'log-group', 'log-objects', 'preferences', 'sessions']);
+    expect(Object.keys(patterns).sort()).toEqual(['alerting', 'key', 'key-deleted', 'log-bucket', 'log-group', 'log-objects', 'preferences', 'sessions']);
     for (const pattern of Object.values(patterns)) {
       expect(JSON.stringify(pattern)).not.toMatch(/\$\{/);
       expect(JSON.stringify(pattern).length).toBeLessThanOrEqual(2048);
@@ -1073,6 +1073,17 @@ describe.each([
       { service: 's3', eventName: 'PutObject', data: true, requestParameters: { bucketName: named.bucket, key: 'sessions/alice-0a1b2c3d4e5f67890.log' } },
     ];
     for (const call of reads) expect({ call: call.eventName, firing: firing(cloudTrailEvent(call, administrator, at)) }).toEqual({ call: call.eventName, firing: [] });
+  });
+
+  it('alerts when KMS deletes either key, an event KMS sends without any trail', () => {
+    // The "KMS CMK Deletion" event of "Monitor KMS keys with Amazon EventBridge" (AWS KMS Developer Guide).
+    const deletion = (keyArn: string) => ({
+      version: '0', id: '6a7e8feb-b491-4cf7-a9f1-bf3703467718', 'detail-type': 'KMS CMK Deletion', source: 'aws.kms', account,
+      time: '2026-11-25T10:00:00Z', region, resources: [keyArn], detail: { 'key-id': keyArn.split('/').pop(), 'key-origin': 'AWS_KMS' },
+    });
+    expect(firing(deletion(named.keyArn))).toEqual(['key-deleted']);
+    expect(firing(deletion(alertKeyArn))).toEqual(['key-deleted']);
+    expect(firing(deletion(`arn:aws:kms:${region}:${account}:key/00000000-1111-4222-8333-444444444444`))).toEqual([]);
   });
 
   it('alerts when the break-glass role opens a session, allowed or denied, and not for an ordinary group', () => {

@@ -275,6 +275,7 @@ const RULE_DESCRIPTIONS: Readonly<Record<string, string>> = {
   'log-bucket': 'Someone other than the pipeline changed, or tried to change, the session log bucket',
   'log-objects': 'Someone other than the pipeline deleted, or tried to delete, session log objects',
   key: 'Someone other than the pipeline changed, or tried to change, the session or alert key',
+  'key-deleted': 'KMS deleted the session or alert key, at the end of its deletion window',
   alerting: 'Someone other than the pipeline changed, or tried to change, these alerts or their trail',
   sessions: 'A watched role started a Session Manager session',
 };

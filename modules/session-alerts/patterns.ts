@@ -170,6 +170,8 @@ export function tamperPatterns(watched: WatchedResources, excludedRoleArns: read
       },
     },
   };
+  // Sent by KMS itself ("AWS Key Management Service events", EventBridge): arrives with no trail at all.
+  patterns['key-deleted'] = { source: ['aws.kms'], 'detail-type': ['KMS CMK Deletion'], resources: [...watched.keyArns] };
   if (objectEvents) {
     patterns['log-objects'] = apiCalls(WATCHED_ACTIONS.logObjects, { ...caller, requestParameters: { bucketName: [watched.bucketName] } });
   }
