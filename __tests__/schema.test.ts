@@ -68,6 +68,10 @@ describe('config/environments.schema.json', () => {
     ['a tag value with refused characters', (r) => (r.environments.dev.tags.Owner = 'a&b')],
     ['a pipeline role that is not a role ARN', (r) => (r.environments.dev.guardrails.pipelineRoleArn = 'deployer')],
     ['a VPC id that is not vpc-...', (r) => (r.environments.dev.network.vpcId = 'vpc-xyz')],
+    ['an alert address without a domain', (r) => (r.environments.prod.alerts.emails = ['security'])],
+    ['an alert topic that is not an SNS ARN', (r) => (r.environments.prod.alerts.topicArn = 'security-alerts')],
+    ['a trail source that does not exist', (r) => (r.environments.dev.alerts = { trail: { source: 'organization' } })],
+    ['a misspelt group alert flag', (r) => (r.environments.dev.accessGroups['break-glass'].alertOnSession = true)],
   ])('rejects %s, as the synth does', (_what, breakIt) => {
     const raw = rawConfig();
     breakIt(raw);
