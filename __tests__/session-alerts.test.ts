@@ -146,8 +146,14 @@ describe('SessionAlerts', () => {
     expect(resources(stack, 'aws_sns_topic')).toEqual([]);
     expect(resources(stack, 'aws_kms_key')).toEqual([]);
     expect(new Set(resources(stack, 'aws_cloudwatch_event_target').map((t) => t.arn))).toEqual(new Set([topicArn]));
-    expect(resources(stack, 'aws_sns_topic_subscription').map((s) => [s.protocol, s.endpoint, s.topic_arn]))
-      .toEqual([['email', 'security@example.com', topicArn], ['email', 'oncall@example.com', topicArn]]);
+    expect(resources(stack, 'aws_sns_topic_subscription').map((s) => [s.protocol, s.endpoint, s.topic_arn]).sort())
+      .toEqual([['email', 'oncall@example.com', topicArn], ['email', 'security@example.com', topicArn]]);
+  });
+
+  it("keeps each address's subscription where it is when another address is removed", () => {
+    const addresses = (stack: Json) => Object.entries(stack.resource.aws_sns_topic_subscription).map(([id, s]: [string, any]) => [id, s.endpoint]);
+    const oncall = addresses(synth({ emails: ['security@example.com', 'oncall@example.com'] })).find(([, endpoint]) => endpoint === 'oncall@example.com');
+    expect(addresses(synth({ emails: ['oncall@example.com'] }))).toEqual([oncall]);
   });
 
   it('creates a multi-region trail of management events and the log objects\' deletions, when asked', () => {

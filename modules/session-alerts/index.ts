@@ -128,6 +128,7 @@ export class SessionAlerts extends Construct {
   readonly trail?: Cloudtrail;
   /** Known at plan time, unlike `trail.arn`. */
   readonly trailArn?: string;
+  /** Whether deletions of log objects alert (a trail records them). */
   readonly objectEvents: boolean;
 
   constructor(scope: Construct, id: string, private readonly props: SessionAlertsProps) {
@@ -174,7 +175,8 @@ export class SessionAlerts extends Construct {
       this.topicPolicy = new PolicyDocument(alertTopicStatements(this.topicArn, accountId, this.ruleArnPattern, excluded));
       new SnsTopicPolicy(this, 'topic-policy', { arn: this.topic.arn, policy: this.topicPolicy.toJson() });
     }
-    (props.emails ?? []).forEach((email, i) => new SnsTopicSubscription(this, `email-${i}`, {
+    // Named by address, so that removing one leaves the others' confirmed subscriptions alone.
+    (props.emails ?? []).forEach((email) => new SnsTopicSubscription(this, `email-${email}`, {
       topicArn: this.topic?.arn ?? this.topicArn,
       protocol: 'email',
       endpoint: email,
