@@ -158,10 +158,10 @@ export class EnvironmentStack extends TerraformStack {
       watched: {
         preferencesDocumentName: SESSION_PREFERENCES_DOCUMENT,
         preferencesDocumentArn: logging.documentArn,
-        logGroupName: String(logging.preferences.cloudWatchLogGroupName),
+        logGroupName: logging.logGroupName,
         logGroupArn: logging.logGroupArn,
         bucketName: logBucket,
-        key: { arn: logging.key.keyArn, id: logging.key.key.keyId, alias: `alias/${prefix}-sessions` },
+        key: { arn: logging.key.keyArn, id: logging.key.key.keyId, alias: logging.key.aliasName },
       },
       excludedRoleArns: [guardrails.pipelineRoleArn],
       sessionRoleNames: accessGroups.filter((g) => g.alertOnSessions).flatMap((g) => [...g.roleNames, ...(g.createRole ? [g.createRole.name] : [])]),

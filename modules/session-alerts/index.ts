@@ -206,7 +206,7 @@ export class SessionAlerts extends Construct {
       bucketName: watched.bucketName,
       keyArns: [watched.key.arn, ...(this.key ? [this.key.keyArn] : [])],
       keyIds: [watched.key.id, ...(this.key ? [this.key.key.keyId] : [])],
-      keyAliases: [watched.key.alias, ...(this.key ? [`alias/${names.keyAlias}`] : [])],
+      keyAliases: [watched.key.alias, ...(this.key ? [this.key.aliasName] : [])],
       trails: this.trailArn ? [names.trail, this.trailArn] : [],
       rulePrefixes: [this.ruleNamePrefix, this.ruleArnPattern.slice(0, -1)],
       topicArn: this.topicArn,

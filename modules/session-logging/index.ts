@@ -114,7 +114,8 @@ export class SessionLogging extends Construct {
   readonly key: EncryptionKey;
   readonly bucket: EncryptedBucket;
   readonly logGroup: CloudwatchLogGroup;
-  /** Known at plan time, unlike `logGroup.arn`. */
+  /** Known at plan time, unlike `logGroup.name` and `logGroup.arn`. */
+  readonly logGroupName: string;
   readonly logGroupArn: string;
   readonly document: SsmDocument;
   /** Known at plan time. */
@@ -139,6 +140,7 @@ export class SessionLogging extends Construct {
     const accountId = accountIdOf(this);
     const keyPrefix = props.keyPrefix ?? 'sessions';
     const logGroupName = props.logGroupName ?? '/ssm-session-kit/sessions';
+    this.logGroupName = logGroupName;
     this.logGroupArn = `arn:${partition}:logs:${region}:${accountId}:log-group:${logGroupName}`;
     this.documentArn = `arn:${partition}:ssm:${region}:${accountId}:document/${SESSION_PREFERENCES_DOCUMENT}`;
 

@@ -30,6 +30,8 @@ export function accountAdministersKey(partition: string, accountId: string): Pol
 export class EncryptionKey extends Construct {
   readonly key: KmsKey;
   readonly alias: KmsAlias;
+  /** `alias/<alias>`: known at plan time, unlike `alias.name`. */
+  readonly aliasName: string;
   readonly keyPolicy: PolicyDocument;
 
   constructor(scope: Construct, id: string, props: EncryptionKeyProps) {
@@ -42,7 +44,8 @@ export class EncryptionKey extends Construct {
       policy: this.keyPolicy.toJson(),
       lifecycle: { preventDestroy: true },
     });
-    this.alias = new KmsAlias(this, 'alias', { name: `alias/${props.alias}`, targetKeyId: this.key.keyId });
+    this.aliasName = `alias/${props.alias}`;
+    this.alias = new KmsAlias(this, 'alias', { name: this.aliasName, targetKeyId: this.key.keyId });
   }
 
   get keyArn(): string {
