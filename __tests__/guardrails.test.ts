@@ -2,7 +2,7 @@ import { Testing } from 'cdktf';
 import { validateConfig } from '../config/validate';
 import * as fs from 'fs';
 import * as path from 'path';
-import { AuditTrailGuardrail, auditTrailDenyStatements, PROTECTED_ACTIONS, SCP_LIMITS, UNPROTECTED_ACTIONS } from '../modules/guardrails';
+import { ALERTING_ACTIONS, AuditTrailGuardrail, auditTrailDenyStatements, PROTECTED_ACTIONS, SCP_LIMITS, UNPROTECTED_ACTIONS } from '../modules/guardrails';
 import { policySize } from '../modules/guardrails/compliance';
 import { generatedConfig } from '../scripts/lib/generated-config';
 import { ALLOW_EVERYTHING, decide } from './iam-evaluation';
@@ -189,10 +189,12 @@ describe('guardrail config', () => {
 describe('the protected actions', () => {
   const trailResources: [string, string[]][] = [
     ['ssm', ['document']], ['logs', ['log-group', 'log-stream']], ['s3', ['bucket', 'object']], ['kms', ['key', 'alias']],
+    // The alerting on it: rules on the default bus, the topic, the trail.
+    ['events', ['rule-on-default-event-bus']], ['sns', ['topic']], ['cloudtrail', ['trail']],
   ];
-  const protectedActions = Object.values(PROTECTED_ACTIONS).flat() as string[];
+  const protectedActions = [...Object.values(PROTECTED_ACTIONS), ...Object.values(ALERTING_ACTIONS)].flat() as string[];
 
-  it('sorts every action that writes to the trail\'s resources into denied or harmless, with a reason', () => {
+  it('sorts every action that writes to the trail\'s resources, or to its alerting, into denied or harmless, with a reason', () => {
     const unsorted: string[] = [];
     for (const [service, types] of trailResources) {
       for (const action of Object.values(serviceActions(service))) {

@@ -1126,6 +1126,8 @@ describe.each([
       expect(await publish(eventBridge(account, 'someone-elses-rule'))).not.toBe('Allowed');
       expect(await publish(eventBridge(account, `ssm-session-kit-${env}-alert-key`, { 'aws:SecureTransport': 'false' }))).toBe('ExplicitlyDenied');
       expect(await publish({ principal: 'anonymous', context: {} })).not.toBe('Allowed');
+      const outsider = 'arn:aws:iam::999999999999:role/outsider';
+      expect(await publish({ principal: outsider, context: { 'aws:PrincipalArn': outsider, 'aws:PrincipalIsAWSService': 'false' } }, [{ name: 'AdministratorAccess', policy: ALLOW_EVERYTHING }])).not.toBe('Allowed');
       // An administrator of the account, whose own policies allow everything, cannot forge an alert.
       const admin = `arn:aws:iam::${account}:role/AWSReservedSSO_Administrators_${env}`;
       expect(await publish({ principal: admin, context: { 'aws:PrincipalArn': admin, 'aws:PrincipalIsAWSService': 'false' } }, [{ name: 'AdministratorAccess', policy: ALLOW_EVERYTHING }])).toBe('ExplicitlyDenied');
@@ -1153,7 +1155,8 @@ describe.each([
       const requests: [string, string][] = [
         ['events:DeleteRule', rule], ['events:DisableRule', rule], ['events:RemoveTargets', rule], ['events:PutRule', rule], ['events:PutTargets', rule],
         ['sns:DeleteTopic', named.topicArn], ['sns:SetTopicAttributes', named.topicArn], ['sns:RemovePermission', named.topicArn], ['sns:Unsubscribe', named.topicArn],
-        ['cloudtrail:StopLogging', trailArn], ['cloudtrail:DeleteTrail', trailArn], ['cloudtrail:PutEventSelectors', trailArn],
+        ['sns:SetSubscriptionAttributes', named.topicArn],
+        ['cloudtrail:StopLogging', trailArn], ['cloudtrail:DeleteTrail', trailArn], ['cloudtrail:PutEventSelectors', trailArn], ['cloudtrail:PutEventConfiguration', trailArn],
         ['kms:ScheduleKeyDeletion', alertKeyArn], ['kms:DisableKey', alertKeyArn], ['kms:PutKeyPolicy', alertKeyArn],
       ];
       const resourcePolicy = (resource: string) => (resource === named.topicArn ? topicPolicy() : resource === alertKeyArn ? alertKeyPolicy() : undefined);

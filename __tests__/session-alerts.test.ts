@@ -89,7 +89,7 @@ describe('the alert patterns', () => {
     keyIds: ['1234abcd-12ab-34cd-56ef-1234567890ab', '1234abcd-12ab-34cd-56ef-1234567890ac'],
     keyAliases: [`alias/ssm-session-kit-${'e'.repeat(32)}-sessions`, `alias/ssm-session-kit-${'e'.repeat(32)}-alerts`],
     trails: [`ssm-session-kit-${'e'.repeat(32)}-trail`, `arn:aws-us-gov:cloudtrail:ap-southeast-4:111111111111:trail/ssm-session-kit-${'e'.repeat(32)}-trail`],
-    rulePrefixes: [`ssm-session-kit-${'e'.repeat(32)}-alert-`, `arn:aws-us-gov:events:ap-southeast-4:111111111111:rule/ssm-session-kit-${'e'.repeat(32)}-alert-`],
+    rulePrefix: `ssm-session-kit-${'e'.repeat(32)}-alert-`,
     topicArn: `arn:aws-us-gov:sns:ap-southeast-4:111111111111:ssm-session-kit-${'e'.repeat(32)}-alerts`,
   }, [`arn:aws-us-gov:iam::111111111111:role/${'r'.repeat(64)}`], { objectEvents: true });
 

@@ -1,5 +1,8 @@
 import { Testing, TerraformStack } from 'cdktf';
-import { validateConfig } from '../config/validate';
+import { stateReadRoleName, stateRoleName, validateConfig } from '../config/validate';
+import { policySize } from '../modules/guardrails/compliance';
+import { generatedConfig } from '../scripts/lib/generated-config';
+import { ALLOW_EVERYTHING, decide } from './iam-evaluation';
 import type { ProjectConfig } from '../config/types';
 import { createStacks } from '../stacks';
 import { LockingS3Backend } from '../stacks/locking-s3-backend';
@@ -172,6 +175,33 @@ describe('bootstrap stack', () => {
       ],
       Condition: { Bool: { 'aws:SecureTransport': 'false' } },
     });
+  });
+});
+
+describe('the bootstrap stack for 100 environments', () => {
+  const config = validateConfig(generatedConfig(100));
+  const bootstrap = JSON.parse(Testing.synth(createStacks(Testing.app(), config).bootstrap, true));
+  const policy = only(bootstrap, 'aws_s3_bucket_policy').policy;
+  const bucket = `arn:aws:s3:::${config.bootstrap.stateBucket}`;
+  const inStateAccount = (role: string) => `arn:aws:iam::${config.bootstrap.accountId}:role/${role}`;
+  const read = (principal: string, key: string) => decide({
+    principal, action: 's3:GetObject', resource: `${bucket}/${key}`, resourceAccount: config.bootstrap.accountId,
+    identityPolicies: [{ name: 'AdministratorAccess', policy: ALLOW_EVERYTHING }],
+    resourcePolicy: JSON.parse(policy.replace(/\$\{data\.aws_partition\.[^}]+\}/g, 'aws')),
+    context: { 'aws:PrincipalArn': principal },
+  });
+
+  it('keeps the state bucket policy within S3\'s 20 KB, naming the state roles by one pattern', () => {
+    expect(policySize(policy)).toBeLessThanOrEqual(20_480);
+    expect(resources(bootstrap, 'aws_iam_role').length).toBeGreaterThanOrEqual(200);
+  });
+
+  it('lets the state roles, and nobody else, read a state object', async () => {
+    const env = config.environments[49];
+    expect(await read(inStateAccount(stateRoleName(env.name)), env.state.key)).toBe('Allowed');
+    expect(await read(inStateAccount(stateReadRoleName(env.name)), env.state.key)).toBe('Allowed');
+    expect(await read(inStateAccount('Administrators'), env.state.key)).toBe('ExplicitlyDenied');
+    expect(await read(`arn:aws:iam::${env.accountId}:role/ssm-session-kit-deploy`, env.state.key)).toBe('ExplicitlyDenied');
   });
 });
 

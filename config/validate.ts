@@ -185,9 +185,12 @@ function withBootstrapState<T extends { readonly state: RemoteStateConfig }>(
   };
 }
 
+/** What the names of the state roles the bootstrap stack creates start with. */
+export const STATE_ROLE_NAME_PREFIX = 'ssm-session-kit-state-';
+
 /** The state-access role the bootstrap stack creates for a stack. */
 export function stateRoleName(stack: string): string {
-  return `ssm-session-kit-state-${stack}`;
+  return `${STATE_ROLE_NAME_PREFIX}${stack}`;
 }
 
 /** The read-only state role the bootstrap stack creates for a stack's plan role. */

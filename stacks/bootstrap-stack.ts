@@ -1,6 +1,8 @@
 import { LocalBackend, TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
+import { partitionOf } from '../config/aws-rules';
 import type { BootstrapConfig, RemoteStateConfig } from '../config/types';
+import { STATE_ROLE_NAME_PREFIX } from '../config/validate';
 import { StateAccessRole, StateBucket } from '../modules/state-bucket';
 import { addAwsProvider } from './aws-provider';
 
@@ -54,7 +56,10 @@ export class BootstrapStack extends TerraformStack {
     }
     this.stateRoles = roles;
     this.stateReadRoles = readRoles;
-    this.stateBucket.restrictStateAccess([...[...Object.values(roles), ...Object.values(readRoles)].map((r) => r.role.arn), ...config.administratorArns]);
+    // One pattern for every state role, rather than each role's ARN: the bucket policy would outgrow
+    // S3's 20 KB at about 75 environments with a plan role each.
+    const stateRoles = `arn:${partitionOf(config.region)}:iam::${config.accountId}:role/${STATE_ROLE_NAME_PREFIX}*`;
+    this.stateBucket.restrictStateAccess([stateRoles, ...config.administratorArns]);
     new TerraformOutput(this, 'state_role_arns', { value: roleArns(roles) });
     new TerraformOutput(this, 'state_read_role_arns', { value: roleArns(readRoles) });
     new TerraformOutput(this, 'state_bucket', { value: this.stateBucket.bucket.bucket.bucket });

@@ -184,11 +184,13 @@ export function watchedCalls(n: Named): Record<string, ApiCall[]> {
       { service: 'sns', eventName: 'RemovePermission', requestParameters: { topicArn: n.topicArn, label: 'x' } },
       { service: 'sns', eventName: 'PutDataProtectionPolicy', requestParameters: { resourceArn: n.topicArn, dataProtectionPolicy: '{}' } },
       { service: 'sns', eventName: 'Unsubscribe', requestParameters: { subscriptionArn: `${n.topicArn}:0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d` } },
+      { service: 'sns', eventName: 'SetSubscriptionAttributes', requestParameters: { subscriptionArn: `${n.topicArn}:0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d`, attributeName: 'FilterPolicy', attributeValue: '{"nothing":["x"]}' } },
       { service: 'cloudtrail', eventName: 'StopLogging', requestParameters: { name: n.trailName } },
       { service: 'cloudtrail', eventName: 'DeleteTrail', requestParameters: { name: n.trailName } },
       { service: 'cloudtrail', eventName: 'UpdateTrail', requestParameters: { name: n.trailName, s3BucketName: 'elsewhere' } },
       { service: 'cloudtrail', eventName: 'PutEventSelectors', requestParameters: { trailName: n.trailName, eventSelectors: [] } },
       { service: 'cloudtrail', eventName: 'PutInsightSelectors', requestParameters: { trailName: n.trailName, insightSelectors: [] } },
+      { service: 'cloudtrail', eventName: 'PutEventConfiguration', requestParameters: { trailName: n.trailName, maxEventSize: 'Standard' } },
     ],
   };
 }

@@ -208,7 +208,7 @@ export class SessionAlerts extends Construct {
       keyIds: [watched.key.id, ...(this.key ? [this.key.key.keyId] : [])],
       keyAliases: [watched.key.alias, ...(this.key ? [this.key.aliasName] : [])],
       trails: this.trailArn ? [names.trail, this.trailArn] : [],
-      rulePrefixes: [this.ruleNamePrefix, this.ruleArnPattern.slice(0, -1)],
+      rulePrefix: this.ruleNamePrefix,
       topicArn: this.topicArn,
     }, excluded, { objectEvents: this.objectEvents });
     if (props.allSessions) patterns.sessions = sessionPattern();

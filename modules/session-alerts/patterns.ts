@@ -75,8 +75,8 @@ export interface WatchedResources {
   readonly keyAliases: readonly string[];
   /** Trails the stack created: names and ARNs. @default none */
   readonly trails?: readonly string[];
-  /** What the alert rules' names and ARNs start with. */
-  readonly rulePrefixes: readonly string[];
+  /** What the alert rules' names start with ("DeleteRule", "PutTargets": the API names a rule by its name alone). */
+  readonly rulePrefix: string;
   /** The alert topic's ARN. */
   readonly topicArn: string;
 }
@@ -107,10 +107,6 @@ export function assumedRolePrefix(roleArn: string): string {
   if (!match) throw new Error(`not an IAM role ARN: ${roleArn}`);
   const [, partition, account, name] = match;
   return `arn:${partition}:sts::${account}:assumed-role/${name}/`;
-}
-
-function prefixes(values: readonly string[]): EventPattern[] {
-  return values.map((prefix) => ({ prefix }));
 }
 
 /** A pattern on CloudTrail's records of these calls, the `detail` narrowed by `detail`. */
@@ -163,7 +159,7 @@ export function tamperPatterns(watched: WatchedResources, excludedRoleArns: read
       detail: {
         ...caller,
         $or: [
-          { eventSource: [EVENT_SOURCES.events], eventName: eventNames(WATCHED_ACTIONS.rules), requestParameters: { $or: [{ name: prefixes(watched.rulePrefixes) }, { rule: prefixes(watched.rulePrefixes) }] } },
+          { eventSource: [EVENT_SOURCES.events], eventName: eventNames(WATCHED_ACTIONS.rules), requestParameters: { $or: [{ name: [{ prefix: watched.rulePrefix }] }, { rule: [{ prefix: watched.rulePrefix }] }] } },
           { eventSource: [EVENT_SOURCES.sns], eventName: eventNames(WATCHED_ACTIONS.topic), requestParameters: { $or: [{ topicArn: [watched.topicArn] }, { resourceArn: [watched.topicArn] }, { subscriptionArn: [{ prefix: `${watched.topicArn}:` }] }] } },
           ...(watched.trails?.length ? [{ eventSource: [EVENT_SOURCES.cloudtrail], eventName: eventNames(WATCHED_ACTIONS.trail), requestParameters: { $or: [{ name: [...watched.trails] }, { trailName: [...watched.trails] }] } }] : []),
         ],
