@@ -6,7 +6,7 @@ import { alertReport } from '../scripts/lib/alert-report';
 import { validateConfig } from '../config/validate';
 import { configProblems, Json, rawConfig, resources, synthStack } from './helpers';
 import { matches } from './support/event-pattern';
-import { watchedCalls } from './support/cloudtrail';
+import { cloudTrailEvent, roleSession, watchedCalls } from './support/cloudtrail';
 import { serviceActions } from './support/service-reference';
 
 // The examples of "Content filtering in Amazon EventBridge event patterns" and "Amazon EventBridge
@@ -148,6 +148,18 @@ describe('SessionAlerts', () => {
     expect(new Set(resources(stack, 'aws_cloudwatch_event_target').map((t) => t.arn))).toEqual(new Set([topicArn]));
     expect(resources(stack, 'aws_sns_topic_subscription').map((s) => [s.protocol, s.endpoint, s.topic_arn]).sort())
       .toEqual([['email', 'oncall@example.com', topicArn], ['email', 'security@example.com', topicArn]]);
+  });
+
+  it("watches the alert rules alone when the topic is the config's and no trail is created", () => {
+    const topicArn = 'arn:aws:sns:eu-west-1:111111111111:security-alerts';
+    const alerting = JSON.parse(resources(synth({ topicArn }), 'aws_cloudwatch_event_rule').find((r) => r.name === 'acme-alert-alerting')!.event_pattern);
+    const at = { account: '111111111111', region: 'eu-west-1' };
+    const admin = roleSession('111111111111', 'Administrators', 'alice');
+    // A single alternative, so no $or (EventBridge wants two or more).
+    expect(alerting.detail.$or).toBeUndefined();
+    expect(matches(alerting, cloudTrailEvent({ service: 'events', eventName: 'DeleteRule', requestParameters: { name: 'acme-alert-key' } }, admin, at))).toBe(true);
+    // The security team's own topic is theirs to change.
+    expect(matches(alerting, cloudTrailEvent({ service: 'sns', eventName: 'SetTopicAttributes', requestParameters: { topicArn, attributeName: 'Policy', attributeValue: '{}' } }, admin, at))).toBe(false);
   });
 
   it("keeps each address's subscription where it is when another address is removed", () => {

@@ -209,7 +209,7 @@ export class SessionAlerts extends Construct {
       keyAliases: [watched.key.alias, ...(this.key ? [this.key.aliasName] : [])],
       trails: this.trailArn ? [names.trail, this.trailArn] : [],
       rulePrefix: this.ruleNamePrefix,
-      topicArn: this.topicArn,
+      topicArn: this.topic ? this.topicArn : undefined,
     }, excluded, { objectEvents: this.objectEvents });
     if (props.allSessions) patterns.sessions = sessionPattern();
     else if (props.sessionRoleNames?.length) patterns.sessions = sessionPattern(props.sessionRoleNames);

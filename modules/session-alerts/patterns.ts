@@ -77,8 +77,8 @@ export interface WatchedResources {
   readonly trails?: readonly string[];
   /** What the alert rules' names start with ("DeleteRule", "PutTargets": the API names a rule by its name alone). */
   readonly rulePrefix: string;
-  /** The alert topic's ARN. */
-  readonly topicArn: string;
+  /** The alert topic's ARN, when the construct created it (a topic of the config's is its owner's business). */
+  readonly topicArn?: string;
 }
 
 /**
@@ -153,18 +153,7 @@ export function tamperPatterns(watched: WatchedResources, excludedRoleArns: read
         { resources: { ARN: [...watched.keyArns] } },
       ],
     }),
-    alerting: {
-      source: ['aws.events', 'aws.sns', ...(watched.trails?.length ? ['aws.cloudtrail'] : [])],
-      'detail-type': ['AWS API Call via CloudTrail'],
-      detail: {
-        ...caller,
-        $or: [
-          { eventSource: [EVENT_SOURCES.events], eventName: eventNames(WATCHED_ACTIONS.rules), requestParameters: { $or: [{ name: [{ prefix: watched.rulePrefix }] }, { rule: [{ prefix: watched.rulePrefix }] }] } },
-          { eventSource: [EVENT_SOURCES.sns], eventName: eventNames(WATCHED_ACTIONS.topic), requestParameters: { $or: [{ topicArn: [watched.topicArn] }, { resourceArn: [watched.topicArn] }, { subscriptionArn: [{ prefix: `${watched.topicArn}:` }] }] } },
-          ...(watched.trails?.length ? [{ eventSource: [EVENT_SOURCES.cloudtrail], eventName: eventNames(WATCHED_ACTIONS.trail), requestParameters: { $or: [{ name: [...watched.trails] }, { trailName: [...watched.trails] }] } }] : []),
-        ],
-      },
-    },
+    alerting: alertingPattern(watched, caller),
   };
   // Sent by KMS itself ("AWS Key Management Service events", EventBridge): arrives with no trail at all.
   patterns['key-deleted'] = { source: ['aws.kms'], 'detail-type': ['KMS CMK Deletion'], resources: [...watched.keyArns] };
@@ -172,6 +161,27 @@ export function tamperPatterns(watched: WatchedResources, excludedRoleArns: read
     patterns['log-objects'] = apiCalls(WATCHED_ACTIONS.logObjects, { ...caller, requestParameters: { bucketName: [watched.bucketName] } });
   }
   return patterns;
+}
+
+/** Changes to the alert rules, and to the topic and trail where the construct created them. */
+function alertingPattern(watched: WatchedResources, caller: EventPattern): EventPattern {
+  const { topicArn, trails = [] } = watched;
+  const calls: { service: string; actions: readonly string[]; requestParameters: EventPattern }[] = [
+    { service: 'events', actions: WATCHED_ACTIONS.rules, requestParameters: { $or: [{ name: [{ prefix: watched.rulePrefix }] }, { rule: [{ prefix: watched.rulePrefix }] }] } },
+  ];
+  if (topicArn) {
+    calls.push({ service: 'sns', actions: WATCHED_ACTIONS.topic, requestParameters: { $or: [{ topicArn: [topicArn] }, { resourceArn: [topicArn] }, { subscriptionArn: [{ prefix: `${topicArn}:` }] }] } });
+  }
+  if (trails.length > 0) {
+    calls.push({ service: 'cloudtrail', actions: WATCHED_ACTIONS.trail, requestParameters: { $or: [{ name: [...trails] }, { trailName: [...trails] }] } });
+  }
+  const alternatives = calls.map(({ service, actions, requestParameters }) => ({ eventSource: [EVENT_SOURCES[service]], eventName: eventNames(actions), requestParameters }));
+  return {
+    source: calls.map(({ service }) => `aws.${service}`),
+    'detail-type': ['AWS API Call via CloudTrail'],
+    // EventBridge's $or takes two alternatives or more.
+    detail: { ...caller, ...(alternatives.length > 1 ? { $or: alternatives } : alternatives[0]) },
+  };
 }
 
 /**
