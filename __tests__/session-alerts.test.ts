@@ -1,5 +1,5 @@
 import {
-  EVENT_PATTERN_MAX_CHARACTERS, eventNamesOf, SessionAlerts, SessionAlertsProps, tamperPatterns, WATCHED_ACTIONS,
+  assumedRolePrefix, EVENT_PATTERN_MAX_CHARACTERS, eventNamesOf, SessionAlerts, SessionAlertsProps, tamperPatterns, WATCHED_ACTIONS,
 } from '../modules/session-alerts';
 import { PROTECTED_ACTIONS } from '../modules/guardrails';
 import { alertReport } from '../scripts/lib/alert-report';
@@ -108,6 +108,12 @@ describe('the alert patterns', () => {
     for (const [name, pattern] of viaCloudTrail) {
       expect({ name, events: [...new Set(calls[name].map((c) => c.eventName))].sort() }).toEqual({ name, events: [...new Set(watchedNames(pattern))].sort() });
     }
+  });
+
+  it('excludes a pipeline role with a path by its sessions\' ARN, which has no path ("IAM identifiers": assumed-role ARNs)', () => {
+    expect(assumedRolePrefix('arn:aws:iam::111111111111:role/ci/deploy/ssm-session-kit-deploy')).toBe('arn:aws:sts::111111111111:assumed-role/ssm-session-kit-deploy/');
+    expect(assumedRolePrefix('arn:aws-us-gov:iam::111111111111:role/ssm-session-kit-deploy')).toBe('arn:aws-us-gov:sts::111111111111:assumed-role/ssm-session-kit-deploy/');
+    expect(() => assumedRolePrefix('arn:aws:iam::111111111111:user/deploy')).toThrow(/not an IAM role ARN/);
   });
 
   it('records every protected action under event names that exist in the Service Authorization Reference or S3\'s API', () => {
