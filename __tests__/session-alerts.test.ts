@@ -1,12 +1,12 @@
 import {
-  assumedRolePrefix, EVENT_PATTERN_MAX_CHARACTERS, eventNamesOf, SessionAlerts, SessionAlertsProps, tamperPatterns, WATCHED_ACTIONS,
+  assumedRolePrefix, EVENT_PATTERN_MAX_CHARACTERS, eventNamesOf, sessionPattern, SessionAlerts, SessionAlertsProps, tamperPatterns, WATCHED_ACTIONS,
 } from '../modules/session-alerts';
 import { PROTECTED_ACTIONS } from '../modules/guardrails';
 import { alertReport } from '../scripts/lib/alert-report';
 import { validateConfig } from '../config/validate';
 import { configProblems, Json, rawConfig, resources, synthStack } from './helpers';
 import { matches } from './support/event-pattern';
-import { cloudTrailEvent, roleSession, watchedCalls } from './support/cloudtrail';
+import { cloudTrailEvent, identityCenterSession, roleSession, startSession, watchedCalls } from './support/cloudtrail';
 import { serviceActions } from './support/service-reference';
 
 // The examples of "Content filtering in Amazon EventBridge event patterns" and "Amazon EventBridge
@@ -183,6 +183,15 @@ describe('SessionAlerts', () => {
     expect(resources(stack, 'aws_cloudwatch_event_rule').map((r) => r.name)).toContain('acme-alert-log-objects');
   });
 
+  it("watches an Identity Center permission set's sessions by the role's name, which CloudTrail records without its path", () => {
+    // "IAM Identity Center identities in AWS CloudTrail": the permission set's role, under /aws-reserved/sso.amazonaws.com/.
+    const admins = identityCenterSession('111111111111', 'Administrators', 'alice@example.com');
+    const role = (admins.sessionContext as Json).sessionIssuer.userName;
+    const at = { account: '111111111111', region: 'eu-west-1' };
+    expect(matches(sessionPattern([role]), cloudTrailEvent(startSession('i-0123456789abcdef0'), admins, at))).toBe(true);
+    expect(matches(sessionPattern([role]), cloudTrailEvent(startSession('i-0123456789abcdef0'), identityCenterSession('111111111111', 'Developers', 'bob@example.com'), at))).toBe(false);
+  });
+
   it('watches the sessions of the roles given, or every session', () => {
     const byRole = JSON.parse(resources(synth({ sessionRoleNames: ['break-glass'] }), 'aws_cloudwatch_event_rule').find((r) => r.name === 'acme-alert-sessions')!.event_pattern);
     expect(byRole.detail.userIdentity.sessionContext.sessionIssuer.userName).toEqual(['break-glass']);
@@ -196,6 +205,11 @@ describe('the alerts config', () => {
   it('refuses an address SNS cannot deliver to, naming the environment and the field', () => {
     expect(configProblems((raw) => { raw.environments.dev.alerts = { emails: ['security@example.com', 'not an address'] }; }))
       .toMatch(/environment "dev", field "alerts\.emails\[1\]": must be an email address/);
+  });
+
+  it('refuses an address listed twice', () => {
+    expect(configProblems((raw) => { raw.environments.prod.alerts.emails = ['security@example.com', 'Security@example.com']; }))
+      .toMatch(/environment "prod", field "alerts\.emails\[1\]": "Security@example\.com" is listed twice/);
   });
 
   it('refuses a topic in another region, where the rules cannot publish', () => {

@@ -226,7 +226,14 @@ const guardrailsSchema = strict({
 });
 
 const alertsSchema = strict({
-  emails: list(awsString(rules.emailAddress, 'email address'), 'addresses subscribed to the alert topic; each confirms by the link AWS sends').default([]),
+  emails: list(awsString(rules.emailAddress, 'email address'), 'addresses subscribed to the alert topic; each confirms by the link AWS sends').check((ctx) => {
+    // Lower-cased: SNS would send both subscriptions to one mailbox.
+    const seen = new Set<string>();
+    ctx.value.forEach((email, i) => {
+      if (seen.has(email.toLowerCase())) problem(ctx, [i], `"${email}" is listed twice`);
+      seen.add(email.toLowerCase());
+    });
+  }).default([]),
   topicArn: awsString(rules.snsTopicArn, "an existing SNS topic in the environment's region to alert instead of creating one; its owner lets EventBridge publish to it").optional(),
   allSessions: z.boolean().default(false).meta({ description: 'alert on every session in the environment, not only those of alerting groups' }),
   trail: strict({
