@@ -1,4 +1,5 @@
 import { Testing } from 'cdktf';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { validateConfig } from '../config/validate';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -54,6 +55,24 @@ describe('AuditTrailGuardrail', () => {
     namePrefix: 'dev', trail, attachToRoles: ['Admins'], attachToGroups: ['ops'],
   }));
   const policy = (name: string) => JSON.parse(resources(stack, 'aws_iam_policy').find((p) => p.name === name)!.policy).Statement;
+
+  it("names protected roles by path and name where they have one, and by their ARN where AWS picks the name", () => {
+    const protectedRoles = synthStack((s) => {
+      const guardrail = new AuditTrailGuardrail(s, 'guardrail', { namePrefix: 'dev', trail });
+      const assume = JSON.stringify({ Version: '2012-10-17', Statement: [] });
+      guardrail.protectRoles(
+        new IamRole(s, 'named', { name: 'dev-dhm', path: '/service-role/', assumeRolePolicy: assume }),
+        new IamRole(s, 'prefixed', { namePrefix: 'dev-', assumeRolePolicy: assume }),
+        'arn:aws:iam::111111111111:role/given',
+      );
+    });
+    const keep = JSON.parse(resources(protectedRoles, 'aws_iam_policy').find((p) => p.name === 'dev-audit-trail-guardrail')!.policy);
+    expect(keep.Statement.find((st: Json) => st.Sid === 'KeepBoundaryOfRoles').Resource).toEqual([
+      expect.stringMatching(/^arn:\$\{data\.aws_partition\.\S+\}:iam::\$\{data\.aws_caller_identity\.\S+\}:role\/service-role\/dev-dhm$/),
+      expect.stringMatching(/^\$\{aws_iam_role\.prefixed\.arn\}$/),
+      'arn:aws:iam::111111111111:role/given',
+    ]);
+  });
 
   it('attaches the deny policy to the given roles and groups', () => {
     const statements = policy('dev-audit-trail-guardrail');

@@ -140,7 +140,7 @@ export class EnvironmentStack extends TerraformStack {
     });
     if (boundaryArn) {
       const bounded = [this.instanceRole.role, this.defaultHostManagement?.role, ...this.accessPolicies.map((p) => p.role)];
-      this.guardrail.protectRoles(...bounded.flatMap((role) => (role ? [role.arn] : [])));
+      this.guardrail.protectRoles(...bounded.flatMap((role) => (role ? [role] : [])));
     }
     this.addOutputs();
   }

@@ -1,4 +1,6 @@
+import { Token } from 'cdktf';
 import { Construct } from 'constructs';
+import type { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamGroupPolicyAttachment } from '@cdktf/provider-aws/lib/iam-group-policy-attachment';
 import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
@@ -161,14 +163,23 @@ export class AuditTrailGuardrail extends Construct {
 
   /**
    * Roles carrying the boundary whose boundary nobody the deny applies to may replace (the roles the
-   * project creates); removing it is denied for every role that carries it already.
+   * project creates); removing it is denied for every role that carries it already. Roles given as
+   * `IamRole` with a fixed name are named by path and name, which keeps the deny policy smaller.
    */
-  protectRoles(...roleArns: string[]): void {
-    if (roleArns.length === 0) return;
+  protectRoles(...roles: (string | IamRole)[]): void {
+    if (roles.length === 0) return;
+    const roleArns = roles.map((role) => (typeof role === 'string' ? role : roleArnOf(this, role)));
     this.denyDocument.addStatements(...withCondition(this.except, [
       { Sid: `KeepBoundaryOfRoles${++this.protectedRoleSets > 1 ? this.protectedRoleSets : ''}`, Effect: 'Deny', Action: 'iam:PutRolePermissionsBoundary', Resource: roleArns },
     ]));
   }
+}
+
+/** A role's ARN from its path and name, known at plan time and shorter than `role.arn` counts in the policy's size. */
+function roleArnOf(scope: Construct, role: IamRole): string {
+  const name = role.nameInput;
+  if (name === undefined || Token.isUnresolved(name)) return role.arn;
+  return `arn:${partitionOf(scope)}:iam::${accountIdOf(scope)}:role${role.pathInput ?? '/'}${name}`;
 }
 
 export interface GuardrailStatementsProps extends Omit<AuditTrailGuardrailProps, 'attachToRoles'> {
