@@ -1102,9 +1102,10 @@ describe.each([
   describe('delivery', () => {
     const topicPolicy = () => plan.policy(plan.one('aws_sns_topic_policy'));
     const alertKeyPolicy = () => plan.policy(plan.one('aws_kms_key', (v) => v.description === 'Encrypts the Session Manager audit-trail alerts'));
-    // EventBridge publishing for a rule, as "Amazon SNS topic policies for EventBridge targets" and "AWS
-    // global condition context keys" describe the request: the service principal, with the rule as
-    // aws:SourceArn and its account as aws:SourceAccount; aws:PrincipalIsAWSService true.
+    // EventBridge publishing for a rule, as "Using resource-based policies for Amazon EventBridge" (Amazon
+    // SNS permissions) and "AWS global condition context keys" describe the request: the service
+    // principal, with the rule as aws:SourceArn and its account as aws:SourceAccount, and
+    // aws:PrincipalIsAWSService true.
     const eventBridge = (ruleAccount: string, rule: string, extra: Record<string, string> = {}) => ({
       principal: 'events.amazonaws.com',
       context: {
