@@ -7,7 +7,7 @@ import { instanceTags, reachableInstances } from '../config/access';
 import { PROTECTED_ACTIONS } from '../modules/guardrails';
 import { SESSION_MANAGER_AGENT_ACTIONS } from '../modules/iam-ssm-role';
 import { loadConfig } from '../config/load';
-import { tempDir } from './helpers';
+import { Json, tempDir } from './helpers';
 import { PlainTerraformRun, runPlainTerraform, stateRoleAssumedByInit } from './support/plain-terraform';
 import { stackMatrix } from '../scripts/stack-matrix';
 import { ALLOW_EVERYTHING, decide, ResolvedPlan } from './iam-evaluation';
@@ -1143,6 +1143,42 @@ describe.each([
         expect(await useKey('arn:aws:iam::999999999999:role/outsider', action)).not.toBe('Allowed');
         expect(await useKey('anonymous', action)).not.toBe('Allowed');
       }
+    });
+
+    it('lets the trail, and no other, deliver its log files into the session log bucket with the session key', async () => {
+      // CloudTrail delivering for a trail, as "Amazon S3 bucket policy for CloudTrail" and "Configure AWS
+      // KMS key policies for CloudTrail" describe the request: the service principal, the trail as
+      // aws:SourceArn, the bucket-owner-full-control ACL, the trail in the key's encryption context.
+      const trailArn = (name: string) => `arn:aws:cloudtrail:${region}:${account}:trail/${name}`;
+      const bucketArn = `arn:aws:s3:::${named.bucket}`;
+      const deliver = (trail: string, object: string) => decide({
+        principal: 'cloudtrail.amazonaws.com', action: 's3:PutObject', resource: `${bucketArn}/${object}`, resourceAccount: account,
+        identityPolicies: [], resourcePolicy: plan.policy(plan.one('aws_s3_bucket_policy')),
+        context: { 'aws:SourceArn': trailArn(trail), 's3:x-amz-acl': 'bucket-owner-full-control', 'aws:PrincipalIsAWSService': 'true' },
+      });
+      const logFile = `cloudtrail/AWSLogs/${account}/CloudTrail/${region}/2026/11/25/${account}_CloudTrail_${region}_20261125T1000Z_a1b2c3d4.json.gz`;
+      expect(await deliver(named.trailName, logFile)).toBe('Allowed');
+      expect(await deliver('someone-elses-trail', logFile)).not.toBe('Allowed');
+      expect(await deliver(named.trailName, 'sessions/alice-0a1b2c3d4e5f67890.log')).not.toBe('Allowed');
+      const encrypt = (trail: string) => decide({
+        principal: 'cloudtrail.amazonaws.com', action: 'kms:GenerateDataKey', resource: named.keyArn, resourceAccount: account,
+        identityPolicies: [], resourcePolicy: plan.policy(plan.sessionKey()),
+        context: { 'aws:SourceArn': trailArn(trail), 'kms:EncryptionContext:aws:cloudtrail:arn': trailArn(trail), 'aws:PrincipalIsAWSService': 'true' },
+      });
+      // The engine drops kms:EncryptionContext keys (see the log group's key test above), so it cannot
+      // allow the statement; it shows that no deny reaches the trail and that another trail gets nothing,
+      // and the condition is checked as written.
+      expect(await encrypt(named.trailName)).not.toBe('ExplicitlyDenied');
+      expect(await encrypt('someone-elses-trail')).not.toBe('Allowed');
+      const statement = (plan.policy(plan.sessionKey()).Statement as Json[]).find((st) => st.Sid === 'CloudTrailEncryptsLogFiles');
+      expect(statement).toEqual({
+        Sid: 'CloudTrailEncryptsLogFiles', Effect: 'Allow', Principal: { Service: 'cloudtrail.amazonaws.com' },
+        Action: ['kms:GenerateDataKey*', 'kms:DescribeKey'], Resource: '*',
+        Condition: {
+          StringEquals: { 'aws:SourceArn': trailArn(named.trailName) },
+          StringLike: { 'kms:EncryptionContext:aws:cloudtrail:arn': `arn:aws:cloudtrail:*:${account}:trail/*` },
+        },
+      });
     });
 
     it('keeps an administrator from deleting the topic, the rules, the trail or the key, with or without the SCP, and lets the pipeline', async () => {

@@ -187,7 +187,7 @@ export class SessionAlerts extends Construct {
       this.trail = new Cloudtrail(this, 'trail', {
         name: names.trail,
         s3BucketName: props.trail.bucketName,
-        s3KeyPrefix: props.trail.keyPrefix ?? 'cloudtrail',
+        s3KeyPrefix: trailKeyPrefix(props.trail),
         kmsKeyId: props.trail.kmsKeyArn,
         isMultiRegionTrail: true,
         includeGlobalServiceEvents: true,
@@ -242,7 +242,7 @@ export class SessionAlerts extends Construct {
         Effect: 'Allow',
         Principal: cloudTrail,
         Action: 's3:PutObject',
-        Resource: `${bucket.bucketArn}/${this.props.trail!.keyPrefix ?? 'cloudtrail'}/AWSLogs/${accountId}/*`,
+        Resource: `${bucket.bucketArn}/${trailKeyPrefix(this.props.trail!)}/AWSLogs/${accountId}/*`,
         Condition: { StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control', 'aws:SourceArn': this.trailArn } },
       },
     );
@@ -269,6 +269,10 @@ export class SessionAlerts extends Construct {
     new CloudwatchEventTarget(this, `target-${name}`, { rule: rule.name, targetId: 'alerts-topic', arn: this.topic?.arn ?? this.topicArn });
     return rule;
   }
+}
+
+function trailKeyPrefix(trail: AlertTrailProps): string {
+  return trail.keyPrefix ?? 'cloudtrail';
 }
 
 const RULE_DESCRIPTIONS: Readonly<Record<string, string>> = {
