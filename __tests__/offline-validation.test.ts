@@ -1181,7 +1181,7 @@ describe.each([
       });
     });
 
-    it('keeps an administrator from deleting the topic, the rules, the trail or the key, with or without the SCP, and lets the pipeline', async () => {
+    it('keeps an administrator (deny policy or SCP) and a bounded role from deleting the topic, the rules, the trail or the key, and lets the pipeline', async () => {
       const adminRole = `arn:aws:iam::${account}:role/AWSReservedSSO_Administrators_${env}`;
       const pipelineRole = `arn:aws:iam::${account}:role/ssm-session-kit-deploy`;
       const guardrail = plan.policy(plan.one('aws_iam_policy', (v) => v.name === `ssm-session-kit-${env}-audit-trail-guardrail`));
@@ -1197,10 +1197,12 @@ describe.each([
         ['kms:ScheduleKeyDeletion', alertKeyArn], ['kms:DisableKey', alertKeyArn], ['kms:PutKeyPolicy', alertKeyArn],
       ];
       const resourcePolicy = (resource: string) => (resource === named.topicArn ? topicPolicy() : resource === alertKeyArn ? alertKeyPolicy() : undefined);
-      const request = (principal: string, action: string, resource: string, policies: { identity: any[]; scps?: any[] }) => decide({
+      const boundary = plan.policy(plan.one('aws_iam_policy', (v) => v.name === `ssm-session-kit-${env}-permissions-boundary`));
+      const engineer = `arn:aws:iam::${account}:role/ssm-session-kit-${env}-operators`;
+      const request = (principal: string, action: string, resource: string, policies: { identity: any[]; scps?: any[]; boundary?: any }) => decide({
         principal, action, resource, resourceAccount: account,
         identityPolicies: [{ name: 'AdministratorAccess', policy: ALLOW_EVERYTHING }, ...policies.identity],
-        resourcePolicy: resourcePolicy(resource), scps: policies.scps,
+        resourcePolicy: resourcePolicy(resource), scps: policies.scps, permissionBoundary: policies.boundary,
         // The alert key carries the audit-trail tag ("Controlling access to KMS keys with tags").
         context: { 'aws:PrincipalArn': principal, ...(resource === alertKeyArn ? { 'aws:ResourceTag/ssm-session-kit:audit-trail': 'true' } : {}) },
       });
@@ -1208,9 +1210,11 @@ describe.each([
         const decisions = {
           guardrail: await request(adminRole, action, resource, { identity: [{ name: 'guardrail', policy: guardrail }] }),
           scp: await request(adminRole, action, resource, { identity: [], scps }),
+          // A role the project created, granted everything, under the boundary.
+          boundary: await request(engineer, action, resource, { identity: [], boundary }),
           pipeline: await request(pipelineRole, action, resource, { identity: [] }),
         };
-        expect({ action, decisions }).toEqual({ action, decisions: { guardrail: 'ExplicitlyDenied', scp: 'ExplicitlyDenied', pipeline: 'Allowed' } });
+        expect({ action, decisions }).toEqual({ action, decisions: { guardrail: 'ExplicitlyDenied', scp: 'ExplicitlyDenied', boundary: 'ExplicitlyDenied', pipeline: 'Allowed' } });
       }
     });
   });
