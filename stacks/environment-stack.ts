@@ -6,7 +6,7 @@ import type { EnvironmentConfig, InstanceConfig } from '../config/types';
 import { SessionAccessPolicy } from '../modules/access-policies';
 import { AuditTrailGuardrail, protectSessionLogging, suppressCompliance } from '../modules/guardrails';
 import { IamSsmRole } from '../modules/iam-ssm-role';
-import { SessionAlerts } from '../modules/session-alerts';
+import { SessionAlerts, TRAIL_KEY_PREFIX } from '../modules/session-alerts';
 import { SESSION_PREFERENCES_DOCUMENT, SessionLogging } from '../modules/session-logging';
 import { DefaultHostManagement, InstanceProfile } from '../modules/instance-profile';
 import { SsmInstance, SsmVpcEndpoints } from '../modules/ssm-instance';
@@ -17,8 +17,6 @@ import { addRemoteState } from './locking-s3-backend';
 export const SESSION_LOGGING_ID = 'session-logging';
 export const GUARDRAIL_ID = 'guardrail';
 export const SESSION_ALERTS_ID = 'session-alerts';
-/** Where the trail the stack creates delivers its log files, in whichever bucket. */
-const TRAIL_KEY_PREFIX = 'cloudtrail';
 /** What the names of an environment's resources start with, before the environment's name. */
 export const ENVIRONMENT_NAME_PREFIX = 'ssm-session-kit-';
 
@@ -169,7 +167,7 @@ export class EnvironmentStack extends TerraformStack {
       topicArn: alerts.topicArn,
       emails: alerts.emails,
       trail: alerts.trail.source === 'stack'
-        ? { bucketName: trailBucket, keyPrefix: TRAIL_KEY_PREFIX, kmsKeyArn: intoLogBucket ? logging.key.keyArn : undefined }
+        ? { bucketName: trailBucket, kmsKeyArn: intoLogBucket ? logging.key.keyArn : undefined }
         : undefined,
       objectEvents: alerts.trail.objectEvents,
       keyDeletionWindowInDays: this.environment.sessionLogging.keyDeletionWindowInDays,

@@ -26,6 +26,9 @@ export interface WatchedAuditTrail {
   readonly key: { readonly arn: string; readonly id: string; readonly alias: string };
 }
 
+/** Where a created trail delivers its log files by default. */
+export const TRAIL_KEY_PREFIX = 'cloudtrail';
+
 /** A multi-region trail of management events, for accounts no organisation trail covers. */
 export interface AlertTrailProps {
   /** Bucket the trail delivers its log files to. */
@@ -272,7 +275,7 @@ export class SessionAlerts extends Construct {
 }
 
 function trailKeyPrefix(trail: AlertTrailProps): string {
-  return trail.keyPrefix ?? 'cloudtrail';
+  return trail.keyPrefix ?? TRAIL_KEY_PREFIX;
 }
 
 const RULE_DESCRIPTIONS: Readonly<Record<string, string>> = {

@@ -1,5 +1,6 @@
 import type { EnvironmentConfig, ProjectConfig } from '../../config/types';
-import { sessionAlertNames } from '../../modules/session-alerts';
+import { sessionAlertNames, TRAIL_KEY_PREFIX } from '../../modules/session-alerts';
+import { ENVIRONMENT_NAME_PREFIX } from '../../stacks/environment-stack';
 import { table } from './table';
 
 /** Who is alerted on what, per environment: `npm run access-report`'s alerts section. */
@@ -9,12 +10,12 @@ export function alertReport(config: ProjectConfig): string {
 
 function environmentAlerts(env: EnvironmentConfig): string {
   const { alerts } = env;
-  const names = sessionAlertNames(`ssm-session-kit-${env.name}`);
+  const names = sessionAlertNames(`${ENVIRONMENT_NAME_PREFIX}${env.name}`);
   const pipeline = env.guardrails.pipelineRoleArn.split('/').pop();
   const topic = alerts.topicArn ?? `${names.topic} (created, encrypted with alias/${names.keyAlias})`;
   const emails = alerts.emails.length > 0 ? alerts.emails.join(', ') : 'none: subscribe to the topic, or set alerts.emails';
   const trail = alerts.trail.source === 'stack'
-    ? `${names.trail}, created by the stack (multi-region), log files in ${alerts.trail.bucketName ?? env.sessionLogging.bucketName}${alerts.trail.bucketName ? '' : '/cloudtrail'}`
+    ? `${names.trail}, created by the stack (multi-region), log files in ${alerts.trail.bucketName ?? `${env.sessionLogging.bucketName}/${TRAIL_KEY_PREFIX}`}`
     : 'an existing trail (alerts.trail.source "existing"): the alerts fire only while it logs this account';
   const sessionRoles = env.accessGroups
     .filter((g) => g.alertOnSessions)

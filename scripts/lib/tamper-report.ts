@@ -41,7 +41,9 @@ interface Trail {
   readonly guardrail: string;
   readonly boundary: string;
   readonly boundedRole: string;
+  /** One alert rule, and the pattern of them all. */
   readonly alertRule: string;
+  readonly alertRules: string;
   /** Absent where the alerts go to a topic of the config's, or read a trail of the organisation's. */
   readonly alertTopic?: string;
   readonly cloudTrail?: string;
@@ -139,6 +141,7 @@ function trailOf(env: EnvironmentConfig): Trail {
     boundary: `arn:aws:iam::${account}:policy/${names.boundary}`,
     boundedRole: `arn:aws:iam::${account}:role/ssm-session-kit-${name}-operators`,
     alertRule: `arn:aws:events:${region}:${account}:rule/${alerts.rulePrefix}key`,
+    alertRules: `arn:aws:events:${region}:${account}:rule/${alerts.rulePrefix}*`,
     alertTopic: env.alerts.topicArn ? undefined : `arn:aws:sns:${region}:${account}:${alerts.topic}`,
     cloudTrail: env.alerts.trail.source === 'stack' ? `arn:aws:cloudtrail:${region}:${account}:trail/${alerts.trail}` : undefined,
   };
@@ -156,7 +159,7 @@ interface Policies {
 function policiesOf(env: EnvironmentConfig, trail: Trail, strict: boolean): Policies {
   const doc = (Statement: unknown[]): PolicyJson => ({ Version: '2012-10-17', Statement });
   const alerting = {
-    ruleArns: [trail.alertRule.replace(/key$/, '*')],
+    ruleArns: [trail.alertRules],
     topicArns: trail.alertTopic ? [trail.alertTopic] : [],
     trailArns: trail.cloudTrail ? [trail.cloudTrail] : [],
   };
