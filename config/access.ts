@@ -1,6 +1,9 @@
 import { accessTagsToTags } from '../modules/ssm-instance/access-tags';
 import type { AccessGroupConfig, EnvironmentConfig, InstanceConfig } from './types';
 
+/** The tag every resource of the project carries; the organization SCP protects the instances that carry it. */
+export const MANAGED_BY_TAG = { key: 'ManagedBy', value: 'ssm-session-kit' } as const;
+
 /** The tags an instance of the environment carries, as `SsmInstance` sets them. */
 export function instanceTags(env: EnvironmentConfig, instance: InstanceConfig): Record<string, string> {
   const access = accessTagsToTags({ environment: env.name, team: instance.team, accessGroup: instance.accessGroup });

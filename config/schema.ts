@@ -150,6 +150,9 @@ const accessGroupSchema = strict({
     description: 'required with AWS-StartSSHSession: why this group may open SSH sessions, whose content Session Manager does not record',
   }),
   requireMfa: z.never({ error: `is replaced by "mfa": one of ${mfaChoices}` }).optional().meta({ description: 'replaced by mfa', deprecated: true }),
+  runCommand: z.string().min(1).optional().meta({
+    description: 'a break-glass group: why it may also run commands on its instances (Run Command with AWS-RunShellScript), which every other principal but the pipeline is refused; needs createRole, and every call alerts',
+  }),
   mfa: oneOf(MFA_ENFORCEMENTS, `must be one of ${mfaChoices}`)
     .default('iam')
     .meta({ description: 'who enforces MFA: "iam" (aws:MultiFactorAuthPresent), "identity-provider" (IAM Identity Center, SAML, OIDC) or "none"' }),
@@ -181,6 +184,12 @@ const accessGroupSchema = strict({
   }
   if (createRole && createRole.trustedArns.length === 0 && createRole.trustedServices.length === 0) {
     problem(ctx, ['createRole'], 'must trust at least one principal (trustedArns or trustedServices)');
+  }
+  if (ctx.value.runCommand !== undefined && !ctx.value.runCommand.trim()) {
+    problem(ctx, ['runCommand'], 'must say why this group may run commands outside a session');
+  }
+  if (ctx.value.runCommand !== undefined && !createRole) {
+    problem(ctx, ['runCommand'], 'needs createRole: the guardrails except the break-glass role by its exact ARN, which only a role of the project\'s has');
   }
   if (roleNames.length === 0 && groupNames.length === 0 && !createRole) {
     problem(ctx, [], 'gives its policy to nobody: name roleNames, groupNames or createRole');

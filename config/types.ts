@@ -46,6 +46,11 @@ export interface EnvironmentConfig extends Readonly<Omit<EnvironmentFile, 'state
   /** Who may open sessions on which instances, in the order the file declares the groups. */
   readonly accessGroups: readonly AccessGroupConfig[];
   readonly alerts: AlertsConfig;
+  /**
+   * Regions where the environment's account records sessions: those of every environment in the
+   * account, each of which creates the preferences document there. Sessions elsewhere are refused.
+   */
+  readonly sessionRegions: readonly string[];
 }
 
 /** Whether object-level deletions alert is settled: on with a trail the stack creates, unless turned off. */

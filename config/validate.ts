@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { ACCESS_TAG_KEYS } from '../modules/ssm-instance/access-tags';
-import { reachableInstances } from './access';
+import { MANAGED_BY_TAG, reachableInstances } from './access';
 import * as rules from './aws-rules';
 import { bootstrapSchema, configFileSchema, EnvironmentFile, environmentSchema, RESERVED_NAMES, StateFile } from './schema';
 import type { AccessGroupConfig, BootstrapConfig, EnvironmentConfig, ProjectConfig, RemoteStateConfig } from './types';
@@ -55,7 +55,7 @@ export function validateConfig(raw: unknown, source = 'config'): ProjectConfig {
   const { organization } = parsed.data;
   return {
     bootstrap: parsed.data.bootstrap,
-    environments: environments.map((env) => withBootstrapState(env, env.name, env.guardrails, parsed.data.bootstrap)),
+    environments: environments.map((env) => withBootstrapState(withSessionRegions(env, environments), env.name, env.guardrails, parsed.data.bootstrap)),
     organization: organization && withBootstrapState(
       { ...organization, state: stateWithDefaults(organization.state, 'organization', organization.region) },
       'organization',
@@ -96,7 +96,10 @@ function checkEnvironment(name: string, env: EnvironmentFile, report: (field: st
     };
   });
   const alerts = { ...env.alerts, trail: { ...env.alerts.trail, objectEvents: env.alerts.trail.objectEvents ?? env.alerts.trail.source === 'stack' } };
-  const checked: EnvironmentConfig = { ...env, name, state: stateWithDefaults(env.state, name, env.region), instances, accessGroups, alerts };
+  const checked: EnvironmentConfig = {
+    ...env, name, state: stateWithDefaults(env.state, name, env.region), instances, accessGroups, alerts, sessionRegions: [env.region],
+  };
+  checkManagedByTag(checked, report);
   checkAlerts(checked, report);
   const runAsDefaultUser = env.sessionLogging.runAsDefaultUser;
   const unmanaged = (list: readonly { name: string; manageOsUsers: boolean }[]) => list.filter((i) => !i.manageOsUsers).map((i) => `"${i.name}"`);
@@ -131,6 +134,20 @@ function checkAlerts({ alerts, accessGroups, region }: EnvironmentConfig, report
         'is on (by default for admin groups), but CloudTrail records a user, not its IAM groups: give the group roleNames or createRole, or set it false');
     }
   }
+}
+
+/** The organization SCP knows the project's instances by this tag: nothing may set it to another value. */
+function checkManagedByTag({ tags, instances }: EnvironmentConfig, report: (field: string, message: string) => void): void {
+  const refuse = (field: string) => report(field, `is set by the project ("${MANAGED_BY_TAG.value}"): the organization SCP protects the instances that carry it`);
+  if (tags[MANAGED_BY_TAG.key] !== undefined) refuse(`tags.${MANAGED_BY_TAG.key}`);
+  instances.forEach((instance, i) => {
+    if (instance.tags[MANAGED_BY_TAG.key] !== undefined) refuse(`instances[${i}].tags.${MANAGED_BY_TAG.key}`);
+  });
+}
+
+/** Sessions are recorded in every region where an environment of the same account creates the preferences document. */
+function withSessionRegions(env: EnvironmentConfig, all: readonly EnvironmentConfig[]): EnvironmentConfig {
+  return { ...env, sessionRegions: [...new Set(all.filter((e) => e.accountId === env.accountId).map((e) => e.region))].sort() };
 }
 
 function stateWithDefaults(state: StateFile, name: string, region: string): RemoteStateConfig {

@@ -1,5 +1,6 @@
 import { TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { MANAGED_BY_TAG } from '../config/access';
 import type { Tags } from '../config/types';
 
 /** Oldest Terraform that understands the S3 backend's `use_lockfile`. */
@@ -20,6 +21,6 @@ export function addAwsProvider(stack: TerraformStack, target: AwsTarget): AwsPro
   return new AwsProvider(stack, 'aws', {
     region: target.region,
     allowedAccountIds: [target.accountId],
-    defaultTags: [{ tags: { ManagedBy: 'ssm-session-kit', ...target.tags } }],
+    defaultTags: [{ tags: { [MANAGED_BY_TAG.key]: MANAGED_BY_TAG.value, ...target.tags } }],
   });
 }

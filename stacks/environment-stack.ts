@@ -4,12 +4,12 @@ import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { instanceTags, reaches } from '../config/access';
 import type { EnvironmentConfig, InstanceConfig } from '../config/types';
 import { SessionAccessPolicy } from '../modules/access-policies';
-import { AuditTrailGuardrail, protectSessionLogging, suppressCompliance } from '../modules/guardrails';
+import { AuditTrail, AuditTrailGuardrail, protectSessionLogging, RecordingPath, suppressCompliance } from '../modules/guardrails';
 import { IamSsmRole } from '../modules/iam-ssm-role';
-import { SessionAlerts, TRAIL_KEY_PREFIX } from '../modules/session-alerts';
+import { SessionAlerts, sessionAlertNames, TRAIL_KEY_PREFIX } from '../modules/session-alerts';
 import { SESSION_PREFERENCES_DOCUMENT, SessionLogging } from '../modules/session-logging';
-import { DefaultHostManagement, InstanceProfile } from '../modules/instance-profile';
-import { SsmInstance, SsmVpcEndpoints } from '../modules/ssm-instance';
+import { DEFAULT_HOST_MANAGEMENT_PATH, DefaultHostManagement, InstanceProfile } from '../modules/instance-profile';
+import { ACCESS_TAG_KEYS, SsmInstance, SsmVpcEndpoints } from '../modules/ssm-instance';
 import { addAwsProvider } from './aws-provider';
 import { addRemoteState } from './locking-s3-backend';
 
@@ -58,14 +58,7 @@ export class EnvironmentStack extends TerraformStack {
     this.alerts = this.addAlerts(prefix);
     this.guardrail = new AuditTrailGuardrail(this, GUARDRAIL_ID, {
       namePrefix: prefix,
-      trail: {
-        preferencesDocumentArns: [this.sessionLogging.documentArn],
-        logGroupArns: [this.sessionLogging.logGroupArn],
-        bucketArns: [this.sessionLogging.bucket.bucketArn],
-        kmsKeyArns: [this.sessionLogging.key.keyArn, ...(this.alerts.key ? [this.alerts.key.keyArn] : [])],
-        approvedSessionDocumentArns: [this.sessionLogging.documentArn, ...optedInDocumentArns([environment])],
-        alerting: this.alerts.protectedResources,
-      },
+      trail: this.auditTrail(prefix),
       attachToRoles: guardrails.attachToRoles,
       attachToGroups: guardrails.attachToGroups,
       // Attached only to the administrators' roles and groups, never the pipeline's (the config refuses it).
@@ -73,9 +66,10 @@ export class EnvironmentStack extends TerraformStack {
     });
     // Every role the project creates carries the boundary, unless the environment opts out.
     const boundaryArn = guardrails.permissionsBoundary ? this.guardrail.boundary.arn : undefined;
+    const names = recordingPathNames(prefix);
 
     this.instanceRole = new IamSsmRole(this, 'instance-role', {
-      roleName: `${prefix}-instance`,
+      roleName: names.instanceRole,
       permissionsBoundaryArn: boundaryArn,
       corePolicy: environment.instanceRolePolicy,
       runCommand: environment.instanceRunCommand,
@@ -83,7 +77,7 @@ export class EnvironmentStack extends TerraformStack {
     this.instanceRole.grantSessionLogging(this.sessionLogging.grantTarget);
     this.instanceProfile = new InstanceProfile(this, 'instance-profile', {
       roleName: this.instanceRole.roleName,
-      profileName: `${prefix}-instance`,
+      profileName: names.instanceProfile,
     });
     if (network.vpcEndpoints) {
       this.vpcEndpoints = new SsmVpcEndpoints(this, 'ssm-endpoints', {
@@ -95,7 +89,7 @@ export class EnvironmentStack extends TerraformStack {
     }
     if (environment.defaultHostManagement) {
       this.defaultHostManagement = new DefaultHostManagement(this, 'default-host-management', {
-        roleName: `${prefix}-default-host-management`,
+        roleName: names.defaultHostManagementRole,
         permissionsBoundaryArn: boundaryArn,
       });
       // Instances it manages record and encrypt their sessions with its role, as the others with theirs.
@@ -124,6 +118,7 @@ export class EnvironmentStack extends TerraformStack {
       roleNames: group.roleNames,
       groupNames: group.groupNames,
       runAsUser: group.runAsUser,
+      runCommand: group.runCommand !== undefined,
       createRole: group.createRole && {
         roleName: group.createRole.name,
         trustedPrincipals: { arns: group.createRole.trustedArns, services: group.createRole.trustedServices },
@@ -141,6 +136,46 @@ export class EnvironmentStack extends TerraformStack {
       this.guardrail.protectRoles(...bounded.flatMap((role) => (role ? [role] : [])));
     }
     this.addOutputs();
+  }
+
+  /**
+   * What the guardrail protects, named in any partition, region and account where the name alone is
+   * the environment's (as the organization's SCP names them): shorter than the account's own ARNs,
+   * which keeps the deny policy and the boundary within IAM's size. Keys have no name: by id.
+   */
+  private auditTrail(prefix: string): AuditTrail {
+    const anywhere = (service: string, resource: string) => `arn:*:${service}:*:*:${resource}`;
+    const alerts = sessionAlertNames(prefix);
+    return {
+      preferencesDocumentArns: [anywhere('ssm', `document/${SESSION_PREFERENCES_DOCUMENT}`)],
+      logGroupArns: [anywhere('logs', `log-group:${this.sessionLogging.logGroupName}`)],
+      bucketArns: [`arn:*:s3:::${this.environment.sessionLogging.bucketName}`],
+      kmsKeyArns: [this.sessionLogging.key, ...(this.alerts.key ? [this.alerts.key] : [])].map((k) => anywhere('kms', `key/${k.key.keyId}`)),
+      approvedSessionDocumentArns: [this.sessionLogging.documentArn, ...optedInDocumentArns([this.environment])],
+      alerting: {
+        ruleArns: [anywhere('events', `rule/${alerts.rulePrefix}*`)],
+        topicArns: this.alerts.topic ? [anywhere('sns', alerts.topic)] : [],
+        trailArns: this.alerts.trail ? [anywhere('cloudtrail', `trail/${alerts.trail}`)] : [],
+      },
+      recordingPath: this.recordingPath(prefix),
+    };
+  }
+
+  /**
+   * The roles and profile the agent records with (named, known before they exist), the instances by
+   * their Environment tag, the regions this account records sessions in, and the break-glass roles that
+   * may still run commands.
+   */
+  private recordingPath(prefix: string): RecordingPath {
+    const names = recordingPathNames(prefix);
+    const role = (path: string) => `arn:*:iam::*:role${path}`;
+    return {
+      roleArns: [role(`/${names.instanceRole}`), role(`${DEFAULT_HOST_MANAGEMENT_PATH}${names.defaultHostManagementRole}`)],
+      instanceProfileArns: [`arn:*:iam::*:instance-profile/${names.instanceProfile}`],
+      instanceTag: { key: ACCESS_TAG_KEYS.environment, values: [this.environment.name] },
+      sessionRegions: this.environment.sessionRegions,
+      commandPrincipalArns: this.environment.accessGroups.filter((g) => g.runCommand).map((g) => role(`/${g.createRole!.name}`)),
+    };
   }
 
   /** Alerts on the audit trail and on the alerting groups' sessions, read from the trail the config names. */
@@ -210,4 +245,9 @@ function runAsUsers(env: EnvironmentConfig, instance: InstanceConfig): string[] 
 export function optedInDocumentArns(environments: readonly EnvironmentConfig[]): string[] {
   const documents = new Set(environments.flatMap((e) => e.accessGroups.flatMap((g) => g.documents)).filter((d) => d.startsWith('AWS-')));
   return [...documents].sort().map((d) => `arn:*:ssm:*:*:document/${d}`);
+}
+
+/** The names of what records an environment's sessions: the instance role and profile, the Default Host Management role. */
+export function recordingPathNames(prefix: string): { instanceRole: string; instanceProfile: string; defaultHostManagementRole: string } {
+  return { instanceRole: `${prefix}-instance`, instanceProfile: `${prefix}-instance`, defaultHostManagementRole: `${prefix}-default-host-management` };
 }

@@ -1,11 +1,13 @@
 import { TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig, OrganizationConfig } from '../config/types';
-import { AUDIT_TRAIL_TAG, AuditTrailScp } from '../modules/guardrails';
+import { AUDIT_TRAIL_TAG, AuditTrailScp, type RecordingPath } from '../modules/guardrails';
 import { sessionAlertNames } from '../modules/session-alerts';
 import { SESSION_PREFERENCES_DOCUMENT } from '../modules/session-logging';
 import { addAwsProvider } from './aws-provider';
-import { ENVIRONMENT_NAME_PREFIX, optedInDocumentArns } from './environment-stack';
+import { ENVIRONMENT_NAME_PREFIX, optedInDocumentArns, recordingPathNames } from './environment-stack';
+import { DEFAULT_HOST_MANAGEMENT_PATH } from '../modules/instance-profile';
+import { MANAGED_BY_TAG } from '../config/access';
 import { addRemoteState } from './locking-s3-backend';
 
 export const ORGANIZATION_STACK = 'organization';
@@ -41,9 +43,26 @@ export class OrganizationStack extends TerraformStack {
           topicArns: [`arn:*:sns:*:*:${alerts.topic}`],
           trailArns: [`arn:*:cloudtrail:*:*:trail/${alerts.trail}`],
         },
+        recordingPath: recordingPathPatterns(environments),
       },
     });
   }
+}
+
+/**
+ * Every environment's recording path by name pattern, its instances by the tag every resource of the
+ * project carries, sessions in the regions of every environment, commands by the break-glass roles.
+ */
+function recordingPathPatterns(environments: readonly EnvironmentConfig[]): RecordingPath {
+  const names = recordingPathNames(`${ENVIRONMENT_NAME_PREFIX}*`);
+  const role = (path: string) => `arn:*:iam::*:role${path}`;
+  return {
+    roleArns: [role(`/${names.instanceRole}`), role(`${DEFAULT_HOST_MANAGEMENT_PATH}${names.defaultHostManagementRole}`)],
+    instanceProfileArns: [`arn:*:iam::*:instance-profile/${names.instanceProfile}`],
+    instanceTag: { key: MANAGED_BY_TAG.key, values: [MANAGED_BY_TAG.value] },
+    sessionRegions: distinct(environments.map((e) => e.region)).sort(),
+    commandPrincipalArns: distinct(environments.flatMap((e) => e.accessGroups.filter((g) => g.runCommand).map((g) => role(`/${g.createRole!.name}`)))),
+  };
 }
 
 function distinct(values: string[]): string[] {

@@ -89,7 +89,17 @@ export interface SessionAccessPolicyProps {
    * @default the preferences' default user
    */
   readonly runAsUser?: string;
+  /**
+   * Break glass: may also run shell commands on the same instances with Run Command
+   * (`AWS-RunShellScript`) and read their output. The guardrails refuse Run Command to everyone else,
+   * so the group's role must also be excepted there (`RecordingPath.commandPrincipalArns`).
+   * @default false
+   */
+  readonly runCommand?: boolean;
 }
+
+/** The Command document a break-glass group runs commands with. */
+export const RUN_COMMAND_DOCUMENT = 'AWS-RunShellScript';
 
 export interface CreateRoleProps {
   readonly roleName: string;
@@ -179,6 +189,19 @@ export class SessionAccessPolicy extends Construct {
     ];
     if (props.sessionKeyArn) {
       statements.push({ Sid: 'EncryptSessions', Effect: 'Allow', Action: 'kms:GenerateDataKey', Resource: props.sessionKeyArn });
+    }
+    if (props.runCommand) {
+      statements.push(
+        {
+          Sid: 'RunCommandOnTaggedInstances',
+          Effect: 'Allow',
+          Action: 'ssm:SendCommand',
+          Resource: `arn:${partition}:ec2:${region}:${accountId}:instance/*`,
+          Condition: { StringEquals: instanceTagCondition, ...mfa },
+        },
+        { Sid: 'RunCommandWithShellScript', Effect: 'Allow', Action: 'ssm:SendCommand', Resource: ssmArn('*', `document/${RUN_COMMAND_DOCUMENT}`), ...(mfa.Bool ? { Condition: mfa } : {}) },
+        { Sid: 'ReadCommandOutput', Effect: 'Allow', Action: ['ssm:GetCommandInvocation', 'ssm:ListCommandInvocations', 'ssm:ListCommands'], Resource: '*' },
+      );
     }
     if (props.canTerminateAnySession) {
       statements.push({ Sid: 'EndAnySession', Effect: 'Allow', Action: 'ssm:TerminateSession', Resource: ssmArn(accountId, 'session/*') });

@@ -46,6 +46,46 @@ export const ALERTING_ACTIONS = {
   ],
 } as const;
 
+/**
+ * The recording path: what the agent records with (the instance and Default Host Management roles, the
+ * instance profile, its association with the environment's instances, the setting that lends the DHM role)
+ * and the account-wide log policies that reach every log group. A session goes on when its upload fails,
+ * so changing any of these stops the recording as surely as deleting the trail.
+ */
+export const RECORDING_PATH_ACTIONS = {
+  roles: [
+    'iam:AttachRolePolicy', 'iam:DetachRolePolicy', 'iam:PutRolePolicy', 'iam:DeleteRolePolicy', 'iam:PutRolePermissionsBoundary',
+    'iam:DeleteRolePermissionsBoundary', 'iam:UpdateAssumeRolePolicy', 'iam:DeleteRole',
+  ],
+  /** Passing a recording role hands its credentials to whatever receives it. */
+  passRole: ['iam:PassRole'],
+  instanceProfiles: ['iam:AddRoleToInstanceProfile', 'iam:RemoveRoleFromInstanceProfile', 'iam:DeleteInstanceProfile'],
+  associations: ['ec2:AssociateIamInstanceProfile', 'ec2:ReplaceIamInstanceProfileAssociation', 'ec2:DisassociateIamInstanceProfile'],
+  serviceSetting: ['ssm:UpdateServiceSetting', 'ssm:ResetServiceSetting'],
+  // No resource type: transformers, subscription filters and data protection for every log group at once.
+  accountLogPolicies: ['logs:PutAccountPolicy', 'logs:DeleteAccountPolicy'],
+  /** Retagging an instance out of the environment would take it out of every tag-scoped deny. */
+  instanceTags: ['ec2:CreateTags', 'ec2:DeleteTags'],
+} as const;
+
+/**
+ * Every way to run something on an instance but a session: Run Command, State Manager, user data,
+ * the instance's disks, EC2 Instance Connect and the serial console. Denied on the environment's
+ * instances to all but the pipeline and a break-glass group that states why.
+ */
+export const OTHER_WAYS_IN = {
+  instances: [
+    'ssm:SendCommand', 'ssm:CreateAssociation', 'ssm:CreateAssociationBatch', 'ssm:UpdateAssociation',
+    'ec2:ModifyInstanceAttribute', 'ec2:ModifyInstanceMetadataOptions', 'ec2:CreateReplaceRootVolumeTask', 'ec2:AttachVolume', 'ec2:DetachVolume',
+    'ec2-instance-connect:SendSSHPublicKey', 'ec2-instance-connect:SendSerialConsoleSSHPublicKey',
+  ],
+  // Neither names an instance: the console is switched on per account, a tunnel opens to an address.
+  account: ['ec2:EnableSerialConsoleAccess', 'ec2-instance-connect:OpenTunnel'],
+} as const;
+
+/** The Systems Manager service setting that lends instances the Default Host Management role. */
+export const DEFAULT_HOST_MANAGEMENT_SETTING = '/ssm/managed-instance/default-ec2-instance-management-role';
+
 const TAGS = 'nothing in the guardrails keys off this resource\'s tags';
 const COPIES = 'reads or copies what was recorded; changes nothing recorded';
 const RUNS_OTHER_DOCUMENTS = 'runs other documents, not the session preferences; Run Command and Automation are recorded by CloudTrail';

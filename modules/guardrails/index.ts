@@ -8,7 +8,7 @@ import { OrganizationsPolicy } from '@cdktf/provider-aws/lib/organizations-polic
 import { OrganizationsPolicyAttachment } from '@cdktf/provider-aws/lib/organizations-policy-attachment';
 import { PolicyDocument, PolicyStatement } from '../shared/policy-document';
 import { accountIdOf, partitionOf } from '../shared/aws-environment';
-import { ALERTING_ACTIONS, PROTECTED_ACTIONS } from './actions';
+import { ALERTING_ACTIONS, DEFAULT_HOST_MANAGEMENT_SETTING, OTHER_WAYS_IN, PROTECTED_ACTIONS, RECORDING_PATH_ACTIONS } from './actions';
 import { suppressCompliance } from './compliance';
 
 export * from './compliance';
@@ -40,7 +40,34 @@ export interface AuditTrail {
     /** @default none */
     readonly trailArns?: readonly string[];
   };
+  /**
+   * What records the sessions and the instances it records, protected as the trail is: the recording
+   * roles, their instance profiles, the instances' profile associations and access tag, the Default
+   * Host Management setting, and every way onto the instances but a session.
+   * @default the recording path not protected
+   */
+  readonly recordingPath?: RecordingPath;
 }
+
+/** The recording path of `AuditTrail`, as ARNs or ARN patterns. */
+export interface RecordingPath {
+  /** The roles the agent records with: the instances' and Default Host Management's. */
+  readonly roleArns: readonly string[];
+  /** The instance profiles that carry them. */
+  readonly instanceProfileArns: readonly string[];
+  /** The tag that marks the protected instances (`Environment`), and its values. */
+  readonly instanceTag: { readonly key: string; readonly values: readonly string[] };
+  /** Regions where a session is recorded (a preferences document exists); sessions elsewhere are refused. */
+  readonly sessionRegions: readonly string[];
+  /**
+   * Principals (ARN patterns) still allowed the other ways in, beside the pipeline: break-glass roles.
+   * @default none
+   */
+  readonly commandPrincipalArns?: readonly string[];
+}
+
+/** The services a recording role may be passed to: EC2 for instance profiles, Systems Manager for Default Host Management. */
+export const RECORDING_ROLE_SERVICES = ['ec2.amazonaws.com', 'ssm.amazonaws.com'] as const;
 
 /** What a session may target besides its document: instances, hybrid nodes, ECS tasks. */
 const SESSION_TARGETS = ['arn:*:ec2:*:*:instance/*', 'arn:*:ssm:*:*:managed-instance/*', 'arn:*:ecs:*:*:task/*'];
@@ -51,10 +78,7 @@ type Condition = NonNullable<PolicyStatement['Condition']>;
 
 /** The deny statements that protect an audit trail, optionally only for principals a condition picks. */
 export function auditTrailDenyStatements(trail: AuditTrail, only?: Condition): PolicyStatement[] {
-  const deny = (Sid: string, Action: readonly string[], Resource: string[], extra?: Condition): PolicyStatement => {
-    const Condition = { ...only, ...extra };
-    return { Sid, Effect: 'Deny', Action: [...Action], Resource, ...(Object.keys(Condition).length > 0 ? { Condition } : {}) };
-  };
+  const deny = denyFor(only);
   const keyTag = trail.keyTag ? { StringEquals: { [`aws:ResourceTag/${trail.keyTag.key}`]: trail.keyTag.value } } : undefined;
   const documents: PolicyStatement[] = trail.approvedSessionDocumentArns ? [
     {
@@ -82,6 +106,44 @@ export function auditTrailDenyStatements(trail: AuditTrail, only?: Condition): P
     deny('ProtectSessionLogBucket', PROTECTED_ACTIONS.logBucket, [...trail.bucketArns]),
     deny('ProtectSessionKey', PROTECTED_ACTIONS.key, [...trail.kmsKeyArns], keyTag),
     ...alertingDenyStatements(trail.alerting, deny),
+    ...(trail.recordingPath ? recordingPathDenyStatements(trail.recordingPath, only) : []),
+  ];
+}
+
+type Deny = (sid: string, actions: readonly string[], resources: string[], extra?: Condition) => PolicyStatement;
+
+/** Deny statements, each for the principals `only` picks (all, without it). */
+function denyFor(only: Condition | undefined): Deny {
+  return (Sid, Action, Resource, extra) => {
+    const Condition = { ...only, ...extra };
+    return { Sid, Effect: 'Deny', Action: [...Action], Resource, ...(Object.keys(Condition).length > 0 ? { Condition } : {}) };
+  };
+}
+
+const INSTANCES = ['arn:*:ec2:*:*:instance/*'];
+
+/** The deny statements that protect the recording path and keep every way onto the instances but a session shut. */
+export function recordingPathDenyStatements(path: RecordingPath, only?: Condition): PolicyStatement[] {
+  const deny = denyFor(only);
+  const roles = [...path.roleArns];
+  const tagged: Condition = { StringLike: { [`aws:ResourceTag/${path.instanceTag.key}`]: [...path.instanceTag.values] } };
+  // The pipeline's exception, widened by the break-glass roles for the other ways in.
+  const excepted = [...(only?.ArnNotLike?.['aws:PrincipalArn'] as string[] | undefined ?? []), ...(path.commandPrincipalArns ?? [])];
+  const wayIn = (sid: string, actions: readonly string[], resources: string[], extra?: Condition): PolicyStatement => ({
+    Sid: sid, Effect: 'Deny', Action: [...actions], Resource: resources,
+    Condition: { ...only, ...extra, ...(excepted.length > 0 ? { ArnNotLike: { 'aws:PrincipalArn': excepted } } : {}) },
+  });
+  return [
+    deny('ProtectRecordingRoles', [...RECORDING_PATH_ACTIONS.roles, ...RECORDING_PATH_ACTIONS.passRole], roles),
+    deny('ProtectRecordingProfiles', RECORDING_PATH_ACTIONS.instanceProfiles, [...path.instanceProfileArns]),
+    deny('ProtectDefaultHostManagement', RECORDING_PATH_ACTIONS.serviceSetting, [`arn:*:ssm:*:*:servicesetting${DEFAULT_HOST_MANAGEMENT_SETTING}`]),
+    // Neither has a resource to name: the account's log policies, the serial console, a tunnel to an address.
+    deny('NoAccountWideBypass', [...RECORDING_PATH_ACTIONS.accountLogPolicies, ...OTHER_WAYS_IN.account], ['*']),
+    deny('KeepInstanceProfiles', RECORDING_PATH_ACTIONS.associations, INSTANCES, tagged),
+    // Every tag of the instances is the pipeline's: the one scoping these denies, and those granting access.
+    deny('KeepInstanceTags', RECORDING_PATH_ACTIONS.instanceTags, INSTANCES, tagged),
+    wayIn('OnlySessionsOntoInstances', OTHER_WAYS_IN.instances, INSTANCES, tagged),
+    deny('SessionsOnlyWhereRecorded', ['ssm:StartSession'], ['*'], { StringNotEquals: { 'aws:RequestedRegion': [...path.sessionRegions] } }),
   ];
 }
 
@@ -133,6 +195,11 @@ export interface AuditTrailGuardrailProps {
  */
 export class AuditTrailGuardrail extends Construct {
   readonly denyPolicy: IamPolicy;
+  /**
+   * The recording path's denies, attached beside `denyPolicy` (one managed policy holds 6,144
+   * characters); present where the trail names a recording path.
+   */
+  readonly recordingPathDenyPolicy?: IamPolicy;
   readonly boundary: IamPolicy;
   /** The deny policy's statements; `protectRoles` adds to them. */
   readonly denyDocument: PolicyDocument;
@@ -150,6 +217,13 @@ export class AuditTrailGuardrail extends Construct {
       description: 'Denies switching the Session Manager audit trail off, and removing this denial',
       policy: this.denyDocument.toJson(),
     });
+    if (statements.recordingPath.length > 0) {
+      this.recordingPathDenyPolicy = new IamPolicy(this, 'recording-path-deny', {
+        name: names.recordingPath,
+        description: 'Denies changing what records Session Manager sessions, and every way onto the instances but a session',
+        policy: new PolicyDocument(statements.recordingPath).toJson(),
+      });
+    }
     this.boundary = new IamPolicy(this, 'boundary', {
       name: names.boundary,
       description: 'Permissions boundary: whatever the role is granted, minus the audit trail and this boundary',
@@ -159,6 +233,11 @@ export class AuditTrailGuardrail extends Construct {
       'a permissions boundary caps what a role is granted elsewhere; it grants nothing itself');
     (props.attachToRoles ?? []).forEach((role, i) => new IamRolePolicyAttachment(this, `role-${i}`, { role, policyArn: this.denyPolicy.arn }));
     (props.attachToGroups ?? []).forEach((group, i) => new IamGroupPolicyAttachment(this, `group-${i}`, { group, policyArn: this.denyPolicy.arn }));
+    const recording = this.recordingPathDenyPolicy;
+    if (recording) {
+      (props.attachToRoles ?? []).forEach((role, i) => new IamRolePolicyAttachment(this, `recording-role-${i}`, { role, policyArn: recording.arn }));
+      (props.attachToGroups ?? []).forEach((group, i) => new IamGroupPolicyAttachment(this, `recording-group-${i}`, { group, policyArn: recording.arn }));
+    }
   }
 
   /**
@@ -188,32 +267,37 @@ export interface GuardrailStatementsProps extends Omit<AuditTrailGuardrailProps,
   readonly accountId: string;
 }
 
-/** The names of `AuditTrailGuardrail`'s two policies. */
-export function guardrailPolicyNames(namePrefix: string): { deny: string; boundary: string } {
-  return { deny: `${namePrefix}-audit-trail-guardrail`, boundary: `${namePrefix}-permissions-boundary` };
+/** The names of `AuditTrailGuardrail`'s policies. */
+export function guardrailPolicyNames(namePrefix: string): { deny: string; recordingPath: string; boundary: string } {
+  return { deny: `${namePrefix}-audit-trail-guardrail`, recordingPath: `${namePrefix}-recording-path-guardrail`, boundary: `${namePrefix}-permissions-boundary` };
 }
 
 /**
  * The statements of `AuditTrailGuardrail`'s deny policy and boundary, for an account: what the
  * construct creates, and what a report can evaluate with the account's values filled in.
  */
-export function guardrailStatements(props: GuardrailStatementsProps): { deny: PolicyStatement[]; boundary: PolicyStatement[] } {
+export function guardrailStatements(props: GuardrailStatementsProps): { deny: PolicyStatement[]; recordingPath: PolicyStatement[]; boundary: PolicyStatement[] } {
   const names = guardrailPolicyNames(props.namePrefix);
   // Built from the names: a policy cannot refer to its own ARN.
   const iamArn = (resource: string) => `arn:${props.partition}:iam::${props.accountId}:${resource}`;
-  const guarded = { policyArns: [iamArn(`policy/${names.deny}`), iamArn(`policy/${names.boundary}`)], boundaryArn: iamArn(`policy/${names.boundary}`) };
+  const { recordingPath } = props.trail;
+  const denyPolicies = [names.deny, ...(recordingPath ? [names.recordingPath] : [])];
+  const guarded = { policyArns: [...denyPolicies, names.boundary].map((n) => iamArn(`policy/${n}`)), boundaryArn: iamArn(`policy/${names.boundary}`) };
   const groupArns = (props.attachToGroups ?? []).flatMap((g) => [iamArn(`group/${g}`), iamArn(`group/*/${g}`)]);
   const except = exceptCondition(props.exceptPrincipalArns);
   return {
+    recordingPath: recordingPath ? recordingPathDenyStatements(recordingPath, except) : [],
     deny: [
-      ...auditTrailDenyStatements(props.trail, except),
+      ...auditTrailDenyStatements({ ...props.trail, recordingPath: undefined }, except),
       ...withCondition(except, [
         ...guardrailSelfProtection(guarded),
         ...(groupArns.length > 0 ? [{ Sid: 'StayInGuardedGroups', Effect: 'Deny' as const, Action: 'iam:RemoveUserFromGroup', Resource: groupArns }] : []),
         ...(props.strict ? strictStatements(guarded.boundaryArn) : []),
       ]),
     ],
-    boundary: [
+    // A boundary is one managed policy: its denies are packed, without statement ids, to stay within
+    // IAM's size. The deny policy carries the same statements one by one, with their ids.
+    boundary: packDenies([
       { Sid: 'BoundAllGrants', Effect: 'Allow', Action: '*', Resource: '*' },
       ...auditTrailDenyStatements(props.trail),
       {
@@ -225,8 +309,44 @@ export function guardrailStatements(props: GuardrailStatementsProps): { deny: Po
       ...guardrailSelfProtection(guarded).filter((st) => st.Sid !== 'KeepTheBoundary'),
       // A bounded role mints no unbounded one, whatever it is granted.
       ...strictStatements(guarded.boundaryArn),
-    ],
+    ]).map(({ Sid: _id, ...st }) => st),
   };
+}
+
+/**
+ * The same decisions in fewer statements: denies with the same condition and named resources become
+ * one, with every action and resource of the group. No request is denied that was not before: each
+ * action is authorized only against resources of its own service and type, so an action never matches
+ * another statement's resources (a role's action on a policy's ARN, a bucket's on an object's).
+ * Statements on `*` merge with each other only; those with `NotAction`/`NotResource` are kept as they are.
+ */
+export function packDenies(statements: readonly PolicyStatement[]): PolicyStatement[] {
+  const out: PolicyStatement[] = [];
+  const groups = new Map<string, { index: number; actions: string[]; resources: string[]; count: number }>();
+  for (const st of statements) {
+    const resources = st.Resource === undefined ? [] : ([] as string[]).concat(st.Resource);
+    const everything = resources.includes('*');
+    if (st.Effect !== 'Deny' || st.Action === undefined || resources.length === 0 || (everything && resources.length > 1)) {
+      out.push(st);
+      continue;
+    }
+    // Statements on every resource merge only with each other.
+    const key = `${everything}:${JSON.stringify(st.Condition ?? {})}`;
+    const group = groups.get(key);
+    if (!group) {
+      groups.set(key, { index: out.length, actions: [...([] as string[]).concat(st.Action)], resources: [...resources], count: 1 });
+      out.push(st);
+      continue;
+    }
+    group.actions.push(...([] as string[]).concat(st.Action).filter((a) => !group.actions.includes(a)));
+    group.resources.push(...resources.filter((r) => !group.resources.includes(r)));
+    group.count++;
+  }
+  for (const g of groups.values()) {
+    const { Condition } = out[g.index];
+    if (g.count > 1) out[g.index] = { Effect: 'Deny', Action: g.actions, Resource: g.resources, ...(Condition ? { Condition } : {}) };
+  }
+  return out;
 }
 
 function exceptCondition(principalArns: readonly string[] | undefined): Condition | undefined {
@@ -343,8 +463,14 @@ export class AuditTrailScp extends Construct {
 export function scpDocuments(props: Omit<AuditTrailScpProps, 'targetIds' | 'name'>): { Version: string; Statement: PolicyStatement[] }[] {
   const notPipeline = { ArnNotLike: { 'aws:PrincipalArn': [...props.exceptPrincipalArns] } };
   const administrators = props.pipelineRoleAdministrators ?? ['arn:*:iam::*:role/OrganizationAccountAccessRole'];
+  const roles = props.trail.recordingPath?.roleArns ?? [];
   const statements: PolicyStatement[] = [
     ...auditTrailDenyStatements(props.trail, notPipeline),
+    // The pipeline passes the recording roles too, and to EC2 and Systems Manager only.
+    ...(roles.length > 0 ? [{
+      Sid: 'PassRecordingRolesToEc2AndSsmOnly', Effect: 'Deny' as const, Action: 'iam:PassRole', Resource: [...roles],
+      Condition: { StringNotEquals: { 'iam:PassedToService': [...RECORDING_ROLE_SERVICES] } },
+    }] : []),
     {
       Sid: 'ProtectPipelineRoles',
       Effect: 'Deny',

@@ -6,6 +6,7 @@ import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy
 import { SsmServiceSetting } from '@cdktf/provider-aws/lib/ssm-service-setting';
 import { PolicyDocument } from '../shared/policy-document';
 import { accountIdOf, partitionOf, regionOf } from '../shared/aws-environment';
+import { DEFAULT_HOST_MANAGEMENT_SETTING } from '../guardrails/actions';
 import { grantSessionLogging, type SessionLoggingTarget } from '../iam-ssm-role';
 
 export interface InstanceProfileProps {
@@ -48,6 +49,9 @@ export class InstanceProfile extends Construct {
   }
 }
 
+/** Where AWS's own setup puts the Default Host Management role. */
+export const DEFAULT_HOST_MANAGEMENT_PATH = '/service-role/';
+
 export interface DefaultHostManagementProps {
   /**
    * Name of the role Systems Manager uses for instances that have no instance profile.
@@ -80,7 +84,7 @@ export class DefaultHostManagement extends Construct {
     const partition = partitionOf(this);
     const region = regionOf(this);
     const accountId = accountIdOf(this);
-    const path = props.path ?? '/service-role/';
+    const path = props.path ?? DEFAULT_HOST_MANAGEMENT_PATH;
 
     this.role = new IamRole(this, 'role', {
       name: props.roleName,
@@ -100,7 +104,7 @@ export class DefaultHostManagement extends Construct {
       policyArn: `arn:${partition}:iam::aws:policy/AmazonSSMManagedEC2InstanceDefaultPolicy`,
     });
     this.setting = new SsmServiceSetting(this, 'setting', {
-      settingId: `arn:${partition}:ssm:${region}:${accountId}:servicesetting/ssm/managed-instance/default-ec2-instance-management-role`,
+      settingId: `arn:${partition}:ssm:${region}:${accountId}:servicesetting${DEFAULT_HOST_MANAGEMENT_SETTING}`,
       // The setting takes the role's path and name, without the leading slash.
       settingValue: `${path.replace(/^\//, '')}${this.role.name}`,
     });
