@@ -3,7 +3,9 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { validateConfig } from '../config/validate';
 import * as fs from 'fs';
 import * as path from 'path';
-import { ALERTING_ACTIONS, AuditTrailGuardrail, auditTrailDenyStatements, PROTECTED_ACTIONS, SCP_LIMITS, UNPROTECTED_ACTIONS } from '../modules/guardrails';
+import {
+  ALERTING_ACTIONS, AuditTrailGuardrail, auditTrailDenyStatements, guardrailStatements, OTHER_WAYS_IN, packDenies, PROTECTED_ACTIONS, RECORDING_PATH_ACTIONS, SCP_LIMITS, UNPROTECTED_ACTIONS,
+} from '../modules/guardrails';
 import { policySize } from '../modules/guardrails/compliance';
 import { generatedConfig } from '../scripts/lib/generated-config';
 import { ALLOW_EVERYTHING, decide } from './iam-evaluation';
@@ -11,7 +13,8 @@ import { complianceSuppressions } from '../modules/guardrails/compliance';
 import { createStacks } from '../stacks';
 import { OrganizationStack } from '../stacks/organization-stack';
 import { renderMatrix, tamperMatrix } from '../scripts/lib/tamper-report';
-import { serviceActions } from './support/service-reference';
+import { actionApplies, ReferenceAction, serviceActions } from './support/service-reference';
+import type { PolicyStatement } from '../modules/shared/policy-document';
 import { configProblems, Json, only, policyStatements, rawConfig, resources, synthStack } from './helpers';
 
 const trail = {
@@ -50,6 +53,43 @@ describe('auditTrailDenyStatements', () => {
   });
 });
 
+/** Every (action, resource, condition) a list of deny statements refuses. */
+function deniedPairs(statements: readonly PolicyStatement[]): string[] {
+  return statements.filter((s) => s.Effect === 'Deny' && s.Resource !== undefined).flatMap((s) => [s.Action].flat().flatMap((action) =>
+    [s.Resource].flat().map((resource) => `${action} ${resource} ${JSON.stringify(s.Condition ?? {})}`)));
+}
+
+describe('packDenies', () => {
+  const recordingPath = {
+    roleArns: ['arn:*:iam::*:role/dev-instance', 'arn:*:iam::*:role/service-role/dev-dhm'], instanceProfileArns: ['arn:*:iam::*:instance-profile/dev-instance'],
+    instanceTag: { key: 'Environment', values: ['dev'] }, sessionRegions: ['eu-west-1'], commandPrincipalArns: ['arn:*:iam::*:role/dev-break-glass'],
+  };
+  const statements = [
+    ...auditTrailDenyStatements({ ...trail, alerting: { ruleArns: ['arn:*:events:*:*:rule/dev-alert-*'], topicArns: ['arn:*:sns:*:*:dev-alerts'] }, recordingPath }),
+    ...guardrailStatements({ trail, namePrefix: 'dev', partition: 'aws', accountId: '111111111111', strict: true }).deny,
+  ];
+  const packed = packDenies(statements);
+
+  it('denies every pair it denied before, in fewer statements', () => {
+    expect(packed.length).toBeLessThan(statements.length / 2);
+    const denied = deniedPairs(packed);
+    for (const pair of deniedPairs(statements)) expect(denied).toContain(pair);
+    expect(packed.filter((s) => s.NotResource)).toEqual(statements.filter((s) => s.NotResource));
+  });
+
+  it('adds only pairs no request can match: actions on resources of a type they are never authorized against', () => {
+    const before = new Set(deniedPairs(statements));
+    const added = deniedPairs(packed).filter((pair) => !before.has(pair)).map((pair) => pair.split(' ').slice(0, 2));
+    expect(added.length).toBeGreaterThan(0);
+    expect(added.filter(([action, resource]) => actionApplies(action, resource))).toEqual([]);
+    // The check itself tells a meaningful pair: a role's action on a role, a bucket's on an object.
+    expect(actionApplies('iam:PutRolePolicy', 'arn:*:iam::*:role/dev-instance')).toBe(true);
+    expect(actionApplies('iam:PutRolePolicy', 'arn:*:iam::*:policy/dev-guardrail')).toBe(false);
+    expect(actionApplies('s3:DeleteBucket', 'arn:*:s3:::session-logs/*')).toBe(false);
+    expect(actionApplies('s3:DeleteObject', 'arn:*:s3:::session-logs/*')).toBe(true);
+  });
+});
+
 describe('AuditTrailGuardrail', () => {
   const stack = synthStack((s) => new AuditTrailGuardrail(s, 'guardrail', {
     namePrefix: 'dev', trail, attachToRoles: ['Admins'], attachToGroups: ['ops'],
@@ -84,14 +124,16 @@ describe('AuditTrailGuardrail', () => {
     expect(only(stack, 'aws_iam_group_policy_attachment').group).toBe('ops');
   });
 
-  it('offers a boundary that caps grants, keeps the trail, and keeps itself', () => {
+  it('offers a boundary that caps grants, keeps the trail, and keeps itself, packed into fewer statements', () => {
     const statements = policy('dev-permissions-boundary');
-    expect(statements[0]).toEqual({ Sid: 'BoundAllGrants', Effect: 'Allow', Action: '*', Resource: '*' });
-    expect(statements.map((s: Json) => s.Sid)).toEqual([
-      'BoundAllGrants', 'ProtectSessionPreferences', 'ProtectSessionLogGroup', 'ProtectSessionLogObjects', 'ProtectSessionLogBucket',
-      'ProtectSessionKey', 'KeepTheBoundary', 'KeepTheGuardrailAttached', 'KeepTheGuardrailPolicies',
-      'NoUnboundedPrincipals', 'KeepBoundedRolesTrust',
-    ]);
+    expect(statements[0]).toEqual({ Effect: 'Allow', Action: '*', Resource: '*' });
+    const denied = deniedPairs(statements);
+    for (const pair of deniedPairs(auditTrailDenyStatements(trail))) expect(denied).toContain(pair);
+    const actions = statements.flatMap((s: Json) => [s.Action].flat());
+    expect(actions).toEqual(expect.arrayContaining([
+      'iam:DeleteRolePermissionsBoundary', 'iam:DetachRolePolicy', 'iam:CreatePolicyVersion', 'iam:CreateRole', 'iam:UpdateAssumeRolePolicy',
+    ]));
+    expect(statements.length).toBeLessThan(11);
   });
 
   it('keeps the deny policy attached, unchanged, and the boundary on, naming both policies in the account', () => {
@@ -120,10 +162,12 @@ describe('AuditTrailGuardrail', () => {
 describe('guardrails in the project', () => {
   const stacks = synthProject();
 
-  it('attaches each environment\'s deny policy to its administrators', () => {
+  it('attaches each environment\'s deny policies, the trail\'s and the recording path\'s, to its administrators', () => {
     const attachments = resources(stacks.prod, 'aws_iam_role_policy_attachment').filter((a) => a.role === 'AWSReservedSSO_Administrators_prod');
-    expect(attachments).toHaveLength(1);
-    expect(attachments[0].policy_arn).toMatch(/^\$\{aws_iam_policy\.guardrail_deny_\S+\.arn\}$/);
+    expect(attachments.map((a) => a.policy_arn).sort()).toEqual([
+      expect.stringMatching(/^\$\{aws_iam_policy\.guardrail_deny_\S+\.arn\}$/),
+      expect.stringMatching(/^\$\{aws_iam_policy\.guardrail_recording-path-deny_\S+\.arn\}$/),
+    ]);
   });
 
   it('bounds every role it creates, for engineers and for instances', () => {
@@ -159,13 +203,19 @@ describe('guardrails in the project', () => {
     const org = stacks.organization;
     expect(org.terraform.backend.s3.key).toBe('ssm-session-kit/organization/terraform.tfstate');
     expect(org.provider.aws[0].allowed_account_ids).toEqual(['999999999999']);
-    const scp = only(org, 'aws_organizations_policy');
-    expect(scp.type).toBe('SERVICE_CONTROL_POLICY');
-    expect(only(org, 'aws_organizations_policy_attachment').target_id).toBe('ou-ab12-workloads1');
-    const statements = JSON.parse(scp.content).Statement;
+    const scps = resources(org, 'aws_organizations_policy');
+    for (const scp of scps) expect(scp.type).toBe('SERVICE_CONTROL_POLICY');
+    const attachments = resources(org, 'aws_organizations_policy_attachment');
+    expect(attachments).toHaveLength(scps.length);
+    for (const attachment of attachments) expect(attachment.target_id).toBe('ou-ab12-workloads1');
+    const statements = scps.flatMap((scp) => JSON.parse(scp.content).Statement);
     // Every environment's pipeline role has one name: one pattern excepts them all, in every account.
-    for (const s of statements.filter((st: Json) => st.Sid !== 'ProtectPipelineRoles')) {
-      expect(s.Condition.ArnNotLike['aws:PrincipalArn']).toEqual(['arn:*:iam::*:role/ssm-session-kit-deploy']);
+    // The pipeline passes the recording roles to EC2 and Systems Manager only: that statement excepts nobody.
+    // Run Command stays open to prod's break-glass role, which states why (runCommand).
+    for (const s of statements.filter((st: Json) => !['ProtectPipelineRoles', 'PassRecordingRolesToEc2AndSsmOnly'].includes(st.Sid))) {
+      expect(s.Condition.ArnNotLike['aws:PrincipalArn']).toEqual([
+        'arn:*:iam::*:role/ssm-session-kit-deploy', ...(s.Sid === 'OnlySessionsOntoInstances' ? ['arn:*:iam::*:role/ssm-session-kit-prod-break-glass'] : []),
+      ]);
     }
     expect(statements.find((s: Json) => s.Sid === 'ProtectSessionLogBucket').Resource).toEqual(['arn:*:s3:::acme-ssm-sessions-*']);
     expect(statements.find((s: Json) => s.Sid === 'ProtectPipelineRoles')).toEqual({
@@ -210,21 +260,29 @@ describe('the protected actions', () => {
     ['ssm', ['document']], ['logs', ['log-group', 'log-stream']], ['s3', ['bucket', 'object']], ['kms', ['key', 'alias']],
     // The alerting on it: rules on the default bus, the topic, the trail.
     ['events', ['rule-on-default-event-bus']], ['sns', ['topic']], ['cloudtrail', ['trail']],
+    // The recording path: the roles and profiles the agent records with, the instances, the DHM setting.
+    ['iam', ['role', 'instance-profile']], ['ssm', ['servicesetting', 'instance', 'managed-instance']], ['ec2', ['instance']],
+    ['ec2-instance-connect', ['instance', 'instance-connect-endpoint']],
   ];
-  const protectedActions = [...Object.values(PROTECTED_ACTIONS), ...Object.values(ALERTING_ACTIONS)].flat() as string[];
+  // Actions with no resource type reach every resource of their service at once (logs:PutAccountPolicy).
+  const servicesInvolved = ['ssm', 'logs', 's3', 'kms', 'events', 'sns', 'cloudtrail', 'iam', 'ec2', 'ec2-instance-connect', 'ssmmessages', 'ec2messages'];
+  const protectedActions = [PROTECTED_ACTIONS, ALERTING_ACTIONS, RECORDING_PATH_ACTIONS, OTHER_WAYS_IN].flatMap((list) => Object.values(list)).flat() as string[];
+  const writes = (action: { accessLevel: string }) => /Write|Permissions management|Tagging/.test(action.accessLevel);
+  const unsortedOf = (service: string, applies: (action: ReferenceAction) => boolean) => Object.values(serviceActions(service))
+    .filter((action) => applies(action) && writes(action))
+    .map((action) => `${service}:${action.name}`)
+    .filter((name) => !protectedActions.includes(name) && !UNPROTECTED_ACTIONS[name]);
 
-  it('sorts every action that writes to the trail\'s resources, or to its alerting, into denied or harmless, with a reason', () => {
-    const unsorted: string[] = [];
-    for (const [service, types] of trailResources) {
-      for (const action of Object.values(serviceActions(service))) {
-        const onTrail = (action.resourceTypes ?? []).some((r) => types.includes(r.name));
-        const name = `${service}:${action.name}`;
-        if (onTrail && /Write|Permissions management|Tagging/.test(action.accessLevel) && !protectedActions.includes(name) && !UNPROTECTED_ACTIONS[name]) {
-          unsorted.push(name);
-        }
-      }
-    }
+  it('sorts every action that writes to the trail\'s resources, its alerting or its recording path into denied or harmless, with a reason', () => {
+    const unsorted = trailResources.flatMap(([service, types]) => unsortedOf(service, (a) => (a.resourceTypes ?? []).some((r) => types.includes(r.name))));
     expect(unsorted).toEqual([]);
+  });
+
+  it('sorts every write with no resource type in the services involved, which reaches all their resources at once', () => {
+    const unsorted = servicesInvolved.flatMap((service) => unsortedOf(service, (a) => (a.resourceTypes ?? []).length === 0));
+    expect(unsorted).toEqual([]);
+    // What the walk above once missed: account-wide log policies apply to the session log group too.
+    expect(protectedActions).toEqual(expect.arrayContaining(['logs:PutAccountPolicy', 'logs:DeleteAccountPolicy']));
   });
 
   it('names only actions the reference knows, each in one list', () => {
@@ -260,10 +318,15 @@ describe('the organization SCP for 100 environments', () => {
   });
   const accounts = ['100000000001', '100000000050', '100000000100'];
 
-  it('fits one policy within the limit, whatever the number of environments', () => {
-    expect(scps).toHaveLength(1);
-    expect(policySize(scps[0].content)).toBeLessThanOrEqual(SCP_LIMITS.characters);
-    expect(scps[0].content.length).toBeLessThanOrEqual(SCP_LIMITS.characters);
+  it('fits as many policies as for 3 environments, each within the limit, whatever the number of environments', () => {
+    const few = validateConfig(generatedConfig(3));
+    const fewScps = resources(JSON.parse(Testing.synth(new OrganizationStack(Testing.app(), few.organization!, few.environments), true)), 'aws_organizations_policy');
+    expect(scps).toHaveLength(fewScps.length);
+    expect(scps.length).toBeLessThanOrEqual(SCP_LIMITS.perTarget);
+    for (const scp of scps) {
+      expect(policySize(scp.content)).toBeLessThanOrEqual(SCP_LIMITS.characters);
+      expect(scp.content.length).toBeLessThanOrEqual(SCP_LIMITS.characters);
+    }
   });
 
   it('lets the pipeline of every account change the audit trail, and no administrator', async () => {

@@ -17,6 +17,8 @@ import { addRemoteState } from './locking-s3-backend';
 export const SESSION_LOGGING_ID = 'session-logging';
 export const GUARDRAIL_ID = 'guardrail';
 export const SESSION_ALERTS_ID = 'session-alerts';
+/** Construct ids of the recording path: what the agent records with is part of the audit trail too. */
+export const RECORDING_PATH_IDS = ['instance-role', 'instance-profile', 'default-host-management'] as const;
 /** What the names of an environment's resources start with, before the environment's name. */
 export const ENVIRONMENT_NAME_PREFIX = 'ssm-session-kit-';
 
@@ -68,14 +70,14 @@ export class EnvironmentStack extends TerraformStack {
     const boundaryArn = guardrails.permissionsBoundary ? this.guardrail.boundary.arn : undefined;
     const names = recordingPathNames(prefix);
 
-    this.instanceRole = new IamSsmRole(this, 'instance-role', {
+    this.instanceRole = new IamSsmRole(this, RECORDING_PATH_IDS[0], {
       roleName: names.instanceRole,
       permissionsBoundaryArn: boundaryArn,
       corePolicy: environment.instanceRolePolicy,
       runCommand: environment.instanceRunCommand,
     });
     this.instanceRole.grantSessionLogging(this.sessionLogging.grantTarget);
-    this.instanceProfile = new InstanceProfile(this, 'instance-profile', {
+    this.instanceProfile = new InstanceProfile(this, RECORDING_PATH_IDS[1], {
       roleName: this.instanceRole.roleName,
       profileName: names.instanceProfile,
     });
@@ -88,7 +90,7 @@ export class EnvironmentStack extends TerraformStack {
       });
     }
     if (environment.defaultHostManagement) {
-      this.defaultHostManagement = new DefaultHostManagement(this, 'default-host-management', {
+      this.defaultHostManagement = new DefaultHostManagement(this, RECORDING_PATH_IDS[2], {
         roleName: names.defaultHostManagementRole,
         permissionsBoundaryArn: boundaryArn,
       });

@@ -88,12 +88,124 @@ export const DEFAULT_HOST_MANAGEMENT_SETTING = '/ssm/managed-instance/default-ec
 
 const TAGS = 'nothing in the guardrails keys off this resource\'s tags';
 const COPIES = 'reads or copies what was recorded; changes nothing recorded';
-const RUNS_OTHER_DOCUMENTS = 'runs other documents, not the session preferences; Run Command and Automation are recorded by CloudTrail';
+const RUNS_OTHER_DOCUMENTS = 'runs other documents, not the session preferences; what they run on the instances goes through Run Command, refused on them';
+// Automation and maintenance windows call Run Command as the role they run as: refused on the instances under the SCP and the boundary.
+const RUNS_AS_ANOTHER_ROLE = 'runs tasks whose Run Command calls, made as the role the task runs as, are refused on the instances (SCP, boundary)';
 const REPORTS = 'configures reporting, serving or tiering of the bucket; what is recorded, and how long, stay';
 const KEY_USE = 'uses the key; the key and its policy stay';
 
+/** The same reason for several actions. */
+function because(reason: string, actions: readonly string[]): Record<string, string> {
+  return Object.fromEntries(actions.map((a) => [a, reason]));
+}
+
+/**
+ * Writes on the recording path's resource types (roles, instance profiles, the instances, the service
+ * setting) and writes with no resource type at all in the services involved, that neither stop the
+ * recording nor open a way onto the instances, and why.
+ */
+const RECORDING_PATH_UNPROTECTED: Readonly<Record<string, string>> = {
+  'iam:CreateRole': 'the recording roles exist; creating one again fails',
+  'iam:CreateInstanceProfile': 'a new profile is empty; putting a recording role in it takes iam:PassRole, which is denied',
+  'iam:UpdateRole': "sets the role's session duration and description; its policies and trust stay",
+  'iam:UpdateRoleDescription': 'changes the description only',
+  ...because("service-linked roles are AWS's own, not the recording roles", ['iam:CreateServiceLinkedRole', 'iam:DeleteServiceLinkedRole']),
+  ...because(TAGS, ['iam:TagRole', 'iam:UntagRole', 'iam:TagInstanceProfile', 'iam:UntagInstanceProfile']),
+  ...because("the agent's own report on its node; nothing recorded changes", [
+    'ssm:UpdateInstanceInformation', 'ssm:UpdateInstanceAssociationStatus', 'ssm:PutComplianceItems', 'ssm:PutInventory', 'ssm:DeleteInventory',
+    'ssm:UpdateManagedInstancePublicKey',
+  ]),
+  ...because("hybrid nodes (mi-*) and their credentials; the environment's instances are EC2 instances with their own profile", [
+    'ssm:RequestManagedInstanceRoleToken', 'ssm:UpdateManagedInstanceRole', 'ssm:DeregisterManagedInstance', 'ssm:CreateActivation', 'ssm:DeleteActivation',
+    'ssm:RegisterManagedInstance',
+  ]),
+  'ssm:StartAccessRequest': 'asks for just-in-time access, which opens sessions the preferences record',
+  'ssm:CancelCommand': 'cancels a command; runs none',
+  'ssm:CreateMaintenanceWindow': RUNS_AS_ANOTHER_ROLE,
+  ...because('operational items, metadata and patch baselines; run nothing on the instances', ['ssm:CreateOpsItem', 'ssm:CreateOpsMetadata', 'ssm:CreatePatchBaseline']),
+  ...because('a session\'s own channels, opened for a session StartSession started and the preferences record', [
+    'ssmmessages:CreateControlChannel', 'ssmmessages:CreateDataChannel', 'ssmmessages:OpenControlChannel', 'ssmmessages:OpenDataChannel',
+  ]),
+  ...because("the agent's Run Command messages; which commands reach the instances is SendCommand's to decide, and it is refused on them", [
+    'ec2messages:AcknowledgeMessage', 'ec2messages:DeleteMessage', 'ec2messages:FailMessage', 'ec2messages:SendReply',
+  ]),
+  'ec2:RunInstances': 'launches another instance, which cannot carry the recording roles (iam:PassRole is denied)',
+  'ec2:CreateFleet': 'launches other instances, which cannot carry the recording roles (iam:PassRole is denied)',
+  'ec2:ImportInstance': 'imports a virtual machine as another instance',
+  ...because('starts, stops or ends the instance; runs nothing on it and changes nothing it records with', [
+    'ec2:StartInstances', 'ec2:StopInstances', 'ec2:RebootInstances', 'ec2:TerminateInstances', 'ec2:SendDiagnosticInterrupt',
+    'ec2:SendSpotInstanceInterruptions', 'ec2:PauseVolumeIO',
+  ]),
+  ...because('copies the instance\'s disks; a copy launched elsewhere cannot carry the recording roles', ['ec2:CreateImage', 'ec2:CreateSnapshots', 'ec2:CreateInstanceExportTask', 'ec2:BundleInstance', 'ec2:CancelBundleTask']),
+  ...because('changes how the instance runs (capacity, placement, CPU, credits, maintenance, monitoring, status checks, DNS names); runs nothing on it', [
+    'ec2:ModifyInstanceCapacityReservationAttributes', 'ec2:ModifyInstanceCpuOptions', 'ec2:ModifyInstanceCreditSpecification', 'ec2:ModifyInstanceEventStartTime',
+    'ec2:ModifyInstanceMaintenanceOptions', 'ec2:ModifyInstanceNetworkPerformanceOptions', 'ec2:ModifyInstancePlacement', 'ec2:ModifyPrivateDnsNameOptions',
+    'ec2:MonitorInstances', 'ec2:UnmonitorInstances', 'ec2:ReportInstanceStatus', 'ec2:AssociateApplicationStatusCheck', 'ec2:DisassociateApplicationStatusCheck',
+    'ec2:EnableApplicationStatusCheckSuppression', 'ec2:DisableApplicationStatusCheckSuppression', 'ec2:CreateNetworkInsightsPath',
+  ]),
+  'ec2:ResetInstanceAttribute': 'resets the kernel, RAM disk or source/destination check only, never the user data',
+  ...because('changes how the instance is reached on the network; nothing on it listens (no inbound rule, no key, sshd off)', [
+    'ec2:AssociateAddress', 'ec2:AttachNetworkInterface', 'ec2:DetachNetworkInterface', 'ec2:ModifyNetworkInterfaceAttribute',
+  ]),
+  ...because('EC2-Classic, retired', ['ec2:AttachClassicLinkVpc', 'ec2:DetachClassicLinkVpc', 'ec2:MoveAddressToVpc', 'ec2:RestoreAddressToClassic']),
+  ...because('Mac and Windows SQL Server instances only', [
+    'ec2:CreateMacSystemIntegrityProtectionModificationTask', 'ec2:CreateDelegateMacVolumeOwnershipTask', 'ec2:EnableInstanceSqlHaStandbyDetections',
+    'ec2:DisableInstanceSqlHaStandbyDetections',
+  ]),
+  'ec2:ModifyInstanceMetadataDefaults': "applies to instances launched without metadata options of their own; the environment's instances set theirs",
+  'ec2:DisableSerialConsoleAccess': 'turns the serial console off',
+  ...because("an account-wide EC2 setting that neither changes the instances' roles, disks or user data nor opens a way onto them", [
+    'ec2:InjectApiError', 'ec2:AdvertiseByoipCidr', 'ec2:AssociateIpamByoasn', 'ec2:AssociateTrunkInterface', 'ec2:CancelConversionTask',
+    'ec2:CancelReservedInstancesListing', 'ec2:ConfirmProductInstance', 'ec2:CreateDefaultSubnet', 'ec2:CreateDefaultVpc', 'ec2:CreateReservedInstancesListing',
+    'ec2:CreateSpotDatafeedSubscription', 'ec2:DeleteSpotDatafeedSubscription', 'ec2:DeleteSubnetCidrReservation', 'ec2:DeprovisionByoipCidr',
+    'ec2:DeregisterInstanceEventNotificationAttributes', 'ec2:DisableAllowedImagesSettings', 'ec2:DisableAwsNetworkPerformanceMetricSubscription',
+    'ec2:DisableCapacityManager', 'ec2:DisableEbsEncryptionByDefault', 'ec2:DisableImageBlockPublicAccess', 'ec2:DisableIpamOrganizationAdminAccount',
+    'ec2:DisableSnapshotBlockPublicAccess', 'ec2:DisassociateIpamByoasn', 'ec2:DisassociateTrunkInterface', 'ec2:EnableAllowedImagesSettings',
+    'ec2:EnableAwsNetworkPerformanceMetricSubscription', 'ec2:EnableCapacityManager', 'ec2:EnableEbsEncryptionByDefault', 'ec2:EnableImageBlockPublicAccess',
+    'ec2:EnableIpamOrganizationAdminAccount', 'ec2:EnableReachabilityAnalyzerOrganizationSharing', 'ec2:EnableSnapshotBlockPublicAccess',
+    'ec2:ExportTransitGatewayRoutes', 'ec2:ModifyAccountVpcEncryptionControl', 'ec2:ModifyAvailabilityZoneGroup', 'ec2:ModifyDefaultCreditSpecification',
+    'ec2:ModifyEbsDefaultKmsKeyId', 'ec2:ModifyIdFormat', 'ec2:ModifyIdentityIdFormat', 'ec2:ModifyManagedResourceVisibility',
+    'ec2:ModifyVpcBlockPublicAccessOptions', 'ec2:ProvisionByoipCidr', 'ec2:PurchaseReservedInstancesOffering', 'ec2:PurchaseScheduledInstances',
+    'ec2:RegisterInstanceEventNotificationAttributes', 'ec2:ReplaceImageCriteriaInAllowedImagesSettings', 'ec2:ResetEbsDefaultKmsKeyId',
+    'ec2:RunScheduledInstances', 'ec2:UpdateCapacityManagerMonitoredTagKeys', 'ec2:UpdateCapacityManagerOrganizationsAccess', 'ec2:WithdrawByoipCidr',
+  ]),
+  ...because('log deliveries, integrations, imports, exports and pipelines read log groups or write to others; recorded events stay', [
+    'logs:CreateLogDelivery', 'logs:DeleteLogDelivery', 'logs:UpdateLogDelivery', 'logs:Link', 'logs:AssociateSourceToS3TableIntegration',
+    'logs:DisassociateSourceFromS3TableIntegration', 'logs:PutIntegration', 'logs:DeleteIntegration', 'logs:CancelExportTask', 'logs:CancelImportTask',
+    'logs:CreateImportTask', 'logs:PutPipelineRule', 'logs:DeletePipelineRule',
+  ]),
+  'logs:CallWithBearerToken': 'sends events with a bearer token; adds events, cannot change or remove recorded ones',
+  ...because('lets services write into log groups; adds events, cannot change or remove recorded ones', ['logs:PutResourcePolicy', 'logs:DeleteResourcePolicy']),
+  ...because('field indexes and saved queries serve reading; events stay', ['logs:PutIndexPolicy', 'logs:DeleteIndexPolicy', 'logs:PutQueryDefinition', 'logs:DeleteQueryDefinition']),
+  'logs:PutStorageTierPolicy': "sets the account's storage tier for log data; how long each group keeps it is the group's retention, protected",
+  's3:CreateJob': "S3 Batch Operations act as the role they are given, which the bucket's policy refuses every protected call",
+  's3:PutAccountPublicAccessBlock': "blocks public access account-wide; the bucket's own block is protected",
+  ...because(REPORTS, ['s3:PutAccessPointPublicAccessBlock', 's3:PutStorageLensConfiguration', 's3:CreateStorageLensGroup']),
+  ...because('creates or manages other keys and key stores; the session key is in KMS\'s own store', [
+    'kms:CreateKey', 'kms:CreateCustomKeyStore', 'kms:ConnectCustomKeyStore', 'kms:DisconnectCustomKeyStore', 'kms:DeleteCustomKeyStore', 'kms:UpdateCustomKeyStore',
+  ]),
+  'kms:GenerateRandom': 'returns random bytes',
+  ...because('lets other accounts put events on the bus, or partners send theirs; drops none', ['events:PutPermission', 'events:RemovePermission', 'events:PutPartnerEvents']),
+  ...because('mobile push and SMS settings; the alerts go to a topic by email', [
+    'sns:CreatePlatformApplication', 'sns:CreatePlatformEndpoint', 'sns:CreateSMSSandboxPhoneNumber', 'sns:DeleteEndpoint', 'sns:DeletePlatformApplication',
+    'sns:DeleteSMSSandboxPhoneNumber', 'sns:OptInPhoneNumber', 'sns:SetEndpointAttributes', 'sns:SetPlatformApplicationAttributes', 'sns:SetSMSAttributes',
+    'sns:VerifySMSSandboxPhoneNumber',
+  ]),
+  ...because("who administers the organisation's trails, from its management account; the stack's trail is the account's own", [
+    'cloudtrail:RegisterOrganizationDelegatedAdmin', 'cloudtrail:DeregisterOrganizationDelegatedAdmin',
+  ]),
+  ...because('imports into CloudTrail Lake; the trail goes on logging', ['cloudtrail:StartImport', 'cloudtrail:StopImport']),
+  ...because('account settings of IAM and STS that neither record nor open sessions', [
+    'iam:CreateAccountAlias', 'iam:DeleteAccountAlias', 'iam:DeleteAccountPasswordPolicy', 'iam:UpdateAccountPasswordPolicy', 'iam:DeleteCloudFrontPublicKey',
+    'iam:UpdateCloudFrontPublicKey', 'iam:UploadCloudFrontPublicKey', 'iam:DisableOrganizationsRootCredentialsManagement', 'iam:EnableOrganizationsRootCredentialsManagement',
+    'iam:DisableOrganizationsRootSessions', 'iam:EnableOrganizationsRootSessions', 'iam:DisableOutboundWebIdentityFederation', 'iam:EnableOutboundWebIdentityFederation',
+    'iam:PutAccountProperties', 'iam:SetSTSRegionalEndpointStatus', 'iam:SetSecurityTokenServicePreferences', 'iam:UpdateAccountEmailAddress', 'iam:UpdateAccountName',
+  ]),
+};
+
 /** Actions on the trail's resources that cannot switch it off, and why. */
 export const UNPROTECTED_ACTIONS: Readonly<Record<string, string>> = {
+  ...RECORDING_PATH_UNPROTECTED,
   'ssm:StartSession': 'opens a session, which the preferences record; with a document of its own it is refused (approvedSessionDocumentArns)',
   'ssm:AddTagsToResource': TAGS,
   'ssm:RemoveTagsFromResource': TAGS,
@@ -101,14 +213,10 @@ export const UNPROTECTED_ACTIONS: Readonly<Record<string, string>> = {
   'ssm:ModifyDocumentPermission': 'shares the document with other accounts, who may read it, not change it',
   'ssm:PutResourcePolicy': 'shares the document with other accounts, who may read it, not change it',
   'ssm:DeleteResourcePolicy': 'stops sharing the document',
-  'ssm:CreateAssociation': RUNS_OTHER_DOCUMENTS,
-  'ssm:CreateAssociationBatch': RUNS_OTHER_DOCUMENTS,
-  'ssm:UpdateAssociation': RUNS_OTHER_DOCUMENTS,
   'ssm:UpdateAssociationStatus': RUNS_OTHER_DOCUMENTS,
   'ssm:DeleteAssociation': RUNS_OTHER_DOCUMENTS,
-  'ssm:SendCommand': RUNS_OTHER_DOCUMENTS,
-  'ssm:StartAutomationExecution': RUNS_OTHER_DOCUMENTS,
-  'ssm:StartChangeRequestExecution': RUNS_OTHER_DOCUMENTS,
+  'ssm:StartAutomationExecution': RUNS_AS_ANOTHER_ROLE,
+  'ssm:StartChangeRequestExecution': RUNS_AS_ANOTHER_ROLE,
   'ssm:PutCalendar': 'change calendars apply to documents of type ChangeCalendar only',
   'logs:CreateLogGroup': 'the group exists; creating it again fails',
   'logs:CreateLogStream': 'adds a stream beside the recorded ones, which it cannot change',

@@ -37,11 +37,21 @@ export async function decide(request: Request): Promise<Decision> {
       principal: request.principal,
       action: request.action,
       resource: { resource: request.resource, accountId: request.resourceAccount },
-      contextVariables: { 'aws:SecureTransport': 'true', ...request.context },
+      contextVariables: { 'aws:SecureTransport': 'true', ...requestedRegion(request.resource), ...request.context },
     },
   } as Parameters<typeof runSimulation>[0], {});
   if (response.resultType === 'error') {
     throw new Error(`simulation of ${request.action} on ${request.resource} failed: ${JSON.stringify(response.errors)}`);
   }
   return response.overallResult;
+}
+
+/**
+ * ("AWS global condition context keys", aws:RequestedRegion) Every request carries the region it was
+ * sent to: a call on a regional resource goes to that region's endpoint. A request with no regional
+ * resource names its region in `context`.
+ */
+function requestedRegion(resource: string): Record<string, string> {
+  const region = resource.split(':')[3];
+  return region && region !== '*' ? { 'aws:RequestedRegion': region } : {};
 }
