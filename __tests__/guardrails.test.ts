@@ -250,6 +250,15 @@ describe('guardrail config', () => {
     ['a pipeline role that is not a role ARN', (r) => (r.environments.dev.guardrails.pipelineRoleArn = 'deployer'), /environment "dev", field "guardrails.pipelineRoleArn": must be the ARN of an IAM role/],
     ['an SCP target that is no root, OU or account', (r) => (r.organization.targetIds = ['workloads']), /organization, field "targetIds\[0\]": must be a root/],
     ['an organization without state', (r) => delete r.organization.state, /organization, field "state": is required/],
+    ['a break-glass group without a reason', (r) => (r.environments.prod.accessGroups['break-glass'].runCommand = ' '),
+      /environment "prod", field "accessGroups.break-glass.runCommand": must say why/],
+    ['Run Command for a group without a role of its own', (r) => (r.environments.dev.accessGroups.developers.runCommand = 'debugging'),
+      /environment "dev", field "accessGroups.developers.runCommand": needs createRole/],
+    ['an environment in a region that is not a region', (r) => (r.environments.dev.region = 'eu-north-9'), /environment "dev", field "region": is not an AWS region/],
+    ['a ManagedBy tag of its own, which the SCP keys on', (r) => (r.environments.dev.tags.ManagedBy = 'me'),
+      /environment "dev", field "tags.ManagedBy": is set by the project/],
+    ['a ManagedBy tag on an instance', (r) => (r.environments.dev.instances[0].tags = { ManagedBy: 'me' }),
+      /environment "dev", field "instances\[0\].tags.ManagedBy": is set by the project/],
   ])('rejects %s', (_what, mutate, message) => {
     expect(configProblems(mutate)).toMatch(message);
   });

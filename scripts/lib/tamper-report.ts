@@ -1,5 +1,10 @@
 import type { EnvironmentConfig, ProjectConfig } from '../../config/types';
-import { AUDIT_TRAIL_TAG, auditTrailDenyStatements, guardrailPolicyNames, guardrailStatements, sessionLoggingGuardStatements } from '../../modules/guardrails';
+import { MANAGED_BY_TAG } from '../../config/access';
+import {
+  AUDIT_TRAIL_TAG, DEFAULT_HOST_MANAGEMENT_SETTING, guardrailPolicyNames, guardrailStatements, type RecordingPath, scpDocuments, sessionLoggingGuardStatements,
+} from '../../modules/guardrails';
+import { DEFAULT_HOST_MANAGEMENT_PATH } from '../../modules/instance-profile';
+import { recordingPathNames } from '../../stacks/environment-stack';
 import { alertTopicStatements, sessionAlertNames } from '../../modules/session-alerts';
 import { SESSION_PREFERENCES_DOCUMENT } from '../../modules/session-logging';
 import { accountAdministersKey } from '../../modules/shared/encryption-key';
@@ -47,6 +52,14 @@ interface Trail {
   /** Absent where the alerts go to a topic of the config's, or read a trail of the organisation's. */
   readonly alertTopic?: string;
   readonly cloudTrail?: string;
+  readonly region: string;
+  readonly instanceRole: string;
+  readonly instanceProfile: string;
+  readonly dhmRole: string;
+  readonly dhmSetting: string;
+  /** An instance of the environment, and the tags a request on it carries (aws:ResourceTag/<key>). */
+  readonly instance: string;
+  readonly instanceTags: Record<string, string>;
 }
 
 /** The moves an administrator makes, in the order they would. */
@@ -64,7 +77,22 @@ export const TAMPERING_MOVES: readonly Move[] = [
   { what: 'disable an alert rule', action: 'events:DisableRule', resource: (t) => t.alertRule },
   { what: 'delete the alert topic', action: 'sns:DeleteTopic', resource: (t) => t.alertTopic!, applies: (t) => t.alertTopic !== undefined },
   { what: 'stop the trail the alerts read', action: 'cloudtrail:StopLogging', resource: (t) => t.cloudTrail!, applies: (t) => t.cloudTrail !== undefined },
+  // The recording path, and the ways onto an instance but a session.
+  { what: 'deny the recording in the instance role', action: 'iam:PutRolePolicy', resource: (t) => t.instanceRole },
+  { what: "swap an instance's profile", action: 'ec2:ReplaceIamInstanceProfileAssociation', resource: (t) => t.instance, context: (t) => t.instanceTags },
+  { what: 'point Default Host Management at another role', action: 'ssm:UpdateServiceSetting', resource: (t) => t.dhmSetting },
+  { what: 'put an account-wide log policy', action: 'logs:PutAccountPolicy', resource: () => '*', context: (t) => ({ 'aws:RequestedRegion': t.region }) },
+  { what: 'run a command with Run Command', action: 'ssm:SendCommand', resource: (t) => t.instance, context: (t) => t.instanceTags },
+  { what: "change an instance's user data", action: 'ec2:ModifyInstanceAttribute', resource: (t) => t.instance, context: (t) => ({ ...t.instanceTags, 'ec2:Attribute': 'userData' }) },
+  { what: 'push an SSH key with EC2 Instance Connect', action: 'ec2-instance-connect:SendSSHPublicKey', resource: (t) => t.instance, context: (t) => t.instanceTags },
+  { what: 'retag an instance out of the environment', action: 'ec2:DeleteTags', resource: (t) => t.instance, context: (t) => ({ ...t.instanceTags, 'aws:TagKeys': 'Environment' }) },
+  { what: 'open a session in a region that records nothing', action: 'ssm:StartSession', resource: (t) => t.instance.replace(`:${t.region}:`, `:${otherRegion(t.region)}:`) },
 ];
+
+/** A region where the environment records nothing. */
+function otherRegion(region: string): string {
+  return region === 'us-west-2' ? 'us-east-2' : 'us-west-2';
+}
 
 export interface TamperMatrixOptions {
   /** Add a column for an administrator under the organization's SCP. */
@@ -130,6 +158,7 @@ function trailOf(env: EnvironmentConfig): Trail {
   const { accountId: account, region, name } = env;
   const names = guardrailPolicyNames(`ssm-session-kit-${name}`);
   const alerts = sessionAlertNames(`ssm-session-kit-${name}`);
+  const recording = recordingPathNames(`ssm-session-kit-${name}`);
   return {
     account,
     document: `arn:aws:ssm:${region}:${account}:document/${SESSION_PREFERENCES_DOCUMENT}`,
@@ -144,16 +173,24 @@ function trailOf(env: EnvironmentConfig): Trail {
     alertRules: `arn:aws:events:${region}:${account}:rule/${alerts.rulePrefix}*`,
     alertTopic: env.alerts.topicArn ? undefined : `arn:aws:sns:${region}:${account}:${alerts.topic}`,
     cloudTrail: env.alerts.trail.source === 'stack' ? `arn:aws:cloudtrail:${region}:${account}:trail/${alerts.trail}` : undefined,
+    region,
+    instanceRole: `arn:aws:iam::${account}:role/${recording.instanceRole}`,
+    instanceProfile: `arn:aws:iam::${account}:instance-profile/${recording.instanceProfile}`,
+    dhmRole: `arn:aws:iam::${account}:role${DEFAULT_HOST_MANAGEMENT_PATH}${recording.defaultHostManagementRole}`,
+    dhmSetting: `arn:aws:ssm:${region}:${account}:servicesetting${DEFAULT_HOST_MANAGEMENT_SETTING}`,
+    instance: `arn:aws:ec2:${region}:${account}:instance/i-0123456789abcdef0`,
+    instanceTags: { 'aws:ResourceTag/Environment': name, [`aws:ResourceTag/${MANAGED_BY_TAG.key}`]: MANAGED_BY_TAG.value, 'ssm:resourceTag/Environment': name },
   };
 }
 
 interface Policies {
   readonly deny: PolicyJson;
+  readonly recordingPath: PolicyJson;
   readonly boundary: PolicyJson;
   readonly bucket: PolicyJson;
   readonly key: PolicyJson;
   readonly topic: PolicyJson;
-  readonly scp: PolicyJson;
+  readonly scps: PolicyJson[];
 }
 
 function policiesOf(env: EnvironmentConfig, trail: Trail, strict: boolean): Policies {
@@ -163,24 +200,32 @@ function policiesOf(env: EnvironmentConfig, trail: Trail, strict: boolean): Poli
     topicArns: trail.alertTopic ? [trail.alertTopic] : [],
     trailArns: trail.cloudTrail ? [trail.cloudTrail] : [],
   };
-  const auditTrail = { preferencesDocumentArns: [trail.document], logGroupArns: [trail.logGroup], bucketArns: [trail.bucket], kmsKeyArns: [trail.key], alerting };
+  const recordingPath = (instanceTag: { key: string; values: string[] }): RecordingPath => ({
+    roleArns: [trail.instanceRole, trail.dhmRole], instanceProfileArns: [trail.instanceProfile], instanceTag, sessionRegions: env.sessionRegions,
+    commandPrincipalArns: env.accessGroups.filter((g) => g.runCommand).map((g) => `arn:aws:iam::${env.accountId}:role/${g.createRole!.name}`),
+  });
+  const auditTrail = {
+    preferencesDocumentArns: [trail.document], logGroupArns: [trail.logGroup], bucketArns: [trail.bucket], kmsKeyArns: [trail.key], alerting,
+    recordingPath: recordingPath({ key: 'Environment', values: [env.name] }),
+  };
   const guardrail = guardrailStatements({
     namePrefix: `ssm-session-kit-${env.name}`, trail: auditTrail, partition: 'aws', accountId: env.accountId,
     exceptPrincipalArns: [env.guardrails.pipelineRoleArn], attachToGroups: env.guardrails.attachToGroups, strict,
   });
   const guards = sessionLoggingGuardStatements(trail.bucket, [env.guardrails.pipelineRoleArn]);
   // As the organization stack writes it: trails by pattern, keys by tag, pipelines excepted.
-  const scp = auditTrailDenyStatements(
-    { ...auditTrail, kmsKeyArns: ['*'], keyTag: AUDIT_TRAIL_TAG },
-    { ArnNotLike: { 'aws:PrincipalArn': [env.guardrails.pipelineRoleArn] } },
-  );
+  const scp = scpDocuments({
+    trail: { ...auditTrail, kmsKeyArns: ['*'], keyTag: AUDIT_TRAIL_TAG, recordingPath: recordingPath({ key: MANAGED_BY_TAG.key, values: [MANAGED_BY_TAG.value] }) },
+    exceptPrincipalArns: [env.guardrails.pipelineRoleArn],
+  });
   return {
     deny: doc(guardrail.deny),
+    recordingPath: doc(guardrail.recordingPath),
     boundary: doc(guardrail.boundary),
     bucket: doc(guards.bucket),
     key: doc([accountAdministersKey('aws', env.accountId), ...guards.key]),
     topic: doc(trail.alertTopic ? alertTopicStatements(trail.alertTopic, env.accountId, alerting.ruleArns[0], [env.guardrails.pipelineRoleArn]) : []),
-    scp: doc(scp),
+    scps: scp,
   };
 }
 
@@ -198,11 +243,11 @@ function decideWith(principal: Principal, move: Move, trail: Trail, policies: Po
     resourceAccount: trail.account,
     identityPolicies: [
       { name: 'AdministratorAccess', policy: ALLOW_EVERYTHING },
-      ...(deliveries.includes('deny policy') ? [{ name: 'guardrail', policy: policies.deny }] : []),
+      ...(deliveries.includes('deny policy') ? [{ name: 'guardrail', policy: policies.deny }, { name: 'recording-path', policy: policies.recordingPath }] : []),
     ],
     permissionBoundary: deliveries.includes('boundary') ? policies.boundary : undefined,
     resourcePolicy,
-    scps: deliveries.includes('SCP') ? [policies.scp] : undefined,
+    scps: deliveries.includes('SCP') ? policies.scps : undefined,
     context: {
       'aws:PrincipalArn': principal.arn,
       ...(resource === trail.key ? { [`aws:ResourceTag/${AUDIT_TRAIL_TAG.key}`]: AUDIT_TRAIL_TAG.value } : {}),
