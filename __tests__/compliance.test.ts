@@ -33,6 +33,7 @@ const goodInstance: InstanceConfig = {
   iamInstanceProfile: 'profile',
   associatePublicIpAddress: false,
   metadataOptions: { httpTokens: 'required' },
+  tags: { SsmAgentVersion: '3.3.40.0' },
 };
 
 describe('the compliance check', () => {
@@ -53,6 +54,9 @@ describe('the compliance check', () => {
     ['a public IP', { ...goodInstance, associatePublicIpAddress: true }, /\[test\/web\] compliance rule EC2_NO_PUBLIC_IP/],
     ['a key pair', { ...goodInstance, keyName: 'ops' }, /\[test\/web\] compliance rule EC2_NO_KEY_PAIR .*key_name is set \(ops\)/],
     ['no instance profile', { ...goodInstance, iamInstanceProfile: undefined }, /\[test\/web\] compliance rule EC2_INSTANCE_PROFILE/],
+    ['a pinned image declaring no agent', { ...goodInstance, tags: {} }, /\[test\/web\] compliance rule SSM_AGENT_VERSION .*declares no SSM Agent version/],
+    ['a pinned image with an agent that needs ec2messages', { ...goodInstance, tags: { SsmAgentVersion: '3.3.39.9' } },
+      /\[test\/web\] compliance rule SSM_AGENT_VERSION .*3\.3\.39\.9 is older than 3\.3\.40\.0/],
   ])('fails an instance with %s, naming path and rule', (_what, config, message) => {
     expect(synth(stackWith((s) => new Instance(s, 'web', config)))).toThrow(message);
   });

@@ -1,7 +1,7 @@
 import { TerraformOutput } from 'cdktf';
 import { IamSsmRole, RUN_COMMAND_AGENT_ACTIONS, SESSION_MANAGER_AGENT_ACTIONS } from '../modules/iam-ssm-role';
 import { DefaultHostManagement, InstanceProfile } from '../modules/instance-profile';
-import { architectureOf, mergeCloudConfig, SsmInstance, SsmInstanceProps, SsmVpcEndpoints } from '../modules/ssm-instance';
+import { architectureOf, mergeCloudConfig, METADATA_FIREWALL, metadataFirewallRules, SsmInstance, SsmInstanceProps, SsmVpcEndpoints } from '../modules/ssm-instance';
 import { dataSources, Json, only, policyStatements, resources, synthStack } from './helpers';
 
 const CORE_POLICY = expect.stringMatching(/^arn:\$\{data\.aws_partition\.\S+\.partition\}:iam::aws:policy\/AmazonSSMManagedInstanceCore$/);
@@ -237,20 +237,41 @@ describe('SsmInstance', () => {
       return JSON.parse(userData.slice('#cloud-config\n'.length));
     };
 
-    it("by default creates no user and takes ssm-user's sudo away as AWS documents, without replacing the instance on change", () => {
+    it("by default creates no user, takes ssm-user's and the default user's sudo away, lets only root reach the metadata service and stops sshd", () => {
       const stack = synthInstance();
-      expect(cloudConfigOf(stack)).toEqual({
-        users: ['default'],
-        write_files: [{ path: '/etc/sudoers.d/ssm-agent-users', owner: 'root:root', permissions: '0440', content: '#User rules for ssm-user\n' }],
-      });
+      const config = cloudConfigOf(stack);
+      expect(config.users).toEqual(['default']);
+      expect(config.write_files).toEqual([
+        { path: '/etc/sudoers.d/ssm-agent-users', owner: 'root:root', permissions: '0440', content: '#User rules for ssm-user\n' },
+        { path: METADATA_FIREWALL.rules, owner: 'root:root', permissions: '0600', content: metadataFirewallRules() },
+        expect.objectContaining({ path: `/etc/systemd/system/${METADATA_FIREWALL.unit}`, content: expect.stringMatching(/Before=amazon-ssm-agent\.service[\s\S]*ExecStart=\/usr\/sbin\/nft -f \/etc\/nftables\/ssm-session-kit-metadata\.nft/) }),
+      ]);
+      expect(config.packages).toEqual(['nftables']);
+      expect(config.system_info).toEqual({ default_user: { sudo: false } });
+      expect(config.runcmd).toEqual([
+        ['systemctl', 'daemon-reload'], ['systemctl', 'enable', '--now', METADATA_FIREWALL.unit], ['systemctl', 'disable', '--now', 'sshd.service'],
+      ]);
       expect(only(stack, 'aws_instance').user_data_replace_on_change).toBe(false);
     });
 
+    it('refuses every user but root the metadata service, over IPv4 and IPv6, as the EC2 User Guide\'s owner-match rule does', () => {
+      const rules = metadataFirewallRules();
+      // "Limit access to the Instance Metadata Service": the addresses, and rejecting by the packet's owner.
+      expect(rules).toMatch(/hook output/);
+      expect(rules).toMatch(/ip daddr 169\.254\.169\.254 meta l4proto tcp meta skuid != 0 reject/);
+      expect(rules).toMatch(/ip6 daddr fd00:ec2::254 meta l4proto tcp meta skuid != 0 reject/);
+    });
+
+    it('keeps sshd and the protections it is told to', () => {
+      const config = cloudConfigOf(synthInstance({ hardening: { sshd: true, metadataRootOnly: false, defaultUserSudo: true } }));
+      expect(config.runcmd).toBeUndefined();
+      expect(config.system_info).toBeUndefined();
+      expect(config.packages).toBeUndefined();
+    });
+
     it('creates the run-as users once each, without sudo, and can leave ssm-user its sudo', () => {
-      const config = cloudConfigOf(synthInstance({ osUsers: { users: ['ssm-operator', 'dba', 'ssm-operator'], ssmUserSudo: true } }));
-      expect(config).toEqual({
-        users: ['default', { name: 'dba', shell: '/bin/bash', lock_passwd: true }, { name: 'ssm-operator', shell: '/bin/bash', lock_passwd: true }],
-      });
+      const config = cloudConfigOf(synthInstance({ osUsers: { users: ['ssm-operator', 'dba', 'ssm-operator'], ssmUserSudo: true }, hardening: { defaultUserSudo: true } }));
+      expect(config.users).toEqual(['default', { name: 'dba', shell: '/bin/bash', lock_passwd: true }, { name: 'ssm-operator', shell: '/bin/bash', lock_passwd: true }]);
       expect(JSON.stringify(config)).not.toMatch(/sudo/);
     });
 
@@ -259,7 +280,7 @@ describe('SsmInstance', () => {
         osUsers: { users: ['dba'] },
         extraCloudConfig: { packages: ['postgresql16'], users: [{ name: 'app', shell: '/sbin/nologin' }] },
       }));
-      expect(config.packages).toEqual(['postgresql16']);
+      expect(config.packages).toEqual(['nftables', 'postgresql16']);
       expect(config.users.map((u: any) => u.name ?? u)).toEqual(['default', 'dba', 'app']);
       expect(() => mergeCloudConfig({ timezone: 'UTC' }, { timezone: 'Europe/Berlin' })).toThrow(/cloud-config "timezone" is set twice/);
     });
@@ -285,7 +306,10 @@ describe('SsmVpcEndpoints', () => {
   it('creates private-DNS interface endpoints for Session Manager, KMS and Logs', () => {
     const stack = synthStack((s) => new SsmVpcEndpoints(s, 'endpoints', props));
     const endpoints = resources(stack, 'aws_vpc_endpoint');
-    expect(endpoints.map((e) => e.service_name.split('.').pop()).sort()).toEqual(['ec2messages', 'kms', 'logs', 'ssm', 'ssmmessages']);
+    // ("Reference: ec2messages, ssmmessages, and other API operations") agents from 3.3.40.0 need no ec2messages.
+    expect(endpoints.map((e) => e.service_name.split('.').pop()).sort()).toEqual(['kms', 'logs', 'ssm', 'ssmmessages']);
+    const legacy = resources(synthStack((s) => new SsmVpcEndpoints(s, 'endpoints', { ...props, legacyMessageEndpoint: true })), 'aws_vpc_endpoint');
+    expect(legacy.map((e) => e.service_name.split('.').pop()).sort()).toEqual(['ec2messages', 'kms', 'logs', 'ssm', 'ssmmessages']);
     for (const e of endpoints) {
       expect(e).toMatchObject({ vpc_id: 'vpc-0a1b2c3d', vpc_endpoint_type: 'Interface', private_dns_enabled: true, subnet_ids: props.subnetIds });
       expect(e.service_name).toMatch(/^com\.amazonaws\.\$\{data\.aws_region\.\S+\.id\}\.\w+$/);
@@ -305,7 +329,7 @@ describe('SsmVpcEndpoints', () => {
   it('adds an S3 gateway endpoint on the given route tables, and can leave out the extra services', () => {
     const stack = synthStack((s) => new SsmVpcEndpoints(s, 'endpoints', { ...props, routeTableIds: ['rtb-0a1b2c3d'], extraServices: [] }));
     const endpoints = resources(stack, 'aws_vpc_endpoint');
-    expect(endpoints.map((e) => e.service_name.split('.').pop()).sort()).toEqual(['ec2messages', 's3', 'ssm', 'ssmmessages']);
+    expect(endpoints.map((e) => e.service_name.split('.').pop()).sort()).toEqual(['s3', 'ssm', 'ssmmessages']);
     expect(endpoints.find((e) => e.service_name.endsWith('.s3'))).toMatchObject({ vpc_endpoint_type: 'Gateway', route_table_ids: ['rtb-0a1b2c3d'] });
   });
 });

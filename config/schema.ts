@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { MFA_ENFORCEMENTS, SESSION_DOCUMENTS } from '../modules/access-policies';
 import { checkSessionLoggingProps, CLOUDWATCH_RETENTION_DAYS, SESSION_LOGGING_RANGES } from '../modules/session-logging/limits';
 import * as rules from './aws-rules';
+import { isAtLeastVersion, MIN_SSM_AGENT_VERSION } from '../modules/shared/ssm-agent';
 import type { Rule } from './aws-rules';
 
 /**
@@ -93,6 +94,7 @@ const instanceSchema = strict({
   name: awsString(rules.instanceName, "unique within the environment; the instance's Name tag"),
   instanceType: awsString(rules.instanceType, 'EC2 instance type, e.g. t3.micro'),
   ami: awsString(rules.amiId, 'image id; default the latest Amazon Linux 2023 for the architecture').optional(),
+  ssmAgentVersion: z.string().optional().meta({ description: `required with ami: the SSM Agent version the image carries, ${MIN_SSM_AGENT_VERSION} or later` }),
   subnetId: awsString(rules.subnetId, 'one of network.subnetIds; default the next in turn').optional(),
   team: awsString(rules.tagValue, 'Team tag, matched by access groups').optional(),
   accessGroup: awsString(rules.tagValue, 'AccessGroup tag, matched by access groups').optional(),
@@ -101,7 +103,15 @@ const instanceSchema = strict({
     description: "create the run-as users and take ssm-user's sudo away at first boot (cloud-config); false for an image prepared otherwise",
   }),
   tags: tags.meta({ description: 'more tags (they cannot override the access tags)' }),
-}, 'an instance reached only through Session Manager');
+}, 'an instance reached only through Session Manager').check((ctx) => {
+  const { ami, ssmAgentVersion } = ctx.value;
+  if (ami !== undefined && ssmAgentVersion === undefined) {
+    problem(ctx, ['ssmAgentVersion'], `is required with "ami": say which SSM Agent the image carries (${MIN_SSM_AGENT_VERSION} or later, which needs no ec2messages endpoint)`);
+  }
+  if (ssmAgentVersion !== undefined && !isAtLeastVersion(ssmAgentVersion, MIN_SSM_AGENT_VERSION)) {
+    problem(ctx, ['ssmAgentVersion'], `must be a version of ${MIN_SSM_AGENT_VERSION} or later (got ${JSON.stringify(ssmAgentVersion)}): older agents take Run Command over ec2messages`);
+  }
+});
 
 const number = (description: string, annotations: Record<string, unknown> = {}) =>
   z.number().optional().meta({ description, ...annotations });

@@ -103,11 +103,13 @@ export class EnvironmentStack extends TerraformStack {
       subnetId: instance.subnetId,
       instanceType: instance.instanceType,
       machineImageId: instance.ami,
+      agentVersion: instance.ssmAgentVersion,
       detailedMonitoring: instance.detailedMonitoring,
       accessTags: { environment: name, team: instance.team, accessGroup: instance.accessGroup },
       instanceProfile: { role: this.instanceRole, profile: this.instanceProfile },
       tags: instance.tags,
       osUsers: instance.manageOsUsers && { users: runAsUsers(environment, instance), ssmUserSudo: environment.osUsers.ssmUserSudo },
+      hardening: { sshd: opensSsh(environment, instance) },
     }));
     this.accessPolicies = environment.accessGroups.map((group) => new SessionAccessPolicy(this, `access-${group.name}`, {
       policyName: `${prefix}-${group.name}`,
@@ -241,6 +243,11 @@ function runAsUsers(env: EnvironmentConfig, instance: InstanceConfig): string[] 
     ...groups.map((g) => g.runAsUser!),
     ...env.osUsers.users,
   ];
+}
+
+/** Whether a group that reaches the instance opened SSH over Session Manager, which needs sshd. */
+function opensSsh(env: EnvironmentConfig, instance: InstanceConfig): boolean {
+  return env.accessGroups.some((g) => g.documents.includes('AWS-StartSSHSession') && reaches(g, instanceTags(env, instance)));
 }
 
 /** The AWS session documents some group of these environments opted into, as ARN patterns of any account and region. */

@@ -1,5 +1,6 @@
 import { DefaultTokenResolver, IAspect, StringConcat, TerraformResource, TerraformStack, Tokenization } from 'cdktf';
 import type { IConstruct } from 'constructs';
+import { isAtLeastVersion, MIN_SSM_AGENT_VERSION, SSM_AGENT_VERSION_TAG } from '../shared/ssm-agent';
 
 const SUPPRESSION = 'ssm-session-kit:compliance-suppression';
 const PREFERENCES_DOCUMENT = 'SSM-SessionManagerRunShell';
@@ -119,6 +120,18 @@ export const COMPLIANCE_RULES: readonly ComplianceRule[] = [
     id: 'EC2_NO_KEY_PAIR',
     description: 'no EC2 instance has an SSH key pair',
     check: ({ type, config }) => (type === 'aws_instance' && config.key_name !== undefined ? `key_name is set (${config.key_name})` : undefined),
+  },
+  {
+    id: 'SSM_AGENT_VERSION',
+    description: `every instance on a pinned image declares an SSM Agent of ${MIN_SSM_AGENT_VERSION} or later (tag ${SSM_AGENT_VERSION_TAG})`,
+    check: ({ type, config }) => {
+      // An image looked up at plan time (a reference) is the latest release, with a current agent.
+      if (type !== 'aws_instance' || typeof config.ami !== 'string' || config.ami.includes('${')) return undefined;
+      const version = config.tags?.[SSM_AGENT_VERSION_TAG];
+      if (version === undefined) return `image ${config.ami} is pinned and declares no SSM Agent version (tag ${SSM_AGENT_VERSION_TAG})`;
+      return isAtLeastVersion(version, MIN_SSM_AGENT_VERSION) ? undefined
+        : `its SSM Agent ${version} is older than ${MIN_SSM_AGENT_VERSION}, which needs no ec2messages endpoint`;
+    },
   },
   {
     id: 'EC2_INSTANCE_PROFILE',

@@ -36,7 +36,9 @@ export interface IamSsmRoleProps {
    */
   readonly corePolicy?: 'managed' | 'minimal';
   /**
-   * With `corePolicy: 'minimal'`, also let the agent take Run Command messages (`ec2messages`).
+   * With `corePolicy: 'minimal'`, also the `ec2messages` actions agents older than 3.3.40.0 take Run
+   * Command messages with. Newer agents receive them over `ssmmessages`, so this does not keep Run
+   * Command out: refusing `ssm:SendCommand` on the instances does (the guardrails).
    * @default false
    */
   readonly runCommand?: boolean;
@@ -44,7 +46,8 @@ export interface IamSsmRoleProps {
 
 /**
  * ("Step 2: Verify or add instance permissions for Session Manager") What SSM Agent needs to register
- * the node and open Session Manager's control and data channels; Run Command adds `ec2messages`.
+ * the node and open Session Manager's control and data channels; agents older than 3.3.40.0 take Run
+ * Command messages through `ec2messages`.
  */
 export const SESSION_MANAGER_AGENT_ACTIONS = [
   'ssm:UpdateInstanceInformation',

@@ -8,13 +8,16 @@ import { InstanceProfile } from '../instance-profile';
 import { AccessTags, accessTagsToTags } from './access-tags';
 import { architectureOf, latestAmazonLinux2023Parameter } from './machine-image';
 import { CloudConfig, mergeCloudConfig, OsUsers, osUsersCloudConfig, renderCloudConfig } from './os-users';
+import { hardeningCloudConfig, InstanceHardening } from './hardening';
 import { regionOf } from '../shared/aws-environment';
+import { SSM_AGENT_VERSION_TAG } from '../shared/ssm-agent';
 import { SESSION_PREFERENCES_DOCUMENT } from '../session-logging';
 
 export { ACCESS_TAG_KEYS, type AccessTags } from './access-tags';
 export { type Architecture, architectureOf } from './machine-image';
-export { SESSION_MANAGER_SERVICES, SsmVpcEndpoints, type SsmVpcEndpointsProps } from './vpc-endpoints';
+export { MIN_SSM_AGENT_VERSION, SESSION_MANAGER_SERVICES, SsmVpcEndpoints, type SsmVpcEndpointsProps } from './vpc-endpoints';
 export { type CloudConfig, mergeCloudConfig, type OsUsers, osUsersCloudConfig, renderCloudConfig, SSM_USER_SUDOERS } from './os-users';
+export { hardeningCloudConfig, type InstanceHardening, METADATA_ADDRESSES, METADATA_FIREWALL, metadataFirewallRules } from './hardening';
 
 export interface SsmInstanceProps {
   /** The instance's Name tag. */
@@ -31,6 +34,12 @@ export interface SsmInstanceProps {
    * @default the latest Amazon Linux 2023 image
    */
   readonly machineImageId?: string;
+  /**
+   * With `machineImageId`: the SSM Agent version the image carries (tag `SsmAgentVersion`), at least
+   * `MIN_SSM_AGENT_VERSION`, which the compliance check holds pinned images to.
+   * @default none (the latest image carries a current agent)
+   */
+  readonly agentVersion?: string;
   /** The tags access policies match on. */
   readonly accessTags: AccessTags;
   /**
@@ -66,6 +75,13 @@ export interface SsmInstanceProps {
    * @default no run-as users; `ssm-user` without sudo
    */
   readonly osUsers?: OsUsers | false;
+  /**
+   * What keeps a session's user from what records it: only root reaches the metadata service, the
+   * default user has no sudo, sshd is off. Part of the user data, so not applied where `osUsers` is
+   * false.
+   * @default every protection on (`InstanceHardening`'s defaults)
+   */
+  readonly hardening?: InstanceHardening;
   /**
    * More cloud-config, merged with the users' (lists joined, maps merged; a key set twice to different
    * values is an error).
@@ -123,7 +139,10 @@ export class SsmInstance extends Construct {
         volumeSize: props.rootVolumeSizeGiB,
         kmsKeyId: props.rootVolumeKmsKeyId,
       },
-      tags: { ...props.tags, ...accessTagsToTags(props.accessTags), Name: props.name },
+      tags: {
+        ...props.tags, ...accessTagsToTags(props.accessTags), Name: props.name,
+        ...(props.agentVersion ? { [SSM_AGENT_VERSION_TAG]: props.agentVersion } : {}),
+      },
       userData: this.userData,
       userDataReplaceOnChange: this.userData !== undefined ? props.replaceOnUserDataChange ?? false : undefined,
       lifecycle: props.machineImageId ? undefined : { ignoreChanges: ['ami'] },
@@ -162,7 +181,7 @@ export class SsmInstance extends Construct {
 }
 
 function userDataOf(props: SsmInstanceProps): string | undefined {
-  const users = props.osUsers === false ? undefined : osUsersCloudConfig(props.osUsers ?? {});
+  const users = props.osUsers === false ? undefined : mergeCloudConfig(osUsersCloudConfig(props.osUsers ?? {}), hardeningCloudConfig(props.hardening));
   const config = users && props.extraCloudConfig ? mergeCloudConfig(users, props.extraCloudConfig) : users ?? props.extraCloudConfig;
   return config ? renderCloudConfig(config) : undefined;
 }

@@ -3,9 +3,16 @@ import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { regionOf } from '../shared/aws-environment';
+import { MIN_SSM_AGENT_VERSION } from '../shared/ssm-agent';
 
-/** What the SSM agent talks to: the API, the session channel, and the legacy message service. */
-export const SESSION_MANAGER_SERVICES = ['ssm', 'ssmmessages', 'ec2messages'] as const;
+export { MIN_SSM_AGENT_VERSION };
+
+/**
+ * What the SSM agent talks to: the API and the session channel, over which agents from
+ * `MIN_SSM_AGENT_VERSION` also receive Run Command ("Reference: ec2messages, ssmmessages, and other API
+ * operations"). Older agents also need `ec2messages` (`legacyMessageEndpoint`).
+ */
+export const SESSION_MANAGER_SERVICES = ['ssm', 'ssmmessages'] as const;
 
 export interface SsmVpcEndpointsProps {
   readonly vpcId: string;
@@ -25,6 +32,11 @@ export interface SsmVpcEndpointsProps {
    * @default none
    */
   readonly routeTableIds?: readonly string[];
+  /**
+   * Also the `ec2messages` endpoint, for agents older than `MIN_SSM_AGENT_VERSION`.
+   * @default false
+   */
+  readonly legacyMessageEndpoint?: boolean;
 }
 
 /**
@@ -55,7 +67,7 @@ export class SsmVpcEndpoints extends Construct {
       cidrIpv4: cidr,
     }));
 
-    const services = [...SESSION_MANAGER_SERVICES, ...(props.extraServices ?? ['kms', 'logs'])];
+    const services = [...SESSION_MANAGER_SERVICES, ...(props.legacyMessageEndpoint ? ['ec2messages'] : []), ...(props.extraServices ?? ['kms', 'logs'])];
     this.interfaceEndpoints = Object.fromEntries(services.map((service) => [service, new VpcEndpoint(this, service, {
       vpcId: props.vpcId,
       serviceName: `com.amazonaws.${region}.${service}`,
