@@ -170,10 +170,10 @@ describe('guardrails in the project', () => {
     ]);
   });
 
-  it('bounds every role it creates, for engineers and for instances', () => {
+  it('bounds every role it creates, for engineers, instances and the alerts', () => {
     const roles = resources(stacks.staging, 'aws_iam_role');
     expect(roles.map((r) => r.name).sort()).toEqual([
-      'ssm-session-kit-staging-break-glass', 'ssm-session-kit-staging-default-host-management',
+      'ssm-session-kit-staging-alert-forwarder', 'ssm-session-kit-staging-break-glass', 'ssm-session-kit-staging-default-host-management',
       'ssm-session-kit-staging-instance', 'ssm-session-kit-staging-operators',
     ]);
     for (const role of roles) expect(role.permissions_boundary).toMatch(/^\$\{aws_iam_policy\.guardrail_boundary_\S+\.arn\}$/);

@@ -16,7 +16,7 @@ import { connectCommands } from '../scripts/lib/access-report';
 import { driftOf, driftReport } from '../scripts/drift-report';
 import { matches } from './support/event-pattern';
 import {
-  ApiCall, cloudTrailEvent, iamUser, identityCenterSession, Named, otherAccount, roleSession, rootUser, startSession, watchedCalls,
+  ApiCall, cloudTrailEvent, iamUser, identityCenterSession, Named, otherAccount, recordingPathCalls, roleSession, rootUser, startSession, watchedCalls,
 } from './support/cloudtrail';
 import {
   assumedRole, Caller, chainedRole, iamUserSessionToken, iamUserWithAccessKeys, identityCenterUser, samlFederatedUser, sessionOf,
@@ -1174,7 +1174,9 @@ describe.each([
   const everyCall = () => Object.entries(watchedCalls(named)).flatMap(([rule, calls]) => calls.map((call) => ({ rule, call })));
 
   it('has every reference in its patterns resolved, each pattern within 2,048 characters', () => {
-    expect(Object.keys(patterns).sort()).toEqual(['alerting', 'key', 'key-deleted', 'log-bucket', 'log-group', 'log-objects', 'preferences', 'sessions']);
+    expect(Object.keys(patterns).sort()).toEqual([
+      'alerting', 'key', 'key-deleted', 'log-bucket', 'log-group', 'log-objects', 'preferences', 'recording-path', 'recording-roles', 'sessions', 'ways-in',
+    ]);
     for (const pattern of Object.values(patterns)) {
       expect(JSON.stringify(pattern)).not.toMatch(/\$\{/);
       expect(JSON.stringify(pattern).length).toBeLessThanOrEqual(2048);
@@ -1190,6 +1192,57 @@ describe.each([
         }
       }
     }
+  });
+
+  const recordingPath = () => recordingPathCalls({
+    instanceRole: `ssm-session-kit-${env}-instance`, dhmRole: `ssm-session-kit-${env}-default-host-management`,
+    instanceProfile: `ssm-session-kit-${env}-instance`, instanceId: 'i-0123456789abcdef0', tagKey: 'Environment',
+  });
+  // IAM, a global service, records in us-east-1 and delivers its events to EventBridge there.
+  const regionOf = (call: ApiCall) => (call.service === 'iam' ? 'us-east-1' : region);
+
+  it('alerts on every move against the recording path, allowed or denied, by anyone but the pipeline; IAM\'s from us-east-1', () => {
+    for (const [rule, calls] of Object.entries(recordingPath())) {
+      for (const call of calls) {
+        for (const caller of [administrator, iamUser(account, 'mallory'), rootUser(account), otherAccount('999999999999')]) {
+          for (const denied of [false, true]) {
+            const event = cloudTrailEvent(call, caller, { account, region: regionOf(call), denied });
+            expect({ call: call.eventName, caller: caller.type, denied, firing: firing(event) }).toEqual({ call: call.eventName, caller: caller.type, denied, firing: [rule] });
+          }
+        }
+        expect({ call: call.eventName, firing: firing(cloudTrailEvent(call, pipeline, { account, region: regionOf(call) })) }).toEqual({ call: call.eventName, firing: [] });
+      }
+    }
+  });
+
+  it('stays quiet for other roles, other tags and other service settings', () => {
+    const other = recordingPathCalls({ instanceRole: 'app-role', dhmRole: 'batch-role', instanceProfile: 'app-profile', instanceId: 'i-0fedcba9876543210', tagKey: 'CostCenter' });
+    const quiet = [...other['recording-roles'], ...other['recording-path'].filter((c) => ['CreateTags', 'DeleteTags'].includes(c.eventName)),
+      { service: 'ssm' as const, eventName: 'UpdateServiceSetting', requestParameters: { settingId: '/ssm/parameter-store/high-throughput-enabled', settingValue: 'true' } }];
+    for (const call of quiet) expect({ call: call.eventName, firing: firing(cloudTrailEvent(call, administrator, { account, region: regionOf(call) })) }).toEqual({ call: call.eventName, firing: [] });
+  });
+
+  it('forwards IAM\'s events from us-east-1 to the alerts\' default event bus, with a role only that rule may use for that bus', async () => {
+    const forward = plan.one('aws_cloudwatch_event_rule', (v) => v.description.startsWith('Forwards IAM events'));
+    const pattern = JSON.parse(forward.values.event_pattern);
+    for (const call of recordingPath()['recording-roles']) expect({ call: call.eventName, forwarded: matches(pattern, cloudTrailEvent(call, administrator, { account, region: 'us-east-1' })) }).toEqual({ call: call.eventName, forwarded: true });
+    const bus = `arn:aws:events:${region}:${account}:event-bus/default`;
+    expect(plan.one('aws_cloudwatch_event_target', (v) => v.target_id === 'alerts-region').values.arn).toBe(bus);
+    const forwarder = `ssm-session-kit-${env}-alert-forwarder`;
+    const role = plan.one('aws_iam_role', (v) => v.name === forwarder);
+    const trust = JSON.parse(role.values.assume_role_policy);
+    const asEventBridge = (sourceArn: string) => decide({
+      principal: 'events.amazonaws.com', action: 'sts:AssumeRole', resource: `arn:aws:iam::${account}:role/${forwarder}`, resourceAccount: account, identityPolicies: [], resourcePolicy: trust,
+      context: { 'aws:SourceAccount': account, 'aws:SourceArn': sourceArn },
+    });
+    expect(await asEventBridge(`arn:aws:events:us-east-1:${account}:rule/ssm-session-kit-${env}-alert-recording-roles`)).toBe('Allowed');
+    expect(await asEventBridge(`arn:aws:events:us-east-1:${account}:rule/someone-elses`)).not.toBe('Allowed');
+    const put = (resource: string) => decide({
+      principal: `arn:aws:iam::${account}:role/${forwarder}`, action: 'events:PutEvents', resource, resourceAccount: account,
+      identityPolicies: plan.inlinePolicies(forwarder), permissionBoundary: plan.policy(plan.one('aws_iam_policy', (v) => v.name === `ssm-session-kit-${env}-permissions-boundary`)),
+    });
+    expect(await put(bus)).toBe('Allowed');
+    expect(await put(`arn:aws:events:${region}:${account}:event-bus/elsewhere`)).not.toBe('Allowed');
   });
 
   it('alerts on changes to the alert topic\'s key as to the session key', () => {

@@ -46,7 +46,11 @@ describe('npm run synth', () => {
     expect(synthesizedStacks(outdir)).toEqual(STACKS);
     for (const stack of STACKS) {
       const json = JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', stack, 'cdk.tf.json'), 'utf8'));
-      expect(json.provider.aws).toHaveLength(1);
+      // Environments outside us-east-1 have a second provider there, for IAM's events; each pinned to one account.
+      const providers = json.provider.aws as { alias?: string; region: string; allowed_account_ids: string[] }[];
+      expect(providers.filter((p) => !p.alias)).toHaveLength(1);
+      for (const p of providers.filter((p) => p.alias)) expect(p).toMatchObject({ alias: 'iam-events', region: 'us-east-1' });
+      expect(new Set(providers.map((p) => p.allowed_account_ids.join()))).toEqual(new Set([providers[0].allowed_account_ids.join()]));
     }
   });
 

@@ -10,6 +10,8 @@ export interface AwsTarget {
   readonly accountId: string;
   readonly region: string;
   readonly tags: Tags;
+  /** A second provider of the stack's, for another region. @default the stack's default provider */
+  readonly alias?: string;
 }
 
 /**
@@ -18,7 +20,8 @@ export interface AwsTarget {
  */
 export function addAwsProvider(stack: TerraformStack, target: AwsTarget): AwsProvider {
   stack.addOverride('terraform.required_version', REQUIRED_TERRAFORM_VERSION);
-  return new AwsProvider(stack, 'aws', {
+  return new AwsProvider(stack, target.alias ? `aws-${target.alias}` : 'aws', {
+    alias: target.alias,
     region: target.region,
     allowedAccountIds: [target.accountId],
     defaultTags: [{ tags: { [MANAGED_BY_TAG.key]: MANAGED_BY_TAG.value, ...target.tags } }],

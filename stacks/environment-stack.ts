@@ -1,12 +1,12 @@
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { instanceTags, reaches } from '../config/access';
+import { instanceTags, MANAGED_BY_TAG, reaches } from '../config/access';
 import type { EnvironmentConfig, InstanceConfig } from '../config/types';
 import { SessionAccessPolicy } from '../modules/access-policies';
 import { AuditTrail, AuditTrailGuardrail, protectSessionLogging, RecordingPath, suppressCompliance } from '../modules/guardrails';
 import { IamSsmRole } from '../modules/iam-ssm-role';
-import { SessionAlerts, sessionAlertNames, TRAIL_KEY_PREFIX } from '../modules/session-alerts';
+import { IAM_EVENTS_REGION, SessionAlerts, sessionAlertNames, TRAIL_KEY_PREFIX } from '../modules/session-alerts';
 import { SESSION_PREFERENCES_DOCUMENT, SessionLogging } from '../modules/session-logging';
 import { DEFAULT_HOST_MANAGEMENT_PATH, DefaultHostManagement, InstanceProfile } from '../modules/instance-profile';
 import { ACCESS_TAG_KEYS, SsmInstance, SsmVpcEndpoints } from '../modules/ssm-instance';
@@ -38,15 +38,13 @@ export class EnvironmentStack extends TerraformStack {
   readonly accessPolicies: readonly SessionAccessPolicy[];
   readonly guardrail: AuditTrailGuardrail;
   readonly alerts: SessionAlerts;
+  private readonly providerTags: Record<string, string>;
 
   constructor(scope: Construct, readonly environment: EnvironmentConfig) {
     super(scope, environment.name);
     const { name, network } = environment;
-    this.provider = addAwsProvider(this, {
-      accountId: environment.accountId,
-      region: environment.region,
-      tags: { Environment: name, ...environment.tags },
-    });
+    this.providerTags = { Environment: name, ...environment.tags };
+    this.provider = addAwsProvider(this, { accountId: environment.accountId, region: environment.region, tags: this.providerTags });
     addRemoteState(this, environment.state);
 
     const prefix = `${ENVIRONMENT_NAME_PREFIX}${name}`;
@@ -136,7 +134,9 @@ export class EnvironmentStack extends TerraformStack {
       if (reason) suppressCompliance(policy, 'NO_UNRECORDED_SSH_IN_PROD', reason);
     });
     if (boundaryArn) {
-      const bounded = [this.instanceRole.role, this.defaultHostManagement?.role, ...this.accessPolicies.map((p) => p.role)];
+      // The forwarding role exists before the guardrail, which protects it: it takes the boundary here.
+      if (this.alerts.iamForwarder) this.alerts.iamForwarder.role.permissionsBoundary = boundaryArn;
+      const bounded = [this.instanceRole.role, this.defaultHostManagement?.role, this.alerts.iamForwarder?.role, ...this.accessPolicies.map((p) => p.role)];
       this.guardrail.protectRoles(...bounded.flatMap((role) => (role ? [role] : [])));
     }
     this.addOutputs();
@@ -160,6 +160,7 @@ export class EnvironmentStack extends TerraformStack {
         ruleArns: [anywhere('events', `rule/${alerts.rulePrefix}*`)],
         topicArns: this.alerts.topic ? [anywhere('sns', alerts.topic)] : [],
         trailArns: this.alerts.trail ? [anywhere('cloudtrail', `trail/${alerts.trail}`)] : [],
+        roleArns: this.alerts.iamForwarder ? [`arn:*:iam::*:role/${alerts.forwarderRole}`] : [],
       },
       recordingPath: this.recordingPath(prefix),
     };
@@ -185,6 +186,7 @@ export class EnvironmentStack extends TerraformStack {
   /** Alerts on the audit trail and on the alerting groups' sessions, read from the trail the config names. */
   private addAlerts(prefix: string): SessionAlerts {
     const { alerts, guardrails, accessGroups } = this.environment;
+    const names = recordingPathNames(prefix);
     const logging = this.sessionLogging;
     // Names as the config gives them, known at plan time (the resources' attributes are not).
     const logBucket = this.environment.sessionLogging.bucketName;
@@ -209,6 +211,14 @@ export class EnvironmentStack extends TerraformStack {
         ? { bucketName: trailBucket, kmsKeyArn: intoLogBucket ? logging.key.keyArn : undefined }
         : undefined,
       objectEvents: alerts.trail.objectEvents,
+      recordingPath: {
+        roleNames: [names.instanceRole, names.defaultHostManagementRole],
+        instanceProfileNames: [names.instanceProfile],
+        instanceTagKeys: [ACCESS_TAG_KEYS.environment, MANAGED_BY_TAG.key],
+      },
+      // IAM delivers its events to us-east-1 only: from another region, a rule there forwards them.
+      iamEventsProvider: this.environment.region === IAM_EVENTS_REGION ? undefined
+        : addAwsProvider(this, { accountId: this.environment.accountId, region: IAM_EVENTS_REGION, tags: this.providerTags, alias: 'iam-events' }),
       keyDeletionWindowInDays: this.environment.sessionLogging.keyDeletionWindowInDays,
     });
     if (sessionAlerts.trail && intoLogBucket) {

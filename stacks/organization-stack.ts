@@ -42,6 +42,7 @@ export class OrganizationStack extends TerraformStack {
           ruleArns: [`arn:*:events:*:*:rule/${alerts.rulePrefix}*`],
           topicArns: [`arn:*:sns:*:*:${alerts.topic}`],
           trailArns: [`arn:*:cloudtrail:*:*:trail/${alerts.trail}`],
+          roleArns: [`arn:*:iam::*:role/${alerts.forwarderRole}`],
         },
         recordingPath: recordingPathPatterns(environments),
       },

@@ -55,7 +55,7 @@ export function otherAccount(account: string): UserIdentity {
 }
 
 export interface ApiCall {
-  readonly service: 'ssm' | 'logs' | 's3' | 'kms' | 'events' | 'sns' | 'cloudtrail';
+  readonly service: 'ssm' | 'logs' | 's3' | 'kms' | 'events' | 'sns' | 'cloudtrail' | 'iam' | 'ec2' | 'ec2-instance-connect';
   readonly eventName: string;
   readonly requestParameters: Record<string, unknown> | null;
   readonly resources?: readonly { ARN: string; type: string }[];
@@ -198,4 +198,73 @@ export function watchedCalls(n: Named): Record<string, ApiCall[]> {
 /** A session being opened ("StartSession", Systems Manager API Reference: Target, DocumentName, Reason). */
 export function startSession(target: string, document = 'SSM-SessionManagerRunShell'): ApiCall {
   return { service: 'ssm', eventName: 'StartSession', requestParameters: { target, documentName: document } };
+}
+
+/** What the recording path's calls name: the roles and profile by name, an instance, the tag keys. */
+export interface NamedRecordingPath {
+  readonly instanceRole: string;
+  readonly dhmRole: string;
+  readonly instanceProfile: string;
+  readonly instanceId: string;
+  readonly tagKey: string;
+}
+
+/**
+ * Every move against the recording path, by the rule that should see it, each with its API's request
+ * fields camel-cased as CloudTrail records them: IAM's ("IAM API Reference": RoleName, PolicyName,
+ * PolicyArn, PermissionsBoundary, InstanceProfileName), EC2's (request lists as `...Set.items`, as in
+ * "Log Amazon EC2 API calls using AWS CloudTrail"), Systems Manager's ("UpdateServiceSetting": SettingId,
+ * an id or an ARN; "SendCommand": InstanceIds, DocumentName), CloudWatch Logs' ("PutAccountPolicy":
+ * PolicyName, PolicyType, Scope), EC2 Instance Connect's (the OpenTunnel record of "Log connections
+ * established over EC2 Instance Connect Endpoint"). IAM's records arrive in us-east-1.
+ */
+export function recordingPathCalls(n: NamedRecordingPath): Record<'recording-roles' | 'recording-path' | 'ways-in', ApiCall[]> {
+  const iam = (eventName: string, params: Record<string, unknown>): ApiCall => ({ service: 'iam', eventName, requestParameters: params });
+  const ec2 = (eventName: string, params: Record<string, unknown>): ApiCall => ({ service: 'ec2', eventName, requestParameters: params });
+  const ssm = (eventName: string, params: Record<string, unknown>): ApiCall => ({ service: 'ssm', eventName, requestParameters: params });
+  const eic = (eventName: string, params: Record<string, unknown>): ApiCall => ({ service: 'ec2-instance-connect', eventName, requestParameters: params });
+  const denyAll = '{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":["s3:PutObject","logs:PutLogEvents"],"Resource":"*"}]}';
+  const tags = { resourcesSet: { items: [{ resourceId: n.instanceId }] }, tagSet: { items: [{ key: n.tagKey, value: 'elsewhere' }] } };
+  return {
+    'recording-roles': [
+      iam('PutRolePolicy', { roleName: n.instanceRole, policyName: 'no-logging', policyDocument: denyAll }),
+      iam('DeleteRolePolicy', { roleName: n.instanceRole, policyName: 'session-logging' }),
+      iam('AttachRolePolicy', { roleName: n.dhmRole, policyArn: 'arn:aws:iam::aws:policy/AWSDenyAll' }),
+      iam('DetachRolePolicy', { roleName: n.instanceRole, policyArn: 'arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore' }),
+      iam('PutRolePermissionsBoundary', { roleName: n.instanceRole, permissionsBoundary: 'arn:aws:iam::aws:policy/AWSDenyAll' }),
+      iam('DeleteRolePermissionsBoundary', { roleName: n.dhmRole }),
+      iam('UpdateAssumeRolePolicy', { roleName: n.instanceRole, policyDocument: '{"Version":"2012-10-17","Statement":[]}' }),
+      iam('DeleteRole', { roleName: n.dhmRole }),
+      iam('RemoveRoleFromInstanceProfile', { instanceProfileName: n.instanceProfile, roleName: n.instanceRole }),
+      iam('AddRoleToInstanceProfile', { instanceProfileName: n.instanceProfile, roleName: 'no-logging' }),
+      iam('DeleteInstanceProfile', { instanceProfileName: n.instanceProfile }),
+    ],
+    'recording-path': [
+      ec2('AssociateIamInstanceProfile', { AssociateIamInstanceProfileRequest: { InstanceId: n.instanceId, IamInstanceProfile: { Name: 'no-logging' } } }),
+      ec2('ReplaceIamInstanceProfileAssociation', { ReplaceIamInstanceProfileAssociationRequest: { AssociationId: 'iip-assoc-0e7736511a163c209', IamInstanceProfile: { Name: 'no-logging' } } }),
+      ec2('DisassociateIamInstanceProfile', { DisassociateIamInstanceProfileRequest: { AssociationId: 'iip-assoc-0e7736511a163c209' } }),
+      ec2('DeleteTags', tags),
+      ec2('CreateTags', tags),
+      ssm('UpdateServiceSetting', { settingId: '/ssm/managed-instance/default-ec2-instance-management-role', settingValue: 'service-role/no-logging' }),
+      ssm('ResetServiceSetting', { settingId: 'arn:aws:ssm:eu-west-1:111111111111:servicesetting/ssm/managed-instance/default-ec2-instance-management-role' }),
+      { service: 'logs', eventName: 'PutAccountPolicy', requestParameters: { policyName: 'elsewhere', policyType: 'SUBSCRIPTION_FILTER_POLICY', policyDocument: '{}', scope: 'ALL' } },
+      { service: 'logs', eventName: 'DeleteAccountPolicy', requestParameters: { policyName: 'protect', policyType: 'DATA_PROTECTION_POLICY' } },
+    ],
+    'ways-in': [
+      ssm('SendCommand', { instanceIds: [n.instanceId], documentName: 'AWS-RunShellScript', parameters: 'HIDDEN_DUE_TO_SECURITY_REASONS' }),
+      ssm('CreateAssociation', { name: 'AWS-RunShellScript', targets: [{ key: 'InstanceIds', values: [n.instanceId] }] }),
+      ssm('CreateAssociationBatch', { entries: [{ name: 'AWS-RunShellScript', instanceId: n.instanceId }] }),
+      ssm('UpdateAssociation', { associationId: '8dfe3659-4309-493a-8755-0123456789ab', name: 'AWS-RunShellScript' }),
+      ssm('StartAutomationExecution', { documentName: 'AWS-RunShellScriptOnInstances', parameters: { InstanceId: [n.instanceId] } }),
+      ec2('ModifyInstanceAttribute', { instanceId: n.instanceId, userData: '<sensitiveDataRemoved>' }),
+      ec2('ModifyInstanceMetadataOptions', { ModifyInstanceMetadataOptionsRequest: { InstanceId: n.instanceId, HttpPutResponseHopLimit: 2 } }),
+      ec2('CreateReplaceRootVolumeTask', { CreateReplaceRootVolumeTaskRequest: { InstanceId: n.instanceId, SnapshotId: 'snap-0123456789abcdef0' } }),
+      ec2('AttachVolume', { volumeId: 'vol-0123456789abcdef0', instanceId: n.instanceId, device: '/dev/sdf' }),
+      ec2('DetachVolume', { volumeId: 'vol-0123456789abcdef0', instanceId: n.instanceId }),
+      ec2('EnableSerialConsoleAccess', { EnableSerialConsoleAccessRequest: '' }),
+      eic('SendSSHPublicKey', { instanceId: n.instanceId, instanceOSUser: 'ec2-user', sSHPublicKey: 'ssh-ed25519 AAAA' }),
+      eic('SendSerialConsoleSSHPublicKey', { instanceId: n.instanceId, serialPort: 0, sSHPublicKey: 'ssh-ed25519 AAAA' }),
+      eic('OpenTunnel', { instanceConnectEndpointId: 'eice-0123456789abcdef0', maxTunnelDuration: '3600', remotePort: '22', privateIpAddress: '10.0.1.10' }),
+    ],
+  };
 }

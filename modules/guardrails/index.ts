@@ -39,6 +39,8 @@ export interface AuditTrail {
     readonly topicArns: readonly string[];
     /** @default none */
     readonly trailArns?: readonly string[];
+    /** Roles the alerting works with (the one forwarding IAM's events from us-east-1). @default none */
+    readonly roleArns?: readonly string[];
   };
   /**
    * What records the sessions and the instances it records, protected as the trail is: the recording
@@ -156,6 +158,7 @@ function alertingDenyStatements(
   return [
     deny('ProtectSessionAlerts', [...ALERTING_ACTIONS.rules, ...ALERTING_ACTIONS.topic], [...alerting.ruleArns, ...alerting.topicArns]),
     ...(trails.length > 0 ? [deny('ProtectAlertTrail', ALERTING_ACTIONS.trail, [...trails])] : []),
+    ...(alerting.roleArns?.length ? [deny('ProtectAlertForwarder', [...RECORDING_PATH_ACTIONS.roles, ...RECORDING_PATH_ACTIONS.passRole], [...alerting.roleArns])] : []),
   ];
 }
 

@@ -1,8 +1,10 @@
-import { dependable, type ITerraformDependable } from 'cdktf';
+import { dependable, type ITerraformDependable, type TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
 import { Cloudtrail, type CloudtrailAdvancedEventSelector } from '@cdktf/provider-aws/lib/cloudtrail';
 import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
 import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
@@ -11,7 +13,7 @@ import { AUDIT_TRAIL_TAG, keyGuardStatement } from '../guardrails';
 import { accountIdOf, partitionOf, regionOf } from '../shared/aws-environment';
 import { EncryptionKey } from '../shared/encryption-key';
 import { PolicyDocument, PolicyStatement } from '../shared/policy-document';
-import { EventPattern, eventNames, sessionPattern, tamperPatterns, WATCHED_ACTIONS } from './patterns';
+import { EventPattern, eventNames, recordingPathPatterns, sessionPattern, tamperPatterns, WATCHED_ACTIONS, type WatchedRecordingPath } from './patterns';
 
 export * from './patterns';
 
@@ -46,9 +48,15 @@ export interface AlertTrailProps {
 }
 
 /** The names `SessionAlerts` gives its resources; with a `*` in the prefix, patterns of them (for an SCP). */
-export function sessionAlertNames(namePrefix: string): { rulePrefix: string; topic: string; trail: string; keyAlias: string } {
-  return { rulePrefix: `${namePrefix}-alert-`, topic: `${namePrefix}-alerts`, trail: `${namePrefix}-trail`, keyAlias: `${namePrefix}-alerts` };
+export function sessionAlertNames(namePrefix: string): { rulePrefix: string; topic: string; trail: string; keyAlias: string; forwarderRole: string } {
+  return {
+    rulePrefix: `${namePrefix}-alert-`, topic: `${namePrefix}-alerts`, trail: `${namePrefix}-trail`, keyAlias: `${namePrefix}-alerts`,
+    forwarderRole: `${namePrefix}-alert-forwarder`,
+  };
 }
+
+/** The region where IAM, a global service, delivers its events to EventBridge. */
+export const IAM_EVENTS_REGION = 'us-east-1';
 
 /** What `grantTrailDelivery` needs of the trail's bucket (an `EncryptedBucket`). */
 export interface TrailBucket {
@@ -103,6 +111,20 @@ export interface SessionAlertsProps {
    */
   readonly objectEvents?: boolean;
   /**
+   * Alert on changes to the recording path, allowed or refused: the recording roles and profiles, the
+   * instances' profiles and tags, the Default Host Management setting, account log policies, and every
+   * way onto the instances but a session.
+   * @default the recording path not watched
+   */
+  readonly recordingPath?: WatchedRecordingPath;
+  /**
+   * A provider for us-east-1, where IAM delivers its events, when the stack is in another region: a rule
+   * there forwards the recording roles' events to this region's default event bus, where they alert.
+   * Without it, the stack's own region must be us-east-1 for IAM's events to alert.
+   * @default none
+   */
+  readonly iamEventsProvider?: TerraformProvider;
+  /**
    * Days KMS waits before deleting the topic's key once deletion is scheduled (7 to 30).
    * @default 30
    */
@@ -133,6 +155,8 @@ export class SessionAlerts extends Construct {
   readonly trailArn?: string;
   /** Whether deletions of log objects alert (a trail records them). */
   readonly objectEvents: boolean;
+  /** The rule in us-east-1 that forwards IAM's events, and the role it forwards with (`iamEventsProvider`). */
+  readonly iamForwarder?: { readonly rule: CloudwatchEventRule; readonly role: IamRole; readonly roleArn: string };
 
   constructor(scope: Construct, id: string, private readonly props: SessionAlertsProps) {
     super(scope, id);
@@ -216,13 +240,59 @@ export class SessionAlerts extends Construct {
     }, excluded, { objectEvents: this.objectEvents });
     if (props.allSessions) patterns.sessions = sessionPattern();
     else if (props.sessionRoleNames?.length) patterns.sessions = sessionPattern(props.sessionRoleNames);
+    if (props.recordingPath) {
+      const recording = recordingPathPatterns(props.recordingPath, excluded);
+      Object.assign(patterns, recording.regional, { 'recording-roles': recording.iam });
+      if (props.iamEventsProvider) this.iamForwarder = this.forwardIamEvents(recording.iam, props.iamEventsProvider, names.forwarderRole);
+    }
     this.patterns = patterns;
     this.rules = Object.entries(patterns).map(([name, pattern]) => this.addRule(name, pattern));
   }
 
+  /**
+   * A rule in us-east-1 that sends IAM's events to this region's default event bus ("Sending and
+   * receiving Amazon EventBridge events between AWS Regions"), with a role only that rule may use to
+   * put events on that bus alone. The `recording-roles` rule here matches them as they arrive.
+   */
+  private forwardIamEvents(pattern: EventPattern, provider: TerraformProvider, roleName: string) {
+    const partition = partitionOf(this);
+    const accountId = accountIdOf(this);
+    const ruleName = `${this.ruleNamePrefix}recording-roles`;
+    const ruleArn = `arn:${partition}:events:${IAM_EVENTS_REGION}:${accountId}:rule/${ruleName}`;
+    const busArn = `arn:${partition}:events:${regionOf(this)}:${accountId}:event-bus/default`;
+    const role = new IamRole(this, 'forwarder-role', {
+      name: roleName,
+      description: 'EventBridge forwards IAM events of the Session Manager recording path from us-east-1',
+      assumeRolePolicy: new PolicyDocument([{
+        Sid: 'ForwardingRuleAssumes',
+        Effect: 'Allow',
+        Principal: { Service: 'events.amazonaws.com' },
+        Action: 'sts:AssumeRole',
+        Condition: { StringEquals: { 'aws:SourceAccount': accountId, 'aws:SourceArn': ruleArn } },
+      }]).toJson(),
+    });
+    new IamRolePolicy(this, 'forwarder-policy', {
+      name: 'forward-to-default-bus',
+      role: role.name,
+      policy: new PolicyDocument([{ Sid: 'PutOnDefaultBus', Effect: 'Allow', Action: 'events:PutEvents', Resource: busArn }]).toJson(),
+    });
+    const rule = new CloudwatchEventRule(this, 'rule-recording-roles-forward', {
+      provider,
+      name: ruleName,
+      description: 'Forwards IAM events of the Session Manager recording path to the alerts\' region',
+      eventPattern: JSON.stringify(pattern),
+      state: 'ENABLED',
+    });
+    new CloudwatchEventTarget(this, 'target-recording-roles-forward', { provider, rule: rule.name, targetId: 'alerts-region', arn: busArn, roleArn: role.arn });
+    return { rule, role, roleArn: `arn:${partition}:iam::${accountId}:role/${roleName}` };
+  }
+
   /** The alerting, as `AuditTrail.alerting` of the guardrails takes it. */
-  get protectedResources(): { ruleArns: string[]; topicArns: string[]; trailArns: string[] } {
-    return { ruleArns: [this.ruleArnPattern], topicArns: this.topic ? [this.topicArn] : [], trailArns: this.trailArn ? [this.trailArn] : [] };
+  get protectedResources(): { ruleArns: string[]; topicArns: string[]; trailArns: string[]; roleArns: string[] } {
+    return {
+      ruleArns: [this.ruleArnPattern], topicArns: this.topic ? [this.topicArn] : [], trailArns: this.trailArn ? [this.trailArn] : [],
+      roleArns: this.iamForwarder ? [this.iamForwarder.roleArn] : [],
+    };
   }
 
   /**
@@ -287,6 +357,9 @@ const RULE_DESCRIPTIONS: Readonly<Record<string, string>> = {
   'key-deleted': 'KMS deleted the session or alert key, at the end of its deletion window',
   alerting: 'Someone other than the pipeline changed, or tried to change, these alerts or their trail',
   sessions: 'A watched role started a Session Manager session',
+  'recording-path': "Someone other than the pipeline changed, or tried to change, an instance's profile or tags, Default Host Management or account log policies",
+  'ways-in': 'Someone other than the pipeline ran, or tried to run, something on an instance other than through a session',
+  'recording-roles': 'Someone other than the pipeline changed, or tried to change, the roles or profiles sessions are recorded with',
 };
 
 /**

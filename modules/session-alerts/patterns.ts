@@ -1,4 +1,4 @@
-import { ALERTING_ACTIONS, PROTECTED_ACTIONS } from '../guardrails/actions';
+import { ALERTING_ACTIONS, DEFAULT_HOST_MANAGEMENT_SETTING, OTHER_WAYS_IN, PROTECTED_ACTIONS, RECORDING_PATH_ACTIONS } from '../guardrails/actions';
 
 /**
  * EventBridge event patterns over CloudTrail's records of API calls ("AWS API Call via CloudTrail"),
@@ -21,6 +21,10 @@ const EVENT_SOURCES: Readonly<Record<string, string>> = {
   cloudtrail: 'cloudtrail.amazonaws.com',
   events: 'events.amazonaws.com',
   sns: 'sns.amazonaws.com',
+  ec2: 'ec2.amazonaws.com',
+  iam: 'iam.amazonaws.com',
+  // ("Log connections established over EC2 Instance Connect Endpoint", its OpenTunnel record)
+  'ec2-instance-connect': 'ec2-instance-connect.amazonaws.com',
 };
 
 /**
@@ -190,4 +194,44 @@ function alertingPattern(watched: WatchedResources, caller: EventPattern): Event
  */
 export function sessionPattern(roleNames?: readonly string[]): EventPattern {
   return apiCalls(['ssm:StartSession'], roleNames ? { userIdentity: { sessionContext: { sessionIssuer: { userName: [...roleNames] } } } } : {});
+}
+
+/** The recording path as CloudTrail's records name it. */
+export interface WatchedRecordingPath {
+  /** The roles the agent records with, by name (IAM's requests name a role by name alone). */
+  readonly roleNames: readonly string[];
+  readonly instanceProfileNames: readonly string[];
+  /** The tag keys the guardrails scope the instances' denies by, whose changes alert anywhere. */
+  readonly instanceTagKeys: readonly string[];
+}
+
+/** Every way onto an instance but a session, and the runbooks that call them as another role. */
+export const WAY_IN_ACTIONS = [...OTHER_WAYS_IN.instances, ...OTHER_WAYS_IN.account, 'ssm:StartAutomationExecution'] as const;
+
+/**
+ * The recording path's patterns: `regional` ones for the stack's region (the instances' profiles and
+ * tags, the Default Host Management setting, account log policies, every way in), and `iam` for the
+ * recording roles and profiles, whose events IAM, a global service, delivers to us-east-1 only ("Why
+ * does my EventBridge rule for IAM events only trigger in the us-east-1 Region?", AWS re:Post).
+ */
+export function recordingPathPatterns(watched: WatchedRecordingPath, excludedRoleArns: readonly string[]): { regional: Record<string, EventPattern>; iam: EventPattern } {
+  const caller = callerOtherThan(excludedRoleArns);
+  const alternatives = [
+    { eventSource: [EVENT_SOURCES.ec2], eventName: eventNames(RECORDING_PATH_ACTIONS.associations) },
+    // EC2 records a tag call's tags as requestParameters.tagSet.items ("Log Amazon EC2 API calls using AWS CloudTrail").
+    { eventSource: [EVENT_SOURCES.ec2], eventName: eventNames(RECORDING_PATH_ACTIONS.instanceTags), requestParameters: { tagSet: { items: { key: [...watched.instanceTagKeys] } } } },
+    // The setting is named by its id or its ARN, both ending in the id.
+    { eventSource: [EVENT_SOURCES.ssm], eventName: eventNames(RECORDING_PATH_ACTIONS.serviceSetting), requestParameters: { settingId: [{ suffix: DEFAULT_HOST_MANAGEMENT_SETTING }] } },
+    { eventSource: [EVENT_SOURCES.logs], eventName: eventNames(RECORDING_PATH_ACTIONS.accountLogPolicies) },
+  ];
+  return {
+    regional: {
+      'recording-path': { source: ['aws.ec2', 'aws.ssm', 'aws.logs'], 'detail-type': ['AWS API Call via CloudTrail'], detail: { ...caller, $or: alternatives } },
+      'ways-in': apiCalls(WAY_IN_ACTIONS, caller),
+    },
+    iam: apiCalls([...RECORDING_PATH_ACTIONS.roles, ...RECORDING_PATH_ACTIONS.instanceProfiles], {
+      ...caller,
+      requestParameters: { $or: [{ roleName: [...watched.roleNames] }, { instanceProfileName: [...watched.instanceProfileNames] }] },
+    }),
+  };
 }

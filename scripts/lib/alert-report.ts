@@ -1,5 +1,5 @@
 import type { EnvironmentConfig, ProjectConfig } from '../../config/types';
-import { sessionAlertNames, TRAIL_KEY_PREFIX } from '../../modules/session-alerts';
+import { IAM_EVENTS_REGION, sessionAlertNames, TRAIL_KEY_PREFIX } from '../../modules/session-alerts';
 import { ENVIRONMENT_NAME_PREFIX } from '../../stacks/environment-stack';
 import { table } from './table';
 
@@ -29,6 +29,9 @@ function environmentAlerts(env: EnvironmentConfig): string {
       : 'no: S3 data events, which the trail does not record'],
     ['disable, delete or re-policy the session or alert key', 'yes'],
     ['change the alert rules, topic or trail', 'yes'],
+    ['change the recording roles or profile', env.region === IAM_EVENTS_REGION ? 'yes' : `yes (IAM's events, forwarded from ${IAM_EVENTS_REGION})`],
+    ["change an instance's profile or tags, DHM, account log policies", 'yes'],
+    ['get onto an instance another way than a session', 'yes, on any instance of the account'],
     ['open a session', alerts.allSessions ? 'yes, every session' : sessionRoles.length > 0 ? `by ${sessionRoles.join(', ')}` : 'no'],
   ];
   return [
