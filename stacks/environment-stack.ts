@@ -162,24 +162,12 @@ export class EnvironmentStack extends TerraformStack {
         trailArns: this.alerts.trail ? [anywhere('cloudtrail', `trail/${alerts.trail}`)] : [],
         roleArns: this.alerts.iamForwarder ? [`arn:*:iam::*:role/${alerts.forwarderRole}`] : [],
       },
-      recordingPath: this.recordingPath(prefix),
-    };
-  }
-
-  /**
-   * The roles and profile the agent records with (named, known before they exist), the instances by
-   * their Environment tag, the regions this account records sessions in, and the break-glass roles that
-   * may still run commands.
-   */
-  private recordingPath(prefix: string): RecordingPath {
-    const names = recordingPathNames(prefix);
-    const role = (path: string) => `arn:*:iam::*:role${path}`;
-    return {
-      roleArns: [role(`/${names.instanceRole}`), role(`${DEFAULT_HOST_MANAGEMENT_PATH}${names.defaultHostManagementRole}`)],
-      instanceProfileArns: [`arn:*:iam::*:instance-profile/${names.instanceProfile}`],
-      instanceTag: { key: ACCESS_TAG_KEYS.environment, values: [this.environment.name] },
-      sessionRegions: this.environment.sessionRegions,
-      commandPrincipalArns: this.environment.accessGroups.filter((g) => g.runCommand).map((g) => role(`/${g.createRole!.name}`)),
+      // The instances by their Environment tag, sessions in the regions this account records them in.
+      recordingPath: recordingPathArns(prefix, {
+        instanceTag: { key: ACCESS_TAG_KEYS.environment, values: [this.environment.name] },
+        sessionRegions: this.environment.sessionRegions,
+        commandRoleNames: breakGlassRoleNames([this.environment]),
+      }),
     };
   }
 
@@ -264,6 +252,31 @@ function opensSsh(env: EnvironmentConfig, instance: InstanceConfig): boolean {
 export function optedInDocumentArns(environments: readonly EnvironmentConfig[]): string[] {
   const documents = new Set(environments.flatMap((e) => e.accessGroups.flatMap((g) => g.documents)).filter((d) => d.startsWith('AWS-')));
   return [...documents].sort().map((d) => `arn:*:ssm:*:*:document/${d}`);
+}
+
+/**
+ * The recording path of the environments whose names start with `prefix` (`ssm-session-kit-<env>`, or
+ * `ssm-session-kit-*` for all of them), by name in any partition and account, known before the roles
+ * exist: what one environment's guardrails and the organization's SCP protect.
+ */
+export function recordingPathArns(
+  prefix: string,
+  scope: Pick<RecordingPath, 'instanceTag' | 'sessionRegions'> & { readonly commandRoleNames: readonly string[] },
+): RecordingPath {
+  const names = recordingPathNames(prefix);
+  const role = (path: string) => `arn:*:iam::*:role${path}`;
+  return {
+    roleArns: [role(`/${names.instanceRole}`), role(`${DEFAULT_HOST_MANAGEMENT_PATH}${names.defaultHostManagementRole}`)],
+    instanceProfileArns: [`arn:*:iam::*:instance-profile/${names.instanceProfile}`],
+    instanceTag: scope.instanceTag,
+    sessionRegions: scope.sessionRegions,
+    commandPrincipalArns: scope.commandRoleNames.map((name) => role(`/${name}`)),
+  };
+}
+
+/** The roles of the break-glass groups that may still run commands (`runCommand`, which needs `createRole`). */
+export function breakGlassRoleNames(environments: readonly EnvironmentConfig[]): string[] {
+  return [...new Set(environments.flatMap((e) => e.accessGroups.filter((g) => g.runCommand).map((g) => g.createRole!.name)))];
 }
 
 /** The names of what records an environment's sessions: the instance role and profile, the Default Host Management role. */

@@ -1,12 +1,11 @@
 import { TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig, OrganizationConfig } from '../config/types';
-import { AUDIT_TRAIL_TAG, AuditTrailScp, type RecordingPath } from '../modules/guardrails';
+import { AUDIT_TRAIL_TAG, AuditTrailScp } from '../modules/guardrails';
 import { sessionAlertNames } from '../modules/session-alerts';
 import { SESSION_PREFERENCES_DOCUMENT } from '../modules/session-logging';
 import { addAwsProvider } from './aws-provider';
-import { ENVIRONMENT_NAME_PREFIX, optedInDocumentArns, recordingPathNames } from './environment-stack';
-import { DEFAULT_HOST_MANAGEMENT_PATH } from '../modules/instance-profile';
+import { breakGlassRoleNames, ENVIRONMENT_NAME_PREFIX, optedInDocumentArns, recordingPathArns } from './environment-stack';
 import { MANAGED_BY_TAG } from '../config/access';
 import { addRemoteState } from './locking-s3-backend';
 
@@ -44,26 +43,16 @@ export class OrganizationStack extends TerraformStack {
           trailArns: [`arn:*:cloudtrail:*:*:trail/${alerts.trail}`],
           roleArns: [`arn:*:iam::*:role/${alerts.forwarderRole}`],
         },
-        recordingPath: recordingPathPatterns(environments),
+        // Every environment's instances by the tag every resource of the project carries, sessions in
+        // the regions of every environment.
+        recordingPath: recordingPathArns(`${ENVIRONMENT_NAME_PREFIX}*`, {
+          instanceTag: { key: MANAGED_BY_TAG.key, values: [MANAGED_BY_TAG.value] },
+          sessionRegions: distinct(environments.map((e) => e.region)).sort(),
+          commandRoleNames: breakGlassRoleNames(environments),
+        }),
       },
     });
   }
-}
-
-/**
- * Every environment's recording path by name pattern, its instances by the tag every resource of the
- * project carries, sessions in the regions of every environment, commands by the break-glass roles.
- */
-function recordingPathPatterns(environments: readonly EnvironmentConfig[]): RecordingPath {
-  const names = recordingPathNames(`${ENVIRONMENT_NAME_PREFIX}*`);
-  const role = (path: string) => `arn:*:iam::*:role${path}`;
-  return {
-    roleArns: [role(`/${names.instanceRole}`), role(`${DEFAULT_HOST_MANAGEMENT_PATH}${names.defaultHostManagementRole}`)],
-    instanceProfileArns: [`arn:*:iam::*:instance-profile/${names.instanceProfile}`],
-    instanceTag: { key: MANAGED_BY_TAG.key, values: [MANAGED_BY_TAG.value] },
-    sessionRegions: distinct(environments.map((e) => e.region)).sort(),
-    commandPrincipalArns: distinct(environments.flatMap((e) => e.accessGroups.filter((g) => g.runCommand).map((g) => role(`/${g.createRole!.name}`)))),
-  };
 }
 
 function distinct(values: string[]): string[] {

@@ -3,8 +3,7 @@ import { MANAGED_BY_TAG } from '../../config/access';
 import {
   AUDIT_TRAIL_TAG, DEFAULT_HOST_MANAGEMENT_SETTING, guardrailPolicyNames, guardrailStatements, type RecordingPath, scpDocuments, sessionLoggingGuardStatements,
 } from '../../modules/guardrails';
-import { DEFAULT_HOST_MANAGEMENT_PATH } from '../../modules/instance-profile';
-import { recordingPathNames } from '../../stacks/environment-stack';
+import { breakGlassRoleNames, recordingPathArns, recordingPathNames } from '../../stacks/environment-stack';
 import { alertTopicStatements, sessionAlertNames } from '../../modules/session-alerts';
 import { SESSION_PREFERENCES_DOCUMENT } from '../../modules/session-logging';
 import { accountAdministersKey } from '../../modules/shared/encryption-key';
@@ -54,8 +53,6 @@ interface Trail {
   readonly cloudTrail?: string;
   readonly region: string;
   readonly instanceRole: string;
-  readonly instanceProfile: string;
-  readonly dhmRole: string;
   readonly dhmSetting: string;
   /** An instance of the environment, and the tags a request on it carries (aws:ResourceTag/<key>). */
   readonly instance: string;
@@ -175,8 +172,6 @@ function trailOf(env: EnvironmentConfig): Trail {
     cloudTrail: env.alerts.trail.source === 'stack' ? `arn:aws:cloudtrail:${region}:${account}:trail/${alerts.trail}` : undefined,
     region,
     instanceRole: `arn:aws:iam::${account}:role/${recording.instanceRole}`,
-    instanceProfile: `arn:aws:iam::${account}:instance-profile/${recording.instanceProfile}`,
-    dhmRole: `arn:aws:iam::${account}:role${DEFAULT_HOST_MANAGEMENT_PATH}${recording.defaultHostManagementRole}`,
     dhmSetting: `arn:aws:ssm:${region}:${account}:servicesetting${DEFAULT_HOST_MANAGEMENT_SETTING}`,
     instance: `arn:aws:ec2:${region}:${account}:instance/i-0123456789abcdef0`,
     instanceTags: { 'aws:ResourceTag/Environment': name, [`aws:ResourceTag/${MANAGED_BY_TAG.key}`]: MANAGED_BY_TAG.value, 'ssm:resourceTag/Environment': name },
@@ -200,10 +195,9 @@ function policiesOf(env: EnvironmentConfig, trail: Trail, strict: boolean): Poli
     topicArns: trail.alertTopic ? [trail.alertTopic] : [],
     trailArns: trail.cloudTrail ? [trail.cloudTrail] : [],
   };
-  const recordingPath = (instanceTag: { key: string; values: string[] }): RecordingPath => ({
-    roleArns: [trail.instanceRole, trail.dhmRole], instanceProfileArns: [trail.instanceProfile], instanceTag, sessionRegions: env.sessionRegions,
-    commandPrincipalArns: env.accessGroups.filter((g) => g.runCommand).map((g) => `arn:aws:iam::${env.accountId}:role/${g.createRole!.name}`),
-  });
+  // As the environment stack and the organization stack name it.
+  const recordingPath = (instanceTag: RecordingPath['instanceTag']): RecordingPath =>
+    recordingPathArns(`ssm-session-kit-${env.name}`, { instanceTag, sessionRegions: env.sessionRegions, commandRoleNames: breakGlassRoleNames([env]) });
   const auditTrail = {
     preferencesDocumentArns: [trail.document], logGroupArns: [trail.logGroup], bucketArns: [trail.bucket], kmsKeyArns: [trail.key], alerting,
     recordingPath: recordingPath({ key: 'Environment', values: [env.name] }),
