@@ -212,15 +212,18 @@ export interface NamedRecordingPath {
 /**
  * Every move against the recording path, by the rule that should see it, each with its API's request
  * fields camel-cased as CloudTrail records them: IAM's ("IAM API Reference": RoleName, PolicyName,
- * PolicyArn, PermissionsBoundary, InstanceProfileName), EC2's (request lists as `...Set.items`, as in
- * "Log Amazon EC2 API calls using AWS CloudTrail"), Systems Manager's ("UpdateServiceSetting": SettingId,
- * an id or an ARN; "SendCommand": InstanceIds, DocumentName), CloudWatch Logs' ("PutAccountPolicy":
+ * PolicyArn, PermissionsBoundary, InstanceProfileName), EC2's ("Amazon EC2 API Reference":
+ * AssociateIamInstanceProfile's InstanceId and IamInstanceProfile.Name, ReplaceIamInstanceProfileAssociation's
+ * AssociationId, CreateTags' ResourceId.N and Tag.N; lists recorded as `...Set.items`, as the EC2 example
+ * of "CloudTrail log file examples" shows `instancesSet.items`), Systems Manager's ("UpdateServiceSetting":
+ * SettingId, an id or an ARN; "SendCommand": InstanceIds, DocumentName), CloudWatch Logs' ("PutAccountPolicy":
  * PolicyName, PolicyType, Scope), EC2 Instance Connect's (the OpenTunnel record of "Log connections
- * established over EC2 Instance Connect Endpoint"). IAM's records arrive in us-east-1.
+ * established over EC2 Instance Connect Endpoint"). IAM's records arrive in us-east-1 ("Why does my
+ * EventBridge rule for IAM events only trigger in the us-east-1 Region?", AWS re:Post).
  */
 export function recordingPathCalls(n: NamedRecordingPath): Record<'recording-roles' | 'recording-path' | 'ways-in', ApiCall[]> {
   const iam = (eventName: string, params: Record<string, unknown>): ApiCall => ({ service: 'iam', eventName, requestParameters: params });
-  const ec2 = (eventName: string, params: Record<string, unknown>): ApiCall => ({ service: 'ec2', eventName, requestParameters: params });
+  const ec2 = (eventName: string, params: Record<string, unknown> | null): ApiCall => ({ service: 'ec2', eventName, requestParameters: params });
   const ssm = (eventName: string, params: Record<string, unknown>): ApiCall => ({ service: 'ssm', eventName, requestParameters: params });
   const eic = (eventName: string, params: Record<string, unknown>): ApiCall => ({ service: 'ec2-instance-connect', eventName, requestParameters: params });
   const denyAll = '{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":["s3:PutObject","logs:PutLogEvents"],"Resource":"*"}]}';
@@ -240,9 +243,9 @@ export function recordingPathCalls(n: NamedRecordingPath): Record<'recording-rol
       iam('DeleteInstanceProfile', { instanceProfileName: n.instanceProfile }),
     ],
     'recording-path': [
-      ec2('AssociateIamInstanceProfile', { AssociateIamInstanceProfileRequest: { InstanceId: n.instanceId, IamInstanceProfile: { Name: 'no-logging' } } }),
-      ec2('ReplaceIamInstanceProfileAssociation', { ReplaceIamInstanceProfileAssociationRequest: { AssociationId: 'iip-assoc-0e7736511a163c209', IamInstanceProfile: { Name: 'no-logging' } } }),
-      ec2('DisassociateIamInstanceProfile', { DisassociateIamInstanceProfileRequest: { AssociationId: 'iip-assoc-0e7736511a163c209' } }),
+      ec2('AssociateIamInstanceProfile', { instanceId: n.instanceId, iamInstanceProfile: { name: 'no-logging' } }),
+      ec2('ReplaceIamInstanceProfileAssociation', { associationId: 'iip-assoc-060bae234aac2e7fa', iamInstanceProfile: { name: 'no-logging' } }),
+      ec2('DisassociateIamInstanceProfile', { associationId: 'iip-assoc-060bae234aac2e7fa' }),
       ec2('DeleteTags', tags),
       ec2('CreateTags', tags),
       ssm('UpdateServiceSetting', { settingId: '/ssm/managed-instance/default-ec2-instance-management-role', settingValue: 'service-role/no-logging' }),
@@ -256,12 +259,12 @@ export function recordingPathCalls(n: NamedRecordingPath): Record<'recording-rol
       ssm('CreateAssociationBatch', { entries: [{ name: 'AWS-RunShellScript', instanceId: n.instanceId }] }),
       ssm('UpdateAssociation', { associationId: '8dfe3659-4309-493a-8755-0123456789ab', name: 'AWS-RunShellScript' }),
       ssm('StartAutomationExecution', { documentName: 'AWS-RunShellScriptOnInstances', parameters: { InstanceId: [n.instanceId] } }),
-      ec2('ModifyInstanceAttribute', { instanceId: n.instanceId, userData: '<sensitiveDataRemoved>' }),
-      ec2('ModifyInstanceMetadataOptions', { ModifyInstanceMetadataOptionsRequest: { InstanceId: n.instanceId, HttpPutResponseHopLimit: 2 } }),
-      ec2('CreateReplaceRootVolumeTask', { CreateReplaceRootVolumeTaskRequest: { InstanceId: n.instanceId, SnapshotId: 'snap-0123456789abcdef0' } }),
+      ec2('ModifyInstanceAttribute', { instanceId: n.instanceId, userData: { value: '<sensitiveDataRemoved>' } }),
+      ec2('ModifyInstanceMetadataOptions', { instanceId: n.instanceId, httpPutResponseHopLimit: 2, httpEndpoint: 'enabled' }),
+      ec2('CreateReplaceRootVolumeTask', { instanceId: n.instanceId, snapshotId: 'snap-0123456789abcdef0' }),
       ec2('AttachVolume', { volumeId: 'vol-0123456789abcdef0', instanceId: n.instanceId, device: '/dev/sdf' }),
       ec2('DetachVolume', { volumeId: 'vol-0123456789abcdef0', instanceId: n.instanceId }),
-      ec2('EnableSerialConsoleAccess', { EnableSerialConsoleAccessRequest: '' }),
+      ec2('EnableSerialConsoleAccess', null),
       eic('SendSSHPublicKey', { instanceId: n.instanceId, instanceOSUser: 'ec2-user', sSHPublicKey: 'ssh-ed25519 AAAA' }),
       eic('SendSerialConsoleSSHPublicKey', { instanceId: n.instanceId, serialPort: 0, sSHPublicKey: 'ssh-ed25519 AAAA' }),
       eic('OpenTunnel', { instanceConnectEndpointId: 'eice-0123456789abcdef0', maxTunnelDuration: '3600', remotePort: '22', privateIpAddress: '10.0.1.10' }),

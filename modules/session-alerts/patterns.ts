@@ -218,7 +218,7 @@ export function recordingPathPatterns(watched: WatchedRecordingPath, excludedRol
   const caller = callerOtherThan(excludedRoleArns);
   const alternatives = [
     { eventSource: [EVENT_SOURCES.ec2], eventName: eventNames(RECORDING_PATH_ACTIONS.associations) },
-    // EC2 records a tag call's tags as requestParameters.tagSet.items ("Log Amazon EC2 API calls using AWS CloudTrail").
+    // EC2 records a request's lists as `<name>Set.items`: a tag call's tags as requestParameters.tagSet.items.
     { eventSource: [EVENT_SOURCES.ec2], eventName: eventNames(RECORDING_PATH_ACTIONS.instanceTags), requestParameters: { tagSet: { items: { key: [...watched.instanceTagKeys] } } } },
     // The setting is named by its id or its ARN, both ending in the id.
     { eventSource: [EVENT_SOURCES.ssm], eventName: eventNames(RECORDING_PATH_ACTIONS.serviceSetting), requestParameters: { settingId: [{ suffix: DEFAULT_HOST_MANAGEMENT_SETTING }] } },
