@@ -214,7 +214,7 @@ describe('guardrails in the project', () => {
     // Run Command stays open to prod's break-glass role, which states why (runCommand).
     for (const s of statements.filter((st: Json) => !['ProtectPipelineRoles', 'PassRecordingRolesToEc2AndSsmOnly'].includes(st.Sid))) {
       expect(s.Condition.ArnNotLike['aws:PrincipalArn']).toEqual([
-        'arn:*:iam::*:role/ssm-session-kit-deploy', ...(s.Sid === 'OnlySessionsOntoInstances' ? ['arn:*:iam::*:role/ssm-session-kit-prod-break-glass'] : []),
+        'arn:*:iam::*:role/ssm-session-kit-deploy', ...(s.Sid === 'RunCommandOnlyByBreakGlass' ? ['arn:*:iam::*:role/ssm-session-kit-prod-break-glass'] : []),
       ]);
     }
     expect(statements.find((s: Json) => s.Sid === 'ProtectSessionLogBucket').Resource).toEqual(['arn:*:s3:::acme-ssm-sessions-*']);

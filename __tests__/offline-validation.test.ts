@@ -871,6 +871,13 @@ describe.each(['dev', 'prod'])("the recording path against an insider's next mov
       expect(await send(`arn:aws:ssm:${region}:${account}:document/AWS-RunShellScript`, {})).toBe('Allowed');
       expect(await send(`arn:aws:ssm:${region}:${account}:document/MyOwnScript`, {})).not.toBe('Allowed');
       expect(await send(instance, { ...tagKeys, 'ssm:resourceTag/Environment': 'staging', 'aws:ResourceTag/Environment': 'staging' })).not.toBe('Allowed');
+      // Granted more later, the break-glass role still has no other way in than Run Command.
+      for (const [action, context] of [['ec2:ModifyInstanceAttribute', { 'ec2:Attribute': 'userData' }], ['ec2-instance-connect:SendSSHPublicKey', {}], ['ssm:CreateAssociation', {}]] as const) {
+        expect({ action, decision: await decide({
+          principal: breakGlass, action, resource: instance, resourceAccount: account, scps, permissionBoundary: boundary(),
+          identityPolicies: [{ name: 'AdministratorAccess', policy: ALLOW_EVERYTHING }], context: { 'aws:PrincipalArn': breakGlass, ...tagKeys, ...context },
+        }) }).toEqual({ action, decision: 'ExplicitlyDenied' });
+      }
       // Others of the group's kind stay refused: the operators' role, granted everything.
       expect(await decide({
         principal: engineer, action: 'ssm:SendCommand', resource: instance, resourceAccount: account, scps, permissionBoundary: boundary(),

@@ -129,12 +129,10 @@ export function recordingPathDenyStatements(path: RecordingPath, only?: Conditio
   const deny = denyFor(only);
   const roles = [...path.roleArns];
   const tagged: Condition = { StringLike: { [`aws:ResourceTag/${path.instanceTag.key}`]: [...path.instanceTag.values] } };
-  // The pipeline's exception, widened by the break-glass roles for the other ways in.
+  // Run Command alone stays open to the break-glass roles, beside the pipeline: whatever else they are
+  // granted later, no other way in.
   const excepted = [...(only?.ArnNotLike?.['aws:PrincipalArn'] as string[] | undefined ?? []), ...(path.commandPrincipalArns ?? [])];
-  const wayIn = (sid: string, actions: readonly string[], resources: string[], extra?: Condition): PolicyStatement => ({
-    Sid: sid, Effect: 'Deny', Action: [...actions], Resource: resources,
-    Condition: { ...only, ...extra, ...(excepted.length > 0 ? { ArnNotLike: { 'aws:PrincipalArn': excepted } } : {}) },
-  });
+  const runCommand: readonly string[] = ['ssm:SendCommand'];
   return [
     deny('ProtectRecordingRoles', [...RECORDING_PATH_ACTIONS.roles, ...RECORDING_PATH_ACTIONS.passRole], roles),
     deny('ProtectRecordingProfiles', RECORDING_PATH_ACTIONS.instanceProfiles, [...path.instanceProfileArns]),
@@ -144,7 +142,11 @@ export function recordingPathDenyStatements(path: RecordingPath, only?: Conditio
     deny('KeepInstanceProfiles', RECORDING_PATH_ACTIONS.associations, INSTANCES, tagged),
     // Every tag of the instances is the pipeline's: the one scoping these denies, and those granting access.
     deny('KeepInstanceTags', RECORDING_PATH_ACTIONS.instanceTags, INSTANCES, tagged),
-    wayIn('OnlySessionsOntoInstances', OTHER_WAYS_IN.instances, INSTANCES, tagged),
+    deny('OnlySessionsOntoInstances', OTHER_WAYS_IN.instances.filter((a) => !runCommand.includes(a)), INSTANCES, tagged),
+    {
+      Sid: 'RunCommandOnlyByBreakGlass', Effect: 'Deny', Action: [...runCommand], Resource: INSTANCES,
+      Condition: { ...only, ...tagged, ...(excepted.length > 0 ? { ArnNotLike: { 'aws:PrincipalArn': excepted } } : {}) },
+    },
     deny('SessionsOnlyWhereRecorded', ['ssm:StartSession'], ['*'], { StringNotEquals: { 'aws:RequestedRegion': [...path.sessionRegions] } }),
   ];
 }
