@@ -26,7 +26,7 @@ export function driftOf(plan: PlanJson): DriftedResource[] {
 }
 
 /** `aws_s3_bucket.session-logging_bucket_BD98BB81`: a resource's name starts with its construct path. */
-function isAuditTrail(address: string): boolean {
+export function isAuditTrail(address: string): boolean {
   const name = address.split('.').pop() ?? '';
   return AUDIT_TRAIL_IDS.some((id) => name.startsWith(`${id}_`));
 }

@@ -1,0 +1,146 @@
+import { loadConfig } from '../../config/load';
+import { isAuditTrail } from '../../scripts/drift-report';
+import { stackMatrix } from '../../scripts/stack-matrix';
+import { DeployWalk } from '../support/deploy-walk';
+
+/**
+ * README, "Remote state: bootstrap first" and "Deploy from a CI pipeline", applied against the AWS
+ * emulator: what no plan can show (apply order, values the API refuses, reads after create, perpetual
+ * diffs, replacements, destroy). `npm run test:deploy`; not part of `npm test` (minutes, not seconds).
+ */
+jest.setTimeout(20 * 60_000);
+
+let walk: DeployWalk;
+let waves: string[][];
+let stacks: string[];
+
+beforeAll(async () => {
+  walk = await DeployWalk.open();
+  walk.synth();
+  const matrix = stackMatrix(loadConfig(walk.configFile));
+  waves = Object.entries(matrix).filter(([k]) => k.startsWith('wave')).map(([, v]) => v.map((e) => e.stack)).filter((w) => w.length > 0);
+  stacks = ['bootstrap', ...matrix.all.map((e) => e.stack), 'organization'];
+});
+
+afterAll(async () => {
+  await walk?.close();
+});
+
+test('1. bootstrap with local state, then every stack through the S3 backend, wave by wave', async () => {
+  await walk.deploy('bootstrap');
+  for (const wave of waves) await Promise.all(wave.map((s) => walk.deploy(s)));
+  await walk.deploy('organization');
+});
+
+test('2. a second plan of every stack has no changes', async () => {
+  const changed: string[] = [];
+  for (const stack of stacks) {
+    await walk.init(stack);
+    const plan = await walk.plan(stack);
+    if (plan.code !== 0) changed.push(`${stack}:\n${plan.text}`);
+  }
+  expect(changed).toEqual([]);
+});
+
+/** The audit trail's resources a saved plan would replace or destroy. */
+function auditTrailRemovals(plan: any): string[] {
+  return (plan.resource_changes ?? [])
+    .filter((rc: any) => rc.change.actions.includes('delete') && isAuditTrail(rc.address))
+    .map((rc: any) => `${rc.change.actions.join('/')} ${rc.address}`);
+}
+
+test('3. a config change users make applies without replacing or destroying any audit-trail resource', async () => {
+  walk.synth((config) => {
+    const dev = config.environments.dev;
+    dev.instances.push({ name: 'dev-batch', instanceType: 't3.small', team: 'data', accessGroup: 'developers' });
+    dev.accessGroups.auditors = {
+      instances: { team: ['data'] },
+      documents: ['SSM-SessionManagerRunShell'],
+      createRole: { trustedArns: [`arn:aws:iam::${config.bootstrap.accountId}:root`] },
+    };
+    dev.alerts = { emails: ['oncall@example.com'] };
+    for (const env of Object.values<any>(config.environments)) env.sessionLogging.idleSessionTimeoutMinutes -= 5;
+  });
+  const removals: string[] = [];
+  for (const stack of stacks) {
+    await walk.init(stack);
+    if ((await walk.plan(stack)).code === 0) continue;
+    removals.push(...auditTrailRemovals(await walk.showPlan(stack)).map((r) => `${stack}: ${r}`));
+    await walk.init(stack);
+    await walk.run(stack, 'apply', ['apply', '-input=false', 'tfplan']);
+  }
+  expect(removals).toEqual([]);
+
+  const dev = walk.config('dev');
+  const names = walk.aws(dev.accountId, dev.region, 'ec2', 'describe_instances', { Filters: [{ Name: 'tag:Name', Values: ['dev-batch'] }] });
+  expect(names.Reservations.flatMap((r: any) => r.Instances.map((i: any) => i.State.Name))).toEqual(['running']);
+  const preferences = JSON.parse(walk.aws(dev.accountId, dev.region, 'ssm', 'get_document', { Name: 'SSM-SessionManagerRunShell' }).Content);
+  expect(preferences.inputs.idleSessionTimeout).toBe('25');
+  const role = walk.aws(dev.accountId, dev.region, 'iam', 'list_roles', {}).Roles.map((r: any) => r.RoleName);
+  expect(role).toContain('ssm-session-kit-dev-auditors');
+  const topics = walk.aws(dev.accountId, dev.region, 'sns', 'list_subscriptions', {}).Subscriptions.map((s: any) => s.Endpoint);
+  expect(topics).toContain('oncall@example.com');
+
+  for (const stack of stacks) {
+    await walk.init(stack);
+    expect({ stack, code: (await walk.plan(stack)).code }).toEqual({ stack, code: 0 });
+  }
+});
+
+test('4. drift in the log group, the bucket policy and the preferences document is reported as audit-trail drift', async () => {
+  const { accountId, region } = walk.config('dev');
+  const outputs = await walk.outputs('dev');
+  walk.aws(accountId, region, 'logs', 'put_retention_policy', { logGroupName: outputs.session_log_group, retentionInDays: 1 });
+  walk.aws(accountId, region, 's3', 'put_bucket_policy', {
+    Bucket: outputs.session_log_bucket,
+    Policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${accountId}:root` }, Action: 's3:GetObject', Resource: `arn:aws:s3:::${outputs.session_log_bucket}/*` }] }),
+  });
+  const document = 'SSM-SessionManagerRunShell';
+  const preferences = JSON.parse(walk.aws(accountId, region, 'ssm', 'get_document', { Name: document }).Content);
+  preferences.inputs.s3BucketName = '';
+  preferences.inputs.cloudWatchLogGroupName = '';
+  const updated = walk.aws(accountId, region, 'ssm', 'update_document', { Name: document, Content: JSON.stringify(preferences), DocumentVersion: '$LATEST' });
+  walk.aws(accountId, region, 'ssm', 'update_document_default_version', { Name: document, DocumentVersion: updated.DocumentDescription.DocumentVersion });
+
+  // drift.yml: the plan role, the state read through the read-only state role, then drift-report.
+  const entry = stackMatrix(loadConfig(walk.configFile)).all.find((e) => e.stack === 'dev')!;
+  await walk.init('dev', 'plan', entry.stateReadRoleArn);
+  expect((await walk.plan('dev', 'plan')).code).toBe(2);
+  const report = walk.driftReport('dev', (await walk.run('dev', 'show', ['show', '-json', 'tfplan'], 'plan')).stdout);
+  expect(report.status).toBe(1);
+  for (const type of ['aws_cloudwatch_log_group', 'aws_s3_bucket_policy', 'aws_ssm_document']) {
+    expect(report.stdout).toMatch(new RegExp(`^  update ${type}\\.session-logging_\\S+  \\(audit trail\\)$`, 'm'));
+  }
+  expect(report.stdout).toContain('::error title=Audit-trail drift::dev');
+
+  await walk.deploy('dev');
+  expect((await walk.plan('dev')).code).toBe(0);
+});
+
+test('5. destroy is refused for the audit trail; the decommissioning procedure removes the rest', async () => {
+  const stack = 'prod';
+  const { accountId, region } = walk.config(stack);
+  const outputs = await walk.outputs(stack);
+  await walk.init(stack);
+  const refused = await walk.run(stack, 'plan -destroy', ['plan', '-destroy', '-input=false', '-out=destroy.tfplan'], 'deploy', [1]);
+  const named = [...refused.stderr.matchAll(/Resource (\S+) has lifecycle\.prevent_destroy set/g)].map((m) => m[1]).sort();
+  expect(named).toEqual(walk.preventDestroy(stack));
+
+  // Object lock (COMPLIANCE): a transcript cannot be deleted, not even by the account's administrator.
+  const transcript = walk.aws(accountId, region, 's3', 'put_object', { Bucket: outputs.session_log_bucket, Key: 'sessions/i-0/transcript.log', Body: 'session output' });
+  expect(() => walk.aws(accountId, region, 's3', 'delete_object', { Bucket: outputs.session_log_bucket, Key: 'sessions/i-0/transcript.log', VersionId: transcript.VersionId }))
+    .toThrow(/AccessDenied/);
+
+  // README, "Decommission an environment".
+  const retained = walk.retainedResources(stack);
+  await walk.run(stack, 'state rm', ['state', 'rm', ...retained]);
+  await walk.run(stack, 'plan -destroy', ['plan', '-destroy', '-input=false', '-out=destroy.tfplan']);
+  await walk.run(stack, 'apply', ['apply', '-input=false', 'destroy.tfplan']);
+  expect((await walk.run(stack, 'state list', ['state', 'list'])).stdout.trim()).toBe('');
+
+  const instances = walk.aws(accountId, region, 'ec2', 'describe_instances', {}).Reservations.flatMap((r: any) => r.Instances);
+  expect(instances.map((i: any) => i.State.Name)).toEqual(instances.map(() => 'terminated'));
+  expect(walk.aws(accountId, region, 'logs', 'describe_log_groups', { logGroupNamePrefix: outputs.session_log_group }).logGroups).toHaveLength(1);
+  expect(walk.aws(accountId, region, 'kms', 'describe_key', { KeyId: outputs.session_key_arn }).KeyMetadata.KeyState).toBe('Enabled');
+  expect(walk.aws(accountId, region, 's3', 'get_object_lock_configuration', { Bucket: outputs.session_log_bucket }).ObjectLockConfiguration.Rule.DefaultRetention.Mode).toBe('COMPLIANCE');
+});

@@ -1,0 +1,261 @@
+"""Where moto's server falls short of AWS for what the stacks do, the AWS behaviour, in moto.
+
+Each closure names the AWS behaviour it follows and patches moto's classes in place; `apply_all`
+returns an undo. test_closures.py shows each gap in unpatched moto, so that a closure can be dropped
+once moto closes the gap itself.
+"""
+from __future__ import annotations
+
+import datetime
+import json
+import os
+from dataclasses import dataclass
+from typing import Any, Callable
+
+
+@dataclass(frozen=True)
+class Closure:
+    name: str
+    follows: str  # the AWS behaviour, and the page that states it
+    apply: Callable[[], Callable[[], None]]
+
+
+def _patch(owner: Any, attribute: str, value: Any) -> Callable[[], None]:
+    had = attribute in vars(owner)
+    old = vars(owner).get(attribute)
+    setattr(owner, attribute, value)
+
+    def undo() -> None:
+        if had:
+            setattr(owner, attribute, old)
+        else:
+            delattr(owner, attribute)
+
+    return undo
+
+
+def _undo_all(undos: list[Callable[[], None]]) -> Callable[[], None]:
+    def undo() -> None:
+        for u in reversed(undos):
+            u()
+
+    return undo
+
+
+def _aws_managed_policies() -> Callable[[], None]:
+    old = os.environ.get("MOTO_IAM_LOAD_MANAGED_POLICIES")
+    os.environ["MOTO_IAM_LOAD_MANAGED_POLICIES"] = "true"
+
+    def undo() -> None:
+        if old is None:
+            del os.environ["MOTO_IAM_LOAD_MANAGED_POLICIES"]
+        else:
+            os.environ["MOTO_IAM_LOAD_MANAGED_POLICIES"] = old
+
+    return undo
+
+
+def _conditional_statements_need_request_context() -> Callable[[], None]:
+    # moto has no request context (caller, TLS, condition keys), so it treats every condition as
+    # unmet and a conditional statement as a Deny. In AWS a statement whose conditions are not met
+    # does not apply. Conditional statements are the IAM engine's to decide (the policy tests), so
+    # here they do not apply; unconditional statements keep moto's evaluation.
+    from moto.iam.access_control import IAMPolicyStatement, PermissionResult
+
+    original = IAMPolicyStatement.is_action_permitted
+
+    def is_action_permitted(self: Any, action: str, resource: str = "*", principal: Any = None,
+                            incoming_condition_values: Any = None) -> Any:
+        if self._statement.get("Condition") and not incoming_condition_values:
+            return PermissionResult.NEUTRAL
+        return original(self, action, resource, principal, incoming_condition_values)
+
+    return _patch(IAMPolicyStatement, "is_action_permitted", is_action_permitted)
+
+
+def _trail_by_name_or_arn() -> Callable[[], None]:
+    from moto.cloudtrail.models import CloudTrailBackend
+
+    def start_logging(self: Any, name: str) -> None:
+        self.get_trail(name).start_logging()
+
+    def stop_logging(self: Any, name: str) -> None:
+        self.get_trail(name).stop_logging()
+
+    return _undo_all([
+        _patch(CloudTrailBackend, "start_logging", start_logging),
+        _patch(CloudTrailBackend, "stop_logging", stop_logging),
+    ])
+
+
+def _root_volume_size_from_image() -> Callable[[], None]:
+    from moto.ec2.responses.instances import InstanceResponse
+
+    original = InstanceResponse._parse_block_device_mapping
+
+    def validate(device_mapping: dict[str, Any]) -> None:
+        ebs = device_mapping.get("Ebs")
+        if "NoDevice" in device_mapping or not isinstance(ebs, dict) or ebs.get("VolumeSize") or ebs.get("SnapshotId"):
+            return original_validate(device_mapping)
+        return None  # sized below, from the image
+
+    original_validate = InstanceResponse._validate_block_device_mapping
+
+    def parse(self: Any) -> list[dict[str, Any]]:
+        mappings = original(self)
+        image = self._get_param("ImageId")
+        for mapping in mappings:
+            ebs = mapping["Ebs"]
+            if ebs.get("VolumeSize") or ebs.get("SnapshotId"):
+                continue
+            size = _image_device_size(self.ec2_backend, image, mapping["DeviceName"])
+            if size is None:
+                from moto.ec2.exceptions import MissingParameterError
+                raise MissingParameterError("size or snapshotId")
+            ebs["VolumeSize"] = size
+        return mappings
+
+    return _undo_all([
+        _patch(InstanceResponse, "_validate_block_device_mapping", staticmethod(validate)),
+        _patch(InstanceResponse, "_parse_block_device_mapping", parse),
+    ])
+
+
+# moto's images carry no block device mappings; an Amazon Linux 2023 image's root snapshot is 8 GiB
+# ("Amazon Linux 2023 AMI": "the default root volume size is 8 GiB").
+IMAGE_ROOT_VOLUME_GIB = 8
+
+
+def _image_device_size(ec2_backend: Any, image_id: str, device_name: str) -> int | None:
+    images = ec2_backend.describe_images(filters={"image-id": image_id}) if image_id else []
+    if images and images[0].root_device_name == device_name:
+        return IMAGE_ROOT_VOLUME_GIB
+    return None
+
+
+def _service_settings() -> Callable[[], None]:
+    from moto.ssm.responses import SimpleSystemManagerResponse
+
+    def settings_of(backend: Any) -> dict[str, dict[str, Any]]:
+        if not hasattr(backend, "_ssk_service_settings"):
+            backend._ssk_service_settings = {}
+        return backend._ssk_service_settings
+
+    def setting_path(setting_id: str) -> str:
+        # SettingId: "/ssm/..." or the setting's ARN (UpdateServiceSetting, "SettingId").
+        return "/" + setting_id.split(":servicesetting/", 1)[1] if ":servicesetting/" in setting_id else setting_id
+
+    def describe(self: Any, setting_id: str) -> dict[str, Any]:
+        path = setting_path(setting_id)
+        stored = settings_of(self.ssm_backend).get(path)
+        arn = f"arn:aws:ssm:{self.region}:{self.current_account}:servicesetting{path}"
+        if stored is None:
+            # AWS services teams define the default value for a SettingId ("ServiceSetting").
+            return {"SettingId": path, "SettingValue": DEFAULT_SETTINGS.get(path, "false"), "ARN": arn, "Status": "Default"}
+        return {"SettingId": path, "ARN": arn, "Status": "Customized", **stored}
+
+    def get_service_setting(self: Any) -> str:
+        return json.dumps({"ServiceSetting": describe(self, self._get_param("SettingId"))})
+
+    def update_service_setting(self: Any) -> str:
+        settings_of(self.ssm_backend)[setting_path(self._get_param("SettingId"))] = {
+            "SettingValue": self._get_param("SettingValue"),
+            "LastModifiedDate": datetime.datetime.now(datetime.timezone.utc).timestamp(),
+            "LastModifiedUser": f"arn:aws:iam::{self.current_account}:root",
+        }
+        return "{}"
+
+    def reset_service_setting(self: Any) -> str:
+        settings_of(self.ssm_backend).pop(setting_path(self._get_param("SettingId")), None)
+        return json.dumps({"ServiceSetting": describe(self, self._get_param("SettingId"))})
+
+    return _undo_all([
+        _patch(SimpleSystemManagerResponse, "get_service_setting", get_service_setting),
+        _patch(SimpleSystemManagerResponse, "update_service_setting", update_service_setting),
+        _patch(SimpleSystemManagerResponse, "reset_service_setting", reset_service_setting),
+    ])
+
+
+def _no_association_without_public_address() -> Callable[[], None]:
+    from moto.ec2.models.elastic_network_interfaces import NetworkInterface
+
+    original = NetworkInterface.association
+
+    def association(self: Any) -> Any:
+        return original.fget(self) if self.public_ip else None
+
+    return _patch(NetworkInterface, "association", property(association))
+
+
+def _instance_groups_from_primary_interface() -> Callable[[], None]:
+    from moto.ec2.models.instances import Instance
+
+    original = Instance.prep_nics
+
+    def prep_nics(self: Any, *args: Any, **kwargs: Any) -> None:
+        original(self, *args, **kwargs)
+        primary = self.nics.get(0)
+        if not self.security_groups and primary is not None:
+            self.security_groups = list(primary._group_set)
+
+    return _patch(Instance, "prep_nics", prep_nics)
+
+
+def _detailed_monitoring() -> Callable[[], None]:
+    from moto.core.responses import ActionResult
+    from moto.ec2.responses.monitoring import Monitoring
+
+    def monitoring(state: str, shown: str) -> Callable[[Any], Any]:
+        def action(self: Any) -> Any:
+            self.error_on_dryrun()
+            ids = self._get_param("InstanceIds", [])
+            for instance in self.ec2_backend.get_multi_instances_by_id(ids):
+                instance.monitoring_state = state
+            return ActionResult({"InstanceMonitorings": [{"InstanceId": i, "Monitoring": {"State": shown}} for i in ids]})
+        return action
+
+    return _undo_all([
+        _patch(Monitoring, "monitor_instances", monitoring("enabled", "pending")),
+        _patch(Monitoring, "unmonitor_instances", monitoring("disabled", "disabling")),
+    ])
+
+
+# Default Host Management Configuration is off until a role is named: the setting's default is
+# "$None" ("Default Host Management Configuration", AWS Systems Manager User Guide).
+DEFAULT_SETTINGS = {"/ssm/managed-instance/default-ec2-instance-management-role": "$None"}
+
+
+CLOSURES: tuple[Closure, ...] = (
+    Closure("aws-managed-policies",
+            "every account has the AWS managed policies, e.g. AmazonSSMManagedInstanceCore (IAM User Guide, "
+            "'AWS managed policies'); moto loads them only when asked",
+            _aws_managed_policies),
+    Closure("conditional-policy-statements",
+            "a statement applies only when its conditions are met (IAM User Guide, 'Policy evaluation logic')",
+            _conditional_statements_need_request_context),
+    Closure("trail-by-arn",
+            "StartLogging/StopLogging take the trail's name or ARN (CloudTrail API Reference, 'StartLogging': Name)",
+            _trail_by_name_or_arn),
+    Closure("root-volume-size",
+            "a volume from a snapshot defaults to the snapshot's size (EC2 API Reference, 'EbsBlockDevice': VolumeSize)",
+            _root_volume_size_from_image),
+    Closure("no-empty-association",
+            "an interface's Association is present only with a public IPv4 address (EC2 API Reference, "
+            "'InstanceNetworkInterface': Association)",
+            _no_association_without_public_address),
+    Closure("instance-groups",
+            "a VPC instance's security groups are its primary network interface's (EC2 API Reference, "
+            "'Instance': SecurityGroups; 'RunInstances': NetworkInterface.N.SecurityGroupId)",
+            _instance_groups_from_primary_interface),
+    Closure("detailed-monitoring",
+            "MonitorInstances/UnmonitorInstances turn detailed monitoring on and off, answering 'pending' and "
+            "'disabling' (EC2 API Reference, 'MonitorInstances', 'Monitoring')",
+            _detailed_monitoring),
+    Closure("service-settings",
+            "GetServiceSetting, UpdateServiceSetting, ResetServiceSetting (Systems Manager API Reference)",
+            _service_settings),
+)
+
+
+def apply_all() -> Callable[[], None]:
+    return _undo_all([c.apply() for c in CLOSURES])

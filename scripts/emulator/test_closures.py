@@ -1,0 +1,217 @@
+"""Each closure against in-process moto: the gap without it, AWS's behaviour with it.
+
+When a test's "gap" assertion fails, moto has closed the gap itself: drop the closure.
+Run with  python3 -m unittest scripts/emulator/test_closures.py  (npm test runs it).
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+import unittest
+from typing import Any, Callable
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
+os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
+
+import boto3  # noqa: E402
+from botocore.exceptions import ClientError  # noqa: E402
+from moto import mock_aws  # noqa: E402
+
+from closures import CLOSURES, Closure  # noqa: E402
+
+REGION = "eu-west-1"
+
+
+def closure(name: str) -> Closure:
+    return next(c for c in CLOSURES if c.name == name)
+
+
+def both(test: Callable[[unittest.TestCase, bool], None]) -> Callable[[unittest.TestCase], None]:
+    """Runs `test(closed=False)` on unpatched moto, then `test(closed=True)` with the closure."""
+    def run(self: Any) -> None:
+        with mock_aws():
+            test(self, False)
+        undo = closure(self.CLOSURE).apply()
+        try:
+            with mock_aws():
+                test(self, True)
+        finally:
+            undo()
+    return run
+
+
+def client(service: str) -> Any:
+    return boto3.client(service, region_name=REGION)
+
+
+def amazon_linux_image(ec2: Any) -> dict[str, Any]:
+    return ec2.describe_images(Owners=["amazon"])["Images"][0]
+
+
+def instance_in_subnet(ec2: Any, **extra: Any) -> dict[str, Any]:
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.0.0/24")["Subnet"]["SubnetId"]
+    group = ec2.create_security_group(GroupName="g", Description="g", VpcId=vpc)["GroupId"]
+    image = amazon_linux_image(ec2)
+    # The AWS provider's RunInstances for aws_instance with associate_public_ip_address: the
+    # subnet and groups go in the primary network interface.
+    run = ec2.run_instances(ImageId=image["ImageId"], MinCount=1, MaxCount=1, InstanceType="t3.micro",
+                            NetworkInterfaces=[{"DeviceIndex": 0, "SubnetId": subnet, "Groups": [group],
+                                                "AssociatePublicIpAddress": False, "DeleteOnTermination": True}],
+                            **extra)
+    instance = ec2.describe_instances(InstanceIds=[run["Instances"][0]["InstanceId"]])
+    return {"instance": instance["Reservations"][0]["Instances"][0], "group": group, "image": image}
+
+
+class AwsManagedPolicies(unittest.TestCase):
+    CLOSURE = "aws-managed-policies"
+
+    @both
+    def test_the_instance_core_policy_exists(self, closed: bool) -> None:
+        iam = client("iam")
+        arn = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"
+        if closed:
+            self.assertEqual(iam.get_policy(PolicyArn=arn)["Policy"]["Arn"], arn)
+        else:
+            with self.assertRaises(ClientError):
+                iam.get_policy(PolicyArn=arn)
+
+
+class ConditionalPolicyStatements(unittest.TestCase):
+    CLOSURE = "conditional-policy-statements"
+
+    @both
+    def test_a_conditional_deny_applies_only_when_its_condition_is_met(self, closed: bool) -> None:
+        s3 = client("s3")
+        s3.create_bucket(Bucket="state", CreateBucketConfiguration={"LocationConstraint": REGION})
+        s3.put_object(Bucket="state", Key="k", Body=b"state")
+        # The state bucket's TLS-only statement ("Amazon S3 security best practices"): an HTTPS request
+        # does not meet the condition.
+        s3.put_bucket_policy(Bucket="state", Policy=json.dumps({"Version": "2012-10-17", "Statement": [{
+            "Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "arn:aws:s3:::state/*",
+            "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]}))
+        if closed:
+            self.assertEqual(s3.get_object(Bucket="state", Key="k")["Body"].read(), b"state")
+        else:
+            with self.assertRaises(ClientError):
+                s3.get_object(Bucket="state", Key="k")
+
+    @both
+    def test_an_unconditional_deny_still_denies(self, closed: bool) -> None:
+        s3 = client("s3")
+        s3.create_bucket(Bucket="state", CreateBucketConfiguration={"LocationConstraint": REGION})
+        s3.put_object(Bucket="state", Key="k", Body=b"state")
+        s3.put_bucket_policy(Bucket="state", Policy=json.dumps({"Version": "2012-10-17", "Statement": [{
+            "Effect": "Deny", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::state/*"}]}))
+        with self.assertRaises(ClientError):
+            s3.get_object(Bucket="state", Key="k")
+
+
+class TrailByArn(unittest.TestCase):
+    CLOSURE = "trail-by-arn"
+
+    @both
+    def test_start_and_stop_logging_by_arn(self, closed: bool) -> None:
+        s3, trails = client("s3"), client("cloudtrail")
+        s3.create_bucket(Bucket="trail", CreateBucketConfiguration={"LocationConstraint": REGION})
+        arn = trails.create_trail(Name="audit", S3BucketName="trail")["TrailARN"]
+        if not closed:
+            with self.assertRaises(Exception):
+                trails.start_logging(Name=arn)
+            return
+        trails.start_logging(Name=arn)
+        self.assertTrue(trails.get_trail_status(Name=arn)["IsLogging"])
+        trails.stop_logging(Name=arn)
+        self.assertFalse(trails.get_trail_status(Name="audit")["IsLogging"])
+
+
+class RootVolumeSize(unittest.TestCase):
+    CLOSURE = "root-volume-size"
+
+    @both
+    def test_a_root_device_without_size_takes_the_image_snapshot_size(self, closed: bool) -> None:
+        ec2 = client("ec2")
+        image = amazon_linux_image(ec2)
+        # aws_instance.root_block_device without volume_size: the provider names the image's root device.
+        mapping = [{"DeviceName": image["RootDeviceName"], "Ebs": {"VolumeType": "gp3", "Encrypted": True}}]
+        if not closed:
+            with self.assertRaises(ClientError):
+                ec2.run_instances(ImageId=image["ImageId"], MinCount=1, MaxCount=1, BlockDeviceMappings=mapping)
+            return
+        instance = ec2.run_instances(ImageId=image["ImageId"], MinCount=1, MaxCount=1, BlockDeviceMappings=mapping)["Instances"][0]
+        volume_id = instance["BlockDeviceMappings"][0]["Ebs"]["VolumeId"]
+        self.assertEqual(ec2.describe_volumes(VolumeIds=[volume_id])["Volumes"][0]["Size"], 8)
+        other = [{"DeviceName": "/dev/sdf", "Ebs": {"VolumeType": "gp3"}}]
+        with self.assertRaises(ClientError):  # not the root device: no snapshot, no size
+            ec2.run_instances(ImageId=image["ImageId"], MinCount=1, MaxCount=1, BlockDeviceMappings=other)
+
+
+class NoEmptyAssociation(unittest.TestCase):
+    CLOSURE = "no-empty-association"
+
+    @both
+    def test_an_interface_without_a_public_address_has_no_association(self, closed: bool) -> None:
+        interface = instance_in_subnet(client("ec2"))["instance"]["NetworkInterfaces"][0]
+        self.assertEqual("Association" in interface, not closed)
+
+
+class InstanceGroups(unittest.TestCase):
+    CLOSURE = "instance-groups"
+
+    @both
+    def test_the_instance_lists_its_primary_interface_groups(self, closed: bool) -> None:
+        launched = instance_in_subnet(client("ec2"))
+        groups = [g["GroupId"] for g in launched["instance"]["SecurityGroups"]]
+        self.assertEqual(groups, [launched["group"]] if closed else [])
+
+
+class DetailedMonitoring(unittest.TestCase):
+    CLOSURE = "detailed-monitoring"
+
+    @both
+    def test_monitor_and_unmonitor(self, closed: bool) -> None:
+        ec2 = client("ec2")
+        instance_id = instance_in_subnet(ec2)["instance"]["InstanceId"]
+        if not closed:
+            with self.assertRaises(Exception):
+                ec2.monitor_instances(InstanceIds=[instance_id])
+            return
+        answer = ec2.monitor_instances(InstanceIds=[instance_id])["InstanceMonitorings"][0]
+        self.assertEqual(answer, {"InstanceId": instance_id, "Monitoring": {"State": "pending"}})
+        state = ec2.describe_instances(InstanceIds=[instance_id])["Reservations"][0]["Instances"][0]["Monitoring"]
+        self.assertEqual(state["State"], "enabled")
+        ec2.unmonitor_instances(InstanceIds=[instance_id])
+        state = ec2.describe_instances(InstanceIds=[instance_id])["Reservations"][0]["Instances"][0]["Monitoring"]
+        self.assertEqual(state["State"], "disabled")
+
+
+class ServiceSettings(unittest.TestCase):
+    CLOSURE = "service-settings"
+    SETTING = "/ssm/managed-instance/default-ec2-instance-management-role"
+
+    @both
+    def test_update_get_and_reset(self, closed: bool) -> None:
+        ssm = client("ssm")
+        if not closed:
+            with self.assertRaises(Exception):
+                ssm.get_service_setting(SettingId=self.SETTING)
+            return
+        self.assertEqual(ssm.get_service_setting(SettingId=self.SETTING)["ServiceSetting"]["Status"], "Default")
+        ssm.update_service_setting(SettingId=self.SETTING, SettingValue="service-role/dhmc")
+        setting = ssm.get_service_setting(SettingId=self.SETTING)["ServiceSetting"]
+        self.assertEqual((setting["SettingValue"], setting["Status"]), ("service-role/dhmc", "Customized"))
+        self.assertTrue(setting["ARN"].endswith(":servicesetting" + self.SETTING))
+        ssm.reset_service_setting(SettingId=setting["ARN"])
+        self.assertEqual(ssm.get_service_setting(SettingId=self.SETTING)["ServiceSetting"]["Status"], "Default")
+
+
+class EveryClosureIsTested(unittest.TestCase):
+    def test_each_closure_has_a_test_case(self) -> None:
+        tested = {case.CLOSURE for case in unittest.TestCase.__subclasses__() if hasattr(case, "CLOSURE")}
+        self.assertEqual(tested, {c.name for c in CLOSURES})
+
+
+if __name__ == "__main__":
+    unittest.main()
