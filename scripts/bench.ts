@@ -10,7 +10,8 @@ import { appCommand } from './lib/synth';
  * warm-up run: the README's synth command, the app process it starts, the cdktf CLI, the bare cost of
  * loading cdktf and the provider classes the app uses (the floor), and generated configs of 1 to 100
  * environments with 5 instances each; then offline validation (`npm run validate`'s script: synth and
- * plan) of the project's 5 stacks and of 20 and 100 generated environments. Prints a table and
+ * plan) of the project's 5 stacks and of 20 and 100 generated environments; then the deploy walk
+ * against the AWS emulator (`npm run test:deploy`, BENCH_DEPLOY_RUNS runs). Prints a table and
  * writes bench-results.json. BENCH_RUNS sets the runs per synth case (default 5), BENCH_VALIDATE_RUNS
  * per validation case (default 3).
  */
@@ -64,10 +65,10 @@ function measure(name: string, command: string[], env: NodeJS.ProcessEnv = {}, c
 }
 
 /** Like `measure`, for a command that starts many processes: memory is the peak of the whole tree. */
-async function measureTree(name: string, command: string[], env: NodeJS.ProcessEnv, runs: number): Promise<Result> {
+async function measureTree(name: string, command: string[], env: NodeJS.ProcessEnv, runs: number, warmUp = true): Promise<Result> {
   const seconds: number[] = [];
   const peaks: number[] = [];
-  for (let i = 0; i <= runs; i++) {
+  for (let i = warmUp ? 0 : 1; i <= runs; i++) {
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'ssk-bench-'));
     const started = process.hrtime.bigint();
     const child = spawn(command[0], command.slice(1), { cwd: ROOT, env: { ...process.env, CDKTF_OUTDIR: outdir, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
@@ -185,7 +186,7 @@ async function main(): Promise<void> {
   ];
   // `npm run bench -- <words>`: only the cases whose names hold one of the words.
   const wanted = process.argv.slice(2);
-  const selected = [...synthCases, ...validationCases()].filter((c) => c.name === FLOOR || wanted.length === 0 || wanted.some((w) => c.name.includes(w)));
+  const selected = [...synthCases, ...validationCases(), deployWalkCase()].filter((c) => c.name === FLOOR || wanted.length === 0 || wanted.some((w) => c.name.includes(w)));
   const measured: Result[] = [];
   for (const c of selected) measured.push(await c.run());
   const floor = measured.find((r) => r.case === FLOOR)!;
@@ -208,6 +209,16 @@ function validationCases(): Case[] {
     ['validate: 100 environments x 5 instances (102 stacks)', () => ({ SSK_CONFIG: generatedConfigFile(100) })],
   ];
   return cases.map(([name, env]) => ({ name, run: () => measureTree(name, validate, typeof env === 'function' ? env() : env, VALIDATE_RUNS) }));
+}
+
+/**
+ * `npm run test:deploy`: the README's walk against the AWS emulator, every stack applied, re-planned,
+ * changed, drifted and destroyed. Minutes a run, so BENCH_DEPLOY_RUNS runs (default 1) and no warm-up.
+ */
+function deployWalkCase(): Case {
+  const name = 'deploy walk: npm run test:deploy (5 stacks, emulator)';
+  const runs = Number(process.env.BENCH_DEPLOY_RUNS ?? 1);
+  return { name, run: () => measureTree(name, ['npm', 'run', '-s', 'test:deploy'], {}, runs, false) };
 }
 
 main().catch((e: Error) => {

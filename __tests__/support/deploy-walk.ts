@@ -78,6 +78,13 @@ export class DeployWalk {
     for (const stack of fs.readdirSync(path.join(this.outdir, 'stacks'))) this.writeOverride(stack);
   }
 
+  /** Changes a synthesized stack in place: a regression seeded into what the modules produce. */
+  editStack(stack: string, edit: (synthesized: any) => void): void {
+    const synthesized = this.synthesized(stack);
+    edit(synthesized);
+    fs.writeFileSync(path.join(this.stackDir(stack), 'cdk.tf.json'), JSON.stringify(synthesized, null, 2));
+  }
+
   /** The pipeline's deploy: `init`, `plan -out=tfplan`, then `init` and `apply tfplan` (terraform-stacks.yml). */
   async deploy(stack: string): Promise<void> {
     await this.init(stack);
@@ -163,7 +170,8 @@ export class DeployWalk {
   private env(stack: string, role: Role): NodeJS.ProcessEnv {
     const credentials = this.credentials.stacks[stack]?.[role];
     if (!credentials) throw new Error(`${stack}: the fixture has no ${role} role for this stack`);
-    return { ...credentials, AWS_ENDPOINT_URL: this.emulator.url };
+    // Terraform's own default (the validation's one thread per process is for many processes at once).
+    return { ...credentials, AWS_ENDPOINT_URL: this.emulator.url, GOMAXPROCS: String(os.cpus().length) };
   }
 
   private synthesized(stack: string): any {

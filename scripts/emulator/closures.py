@@ -89,20 +89,20 @@ def _trail_by_name_or_arn() -> Callable[[], None]:
 
 
 def _root_volume_size_from_image() -> Callable[[], None]:
+    from moto.ec2.exceptions import MissingParameterError
     from moto.ec2.responses.instances import InstanceResponse
 
-    original = InstanceResponse._parse_block_device_mapping
+    original_parse = InstanceResponse._parse_block_device_mapping
+    original_validate = InstanceResponse._validate_block_device_mapping
 
     def validate(device_mapping: dict[str, Any]) -> None:
         ebs = device_mapping.get("Ebs")
         if "NoDevice" in device_mapping or not isinstance(ebs, dict) or ebs.get("VolumeSize") or ebs.get("SnapshotId"):
-            return original_validate(device_mapping)
-        return None  # sized below, from the image
-
-    original_validate = InstanceResponse._validate_block_device_mapping
+            original_validate(device_mapping)
+        # otherwise sized in parse, from the image
 
     def parse(self: Any) -> list[dict[str, Any]]:
-        mappings = original(self)
+        mappings = original_parse(self)
         image = self._get_param("ImageId")
         for mapping in mappings:
             ebs = mapping["Ebs"]
@@ -110,7 +110,6 @@ def _root_volume_size_from_image() -> Callable[[], None]:
                 continue
             size = _image_device_size(self.ec2_backend, image, mapping["DeviceName"])
             if size is None:
-                from moto.ec2.exceptions import MissingParameterError
                 raise MissingParameterError("size or snapshotId")
             ebs["VolumeSize"] = size
         return mappings
@@ -121,15 +120,12 @@ def _root_volume_size_from_image() -> Callable[[], None]:
     ])
 
 
-# moto's images carry no block device mappings; an Amazon Linux 2023 image's root snapshot is 8 GiB
-# ("Amazon Linux 2023 AMI": "the default root volume size is 8 GiB").
-IMAGE_ROOT_VOLUME_GIB = 8
-
-
 def _image_device_size(ec2_backend: Any, image_id: str, device_name: str) -> int | None:
+    """The size of the snapshot the image maps to this device, as the image describes it."""
     images = ec2_backend.describe_images(filters={"image-id": image_id}) if image_id else []
-    if images and images[0].root_device_name == device_name:
-        return IMAGE_ROOT_VOLUME_GIB
+    for mapping in images[0].block_device_mappings if images else []:
+        if mapping["DeviceName"] == device_name and mapping.get("Ebs", {}).get("SnapshotId"):
+            return int(mapping["Ebs"]["VolumeSize"])
     return None
 
 
@@ -201,6 +197,28 @@ def _instance_groups_from_primary_interface() -> Callable[[], None]:
     return _patch(Instance, "prep_nics", prep_nics)
 
 
+def _duplicate_of_the_latest_version_only() -> Callable[[], None]:
+    from moto.ssm.models import SimpleSystemManagerBackend
+
+    original = SimpleSystemManagerBackend.update_document
+
+    def update_document(self: Any, content: str, attachments: Any, name: str, version_name: str,
+                        document_version: str, document_format: str, target_type: str) -> Any:
+        documents = self._documents.get(name)
+        if documents is None:
+            return original(self, content, attachments, name, version_name, document_version, document_format, target_type)
+        versions, default = documents.versions, documents.default_version
+        documents.versions = {documents.latest_version: versions[documents.latest_version]}
+        documents.default_version = documents.latest_version
+        try:
+            return original(self, content, attachments, name, version_name, document_version, document_format, target_type)
+        finally:
+            documents.versions = {**versions, **documents.versions}
+            documents.default_version = default
+
+    return _patch(SimpleSystemManagerBackend, "update_document", update_document)
+
+
 def _detailed_monitoring() -> Callable[[], None]:
     from moto.core.responses import ActionResult
     from moto.ec2.responses.monitoring import Monitoring
@@ -220,8 +238,8 @@ def _detailed_monitoring() -> Callable[[], None]:
     ])
 
 
-# Default Host Management Configuration is off until a role is named: the setting's default is
-# "$None" ("Default Host Management Configuration", AWS Systems Manager User Guide).
+# An unset setting is marked by Status "Default" ("ServiceSetting": Status); its default value is not
+# documented for the Default Host Management role, so this placeholder stands for "no role".
 DEFAULT_SETTINGS = {"/ssm/managed-instance/default-ec2-instance-management-role": "$None"}
 
 
@@ -237,7 +255,8 @@ CLOSURES: tuple[Closure, ...] = (
             "StartLogging/StopLogging take the trail's name or ARN (CloudTrail API Reference, 'StartLogging': Name)",
             _trail_by_name_or_arn),
     Closure("root-volume-size",
-            "a volume from a snapshot defaults to the snapshot's size (EC2 API Reference, 'EbsBlockDevice': VolumeSize)",
+            "a volume from a snapshot without a size takes the snapshot's size; the image maps its root device to its "
+            "snapshot (EC2 API Reference, 'EbsBlockDevice': VolumeSize)",
             _root_volume_size_from_image),
     Closure("no-empty-association",
             "an interface's Association is present only with a public IPv4 address (EC2 API Reference, "
@@ -247,6 +266,11 @@ CLOSURES: tuple[Closure, ...] = (
             "a VPC instance's security groups are its primary network interface's (EC2 API Reference, "
             "'Instance': SecurityGroups; 'RunInstances': NetworkInterface.N.SecurityGroupId)",
             _instance_groups_from_primary_interface),
+    Closure("document-duplicate-of-latest",
+            "UpdateDocument refuses (DuplicateDocumentContent) content equal to the version it updates, the "
+            "latest (Systems Manager API Reference, 'UpdateDocument': DocumentVersion, 'Currently, Systems Manager "
+            "supports updating only the latest version'); the AWS provider reverts drift on that reading",
+            _duplicate_of_the_latest_version_only),
     Closure("detailed-monitoring",
             "MonitorInstances/UnmonitorInstances turn detailed monitoring on and off, answering 'pending' and "
             "'disabling' (EC2 API Reference, 'MonitorInstances', 'Monitoring')",

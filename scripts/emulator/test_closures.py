@@ -142,7 +142,8 @@ class RootVolumeSize(unittest.TestCase):
             return
         instance = ec2.run_instances(ImageId=image["ImageId"], MinCount=1, MaxCount=1, BlockDeviceMappings=mapping)["Instances"][0]
         volume_id = instance["BlockDeviceMappings"][0]["Ebs"]["VolumeId"]
-        self.assertEqual(ec2.describe_volumes(VolumeIds=[volume_id])["Volumes"][0]["Size"], 8)
+        root = next(m for m in image["BlockDeviceMappings"] if m["DeviceName"] == image["RootDeviceName"])
+        self.assertEqual(ec2.describe_volumes(VolumeIds=[volume_id])["Volumes"][0]["Size"], root["Ebs"]["VolumeSize"])
         other = [{"DeviceName": "/dev/sdf", "Ebs": {"VolumeType": "gp3"}}]
         with self.assertRaises(ClientError):  # not the root device: no snapshot, no size
             ec2.run_instances(ImageId=image["ImageId"], MinCount=1, MaxCount=1, BlockDeviceMappings=other)
@@ -165,6 +166,29 @@ class InstanceGroups(unittest.TestCase):
         launched = instance_in_subnet(client("ec2"))
         groups = [g["GroupId"] for g in launched["instance"]["SecurityGroups"]]
         self.assertEqual(groups, [launched["group"]] if closed else [])
+
+
+class DocumentDuplicateOfLatest(unittest.TestCase):
+    CLOSURE = "document-duplicate-of-latest"
+
+    @both
+    def test_content_of_an_older_version_makes_a_new_version(self, closed: bool) -> None:
+        ssm = client("ssm")
+        recorded = json.dumps({"schemaVersion": "1.0", "sessionType": "Standard_Stream", "inputs": {"s3BucketName": "logs"}})
+        forged = json.dumps({"schemaVersion": "1.0", "sessionType": "Standard_Stream", "inputs": {"s3BucketName": ""}})
+        ssm.create_document(Name="SSM-SessionManagerRunShell", Content=recorded, DocumentType="Session", DocumentFormat="JSON")
+        ssm.update_document(Name="SSM-SessionManagerRunShell", Content=forged, DocumentVersion="$LATEST")
+        ssm.update_document_default_version(Name="SSM-SessionManagerRunShell", DocumentVersion="2")
+        # The provider's repair: the configured content, as an update of the latest version.
+        if not closed:
+            with self.assertRaises(ClientError):
+                ssm.update_document(Name="SSM-SessionManagerRunShell", Content=recorded, DocumentVersion="2")
+            return
+        repaired = ssm.update_document(Name="SSM-SessionManagerRunShell", Content=recorded, DocumentVersion="2")
+        self.assertEqual(repaired["DocumentDescription"]["DocumentVersion"], "3")
+        self.assertEqual(ssm.describe_document(Name="SSM-SessionManagerRunShell")["Document"]["DefaultVersion"], "2")
+        with self.assertRaises(ClientError):  # the latest version's own content is still a duplicate
+            ssm.update_document(Name="SSM-SessionManagerRunShell", Content=recorded, DocumentVersion="3")
 
 
 class DetailedMonitoring(unittest.TestCase):
