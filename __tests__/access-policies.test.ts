@@ -99,7 +99,7 @@ describe('SessionAccessPolicy', () => {
     expect(JSON.parse(role.assume_role_policy).Statement).toEqual([
       {
         Sid: 'TrustedPrincipalsAssumeRole', Effect: 'Allow', Principal: { AWS: ['arn:aws:iam::000000000000:root'] }, Action: 'sts:AssumeRole',
-        Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } },
+        Condition: { StringEquals: { 'sts:RoleSessionName': '$${aws:username}' }, Bool: { 'aws:MultiFactorAuthPresent': 'true' } },
       },
       { Sid: 'TrustedServicesAssumeRole', Effect: 'Allow', Principal: { Service: ['ec2.amazonaws.com'] }, Action: 'sts:AssumeRole' },
     ]);

@@ -19,7 +19,8 @@ import {
   ApiCall, cloudTrailEvent, iamUser, identityCenterSession, Named, otherAccount, recordingPathCalls, roleSession, rootUser, startSession, watchedCalls,
 } from './support/cloudtrail';
 import {
-  assumedRole, Caller, chainedRole, iamUserSessionToken, iamUserWithAccessKeys, identityCenterUser, samlFederatedUser, sessionOf,
+  askingToAssume, assumedRole, Caller, chainedRole, iamUserSessionToken, iamUserWithAccessKeys, identityCenterUser, roleSessionWithSourceIdentity,
+  samlFederatedUser, sessionOf,
 } from './support/callers';
 
 // Real Terraform plans with the real AWS provider: minutes on a cold plugin cache.
@@ -418,7 +419,7 @@ describe.each(loadConfig().environments.flatMap((env) => env.accessGroups.map((g
   },
 );
 
-describe('MFA per kind of caller, on the resolved policies', () => {
+describe('MFA and session names per kind of caller, on the resolved policies', () => {
   const IDENTITY_ACCOUNT = '000000000000';
   const env = (name: 'dev' | 'prod') => loadConfig().environments.find((e) => e.name === name)!;
   const plan = (name: string) => new ResolvedPlan(results.find((r) => r.stack === name)!.planFile!);
@@ -473,9 +474,36 @@ describe('MFA per kind of caller, on the resolved policies', () => {
       resourcePolicy: p.policy(role, 'assume_role_policy'),
       context: caller.context,
     });
-    expect(await assume(iamUserSessionToken(IDENTITY_ACCOUNT, 'alice', true))).toBe('Allowed');
-    expect(await assume(iamUserWithAccessKeys(IDENTITY_ACCOUNT, 'alice'))).toBe('ImplicitlyDenied');
-    expect(await assume(iamUserSessionToken(IDENTITY_ACCOUNT, 'alice', false))).toBe('ImplicitlyDenied');
+    expect(await assume(askingToAssume(iamUserSessionToken(IDENTITY_ACCOUNT, 'alice', true), 'alice'))).toBe('Allowed');
+    expect(await assume(askingToAssume(iamUserWithAccessKeys(IDENTITY_ACCOUNT, 'alice'), 'alice'))).toBe('ImplicitlyDenied');
+    expect(await assume(askingToAssume(iamUserSessionToken(IDENTITY_ACCOUNT, 'alice', false), 'alice'))).toBe('ImplicitlyDenied');
+  });
+
+  /** `sts:AssumeRole` (and the actions it asks alongside) of a created role, decided by its trust policy. */
+  const assumeCreatedRole = (name: string, actions = ['sts:AssumeRole']) => async (caller: Caller): Promise<string[]> => {
+    const p = plan('prod');
+    const role = p.one('aws_iam_role', (v) => v.name === name);
+    return Promise.all(actions.map((action) => decide({
+      principal: caller.principal, action, resource: role.values.arn, resourceAccount: '333333333333',
+      identityPolicies: [{ name: 'AdministratorAccess', policy: ALLOW_EVERYTHING }],
+      resourcePolicy: p.policy(role, 'assume_role_policy'), context: caller.context,
+    })));
+  };
+
+  it("refuses Bob a session of the operators' role named after Alice, so that he can never resume or end hers", async () => {
+    const assume = assumeCreatedRole('ssm-session-kit-prod-operators');
+    expect(await assume(askingToAssume(iamUserSessionToken(IDENTITY_ACCOUNT, 'bob', true), 'alice'))).toEqual(['ImplicitlyDenied']);
+    expect(await assume(askingToAssume(iamUserSessionToken(IDENTITY_ACCOUNT, 'bob', true), 'bob'))).toEqual(['Allowed']);
+  });
+
+  it('lets a role session into the CI role only named after the source identity it carries and passes on', async () => {
+    const assume = assumeCreatedRole('ssm-session-kit-prod-ci', ['sts:AssumeRole', 'sts:SetSourceIdentity']);
+    const ci = roleSessionWithSourceIdentity(IDENTITY_ACCOUNT, 'ci-deployer', 'build-42', 'release-bot');
+    expect(await assume(askingToAssume(ci, 'release-bot', 'release-bot'))).toEqual(['Allowed', 'Allowed']);
+    expect(await assume(askingToAssume(ci, 'alice', 'release-bot'))).toEqual(['ImplicitlyDenied', 'ImplicitlyDenied']);
+    expect(await assume(askingToAssume(ci, 'alice', 'alice'))).toEqual(['ImplicitlyDenied', 'ImplicitlyDenied']);
+    // A session without a source identity names nobody, whatever it asks for.
+    expect(await assume(askingToAssume(assumedRole(IDENTITY_ACCOUNT, 'ci-deployer', 'alice', false), 'alice', 'alice'))).toEqual(['ImplicitlyDenied', 'ImplicitlyDenied']);
   });
 
   it('lets automation in where the group asks for no MFA', async () => {

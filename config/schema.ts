@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MFA_ENFORCEMENTS, SESSION_DOCUMENTS } from '../modules/access-policies';
+import { MFA_ENFORCEMENTS, SESSION_DOCUMENTS, SESSION_NAMINGS } from '../modules/access-policies';
 import { checkSessionLoggingProps, CLOUDWATCH_RETENTION_DAYS, SESSION_LOGGING_RANGES } from '../modules/session-logging/limits';
 import * as rules from './aws-rules';
 import { isAtLeastVersion, MIN_SSM_AGENT_VERSION } from '../modules/shared/ssm-agent';
@@ -179,6 +179,9 @@ const accessGroupSchema = strict({
     trustedArns: list(awsString(rules.principalArn, 'principal ARN'), 'IAM principals (or accounts\' root) that may assume the role').default([]),
     trustedServices: list(awsString(rules.servicePrincipal, 'service principal'), 'services that may assume the role').default([]),
     requireMfaToAssume: z.boolean().optional().meta({ description: 'trusted principals must give an MFA code to assume the role; default on with "mfa": "iam"' }),
+    sessionName: oneOf(SESSION_NAMINGS, `must be one of ${SESSION_NAMINGS.map((n) => `"${n}"`).join(', ')}`).default('user-name').meta({
+      description: 'what sessions of the role are named after, so that nobody resumes or ends another\'s: "user-name" (callers are IAM users: the session is named after aws:username) or "source-identity" (callers are roles carrying a source identity, which they pass on and name the session after)',
+    }),
   }, 'a new role for the group').optional(),
 }, 'who may open sessions: one managed policy per group').check((ctx) => {
   const { mfa, mfaMaxAgeSeconds, roleNames, groupNames, createRole, documents = [], unrecordedSsh } = ctx.value;
@@ -195,6 +198,11 @@ const accessGroupSchema = strict({
   if (createRole && createRole.trustedArns.length === 0 && createRole.trustedServices.length === 0) {
     problem(ctx, ['createRole'], 'must trust at least one principal (trustedArns or trustedServices)');
   }
+  createRole?.trustedArns.forEach((arn, i) => {
+    if (createRole.sessionName === 'user-name' && /:role\//.test(arn)) {
+      problem(ctx, ['createRole', 'trustedArns', i], 'is a role, which has no aws:username to name its sessions after; set createRole.sessionName to "source-identity"');
+    }
+  });
   if (ctx.value.runCommand !== undefined && !ctx.value.runCommand.trim()) {
     problem(ctx, ['runCommand'], 'must say why this group may run commands outside a session');
   }

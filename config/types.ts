@@ -1,4 +1,5 @@
 import type { SessionLoggingProps } from '../modules/session-logging';
+import type { SessionNaming } from '../modules/access-policies';
 import type {
   AccessGroupFile, AlertsFile, BootstrapFile, EnvironmentFile, GuardrailsFile, InstanceFile, NetworkFile, OrganizationFile, StateFile,
 } from './schema';
@@ -79,6 +80,8 @@ export interface AccessGroupConfig extends Readonly<Omit<AccessGroupFile, 'insta
     readonly trustedServices: readonly string[];
     /** Trusted IAM principals must give an MFA code to assume the role (default with `mfa: 'iam'`). */
     readonly requireMfaToAssume: boolean;
+    /** What the trusted principals' sessions of the role are named after. */
+    readonly sessionName: SessionNaming;
   };
 }
 

@@ -92,6 +92,7 @@ function checkEnvironment(name: string, env: EnvironmentFile, report: (field: st
         trustedArns: createRole.trustedArns,
         trustedServices: createRole.trustedServices,
         requireMfaToAssume: createRole.requireMfaToAssume ?? g.mfa === 'iam',
+        sessionName: createRole.sessionName,
       },
     };
   });

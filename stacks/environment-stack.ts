@@ -126,6 +126,7 @@ export class EnvironmentStack extends TerraformStack {
         trustedPrincipals: { arns: group.createRole.trustedArns, services: group.createRole.trustedServices },
         permissionsBoundaryArn: boundaryArn,
         requireMfaToAssume: group.createRole.requireMfaToAssume,
+        sessionName: group.createRole.sessionName,
       },
     }));
     // The config demands a reason for SSH, which is not recorded; it is the suppression's reason too.

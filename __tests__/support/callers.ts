@@ -79,3 +79,25 @@ export function sessionOf(caller: Caller, account: string, region: string): { ar
     tags: { 'ssm:resourceTag/aws:ssmmessages:session-id': caller.context['aws:userid'] },
   };
 }
+
+/**
+ * A role session that carries a source identity ("Monitor and control actions taken with assumed
+ * roles", IAM User Guide: set by the identity provider or at the first AssumeRole, then kept through
+ * role chaining; `aws:SourceIdentity` is in the context of every request the session makes).
+ */
+export function roleSessionWithSourceIdentity(account: string, role: string, session: string, sourceIdentity: string): Caller {
+  const caller = assumedRole(account, role, session, false);
+  return { ...caller, context: { ...caller.context, 'aws:SourceIdentity': sourceIdentity } };
+}
+
+/**
+ * The same caller's `AssumeRole` request ("AssumeRole", STS API Reference; "AWS STS condition keys",
+ * IAM User Guide): the session name it asks for is `sts:RoleSessionName`, the source identity it
+ * passes, `sts:SourceIdentity`.
+ */
+export function askingToAssume(caller: Caller, sessionName: string, sourceIdentity?: string): Caller {
+  return {
+    ...caller,
+    context: { ...caller.context, 'sts:RoleSessionName': sessionName, ...(sourceIdentity ? { 'sts:SourceIdentity': sourceIdentity } : {}) },
+  };
+}

@@ -101,9 +101,27 @@ export interface SessionAccessPolicyProps {
 /** The Command document a break-glass group runs commands with. */
 export const RUN_COMMAND_DOCUMENT = 'AWS-RunShellScript';
 
+/**
+ * What a session of a created role must be named after, so that `aws:userid` (role-id:session-name),
+ * which the own-session rule keys on, names the person and not whatever the caller chose:
+ * - `user-name`: callers are IAM users, and name the session after themselves (`sts:RoleSessionName`
+ *   equals `aws:username`; STS API Reference, "AssumeRole": RoleSessionName).
+ * - `source-identity`: callers are role sessions that carry a source identity (set by their identity
+ *   provider, kept through role chaining), and pass it on and name the session after it
+ *   (`sts:SourceIdentity` and `sts:RoleSessionName` equal `aws:SourceIdentity`; IAM User Guide,
+ *   "Monitor and control actions taken with assumed roles").
+ */
+export const SESSION_NAMINGS = ['user-name', 'source-identity'] as const;
+export type SessionNaming = (typeof SESSION_NAMINGS)[number];
+
 export interface CreateRoleProps {
   readonly roleName: string;
   readonly trustedPrincipals: TrustedPrincipals;
+  /**
+   * What the trusted principals' sessions of the role are named after (services are not asked).
+   * @default 'user-name'
+   */
+  readonly sessionName?: SessionNaming;
   /** @default none */
   readonly permissionsBoundaryArn?: string;
   /**
@@ -220,7 +238,11 @@ export class SessionAccessPolicy extends Construct {
       this.role = new IamRole(this, 'role', {
         name: props.createRole.roleName,
         description: `Session Manager access (${props.policyName})`,
-        assumeRolePolicy: trustPolicy(props.createRole.trustedPrincipals, requireMfaToAssume ? mfaCondition(props.mfaMaxAgeSeconds) : {}).toJson(),
+        assumeRolePolicy: trustPolicy(
+          props.createRole.trustedPrincipals,
+          props.createRole.sessionName ?? 'user-name',
+          requireMfaToAssume ? mfaCondition(props.mfaMaxAgeSeconds) : {},
+        ).toJson(),
         permissionsBoundary: props.createRole.permissionsBoundaryArn,
         tags: props.runAsUser ? { [RUN_AS_TAG]: props.runAsUser } : undefined,
       });
@@ -243,15 +265,22 @@ function mfaCondition(maxAgeSeconds?: number): Condition {
   };
 }
 
-function trustPolicy({ arns = [], services = [] }: TrustedPrincipals, mfa: Condition): PolicyDocument {
+/** `$${` keeps IAM's policy variables away from Terraform's own interpolation. */
+const SESSION_NAMED_AFTER: Record<SessionNaming, Condition> = {
+  'user-name': { StringEquals: { 'sts:RoleSessionName': '$${aws:username}' } },
+  'source-identity': { StringEquals: { 'sts:SourceIdentity': '$${aws:SourceIdentity}', 'sts:RoleSessionName': '$${aws:SourceIdentity}' } },
+};
+
+function trustPolicy({ arns = [], services = [] }: TrustedPrincipals, naming: SessionNaming, mfa: Condition): PolicyDocument {
   const statements: PolicyStatement[] = [];
   if (arns.length > 0) {
     statements.push({
       Sid: 'TrustedPrincipalsAssumeRole',
       Effect: 'Allow',
       Principal: { AWS: [...arns] },
-      Action: 'sts:AssumeRole',
-      ...(mfa.Bool ? { Condition: mfa } : {}),
+      // Passing a source identity on is sts:SetSourceIdentity, which the trust policy must allow.
+      Action: naming === 'source-identity' ? ['sts:AssumeRole', 'sts:SetSourceIdentity'] : 'sts:AssumeRole',
+      Condition: { ...SESSION_NAMED_AFTER[naming], ...mfa },
     });
   }
   if (services.length > 0) {
