@@ -500,7 +500,7 @@ describe('MFA and session names per kind of caller, on the resolved policies', (
     const assume = assumeCreatedRole('ssm-session-kit-prod-ci', ['sts:AssumeRole', 'sts:SetSourceIdentity']);
     const ci = roleSessionWithSourceIdentity(IDENTITY_ACCOUNT, 'ci-deployer', 'build-42', 'release-bot');
     expect(await assume(askingToAssume(ci, 'release-bot', 'release-bot'))).toEqual(['Allowed', 'Allowed']);
-    expect(await assume(askingToAssume(ci, 'alice', 'release-bot'))).toEqual(['ImplicitlyDenied', 'ImplicitlyDenied']);
+    expect(await assume(askingToAssume(ci, 'alice', 'release-bot'))).toEqual(['ImplicitlyDenied', 'Allowed']);
     expect(await assume(askingToAssume(ci, 'alice', 'alice'))).toEqual(['ImplicitlyDenied', 'ImplicitlyDenied']);
     // A session without a source identity names nobody, whatever it asks for.
     expect(await assume(askingToAssume(assumedRole(IDENTITY_ACCOUNT, 'ci-deployer', 'alice', false), 'alice', 'alice'))).toEqual(['ImplicitlyDenied', 'ImplicitlyDenied']);

@@ -278,9 +278,19 @@ function trustPolicy({ arns = [], services = [] }: TrustedPrincipals, naming: Se
       Sid: 'TrustedPrincipalsAssumeRole',
       Effect: 'Allow',
       Principal: { AWS: [...arns] },
-      // Passing a source identity on is sts:SetSourceIdentity, which the trust policy must allow.
-      Action: naming === 'source-identity' ? ['sts:AssumeRole', 'sts:SetSourceIdentity'] : 'sts:AssumeRole',
+      Action: 'sts:AssumeRole',
       Condition: { ...SESSION_NAMED_AFTER[naming], ...mfa },
+    });
+  }
+  if (arns.length > 0 && naming === 'source-identity') {
+    // Passing a source identity on is sts:SetSourceIdentity, which the trust policy must allow; the
+    // Service Authorization Reference gives it sts:SourceIdentity only, no session name.
+    statements.push({
+      Sid: 'TrustedPrincipalsPassOwnSourceIdentity',
+      Effect: 'Allow',
+      Principal: { AWS: [...arns] },
+      Action: 'sts:SetSourceIdentity',
+      Condition: { StringEquals: { 'sts:SourceIdentity': '$${aws:SourceIdentity}' }, ...mfa },
     });
   }
   if (services.length > 0) {
