@@ -17,3 +17,7 @@ test('every closure of an emulator gap is shown against unpatched moto and close
   expect({ status: run.status, report }).toEqual({ status: 0, report: expect.stringMatching(/\nOK\n?$/) });
   expect(report).toMatch(/^Ran (\d+) tests/m);
 }, 120_000);
+
+test('a missing emulator fails the walk with how to install it, rather than skipping it', () => {
+  expect(() => assertEmulatorInstalled('python3-that-does-not-exist')).toThrow(/emulator is missing .*pip install "moto\[server\]/);
+});

@@ -15,8 +15,8 @@ export interface Emulator {
 }
 
 /** Fails, never skips, when moto is missing: the walk is the only proof that the stacks apply. */
-export function assertEmulatorInstalled(): void {
-  const probe = spawnSync('python3', ['-c', 'import moto.server, boto3'], { encoding: 'utf8' });
+export function assertEmulatorInstalled(python = 'python3'): void {
+  const probe = spawnSync(python, ['-c', 'import moto.server, boto3'], { encoding: 'utf8' });
   if (probe.error || probe.status !== 0) {
     throw new Error(`The AWS emulator is missing (${(probe.error?.message ?? probe.stderr).trim()}): ${INSTALL_HINT}`);
   }
@@ -35,6 +35,10 @@ export async function startEmulator(env: NodeJS.ProcessEnv = {}): Promise<Emulat
   child.stderr!.on('data', (c: Buffer) => output.push(c.toString()));
   const log = () => output.join('').slice(-20_000);
   const url = `http://127.0.0.1:${port}`;
+  // A test runner killed mid-walk must not leave the server behind.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  child.once('exit', () => process.removeListener('exit', killOnExit));
   try {
     await waitUntilListening(child, port, log);
   } catch (e) {
