@@ -82,16 +82,21 @@ class AwsManagedPolicies(unittest.TestCase):
 class ConditionalPolicyStatements(unittest.TestCase):
     CLOSURE = "conditional-policy-statements"
 
-    @both
-    def test_a_conditional_deny_applies_only_when_its_condition_is_met(self, closed: bool) -> None:
+    @staticmethod
+    def bucket_denying(statement: dict[str, Any]) -> Any:
+        """A bucket holding one object, its policy one Deny statement on its objects."""
         s3 = client("s3")
         s3.create_bucket(Bucket="state", CreateBucketConfiguration={"LocationConstraint": REGION})
         s3.put_object(Bucket="state", Key="k", Body=b"state")
+        s3.put_bucket_policy(Bucket="state", Policy=json.dumps({"Version": "2012-10-17", "Statement": [{
+            "Effect": "Deny", "Principal": "*", "Resource": "arn:aws:s3:::state/*", **statement}]}))
+        return s3
+
+    @both
+    def test_a_conditional_deny_applies_only_when_its_condition_is_met(self, closed: bool) -> None:
         # The state bucket's TLS-only statement ("Amazon S3 security best practices"): an HTTPS request
         # does not meet the condition.
-        s3.put_bucket_policy(Bucket="state", Policy=json.dumps({"Version": "2012-10-17", "Statement": [{
-            "Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "arn:aws:s3:::state/*",
-            "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]}))
+        s3 = self.bucket_denying({"Action": "s3:*", "Condition": {"Bool": {"aws:SecureTransport": "false"}}})
         if closed:
             self.assertEqual(s3.get_object(Bucket="state", Key="k")["Body"].read(), b"state")
         else:
@@ -100,11 +105,7 @@ class ConditionalPolicyStatements(unittest.TestCase):
 
     @both
     def test_an_unconditional_deny_still_denies(self, closed: bool) -> None:
-        s3 = client("s3")
-        s3.create_bucket(Bucket="state", CreateBucketConfiguration={"LocationConstraint": REGION})
-        s3.put_object(Bucket="state", Key="k", Body=b"state")
-        s3.put_bucket_policy(Bucket="state", Policy=json.dumps({"Version": "2012-10-17", "Statement": [{
-            "Effect": "Deny", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::state/*"}]}))
+        s3 = self.bucket_denying({"Action": "s3:GetObject"})
         with self.assertRaises(ClientError):
             s3.get_object(Bucket="state", Key="k")
 
