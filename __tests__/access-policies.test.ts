@@ -1,5 +1,5 @@
 import { validateConfig } from '../config/validate';
-import { SessionAccessPolicy, SessionAccessPolicyProps } from '../modules/access-policies';
+import { LOCAL_PORT_PATTERN, PortForwardingDocument, SessionAccessPolicy, SessionAccessPolicyProps } from '../modules/access-policies';
 import { accessReport } from '../scripts/lib/access-report';
 import { configProblems, Json, only, policyStatements, rawConfig, resources, synthStack } from './helpers';
 
@@ -230,19 +230,22 @@ describe('access report', () => {
     ]);
     expect(rowOf(report, 'prod', 'operators')).toEqual([
       'operators', 'prod-tools, prod-db-admin',
-      'SSM-SessionManagerRunShell, AWS-StartPortForwardingSession (not recorded), AWS-StartPortForwardingSessionToRemoteHost (not recorded)',
+      'SSM-SessionManagerRunShell, forward to the instance:8080 only (not recorded), forward to db.internal.example:5432 only (not recorded)',
       'IAM', 'own sessions', 'new role ssm-session-kit-prod-operators (runs as ssm-operator)',
     ]);
     expect(rowOf(report, 'prod', 'ci-diagnostics')[3]).toBe('no');
     expect(rowOf(report, 'prod', 'break-glass')[4]).toBe('any session');
   });
 
-  it('marks SSH and port forwarding as not recorded, and takes SSH with its acknowledgment', () => {
+  it('marks SSH and port forwarding as not recorded, AWS\'s forwarding documents as any port, and takes each with its acknowledgment', () => {
     const raw = rawConfig();
-    raw.environments.dev.accessGroups.operators.documents.push('AWS-StartSSHSession');
-    raw.environments.dev.accessGroups.operators.unrecordedSsh = 'scp of build artefacts to the tools host';
+    const operators = raw.environments.dev.accessGroups.operators;
+    operators.documents.push('AWS-StartSSHSession', 'AWS-StartPortForwardingSession');
+    operators.unrecordedSsh = 'scp of build artefacts to the tools host';
+    operators.unrecordedPortForwarding = 'a vendor tool picks its own ports';
     expect(rowOf(accessReport(validateConfig(raw)), 'dev', 'operators')[2]).toBe(
-      'SSM-SessionManagerRunShell, AWS-StartPortForwardingSession (not recorded), AWS-StartPortForwardingSessionToRemoteHost (not recorded), AWS-StartSSHSession (not recorded)',
+      'SSM-SessionManagerRunShell, AWS-StartSSHSession (not recorded), AWS-StartPortForwardingSession (not recorded, any port), '
+      + 'forward to the instance:8080 only (not recorded), forward to db.internal.example:5432 only (not recorded)',
     );
   });
 
@@ -250,5 +253,53 @@ describe('access report', () => {
     const raw = rawConfig();
     raw.environments.prod.accessGroups['ci-diagnostics'].instances = { team: ['data'] };
     expect(rowOf(accessReport(validateConfig(raw)), 'prod', 'ci-diagnostics')[1]).toBe('prod-db-admin');
+  });
+});
+
+/**
+ * What Systems Manager accepts as a session's parameters for a document ("Session document schema";
+ * "StartSession", Systems Manager API Reference: Parameters): only parameters the document declares,
+ * each value matching the declaration's allowedPattern or among its allowedValues.
+ */
+function acceptsParameters(content: Json, parameters: Record<string, string[]>): boolean {
+  const declared = content.parameters ?? {};
+  return Object.entries(parameters).every(([name, values]) => {
+    const rule = declared[name];
+    if (!rule) return false;
+    return values.every((v) => (rule.allowedPattern === undefined || new RegExp(rule.allowedPattern).test(v))
+      && (rule.allowedValues === undefined || rule.allowedValues.includes(v)));
+  });
+}
+
+describe('PortForwardingDocument', () => {
+  const forward = (destination: { port: number; host?: string }): Json =>
+    only(synthStack((s) => new PortForwardingDocument(s, 'forward', { documentName: 'forward-db', destination })), 'aws_ssm_document');
+
+  it('forwards to the declared port and host only: the engineer picks the local port, nothing else', () => {
+    const document = forward({ host: 'db.internal.example', port: 5432 });
+    expect(document).toMatchObject({ name: 'forward-db', document_type: 'Session', document_format: 'JSON' });
+    const content = JSON.parse(document.content);
+    expect(content).toMatchObject({ schemaVersion: '1.0', sessionType: 'Port' });
+    expect(content.properties).toEqual({ type: 'LocalPortForwarding', portNumber: '5432', host: 'db.internal.example', localPortNumber: '{{ localPortNumber }}' });
+    expect(acceptsParameters(content, { localPortNumber: ['15432'] })).toBe(true);
+    expect(acceptsParameters(content, { localPortNumber: ['0'] })).toBe(true);
+    // AWS-StartPortForwardingSession's parameters, asked of this document: refused.
+    expect(acceptsParameters(content, { portNumber: ['22'], localPortNumber: ['2222'] })).toBe(false);
+    expect(acceptsParameters(content, { host: ['10.0.0.1'] })).toBe(false);
+    expect(acceptsParameters(content, { localPortNumber: ['65536'] })).toBe(false);
+    expect(content.parameters.localPortNumber.allowedPattern).toBe(LOCAL_PORT_PATTERN);
+  });
+
+  it('forwards to the instance itself without a host', () => {
+    expect(JSON.parse(forward({ port: 8080 }).content).properties).toEqual({ type: 'LocalPortForwarding', portNumber: '8080', localPortNumber: '{{ localPortNumber }}' });
+  });
+
+  it.each([
+    [{ port: 22 }, /port is SSH's port/],
+    [{ port: 0 }, /port must be a whole number from 1 to 65535/],
+    [{ port: 70000 }, /port must be a whole number from 1 to 65535/],
+    [{ port: 5432, host: 'db internal' }, /host must be a host name or an IPv4 address/],
+  ])('refuses %j', (destination, message) => {
+    expect(() => forward(destination)).toThrow(message);
   });
 });

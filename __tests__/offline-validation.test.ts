@@ -10,6 +10,7 @@ import { loadConfig } from '../config/load';
 import { Json, tempDir } from './helpers';
 import { PlainTerraformRun, runPlainTerraform, stateRoleAssumedByInit } from './support/plain-terraform';
 import { stackMatrix } from '../scripts/stack-matrix';
+import { forwardDocumentName } from '../stacks/environment-stack';
 import { ALLOW_EVERYTHING, decide, ResolvedPlan } from './iam-evaluation';
 import type { PolicyJson } from '../scripts/lib/iam-decide';
 import { connectCommands } from '../scripts/lib/access-report';
@@ -329,10 +330,23 @@ describe('access groups, their resolved policies evaluated', () => {
 
   it('allows only the documents a group opted into', async () => {
     expect(await startSession('dev', 'developers', { document: 'SSM-SessionManagerRunShell', mfa: false })).toBe('Allowed');
-    expect(await startSession('dev', 'developers', { document: 'AWS-StartPortForwardingSession', mfa: false })).toBe('ImplicitlyDenied');
-    expect(await startSession('dev', 'operators', { document: 'AWS-StartPortForwardingSession' })).toBe('Allowed');
+    expect(await startSession('dev', 'developers', { document: 'ssm-session-kit-dev-forward-8080', mfa: false })).toBe('ImplicitlyDenied');
+    expect(await startSession('dev', 'operators', { document: 'ssm-session-kit-dev-forward-8080' })).toBe('Allowed');
+    expect(await startSession('dev', 'operators', { document: 'ssm-session-kit-dev-forward-db.internal.example-5432' })).toBe('Allowed');
     expect(await startSession('dev', 'operators', { document: 'AWS-StartSSHSession' })).toBe('ImplicitlyDenied');
   });
+
+  it.each(['AWS-StartPortForwardingSession', 'AWS-StartPortForwardingSessionToRemoteHost', 'AWS-StartSSHSession'])(
+    'refuses %s, which reaches port 22 unrecorded, to every group of the shipped config',
+    async (document) => {
+      for (const env of ['dev', 'prod'] as const) {
+        for (const group of loadConfig().environments.find((e) => e.name === env)!.accessGroups) {
+          expect({ env, group: group.name, decision: await startSession(env, group.name, { document }) })
+            .toEqual({ env, group: group.name, decision: 'ImplicitlyDenied' });
+        }
+      }
+    },
+  );
 
   it('lets members encrypt sessions with the session key', async () => {
     const { plan, identityPolicies } = groupPolicy('dev', 'developers');
@@ -409,7 +423,8 @@ describe.each(loadConfig().environments.flatMap((env) => env.accessGroups.map((g
         const documentArn = `arn:aws:ssm:${env.region}:${env.accountId}:document/${document}`;
         expect({ command: connect.what, instance: await start(policy(), instanceArn, tags), document: await start(policy(), documentArn) })
           .toEqual({ command: connect.what, instance: 'Allowed', document: 'Allowed' });
-        for (const other of env.accessGroups.filter((g) => !g.documents.includes(document))) {
+        const documentsOf = (g: typeof group) => [...g.documents, ...g.portForwarding.map((d) => forwardDocumentName(`ssm-session-kit-${env.name}`, d))];
+        for (const other of env.accessGroups.filter((g) => !documentsOf(g).includes(document))) {
           const plan = new ResolvedPlan(results.find((r) => r.stack === env.name)!.planFile!);
           const otherPolicy = [{ name: other.name, policy: plan.policy(plan.one('aws_iam_policy', (v) => v.name === `ssm-session-kit-${env.name}-${other.name}`)) }];
           expect({ group: other.name, decision: await start(otherPolicy, documentArn) }).toEqual({ group: other.name, decision: 'ImplicitlyDenied' });
@@ -1100,9 +1115,11 @@ describe('no unrecorded shell: custom session documents against every guardrail 
     expect(await request(admin, delivery, 'ssm:CreateDocument', document('NoLogShell'), { 'ssm:DocumentType': 'Session' })).toBe('ExplicitlyDenied');
   });
 
-  it.each<Delivery>(['deny policy', 'boundary', 'SCP'])('leaves the preferences document, the opted-in AWS documents and the targets to an administrator under the %s', async (delivery) => {
+  it.each<Delivery>(['deny policy', 'boundary', 'SCP'])('leaves the preferences document, the declared forwarding documents and the targets to an administrator under the %s', async (delivery) => {
     expect(await request(admin, delivery, 'ssm:StartSession', document('SSM-SessionManagerRunShell'))).toBe('Allowed');
-    expect(await request(admin, delivery, 'ssm:StartSession', document('AWS-StartPortForwardingSession'))).toBe('Allowed');
+    expect(await request(admin, delivery, 'ssm:StartSession', document('ssm-session-kit-dev-forward-db.internal.example-5432'))).toBe('Allowed');
+    // No group of the shipped config opted into AWS's forwarding documents: any port, 22 included.
+    expect(await request(admin, delivery, 'ssm:StartSession', document('AWS-StartPortForwardingSession'))).toBe('ExplicitlyDenied');
     expect(await request(admin, delivery, 'ssm:StartSession', instance)).toBe('Allowed');
     // Documents of other types (Command, Automation) stay theirs to create.
     expect(await request(admin, delivery, 'ssm:CreateDocument', document('PatchNow'), { 'ssm:DocumentType': 'Command' })).toBe('Allowed');
@@ -1125,9 +1142,11 @@ describe('the nightly drift report, on a real plan', () => {
     const drift = driftOf(plan);
     expect(drift).toHaveLength(plan.resource_changes.length);
     const flagged = (type: string) => drift.filter((d) => d.address.startsWith(`${type}.`)).map((d) => d.auditTrail);
-    for (const type of ['aws_s3_bucket', 'aws_s3_bucket_policy', 'aws_cloudwatch_log_group', 'aws_ssm_document', 'aws_cloudtrail', 'aws_sns_topic', 'aws_sns_topic_policy']) {
+    for (const type of ['aws_s3_bucket', 'aws_s3_bucket_policy', 'aws_cloudwatch_log_group', 'aws_cloudtrail', 'aws_sns_topic', 'aws_sns_topic_policy']) {
       expect({ type, flagged: flagged(type) }).toEqual({ type, flagged: [true] });
     }
+    // The preferences document and the two port-forwarding documents: where a session may lead decides access.
+    expect({ type: 'aws_ssm_document', flagged: flagged('aws_ssm_document') }).toEqual({ type: 'aws_ssm_document', flagged: [true, true, true] });
     // The session key and the alert topic's key.
     expect({ type: 'aws_kms_key', flagged: flagged('aws_kms_key') }).toEqual({ type: 'aws_kms_key', flagged: [true, true] });
     expect(new Set(flagged('aws_cloudwatch_event_rule'))).toEqual(new Set([true]));

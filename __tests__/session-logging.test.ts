@@ -10,7 +10,7 @@ function synthEnvironments(raw: any = rawConfig()): Record<string, Json> {
 }
 
 function preferencesOf(stack: Json): Json {
-  const document = only(stack, 'aws_ssm_document');
+  const document = resources(stack, 'aws_ssm_document').find((d) => d.document_type === 'Session' && JSON.parse(d.content).sessionType === 'Standard_Stream')!;
   expect(document).toMatchObject({ name: 'SSM-SessionManagerRunShell', document_type: 'Session', document_format: 'JSON' });
   const content = JSON.parse(document.content);
   expect(content).toMatchObject({ schemaVersion: '1.0', sessionType: 'Standard_Stream' });

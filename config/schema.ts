@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MFA_ENFORCEMENTS, SESSION_DOCUMENTS, SESSION_NAMINGS } from '../modules/access-policies';
+import { destinationProblem, MFA_ENFORCEMENTS, SESSION_DOCUMENTS, SESSION_NAMINGS } from '../modules/access-policies';
 import { checkSessionLoggingProps, CLOUDWATCH_RETENTION_DAYS, SESSION_LOGGING_RANGES } from '../modules/session-logging/limits';
 import * as rules from './aws-rules';
 import { isAtLeastVersion, MIN_SSM_AGENT_VERSION } from '../modules/shared/ssm-agent';
@@ -144,6 +144,9 @@ const sessionLoggingSchema = strict({
   for (const p of checkSessionLoggingProps(ctx.value)) problem(ctx, p.field.split('.'), p.message);
 });
 
+/** AWS's own port-forwarding documents: any port, any host the instance reaches. */
+const AWS_PORT_FORWARDING_DOCUMENTS = ['AWS-StartPortForwardingSession', 'AWS-StartPortForwardingSessionToRemoteHost'];
+
 const mfaChoices = MFA_ENFORCEMENTS.map((m) => `"${m}"`).join(', ');
 
 const accessGroupSchema = strict({
@@ -158,6 +161,13 @@ const accessGroupSchema = strict({
   ).optional(),
   unrecordedSsh: z.string().min(1).optional().meta({
     description: 'required with AWS-StartSSHSession: why this group may open SSH sessions, whose content Session Manager does not record',
+  }),
+  portForwarding: list(strict({
+    port: z.number().meta({ description: 'the port forwarded to (1 to 65535, not 22)', minimum: 1, maximum: 65535 }),
+    host: z.string().optional().meta({ description: 'a host name or IPv4 address the instance reaches; default the instance itself' }),
+  }, 'one destination'), 'where the group may forward ports: a Session document each, its port and host fixed').default([]),
+  unrecordedPortForwarding: z.string().min(1).optional().meta({
+    description: "required with AWS's port-forwarding documents: why this group may forward to any port and host, unrecorded",
   }),
   requireMfa: z.never({ error: `is replaced by "mfa": one of ${mfaChoices}` }).optional().meta({ description: 'replaced by mfa', deprecated: true }),
   runCommand: z.string().min(1).optional().meta({
@@ -192,6 +202,17 @@ const accessGroupSchema = strict({
   if (unrecordedSsh !== undefined && !documents.includes('AWS-StartSSHSession')) {
     problem(ctx, ['unrecordedSsh'], 'acknowledges SSH, which the group does not use (documents has no AWS-StartSSHSession)');
   }
+  const anyPort = documents.filter((d) => AWS_PORT_FORWARDING_DOCUMENTS.includes(d));
+  if (anyPort.length > 0 && !ctx.value.unrecordedPortForwarding?.trim()) {
+    problem(ctx, ['unrecordedPortForwarding'], `is required with ${anyPort.join(' and ')}: they forward to any port (22 included) and host, unrecorded; declare portForwarding destinations instead, or say why`);
+  }
+  if (ctx.value.unrecordedPortForwarding !== undefined && anyPort.length === 0) {
+    problem(ctx, ['unrecordedPortForwarding'], "acknowledges AWS's port-forwarding documents, which the group does not use");
+  }
+  ctx.value.portForwarding.forEach((destination, i) => {
+    const found = destinationProblem(destination);
+    if (found) problem(ctx, ['portForwarding', i, found.field], found.message);
+  });
   if (mfaMaxAgeSeconds !== undefined && (mfa !== 'iam' || !Number.isInteger(mfaMaxAgeSeconds) || mfaMaxAgeSeconds < 1)) {
     problem(ctx, ['mfaMaxAgeSeconds'], 'must be a whole number of seconds, with "mfa": "iam" (the only MFA whose age IAM knows)');
   }

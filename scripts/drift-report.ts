@@ -1,5 +1,5 @@
 import * as fs from 'fs';
-import { GUARDRAIL_ID, RECORDING_PATH_IDS, SESSION_ALERTS_ID, SESSION_LOGGING_ID } from '../stacks/environment-stack';
+import { GUARDRAIL_ID, PORT_FORWARDING_ID, RECORDING_PATH_IDS, SESSION_ALERTS_ID, SESSION_LOGGING_ID } from '../stacks/environment-stack';
 
 /**
  * `npm run -s drift-report -- <stack> <plan.json>`: what a drift check's plan (`terraform show -json
@@ -17,7 +17,7 @@ interface PlanJson {
   resource_changes?: { address: string; change: { actions: string[] } }[];
 }
 
-const AUDIT_TRAIL_IDS = [SESSION_LOGGING_ID, GUARDRAIL_ID, SESSION_ALERTS_ID, ...RECORDING_PATH_IDS];
+const AUDIT_TRAIL_IDS = [SESSION_LOGGING_ID, GUARDRAIL_ID, SESSION_ALERTS_ID, PORT_FORWARDING_ID, ...RECORDING_PATH_IDS];
 
 export function driftOf(plan: PlanJson): DriftedResource[] {
   return (plan.resource_changes ?? [])

@@ -1,9 +1,10 @@
 import { TerraformOutput, TerraformStack } from 'cdktf';
-import type { Construct } from 'constructs';
+import { Construct } from 'constructs';
 import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { instanceTags, MANAGED_BY_TAG, reaches } from '../config/access';
 import type { EnvironmentConfig, InstanceConfig } from '../config/types';
-import { SessionAccessPolicy } from '../modules/access-policies';
+import { createHash } from 'crypto';
+import { destinationLabel, PortForwardingDestination, PortForwardingDocument, SessionAccessPolicy } from '../modules/access-policies';
 import { AuditTrail, AuditTrailGuardrail, protectSessionLogging, RecordingPath, suppressCompliance } from '../modules/guardrails';
 import { IamSsmRole } from '../modules/iam-ssm-role';
 import { IAM_EVENTS_REGION, SessionAlerts, sessionAlertNames, TRAIL_KEY_PREFIX } from '../modules/session-alerts';
@@ -17,6 +18,8 @@ import { addRemoteState } from './locking-s3-backend';
 export const SESSION_LOGGING_ID = 'session-logging';
 export const GUARDRAIL_ID = 'guardrail';
 export const SESSION_ALERTS_ID = 'session-alerts';
+/** Where a session may forward ports decides access as much as a policy does. */
+export const PORT_FORWARDING_ID = 'port-forwarding';
 /** Construct ids of the recording path: what the agent records with is part of the audit trail too. */
 export const RECORDING_PATH_IDS = ['instance-role', 'instance-profile', 'default-host-management'] as const;
 /** What the names of an environment's resources start with, before the environment's name. */
@@ -36,6 +39,8 @@ export class EnvironmentStack extends TerraformStack {
   readonly defaultHostManagement?: DefaultHostManagement;
   readonly sessionLogging: SessionLogging;
   readonly accessPolicies: readonly SessionAccessPolicy[];
+  /** One Session document per port-forwarding destination some group declared. */
+  readonly portForwarding: readonly PortForwardingDocument[];
   readonly guardrail: AuditTrailGuardrail;
   readonly alerts: SessionAlerts;
   private readonly providerTags: Record<string, string>;
@@ -109,10 +114,14 @@ export class EnvironmentStack extends TerraformStack {
       osUsers: instance.manageOsUsers && { users: runAsUsers(environment, instance), ssmUserSudo: environment.osUsers.ssmUserSudo },
       hardening: { sshd: opensSsh(environment, instance) },
     }));
+    const forwarding = new Construct(this, PORT_FORWARDING_ID);
+    this.portForwarding = distinctDestinations(environment).map((destination) => new PortForwardingDocument(
+      forwarding, destinationLabel(destination).replace(/\./g, '_'), { documentName: forwardDocumentName(prefix, destination), destination },
+    ));
     this.accessPolicies = environment.accessGroups.map((group) => new SessionAccessPolicy(this, `access-${group.name}`, {
       policyName: `${prefix}-${group.name}`,
       instanceTags: group.instanceTags,
-      documents: group.documents,
+      documents: [...group.documents, ...group.portForwarding.map((d) => forwardDocumentName(prefix, d))],
       mfa: group.mfa,
       mfaMaxAgeSeconds: group.mfaMaxAgeSeconds,
       sessionKeyArn: this.sessionLogging.key.keyArn,
@@ -156,7 +165,11 @@ export class EnvironmentStack extends TerraformStack {
       logGroupArns: [anywhere('logs', `log-group:${this.sessionLogging.logGroupName}`)],
       bucketArns: [`arn:*:s3:::${this.environment.sessionLogging.bucketName}`],
       kmsKeyArns: [this.sessionLogging.key, ...(this.alerts.key ? [this.alerts.key] : [])].map((k) => anywhere('kms', `key/${k.key.keyId}`)),
-      approvedSessionDocumentArns: [this.sessionLogging.documentArn, ...optedInDocumentArns([this.environment])],
+      approvedSessionDocumentArns: [
+        this.sessionLogging.documentArn, ...optedInDocumentArns([this.environment]),
+        // Only the pipeline creates or changes Session documents (NoNewSessionDocuments): a pattern is safe.
+        ...(this.environment.accessGroups.some((g) => g.portForwarding.length > 0) ? [anywhere('ssm', `document/${prefix}${FORWARD_INFIX}*`)] : []),
+      ],
       alerting: {
         ruleArns: [anywhere('events', `rule/${alerts.rulePrefix}*`)],
         topicArns: this.alerts.topic ? [anywhere('sns', alerts.topic)] : [],
@@ -247,6 +260,24 @@ function runAsUsers(env: EnvironmentConfig, instance: InstanceConfig): string[] 
 /** Whether a group that reaches the instance opened SSH over Session Manager, which needs sshd. */
 function opensSsh(env: EnvironmentConfig, instance: InstanceConfig): boolean {
   return env.accessGroups.some((g) => g.documents.includes('AWS-StartSSHSession') && reaches(g, instanceTags(env, instance)));
+}
+
+/** What a port-forwarding document's name carries between the environment's prefix and its destination. */
+export const FORWARD_INFIX = '-forward-';
+const MAX_DOCUMENT_NAME = 128;
+
+/** `ssm-session-kit-prod-forward-db.internal-5432`; a host too long for a document name is hashed. */
+export function forwardDocumentName(prefix: string, destination: PortForwardingDestination): string {
+  const name = `${prefix}${FORWARD_INFIX}${destinationLabel(destination)}`;
+  if (name.length <= MAX_DOCUMENT_NAME) return name;
+  const hash = createHash('sha256').update(destination.host ?? '').digest('hex').slice(0, 12);
+  return `${prefix}${FORWARD_INFIX}${hash}-${destination.port}`;
+}
+
+/** The environment's declared destinations, each once. */
+function distinctDestinations(env: EnvironmentConfig): PortForwardingDestination[] {
+  const byLabel = new Map(env.accessGroups.flatMap((g) => g.portForwarding).map((d) => [destinationLabel(d), d]));
+  return [...byLabel.keys()].sort().map((label) => byLabel.get(label)!);
 }
 
 /** The AWS session documents some group of these environments opted into, as ARN patterns of any account and region. */

@@ -5,7 +5,7 @@ import { AUDIT_TRAIL_TAG, AuditTrailScp } from '../modules/guardrails';
 import { sessionAlertNames } from '../modules/session-alerts';
 import { SESSION_PREFERENCES_DOCUMENT } from '../modules/session-logging';
 import { addAwsProvider } from './aws-provider';
-import { breakGlassRoleNames, ENVIRONMENT_NAME_PREFIX, optedInDocumentArns, recordingPathArns } from './environment-stack';
+import { breakGlassRoleNames, ENVIRONMENT_NAME_PREFIX, FORWARD_INFIX, optedInDocumentArns, recordingPathArns } from './environment-stack';
 import { MANAGED_BY_TAG } from '../config/access';
 import { addRemoteState } from './locking-s3-backend';
 
@@ -35,7 +35,10 @@ export class OrganizationStack extends TerraformStack {
         bucketArns: bucketPatterns(environments.map((e) => e.sessionLogging.bucketName)).map((b) => `arn:*:s3:::${b}`),
         kmsKeyArns: ['*'],
         keyTag: AUDIT_TRAIL_TAG,
-        approvedSessionDocumentArns: [`arn:*:ssm:*:*:document/${SESSION_PREFERENCES_DOCUMENT}`, ...optedInDocumentArns(environments)],
+        approvedSessionDocumentArns: [
+          `arn:*:ssm:*:*:document/${SESSION_PREFERENCES_DOCUMENT}`, ...optedInDocumentArns(environments),
+          ...(environments.some((e) => e.accessGroups.some((g) => g.portForwarding.length > 0)) ? [`arn:*:ssm:*:*:document/${ENVIRONMENT_NAME_PREFIX}*${FORWARD_INFIX}*`] : []),
+        ],
         // The alert key carries the audit-trail tag, which keyTag protects.
         alerting: {
           ruleArns: [`arn:*:events:*:*:rule/${alerts.rulePrefix}*`],

@@ -298,3 +298,5 @@ function trustPolicy({ arns = [], services = [] }: TrustedPrincipals, naming: Se
   }
   return new PolicyDocument(statements);
 }
+
+export * from './port-forwarding';

@@ -1,6 +1,7 @@
 import { reachableInstances } from '../../config/access';
 import type { AccessGroupConfig, EnvironmentConfig, ProjectConfig } from '../../config/types';
-import { type MfaEnforcement, SHELL_DOCUMENT } from '../../modules/access-policies';
+import { type MfaEnforcement, type PortForwardingDestination, SHELL_DOCUMENT } from '../../modules/access-policies';
+import { ENVIRONMENT_NAME_PREFIX, forwardDocumentName } from '../../stacks/environment-stack';
 import { table } from './table';
 
 /** Who may reach which instances, with which documents, per environment: a table for humans. */
@@ -14,7 +15,10 @@ function environmentReport(env: EnvironmentConfig): string {
   const rows = env.accessGroups.map((group) => [
     group.name,
     reachableInstances(env, group).map((i) => i.name).join(', '),
-    group.documents.map((d) => (UNRECORDED_DOCUMENTS.includes(d) ? `${d} (not recorded)` : d)).join(', '),
+    [
+      ...group.documents.map((d) => (ANY_PORT_DOCUMENTS.includes(d) ? `${d} (not recorded, any port)` : UNRECORDED_DOCUMENTS.includes(d) ? `${d} (not recorded)` : d)),
+      ...group.portForwarding.map((d) => `forward to ${d.host ?? 'the instance'}:${d.port} only (not recorded)`),
+    ].join(', '),
     MFA_COLUMN[group.mfa],
     group.admin ? 'any session' : 'own sessions',
     recipients(group),
@@ -69,11 +73,29 @@ export function connectCommands(env: EnvironmentConfig, group: AccessGroupConfig
     parameters: FORWARDS[document].parameters,
     command: command(instances[0].name, document, FORWARDS[document].parameters),
   }));
-  return [...shells, ...forwards];
+  const declared = instances.length === 0 ? [] : group.portForwarding.map((destination) => {
+    const document = forwardDocumentName(`${ENVIRONMENT_NAME_PREFIX}${env.name}`, destination);
+    const parameters = { localPortNumber: [String(localPort(destination))] };
+    return {
+      what: `${destination.host ?? 'the instance'}:${destination.port} at localhost:${localPort(destination)}, through ${instances[0].name}`,
+      instance: instances[0].name,
+      document,
+      parameters,
+      command: command(instances[0].name, document, parameters),
+    };
+  });
+  return [...shells, ...forwards, ...declared];
+}
+
+/** A local port for the example: 10000 above the destination's, where there is room. */
+function localPort(d: PortForwardingDestination): number {
+  return d.port + 10000 <= 65535 ? d.port + 10000 : d.port;
 }
 
 /** ("Logging session activity") Session Manager does not log what passes through these: a tunnel, or SSH's own encryption. */
 export const UNRECORDED_DOCUMENTS = ['AWS-StartPortForwardingSession', 'AWS-StartPortForwardingSessionToRemoteHost', 'AWS-StartSSHSession'];
+/** AWS's forwarding documents take the port (and host) as parameters: any, 22 included. */
+const ANY_PORT_DOCUMENTS = ['AWS-StartPortForwardingSession', 'AWS-StartPortForwardingSessionToRemoteHost'];
 
 const MFA_COLUMN: Record<MfaEnforcement, string> = { iam: 'IAM', 'identity-provider': 'identity provider', none: 'no' };
 
