@@ -5,15 +5,30 @@ Run with  python3 -m unittest scripts/emulator/test_closures.py  (npm test runs 
 """
 from __future__ import annotations
 
+import atexit
 import json
 import os
+import shutil
 import sys
+import tempfile
 import unittest
 from typing import Any, Callable
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
 os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
+# One image instead of moto's hundreds per region, which it loads again with every backend: an Amazon
+# Linux image with an EBS root device, as DescribeImages describes one (EC2 API Reference, "Image").
+_IMAGES_DIR = tempfile.mkdtemp(prefix="ssk-closures-")
+atexit.register(shutil.rmtree, _IMAGES_DIR, True)
+_IMAGES = os.path.join(_IMAGES_DIR, "amis.json")
+with open(_IMAGES, "w") as f:
+    json.dump([{"ami_id": "ami-0a1b2c3d4e5f60718", "state": "available", "public": True, "owner_id": "137112412989",
+                "image_location": "amazon/al2023-ami-2023.6.20241212.0-kernel-6.1-x86_64", "root_device_type": "ebs",
+                "root_device_name": "/dev/xvda", "description": "Amazon Linux 2023 AMI", "image_type": "machine",
+                "platform": None, "architecture": "x86_64", "name": "al2023-ami-2023.6.20241212.0-kernel-6.1-x86_64",
+                "virtualization_type": "hvm", "hypervisor": "xen", "sriov": "simple"}], f)
+os.environ["MOTO_AMIS_PATH"] = _IMAGES
 
 import boto3  # noqa: E402
 from botocore.exceptions import ClientError  # noqa: E402
