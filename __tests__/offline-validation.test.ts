@@ -1131,6 +1131,76 @@ describe('no unrecorded shell: custom session documents against every guardrail 
   });
 });
 
+describe('tags that grant access, against the deny policy and the SCP, on the resolved policies', () => {
+  const account = '111111111111';
+  const region = 'eu-west-1';
+  const admin = `arn:aws:iam::${account}:role/AWSReservedSSO_Administrators_dev`;
+  const pipeline = `arn:aws:iam::${account}:role/ssm-session-kit-deploy`;
+  // An instance outside the environment (no Environment tag): tagging it in would put it in a group's reach.
+  const stranger = `arn:aws:ec2:${region}:${account}:instance/i-0fedcba9876543210`;
+  const node = `arn:aws:ssm:${region}:${account}:managed-instance/mi-0123456789abcdef0`;
+  const someRole = `arn:aws:iam::${account}:role/AWSReservedSSO_Developers_dev`;
+  let plan: ResolvedPlan;
+  let scps: any[];
+  beforeAll(() => {
+    plan = new ResolvedPlan(results.find((r) => r.stack === 'dev')!.planFile!);
+    const org = new ResolvedPlan(results.find((r) => r.stack === 'organization')!.planFile!);
+    scps = org.all('aws_organizations_policy').map((p) => org.policy(p, 'content'));
+  });
+  const named = (name: string) => plan.policy(plan.one('aws_iam_policy', (v) => v.name === name));
+  type Delivery = 'deny policy' | 'SCP';
+  /**
+   * A tagging request as AWS authorizes it ("Controlling access to AWS resources using tags", IAM User
+   * Guide): `aws:TagKeys` lists the keys in the request, `aws:RequestTag/<key>` each value set.
+   */
+  const tag = (principal: string, delivery: Delivery, grants: PolicyJson, action: string, resource: string, tags: Record<string, string>) => decide({
+    principal, action, resource, resourceAccount: account,
+    identityPolicies: [
+      { name: 'granted', policy: grants },
+      ...(delivery === 'deny policy' ? ['ssm-session-kit-dev-audit-trail-guardrail', 'ssm-session-kit-dev-recording-path-guardrail'].map((n) => ({ name: n, policy: named(n) })) : []),
+    ],
+    scps: delivery === 'SCP' ? scps : undefined,
+    context: {
+      'aws:PrincipalArn': principal, 'aws:TagKeys': Object.keys(tags),
+      ...Object.fromEntries(Object.entries(tags).map(([k, v]) => [`aws:RequestTag/${k}`, v])),
+    },
+  });
+  const ec2All: PolicyJson = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['ec2:*', 'ssm:*', 'iam:*'], Resource: '*' }] };
+
+  it.each<Delivery>(['deny policy', 'SCP'])('refuses an administrator under the %s tagging an instance or node into a group, and any run-as user on a role', async (delivery) => {
+    for (const grants of [ALLOW_EVERYTHING, ec2All]) {
+      expect(await tag(admin, delivery, grants, 'ec2:CreateTags', stranger, { Environment: 'dev', AccessGroup: 'developers' })).toBe('ExplicitlyDenied');
+      expect(await tag(admin, delivery, grants, 'ec2:CreateTags', stranger, { Team: 'platform' })).toBe('ExplicitlyDenied');
+      expect(await tag(admin, delivery, grants, 'ec2:DeleteTags', stranger, { Team: 'platform' })).toBe('ExplicitlyDenied');
+      expect(await tag(admin, delivery, grants, 'ssm:AddTagsToResource', node, { AccessGroup: 'operators' })).toBe('ExplicitlyDenied');
+      expect(await tag(admin, delivery, grants, 'iam:TagRole', someRole, { SSMSessionRunAs: 'ec2-user' })).toBe('ExplicitlyDenied');
+      expect(await tag(admin, delivery, grants, 'iam:UntagRole', someRole, { SSMSessionRunAs: '' })).toBe('ExplicitlyDenied');
+      // Other tags stay theirs.
+      expect(await tag(admin, delivery, grants, 'ec2:CreateTags', stranger, { Name: 'build-box' })).toBe('Allowed');
+      expect(await tag(admin, delivery, grants, 'iam:TagRole', someRole, { CostCenter: 'eng' })).toBe('Allowed');
+    }
+  });
+
+  it('leaves the access tags to the pipeline under the SCP (the deny policy is never attached to it)', async () => {
+    expect(await tag(pipeline, 'SCP', ALLOW_EVERYTHING, 'ec2:CreateTags', stranger, { Environment: 'dev', AccessGroup: 'developers' })).toBe('Allowed');
+    expect(await tag(pipeline, 'SCP', ALLOW_EVERYTHING, 'iam:TagRole', someRole, { SSMSessionRunAs: 'ssm-operator' })).toBe('Allowed');
+  });
+
+  it("refuses launching an instance with the environment's instance role to anyone but the pipeline", async () => {
+    const instanceRole = `arn:aws:iam::${account}:role/ssm-session-kit-dev-instance`;
+    const pass = (principal: string, delivery: Delivery) => decide({
+      principal, action: 'iam:PassRole', resource: instanceRole, resourceAccount: account,
+      identityPolicies: [{ name: 'AdministratorAccess', policy: ALLOW_EVERYTHING },
+        ...(delivery === 'deny policy' ? [{ name: 'recording', policy: named('ssm-session-kit-dev-recording-path-guardrail') }] : [])],
+      scps: delivery === 'SCP' ? scps : undefined,
+      context: { 'aws:PrincipalArn': principal, 'iam:PassedToService': 'ec2.amazonaws.com' },
+    });
+    expect(await pass(admin, 'deny policy')).toBe('ExplicitlyDenied');
+    expect(await pass(admin, 'SCP')).toBe('ExplicitlyDenied');
+    expect(await pass(pipeline, 'SCP')).toBe('Allowed');
+  });
+});
+
 describe('the nightly drift report, on a real plan', () => {
   // The prod plan creates everything: as a drift check after someone deleted the whole stack would see it.
   let plan: { resource_changes: { address: string; type: string; change: { actions: string[] } }[] };

@@ -181,6 +181,7 @@ export class EnvironmentStack extends TerraformStack {
         instanceTag: { key: ACCESS_TAG_KEYS.environment, values: [this.environment.name] },
         sessionRegions: this.environment.sessionRegions,
         commandRoleNames: breakGlassRoleNames([this.environment]),
+        accessTagKeys: accessTagKeys([this.environment]),
       }),
     };
   }
@@ -293,7 +294,7 @@ export function optedInDocumentArns(environments: readonly EnvironmentConfig[]):
  */
 export function recordingPathArns(
   prefix: string,
-  scope: Pick<RecordingPath, 'instanceTag' | 'sessionRegions'> & { readonly commandRoleNames: readonly string[] },
+  scope: Pick<RecordingPath, 'instanceTag' | 'sessionRegions' | 'accessTagKeys'> & { readonly commandRoleNames: readonly string[] },
 ): RecordingPath {
   const names = recordingPathNames(prefix);
   const role = (path: string) => `arn:*:iam::*:role${path}`;
@@ -303,7 +304,15 @@ export function recordingPathArns(
     instanceTag: scope.instanceTag,
     sessionRegions: scope.sessionRegions,
     commandPrincipalArns: scope.commandRoleNames.map((name) => role(`/${name}`)),
+    accessTagKeys: scope.accessTagKeys,
   };
+}
+
+/** Every tag key an access group of these environments matches on, the project's own access tags first. */
+export function accessTagKeys(environments: readonly EnvironmentConfig[]): string[] {
+  const own: string[] = Object.values(ACCESS_TAG_KEYS);
+  const matched = environments.flatMap((e) => e.accessGroups.flatMap((g) => Object.keys(g.instanceTags)));
+  return [...own, ...[...new Set(matched)].filter((k) => !own.includes(k)).sort()];
 }
 
 /** The roles of the break-glass groups that may still run commands (`runCommand`, which needs `createRole`). */

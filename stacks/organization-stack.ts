@@ -5,7 +5,7 @@ import { AUDIT_TRAIL_TAG, AuditTrailScp } from '../modules/guardrails';
 import { sessionAlertNames } from '../modules/session-alerts';
 import { SESSION_PREFERENCES_DOCUMENT } from '../modules/session-logging';
 import { addAwsProvider } from './aws-provider';
-import { breakGlassRoleNames, ENVIRONMENT_NAME_PREFIX, FORWARD_INFIX, optedInDocumentArns, recordingPathArns } from './environment-stack';
+import { accessTagKeys, breakGlassRoleNames, ENVIRONMENT_NAME_PREFIX, FORWARD_INFIX, optedInDocumentArns, recordingPathArns } from './environment-stack';
 import { MANAGED_BY_TAG } from '../config/access';
 import { addRemoteState } from './locking-s3-backend';
 
@@ -52,6 +52,8 @@ export class OrganizationStack extends TerraformStack {
           instanceTag: { key: MANAGED_BY_TAG.key, values: [MANAGED_BY_TAG.value] },
           sessionRegions: distinct(environments.map((e) => e.region)).sort(),
           commandRoleNames: breakGlassRoleNames(environments),
+          // ManagedBy too: it decides which instances the SCP protects.
+          accessTagKeys: [...accessTagKeys(environments), MANAGED_BY_TAG.key],
         }),
       },
     });

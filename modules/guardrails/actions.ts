@@ -87,6 +87,7 @@ export const OTHER_WAYS_IN = {
 export const DEFAULT_HOST_MANAGEMENT_SETTING = '/ssm/managed-instance/default-ec2-instance-management-role';
 
 const TAGS = 'nothing in the guardrails keys off this resource\'s tags';
+const ACCESS_KEYS_ONLY = 'refused for the keys that grant access or pick the OS user (KeepAccessTags, KeepRunAsTags); other keys decide nothing';
 const COPIES = 'reads or copies what was recorded; changes nothing recorded';
 const RUNS_OTHER_DOCUMENTS = 'runs other documents, not the session preferences; what they run on the instances goes through Run Command, refused on them';
 // Automation and maintenance windows call Run Command as the role they run as: refused on the instances under the SCP and the boundary.
@@ -110,7 +111,8 @@ const RECORDING_PATH_UNPROTECTED: Readonly<Record<string, string>> = {
   'iam:UpdateRole': "sets the role's session duration and description; its policies and trust stay",
   'iam:UpdateRoleDescription': 'changes the description only',
   ...because("service-linked roles are AWS's own, not the recording roles", ['iam:CreateServiceLinkedRole', 'iam:DeleteServiceLinkedRole']),
-  ...because(TAGS, ['iam:TagRole', 'iam:UntagRole', 'iam:TagInstanceProfile', 'iam:UntagInstanceProfile']),
+  ...because(ACCESS_KEYS_ONLY, ['iam:TagRole', 'iam:UntagRole']),
+  ...because(TAGS, ['iam:TagInstanceProfile', 'iam:UntagInstanceProfile']),
   ...because("the agent's own report on its node; nothing recorded changes", [
     'ssm:UpdateInstanceInformation', 'ssm:UpdateInstanceAssociationStatus', 'ssm:PutComplianceItems', 'ssm:PutInventory', 'ssm:DeleteInventory',
     'ssm:UpdateManagedInstancePublicKey',
@@ -207,8 +209,8 @@ const RECORDING_PATH_UNPROTECTED: Readonly<Record<string, string>> = {
 export const UNPROTECTED_ACTIONS: Readonly<Record<string, string>> = {
   ...RECORDING_PATH_UNPROTECTED,
   'ssm:StartSession': 'opens a session, which the preferences record; with a document of its own it is refused (approvedSessionDocumentArns)',
-  'ssm:AddTagsToResource': TAGS,
-  'ssm:RemoveTagsFromResource': TAGS,
+  'ssm:AddTagsToResource': ACCESS_KEYS_ONLY,
+  'ssm:RemoveTagsFromResource': ACCESS_KEYS_ONLY,
   'ssm:UpdateDocumentMetadata': 'changes the document\'s review status only, not its content',
   'ssm:ModifyDocumentPermission': 'shares the document with other accounts, who may read it, not change it',
   'ssm:PutResourcePolicy': 'shares the document with other accounts, who may read it, not change it',

@@ -10,6 +10,7 @@ import { PolicyDocument, PolicyStatement } from '../shared/policy-document';
 import { accountIdOf, partitionOf } from '../shared/aws-environment';
 import { ALERTING_ACTIONS, DEFAULT_HOST_MANAGEMENT_SETTING, OTHER_WAYS_IN, PROTECTED_ACTIONS, RECORDING_PATH_ACTIONS } from './actions';
 import { suppressCompliance } from './compliance';
+import { RUN_AS_TAG } from '../access-policies';
 
 export * from './compliance';
 
@@ -66,7 +67,18 @@ export interface RecordingPath {
    * @default none
    */
   readonly commandPrincipalArns?: readonly string[];
+  /**
+   * Tag keys that decide who reaches an instance (`ssm:resourceTag/<key>` in the access policies):
+   * creating, changing or deleting them on any instance or managed node, and the `SSMSessionRunAs` tag
+   * on any role or user, is refused. Not in the boundary, which has no room left; the roles it bounds
+   * are granted no tagging by the access policies.
+   * @default access tags not protected beyond the instances' own
+   */
+  readonly accessTagKeys?: readonly string[];
 }
+
+
+
 
 /** The services a recording role may be passed to: EC2 for instance profiles, Systems Manager for Default Host Management. */
 export const RECORDING_ROLE_SERVICES = ['ec2.amazonaws.com', 'ssm.amazonaws.com'] as const;
@@ -148,8 +160,21 @@ export function recordingPathDenyStatements(path: RecordingPath, only?: Conditio
       Condition: { ...only, ...tagged, ...(excepted.length > 0 ? { ArnNotLike: { 'aws:PrincipalArn': excepted } } : {}) },
     },
     deny('SessionsOnlyWhereRecorded', ['ssm:StartSession'], ['*'], { StringNotEquals: { 'aws:RequestedRegion': [...path.sessionRegions] } }),
+    ...(path.accessTagKeys?.length ? [
+      // Any instance or node: tagging one into a group's reach is as good as changing the group's policy.
+      deny('KeepAccessTags', ACCESS_TAG_ACTIONS.resources, ACCESS_TAG_TARGETS, { 'ForAnyValue:StringEquals': { 'aws:TagKeys': [...path.accessTagKeys] } }),
+      deny('KeepRunAsTags', ACCESS_TAG_ACTIONS.principals, ['*'], { 'ForAnyValue:StringEquals': { 'aws:TagKeys': [RUN_AS_TAG] } }),
+    ] : []),
   ];
 }
+
+/** Who may reach an instance, and as which OS user, is decided by tags: these change them. */
+export const ACCESS_TAG_ACTIONS = {
+  resources: ['ec2:CreateTags', 'ec2:DeleteTags', 'ssm:AddTagsToResource', 'ssm:RemoveTagsFromResource'],
+  principals: ['iam:TagRole', 'iam:UntagRole', 'iam:TagUser', 'iam:UntagUser'],
+} as const;
+
+const ACCESS_TAG_TARGETS = ['arn:*:ec2:*:*:instance/*', 'arn:*:ssm:*:*:managed-instance/*'];
 
 function alertingDenyStatements(
   alerting: AuditTrail['alerting'],
@@ -304,7 +329,8 @@ export function guardrailStatements(props: GuardrailStatementsProps): { deny: Po
     // IAM's size. The deny policy carries the same statements one by one, with their ids.
     boundary: packDenies([
       { Sid: 'BoundAllGrants', Effect: 'Allow', Action: '*', Resource: '*' },
-      ...auditTrailDenyStatements(props.trail),
+      // No room for the access tags: see RecordingPath.accessTagKeys.
+      ...auditTrailDenyStatements({ ...props.trail, recordingPath: recordingPath && { ...recordingPath, accessTagKeys: undefined } }),
       {
         Sid: 'KeepTheBoundary',
         Effect: 'Deny',
