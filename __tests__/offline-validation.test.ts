@@ -1084,20 +1084,25 @@ describe('state access through the roles the bootstrap stack creates, on the res
   });
 });
 
+/** In a describe: dev's policies by name, and the organization's SCPs, from the resolved plans. */
+function devGuardrails(): { named: (name: string) => PolicyJson; scps: () => PolicyJson[] } {
+  let plan: ResolvedPlan;
+  let scps: PolicyJson[];
+  beforeAll(() => {
+    plan = new ResolvedPlan(results.find((r) => r.stack === 'dev')!.planFile!);
+    const org = new ResolvedPlan(results.find((r) => r.stack === 'organization')!.planFile!);
+    scps = org.all('aws_organizations_policy').map((p) => org.policy(p, 'content'));
+  });
+  return { named: (name) => plan.policy(plan.one('aws_iam_policy', (v) => v.name === name)), scps: () => scps };
+}
+
 describe('no unrecorded shell: custom session documents against every guardrail delivery, on the resolved policies', () => {
   const account = '111111111111';
   const admin = `arn:aws:iam::${account}:role/AWSReservedSSO_Administrators_dev`;
   const pipeline = `arn:aws:iam::${account}:role/ssm-session-kit-deploy`;
   const document = (name: string) => `arn:aws:ssm:eu-west-1:${account}:document/${name}`;
   const instance = `arn:aws:ec2:eu-west-1:${account}:instance/i-0123456789abcdef0`;
-  let plan: ResolvedPlan;
-  let scps: any[];
-  beforeAll(() => {
-    plan = new ResolvedPlan(results.find((r) => r.stack === 'dev')!.planFile!);
-    const org = new ResolvedPlan(results.find((r) => r.stack === 'organization')!.planFile!);
-    scps = org.all('aws_organizations_policy').map((p) => org.policy(p, 'content'));
-  });
-  const named = (name: string) => plan.policy(plan.one('aws_iam_policy', (v) => v.name === name));
+  const { named, scps } = devGuardrails();
   type Delivery = 'deny policy' | 'boundary' | 'SCP';
   const request = (principal: string, delivery: Delivery | undefined, action: string, resource: string, context: Record<string, string> = {}) => decide({
     principal, action, resource, resourceAccount: account,
@@ -1106,7 +1111,7 @@ describe('no unrecorded shell: custom session documents against every guardrail 
       ...(delivery === 'deny policy' ? [{ name: 'guardrail', policy: named('ssm-session-kit-dev-audit-trail-guardrail') }] : []),
     ],
     permissionBoundary: delivery === 'boundary' ? named('ssm-session-kit-dev-permissions-boundary') : undefined,
-    scps: delivery === 'SCP' ? scps : undefined,
+    scps: delivery === 'SCP' ? scps() : undefined,
     context: { 'aws:PrincipalArn': principal, ...context },
   });
 
@@ -1140,14 +1145,7 @@ describe('tags that grant access, against the deny policy and the SCP, on the re
   const stranger = `arn:aws:ec2:${region}:${account}:instance/i-0fedcba9876543210`;
   const node = `arn:aws:ssm:${region}:${account}:managed-instance/mi-0123456789abcdef0`;
   const someRole = `arn:aws:iam::${account}:role/AWSReservedSSO_Developers_dev`;
-  let plan: ResolvedPlan;
-  let scps: any[];
-  beforeAll(() => {
-    plan = new ResolvedPlan(results.find((r) => r.stack === 'dev')!.planFile!);
-    const org = new ResolvedPlan(results.find((r) => r.stack === 'organization')!.planFile!);
-    scps = org.all('aws_organizations_policy').map((p) => org.policy(p, 'content'));
-  });
-  const named = (name: string) => plan.policy(plan.one('aws_iam_policy', (v) => v.name === name));
+  const { named, scps } = devGuardrails();
   type Delivery = 'deny policy' | 'SCP';
   /**
    * A tagging request as AWS authorizes it ("Controlling access to AWS resources using tags", IAM User
@@ -1159,7 +1157,7 @@ describe('tags that grant access, against the deny policy and the SCP, on the re
       { name: 'granted', policy: grants },
       ...(delivery === 'deny policy' ? ['ssm-session-kit-dev-audit-trail-guardrail', 'ssm-session-kit-dev-recording-path-guardrail'].map((n) => ({ name: n, policy: named(n) })) : []),
     ],
-    scps: delivery === 'SCP' ? scps : undefined,
+    scps: delivery === 'SCP' ? scps() : undefined,
     context: {
       'aws:PrincipalArn': principal, 'aws:TagKeys': Object.keys(tags),
       ...Object.fromEntries(Object.entries(tags).map(([k, v]) => [`aws:RequestTag/${k}`, v])),
@@ -1192,7 +1190,7 @@ describe('tags that grant access, against the deny policy and the SCP, on the re
       principal, action: 'iam:PassRole', resource: instanceRole, resourceAccount: account,
       identityPolicies: [{ name: 'AdministratorAccess', policy: ALLOW_EVERYTHING },
         ...(delivery === 'deny policy' ? [{ name: 'recording', policy: named('ssm-session-kit-dev-recording-path-guardrail') }] : [])],
-      scps: delivery === 'SCP' ? scps : undefined,
+      scps: delivery === 'SCP' ? scps() : undefined,
       context: { 'aws:PrincipalArn': principal, 'iam:PassedToService': 'ec2.amazonaws.com' },
     });
     expect(await pass(admin, 'deny policy')).toBe('ExplicitlyDenied');
