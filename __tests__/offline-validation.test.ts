@@ -1123,6 +1123,12 @@ describe('no unrecorded shell: custom session documents against every guardrail 
   it.each<Delivery>(['deny policy', 'boundary', 'SCP'])('leaves the preferences document, the declared forwarding documents and the targets to an administrator under the %s', async (delivery) => {
     expect(await request(admin, delivery, 'ssm:StartSession', document('SSM-SessionManagerRunShell'))).toBe('Allowed');
     expect(await request(admin, delivery, 'ssm:StartSession', document('ssm-session-kit-dev-forward-db.internal.example-5432'))).toBe('Allowed');
+    // A document of the same name shared from another account is not the pipeline's (the SCP, naming
+    // no account, does not tell them apart).
+    if (delivery !== 'SCP') {
+      const shared = `arn:aws:ssm:eu-west-1:999999999999:document/ssm-session-kit-dev-forward-8080`;
+      expect(await request(admin, delivery, 'ssm:StartSession', shared)).toBe('ExplicitlyDenied');
+    }
     // No group of the shipped config opted into AWS's forwarding documents: any port, 22 included.
     expect(await request(admin, delivery, 'ssm:StartSession', document('AWS-StartPortForwardingSession'))).toBe('ExplicitlyDenied');
     expect(await request(admin, delivery, 'ssm:StartSession', instance)).toBe('Allowed');

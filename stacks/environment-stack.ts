@@ -11,6 +11,7 @@ import { IAM_EVENTS_REGION, SessionAlerts, sessionAlertNames, TRAIL_KEY_PREFIX }
 import { SESSION_PREFERENCES_DOCUMENT, SessionLogging } from '../modules/session-logging';
 import { DEFAULT_HOST_MANAGEMENT_PATH, DefaultHostManagement, InstanceProfile } from '../modules/instance-profile';
 import { ACCESS_TAG_KEYS, SsmInstance, SsmVpcEndpoints } from '../modules/ssm-instance';
+import { accountIdOf, partitionOf, regionOf } from '../modules/shared/aws-environment';
 import { addAwsProvider } from './aws-provider';
 import { addRemoteState } from './locking-s3-backend';
 
@@ -167,8 +168,10 @@ export class EnvironmentStack extends TerraformStack {
       kmsKeyArns: [this.sessionLogging.key, ...(this.alerts.key ? [this.alerts.key] : [])].map((k) => anywhere('kms', `key/${k.key.keyId}`)),
       approvedSessionDocumentArns: [
         this.sessionLogging.documentArn, ...optedInDocumentArns([this.environment]),
-        // Only the pipeline creates or changes Session documents (NoNewSessionDocuments): a pattern is safe.
-        ...(this.environment.accessGroups.some((g) => g.portForwarding.length > 0) ? [anywhere('ssm', `document/${prefix}${FORWARD_INFIX}*`)] : []),
+        // Only the pipeline creates or changes Session documents here (NoNewSessionDocuments), so a name
+        // pattern is safe in this account and region; not in any account, whose documents can be shared.
+        ...(this.environment.accessGroups.some((g) => g.portForwarding.length > 0)
+          ? [`arn:${partitionOf(this)}:ssm:${regionOf(this)}:${accountIdOf(this)}:document/${prefix}${FORWARD_INFIX}*`] : []),
       ],
       alerting: {
         ruleArns: [anywhere('events', `rule/${alerts.rulePrefix}*`)],
