@@ -30,6 +30,11 @@ test('1. bootstrap with local state, then every stack through the S3 backend, wa
   await walk.deploy('bootstrap');
   for (const wave of waves) await Promise.all(wave.map((s) => walk.deploy(s)));
   await walk.deploy('organization');
+  // Every stack's state is in the bucket the bootstrap created, and no lock file is left behind.
+  const { bootstrap } = loadConfig(walk.configFile);
+  const listed = walk.aws(bootstrap.accountId, bootstrap.region, 's3', 'list_objects_v2', { Bucket: bootstrap.stateBucket });
+  const keys = (listed.Contents ?? []).map((o: { Key: string }) => o.Key).sort();
+  expect(keys).toEqual(stacks.filter((s) => s !== 'bootstrap').map((s) => `ssm-session-kit/${s}/terraform.tfstate`).sort());
 });
 
 test('2. a second plan of every stack has no changes', async () => {
