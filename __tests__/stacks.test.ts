@@ -5,6 +5,7 @@ import { generatedConfig } from '../scripts/lib/generated-config';
 import { ALLOW_EVERYTHING, decide } from './iam-evaluation';
 import type { ProjectConfig } from '../config/types';
 import { BootstrapStack, createStacks } from '../stacks';
+import { forwardDocumentName } from '../stacks/environment-stack';
 import { LockingS3Backend } from '../stacks/locking-s3-backend';
 import { Json, only, policyStatements, rawConfig, resources } from './helpers';
 
@@ -231,5 +232,15 @@ describe('run-as users on the instances', () => {
     for (const [instance, users] of Object.entries(usersByInstance(prod))) {
       expect({ instance, dba: users.includes('dba') }).toEqual({ instance, dba: reached.includes(instance) });
     }
+  });
+});
+
+describe('forwardDocumentName', () => {
+  it('names the destination, and hashes a host too long for a document name (128 characters, "CreateDocument": Name)', () => {
+    expect(forwardDocumentName('ssm-session-kit-prod', { host: 'db.internal', port: 5432 })).toBe('ssm-session-kit-prod-forward-db.internal-5432');
+    const longHost = `${'a'.repeat(60)}.${'b'.repeat(60)}.example`;
+    const name = forwardDocumentName('ssm-session-kit-prod', { host: longHost, port: 5432 });
+    expect(name).toMatch(/^ssm-session-kit-prod-forward-[0-9a-f]{12}-5432$/);
+    expect(forwardDocumentName('ssm-session-kit-prod', { host: `${longHost}x`, port: 5432 })).not.toBe(name);
   });
 });

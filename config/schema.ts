@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { destinationProblem, MFA_ENFORCEMENTS, SESSION_DOCUMENTS, SESSION_NAMINGS } from '../modules/access-policies';
+import { ANY_PORT_DOCUMENTS, destinationProblem, MFA_ENFORCEMENTS, SESSION_DOCUMENTS, SESSION_NAMINGS } from '../modules/access-policies';
 import { checkSessionLoggingProps, CLOUDWATCH_RETENTION_DAYS, SESSION_LOGGING_RANGES } from '../modules/session-logging/limits';
 import * as rules from './aws-rules';
 import { isAtLeastVersion, MIN_SSM_AGENT_VERSION } from '../modules/shared/ssm-agent';
@@ -144,9 +144,6 @@ const sessionLoggingSchema = strict({
   for (const p of checkSessionLoggingProps(ctx.value)) problem(ctx, p.field.split('.'), p.message);
 });
 
-/** AWS's own port-forwarding documents: any port, any host the instance reaches. */
-const AWS_PORT_FORWARDING_DOCUMENTS = ['AWS-StartPortForwardingSession', 'AWS-StartPortForwardingSessionToRemoteHost'];
-
 const mfaChoices = MFA_ENFORCEMENTS.map((m) => `"${m}"`).join(', ');
 
 const accessGroupSchema = strict({
@@ -202,7 +199,7 @@ const accessGroupSchema = strict({
   if (unrecordedSsh !== undefined && !documents.includes('AWS-StartSSHSession')) {
     problem(ctx, ['unrecordedSsh'], 'acknowledges SSH, which the group does not use (documents has no AWS-StartSSHSession)');
   }
-  const anyPort = documents.filter((d) => AWS_PORT_FORWARDING_DOCUMENTS.includes(d));
+  const anyPort = documents.filter((d) => ANY_PORT_DOCUMENTS.includes(d));
   if (anyPort.length > 0 && !ctx.value.unrecordedPortForwarding?.trim()) {
     problem(ctx, ['unrecordedPortForwarding'], `is required with ${anyPort.join(' and ')}: they forward to any port (22 included) and host, unrecorded; declare portForwarding destinations instead, or say why`);
   }

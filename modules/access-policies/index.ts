@@ -16,6 +16,9 @@ export const OPT_IN_DOCUMENTS = [
   'AWS-StartSSHSession',
 ] as const;
 
+/** AWS's port-forwarding documents: the port (and host) are the caller's parameters, 22 included. */
+export const ANY_PORT_DOCUMENTS: readonly string[] = OPT_IN_DOCUMENTS.filter((d) => d.startsWith('AWS-StartPortForwarding'));
+
 export const SESSION_DOCUMENTS: readonly string[] = [SHELL_DOCUMENT, ...OPT_IN_DOCUMENTS];
 
 /** The principal tag Session Manager reads the OS user of a run-as session from. */

@@ -1,6 +1,6 @@
 import { reachableInstances } from '../../config/access';
 import type { AccessGroupConfig, EnvironmentConfig, ProjectConfig } from '../../config/types';
-import { type MfaEnforcement, type PortForwardingDestination, SHELL_DOCUMENT } from '../../modules/access-policies';
+import { ANY_PORT_DOCUMENTS, type MfaEnforcement, type PortForwardingDestination, SHELL_DOCUMENT } from '../../modules/access-policies';
 import { ENVIRONMENT_NAME_PREFIX, forwardDocumentName } from '../../stacks/environment-stack';
 import { table } from './table';
 
@@ -94,8 +94,6 @@ function localPort(d: PortForwardingDestination): number {
 
 /** ("Logging session activity") Session Manager does not log what passes through these: a tunnel, or SSH's own encryption. */
 export const UNRECORDED_DOCUMENTS = ['AWS-StartPortForwardingSession', 'AWS-StartPortForwardingSessionToRemoteHost', 'AWS-StartSSHSession'];
-/** AWS's forwarding documents take the port (and host) as parameters: any, 22 included. */
-const ANY_PORT_DOCUMENTS = ['AWS-StartPortForwardingSession', 'AWS-StartPortForwardingSessionToRemoteHost'];
 
 const MFA_COLUMN: Record<MfaEnforcement, string> = { iam: 'IAM', 'identity-provider': 'identity provider', none: 'no' };
 
