@@ -190,6 +190,9 @@ describe('policy sizes', () => {
     expect(policySize('{ "Version": "2012-10-17",\n  "Statement": [] }')).toBe('{"Version":"2012-10-17","Statement":[]}'.length);
     expect(policySize('"${data.aws_caller_identity.x.account_id}"')).toBe(14);
     expect(policySize('"${aws_kms_key.k.arn}"')).toBe(130);
+    // KMS API Reference: key ids are 36 characters, `1234abcd-12ab-34cd-56ef-1234567890ab` or `mrk-1234abcd12ab34cd56ef1234567890ab`.
+    expect(policySize('"${aws_kms_key.session-key_1A2B.key_id}"')).toBe('"1234abcd-12ab-34cd-56ef-1234567890ab"'.length);
+    expect(policySize('"${aws_kms_key.session-key_1A2B.key_id}"')).toBe('"mrk-1234abcd12ab34cd56ef1234567890ab"'.length);
   });
 });
 

@@ -66,7 +66,7 @@ describe('packDenies', () => {
   };
   const statements = [
     ...auditTrailDenyStatements({ ...trail, alerting: { ruleArns: ['arn:*:events:*:*:rule/dev-alert-*'], topicArns: ['arn:*:sns:*:*:dev-alerts'] }, recordingPath }),
-    ...guardrailStatements({ trail, namePrefix: 'dev', partition: 'aws', accountId: '111111111111', strict: true }).deny,
+    ...guardrailStatements({ trail, namePrefix: 'dev', strict: true }).deny,
   ];
   const packed = packDenies(statements);
 
@@ -108,7 +108,7 @@ describe('AuditTrailGuardrail', () => {
     });
     const keep = JSON.parse(resources(protectedRoles, 'aws_iam_policy').find((p) => p.name === 'dev-audit-trail-guardrail')!.policy);
     expect(keep.Statement.find((st: Json) => st.Sid === 'KeepBoundaryOfRoles').Resource).toEqual([
-      expect.stringMatching(/^arn:\$\{data\.aws_partition\.\S+\}:iam::\$\{data\.aws_caller_identity\.\S+\}:role\/service-role\/dev-dhm$/),
+      'arn:*:iam::*:role/service-role/dev-dhm',
       expect.stringMatching(/^\$\{aws_iam_role\.prefixed\.arn\}$/),
       'arn:aws:iam::111111111111:role/given',
     ]);
@@ -136,9 +136,10 @@ describe('AuditTrailGuardrail', () => {
     expect(statements.length).toBeLessThan(11);
   });
 
-  it('keeps the deny policy attached, unchanged, and the boundary on, naming both policies in the account', () => {
+  it('keeps the deny policy attached, unchanged, and the boundary on, naming both policies', () => {
     const bySid = Object.fromEntries(policy('dev-audit-trail-guardrail').map((s: Json) => [s.Sid, s]));
-    const policyArn = (name: string) => expect.stringMatching(new RegExp(`^arn:\\$\\{data\\.aws_partition\\.\\S+\\}:iam::\\$\\{data\\.aws_caller_identity\\.\\S+\\}:policy/${name}$`));
+    // By name alone: IAM acts on the caller's own account, where the policies are attached.
+    const policyArn = (name: string) => `arn:*:iam::*:policy/${name}`;
     const both = [policyArn('dev-audit-trail-guardrail'), policyArn('dev-permissions-boundary')];
     expect(bySid.KeepTheGuardrailAttached).toMatchObject({
       Action: ['iam:DetachRolePolicy', 'iam:DetachGroupPolicy', 'iam:DetachUserPolicy'], Condition: { ArnEquals: { 'iam:PolicyARN': both } },

@@ -1152,7 +1152,7 @@ describe('tags that grant access, against the deny policy and the SCP, on the re
   const node = `arn:aws:ssm:${region}:${account}:managed-instance/mi-0123456789abcdef0`;
   const someRole = `arn:aws:iam::${account}:role/AWSReservedSSO_Developers_dev`;
   const { named, scps } = devGuardrails();
-  type Delivery = 'deny policy' | 'SCP';
+  type Delivery = 'deny policy' | 'boundary' | 'SCP';
   /**
    * A tagging request as AWS authorizes it ("Controlling access to AWS resources using tags", IAM User
    * Guide): `aws:TagKeys` lists the keys in the request, `aws:RequestTag/<key>` each value set.
@@ -1163,6 +1163,7 @@ describe('tags that grant access, against the deny policy and the SCP, on the re
       { name: 'granted', policy: grants },
       ...(delivery === 'deny policy' ? ['ssm-session-kit-dev-audit-trail-guardrail', 'ssm-session-kit-dev-recording-path-guardrail'].map((n) => ({ name: n, policy: named(n) })) : []),
     ],
+    permissionBoundary: delivery === 'boundary' ? named('ssm-session-kit-dev-permissions-boundary') : undefined,
     scps: delivery === 'SCP' ? scps() : undefined,
     context: {
       'aws:PrincipalArn': principal, 'aws:TagKeys': Object.keys(tags),
@@ -1171,7 +1172,8 @@ describe('tags that grant access, against the deny policy and the SCP, on the re
   });
   const ec2All: PolicyJson = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['ec2:*', 'ssm:*', 'iam:*'], Resource: '*' }] };
 
-  it.each<Delivery>(['deny policy', 'SCP'])('refuses an administrator under the %s tagging an instance or node into a group, and any run-as user on a role', async (delivery) => {
+  // A role the project bounds (the instance role, a group's created role) granted ec2:*, ssm:*, iam:* later.
+  it.each<Delivery>(['deny policy', 'boundary', 'SCP'])('refuses an administrator or bounded role under the %s tagging an instance or node into a group, and any run-as user on a role', async (delivery) => {
     for (const grants of [ALLOW_EVERYTHING, ec2All]) {
       expect(await tag(admin, delivery, grants, 'ec2:CreateTags', stranger, { Environment: 'dev', AccessGroup: 'developers' })).toBe('ExplicitlyDenied');
       expect(await tag(admin, delivery, grants, 'ec2:CreateTags', stranger, { Team: 'platform' })).toBe('ExplicitlyDenied');

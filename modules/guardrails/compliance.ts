@@ -62,7 +62,9 @@ export const ROLE_INLINE_POLICIES_LIMIT = 10240;
 /**
  * A policy's size as AWS counts it: minified (IAM ignores white space; ours is written minified, as
  * Organizations counts it). A Terraform reference counts as the longest value it can resolve to: an
- * account id 12, a partition 10, a region 14, an ARN 128, anything else its own length.
+ * account id 12, a partition 10, a region 14, a KMS key id 36 (`1234abcd-12ab-34cd-56ef-1234567890ab`, or
+ * `mrk-` and 32 hex digits for a multi-Region key: the KMS API Reference's key ids), an ARN 128, anything
+ * else its own length.
  */
 export function policySize(policy: string): number {
   let text = policy;
@@ -74,6 +76,7 @@ export function policySize(policy: string): number {
   return text.replace(/\$\{[^}]*\}/g, (ref) => {
     if (ref.endsWith('.account_id}')) return 'x'.repeat(12);
     if (ref.endsWith('.partition}')) return 'x'.repeat(10);
+    if (/^\$\{aws_kms_key\.[^.]+\.key_id\}$/.test(ref)) return 'x'.repeat(36);
     if (/^\$\{data\.aws_region\./.test(ref)) return 'x'.repeat(14);
     if (ref.endsWith('.arn}')) return 'x'.repeat(Math.max(128, ref.length));
     return ref;

@@ -7,7 +7,6 @@ import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy
 import { OrganizationsPolicy } from '@cdktf/provider-aws/lib/organizations-policy';
 import { OrganizationsPolicyAttachment } from '@cdktf/provider-aws/lib/organizations-policy-attachment';
 import { PolicyDocument, PolicyStatement } from '../shared/policy-document';
-import { accountIdOf, partitionOf } from '../shared/aws-environment';
 import { ALERTING_ACTIONS, DEFAULT_HOST_MANAGEMENT_SETTING, OTHER_WAYS_IN, PROTECTED_ACTIONS, RECORDING_PATH_ACTIONS } from './actions';
 import { suppressCompliance } from './compliance';
 import { RUN_AS_TAG } from '../access-policies';
@@ -70,8 +69,7 @@ export interface RecordingPath {
   /**
    * Tag keys that decide who reaches an instance (`ssm:resourceTag/<key>` in the access policies):
    * creating, changing or deleting them on any instance or managed node, and the `SSMSessionRunAs` tag
-   * on any role or user, is refused. Not in the boundary, which has no room left; the roles it bounds
-   * are granted no tagging by the access policies.
+   * on any role or user, is refused.
    * @default access tags not protected beyond the instances' own
    */
   readonly accessTagKeys?: readonly string[];
@@ -239,7 +237,7 @@ export class AuditTrailGuardrail extends Construct {
   constructor(scope: Construct, id: string, props: AuditTrailGuardrailProps) {
     super(scope, id);
     const names = guardrailPolicyNames(props.namePrefix);
-    const statements = guardrailStatements({ ...props, partition: partitionOf(this), accountId: accountIdOf(this) });
+    const statements = guardrailStatements(props);
     this.except = exceptCondition(props.exceptPrincipalArns);
     this.denyDocument = new PolicyDocument(statements.deny);
     this.denyPolicy = new IamPolicy(this, 'deny', {
@@ -277,7 +275,7 @@ export class AuditTrailGuardrail extends Construct {
    */
   protectRoles(...roles: (string | IamRole)[]): void {
     if (roles.length === 0) return;
-    const roleArns = roles.map((role) => (typeof role === 'string' ? role : roleArnOf(this, role)));
+    const roleArns = roles.map((role) => (typeof role === 'string' ? role : roleArnOf(role)));
     this.denyDocument.addStatements(...withCondition(this.except, [
       { Sid: `KeepBoundaryOfRoles${++this.protectedRoleSets > 1 ? this.protectedRoleSets : ''}`, Effect: 'Deny', Action: 'iam:PutRolePermissionsBoundary', Resource: roleArns },
     ]));
@@ -285,17 +283,23 @@ export class AuditTrailGuardrail extends Construct {
 }
 
 /** A role's ARN from its path and name, known at plan time and shorter than `role.arn` counts in the policy's size. */
-function roleArnOf(scope: Construct, role: IamRole): string {
+function roleArnOf(role: IamRole): string {
   const name = role.nameInput;
   if (name === undefined || Token.isUnresolved(name)) return role.arn;
-  return `arn:${partitionOf(scope)}:iam::${accountIdOf(scope)}:role${role.pathInput ?? '/'}${name}`;
+  return ownAccountIamArn(`role${role.pathInput ?? '/'}${name}`);
 }
 
-export interface GuardrailStatementsProps extends Omit<AuditTrailGuardrailProps, 'attachToRoles'> {
-  /** The account's partition and id, in which the policies are named. */
-  readonly partition: string;
-  readonly accountId: string;
+/**
+ * An IAM resource of the account the policy is in, by name alone: IAM's calls act on the caller's own
+ * account only, and a customer managed policy attaches only to identities of its own account ("Define
+ * custom IAM permissions with customer managed policies", IAM User Guide), so the account and partition
+ * need no naming, which keeps the deny policy and the boundary within IAM's size.
+ */
+function ownAccountIamArn(resource: string): string {
+  return `arn:*:iam::*:${resource}`;
 }
+
+export type GuardrailStatementsProps = Omit<AuditTrailGuardrailProps, 'attachToRoles'>;
 
 /** The names of `AuditTrailGuardrail`'s policies. */
 export function guardrailPolicyNames(namePrefix: string): { deny: string; recordingPath: string; boundary: string } {
@@ -309,7 +313,7 @@ export function guardrailPolicyNames(namePrefix: string): { deny: string; record
 export function guardrailStatements(props: GuardrailStatementsProps): { deny: PolicyStatement[]; recordingPath: PolicyStatement[]; boundary: PolicyStatement[] } {
   const names = guardrailPolicyNames(props.namePrefix);
   // Built from the names: a policy cannot refer to its own ARN.
-  const iamArn = (resource: string) => `arn:${props.partition}:iam::${props.accountId}:${resource}`;
+  const iamArn = ownAccountIamArn;
   const { recordingPath } = props.trail;
   const denyPolicies = [names.deny, ...(recordingPath ? [names.recordingPath] : [])];
   const guarded = { policyArns: [...denyPolicies, names.boundary].map((n) => iamArn(`policy/${n}`)), boundaryArn: iamArn(`policy/${names.boundary}`) };
@@ -329,15 +333,16 @@ export function guardrailStatements(props: GuardrailStatementsProps): { deny: Po
     // IAM's size. The deny policy carries the same statements one by one, with their ids.
     boundary: packDenies([
       { Sid: 'BoundAllGrants', Effect: 'Allow', Action: '*', Resource: '*' },
-      // No room for the access tags: see RecordingPath.accessTagKeys.
-      ...auditTrailDenyStatements({ ...props.trail, recordingPath: recordingPath && { ...recordingPath, accessTagKeys: undefined } }),
+      ...auditTrailDenyStatements(props.trail),
       {
         Sid: 'KeepTheBoundary',
         Effect: 'Deny',
         Action: ['iam:DeleteRolePermissionsBoundary', 'iam:PutRolePermissionsBoundary', 'iam:DeleteUserPermissionsBoundary', 'iam:PutUserPermissionsBoundary'],
         Resource: '*',
       },
-      ...guardrailSelfProtection(guarded).filter((st) => st.Sid !== 'KeepTheBoundary'),
+      // Every policy named with the prefix is the pipeline's (the guardrail's and the access policies):
+      // no bounded role changes or detaches one. One pattern where the deny policy names three.
+      ...guardrailSelfProtection({ ...guarded, policyArns: [iamArn(`policy/${props.namePrefix}-*`)] }).filter((st) => st.Sid !== 'KeepTheBoundary'),
       // A bounded role mints no unbounded one, whatever it is granted.
       ...strictStatements(guarded.boundaryArn),
     ]).map(({ Sid: _id, ...st }) => st),
@@ -352,8 +357,8 @@ export function guardrailStatements(props: GuardrailStatementsProps): { deny: Po
  * Statements on `*` merge with each other only; those with `NotAction`/`NotResource` are kept as they are.
  */
 export function packDenies(statements: readonly PolicyStatement[]): PolicyStatement[] {
-  const out: PolicyStatement[] = [];
-  const groups = new Map<string, { index: number; actions: string[]; resources: string[]; count: number }>();
+  const out: (PolicyStatement | Group)[] = [];
+  const groups = new Map<string, Group>();
   for (const st of statements) {
     const resources = st.Resource === undefined ? [] : ([] as string[]).concat(st.Resource);
     const everything = resources.includes('*');
@@ -363,21 +368,33 @@ export function packDenies(statements: readonly PolicyStatement[]): PolicyStatem
     }
     // Statements on every resource merge only with each other.
     const key = `${everything}:${JSON.stringify(st.Condition ?? {})}`;
-    const group = groups.get(key);
-    if (!group) {
-      groups.set(key, { index: out.length, actions: [...([] as string[]).concat(st.Action)], resources: [...resources], count: 1 });
-      out.push(st);
-      continue;
+    const group = groups.get(key) ?? { first: st, actions: [], resources: [], count: 0 };
+    if (group.count === 0) {
+      groups.set(key, group);
+      out.push(group);
     }
     group.actions.push(...([] as string[]).concat(st.Action).filter((a) => !group.actions.includes(a)));
     group.resources.push(...resources.filter((r) => !group.resources.includes(r)));
     group.count++;
   }
-  for (const g of groups.values()) {
-    const { Condition } = out[g.index];
-    if (g.count > 1) out[g.index] = { Effect: 'Deny', Action: g.actions, Resource: g.resources, ...(Condition ? { Condition } : {}) };
-  }
-  return out;
+  // An action denied on every resource, whatever the request, needs no other deny.
+  const always = groups.get('true:{}');
+  return out.flatMap((item) => {
+    if (!('first' in item)) return [item];
+    const actions = item === always ? item.actions : item.actions.filter((a) => !always?.actions.includes(a));
+    if (actions.length === 0) return [];
+    if (item.count === 1 && actions.length === item.actions.length) return [item.first];
+    const { Condition } = item.first;
+    return [{ Effect: 'Deny', Action: actions, Resource: item.resources, ...(Condition ? { Condition } : {}) }];
+  });
+}
+
+/** Deny statements `packDenies` merges: the first one's condition, every one's actions and resources. */
+interface Group {
+  readonly first: PolicyStatement;
+  readonly actions: string[];
+  readonly resources: string[];
+  count: number;
 }
 
 function exceptCondition(principalArns: readonly string[] | undefined): Condition | undefined {

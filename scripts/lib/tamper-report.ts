@@ -203,7 +203,7 @@ function policiesOf(env: EnvironmentConfig, trail: Trail, strict: boolean): Poli
     recordingPath: recordingPath({ key: 'Environment', values: [env.name] }),
   };
   const guardrail = guardrailStatements({
-    namePrefix: `ssm-session-kit-${env.name}`, trail: auditTrail, partition: 'aws', accountId: env.accountId,
+    namePrefix: `ssm-session-kit-${env.name}`, trail: auditTrail,
     exceptPrincipalArns: [env.guardrails.pipelineRoleArn], attachToGroups: env.guardrails.attachToGroups, strict,
   });
   const guards = sessionLoggingGuardStatements(trail.bucket, [env.guardrails.pipelineRoleArn]);
