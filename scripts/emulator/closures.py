@@ -238,6 +238,121 @@ def _detailed_monitoring() -> Callable[[], None]:
     ])
 
 
+def _sessions_and_event_history() -> Callable[[], None]:
+    """Session Manager's session records and CloudTrail's event history of them.
+
+    - "StartSession" (Systems Manager API Reference): SessionId, TokenValue, StreamUrl
+      `wss://ssmmessages.<region>.amazonaws.com/v1/data-channel/<session-id>?stream=(input|output)`;
+      the id is the caller's IAM user name or role session name, a hyphen and 17 hexadecimal digits
+      ("Additional sample IAM policies for Session Manager", Example 3).
+    - "TerminateSession", "DescribeSessions" (State Active or History; Session: SessionId, Target,
+      Status, StartDate, EndDate, DocumentName, Owner, Reason).
+    - "LookupEvents" (CloudTrail API Reference): the event history of management events, newest first,
+      by LookupAttributes EventName, StartTime, EndTime, MaxResults (at most 50) and NextToken; each
+      Event with EventId, EventName, ReadOnly, AccessKeyId, EventTime, EventSource, Username,
+      Resources and CloudTrailEvent, the record as JSON ("CloudTrail record contents"; the caller's
+      userIdentity as "CloudTrail userIdentity element" shapes it). The emulator runs no agent: the
+      transcript a session leaves is the test's to write, as the agent would.
+    """
+    import secrets
+    import uuid
+
+    from moto.cloudtrail.responses import CloudTrailResponse
+    from moto.ssm.responses import SimpleSystemManagerResponse
+    from moto.sts.models import sts_backends
+
+    sessions: dict[tuple[str, str], dict[str, dict[str, Any]]] = {}
+    history: dict[tuple[str, str], list[dict[str, Any]]] = {}
+
+    def now() -> datetime.datetime:
+        return datetime.datetime.now(datetime.timezone.utc)
+
+    def caller(response: Any) -> tuple[dict[str, Any], str]:
+        """The request's userIdentity, and the name Session Manager starts the session id with."""
+        key = response.get_access_key()
+        account = response.current_account
+        user_id, arn, _ = sts_backends[account]["aws"].get_caller_identity(key, response.region)
+        if ":assumed-role/" in arn:
+            role, session = arn.split(":assumed-role/", 1)[1].split("/", 1)
+            role_arn = f"arn:aws:iam::{account}:role/{role}"
+            return {"type": "AssumedRole", "principalId": user_id, "arn": arn, "accountId": account, "accessKeyId": key,
+                    "sessionContext": {"sessionIssuer": {"type": "Role", "principalId": user_id.split(":")[0],
+                                                         "arn": role_arn, "accountId": account, "userName": role},
+                                       "attributes": {"mfaAuthenticated": "false",
+                                                      "creationDate": now().strftime("%Y-%m-%dT%H:%M:%SZ")}}}, session
+        name = arn.rsplit("/", 1)[1]
+        return {"type": "IAMUser", "principalId": user_id, "arn": arn, "accountId": account, "accessKeyId": key,
+                "userName": name}, name
+
+    def record(response: Any, identity: dict[str, Any], name: str, parameters: dict[str, Any],
+               elements: dict[str, Any] | None, resources: list[dict[str, str]]) -> None:
+        at = now()
+        record = {
+            "eventVersion": "1.09", "userIdentity": identity, "eventTime": at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "eventSource": "ssm.amazonaws.com", "eventName": name, "awsRegion": response.region,
+            "sourceIPAddress": "192.0.2.0", "userAgent": "aws-cli/2.22.0", "requestParameters": parameters,
+            "responseElements": elements, "requestID": str(uuid.uuid4()), "eventID": str(uuid.uuid4()),
+            "readOnly": False, "resources": [{"accountId": response.current_account, "ARN": r["ARN"]} for r in resources],
+            "eventType": "AwsApiCall", "managementEvent": True, "recipientAccountId": response.current_account,
+            "eventCategory": "Management",
+        }
+        history.setdefault((response.current_account, response.region), []).append({
+            "EventId": record["eventID"], "EventName": name, "ReadOnly": "false", "AccessKeyId": identity["accessKeyId"],
+            "EventTime": at.timestamp(), "EventSource": "ssm.amazonaws.com", "Username": identity.get("userName") or identity["arn"].rsplit("/", 1)[1],
+            "Resources": [{"ResourceType": r["type"], "ResourceName": r["ARN"]} for r in resources],
+            "CloudTrailEvent": json.dumps(record),
+        })
+
+    def start_session(self: Any) -> str:
+        identity, name = caller(self)
+        target, document = self._get_param("Target"), self._get_param("DocumentName") or "SSM-SessionManagerRunShell"
+        session_id = f"{name}-{secrets.token_hex(9)[:17]}"
+        sessions.setdefault((self.current_account, self.region), {})[session_id] = {
+            "SessionId": session_id, "Target": target, "Status": "Connected", "StartDate": now().timestamp(),
+            "DocumentName": document, "Owner": identity["arn"], **({"Reason": self._get_param("Reason")} if self._get_param("Reason") else {}),
+        }
+        answer = {"SessionId": session_id, "TokenValue": secrets.token_urlsafe(32),
+                  "StreamUrl": f"wss://ssmmessages.{self.region}.amazonaws.com/v1/data-channel/{session_id}?stream=input"}
+        record(self, identity, "StartSession", {"target": target, "documentName": document},
+               {"sessionId": session_id, "tokenValue": "Value hidden due to security reasons.", "streamUrl": answer["StreamUrl"]},
+               [{"ARN": f"arn:aws:ec2:{self.region}:{self.current_account}:instance/{target}", "type": "AWS::EC2::Instance"}])
+        return json.dumps(answer)
+
+    def terminate_session(self: Any) -> str:
+        identity, _ = caller(self)
+        session_id = self._get_param("SessionId")
+        session = sessions.get((self.current_account, self.region), {}).get(session_id)
+        if session is not None and session["Status"] != "Terminated":
+            session.update(Status="Terminated", EndDate=now().timestamp())
+        record(self, identity, "TerminateSession", {"sessionId": session_id}, {"sessionId": session_id}, [])
+        return json.dumps({"SessionId": session_id})
+
+    def describe_sessions(self: Any) -> str:
+        active = self._get_param("State") == "Active"
+        found = [dict(s) for s in sessions.get((self.current_account, self.region), {}).values()
+                 if (s["Status"] != "Terminated") == active]
+        return json.dumps({"Sessions": sorted(found, key=lambda s: s["StartDate"], reverse=True)})
+
+    def lookup_events(self: Any) -> str:
+        names = {a["AttributeValue"] for a in self._get_param("LookupAttributes", []) if a["AttributeKey"] == "EventName"}
+        start, end = self._get_param("StartTime"), self._get_param("EndTime")
+        events = [e for e in reversed(history.get((self.current_account, self.region), []))
+                  if (not names or e["EventName"] in names)
+                  and (start is None or e["EventTime"] >= float(start)) and (end is None or e["EventTime"] <= float(end))]
+        first = int(self._get_param("NextToken") or 0)
+        size = min(int(self._get_param("MaxResults") or 50), 50)
+        page = events[first:first + size]
+        more = {"NextToken": str(first + size)} if first + size < len(events) else {}
+        return json.dumps({"Events": page, **more})
+
+    return _undo_all([
+        _patch(SimpleSystemManagerResponse, "start_session", start_session),
+        _patch(SimpleSystemManagerResponse, "terminate_session", terminate_session),
+        _patch(SimpleSystemManagerResponse, "describe_sessions", describe_sessions),
+        _patch(CloudTrailResponse, "lookup_events", lookup_events),
+    ])
+
+
 # An unset setting is marked by Status "Default" ("ServiceSetting": Status); its default value is not
 # documented for the Default Host Management role, so this placeholder stands for "no role".
 DEFAULT_SETTINGS = {"/ssm/managed-instance/default-ec2-instance-management-role": "$None"}
@@ -278,6 +393,10 @@ CLOSURES: tuple[Closure, ...] = (
     Closure("service-settings",
             "GetServiceSetting, UpdateServiceSetting, ResetServiceSetting (Systems Manager API Reference)",
             _service_settings),
+    Closure("sessions",
+            "StartSession, TerminateSession and DescribeSessions (Systems Manager API Reference), each recorded in "
+            "CloudTrail's event history, which LookupEvents reads (CloudTrail API Reference, 'LookupEvents')",
+            _sessions_and_event_history),
 )
 
 

@@ -247,6 +247,39 @@ class ServiceSettings(unittest.TestCase):
         self.assertEqual(ssm.get_service_setting(SettingId=self.SETTING)["ServiceSetting"]["Status"], "Default")
 
 
+class Sessions(unittest.TestCase):
+    CLOSURE = "sessions"
+
+    @both
+    def test_a_session_is_described_and_in_the_event_history(self, closed: bool) -> None:
+        iam = client("iam")
+        iam.create_user(UserName="alice")
+        key = iam.create_access_key(UserName="alice")["AccessKey"]
+        ssm = boto3.client("ssm", region_name=REGION, aws_access_key_id=key["AccessKeyId"],
+                           aws_secret_access_key=key["SecretAccessKey"])
+        cloudtrail = client("cloudtrail")
+        if not closed:
+            with self.assertRaises(Exception):
+                ssm.start_session(Target="i-0123456789abcdef0")
+            with self.assertRaises(Exception):
+                cloudtrail.lookup_events()
+            return
+        session_id = ssm.start_session(Target="i-0123456789abcdef0")["SessionId"]
+        self.assertRegex(session_id, r"^alice-[0-9a-f]{17}$")
+        self.assertEqual([s["SessionId"] for s in ssm.describe_sessions(State="Active")["Sessions"]], [session_id])
+        ssm.terminate_session(SessionId=session_id)
+        ended = ssm.describe_sessions(State="History")["Sessions"]
+        self.assertEqual([(s["SessionId"], s["Status"]) for s in ended], [(session_id, "Terminated")])
+        self.assertGreaterEqual(ended[0]["EndDate"], ended[0]["StartDate"])
+        self.assertEqual(ssm.describe_sessions(State="Active")["Sessions"], [])
+        events = cloudtrail.lookup_events(LookupAttributes=[{"AttributeKey": "EventName", "AttributeValue": "StartSession"}])["Events"]
+        self.assertEqual([e["EventName"] for e in events], ["StartSession"])
+        started = json.loads(events[0]["CloudTrailEvent"])
+        self.assertEqual((started["userIdentity"]["type"], started["userIdentity"]["userName"]), ("IAMUser", "alice"))
+        self.assertEqual(started["responseElements"]["sessionId"], session_id)
+        self.assertEqual([e["EventName"] for e in cloudtrail.lookup_events()["Events"]], ["TerminateSession", "StartSession"])
+
+
 class EveryClosureIsTested(unittest.TestCase):
     def test_each_closure_has_a_test_case(self) -> None:
         tested = {case.CLOSURE for case in unittest.TestCase.__subclasses__() if hasattr(case, "CLOSURE")}
