@@ -56,7 +56,7 @@ export class EnvironmentStack extends TerraformStack {
     const prefix = `${ENVIRONMENT_NAME_PREFIX}${name}`;
     this.sessionLogging = new SessionLogging(this, SESSION_LOGGING_ID, {
       ...environment.sessionLogging,
-      logGroupName: `/ssm-session-kit/${name}/sessions`,
+      logGroupName: sessionLogGroupName(name),
       keyAlias: `${prefix}-sessions`,
     });
     const { guardrails } = environment;
@@ -267,6 +267,11 @@ function opensSsh(env: EnvironmentConfig, instance: InstanceConfig): boolean {
 }
 
 /** What a port-forwarding document's name carries between the environment's prefix and its destination. */
+/** The environment's session log group: its name alone makes it the environment's. */
+export function sessionLogGroupName(environment: string): string {
+  return `/ssm-session-kit/${environment}/sessions`;
+}
+
 export const FORWARD_INFIX = '-forward-';
 const MAX_DOCUMENT_NAME = 128;
 

@@ -22,6 +22,9 @@ export interface ObjectLockSettings {
   readonly days: number;
 }
 
+/** Where transcripts go in the bucket unless `keyPrefix` says otherwise. */
+export const DEFAULT_SESSION_KEY_PREFIX = 'sessions';
+
 export interface SessionLoggingProps {
   /** Name of the bucket session logs are written to. */
   readonly bucketName: string;
@@ -138,7 +141,7 @@ export class SessionLogging extends Construct {
     const partition = partitionOf(this);
     const region = regionOf(this);
     const accountId = accountIdOf(this);
-    const keyPrefix = props.keyPrefix ?? 'sessions';
+    const keyPrefix = props.keyPrefix ?? DEFAULT_SESSION_KEY_PREFIX;
     const logGroupName = props.logGroupName ?? '/ssm-session-kit/sessions';
     this.logGroupName = logGroupName;
     this.logGroupArn = `arn:${partition}:logs:${region}:${accountId}:log-group:${logGroupName}`;

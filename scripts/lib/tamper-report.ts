@@ -3,7 +3,7 @@ import { MANAGED_BY_TAG } from '../../config/access';
 import {
   AUDIT_TRAIL_TAG, DEFAULT_HOST_MANAGEMENT_SETTING, guardrailPolicyNames, guardrailStatements, type RecordingPath, scpDocuments, sessionLoggingGuardStatements,
 } from '../../modules/guardrails';
-import { breakGlassRoleNames, recordingPathArns, recordingPathNames } from '../../stacks/environment-stack';
+import { breakGlassRoleNames, recordingPathArns, recordingPathNames, sessionLogGroupName } from '../../stacks/environment-stack';
 import { alertTopicStatements, sessionAlertNames } from '../../modules/session-alerts';
 import { SESSION_PREFERENCES_DOCUMENT } from '../../modules/session-logging';
 import { accountAdministersKey } from '../../modules/shared/encryption-key';
@@ -159,7 +159,7 @@ function trailOf(env: EnvironmentConfig): Trail {
   return {
     account,
     document: `arn:aws:ssm:${region}:${account}:document/${SESSION_PREFERENCES_DOCUMENT}`,
-    logGroup: `arn:aws:logs:${region}:${account}:log-group:/ssm-session-kit/${name}/sessions`,
+    logGroup: `arn:aws:logs:${region}:${account}:log-group:${sessionLogGroupName(name)}`,
     bucket: `arn:aws:s3:::${env.sessionLogging.bucketName}`,
     // AWS assigns the key's id; any id stands for it.
     key: `arn:aws:kms:${region}:${account}:key/0a1b2c3d-0000-4000-8000-000000000000`,

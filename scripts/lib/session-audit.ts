@@ -1,0 +1,205 @@
+import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
+import { CloudWatchLogsClient, DescribeLogStreamsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { ListObjectVersionsCommand, S3Client } from '@aws-sdk/client-s3';
+import { DescribeSessionsCommand, SSMClient } from '@aws-sdk/client-ssm';
+import type { EnvironmentConfig } from '../../config/types';
+import { DEFAULT_SESSION_KEY_PREFIX } from '../../modules/session-logging';
+import { sessionLogGroupName } from '../../stacks/environment-stack';
+import { table } from './table';
+
+/**
+ * The transcript audit (`npm run audit-sessions`): every session of an environment, from Session
+ * Manager's own records, CloudTrail's event history, the S3 transcripts and the log streams, and
+ * what a reviewer must see of each.
+ */
+
+/** What a reviewer must see. */
+export type Flag =
+  /** The transcript object has more than one version: the first one is the record. */
+  | 'rewritten-transcript'
+  /** The session's log stream received events after the session ended. */
+  | 'written-after-end'
+  /** CloudTrail shows the session started; it has ended and left no transcript. */
+  | 'no-transcript'
+  /** A transcript or log stream of a session neither Session Manager nor CloudTrail knows. */
+  | 'unknown-session';
+
+export interface SessionAudit {
+  readonly sessionId: string;
+  /** Who started it, from CloudTrail or Session Manager. */
+  readonly owner?: string;
+  readonly target?: string;
+  readonly start?: Date;
+  readonly end?: Date;
+  readonly status?: string;
+  /** The transcript's versions, oldest first: the first is the record. */
+  readonly transcriptVersions: readonly Date[];
+  readonly streamLastIngestion?: Date;
+  readonly flags: readonly Flag[];
+}
+
+export interface AuditOptions {
+  readonly since: Date;
+  /**
+   * How long after a session ends its log stream may still receive events (the agent's last batch).
+   * @default 300 seconds
+   */
+  readonly graceSeconds?: number;
+}
+
+/** Where an environment's transcripts are, as its stack creates them. */
+export function transcriptLocation(env: EnvironmentConfig): { bucket: string; prefix: string; logGroup: string; region: string } {
+  return {
+    bucket: env.sessionLogging.bucketName,
+    prefix: `${env.sessionLogging.keyPrefix ?? DEFAULT_SESSION_KEY_PREFIX}/`,
+    logGroup: sessionLogGroupName(env.name),
+    region: env.region,
+  };
+}
+
+/** Reads the four sources through the AWS SDK (endpoint and credentials from the environment variables) and audits them. */
+export async function auditEnvironment(env: EnvironmentConfig, options: AuditOptions): Promise<SessionAudit[]> {
+  const where = transcriptLocation(env);
+  const config = { region: where.region };
+  // A custom endpoint (`AWS_ENDPOINT_URL`, the emulator) serves buckets by path, not by host name.
+  const s3 = new S3Client({ ...config, forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL ?? process.env.AWS_ENDPOINT_URL_S3) });
+  const [sessions, started, transcripts, streams] = await Promise.all([
+    describeSessions(new SSMClient(config)),
+    // A session may run up to a day (Session Manager's maximum session duration, 1,440 minutes): one
+    // that started before the window still explains a transcript inside it.
+    startSessionEvents(new CloudTrailClient(config), new Date(options.since.getTime() - 24 * 3600_000)),
+    transcriptVersions(s3, where.bucket, where.prefix),
+    logStreams(new CloudWatchLogsClient(config), where.logGroup),
+  ]);
+  return audit({ sessions, started, transcripts, streams }, options);
+}
+
+export interface SessionRecord {
+  readonly sessionId: string;
+  readonly status: string;
+  readonly owner?: string;
+  readonly target?: string;
+  readonly start?: Date;
+  readonly end?: Date;
+}
+
+export interface Sources {
+  /** DescribeSessions, Active and History. */
+  readonly sessions: readonly SessionRecord[];
+  /** StartSession records in CloudTrail. */
+  readonly started: readonly { sessionId: string; owner: string; target?: string; time: Date }[];
+  /** Versions of each transcript object, by session id. */
+  readonly transcripts: ReadonlyMap<string, readonly Date[]>;
+  /** Each log stream's last ingestion, by stream name (the session id). */
+  readonly streams: ReadonlyMap<string, Date | undefined>;
+}
+
+/** The audit itself, on what the sources returned. */
+export function audit(sources: Sources, { since, graceSeconds = 300 }: AuditOptions): SessionAudit[] {
+  const ids = new Set([
+    ...sources.sessions.map((s) => s.sessionId), ...sources.started.map((s) => s.sessionId),
+    ...sources.transcripts.keys(), ...sources.streams.keys(),
+  ]);
+  const audits = [...ids].map((sessionId): SessionAudit => {
+    const record = sources.sessions.find((s) => s.sessionId === sessionId);
+    const started = sources.started.find((s) => s.sessionId === sessionId);
+    const versions = [...(sources.transcripts.get(sessionId) ?? [])].sort((a, b) => a.getTime() - b.getTime());
+    const lastIngestion = sources.streams.get(sessionId);
+    const end = record?.end;
+    const flags: Flag[] = [];
+    if (versions.length > 1) flags.push('rewritten-transcript');
+    if (end && lastIngestion && lastIngestion.getTime() > end.getTime() + graceSeconds * 1000) flags.push('written-after-end');
+    if (started && record?.status !== 'Connected' && record?.status !== 'Connecting' && versions.length === 0) flags.push('no-transcript');
+    if (!record && !started) flags.push('unknown-session');
+    return {
+      sessionId, owner: started?.owner ?? record?.owner, target: started?.target ?? record?.target,
+      start: started?.time ?? record?.start, end, status: record?.status, transcriptVersions: versions,
+      streamLastIngestion: lastIngestion, flags,
+    };
+  });
+  const seen = (a: SessionAudit) => a.start ?? a.transcriptVersions[0] ?? a.streamLastIngestion;
+  return audits
+    .filter((a) => (seen(a)?.getTime() ?? Infinity) >= since.getTime())
+    .sort((a, b) => (seen(a)?.getTime() ?? 0) - (seen(b)?.getTime() ?? 0));
+}
+
+/** The audit as a table, flagged sessions marked, and a last line that counts them. */
+export function auditTable(audits: readonly SessionAudit[]): string {
+  const time = (d?: Date) => (d ? d.toISOString().slice(0, 16).replace('T', ' ') : '-');
+  // `user/alice`, `assumed-role/operators/alice`: the account is the environment's.
+  const who = (arn?: string) => arn?.split(':').slice(5).join(':') || arn || '-';
+  const versions = (n: number) => (n === 0 ? 'none' : n === 1 ? '1 version' : `${n} versions`);
+  const rows = audits.map((a) => [
+    a.sessionId, who(a.owner), a.target ?? '-', time(a.start), time(a.end), versions(a.transcriptVersions.length), a.flags.join(', ') || 'ok',
+  ]);
+  const flagged = audits.filter((a) => a.flags.length > 0).length;
+  return `${table(['session', 'started by', 'target', 'start (UTC)', 'end (UTC)', 'transcript', 'findings'], rows)}
+
+${audits.length} sessions, ${flagged} flagged${flagged > 0 ? '; of a rewritten transcript, the first version is the record' : ''}\n`;
+}
+
+async function describeSessions(ssm: SSMClient): Promise<SessionRecord[]> {
+  const out: SessionRecord[] = [];
+  for (const State of ['Active', 'History'] as const) {
+    let NextToken: string | undefined;
+    do {
+      const page = await ssm.send(new DescribeSessionsCommand({ State, NextToken }));
+      for (const s of page.Sessions ?? []) {
+        if (!s.SessionId) continue;
+        out.push({ sessionId: s.SessionId, status: s.Status ?? 'Unknown', owner: s.Owner, target: s.Target, start: s.StartDate, end: s.EndDate });
+      }
+      NextToken = page.NextToken;
+    } while (NextToken);
+  }
+  return out;
+}
+
+async function startSessionEvents(cloudtrail: CloudTrailClient, since: Date): Promise<Sources['started'][number][]> {
+  const out: Sources['started'][number][] = [];
+  let NextToken: string | undefined;
+  do {
+    const page = await cloudtrail.send(new LookupEventsCommand({
+      LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: 'StartSession' }], StartTime: since, NextToken,
+    }));
+    for (const event of page.Events ?? []) {
+      // "CloudTrail record contents": the call's answer in responseElements, the caller in userIdentity.
+      const record = JSON.parse(event.CloudTrailEvent ?? '{}');
+      const sessionId = record.responseElements?.sessionId;
+      if (!sessionId) continue; // refused, or failed: no session
+      out.push({ sessionId, owner: record.userIdentity?.arn ?? event.Username ?? '-', target: record.requestParameters?.target, time: event.EventTime ?? new Date(record.eventTime) });
+    }
+    NextToken = page.NextToken;
+  } while (NextToken);
+  return out;
+}
+
+/** Transcripts are named after their session (`<prefix>/<session-id>.log`). */
+async function transcriptVersions(s3: S3Client, bucket: string, prefix: string): Promise<Map<string, Date[]>> {
+  const out = new Map<string, Date[]>();
+  let KeyMarker: string | undefined;
+  let VersionIdMarker: string | undefined;
+  do {
+    const page = await s3.send(new ListObjectVersionsCommand({ Bucket: bucket, Prefix: prefix, KeyMarker, VersionIdMarker }));
+    for (const v of page.Versions ?? []) {
+      const match = /([^/]+)\.log$/.exec(v.Key ?? '');
+      if (!match || !v.LastModified) continue;
+      out.set(match[1], [...(out.get(match[1]) ?? []), v.LastModified]);
+    }
+    ({ NextKeyMarker: KeyMarker, NextVersionIdMarker: VersionIdMarker } = page);
+    if (!page.IsTruncated) break;
+  } while (KeyMarker);
+  return out;
+}
+
+async function logStreams(logs: CloudWatchLogsClient, logGroupName: string): Promise<Map<string, Date | undefined>> {
+  const out = new Map<string, Date | undefined>();
+  let nextToken: string | undefined;
+  do {
+    const page = await logs.send(new DescribeLogStreamsCommand({ logGroupName, nextToken }));
+    for (const stream of page.logStreams ?? []) {
+      if (stream.logStreamName) out.set(stream.logStreamName, stream.lastIngestionTime === undefined ? undefined : new Date(stream.lastIngestionTime));
+    }
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return out;
+}
