@@ -101,6 +101,15 @@ export const iamRoleArn = matching(
   'must be the ARN of an IAM role (arn:aws:iam::<account>:role/<name>)',
 );
 
+/** A role in a named account, `*` allowed in the name: a bucket or key policy can then name the account as principal. */
+export const accountRoleArnPattern = matching(
+  new RegExp(`^arn:${PARTITION}:iam::\\d{12}:role/[\\w+=,.@/*-]{1,512}$`),
+  'must be the ARN of an IAM role in a named account (arn:aws:iam::<account>:role/<name>, * allowed in the name)',
+);
+
+/** "o-" and 10 to 32 lower-case letters or digits ("Organization", AWS Organizations API Reference: Id). */
+export const organizationId = matching(/^o-[a-z0-9]{10,32}$/, 'must be an organization id: "o-" and 10 to 32 lower-case letters or digits');
+
 /** A topic name is 1 to 256 letters, digits, "-" or "_" ("CreateTopic", Amazon SNS API Reference). */
 export const snsTopicArn = matching(
   new RegExp(`^arn:${PARTITION}:sns:[a-z0-9-]+:\\d{12}:[\\w-]{1,256}$`),

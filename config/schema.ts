@@ -52,7 +52,7 @@ function keyedBy<V extends z.ZodType>(rule: Rule, what: string, value: V, descri
 export const MAX_DEPLOY_WAVES = 5;
 
 /** Reserved for the project's own stacks. */
-export const RESERVED_NAMES = ['bootstrap', 'organization'];
+export const RESERVED_NAMES = ['bootstrap', 'organization', 'log-archive'];
 
 const accountId = awsString(rules.accountId, 'AWS account id, 12 digits, written as a string');
 /** One of `values` (a JSON Schema enum), refused with `reason`. */
@@ -138,6 +138,9 @@ const sessionLoggingSchema = strict({
     linux: z.string().optional().meta({ description: 'commands run at the start of Linux sessions' }),
     windows: z.string().optional().meta({ description: 'commands run at the start of Windows sessions' }),
   }, 'commands run at session start').optional(),
+  destination: oneOf(['archive', 'local'], 'must be "archive" or "local"').optional().meta({
+    description: 'where the S3 transcripts go: "archive" (under <env>/ in logArchive\'s bucket) or "local" (bucketName); default "archive" when logArchive is configured, else "local"',
+  }),
   cloudWatchStreaming: z.boolean().optional().meta({ description: 'stream output as it happens rather than upload it at the end; default true' }),
   importExistingDocument: z.boolean().optional().meta({ description: 'import the existing SSM-SessionManagerRunShell document instead of creating it' }),
 }, 'every session recorded: the SessionLogging props, except the log group name and key alias').check((ctx) => {
@@ -344,6 +347,30 @@ const organizationSchema = strict({
   state: stateSchema,
 }, "the management account's organization stack, which holds the guardrail SCP");
 
+export const logArchiveSchema = strict({
+  accountId: accountId.meta({ description: 'the log-archive account, where no workload administrator has a role' }),
+  region: region.meta({ description: "the archive bucket's region; environments of every region write to it" }),
+  bucketName: awsString(rules.bucketName, 'the archive bucket: versioned, SSE-KMS, all public access blocked, TLS only'),
+  organizationId: awsString(rules.organizationId, 'writers and readers must belong to this organization (aws:PrincipalOrgID)').optional(),
+  pipelineRoleArn: awsString(rules.iamRoleArn, 'the role that deploys the log-archive stack: the only principal that may change the archive; its state role trusts it'),
+  planRoleArn: awsString(rules.iamRoleArn, 'the read-only role that plans the log-archive stack').optional(),
+  readerArns: list(awsString(rules.accountRoleArnPattern, 'reader role ARN'), 'who may read and decrypt the transcripts (security teams): role ARNs of named accounts, * allowed in the name', { nonEmpty: true }),
+  archiveAfterDays: number('move transcripts to Glacier Instant Retrieval; default 90', range('archiveAfterDays')),
+  expireAfterDays: number('expire transcripts; default 365', range('expireAfterDays')),
+  objectLock: strict({
+    mode: oneOf(['GOVERNANCE', 'COMPLIANCE'], 'must be GOVERNANCE or COMPLIANCE')
+      .meta({ description: 'GOVERNANCE: users with s3:BypassGovernanceRetention may delete; COMPLIANCE: nobody may, root included' }),
+    days: z.number().meta({ description: 'days each transcript is locked', ...range('objectLockDays') }),
+  }, 'write-once transcripts; only when the bucket is created').optional(),
+  accessLogBucket: awsString(rules.bucketName, 'bucket receiving S3 server access logs of the archive bucket').optional(),
+  keyDeletionWindowInDays: number('KMS key deletion window; default 30', range('keyDeletionWindowInDays')),
+  tags,
+  state: stateSchema,
+}, "a central log archive: every environment's transcripts in one account its own administrators cannot reach").check((ctx) => {
+  // The retention rules are the environments' own.
+  for (const p of checkSessionLoggingProps(ctx.value)) problem(ctx, p.field.split('.'), p.message);
+});
+
 export const configFileSchema = strict({
   $schema: z.string().optional().meta({ description: 'this file\'s JSON Schema, for editors' }),
   '//': z.string().optional().meta({ description: 'a comment' }),
@@ -354,6 +381,7 @@ export const configFileSchema = strict({
     propertyNames: { pattern: rules.environmentName.pattern!.source, not: { enum: RESERVED_NAMES } },
   }),
   organization: organizationSchema.optional(),
+  logArchive: logArchiveSchema.optional(),
 }, 'ssm-session-kit environments: see README.md, "Configuration"');
 
 /** The config file as parsed, defaults filled in. */
@@ -366,6 +394,7 @@ export type NetworkFile = z.output<typeof networkSchema>;
 export type GuardrailsFile = z.output<typeof guardrailsSchema>;
 export type BootstrapFile = z.output<typeof bootstrapSchema>;
 export type OrganizationFile = z.output<typeof organizationSchema>;
+export type LogArchiveFile = z.output<typeof logArchiveSchema>;
 export type SessionLoggingFile = z.output<typeof sessionLoggingSchema>;
 export type AlertsFile = z.output<typeof alertsSchema>;
 

@@ -1,7 +1,7 @@
 import type { SessionLoggingProps } from '../modules/session-logging';
 import type { SessionNaming } from '../modules/access-policies';
 import type {
-  AccessGroupFile, AlertsFile, BootstrapFile, EnvironmentFile, GuardrailsFile, InstanceFile, NetworkFile, OrganizationFile, StateFile,
+  AccessGroupFile, AlertsFile, BootstrapFile, EnvironmentFile, GuardrailsFile, InstanceFile, LogArchiveFile, NetworkFile, OrganizationFile, StateFile,
 } from './schema';
 
 /**
@@ -17,6 +17,8 @@ export interface ProjectConfig {
   readonly environments: readonly EnvironmentConfig[];
   /** The organization's management account, where the guardrail SCP lives; absent, no SCP. */
   readonly organization?: OrganizationConfig;
+  /** The central log archive the environments send their transcripts to; absent, each keeps its own. */
+  readonly logArchive?: LogArchiveConfig;
 }
 
 export type Tags = Readonly<Record<string, string>>;
@@ -26,6 +28,19 @@ export type GuardrailsConfig = Readonly<GuardrailsFile>;
 
 export interface OrganizationConfig extends Readonly<Omit<OrganizationFile, 'state'>> {
   readonly state: RemoteStateConfig;
+}
+
+export interface LogArchiveConfig extends Readonly<Omit<LogArchiveFile, 'state'>> {
+  readonly state: RemoteStateConfig;
+}
+
+/** Where an environment's S3 transcripts go when it sends them to the log archive. */
+export interface ArchiveDestination {
+  readonly accountId: string;
+  readonly region: string;
+  readonly bucketName: string;
+  /** The environment's part of the bucket, without slashes: its name. */
+  readonly prefix: string;
 }
 
 /** State key and region always known: by default the environment's own key and region. */
@@ -52,6 +67,8 @@ export interface EnvironmentConfig extends Readonly<Omit<EnvironmentFile, 'state
    * account, each of which creates the preferences document there. Sessions elsewhere are refused.
    */
   readonly sessionRegions: readonly string[];
+  /** Where the S3 transcripts go instead of the environment's own bucket (`sessionLogging.destination`). */
+  readonly archive?: ArchiveDestination;
 }
 
 /** Whether object-level deletions alert is settled: on with a trail the stack creates, unless turned off. */

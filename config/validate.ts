@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { ACCESS_TAG_KEYS } from '../modules/ssm-instance/access-tags';
 import { MANAGED_BY_TAG, reachableInstances } from './access';
 import * as rules from './aws-rules';
-import { bootstrapSchema, configFileSchema, EnvironmentFile, environmentSchema, RESERVED_NAMES, StateFile } from './schema';
+import { bootstrapSchema, configFileSchema, EnvironmentFile, environmentSchema, LogArchiveFile, logArchiveSchema, RESERVED_NAMES, StateFile } from './schema';
 import type { AccessGroupConfig, BootstrapConfig, EnvironmentConfig, ProjectConfig, RemoteStateConfig } from './types';
 
 export interface ConfigProblem {
@@ -51,17 +51,57 @@ export function validateConfig(raw: unknown, source = 'config'): ProjectConfig {
   }
   checkSharedState(problems, environments, bootstrapSchema.safeParse(objectAt({ raw }, 'raw')?.bootstrap).data);
 
+  const logArchive = logArchiveSchema.safeParse(objectAt(raw, 'logArchive')).data;
+  checkLogArchive(problems, environments, logArchive);
+
   if (problems.length > 0 || !parsed.success) throw new ConfigError(source, sortByScope(problems, Object.keys(rawEnvironments)));
   const { organization } = parsed.data;
   return {
     bootstrap: parsed.data.bootstrap,
-    environments: environments.map((env) => withBootstrapState(withSessionRegions(env, environments), env.name, env.guardrails, parsed.data.bootstrap)),
+    environments: environments.map((env) => withBootstrapState(withArchive(withSessionRegions(env, environments), logArchive), env.name, env.guardrails, parsed.data.bootstrap)),
     organization: organization && withBootstrapState(
       { ...organization, state: stateWithDefaults(organization.state, 'organization', organization.region) },
       'organization',
       organization,
       parsed.data.bootstrap,
     ),
+    logArchive: logArchive && withBootstrapState(
+      { ...logArchive, state: stateWithDefaults(logArchive.state, LOG_ARCHIVE, logArchive.region) },
+      LOG_ARCHIVE,
+      logArchive,
+      parsed.data.bootstrap,
+    ),
+  };
+}
+
+/** The log-archive stack's name, and its scope in problems. */
+export const LOG_ARCHIVE = 'log-archive';
+
+/** Environments sending their transcripts to an archive that exists, one that is not their own bucket. */
+function checkLogArchive(problems: ConfigProblem[], environments: readonly EnvironmentConfig[], archive: LogArchiveFile | undefined): void {
+  for (const env of environments) {
+    if (destinationOf(env) === 'archive' && !archive) {
+      problems.push({ scope: `environment "${env.name}"`, field: 'sessionLogging.destination', message: 'is "archive", but the config has no logArchive to send the transcripts to' });
+    }
+    if (archive && env.sessionLogging.bucketName === archive.bucketName) {
+      problems.push({ scope: LOG_ARCHIVE, field: 'bucketName', message: `"${archive.bucketName}" is environment "${env.name}"'s own log bucket: the archive needs a bucket of its own` });
+    }
+  }
+}
+
+/** The destination the file chose, before `withArchive` settles it. */
+function destinationOf(env: EnvironmentConfig): string | undefined {
+  return (env.sessionLogging as EnvironmentFile['sessionLogging']).destination;
+}
+
+/** Where the environment's transcripts go: the archive by default when there is one. */
+function withArchive(env: EnvironmentConfig, archive: LogArchiveFile | undefined): EnvironmentConfig {
+  const { destination: _chosen, ...sessionLogging } = env.sessionLogging as EnvironmentFile['sessionLogging'];
+  const toArchive = archive !== undefined && (destinationOf(env) ?? 'archive') === 'archive';
+  return {
+    ...env,
+    sessionLogging,
+    ...(toArchive ? { archive: { accountId: archive.accountId, region: archive.region, bucketName: archive.bucketName, prefix: env.name } } : {}),
   };
 }
 
@@ -234,6 +274,7 @@ function problemAt(path: readonly PropertyKey[], message: string): ConfigProblem
   const [head, second, ...rest] = path;
   if (head === 'environments' && second !== undefined) return { scope: `environment "${String(second)}"`, field: fieldPath(rest), message };
   if ((head === 'bootstrap' || head === 'organization') && second !== undefined) return { scope: head, field: fieldPath([second, ...rest]), message };
+  if (head === 'logArchive' && second !== undefined) return { scope: LOG_ARCHIVE, field: fieldPath([second, ...rest]), message };
   return { scope: 'config', field: fieldPath(path), message };
 }
 
@@ -244,7 +285,7 @@ function fieldPath(path: readonly PropertyKey[]): string {
 
 /** The file's order: the whole file, bootstrap, each environment as declared, organization. */
 function sortByScope(problems: ConfigProblem[], environments: string[]): ConfigProblem[] {
-  const order = ['config', 'bootstrap', ...environments.map((e) => `environment "${e}"`), 'organization'];
+  const order = ['config', 'bootstrap', ...environments.map((e) => `environment "${e}"`), 'organization', LOG_ARCHIVE];
   return problems.map((p, i) => ({ p, i })).sort((a, b) => order.indexOf(a.p.scope) - order.indexOf(b.p.scope) || a.i - b.i).map(({ p }) => p);
 }
 

@@ -58,6 +58,7 @@ export class EnvironmentStack extends TerraformStack {
       ...environment.sessionLogging,
       logGroupName: sessionLogGroupName(name),
       keyAlias: `${prefix}-sessions`,
+      transcripts: environment.archive && { ...environment.archive, keyPrefix: environment.archive.prefix },
     });
     const { guardrails } = environment;
     protectSessionLogging(this.sessionLogging, [guardrails.pipelineRoleArn]);

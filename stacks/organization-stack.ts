@@ -1,6 +1,6 @@
 import { TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
-import type { EnvironmentConfig, OrganizationConfig } from '../config/types';
+import type { EnvironmentConfig, LogArchiveConfig, OrganizationConfig } from '../config/types';
 import { AUDIT_TRAIL_TAG, AuditTrailScp } from '../modules/guardrails';
 import { sessionAlertNames } from '../modules/session-alerts';
 import { SESSION_PREFERENCES_DOCUMENT } from '../modules/session-logging';
@@ -18,7 +18,7 @@ export const ORGANIZATION_STACK = 'organization';
 export class OrganizationStack extends TerraformStack {
   readonly scp: AuditTrailScp;
 
-  constructor(scope: Construct, config: OrganizationConfig, environments: readonly EnvironmentConfig[]) {
+  constructor(scope: Construct, config: OrganizationConfig, environments: readonly EnvironmentConfig[], logArchive?: LogArchiveConfig) {
     super(scope, ORGANIZATION_STACK);
     addAwsProvider(this, config);
     addRemoteState(this, config.state);
@@ -28,11 +28,13 @@ export class OrganizationStack extends TerraformStack {
       targetIds: config.targetIds,
       // One pattern per pipeline role name and per log-bucket prefix, so that the policy does not grow
       // with the environments.
-      exceptPrincipalArns: distinct(environments.map((e) => `arn:*:iam::*:role/${e.guardrails.pipelineRoleArn.split(':role/')[1]}`)),
+      exceptPrincipalArns: distinct([...environments.map((e) => e.guardrails.pipelineRoleArn), ...(logArchive ? [logArchive.pipelineRoleArn] : [])]
+        .map((arn) => `arn:*:iam::*:role/${arn.split(':role/')[1]}`)),
       trail: {
         preferencesDocumentArns: [`arn:*:ssm:*:*:document/${SESSION_PREFERENCES_DOCUMENT}`],
         logGroupArns: ['arn:*:logs:*:*:log-group:/ssm-session-kit/*'],
-        bucketArns: bucketPatterns(environments.map((e) => e.sessionLogging.bucketName)).map((b) => `arn:*:s3:::${b}`),
+        // The archive's too: its account is under the SCP as well.
+        bucketArns: bucketPatterns([...environments.map((e) => e.sessionLogging.bucketName), ...(logArchive ? [logArchive.bucketName] : [])]).map((b) => `arn:*:s3:::${b}`),
         kmsKeyArns: ['*'],
         keyTag: AUDIT_TRAIL_TAG,
         approvedSessionDocumentArns: [

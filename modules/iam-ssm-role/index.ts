@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
-import { PolicyDocument } from '../shared/policy-document';
+import { PolicyDocument, type PolicyStatement } from '../shared/policy-document';
 import { accountIdOf, partitionOf, regionOf } from '../shared/aws-environment';
 
 export interface IamSsmRoleProps {
@@ -74,6 +74,12 @@ export interface SessionLoggingTarget {
   readonly logGroupArn: string;
   /** ARN of the KMS key that encrypts session data, the log objects and the log group. */
   readonly kmsKeyArn: string;
+  /**
+   * The bucket's own key, where the bucket is another account's (a log archive): the agent's uploads
+   * are encrypted by S3 with it, so the role may use that account's keys through S3 in its region only.
+   * @default the bucket is encrypted with `kmsKeyArn`
+   */
+  readonly bucketKey?: { readonly accountId: string; readonly region: string };
 }
 
 /**
@@ -166,6 +172,31 @@ export function grantSessionLogging(scope: Construct, roleName: string, target: 
         Resource: `arn:${partition}:logs:${regionOf(scope)}:${accountIdOf(scope)}:log-group:*`,
       },
       { Sid: 'UseSessionKey', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: target.kmsKeyArn },
+      ...(target.bucketKey ? crossAccountBucketStatements(partition, target.bucketArn, prefix, target.bucketKey) : []),
     ]).toJson(),
   });
+}
+
+/**
+ * A bucket of another account ("How do I configure a central Amazon S3 bucket for Session Manager
+ * logging from multiple AWS accounts?", AWS re:Post Knowledge Center): the agent also sets the
+ * object's ACL, and S3 encrypts with the bucket's key on the caller's behalf, which takes
+ * kms:GenerateDataKey and kms:Decrypt on that key. Its id is the other stack's: any key of that account
+ * and region, used by S3 for this bucket only.
+ */
+function crossAccountBucketStatements(partition: string, bucketArn: string, prefix: string, key: { accountId: string; region: string }): PolicyStatement[] {
+  return [
+    { Sid: 'SetSessionLogObjectAcl', Effect: 'Allow', Action: 's3:PutObjectAcl', Resource: `${bucketArn}/${prefix}*` },
+    {
+      Sid: 'UseLogBucketKey',
+      Effect: 'Allow',
+      Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      Resource: `arn:${partition}:kms:${key.region}:${key.accountId}:key/*`,
+      Condition: {
+        StringEquals: { 'kms:ViaService': `s3.${key.region}.amazonaws.com` },
+        // With S3 Bucket Keys the context is the bucket's ARN, without them the object's.
+        ArnLike: { 'kms:EncryptionContext:aws:s3:arn': [bucketArn, `${bucketArn}/${prefix}*`] },
+      },
+    },
+  ];
 }

@@ -1,12 +1,11 @@
 import { Construct } from 'constructs';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { S3BucketLifecycleConfiguration, type S3BucketLifecycleConfigurationRule } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
-import { S3BucketLoggingA } from '@cdktf/provider-aws/lib/s3-bucket-logging';
-import { S3BucketObjectLockConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-object-lock-configuration';
 import { SsmDocument } from '@cdktf/provider-aws/lib/ssm-document';
 import type { SessionLoggingTarget } from '../iam-ssm-role';
 import { EncryptedBucket } from '../shared/encrypted-bucket';
 import { EncryptionKey } from '../shared/encryption-key';
+import { addLockingAndAccessLogs, retentionRule, type ObjectLockSettings } from '../shared/log-retention';
 import { checkSessionLoggingProps } from './limits';
 import { accountIdOf, partitionOf, regionOf } from '../shared/aws-environment';
 
@@ -15,11 +14,16 @@ export { CLOUDWATCH_RETENTION_DAYS, checkSessionLoggingProps, type PropProblem }
 /** The document Session Manager reads its preferences from, in every account and region. */
 export const SESSION_PREFERENCES_DOCUMENT = 'SSM-SessionManagerRunShell';
 
-export interface ObjectLockSettings {
-  /** COMPLIANCE: nobody, root included, can shorten it; GOVERNANCE: holders of a special permission can. */
-  readonly mode: 'GOVERNANCE' | 'COMPLIANCE';
-  /** Default retention of every new log object. */
-  readonly days: number;
+export type { ObjectLockSettings } from '../shared/log-retention';
+
+/** A bucket of another account that receives the transcripts. */
+export interface TranscriptBucket {
+  readonly bucketName: string;
+  /** Without slashes at either end. */
+  readonly keyPrefix: string;
+  /** The bucket's account and region, where its key is. */
+  readonly accountId: string;
+  readonly region: string;
 }
 
 /** Where transcripts go in the bucket unless `keyPrefix` says otherwise. */
@@ -100,6 +104,13 @@ export interface SessionLoggingProps {
    */
   readonly cloudWatchStreaming?: boolean;
   /**
+   * Where the S3 transcripts go instead of the construct's own bucket: a bucket of another account (a
+   * central log archive), which must let the recording roles put objects under `keyPrefix` and use its
+   * key (`SessionLogArchive` does). The construct's bucket is still created, for other logs (a trail's).
+   * @default the construct's bucket, under `keyPrefix`
+   */
+  readonly transcripts?: TranscriptBucket;
+  /**
    * Take over a preferences document that already exists in the account (created by the console the
    * first time someone opened Session Manager preferences) with a Terraform import, instead of failing
    * to create it.
@@ -129,7 +140,7 @@ export class SessionLogging extends Construct {
   readonly grantTarget: SessionLoggingTarget;
   /** Archives and expires the log objects; `retainLikeSessionLogs` adds prefixes. */
   readonly lifecycle: S3BucketLifecycleConfiguration;
-  private readonly retention: Pick<SessionLoggingProps, 'archiveAfterDays' | 'expireAfterDays'>;
+  private readonly retention: SessionLoggingProps;
   private readonly retainedPrefixes: string[];
 
   constructor(scope: Construct, id: string, props: SessionLoggingProps) {
@@ -177,7 +188,7 @@ export class SessionLogging extends Construct {
       // Lifecycle rules on a bucket need its versioning settled first.
       dependsOn: [this.bucket.versioning],
     });
-    this.addLockingAndAccessLogs(props);
+    addLockingAndAccessLogs(this, { id: this.bucket.bucket.id, name: props.bucketName }, props);
 
     this.logGroup = new CloudwatchLogGroup(this, 'log-group', {
       name: logGroupName,
@@ -186,9 +197,10 @@ export class SessionLogging extends Construct {
       lifecycle: { preventDestroy: true },
     });
 
+    const transcripts = props.transcripts;
     this.preferences = {
-      s3BucketName: props.bucketName,
-      s3KeyPrefix: keyPrefix,
+      s3BucketName: transcripts?.bucketName ?? props.bucketName,
+      s3KeyPrefix: transcripts?.keyPrefix ?? keyPrefix,
       s3EncryptionEnabled: true,
       cloudWatchLogGroupName: logGroupName,
       cloudWatchEncryptionEnabled: true,
@@ -216,10 +228,11 @@ export class SessionLogging extends Construct {
     if (props.importExistingDocument) this.document.importFrom(SESSION_PREFERENCES_DOCUMENT);
 
     this.grantTarget = {
-      bucketArn: this.bucket.bucketArn,
-      keyPrefix,
+      bucketArn: transcripts ? `arn:${partition}:s3:::${transcripts.bucketName}` : this.bucket.bucketArn,
+      keyPrefix: transcripts?.keyPrefix ?? keyPrefix,
       logGroupArn: this.logGroupArn,
       kmsKeyArn: this.key.keyArn,
+      ...(transcripts ? { bucketKey: { accountId: transcripts.accountId, region: transcripts.region } } : {}),
     };
   }
 
@@ -233,32 +246,7 @@ export class SessionLogging extends Construct {
   }
 
   private retentionRules(): S3BucketLifecycleConfigurationRule[] {
-    const expireAfterDays = this.retention.expireAfterDays ?? 365;
-    return this.retainedPrefixes.map((prefix, i) => ({
-      id: i === 0 ? 'archive-then-expire-session-logs' : `archive-then-expire-${prefix.replace(/[^\w-]/g, '-')}`,
-      status: 'Enabled',
-      filter: [{ prefix: `${prefix}/` }],
-      transition: [{ days: this.retention.archiveAfterDays ?? 90, storageClass: 'GLACIER_IR' }],
-      expiration: [{ days: expireAfterDays }],
-      noncurrentVersionExpiration: [{ noncurrentDays: expireAfterDays }],
-      abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
-    }));
-  }
-
-  private addLockingAndAccessLogs(props: SessionLoggingProps): void {
-    const bucket = this.bucket.bucket.id;
-    if (props.objectLock) {
-      new S3BucketObjectLockConfigurationA(this, 'object-lock', {
-        bucket,
-        rule: { defaultRetention: { mode: props.objectLock.mode, days: props.objectLock.days } },
-      });
-    }
-    if (props.accessLogBucket) {
-      new S3BucketLoggingA(this, 'access-logging', {
-        bucket,
-        targetBucket: props.accessLogBucket,
-        targetPrefix: `${props.bucketName}/`,
-      });
-    }
+    return this.retainedPrefixes.map((prefix, i) =>
+      retentionRule(i === 0 ? 'archive-then-expire-session-logs' : `archive-then-expire-${prefix.replace(/[^\w-]/g, '-')}`, prefix, this.retention));
   }
 }

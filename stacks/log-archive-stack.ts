@@ -1,0 +1,38 @@
+import { TerraformStack } from 'cdktf';
+import type { Construct } from 'constructs';
+import { partitionOf } from '../config/aws-rules';
+import type { EnvironmentConfig, LogArchiveConfig } from '../config/types';
+import { LOG_ARCHIVE } from '../config/validate';
+import { SessionLogArchive } from '../modules/log-archive';
+import { DEFAULT_HOST_MANAGEMENT_PATH } from '../modules/instance-profile';
+import { addAwsProvider } from './aws-provider';
+import { ENVIRONMENT_NAME_PREFIX, recordingPathNames } from './environment-stack';
+import { addRemoteState } from './locking-s3-backend';
+
+export { LOG_ARCHIVE };
+
+/**
+ * The central log archive, in its own account: every environment that sends its transcripts there
+ * writes under its name, with the roles its stack creates to record sessions.
+ */
+export class LogArchiveStack extends TerraformStack {
+  readonly archive: SessionLogArchive;
+
+  constructor(scope: Construct, config: LogArchiveConfig, environments: readonly EnvironmentConfig[]) {
+    super(scope, LOG_ARCHIVE);
+    addAwsProvider(this, config);
+    addRemoteState(this, config.state);
+    this.archive = new SessionLogArchive(this, 'archive', {
+      ...config,
+      writers: environments.flatMap((env) => (env.archive ? [{ prefix: env.archive.prefix, roleArns: recordingRoleArns(env) }] : [])),
+      pipelineRoleArns: [config.pipelineRoleArn],
+    });
+  }
+}
+
+/** The ARNs of the roles an environment's stack creates to record sessions, as the archive's policies name them. */
+export function recordingRoleArns(env: EnvironmentConfig): string[] {
+  const names = recordingPathNames(`${ENVIRONMENT_NAME_PREFIX}${env.name}`);
+  const role = (path: string) => `arn:${partitionOf(env.region)}:iam::${env.accountId}:role${path}`;
+  return [role(`/${names.instanceRole}`), ...(env.defaultHostManagement ? [role(`${DEFAULT_HOST_MANAGEMENT_PATH}${names.defaultHostManagementRole}`)] : [])];
+}
