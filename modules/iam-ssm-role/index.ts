@@ -194,8 +194,9 @@ function crossAccountBucketStatements(partition: string, bucketArn: string, pref
       Resource: `arn:${partition}:kms:${key.region}:${key.accountId}:key/*`,
       Condition: {
         StringEquals: { 'kms:ViaService': `s3.${key.region}.amazonaws.com` },
-        // With S3 Bucket Keys the context is the bucket's ARN, without them the object's.
-        ArnLike: { 'kms:EncryptionContext:aws:s3:arn': [bucketArn, `${bucketArn}/${prefix}*`] },
+        // With S3 Bucket Keys the context is the bucket's ARN, without them the object's; a string key
+        // ("AWS KMS condition keys": kms:EncryptionContext:context-key), so String operators.
+        StringLike: { 'kms:EncryptionContext:aws:s3:arn': [bucketArn, `${bucketArn}/${prefix}*`] },
       },
     },
   ];

@@ -99,7 +99,8 @@ export function logArchiveStatements(props: LogArchiveStatementsProps): { bucket
   // policy with a wildcard principal would be public, and a role must exist when a key policy names it.
   const accounts = (arns: readonly string[]) => ({ AWS: [...new Set(arns.map((arn) => `arn:${arn.split(':')[1]}:iam::${arn.split(':')[4]}:root`))] });
   const throughS3: Condition = { StringEquals: { 'kms:ViaService': `s3.${props.region}.amazonaws.com`, ...orgKey } };
-  const notAwsServices = { Bool: { 'aws:PrincipalIsAWSService': 'false' } };
+  // Every signed request carries aws:PrincipalIsAWSService; IfExists keeps the deny should one not.
+  const notAwsServices = { BoolIfExists: { 'aws:PrincipalIsAWSService': 'false' } };
   const guards = sessionLoggingGuardStatements(bucketArn, props.pipelineRoleArns);
   return {
     bucket: [

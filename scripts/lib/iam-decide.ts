@@ -25,25 +25,36 @@ export const ALLOW_EVERYTHING: PolicyJson = { Version: '2012-10-17', Statement: 
 
 /** IAM's decision on one request. */
 export async function decide(request: Request): Promise<Decision> {
+  const policy = withEncryptionContextKeys;
   const response = await runSimulation({
-    identityPolicies: request.identityPolicies,
+    identityPolicies: request.identityPolicies.map((p) => ({ ...p, policy: policy(p.policy) })),
     serviceControlPolicies: request.scps
-      ? [{ orgIdentifier: 'ou-ab12-workloads1', policies: [{ name: 'FullAWSAccess', policy: ALLOW_EVERYTHING }, ...request.scps.map((policy, i) => ({ name: `scp-${i}`, policy }))] }]
+      ? [{ orgIdentifier: 'ou-ab12-workloads1', policies: [{ name: 'FullAWSAccess', policy: ALLOW_EVERYTHING }, ...request.scps.map((p, i) => ({ name: `scp-${i}`, policy: policy(p) }))] }]
       : [],
     resourceControlPolicies: [],
-    resourcePolicy: request.resourcePolicy,
-    permissionBoundaryPolicies: request.permissionBoundary ? [{ name: 'boundary', policy: request.permissionBoundary }] : undefined,
+    resourcePolicy: request.resourcePolicy && policy(request.resourcePolicy),
+    permissionBoundaryPolicies: request.permissionBoundary ? [{ name: 'boundary', policy: policy(request.permissionBoundary) }] : undefined,
     request: {
       principal: request.principal,
       action: request.action,
       resource: { resource: request.resource, accountId: request.resourceAccount },
-      contextVariables: { 'aws:SecureTransport': 'true', ...requestedRegion(request.resource), ...request.context },
+      contextVariables: policy({ 'aws:SecureTransport': 'true', ...requestedRegion(request.resource), ...request.context }),
     },
   } as Parameters<typeof runSimulation>[0], {});
   if (response.resultType === 'error') {
     throw new Error(`simulation of ${request.action} on ${request.resource} failed: ${JSON.stringify(response.errors)}`);
   }
   return response.overallResult;
+}
+
+/**
+ * The engine resolves a condition key's variable part only after a slash (`aws:RequestTag/<key>`), so
+ * KMS's `kms:EncryptionContext:<key>` ("AWS KMS condition keys": a string key, one per pair of the
+ * request's encryption context) never matches there. In policies and context alike it is evaluated as
+ * a string key of the slash form, which the engine resolves; `kms:EncryptionContextKeys` is left as it is.
+ */
+export function withEncryptionContextKeys<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value).replace(/"kms:EncryptionContext:/g, '"aws:RequestTag/kms:EncryptionContext:'));
 }
 
 /**

@@ -1,0 +1,190 @@
+import * as path from 'path';
+import { synthesize } from '../scripts/lib/synth';
+import { StackValidation, validateOffline } from '../scripts/lib/offline-validation';
+import { PROTECTED_ACTIONS } from '../modules/guardrails';
+import type { PolicyJson } from '../scripts/lib/iam-decide';
+import { configProblems, rawConfig, tempDir, writeConfig } from './helpers';
+import { ALLOW_EVERYTHING, decide, ResolvedPlan } from './iam-evaluation';
+
+/**
+ * The central log archive, cross-account, on the policies as Terraform plans them with the real AWS
+ * provider (each stack in its own account), decided by the IAM policy engine.
+ */
+jest.setTimeout(10 * 60_000);
+
+const ARCHIVE = '444444444444';
+const READERS = '555555555555';
+const ORG = 'o-a1b2c3d4e5';
+const BUCKET = `acme-ssm-session-archive-${ARCHIVE}`;
+const bucketArn = `arn:aws:s3:::${BUCKET}`;
+const keyArn = `arn:aws:kms:eu-west-1:${ARCHIVE}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+const archivePipeline = `arn:aws:iam::${ARCHIVE}:role/ssm-session-kit-log-archive-deploy`;
+const reader = `arn:aws:iam::${READERS}:role/security-auditors`;
+
+/** The shipped config with a log archive; dev keeps its transcripts (destination "local"). */
+export function archivedConfig(): any {
+  const raw = rawConfig();
+  raw.logArchive = {
+    accountId: ARCHIVE, region: 'eu-west-1', bucketName: BUCKET, organizationId: ORG, pipelineRoleArn: archivePipeline,
+    readerArns: [reader], objectLock: { mode: 'COMPLIANCE', days: 365 }, archiveAfterDays: 90, expireAfterDays: 2555,
+    tags: { Owner: 'security' }, state: { bucket: raw.bootstrap.stateBucket },
+  };
+  raw.environments.dev.sessionLogging.destination = 'local';
+  delete raw.$schema;
+  return raw;
+}
+
+let plans: Record<string, ResolvedPlan>;
+let results: StackValidation[];
+
+beforeAll(async () => {
+  const outdir = path.join(tempDir('archive'), 'cdktf.out');
+  synthesize(outdir, { SSK_CONFIG: writeConfig(archivedConfig()) });
+  results = await validateOffline({ outdir, stacks: ['log-archive', 'prod', 'staging', 'organization'], workdir: tempDir('archive-work') });
+  plans = Object.fromEntries(results.map((r) => [r.stack, new ResolvedPlan(r.planFile!)]));
+});
+
+it('plans the archive stack and the environments writing to it, offline, with the real AWS provider', () => {
+  expect(results.map((r) => ({ stack: r.stack, ok: r.ok, diagnostics: r.diagnostics }))).toEqual(
+    ['log-archive', 'prod', 'staging', 'organization'].map((stack) => ({ stack, ok: true, diagnostics: [] })),
+  );
+  const archive = plans['log-archive'];
+  expect(archive.one('aws_s3_bucket').values).toMatchObject({ bucket: BUCKET, object_lock_enabled: true });
+  expect(archive.one('aws_s3_bucket_object_lock_configuration').values.rule[0].default_retention[0]).toMatchObject({ mode: 'COMPLIANCE', days: 365 });
+  // Session Manager's preferences in prod name the archive and prod's part of it.
+  const preferences = JSON.parse(plans.prod.one('aws_ssm_document', (v) => v.name === 'SSM-SessionManagerRunShell').values.content).inputs;
+  expect(preferences).toMatchObject({ s3BucketName: BUCKET, s3KeyPrefix: 'prod', s3EncryptionEnabled: true });
+});
+
+describe('who may do what in the archive', () => {
+  const bucketPolicy = () => plans['log-archive'].policy(plans['log-archive'].one('aws_s3_bucket_policy'));
+  const keyPolicy = () => plans['log-archive'].policy(plans['log-archive'].one('aws_kms_key'));
+  const scps = () => plans.organization.all('aws_organizations_policy').map((p) => plans.organization.policy(p, 'content'));
+
+  /**
+   * A request in the archive account by a principal of `account`: identity policies from that
+   * account, the bucket's (or key's) policy, the organization's SCPs where the account is under them.
+   * Context as AWS documents it: aws:PrincipalArn the role's ARN, aws:PrincipalOrgID the organization
+   * of the principal's account ("AWS global condition context keys"); a call S3 makes to KMS for its
+   * caller carries kms:ViaService `s3.<region>.amazonaws.com` and the object's (or with S3 Bucket Keys,
+   * the bucket's) ARN as kms:EncryptionContext:aws:s3:arn ("AWS KMS condition keys", "Using server-side
+   * encryption with AWS KMS keys (SSE-KMS)": Encryption context).
+   */
+  const ask = (who: { arn: string; org?: string; policies: { name: string; policy: PolicyJson }[]; underScp?: boolean }, action: string, resource: string, extra: Record<string, string> = {}) => decide({
+    principal: who.arn, action, resource, resourceAccount: ARCHIVE,
+    identityPolicies: who.policies,
+    resourcePolicy: action.startsWith('kms:') ? keyPolicy() : bucketPolicy(),
+    scps: who.underScp ? scps() : undefined,
+    context: { 'aws:PrincipalArn': who.arn, 'aws:PrincipalIsAWSService': 'false', ...(who.org ? { 'aws:PrincipalOrgID': who.org } : {}), ...extra },
+  });
+  const throughS3 = (object: string) => ({ 'kms:ViaService': 's3.eu-west-1.amazonaws.com', 'kms:EncryptionContext:aws:s3:arn': object });
+  const admin = (account: string) => ({ arn: `arn:aws:iam::${account}:role/AWSReservedSSO_AdministratorAccess_0a1b2c3d4e5f6789`, org: ORG, policies: [{ name: 'AdministratorAccess', policy: ALLOW_EVERYTHING }] });
+  // The role's inline policies: the AWS managed policies beside them (AmazonSSMManagedInstanceCore,
+  // AmazonSSMManagedEC2InstanceDefaultPolicy) grant Systems Manager's own actions, no S3 and no KMS.
+  // aws:PrincipalArn of a role session is the role's ARN, path included ("AWS global condition context keys").
+  const recorder = (env: 'prod' | 'staging', account: string, role = `ssm-session-kit-${env}-instance`, rolePath = '/') => ({
+    arn: `arn:aws:iam::${account}:role${rolePath}${role}`, org: ORG, policies: plans[env].inlinePolicies(role),
+  });
+
+  it("lets an environment's recording roles write under its own prefix only, and neither read nor delete", async () => {
+    for (const [role, rolePath] of [['ssm-session-kit-prod-instance', '/'], ['ssm-session-kit-prod-default-host-management', '/service-role/']]) {
+      const prod = recorder('prod', '333333333333', role, rolePath);
+      expect(await ask(prod, 's3:PutObject', `${bucketArn}/prod/alice-0a1b2c3d4e5f67890.log`)).toBe('Allowed');
+      expect(await ask(prod, 's3:GetEncryptionConfiguration', bucketArn)).toBe('Allowed');
+      expect(await ask(prod, 'kms:GenerateDataKey', keyArn, throughS3(bucketArn))).toBe('Allowed');
+      expect(await ask(prod, 's3:PutObject', `${bucketArn}/staging/alice-0a1b2c3d4e5f67890.log`)).not.toBe('Allowed');
+      expect(await ask(prod, 's3:PutObject', `${bucketArn}/prod-other/x.log`)).not.toBe('Allowed');
+      expect(await ask(prod, 's3:GetObject', `${bucketArn}/prod/alice-0a1b2c3d4e5f67890.log`)).not.toBe('Allowed');
+      expect(await ask(prod, 's3:DeleteObject', `${bucketArn}/prod/alice-0a1b2c3d4e5f67890.log`)).not.toBe('Allowed');
+      // Decrypting the key outside S3 (reading a transcript's data key directly) is refused.
+      expect(await ask(prod, 'kms:Decrypt', keyArn)).not.toBe('Allowed');
+    }
+    expect(await ask(recorder('staging', '222222222222'), 's3:PutObject', `${bucketArn}/staging/bob-0a1b2c3d4e5f67890.log`)).toBe('Allowed');
+  });
+
+  it("refuses an environment's administrator everything in the archive, with or without the SCP", async () => {
+    for (const underScp of [false, true]) {
+      const prodAdmin = { ...admin('333333333333'), underScp };
+      for (const [action, resource] of [
+        ['s3:GetObject', `${bucketArn}/prod/alice-0a1b2c3d4e5f67890.log`], ['s3:DeleteObject', `${bucketArn}/prod/alice-0a1b2c3d4e5f67890.log`],
+        ['s3:PutObject', `${bucketArn}/prod/forged.log`], ['s3:PutBucketPolicy', bucketArn], ['s3:PutLifecycleConfiguration', bucketArn],
+        ['s3:ListBucket', bucketArn], ['kms:Decrypt', keyArn], ['kms:PutKeyPolicy', keyArn],
+      ]) {
+        expect({ action, underScp, decision: await ask(prodAdmin, action, resource) }).toEqual({ action, underScp, decision: expect.not.stringMatching(/^Allowed$/) });
+      }
+    }
+  });
+
+  it("refuses the archive's own administrator deleting, shortening retention, reading or re-policying; the pipeline may change the policies", async () => {
+    const archiveAdmin = admin(ARCHIVE);
+    const object = `${bucketArn}/prod/alice-0a1b2c3d4e5f67890.log`;
+    for (const underScp of [false, true]) {
+      const who = { ...archiveAdmin, underScp };
+      for (const action of PROTECTED_ACTIONS.logObjects) expect({ action, decision: await ask(who, action, object) }).toEqual({ action, decision: 'ExplicitlyDenied' });
+      for (const action of PROTECTED_ACTIONS.logBucket) expect({ action, decision: await ask(who, action, bucketArn) }).toEqual({ action, decision: 'ExplicitlyDenied' });
+      for (const action of ['kms:PutKeyPolicy', 'kms:ScheduleKeyDeletion', 'kms:DisableKey']) {
+        expect({ action, decision: await ask(who, action, keyArn, { 'aws:ResourceTag/ssm-session-kit:audit-trail': 'true' }) }).toEqual({ action, decision: 'ExplicitlyDenied' });
+      }
+      expect(await ask(who, 's3:GetObject', object)).toBe('ExplicitlyDenied');
+      expect(await ask(who, 'kms:Decrypt', keyArn, throughS3(object))).toBe('ExplicitlyDenied');
+    }
+    const pipeline = { arn: archivePipeline, org: ORG, policies: [{ name: 'AdministratorAccess', policy: ALLOW_EVERYTHING }], underScp: true };
+    expect(await ask(pipeline, 's3:PutBucketPolicy', bucketArn)).toBe('Allowed');
+    expect(await ask(pipeline, 'kms:PutKeyPolicy', keyArn)).toBe('Allowed');
+  });
+
+  it('lets the readers read and decrypt, and nobody outside the organization anything', async () => {
+    const readerPolicy: PolicyJson = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['s3:GetObject', 's3:ListBucket', 'kms:Decrypt'], Resource: '*' }] };
+    const auditor = { arn: reader, org: ORG, policies: [{ name: 'read-archive', policy: readerPolicy }] };
+    const object = `${bucketArn}/prod/alice-0a1b2c3d4e5f67890.log`;
+    expect(await ask(auditor, 's3:GetObject', object)).toBe('Allowed');
+    expect(await ask(auditor, 's3:ListBucket', bucketArn)).toBe('Allowed');
+    expect(await ask(auditor, 'kms:Decrypt', keyArn, throughS3(object))).toBe('Allowed');
+    expect(await ask(auditor, 's3:DeleteObject', object)).not.toBe('Allowed');
+    // The same role names in an account outside the organization.
+    const outsider = (arn: string) => ({ arn, org: 'o-zzzzzzzzzz', policies: [{ name: 'AdministratorAccess', policy: ALLOW_EVERYTHING }] });
+    expect(await ask(outsider(reader), 's3:GetObject', object)).toBe('ExplicitlyDenied');
+    expect(await ask({ ...recorder('prod', '333333333333'), org: 'o-zzzzzzzzzz' }, 's3:PutObject', `${bucketArn}/prod/x.log`)).toBe('ExplicitlyDenied');
+    expect(await ask({ ...recorder('prod', '333333333333'), org: undefined }, 's3:PutObject', `${bucketArn}/prod/x.log`)).toBe('ExplicitlyDenied');
+  });
+});
+
+describe('log archive config', () => {
+  it.each([
+    ['an environment sending to an archive that is not configured', (raw: any) => { raw.environments.prod.sessionLogging.destination = 'archive'; },
+      /environment "prod", field "sessionLogging.destination": is "archive", but the config has no logArchive/],
+    ['the archive bucket equal to an environment\'s bucket', (raw: any) => {
+      Object.assign(raw, { logArchive: archivedConfig().logArchive });
+      raw.logArchive.bucketName = raw.environments.prod.sessionLogging.bucketName;
+    }, /log-archive, field "bucketName": "acme-ssm-sessions-prod-333333333333" is environment "prod"'s own log bucket/],
+    ['readers that are not role ARNs', (raw: any) => {
+      Object.assign(raw, { logArchive: archivedConfig().logArchive });
+      raw.logArchive.readerArns = ['security-auditors', 'arn:aws:iam::*:role/auditors'];
+    }, /log-archive, field "readerArns\[0\]": must be the ARN of an IAM role in a named account[\s\S]*field "readerArns\[1\]"/],
+    ['an organization id AWS would not issue', (raw: any) => {
+      Object.assign(raw, { logArchive: { ...archivedConfig().logArchive, organizationId: 'org-1' } });
+    }, /log-archive, field "organizationId": must be an organization id/],
+    ['a destination that is neither', (raw: any) => { raw.environments.prod.sessionLogging.destination = 'central'; },
+      /environment "prod", field "sessionLogging.destination": must be "archive" or "local"/],
+  ])('refuses %s, naming the field', (_what, mutate, message) => {
+    expect(configProblems(mutate)).toMatch(message);
+  });
+});
+
+describe('the IAM engine on KMS encryption context keys', () => {
+  // "AWS KMS condition keys": kms:EncryptionContext:<key> is a string key, one per pair of the request's
+  // encryption context. The engine resolves variable key parts only after a slash; decide() closes that.
+  const request = (allowedContext: string[], sent: string) => decide({
+    principal: 'arn:aws:iam::333333333333:role/r', action: 'kms:GenerateDataKey', resource: 'arn:aws:kms:eu-west-1:333333333333:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+    resourceAccount: '333333333333',
+    identityPolicies: [{ name: 'x', policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'kms:GenerateDataKey', Resource: '*', Condition: { StringLike: { 'kms:EncryptionContext:aws:s3:arn': allowedContext } } }] } }],
+    resourcePolicy: { Version: '2012-10-17', Statement: [{ Sid: 'AccountAdministersKeyThroughIam', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::333333333333:root' }, Action: 'kms:*', Resource: '*' }] },
+    context: { 'kms:EncryptionContext:aws:s3:arn': sent },
+  });
+
+  it('matches a pair of the context against the policy, and no other value', async () => {
+    expect(await request(['arn:aws:s3:::b', 'arn:aws:s3:::b/prod/*'], 'arn:aws:s3:::b/prod/x.log')).toBe('Allowed');
+    expect(await request(['arn:aws:s3:::b', 'arn:aws:s3:::b/prod/*'], 'arn:aws:s3:::b')).toBe('Allowed');
+    expect(await request(['arn:aws:s3:::b', 'arn:aws:s3:::b/prod/*'], 'arn:aws:s3:::b/staging/x.log')).toBe('ImplicitlyDenied');
+  });
+});
