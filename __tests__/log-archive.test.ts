@@ -5,6 +5,9 @@ import { PROTECTED_ACTIONS } from '../modules/guardrails';
 import type { PolicyJson } from '../scripts/lib/iam-decide';
 import { configProblems, rawConfig, tempDir, writeConfig } from './helpers';
 import { ALLOW_EVERYTHING, decide, ResolvedPlan } from './iam-evaluation';
+import { cloudTrailEvent, roleSession, watchedCalls } from './support/cloudtrail';
+import { matches } from './support/event-pattern';
+import { ARCHIVE_ACCOUNT, ARCHIVE_BUCKET, ARCHIVE_PIPELINE, ARCHIVE_READER, ORGANIZATION_ID, withLogArchive } from './support/log-archive-config';
 
 /**
  * The central log archive, cross-account, on the policies as Terraform plans them with the real AWS
@@ -12,29 +15,23 @@ import { ALLOW_EVERYTHING, decide, ResolvedPlan } from './iam-evaluation';
  */
 jest.setTimeout(10 * 60_000);
 
-const ARCHIVE = '444444444444';
-const READERS = '555555555555';
-const ORG = 'o-a1b2c3d4e5';
-const BUCKET = `acme-ssm-session-archive-${ARCHIVE}`;
+const ARCHIVE = ARCHIVE_ACCOUNT;
+const ORG = ORGANIZATION_ID;
+const BUCKET = ARCHIVE_BUCKET;
 const bucketArn = `arn:aws:s3:::${BUCKET}`;
 const keyArn = `arn:aws:kms:eu-west-1:${ARCHIVE}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
-const archivePipeline = `arn:aws:iam::${ARCHIVE}:role/ssm-session-kit-log-archive-deploy`;
-const reader = `arn:aws:iam::${READERS}:role/security-auditors`;
+const archivePipeline = ARCHIVE_PIPELINE;
+const reader = ARCHIVE_READER;
 
-/** The shipped config with a log archive; dev keeps its transcripts (destination "local"). */
-export function archivedConfig(): any {
-  const raw = rawConfig();
-  raw.logArchive = {
-    accountId: ARCHIVE, region: 'eu-west-1', bucketName: BUCKET, organizationId: ORG, pipelineRoleArn: archivePipeline,
-    readerArns: [reader], objectLock: { mode: 'COMPLIANCE', days: 365 }, archiveAfterDays: 90, expireAfterDays: 2555,
-    tags: { Owner: 'security' }, state: { bucket: raw.bootstrap.stateBucket },
-  };
-  raw.environments.dev.sessionLogging.destination = 'local';
+function archivedConfig(): any {
+  const raw = withLogArchive(rawConfig());
   delete raw.$schema;
   return raw;
 }
 
 let plans: Record<string, ResolvedPlan>;
+/** The archive's key (the alert topic has a key of its own). */
+const archiveKey = () => plans['log-archive'].one('aws_kms_key', (v) => v.description === 'Encrypts the central archive of Session Manager transcripts');
 let results: StackValidation[];
 
 beforeAll(async () => {
@@ -58,7 +55,7 @@ it('plans the archive stack and the environments writing to it, offline, with th
 
 describe('who may do what in the archive', () => {
   const bucketPolicy = () => plans['log-archive'].policy(plans['log-archive'].one('aws_s3_bucket_policy'));
-  const keyPolicy = () => plans['log-archive'].policy(plans['log-archive'].one('aws_kms_key'));
+  const keyPolicy = () => plans['log-archive'].policy(archiveKey());
   const scps = () => plans.organization.all('aws_organizations_policy').map((p) => plans.organization.policy(p, 'content'));
 
   /**
@@ -146,6 +143,29 @@ describe('who may do what in the archive', () => {
     expect(await ask(outsider(reader), 's3:GetObject', object)).toBe('ExplicitlyDenied');
     expect(await ask({ ...recorder('prod', '333333333333'), org: 'o-zzzzzzzzzz' }, 's3:PutObject', `${bucketArn}/prod/x.log`)).toBe('ExplicitlyDenied');
     expect(await ask({ ...recorder('prod', '333333333333'), org: undefined }, 's3:PutObject', `${bucketArn}/prod/x.log`)).toBe('ExplicitlyDenied');
+  });
+});
+
+describe('alerts in the archive account', () => {
+  it("alert when anyone but the archive's pipeline touches the bucket, a transcript or the key, allowed or refused", () => {
+    const archive = plans['log-archive'];
+    const patterns = archive.all('aws_cloudwatch_event_rule').map((r) => JSON.parse(r.values.event_pattern));
+    const key = archiveKey().values;
+    const alias = archive.all('aws_kms_alias').find((a) => a.values.target_key_id === key.key_id)!.values.name;
+    const calls = watchedCalls({
+      document: '-', logGroup: '-', logGroupArn: '-', bucket: BUCKET, keyArn: key.arn, keyAlias: alias, ruleName: '-', topicArn: '-', trailName: '-',
+    });
+    const at = { account: ARCHIVE, region: 'eu-west-1' };
+    const admin = roleSession(ARCHIVE, 'AWSReservedSSO_AdministratorAccess_0a1b2c3d4e5f6789', 'mallory@example.com', '/aws-reserved/sso.amazonaws.com/eu-west-1/');
+    const pipeline = roleSession(ARCHIVE, 'ssm-session-kit-log-archive-deploy', 'deploy');
+    for (const call of [...calls['log-bucket'], ...calls['log-objects'], ...calls.key]) {
+      for (const denied of [false, true]) {
+        expect({ call: call.eventName, alerts: patterns.some((p) => matches(p, cloudTrailEvent(call, admin, { ...at, denied }))) }).toEqual({ call: call.eventName, alerts: true });
+      }
+      expect({ call: call.eventName, alerts: patterns.some((p) => matches(p, cloudTrailEvent(call, pipeline, at))) }).toEqual({ call: call.eventName, alerts: false });
+    }
+    // The trail that feeds them records the archive's object-level writes, into the archive itself.
+    expect(archive.one('aws_cloudtrail').values).toMatchObject({ s3_bucket_name: BUCKET, s3_key_prefix: 'cloudtrail', enable_logging: true, is_multi_region_trail: true });
   });
 });
 

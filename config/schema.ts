@@ -273,21 +273,25 @@ const guardrailsSchema = strict({
   if (i >= 0) problem(ctx, ['attachToRoles', i], `is the pipeline role, the one principal that must still change the audit trail`);
 });
 
+const alertEmails = list(awsString(rules.emailAddress, 'email address'), 'addresses subscribed to the alert topic; each confirms by the link AWS sends').check((ctx) => {
+  // Lower-cased: SNS would send both subscriptions to one mailbox.
+  const seen = new Set<string>();
+  ctx.value.forEach((email, i) => {
+    if (seen.has(email.toLowerCase())) problem(ctx, [i], `"${email}" is listed twice`);
+    seen.add(email.toLowerCase());
+  });
+}).default([]);
+const alertTopicArn = awsString(rules.snsTopicArn, "an existing SNS topic in the stack's region to alert instead of creating one; its owner lets EventBridge publish to it").optional();
+const trailSource = oneOf(['stack', 'existing'], 'must be "stack" (the stack creates a trail) or "existing" (an organisation or account trail already records the account)')
+  .default('stack')
+  .meta({ description: 'the CloudTrail trail the alerts read: "stack" creates a multi-region trail of management events, "existing" relies on one already logging (an organisation trail)' });
+
 const alertsSchema = strict({
-  emails: list(awsString(rules.emailAddress, 'email address'), 'addresses subscribed to the alert topic; each confirms by the link AWS sends').check((ctx) => {
-    // Lower-cased: SNS would send both subscriptions to one mailbox.
-    const seen = new Set<string>();
-    ctx.value.forEach((email, i) => {
-      if (seen.has(email.toLowerCase())) problem(ctx, [i], `"${email}" is listed twice`);
-      seen.add(email.toLowerCase());
-    });
-  }).default([]),
-  topicArn: awsString(rules.snsTopicArn, "an existing SNS topic in the environment's region to alert instead of creating one; its owner lets EventBridge publish to it").optional(),
+  emails: alertEmails,
+  topicArn: alertTopicArn,
   allSessions: z.boolean().default(false).meta({ description: 'alert on every session in the environment, not only those of alerting groups' }),
   trail: strict({
-    source: oneOf(['stack', 'existing'], 'must be "stack" (the stack creates a trail) or "existing" (an organisation or account trail already records the account)')
-      .default('stack')
-      .meta({ description: 'the CloudTrail trail the alerts read: "stack" creates a multi-region trail of management events, "existing" relies on one already logging (an organisation trail)' }),
+    source: trailSource,
     bucketName: awsString(rules.bucketName, 'with "stack": an existing bucket for the trail\'s log files; default the session log bucket, under cloudtrail/').optional(),
     objectEvents: z.boolean().optional().meta({
       description: 'alert on deleting session log objects, S3 data events: with "stack" the created trail records them (default true); with "existing" set true only where that trail records write data events for the log bucket',
@@ -364,6 +368,11 @@ export const logArchiveSchema = strict({
   }, 'write-once transcripts; only when the bucket is created').optional(),
   accessLogBucket: awsString(rules.bucketName, 'bucket receiving S3 server access logs of the archive bucket').optional(),
   keyDeletionWindowInDays: number('KMS key deletion window; default 30', range('keyDeletionWindowInDays')),
+  alerts: strict({
+    emails: alertEmails,
+    topicArn: alertTopicArn,
+    trail: strict({ source: trailSource }, 'with "stack", the trail delivers into the archive bucket, under cloudtrail/, and records its object-level writes').prefault({}),
+  }, "alerts when anyone but the archive's pipeline touches the archive").prefault({}),
   tags,
   state: stateSchema,
 }, "a central log archive: every environment's transcripts in one account its own administrators cannot reach").check((ctx) => {

@@ -2,6 +2,7 @@ import { loadConfig } from '../../config/load';
 import { isAuditTrail } from '../../scripts/drift-report';
 import { stackMatrix } from '../../scripts/stack-matrix';
 import { DeployWalk } from '../support/deploy-walk';
+import { withLogArchive } from '../support/log-archive-config';
 
 /**
  * README, "Remote state: bootstrap first" and "Deploy from a CI pipeline", applied against the AWS
@@ -15,11 +16,12 @@ let waves: string[][];
 let stacks: string[];
 
 beforeAll(async () => {
-  walk = await DeployWalk.open();
+  // With a central log archive: staging and prod write their transcripts to it, dev keeps its own.
+  walk = await DeployWalk.open(withLogArchive);
   walk.synth();
   const matrix = stackMatrix(loadConfig(walk.configFile));
   waves = Object.entries(matrix).filter(([k]) => k.startsWith('wave')).map(([, v]) => v.map((e) => e.stack)).filter((w) => w.length > 0);
-  stacks = ['bootstrap', ...matrix.all.map((e) => e.stack), 'organization'];
+  stacks = ['bootstrap', 'log-archive', ...matrix.all.map((e) => e.stack), 'organization'];
 });
 
 afterAll(async () => {
@@ -28,6 +30,8 @@ afterAll(async () => {
 
 test('1. bootstrap with local state, then every stack through the S3 backend, wave by wave', async () => {
   await walk.deploy('bootstrap');
+  // The archive before the environments that write to it (README, "A central log archive").
+  await walk.deploy('log-archive');
   for (const wave of waves) await Promise.all(wave.map((s) => walk.deploy(s)));
   await walk.deploy('organization');
   // Every stack's state is in the bucket the bootstrap created, and no lock file is left behind.
@@ -35,6 +39,13 @@ test('1. bootstrap with local state, then every stack through the S3 backend, wa
   const listed = walk.aws(bootstrap.accountId, bootstrap.region, 's3', 'list_objects_v2', { Bucket: bootstrap.stateBucket });
   const keys = (listed.Contents ?? []).map((o: { Key: string }) => o.Key).sort();
   expect(keys).toEqual(stacks.filter((s) => s !== 'bootstrap').map((s) => `ssm-session-kit/${s}/terraform.tfstate`).sort());
+  // prod's sessions are recorded into its part of the archive, in the archive's account.
+  const { logArchive } = loadConfig(walk.configFile);
+  const prod = walk.config('prod');
+  const preferences = JSON.parse(walk.aws(prod.accountId, prod.region, 'ssm', 'get_document', { Name: 'SSM-SessionManagerRunShell' }).Content).inputs;
+  expect(preferences).toMatchObject({ s3BucketName: logArchive!.bucketName, s3KeyPrefix: 'prod', s3EncryptionEnabled: true });
+  const lock = walk.aws(logArchive!.accountId, logArchive!.region, 's3', 'get_object_lock_configuration', { Bucket: logArchive!.bucketName });
+  expect(lock.ObjectLockConfiguration.Rule.DefaultRetention).toMatchObject({ Mode: 'COMPLIANCE', Days: 365 });
 });
 
 test('2. a second plan of every stack has no changes', async () => {

@@ -44,14 +44,19 @@ export class DeployWalk {
     this.terraform = new Terraform(work);
   }
 
-  static async open(): Promise<DeployWalk> {
+  /** The walk of the shipped config, as `edit` changes it before the accounts' fixture is built. */
+  static async open(edit: (config: any) => void = () => undefined): Promise<DeployWalk> {
     const work = fs.mkdtempSync(path.join(os.tmpdir(), 'ssk-deploy-'));
     let emulator: Emulator | undefined;
     try {
       emulator = await startEmulator();
       const configFile = path.join(work, 'environments.json');
       const credentialsFile = path.join(work, 'credentials.json');
-      python([FIXTURE_SCRIPT, emulator.url, SHIPPED_CONFIG, configFile, credentialsFile], 'fixture');
+      const shipped = JSON.parse(fs.readFileSync(SHIPPED_CONFIG, 'utf8'));
+      edit(shipped);
+      const base = path.join(work, 'shipped.json');
+      fs.writeFileSync(base, JSON.stringify(shipped, null, 2));
+      python([FIXTURE_SCRIPT, emulator.url, base, configFile, credentialsFile], 'fixture');
       const credentials = JSON.parse(fs.readFileSync(credentialsFile, 'utf8')) as FixtureCredentials;
       return new DeployWalk(work, emulator, configFile, credentials);
     } catch (e) {

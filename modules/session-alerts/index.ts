@@ -19,10 +19,12 @@ export * from './patterns';
 
 /** The audit trail the alerts watch, as its resources are named. */
 export interface WatchedAuditTrail {
-  readonly preferencesDocumentName: string;
-  readonly preferencesDocumentArn: string;
-  readonly logGroupName: string;
-  readonly logGroupArn: string;
+  /** @default no preferences document watched (a log archive has none) */
+  readonly preferencesDocumentName?: string;
+  readonly preferencesDocumentArn?: string;
+  /** @default no log group watched (a log archive has none) */
+  readonly logGroupName?: string;
+  readonly logGroupArn?: string;
   readonly bucketName: string;
   /** The session key: ARN, id (its UUID) and alias (`alias/...`). */
   readonly key: { readonly arn: string; readonly id: string; readonly alias: string };

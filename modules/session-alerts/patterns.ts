@@ -67,10 +67,12 @@ export const WATCHED_ACTIONS = {
 
 /** The audit trail and the alerting, as CloudTrail's records name them. */
 export interface WatchedResources {
-  readonly preferencesDocumentName: string;
-  readonly preferencesDocumentArn: string;
-  readonly logGroupName: string;
-  readonly logGroupArn: string;
+  /** The preferences document, where the trail has one (a log archive has none). @default not watched */
+  readonly preferencesDocumentName?: string;
+  readonly preferencesDocumentArn?: string;
+  /** The log group, where the trail has one. @default not watched */
+  readonly logGroupName?: string;
+  readonly logGroupArn?: string;
   readonly bucketName: string;
   /** The key's ARN and id (its UUID), as callers may name it either way. */
   readonly keyArns: readonly string[];
@@ -131,21 +133,20 @@ function apiCalls(actions: readonly string[], detail: EventPattern): EventPatter
 export function tamperPatterns(watched: WatchedResources, excludedRoleArns: readonly string[], { objectEvents = false } = {}): Record<string, EventPattern> {
   const caller = callerOtherThan(excludedRoleArns);
   const keyNamed = [...watched.keyArns, ...watched.keyIds];
+  const { preferencesDocumentName: document, preferencesDocumentArn: documentArn, logGroupName: group, logGroupArn: groupArn } = watched;
   const patterns: Record<string, EventPattern> = {
-    preferences: apiCalls(WATCHED_ACTIONS.preferences, {
-      ...caller,
-      requestParameters: { name: [watched.preferencesDocumentName, watched.preferencesDocumentArn] },
-    }),
-    'log-group': apiCalls(WATCHED_ACTIONS.logGroup, {
-      ...caller,
-      requestParameters: {
-        // Older calls name the group; newer ones (data protection, transformers) take a name or an ARN.
-        $or: [
-          { logGroupName: [watched.logGroupName] },
-          { logGroupIdentifier: [watched.logGroupName, watched.logGroupArn, `${watched.logGroupArn}:*`] },
-        ],
-      },
-    }),
+    ...(document && documentArn ? {
+      preferences: apiCalls(WATCHED_ACTIONS.preferences, { ...caller, requestParameters: { name: [document, documentArn] } }),
+    } : {}),
+    ...(group && groupArn ? {
+      'log-group': apiCalls(WATCHED_ACTIONS.logGroup, {
+        ...caller,
+        requestParameters: {
+          // Older calls name the group; newer ones (data protection, transformers) take a name or an ARN.
+          $or: [{ logGroupName: [group] }, { logGroupIdentifier: [group, groupArn, `${groupArn}:*`] }],
+        },
+      }),
+    } : {}),
     'log-bucket': apiCalls(WATCHED_ACTIONS.logBucket, { ...caller, requestParameters: { bucketName: [watched.bucketName] } }),
     key: apiCalls(WATCHED_ACTIONS.key, {
       ...caller,

@@ -4,7 +4,8 @@ usage: fixture.py <endpoint> <config-in> <config-out> <credentials-out>
 
 Per account, as a real one would have it: the VPC, subnets and route tables the config names, the
 pipeline and plan roles, the roles access groups and guardrails name, the access-log bucket; in the
-organization's management account, the organization and an organizational unit. The ids AWS assigns
+organization's management account, the organization and an organizational unit; in the log-archive
+account, its pipeline role, and the readers' roles in theirs. The ids AWS assigns
 replace the config's placeholders in config-out. credentials-out holds, for each stack, the credentials
 it deploys with (`deploy`: the bootstrap account's administrator for `bootstrap`, the pipeline role
 otherwise) and plans with (`plan`: the plan role), and each account's administrator (`administrators`).
@@ -131,6 +132,15 @@ def main(endpoint: str, config_in: str, config_out: str, credentials_out: str) -
                 ids[target] = root
         acct.role(role_name(organization["pipelineRoleArn"]))
         stacks["organization"] = {"deploy": acct.assume(organization["pipelineRoleArn"])}
+
+    archive = config.get("logArchive")
+    if archive:
+        acct = account(archive["accountId"])
+        for arn in filter(None, [archive.get("pipelineRoleArn"), archive.get("planRoleArn")]):
+            acct.role(role_name(arn))
+        for arn in archive.get("readerArns", []):
+            account(account_of(arn)).role(role_name(arn))
+        stacks["log-archive"] = {"deploy": acct.assume(archive["pipelineRoleArn"])}
 
     for placeholder, real in ids.items():
         text = text.replace(f'"{placeholder}"', f'"{real}"')
