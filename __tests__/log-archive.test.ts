@@ -4,6 +4,8 @@ import { StackValidation, validateOffline } from '../scripts/lib/offline-validat
 import { PROTECTED_ACTIONS } from '../modules/guardrails';
 import type { PolicyJson } from '../scripts/lib/iam-decide';
 import { configProblems, rawConfig, tempDir, writeConfig } from './helpers';
+import { validateConfig } from '../config/validate';
+import { accessReport } from '../scripts/lib/access-report';
 import { ALLOW_EVERYTHING, decide, ResolvedPlan } from './iam-evaluation';
 import { cloudTrailEvent, roleSession, watchedCalls } from './support/cloudtrail';
 import { matches } from './support/event-pattern';
@@ -166,6 +168,20 @@ describe('alerts in the archive account', () => {
     }
     // The trail that feeds them records the archive's object-level writes, into the archive itself.
     expect(archive.one('aws_cloudtrail').values).toMatchObject({ s3_bucket_name: BUCKET, s3_key_prefix: 'cloudtrail', enable_logging: true, is_multi_region_trail: true });
+  });
+});
+
+describe('the access report', () => {
+  it("says where each environment's transcripts are, who reads them, and what the archive's administrators cannot do", () => {
+    const report = accessReport(validateConfig(archivedConfig()));
+    expect(report).toContain(`  transcripts: s3://${BUCKET}/prod/ in the log archive (account ${ARCHIVE}), read only by ${reader}; log group /ssm-session-kit/prod/sessions in this account`);
+    expect(report).toContain('  transcripts: s3://acme-ssm-sessions-dev-111111111111/sessions/ and log group /ssm-session-kit/dev/sessions in this account');
+    expect(report).toMatch(new RegExp(`^log archive \\(account ${ARCHIVE}, eu-west-1\\): s3://${BUCKET}\n  written by: staging under staging/ \\(account 222222222222\\), prod under prod/ \\(account 333333333333\\)`, 'm'));
+    expect(report).toContain(`only ${archivePipeline} can; every attempt alerts`);
+    // Without a log archive, every environment keeps its own, and the report has no archive section.
+    const single = accessReport(validateConfig(rawConfig()));
+    expect(single).toContain('  transcripts: s3://acme-ssm-sessions-prod-333333333333/sessions/ and log group /ssm-session-kit/prod/sessions in this account');
+    expect(single).not.toContain('log archive');
   });
 });
 

@@ -1,16 +1,40 @@
 import { reachableInstances } from '../../config/access';
-import type { AccessGroupConfig, EnvironmentConfig, ProjectConfig } from '../../config/types';
+import type { AccessGroupConfig, EnvironmentConfig, LogArchiveConfig, ProjectConfig } from '../../config/types';
+import { DEFAULT_SESSION_KEY_PREFIX } from '../../modules/session-logging';
 import { ANY_PORT_DOCUMENTS, type MfaEnforcement, type PortForwardingDestination, SHELL_DOCUMENT } from '../../modules/access-policies';
-import { ENVIRONMENT_NAME_PREFIX, forwardDocumentName } from '../../stacks/environment-stack';
+import { ENVIRONMENT_NAME_PREFIX, forwardDocumentName, sessionLogGroupName } from '../../stacks/environment-stack';
 import { table } from './table';
 
 /** Who may reach which instances, with which documents, per environment: a table for humans. */
 export function accessReport(config: ProjectConfig): string {
-  return config.environments.map(environmentReport).join('\n\n') + '\n';
+  const archive = config.logArchive ? [logArchiveReport(config.logArchive, config.environments)] : [];
+  return [...config.environments.map((env) => environmentReport(env, config.logArchive)), ...archive].join('\n\n') + '\n';
 }
 
-function environmentReport(env: EnvironmentConfig): string {
-  const header = `${env.name} (account ${env.accountId}, ${env.region})`;
+/** Where the environment's transcripts are, and who reads them. */
+function transcriptsLine(env: EnvironmentConfig, archive: LogArchiveConfig | undefined): string {
+  const logGroup = `log group ${sessionLogGroupName(env.name)} in this account`;
+  if (env.archive && archive) {
+    return `  transcripts: s3://${env.archive.bucketName}/${env.archive.prefix}/ in the log archive (account ${env.archive.accountId}), read only by ${archive.readerArns.join(', ')}; ${logGroup}`;
+  }
+  return `  transcripts: s3://${env.sessionLogging.bucketName}/${env.sessionLogging.keyPrefix ?? DEFAULT_SESSION_KEY_PREFIX}/ and ${logGroup}`;
+}
+
+/** The log archive: who writes where, who reads, and what its own administrators cannot do. */
+function logArchiveReport(archive: LogArchiveConfig, environments: readonly EnvironmentConfig[]): string {
+  const writers = environments.filter((e) => e.archive).map((e) => `${e.name} under ${e.archive!.prefix}/ (account ${e.accountId})`);
+  const lock = archive.objectLock ? `object lock ${archive.objectLock.mode}, ${archive.objectLock.days} days` : 'no object lock';
+  return [
+    `log archive (account ${archive.accountId}, ${archive.region}): s3://${archive.bucketName}`,
+    `  written by: ${writers.join(', ') || 'no environment'}, each by its recording roles, under its own prefix only`,
+    `  read and decrypted by: ${archive.readerArns.join(', ')}${archive.organizationId ? `, in organization ${archive.organizationId}` : ''}`,
+    `  the archive account's administrators cannot read or decrypt transcripts, delete them or shorten their retention (${lock}),`,
+    `  or change the bucket or key policy: only ${archive.pipelineRoleArn} can; every attempt alerts`,
+  ].join('\n');
+}
+
+function environmentReport(env: EnvironmentConfig, archive: LogArchiveConfig | undefined): string {
+  const header = `${env.name} (account ${env.accountId}, ${env.region})\n${transcriptsLine(env, archive)}`;
   if (env.accessGroups.length === 0) return `${header}\n  no access groups: nobody may start a session`;
   const rows = env.accessGroups.map((group) => [
     group.name,
