@@ -95,8 +95,10 @@ describe('who may do what in the archive', () => {
       expect(await ask(prod, 's3:PutObject', `${bucketArn}/prod-other/x.log`)).not.toBe('Allowed');
       expect(await ask(prod, 's3:GetObject', `${bucketArn}/prod/alice-0a1b2c3d4e5f67890.log`)).not.toBe('Allowed');
       expect(await ask(prod, 's3:DeleteObject', `${bucketArn}/prod/alice-0a1b2c3d4e5f67890.log`)).not.toBe('Allowed');
-      // Decrypting the key outside S3 (reading a transcript's data key directly) is refused.
+      // Decrypting the key outside S3 (reading a transcript's data key directly) is refused, and so is
+      // using it through S3 for another bucket.
       expect(await ask(prod, 'kms:Decrypt', keyArn)).not.toBe('Allowed');
+      expect(await ask(prod, 'kms:GenerateDataKey', keyArn, throughS3('arn:aws:s3:::another-bucket'))).not.toBe('Allowed');
     }
     expect(await ask(recorder('staging', '222222222222'), 's3:PutObject', `${bucketArn}/staging/bob-0a1b2c3d4e5f67890.log`)).toBe('Allowed');
   });

@@ -98,7 +98,12 @@ export function logArchiveStatements(props: LogArchiveStatementsProps): { bucket
   // Cross-account grants name the accounts as principals, and the roles by aws:PrincipalArn: a bucket
   // policy with a wildcard principal would be public, and a role must exist when a key policy names it.
   const accounts = (arns: readonly string[]) => ({ AWS: [...new Set(arns.map((arn) => `arn:${arn.split(':')[1]}:iam::${arn.split(':')[4]}:root`))] });
-  const throughS3: Condition = { StringEquals: { 'kms:ViaService': `s3.${props.region}.amazonaws.com`, ...orgKey } };
+  // S3 uses the key for this bucket only: its requests carry the bucket's ARN (with S3 Bucket Keys) or
+  // the object's as encryption context ("Using server-side encryption with AWS KMS keys": Encryption context).
+  const throughS3: Condition = {
+    StringEquals: { 'kms:ViaService': `s3.${props.region}.amazonaws.com`, ...orgKey },
+    StringLike: { 'kms:EncryptionContext:aws:s3:arn': [bucketArn, `${bucketArn}/*`] },
+  };
   // Every signed request carries aws:PrincipalIsAWSService; IfExists keeps the deny should one not.
   const notAwsServices = { BoolIfExists: { 'aws:PrincipalIsAWSService': 'false' } };
   const guards = sessionLoggingGuardStatements(bucketArn, props.pipelineRoleArns);
