@@ -1,4 +1,7 @@
+import * as fs from 'fs';
 import * as path from 'path';
+import { isAuditTrail } from '../scripts/drift-report';
+import { retainedResources } from '../scripts/retained-resources';
 import { synthesize } from '../scripts/lib/synth';
 import { StackValidation, validateOffline } from '../scripts/lib/offline-validation';
 import { PROTECTED_ACTIONS } from '../modules/guardrails';
@@ -36,8 +39,10 @@ let plans: Record<string, ResolvedPlan>;
 const archiveKey = () => plans['log-archive'].one('aws_kms_key', (v) => v.description === 'Encrypts the central archive of Session Manager transcripts');
 let results: StackValidation[];
 
+let outdir: string;
+
 beforeAll(async () => {
-  const outdir = path.join(tempDir('archive'), 'cdktf.out');
+  outdir = path.join(tempDir('archive'), 'cdktf.out');
   synthesize(outdir, { SSK_CONFIG: writeConfig(archivedConfig()) });
   results = await validateOffline({ outdir, stacks: ['log-archive', 'prod', 'staging', 'organization'], workdir: tempDir('archive-work') });
   plans = Object.fromEntries(results.map((r) => [r.stack, new ResolvedPlan(r.planFile!)]));
@@ -170,6 +175,21 @@ describe('alerts in the archive account', () => {
     }
     // The trail that feeds them records the archive's object-level writes, into the archive itself.
     expect(archive.one('aws_cloudtrail').values).toMatchObject({ s3_bucket_name: BUCKET, s3_key_prefix: 'cloudtrail', enable_logging: true, is_multi_region_trail: true });
+  });
+});
+
+describe('the archive as audit trail in the reports', () => {
+  it('reports drift in any of its resources as audit-trail drift, and keeps them all when decommissioned', () => {
+    const archive = plans['log-archive'];
+    const addresses = ['aws_s3_bucket', 'aws_s3_bucket_policy', 'aws_kms_key', 'aws_s3_bucket_object_lock_configuration', 'aws_cloudwatch_event_rule']
+      .flatMap((type) => archive.all(type).map((r) => r.address));
+    expect(addresses.filter((a) => !isAuditTrail(a))).toEqual([]);
+    const synthesized = JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', 'log-archive', 'cdk.tf.json'), 'utf8'));
+    const kept = retainedResources(synthesized);
+    const archived = ['aws_s3_bucket', 'aws_s3_bucket_policy', 'aws_kms_key', 'aws_s3_bucket_object_lock_configuration', 'aws_s3_bucket_lifecycle_configuration']
+      .flatMap((type) => archive.all(type).map((r) => r.address).filter((a) => a.startsWith(`${type}.log-archive_`)));
+    expect(archived).toHaveLength(5);
+    expect(kept).toEqual(expect.arrayContaining(archived));
   });
 });
 

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { GUARDRAIL_ID, SESSION_LOGGING_ID } from '../stacks/environment-stack';
+import { LOG_ARCHIVE_ID } from '../stacks/log-archive-stack';
 
 /**
  * `npm run -s retained-resources -- <stack>`: the addresses a decommissioning keeps, one a line, for
@@ -12,7 +13,7 @@ interface StackJson {
   resource?: Record<string, Record<string, { lifecycle?: { prevent_destroy?: boolean } }>>;
 }
 
-const KEPT_CONSTRUCTS = [SESSION_LOGGING_ID, GUARDRAIL_ID];
+const KEPT_CONSTRUCTS = [SESSION_LOGGING_ID, GUARDRAIL_ID, LOG_ARCHIVE_ID];
 
 export function retainedResources(stack: StackJson): string[] {
   const all = Object.entries(stack.resource ?? {}).flatMap(([type, byName]) =>

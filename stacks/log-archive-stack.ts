@@ -7,10 +7,13 @@ import { SessionLogArchive } from '../modules/log-archive';
 import { DEFAULT_HOST_MANAGEMENT_PATH } from '../modules/instance-profile';
 import { SessionAlerts } from '../modules/session-alerts';
 import { addAwsProvider } from './aws-provider';
-import { ENVIRONMENT_NAME_PREFIX, recordingPathNames } from './environment-stack';
+import { ENVIRONMENT_NAME_PREFIX, recordingPathNames, SESSION_ALERTS_ID } from './environment-stack';
 import { addRemoteState } from './locking-s3-backend';
 
 export { LOG_ARCHIVE };
+
+/** Construct id of the archive in the log-archive stack: its resources' addresses start with it. */
+export const LOG_ARCHIVE_ID = 'log-archive';
 
 /**
  * The central log archive, in its own account: every environment that sends its transcripts there
@@ -25,7 +28,7 @@ export class LogArchiveStack extends TerraformStack {
     addAwsProvider(this, config);
     addRemoteState(this, config.state);
     const pipelineRoleArns = [config.pipelineRoleArn];
-    this.archive = new SessionLogArchive(this, 'archive', {
+    this.archive = new SessionLogArchive(this, LOG_ARCHIVE_ID, {
       ...config,
       writers: environments.flatMap((env) => (env.archive ? [{ prefix: env.archive.prefix, roleArns: recordingRoleArns(env) }] : [])),
       pipelineRoleArns,
@@ -36,7 +39,7 @@ export class LogArchiveStack extends TerraformStack {
   /** As in the environments: anyone but the pipeline touching the bucket, its objects or its key alerts. */
   private addAlerts(config: LogArchiveConfig, pipelineRoleArns: string[]): SessionAlerts {
     const { bucket, key } = this.archive;
-    const alerts = new SessionAlerts(this, 'alerts', {
+    const alerts = new SessionAlerts(this, SESSION_ALERTS_ID, {
       namePrefix: `${ENVIRONMENT_NAME_PREFIX}${LOG_ARCHIVE}`,
       watched: { bucketName: config.bucketName, key: { arn: key.keyArn, id: key.key.keyId, alias: key.aliasName } },
       excludedRoleArns: pipelineRoleArns,
