@@ -157,6 +157,7 @@ describe('audit-sessions arguments', () => {
     });
     expect(parseArguments(['prod'], now).since).toEqual(new Date('2026-11-25T12:00:00Z'));
     expect(parseArguments(['prod', '--since', '2026-11-30'], now).since).toEqual(new Date('2026-11-30T00:00:00Z'));
+    expect(parseArguments(['prod', '--archive-profile', 'security-auditors'], now).archiveProfile).toBe('security-auditors');
   });
 
   it.each([

@@ -9,6 +9,7 @@ import type { PolicyJson } from '../scripts/lib/iam-decide';
 import { configProblems, rawConfig, tempDir, writeConfig } from './helpers';
 import { validateConfig } from '../config/validate';
 import { accessReport } from '../scripts/lib/access-report';
+import { transcriptLocation } from '../scripts/lib/session-audit';
 import { ALLOW_EVERYTHING, decide, ResolvedPlan } from './iam-evaluation';
 import { cloudTrailEvent, roleSession, watchedCalls } from './support/cloudtrail';
 import { matches } from './support/event-pattern';
@@ -204,6 +205,17 @@ describe('the access report', () => {
     const single = accessReport(validateConfig(rawConfig()));
     expect(single).toContain('  transcripts: s3://acme-ssm-sessions-prod-333333333333/sessions/ and log group /ssm-session-kit/prod/sessions in this account');
     expect(single).not.toContain('log archive');
+  });
+});
+
+describe('the transcript audit', () => {
+  it("reads an archived environment's transcripts from its part of the archive, in the archive's region", () => {
+    const config = validateConfig(archivedConfig());
+    const env = (name: string) => config.environments.find((e) => e.name === name)!;
+    expect(transcriptLocation(env('prod'))).toEqual({
+      bucket: BUCKET, prefix: 'prod/', bucketRegion: 'eu-west-1', logGroup: '/ssm-session-kit/prod/sessions', region: 'eu-central-1',
+    });
+    expect(transcriptLocation(env('dev'))).toMatchObject({ bucket: 'acme-ssm-sessions-dev-111111111111', prefix: 'sessions/', bucketRegion: 'eu-west-1' });
   });
 });
 

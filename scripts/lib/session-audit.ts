@@ -47,22 +47,32 @@ export interface AuditOptions {
   readonly graceSeconds?: number;
 }
 
-/** Where an environment's transcripts are, as its stack creates them. */
-export function transcriptLocation(env: EnvironmentConfig): { bucket: string; prefix: string; logGroup: string; region: string } {
+/** Where an environment's transcripts are, as its stack creates them: its own bucket, or its part of the log archive. */
+export function transcriptLocation(env: EnvironmentConfig): { bucket: string; prefix: string; bucketRegion: string; logGroup: string; region: string } {
+  const { archive } = env;
   return {
-    bucket: env.sessionLogging.bucketName,
-    prefix: `${env.sessionLogging.keyPrefix ?? DEFAULT_SESSION_KEY_PREFIX}/`,
+    bucket: archive?.bucketName ?? env.sessionLogging.bucketName,
+    prefix: `${archive?.prefix ?? env.sessionLogging.keyPrefix ?? DEFAULT_SESSION_KEY_PREFIX}/`,
+    bucketRegion: archive?.region ?? env.region,
     logGroup: sessionLogGroupName(env.name),
     region: env.region,
   };
 }
 
-/** Reads the four sources through the AWS SDK (endpoint and credentials from the environment variables) and audits them. */
-export async function auditEnvironment(env: EnvironmentConfig, options: AuditOptions): Promise<SessionAudit[]> {
+/**
+ * Reads the four sources through the AWS SDK (endpoint and credentials from the environment variables
+ * and the shared config) and audits them. The transcripts of an environment that sends them to the log
+ * archive are read with `archiveProfile`, a reader's: nobody in the environment's account may read them.
+ */
+export async function auditEnvironment(env: EnvironmentConfig, options: AuditOptions & { archiveProfile?: string }): Promise<SessionAudit[]> {
   const where = transcriptLocation(env);
   const config = { region: where.region };
   // A custom endpoint (`AWS_ENDPOINT_URL`, the emulator) serves buckets by path, not by host name.
-  const s3 = new S3Client({ ...config, forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL ?? process.env.AWS_ENDPOINT_URL_S3) });
+  const s3 = new S3Client({
+    region: where.bucketRegion,
+    ...(options.archiveProfile ? { profile: options.archiveProfile } : {}),
+    forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL ?? process.env.AWS_ENDPOINT_URL_S3),
+  });
   const [sessions, started, transcripts, streams] = await Promise.all([
     describeSessions(new SSMClient(config)),
     // A session may run up to a day (Session Manager's maximum session duration, 1,440 minutes): one
