@@ -149,84 +149,10 @@ export class SessionAccessPolicy extends Construct {
 
   constructor(scope: Construct, id: string, props: SessionAccessPolicyProps) {
     super(scope, id);
-    const partition = partitionOf(this);
-    const region = regionOf(this);
-    const accountId = accountIdOf(this);
-    const ssmArn = (account: string, resource: string) => `arn:${partition}:ssm:${region}:${account}:${resource}`;
-
-    const mfa: Condition = (props.mfa ?? 'iam') === 'iam' ? mfaCondition(props.mfaMaxAgeSeconds) : {};
-    const documents = props.documents ?? [SHELL_DOCUMENT];
-    const instanceTagCondition = Object.fromEntries(
-      Object.entries(props.instanceTags).map(([key, values]) => [`ssm:resourceTag/${key}`, [...values]]),
-    );
-    // ("Start a session with a document by specifying the session documents in IAM policies") The
-    // check, in every statement that allows ssm:StartSession, keeps a session to the named document.
-    const documentCheck = { 'ssm:SessionDocumentAccessCheck': 'true' };
-
-    const statements: PolicyStatement[] = [
-      {
-        Sid: 'StartSessionOnTaggedInstances',
-        Effect: 'Allow',
-        Action: 'ssm:StartSession',
-        Resource: `arn:${partition}:ec2:${region}:${accountId}:instance/*`,
-        Condition: { StringEquals: instanceTagCondition, BoolIfExists: documentCheck, ...mfa },
-      },
-      {
-        Sid: 'StartSessionWithAllowedDocuments',
-        Effect: 'Allow',
-        Action: 'ssm:StartSession',
-        // Documents AWS owns carry no account of ours; "AWS-" names are reserved to AWS.
-        Resource: documents.map((d) => ssmArn(d.startsWith('AWS-') ? '*' : accountId, `document/${d}`)),
-        Condition: { BoolIfExists: documentCheck, ...mfa },
-      },
-      {
-        // ("Additional sample IAM policies for Session Manager", Example 3, Method 2) Session Manager
-        // tags each session aws:ssmmessages:session-id with its caller's id: an IAM user's unique id, or
-        // role-id:session-name for a role or IAM Identity Center session, which is aws:userid in both.
-        // Session ids themselves start with the user or role session name, never with aws:userid.
-        Sid: 'ResumeAndEndOwnSessions',
-        Effect: 'Allow',
-        Action: ['ssm:ResumeSession', 'ssm:TerminateSession'],
-        Resource: ssmArn(accountId, 'session/*'),
-        // `$${` keeps IAM's policy variable away from Terraform's own interpolation.
-        Condition: { StringLike: { 'ssm:resourceTag/aws:ssmmessages:session-id': '$${aws:userid}' } },
-      },
-      {
-        // ("Sample IAM policies for Session Manager", quickstart end user policy) The client opens the
-        // data channel of the session it started or resumed. The Service Authorization Reference gives
-        // ssmmessages no resource type, so only "*" matches; the channel's token comes from the
-        // caller's own StartSession or ResumeSession, which the statements above restrict.
-        Sid: 'OpenOwnSessionDataChannel',
-        Effect: 'Allow',
-        Action: 'ssmmessages:OpenDataChannel',
-        Resource: '*',
-      },
-      {
-        Sid: 'SeeSessionsAndInstances',
-        Effect: 'Allow',
-        Action: ['ssm:DescribeSessions', 'ssm:GetConnectionStatus', 'ssm:DescribeInstanceProperties', 'ec2:DescribeInstances'],
-        Resource: '*',
-      },
-    ];
-    if (props.sessionKeyArn) {
-      statements.push({ Sid: 'EncryptSessions', Effect: 'Allow', Action: 'kms:GenerateDataKey', Resource: props.sessionKeyArn });
-    }
-    if (props.runCommand) {
-      statements.push(
-        {
-          Sid: 'RunCommandOnTaggedInstances',
-          Effect: 'Allow',
-          Action: 'ssm:SendCommand',
-          Resource: `arn:${partition}:ec2:${region}:${accountId}:instance/*`,
-          Condition: { StringEquals: instanceTagCondition, ...mfa },
-        },
-        { Sid: 'RunCommandWithShellScript', Effect: 'Allow', Action: 'ssm:SendCommand', Resource: ssmArn('*', `document/${RUN_COMMAND_DOCUMENT}`), ...(mfa.Bool ? { Condition: mfa } : {}) },
-        { Sid: 'ReadCommandOutput', Effect: 'Allow', Action: ['ssm:GetCommandInvocation', 'ssm:ListCommandInvocations', 'ssm:ListCommands'], Resource: '*' },
-      );
-    }
-    if (props.canTerminateAnySession) {
-      statements.push({ Sid: 'EndAnySession', Effect: 'Allow', Action: 'ssm:TerminateSession', Resource: ssmArn(accountId, 'session/*') });
-    }
+    const statements = sessionAccessStatements({
+      ...props, partition: partitionOf(this), region: regionOf(this), accountId: accountIdOf(this),
+      sessionKey: props.sessionKeyArn ? { arn: props.sessionKeyArn } : undefined,
+    });
     this.document = new PolicyDocument(statements);
     this.policy = new IamPolicy(this, 'policy', {
       name: props.policyName,
@@ -252,6 +178,114 @@ export class SessionAccessPolicy extends Construct {
       new IamRolePolicyAttachment(this, 'created-role', { role: this.role.name, policyArn: this.policy.arn });
     }
   }
+}
+
+export interface SessionAccessStatementsProps extends Pick<SessionAccessPolicyProps,
+  'instanceTags' | 'documents' | 'mfa' | 'mfaMaxAgeSeconds' | 'canTerminateAnySession' | 'runCommand'> {
+  /** Where the instances and sessions are. */
+  readonly partition: string;
+  readonly region: string;
+  readonly accountId: string;
+  /**
+   * The key sessions are encrypted with: by ARN, or, where the policy is written before the key exists
+   * (an Identity Center permission set), by its alias in the account and region.
+   * @default no session encryption permission
+   */
+  readonly sessionKey?: { readonly arn: string } | { readonly alias: string };
+}
+
+/**
+ * What a group may do in Session Manager, as policy statements: the one definition behind the
+ * group's IAM policy and its Identity Center permission set.
+ */
+export function sessionAccessStatements(props: SessionAccessStatementsProps): PolicyStatement[] {
+  const { partition, region, accountId } = props;
+  const ssmArn = (account: string, resource: string) => `arn:${partition}:ssm:${region}:${account}:${resource}`;
+
+  const mfa: Condition = (props.mfa ?? 'iam') === 'iam' ? mfaCondition(props.mfaMaxAgeSeconds) : {};
+  const documents = props.documents ?? [SHELL_DOCUMENT];
+  const instanceTagCondition = Object.fromEntries(
+    Object.entries(props.instanceTags).map(([key, values]) => [`ssm:resourceTag/${key}`, [...values]]),
+  );
+  // ("Start a session with a document by specifying the session documents in IAM policies") The
+  // check, in every statement that allows ssm:StartSession, keeps a session to the named document.
+  const documentCheck = { 'ssm:SessionDocumentAccessCheck': 'true' };
+
+  const statements: PolicyStatement[] = [
+    {
+      Sid: 'StartSessionOnTaggedInstances',
+      Effect: 'Allow',
+      Action: 'ssm:StartSession',
+      Resource: `arn:${partition}:ec2:${region}:${accountId}:instance/*`,
+      Condition: { StringEquals: instanceTagCondition, BoolIfExists: documentCheck, ...mfa },
+    },
+    {
+      Sid: 'StartSessionWithAllowedDocuments',
+      Effect: 'Allow',
+      Action: 'ssm:StartSession',
+      // Documents AWS owns carry no account of ours; "AWS-" names are reserved to AWS.
+      Resource: documents.map((d) => ssmArn(d.startsWith('AWS-') ? '*' : accountId, `document/${d}`)),
+      Condition: { BoolIfExists: documentCheck, ...mfa },
+    },
+    {
+      // ("Additional sample IAM policies for Session Manager", Example 3, Method 2) Session Manager
+      // tags each session aws:ssmmessages:session-id with its caller's id: an IAM user's unique id, or
+      // role-id:session-name for a role or IAM Identity Center session, which is aws:userid in both.
+      // Session ids themselves start with the user or role session name, never with aws:userid.
+      Sid: 'ResumeAndEndOwnSessions',
+      Effect: 'Allow',
+      Action: ['ssm:ResumeSession', 'ssm:TerminateSession'],
+      Resource: ssmArn(accountId, 'session/*'),
+      // `$${` keeps IAM's policy variable away from Terraform's own interpolation.
+      Condition: { StringLike: { 'ssm:resourceTag/aws:ssmmessages:session-id': '$${aws:userid}' } },
+    },
+    {
+      // ("Sample IAM policies for Session Manager", quickstart end user policy) The client opens the
+      // data channel of the session it started or resumed. The Service Authorization Reference gives
+      // ssmmessages no resource type, so only "*" matches; the channel's token comes from the
+      // caller's own StartSession or ResumeSession, which the statements above restrict.
+      Sid: 'OpenOwnSessionDataChannel',
+      Effect: 'Allow',
+      Action: 'ssmmessages:OpenDataChannel',
+      Resource: '*',
+    },
+    {
+      Sid: 'SeeSessionsAndInstances',
+      Effect: 'Allow',
+      Action: ['ssm:DescribeSessions', 'ssm:GetConnectionStatus', 'ssm:DescribeInstanceProperties', 'ec2:DescribeInstances'],
+      Resource: '*',
+    },
+  ];
+  if (props.sessionKey) statements.push(encryptSessions(props.sessionKey, partition, region, accountId));
+  if (props.runCommand) {
+    statements.push(
+      {
+        Sid: 'RunCommandOnTaggedInstances',
+        Effect: 'Allow',
+        Action: 'ssm:SendCommand',
+        Resource: `arn:${partition}:ec2:${region}:${accountId}:instance/*`,
+        Condition: { StringEquals: instanceTagCondition, ...mfa },
+      },
+      { Sid: 'RunCommandWithShellScript', Effect: 'Allow', Action: 'ssm:SendCommand', Resource: ssmArn('*', `document/${RUN_COMMAND_DOCUMENT}`), ...(mfa.Bool ? { Condition: mfa } : {}) },
+      { Sid: 'ReadCommandOutput', Effect: 'Allow', Action: ['ssm:GetCommandInvocation', 'ssm:ListCommandInvocations', 'ssm:ListCommands'], Resource: '*' },
+    );
+  }
+  if (props.canTerminateAnySession) {
+    statements.push({ Sid: 'EndAnySession', Effect: 'Allow', Action: 'ssm:TerminateSession', Resource: ssmArn(accountId, 'session/*') });
+  }
+  return statements;
+}
+
+/** Data keys for session encryption, from the key itself or any key of the account under its alias ("kms:ResourceAliases"). */
+function encryptSessions(key: NonNullable<SessionAccessStatementsProps['sessionKey']>, partition: string, region: string, accountId: string): PolicyStatement {
+  if ('arn' in key) return { Sid: 'EncryptSessions', Effect: 'Allow', Action: 'kms:GenerateDataKey', Resource: key.arn };
+  return {
+    Sid: 'EncryptSessions',
+    Effect: 'Allow',
+    Action: 'kms:GenerateDataKey',
+    Resource: `arn:${partition}:kms:${region}:${accountId}:key/*`,
+    Condition: { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': key.alias } },
+  };
 }
 
 type Condition = NonNullable<PolicyStatement['Condition']>;
