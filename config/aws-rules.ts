@@ -107,6 +107,45 @@ export const accountRoleArnPattern = matching(
   'must be the ARN of an IAM role in a named account (arn:aws:iam::<account>:role/<name>, * allowed in the name)',
 );
 
+/** "CreatePermissionSet" (IAM Identity Center API Reference): Name, 1 to 32 of [\w+=,.@-]. */
+export const permissionSetName = matching(/^[\w+=,.@-]{1,32}$/, 'must be 1 to 32 letters, digits or + = , . @ _ -');
+
+/** "CreatePermissionSet": SessionDuration, an ISO 8601 duration of 1 to 12 hours. */
+export const permissionSetSessionDuration = beyond(/^PT(\d+H)?(\d+M)?$/, (v) => {
+  const [, hours = '0', minutes = '0'] = /^PT(?:(\d+)H)?(?:(\d+)M)?$/.exec(v) ?? [];
+  const total = Number(hours) * 60 + Number(minutes);
+  return v !== 'PT' && total >= 60 && total <= 720 ? undefined : 'must be an ISO 8601 duration from PT1H to PT12H, such as PT1H, PT8H or PT90M';
+});
+
+/** "InstanceMetadata" (IAM Identity Center API Reference): InstanceArn. */
+export const identityCenterInstanceArn = matching(
+  new RegExp(`^arn:${PARTITION}:sso:::instance/(sso)?ins-[a-zA-Z0-9-.]{16}$`),
+  'must be an Identity Center instance ARN (arn:aws:sso:::instance/ssoins-<16 characters>)',
+);
+
+/** "Group" (Identity Store API Reference): IdentityStoreId. */
+export const identityStoreId = matching(
+  /^(d-[0-9a-f]{10}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/,
+  'must be an identity store id (d- and 10 hexadecimal digits)',
+);
+
+/** "Group" (Identity Store API Reference): GroupId, or DisplayName (1 to 1024 characters). */
+export const identityCenterGroup = matching(/^\S(.{0,1022}\S)?$/, 'must be an Identity Center group display name or id');
+
+/** What "Group" names a group's id by: an optional 10 hexadecimal digits and a hyphen, then a UUID. */
+export const IDENTITY_CENTER_GROUP_ID = /^([0-9a-f]{10}-)?[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}$/;
+
+/**
+ * User attributes IAM Identity Center can pass as session tags ("Attributes for access control",
+ * "Supported user and group attributes": the SCIM core and enterprise user attributes), as
+ * `${path:<attribute>}`.
+ */
+export const IDENTITY_CENTER_ATTRIBUTE_PATHS = [
+  'userName', 'displayName', 'nickName', 'name.givenName', 'name.familyName', 'name.middleName', 'name.formatted', 'title', 'userType',
+  'preferredLanguage', 'locale', 'timezone', 'emails[primary eq true].value', 'enterprise.employeeNumber', 'enterprise.costCenter',
+  'enterprise.organization', 'enterprise.division', 'enterprise.department',
+].map((attribute) => `\${path:${attribute}}`);
+
 /** "o-" and 10 to 32 lower-case letters or digits ("Organization", AWS Organizations API Reference: Id). */
 export const organizationId = matching(/^o-[a-z0-9]{10,32}$/, 'must be an organization id: "o-" and 10 to 32 lower-case letters or digits');
 

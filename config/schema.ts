@@ -52,7 +52,7 @@ function keyedBy<V extends z.ZodType>(rule: Rule, what: string, value: V, descri
 export const MAX_DEPLOY_WAVES = 5;
 
 /** Reserved for the project's own stacks. */
-export const RESERVED_NAMES = ['bootstrap', 'organization', 'log-archive'];
+export const RESERVED_NAMES = ['bootstrap', 'organization', 'log-archive', 'identity-center'];
 
 const accountId = awsString(rules.accountId, 'AWS account id, 12 digits, written as a string');
 /** One of `values` (a JSON Schema enum), refused with `reason`. */
@@ -174,8 +174,8 @@ const accessGroupSchema = strict({
     description: 'a break-glass group: why it may also run commands on its instances (Run Command with AWS-RunShellScript), which every other principal but the pipeline is refused; needs createRole, and every call alerts',
   }),
   mfa: oneOf(MFA_ENFORCEMENTS, `must be one of ${mfaChoices}`)
-    .default('iam')
-    .meta({ description: 'who enforces MFA: "iam" (aws:MultiFactorAuthPresent), "identity-provider" (IAM Identity Center, SAML, OIDC) or "none"' }),
+    .optional()
+    .meta({ description: 'who enforces MFA: "iam" (aws:MultiFactorAuthPresent), "identity-provider" (IAM Identity Center, SAML, OIDC) or "none"; default "identity-provider" with a permissionSet, else "iam"' }),
   mfaMaxAgeSeconds: z.number().optional().meta({ description: 'with "mfa": "iam": the most seconds since the MFA code (aws:MultiFactorAuthAge)', minimum: 1 }),
   runAsUser: awsString(rules.linuxUserName, "OS user of the created role's sessions (its SSMSessionRunAs tag)").optional(),
   admin: z.boolean().default(false).meta({ description: "may also end anyone's session" }),
@@ -193,8 +193,21 @@ const accessGroupSchema = strict({
       description: 'what sessions of the role are named after, so that nobody resumes or ends another\'s: "user-name" (callers are IAM users: the session is named after aws:username) or "source-identity" (callers are roles carrying a source identity, which they pass on and name the session after)',
     }),
   }, 'a new role for the group').optional(),
+  permissionSet: strict({
+    name: awsString(rules.permissionSetName, 'permission set name; default <env>-<group>').optional(),
+    sessionDuration: awsString(rules.permissionSetSessionDuration, 'how long a session from the access portal lasts: PT1H to PT12H; default PT1H').optional(),
+    groups: list(awsString(rules.identityCenterGroup, 'Identity Center group display name or id'), 'Identity Center groups assigned the permission set in the environment\'s account', { nonEmpty: true }),
+    runAs: oneOf(['engineer', 'shared'], 'must be "engineer" or "shared"').optional().meta({
+      description: 'sessions run as the engineer (their Identity Center attribute identityCenter.runAsAttribute, as SSMSessionRunAs) or as the shared default user; default "engineer" when identityCenter.runAsAttribute is set',
+    }),
+    osUsers: list(awsString(rules.linuxUserName, 'Linux user name'), "with runAs \"engineer\": the engineers' OS users, as the attribute names them, created on the group's instances").default([]),
+  }, "an IAM Identity Center permission set for the group, with the group's policy inline, assigned to Identity Center groups in the environment's account").optional(),
 }, 'who may open sessions: one managed policy per group').check((ctx) => {
-  const { mfa, mfaMaxAgeSeconds, roleNames, groupNames, createRole, documents = [], unrecordedSsh } = ctx.value;
+  const { mfaMaxAgeSeconds, roleNames, groupNames, createRole, documents = [], unrecordedSsh, permissionSet } = ctx.value;
+  const mfa = ctx.value.mfa ?? (permissionSet ? 'identity-provider' : 'iam');
+  if (permissionSet && ctx.value.mfa === 'iam') {
+    problem(ctx, ['mfa'], `${IDENTITY_CENTER_MFA}; the permission set's users give MFA at the access portal: set "mfa": "identity-provider"`);
+  }
   // ("Logging session activity") Session Manager does not log the content of SSH and port-forwarding sessions.
   if (documents.includes('AWS-StartSSHSession') && !unrecordedSsh?.trim()) {
     problem(ctx, ['unrecordedSsh'], 'is required with AWS-StartSSHSession: SSH sessions are not recorded, so say why this group needs one');
@@ -230,8 +243,8 @@ const accessGroupSchema = strict({
   if (ctx.value.runCommand !== undefined && !createRole) {
     problem(ctx, ['runCommand'], 'needs createRole: the guardrails except the break-glass role by its exact ARN, which only a role of the project\'s has');
   }
-  if (roleNames.length === 0 && groupNames.length === 0 && !createRole) {
-    problem(ctx, [], 'gives its policy to nobody: name roleNames, groupNames or createRole');
+  if (roleNames.length === 0 && groupNames.length === 0 && !createRole && !permissionSet) {
+    problem(ctx, [], 'gives its policy to nobody: name roleNames, groupNames, createRole or permissionSet');
   }
   if (mfa !== 'iam') return;
   roleNames.forEach((role, i) => {
@@ -351,6 +364,20 @@ const organizationSchema = strict({
   state: stateSchema,
 }, "the management account's organization stack, which holds the guardrail SCP");
 
+const identityCenterSchema = strict({
+  accountId: accountId.meta({ description: 'the account that manages IAM Identity Center: the management account or a delegated administrator' }),
+  region: region.meta({ description: "Identity Center's region" }),
+  instanceArn: awsString(rules.identityCenterInstanceArn, 'the Identity Center instance; default looked up (the account has one)').optional(),
+  identityStoreId: awsString(rules.identityStoreId, 'its identity store; default looked up').optional(),
+  runAsAttribute: oneOf(rules.IDENTITY_CENTER_ATTRIBUTE_PATHS as [string, ...string[]], `is not an Identity Center attribute path (known: ${rules.IDENTITY_CENTER_ATTRIBUTE_PATHS.join(', ')})`)
+    .optional()
+    .meta({ description: 'the user attribute passed as the SSMSessionRunAs session tag ("Attributes for access control"), so that each engineer runs as their own OS user; for every permission set of the instance' }),
+  pipelineRoleArn: awsString(rules.iamRoleArn, 'the role that deploys the identity-center stack; its state role trusts it'),
+  planRoleArn: awsString(rules.iamRoleArn, 'the read-only role that plans the identity-center stack').optional(),
+  tags,
+  state: stateSchema,
+}, 'IAM Identity Center: permission sets from the access groups that name one');
+
 export const logArchiveSchema = strict({
   accountId: accountId.meta({ description: 'the log-archive account, where no workload administrator has a role' }),
   region: region.meta({ description: "the archive bucket's region; environments of every region write to it" }),
@@ -391,6 +418,7 @@ export const configFileSchema = strict({
   }),
   organization: organizationSchema.optional(),
   logArchive: logArchiveSchema.optional(),
+  identityCenter: identityCenterSchema.optional(),
 }, 'ssm-session-kit environments: see README.md, "Configuration"');
 
 /** The config file as parsed, defaults filled in. */
@@ -404,6 +432,8 @@ export type GuardrailsFile = z.output<typeof guardrailsSchema>;
 export type BootstrapFile = z.output<typeof bootstrapSchema>;
 export type OrganizationFile = z.output<typeof organizationSchema>;
 export type LogArchiveFile = z.output<typeof logArchiveSchema>;
+export type IdentityCenterFile = z.output<typeof identityCenterSchema>;
+export { identityCenterSchema };
 export type SessionLoggingFile = z.output<typeof sessionLoggingSchema>;
 export type AlertsFile = z.output<typeof alertsSchema>;
 

@@ -1,7 +1,7 @@
 import type { SessionLoggingProps } from '../modules/session-logging';
-import type { SessionNaming } from '../modules/access-policies';
+import type { MfaEnforcement, SessionNaming } from '../modules/access-policies';
 import type {
-  AccessGroupFile, AlertsFile, BootstrapFile, EnvironmentFile, GuardrailsFile, InstanceFile, LogArchiveFile, NetworkFile, OrganizationFile, StateFile,
+  AccessGroupFile, AlertsFile, BootstrapFile, EnvironmentFile, GuardrailsFile, IdentityCenterFile, InstanceFile, LogArchiveFile, NetworkFile, OrganizationFile, StateFile,
 } from './schema';
 
 /**
@@ -19,6 +19,8 @@ export interface ProjectConfig {
   readonly organization?: OrganizationConfig;
   /** The central log archive the environments send their transcripts to; absent, each keeps its own. */
   readonly logArchive?: LogArchiveConfig;
+  /** IAM Identity Center, where access groups with a permission set get one; absent, none. */
+  readonly identityCenter?: IdentityCenterConfig;
 }
 
 export type Tags = Readonly<Record<string, string>>;
@@ -81,8 +83,12 @@ export interface InstanceConfig extends Readonly<InstanceFile> {
   readonly subnetId: string;
 }
 
-export interface AccessGroupConfig extends Readonly<Omit<AccessGroupFile, 'instances' | 'documents' | 'requireMfa' | 'createRole' | 'alertOnSessions'>> {
+export interface AccessGroupConfig extends Readonly<Omit<AccessGroupFile, 'instances' | 'documents' | 'requireMfa' | 'createRole' | 'alertOnSessions' | 'mfa' | 'permissionSet'>> {
   readonly name: string;
+  /** Who enforces MFA: by default the identity provider for a permission set's users, else IAM. */
+  readonly mfa: MfaEnforcement;
+  /** The group's Identity Center permission set, its name and run-as settled. */
+  readonly permissionSet?: PermissionSetConfig;
   /** Every session of the group's roles alerts (by default, the admin groups'). */
   readonly alertOnSessions: boolean;
   /**
@@ -100,6 +106,19 @@ export interface AccessGroupConfig extends Readonly<Omit<AccessGroupFile, 'insta
     /** What the trusted principals' sessions of the role are named after. */
     readonly sessionName: SessionNaming;
   };
+}
+
+export interface PermissionSetConfig {
+  readonly name: string;
+  readonly sessionDuration?: string;
+  readonly groups: readonly string[];
+  /** Sessions run as the engineer (the Identity Center attribute as SSMSessionRunAs) or as the shared default user. */
+  readonly runAs: 'engineer' | 'shared';
+  readonly osUsers: readonly string[];
+}
+
+export interface IdentityCenterConfig extends Readonly<Omit<IdentityCenterFile, 'state'>> {
+  readonly state: RemoteStateConfig;
 }
 
 /** The environment's say over `SessionLoggingProps`; the stack names the log group and key alias. */

@@ -2,8 +2,11 @@ import type { z } from 'zod';
 import { ACCESS_TAG_KEYS } from '../modules/ssm-instance/access-tags';
 import { MANAGED_BY_TAG, reachableInstances } from './access';
 import * as rules from './aws-rules';
-import { bootstrapSchema, configFileSchema, EnvironmentFile, environmentSchema, LogArchiveFile, logArchiveSchema, RESERVED_NAMES, StateFile } from './schema';
-import type { AccessGroupConfig, BootstrapConfig, EnvironmentConfig, ProjectConfig, RemoteStateConfig } from './types';
+import {
+  AccessGroupFile, bootstrapSchema, configFileSchema, EnvironmentFile, environmentSchema, IdentityCenterFile, identityCenterSchema, LogArchiveFile, logArchiveSchema,
+  RESERVED_NAMES, StateFile,
+} from './schema';
+import type { AccessGroupConfig, BootstrapConfig, EnvironmentConfig, PermissionSetConfig, ProjectConfig, RemoteStateConfig } from './types';
 
 export interface ConfigProblem {
   /** `bootstrap`, `organization`, `environment "dev"`, or `config` for the file as a whole. */
@@ -41,18 +44,20 @@ export function validateConfig(raw: unknown, source = 'config'): ProjectConfig {
     report('config')('environments', 'must declare at least one environment');
   }
   const environments: EnvironmentConfig[] = [];
+  const identityCenter = identityCenterSchema.safeParse(objectAt(raw, 'identityCenter')).data;
   for (const [name, value] of Object.entries(rawEnvironments)) {
     const scope = `environment "${name}"`;
     const nameProblem = rules.environmentName(name) ?? (RESERVED_NAMES.includes(name) ? `"${name}" is reserved for the project's own stack` : undefined);
     if (nameProblem) report(scope)('name', nameProblem);
     const env = environmentSchema.safeParse(value);
-    const checked = env.success ? checkEnvironment(name, env.data, report(scope)) : undefined;
+    const checked = env.success ? checkEnvironment(name, env.data, report(scope), identityCenter) : undefined;
     if (checked && !nameProblem) environments.push(checked);
   }
   checkSharedState(problems, environments, bootstrapSchema.safeParse(objectAt({ raw }, 'raw')?.bootstrap).data);
 
   const logArchive = logArchiveSchema.safeParse(objectAt(raw, 'logArchive')).data;
   checkLogArchive(problems, environments, logArchive);
+  checkPermissionSetNames(problems, environments);
 
   if (problems.length > 0 || !parsed.success) throw new ConfigError(source, sortByScope(problems, Object.keys(rawEnvironments)));
   const { organization } = parsed.data;
@@ -63,6 +68,12 @@ export function validateConfig(raw: unknown, source = 'config'): ProjectConfig {
       { ...organization, state: stateWithDefaults(organization.state, 'organization', organization.region) },
       'organization',
       organization,
+      parsed.data.bootstrap,
+    ),
+    identityCenter: identityCenter && withBootstrapState(
+      { ...identityCenter, state: stateWithDefaults(identityCenter.state, IDENTITY_CENTER, identityCenter.region) },
+      IDENTITY_CENTER,
+      identityCenter,
       parsed.data.bootstrap,
     ),
     logArchive: logArchive && withBootstrapState(
@@ -76,6 +87,25 @@ export function validateConfig(raw: unknown, source = 'config'): ProjectConfig {
 
 /** The log-archive stack's name, and its scope in problems. */
 export const LOG_ARCHIVE = 'log-archive';
+
+/** The identity-center stack's name, and its scope in problems. */
+export const IDENTITY_CENTER = 'identity-center';
+
+/** A permission set's name is the Identity Center instance's, across every environment. */
+function checkPermissionSetNames(problems: ConfigProblem[], environments: readonly EnvironmentConfig[]): void {
+  const seen = new Map<string, string>();
+  for (const env of environments) {
+    for (const group of env.accessGroups) {
+      if (!group.permissionSet) continue;
+      const owner = `environment "${env.name}" group "${group.name}"`;
+      const other = seen.get(group.permissionSet.name);
+      if (other) {
+        problems.push({ scope: `environment "${env.name}"`, field: `accessGroups.${group.name}.permissionSet.name`, message: `"${group.permissionSet.name}" is also ${other}'s permission set: names are the Identity Center instance's` });
+      }
+      seen.set(group.permissionSet.name, owner);
+    }
+  }
+}
 
 /** Environments sending their transcripts to an archive that exists, one that is not their own bucket. */
 function checkLogArchive(problems: ConfigProblem[], environments: readonly EnvironmentConfig[], archive: LogArchiveFile | undefined): void {
@@ -106,7 +136,9 @@ function withArchive(env: EnvironmentConfig, archive: LogArchiveFile | undefined
 }
 
 /** What spans an environment's sections, and the defaults that depend on other fields. */
-function checkEnvironment(name: string, env: EnvironmentFile, report: (field: string, message: string) => void): EnvironmentConfig | undefined {
+function checkEnvironment(
+  name: string, env: EnvironmentFile, report: (field: string, message: string) => void, identityCenter: IdentityCenterFile | undefined,
+): EnvironmentConfig | undefined {
   const { subnetIds } = env.network;
   // Instances without a subnet of their own are spread over the network's subnets in turn.
   const instances = env.instances.map((instance, i) => {
@@ -120,9 +152,12 @@ function checkEnvironment(name: string, env: EnvironmentFile, report: (field: st
     if (g.instances.team?.length) instanceTags[ACCESS_TAG_KEYS.team] = g.instances.team;
     if (g.instances.accessGroup?.length) instanceTags[ACCESS_TAG_KEYS.accessGroup] = g.instances.accessGroup;
     Object.assign(instanceTags, g.instances.tags);
-    const { instances: _match, requireMfa: _replaced, createRole, documents, alertOnSessions, ...rest } = g;
+    const { instances: _match, requireMfa: _replaced, createRole, documents, alertOnSessions, permissionSet, ...rest } = g;
+    const mfa = g.mfa ?? (permissionSet ? 'identity-provider' : 'iam');
     return {
       ...rest,
+      mfa,
+      permissionSet: permissionSet && checkPermissionSet(name, group, permissionSet, env, identityCenter, report),
       name: group,
       alertOnSessions: alertOnSessions ?? g.admin,
       instanceTags,
@@ -131,7 +166,7 @@ function checkEnvironment(name: string, env: EnvironmentFile, report: (field: st
         name: createRole.name ?? `ssm-session-kit-${name}-${group}`,
         trustedArns: createRole.trustedArns,
         trustedServices: createRole.trustedServices,
-        requireMfaToAssume: createRole.requireMfaToAssume ?? g.mfa === 'iam',
+        requireMfaToAssume: createRole.requireMfaToAssume ?? mfa === 'iam',
         sessionName: createRole.sessionName,
       },
     };
@@ -159,6 +194,29 @@ function checkEnvironment(name: string, env: EnvironmentFile, report: (field: st
     report('sessionLogging.runAsDefaultUser', `"${runAsDefaultUser}" is not created on instance ${unmanaged(instances).join(', ')} (manageOsUsers is false), where every session would fail`);
   }
   return checked;
+}
+
+/** A group's permission set, its defaults settled, where Identity Center and run-as can serve it. */
+function checkPermissionSet(
+  env: string, group: string, set: NonNullable<AccessGroupFile['permissionSet']>, file: EnvironmentFile,
+  identityCenter: IdentityCenterFile | undefined, report: (field: string, message: string) => void,
+): PermissionSetConfig {
+  const field = `accessGroups.${group}.permissionSet`;
+  if (!identityCenter) report(field, 'needs identityCenter (the account that manages IAM Identity Center) at the top of the config');
+  const name = set.name ?? `${env}-${group}`;
+  if (set.name === undefined && rules.permissionSetName(name)) report(`${field}.name`, `is required: the default "${name}" is longer than Identity Center's 32 characters`);
+  const runAs = set.runAs ?? (identityCenter?.runAsAttribute ? 'engineer' : 'shared');
+  if (runAs === 'engineer' && identityCenter && !identityCenter.runAsAttribute) {
+    report(`${field}.runAs`, 'is "engineer", but identityCenter.runAsAttribute names no attribute to run as: set it (for example "${path:userName}")');
+  }
+  if (runAs === 'engineer' && file.sessionLogging.runAsDefaultUser === undefined) {
+    report(`${field}.runAs`, 'is "engineer", which takes effect only with run-as on: set sessionLogging.runAsDefaultUser');
+  }
+  if (runAs === 'engineer' && set.osUsers.length === 0) {
+    report(`${field}.osUsers`, "must list the engineers' OS users (as the attribute names them): a session as a user the instance lacks fails");
+  }
+  if (runAs === 'shared' && set.osUsers.length > 0) report(`${field}.osUsers`, 'lists OS users, but sessions run as the shared user ("runAs": "shared")');
+  return { name, sessionDuration: set.sessionDuration, groups: set.groups, runAs, osUsers: set.osUsers };
 }
 
 function checkAlerts({ alerts, accessGroups, region }: EnvironmentConfig, report: (field: string, message: string) => void): void {
@@ -275,6 +333,7 @@ function problemAt(path: readonly PropertyKey[], message: string): ConfigProblem
   if (head === 'environments' && second !== undefined) return { scope: `environment "${String(second)}"`, field: fieldPath(rest), message };
   if ((head === 'bootstrap' || head === 'organization') && second !== undefined) return { scope: head, field: fieldPath([second, ...rest]), message };
   if (head === 'logArchive' && second !== undefined) return { scope: LOG_ARCHIVE, field: fieldPath([second, ...rest]), message };
+  if (head === 'identityCenter' && second !== undefined) return { scope: IDENTITY_CENTER, field: fieldPath([second, ...rest]), message };
   return { scope: 'config', field: fieldPath(path), message };
 }
 
@@ -285,7 +344,7 @@ function fieldPath(path: readonly PropertyKey[]): string {
 
 /** The file's order: the whole file, bootstrap, each environment as declared, organization. */
 function sortByScope(problems: ConfigProblem[], environments: string[]): ConfigProblem[] {
-  const order = ['config', 'bootstrap', ...environments.map((e) => `environment "${e}"`), 'organization', LOG_ARCHIVE];
+  const order = ['config', 'bootstrap', ...environments.map((e) => `environment "${e}"`), 'organization', LOG_ARCHIVE, IDENTITY_CENTER];
   return problems.map((p, i) => ({ p, i })).sort((a, b) => order.indexOf(a.p.scope) - order.indexOf(b.p.scope) || a.i - b.i).map(({ p }) => p);
 }
 
