@@ -2,9 +2,9 @@ import { TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { instanceTags, MANAGED_BY_TAG, reaches } from '../config/access';
-import type { EnvironmentConfig, InstanceConfig } from '../config/types';
+import type { AccessGroupConfig, EnvironmentConfig, InstanceConfig } from '../config/types';
 import { createHash } from 'crypto';
-import { destinationLabel, PortForwardingDestination, PortForwardingDocument, SessionAccessPolicy } from '../modules/access-policies';
+import { destinationLabel, PortForwardingDestination, PortForwardingDocument, SessionAccessPolicy, type SessionAccessStatementsProps } from '../modules/access-policies';
 import { AuditTrail, AuditTrailGuardrail, protectSessionLogging, RecordingPath, suppressCompliance } from '../modules/guardrails';
 import { IamSsmRole } from '../modules/iam-ssm-role';
 import { IAM_EVENTS_REGION, SessionAlerts, sessionAlertNames, TRAIL_KEY_PREFIX } from '../modules/session-alerts';
@@ -57,7 +57,7 @@ export class EnvironmentStack extends TerraformStack {
     this.sessionLogging = new SessionLogging(this, SESSION_LOGGING_ID, {
       ...environment.sessionLogging,
       logGroupName: sessionLogGroupName(name),
-      keyAlias: `${prefix}-sessions`,
+      keyAlias: sessionKeyAlias(name),
       transcripts: environment.archive && { ...environment.archive, keyPrefix: environment.archive.prefix },
     });
     const { guardrails } = environment;
@@ -121,17 +121,12 @@ export class EnvironmentStack extends TerraformStack {
       forwarding, destinationLabel(destination).replace(/\./g, '_'), { documentName: forwardDocumentName(prefix, destination), destination },
     ));
     this.accessPolicies = environment.accessGroups.map((group) => new SessionAccessPolicy(this, `access-${group.name}`, {
+      ...groupAccess(environment, group),
       policyName: `${prefix}-${group.name}`,
-      instanceTags: group.instanceTags,
-      documents: [...group.documents, ...group.portForwarding.map((d) => forwardDocumentName(prefix, d))],
-      mfa: group.mfa,
-      mfaMaxAgeSeconds: group.mfaMaxAgeSeconds,
       sessionKeyArn: this.sessionLogging.key.keyArn,
-      canTerminateAnySession: group.admin,
       roleNames: group.roleNames,
       groupNames: group.groupNames,
       runAsUser: group.runAsUser,
-      runCommand: group.runCommand !== undefined,
       createRole: group.createRole && {
         roleName: group.createRole.name,
         trustedPrincipals: { arns: group.createRole.trustedArns, services: group.createRole.trustedServices },
@@ -254,12 +249,15 @@ export class EnvironmentStack extends TerraformStack {
  * group that reaches it, and the environment's own list.
  */
 function runAsUsers(env: EnvironmentConfig, instance: InstanceConfig): string[] {
-  const groups = env.accessGroups.filter((g) => g.runAsUser !== undefined && reaches(g, instanceTags(env, instance)));
-  return [
+  const reaching = env.accessGroups.filter((g) => reaches(g, instanceTags(env, instance)));
+  const users = [
     ...(env.sessionLogging.runAsDefaultUser ? [env.sessionLogging.runAsDefaultUser] : []),
-    ...groups.map((g) => g.runAsUser!),
+    ...reaching.flatMap((g) => (g.runAsUser !== undefined ? [g.runAsUser] : [])),
+    // Each engineer of a permission set that runs sessions as them.
+    ...reaching.flatMap((g) => (g.permissionSet?.runAs === 'engineer' ? g.permissionSet.osUsers : [])),
     ...env.osUsers.users,
   ];
+  return [...new Set(users)];
 }
 
 /** Whether a group that reaches the instance opened SSH over Session Manager, which needs sshd. */
@@ -268,6 +266,27 @@ function opensSsh(env: EnvironmentConfig, instance: InstanceConfig): boolean {
 }
 
 /** What a port-forwarding document's name carries between the environment's prefix and its destination. */
+/**
+ * What a group may do in Session Manager, from its config: the same for its IAM policy and for its
+ * Identity Center permission set.
+ */
+export function groupAccess(env: EnvironmentConfig, group: AccessGroupConfig): Omit<SessionAccessStatementsProps, 'partition' | 'region' | 'accountId' | 'sessionKey'> {
+  const prefix = `${ENVIRONMENT_NAME_PREFIX}${env.name}`;
+  return {
+    instanceTags: group.instanceTags,
+    documents: [...group.documents, ...group.portForwarding.map((d) => forwardDocumentName(prefix, d))],
+    mfa: group.mfa,
+    mfaMaxAgeSeconds: group.mfaMaxAgeSeconds,
+    canTerminateAnySession: group.admin,
+    runCommand: group.runCommand !== undefined,
+  };
+}
+
+/** The alias of the environment's session key. */
+export function sessionKeyAlias(environment: string): string {
+  return `${ENVIRONMENT_NAME_PREFIX}${environment}-sessions`;
+}
+
 /** The environment's session log group: its name alone makes it the environment's. */
 export function sessionLogGroupName(environment: string): string {
   return `/ssm-session-kit/${environment}/sessions`;

@@ -5,7 +5,8 @@ import type { AddressInfo } from 'net';
  * A stand-in for the AWS APIs the provider calls while planning, on the loopback interface. It
  * answers STS GetCallerIdentity with the account of the caller's access key, so that the provider's
  * real `allowed_account_ids` check runs during an offline plan, and SSM GetParameter for the public
- * Amazon Linux image parameters. Any other call, or an unknown access key, fails loudly.
+ * Amazon Linux image parameters, and the IAM Identity Center instance and the ids of its groups by
+ * name. Any other call, or an unknown access key, fails loudly.
  */
 export interface MockAws {
   readonly url: string;
@@ -34,6 +35,8 @@ export async function startMockAws(accounts: ReadonlyMap<string, string>): Promi
         res.writeHead(200, { 'content-type': 'text/xml' }).end(callerIdentity(accountId));
       } else if (action === 'AmazonSSM.GetParameter' && isPublicImageParameter(body)) {
         res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' }).end(imageParameter(body));
+      } else if (IDENTITY_CENTER_READS[action] && accountId) {
+        res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' }).end(JSON.stringify(IDENTITY_CENTER_READS[action](JSON.parse(body), accountId)));
       } else if (target) {
         res.writeHead(400, { 'content-type': 'application/x-amz-json-1.1' })
           .end(JSON.stringify({ __type: 'UnsupportedOperation', message: unsupportedMessage(action) }));
@@ -90,6 +93,21 @@ function imageParameter(body: string): string {
     },
   });
 }
+
+/** A stand-in identity store id and group ids, as "ListInstances" and "GetGroupId"/"DescribeGroup" shape them. */
+const IDENTITY_STORE_ID = 'd-0123456789';
+const groupIdOf = (name: string) => {
+  const hex = [...name].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7).toString(16).padStart(8, '0');
+  return `${hex}-0000-4000-8000-000000000000`;
+};
+type Read = (request: any, accountId: string) => object;
+const IDENTITY_CENTER_READS: Record<string, Read> = {
+  'SWBExternalService.ListInstances': (_request, accountId) => ({
+    Instances: [{ InstanceArn: 'arn:aws:sso:::instance/ssoins-0123456789abcdef', IdentityStoreId: IDENTITY_STORE_ID, OwnerAccountId: accountId, Status: 'ACTIVE' }],
+  }),
+  'AWSIdentityStore.GetGroupId': (request) => ({ GroupId: groupIdOf(request.AlternateIdentifier.UniqueAttribute.AttributeValue), IdentityStoreId: request.IdentityStoreId }),
+  'AWSIdentityStore.DescribeGroup': (request) => ({ GroupId: request.GroupId, DisplayName: request.GroupId, ExternalIds: [], IdentityStoreId: request.IdentityStoreId }),
+};
 
 function unsupportedMessage(action: string): string {
   return `The offline validation mock does not answer ${action}; a plan must not need it.`;

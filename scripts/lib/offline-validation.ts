@@ -244,9 +244,13 @@ class BatchPlanner {
     fs.copyFileSync(this.providers.lockFile, path.join(root, '.terraform.lock.hcl'));
     fs.writeFileSync(path.join(root, 'main.tf.json'), JSON.stringify(batchRoot(stacks, root), null, 2));
     fs.writeFileSync(path.join(root, PLAN_TEST_FILE), planTest(stacks));
-    // The stand-in answers STS and SSM through the SDK's service endpoint variables rather than the
-    // provider's `endpoints` block, which costs each provider process 2 s of CPU to validate.
-    const env = { TF_DATA_DIR: dataDir, AWS_ENDPOINT_URL_STS: this.mock.url, AWS_ENDPOINT_URL_SSM: this.mock.url };
+    // The stand-in answers STS, SSM and Identity Center's reads through the SDK's service endpoint
+    // variables rather than the provider's `endpoints` block, which costs each provider process 2 s of
+    // CPU to validate.
+    const env = {
+      TF_DATA_DIR: dataDir,
+      ...Object.fromEntries(['STS', 'SSM', 'SSO_ADMIN', 'IDENTITYSTORE'].map((service) => [`AWS_ENDPOINT_URL_${service}`, this.mock.url])),
+    };
     // Records the local child modules; installs nothing.
     const get = await this.terraform.run(root, ['get'], env);
     if (get.code !== 0) return { run: get, diagnostics: diagnosticsOf(get) };

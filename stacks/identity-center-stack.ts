@@ -1,0 +1,50 @@
+import { TerraformStack } from 'cdktf';
+import type { Construct } from 'constructs';
+import { partitionOf } from '../config/aws-rules';
+import type { EnvironmentConfig, IdentityCenterConfig } from '../config/types';
+import { IDENTITY_CENTER } from '../config/validate';
+import { sessionAccessStatements } from '../modules/access-policies';
+import { guardrailPolicyNames } from '../modules/guardrails';
+import { IdentityCenterInstance, SessionPermissionSet } from '../modules/identity-center';
+import { addAwsProvider } from './aws-provider';
+import { ENVIRONMENT_NAME_PREFIX, groupAccess, sessionKeyAlias } from './environment-stack';
+import { addRemoteState } from './locking-s3-backend';
+
+export { IDENTITY_CENTER };
+
+/**
+ * The access groups' Identity Center permission sets, in the account that manages Identity Center
+ * (the management account or a delegated administrator): one per group that names one, with the
+ * group's policy inline, the environment's guardrail boundary, and its groups assigned in the
+ * environment's account.
+ */
+export class IdentityCenterStack extends TerraformStack {
+  readonly instance: IdentityCenterInstance;
+  readonly permissionSets: SessionPermissionSet[];
+
+  constructor(scope: Construct, config: IdentityCenterConfig, environments: readonly EnvironmentConfig[]) {
+    super(scope, IDENTITY_CENTER);
+    addAwsProvider(this, config);
+    addRemoteState(this, config.state);
+    this.instance = new IdentityCenterInstance(this, 'instance', config);
+    this.permissionSets = environments.flatMap((env) => env.accessGroups.flatMap((group) => {
+      const set = group.permissionSet;
+      if (!set) return [];
+      return [new SessionPermissionSet(this, `${env.name}-${group.name}`, {
+        instance: this.instance,
+        name: set.name,
+        description: `Session Manager access: ${env.name}, ${group.name}`,
+        sessionDuration: set.sessionDuration,
+        // Written before the environment's key exists, and in another account: the key by its alias.
+        statements: sessionAccessStatements({
+          ...groupAccess(env, group),
+          partition: partitionOf(env.region), region: env.region, accountId: env.accountId,
+          sessionKey: { alias: `alias/${sessionKeyAlias(env.name)}` },
+        }),
+        boundaryPolicyName: env.guardrails.permissionsBoundary ? guardrailPolicyNames(`${ENVIRONMENT_NAME_PREFIX}${env.name}`).boundary : undefined,
+        groups: set.groups,
+        accountId: env.accountId,
+      })];
+    }));
+  }
+}
