@@ -216,6 +216,9 @@ function checkPermissionSet(
     report(`${field}.osUsers`, "must list the engineers' OS users (as the attribute names them): a session as a user the instance lacks fails");
   }
   if (runAs === 'shared' && set.osUsers.length > 0) report(`${field}.osUsers`, 'lists OS users, but sessions run as the shared user ("runAs": "shared")');
+  if (runAs === 'shared' && identityCenter?.runAsAttribute && file.sessionLogging.runAsDefaultUser !== undefined) {
+    report(`${field}.runAs`, 'is "shared", but Identity Center passes SSMSessionRunAs (identityCenter.runAsAttribute) to every permission set, and run-as is on here: sessions would run as each engineer');
+  }
   return { name, sessionDuration: set.sessionDuration, groups: set.groups, runAs, osUsers: set.osUsers };
 }
 

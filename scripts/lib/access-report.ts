@@ -45,10 +45,11 @@ function environmentReport(env: EnvironmentConfig, archive: LogArchiveConfig | u
     ].join(', '),
     MFA_COLUMN[group.mfa],
     group.admin ? 'any session' : 'own sessions',
-    recipients(group),
+    recipients(group, env),
   ]);
   const connect = env.accessGroups.map((group) => [
     `  ${group.name}:`,
+    ...(group.permissionSet ? identityCenterSignIn(env, group.permissionSet.name) : []),
     ...connectCommands(env, group).map((c) => `    ${c.what}:\n      ${c.command}`),
   ].join('\n'));
   return `${header}\n${table(['group', 'instances', 'documents', 'MFA', 'may end', 'given to'], rows)}\n\n  how to connect\n${connect.join('\n')}`;
@@ -121,10 +122,26 @@ export const UNRECORDED_DOCUMENTS = ['AWS-StartPortForwardingSession', 'AWS-Star
 
 const MFA_COLUMN: Record<MfaEnforcement, string> = { iam: 'IAM', 'identity-provider': 'identity provider', none: 'no' };
 
-function recipients(group: AccessGroupConfig): string {
+/**
+ * Through the access portal: a named profile of the permission set in the environment's account
+ * ("Configuring IAM Identity Center authentication with the AWS CLI": sso_account_id, sso_role_name),
+ * signed in once, then the commands below with --profile.
+ */
+function identityCenterSignIn(env: EnvironmentConfig, permissionSet: string): string[] {
+  const profile = `${env.name}-${permissionSet}`;
+  return [
+    `    sign in (Identity Center): aws configure sso --profile ${profile}  (account ${env.accountId}, role ${permissionSet}, region ${env.region})`,
+    `      aws sso login --profile ${profile}; then add --profile ${profile} to the commands below`,
+  ];
+}
+
+function recipients(group: AccessGroupConfig, env: EnvironmentConfig): string {
+  const set = group.permissionSet;
+  const sharedUser = env.sessionLogging.runAsDefaultUser ?? 'ssm-user';
   return [
     ...group.roleNames.map((r) => `role ${r}`),
     ...group.groupNames.map((g) => `group ${g}`),
     ...(group.createRole ? [`new role ${group.createRole.name}${group.runAsUser ? ` (runs as ${group.runAsUser})` : ''}`] : []),
+    ...(set ? [`permission set ${set.name} to Identity Center ${set.groups.join(', ')} (runs as ${set.runAs === 'engineer' ? 'each engineer' : `shared ${sharedUser}`})`] : []),
   ].join(', ');
 }

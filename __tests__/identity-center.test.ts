@@ -1,0 +1,163 @@
+import * as path from 'path';
+import { synthesize } from '../scripts/lib/synth';
+import { StackValidation, validateOffline } from '../scripts/lib/offline-validation';
+import { validateConfig } from '../config/validate';
+import { accessReport } from '../scripts/lib/access-report';
+import type { PolicyJson } from '../scripts/lib/iam-decide';
+import { configProblems, rawConfig, tempDir, writeConfig } from './helpers';
+import { decide, ResolvedPlan } from './iam-evaluation';
+import { identityCenterUser, sessionOf } from './support/callers';
+import { IDENTITY_CENTER_ACCOUNT, PLATFORM_ENGINEERS_ID, withIdentityCenter } from './support/identity-center-config';
+import { identityCenterSessionTags, sessionOsUser } from './support/run-as';
+
+/**
+ * Access through IAM Identity Center: the permission sets the identity-center stack plans, evaluated
+ * by the IAM engine for an Identity Center role session in the environment's account.
+ */
+jest.setTimeout(10 * 60_000);
+
+const PROD = '333333333333';
+const STACKS = ['identity-center', 'dev', 'prod'];
+let plans: Record<string, ResolvedPlan>;
+let results: StackValidation[];
+
+function icConfig(): any {
+  const raw = withIdentityCenter(rawConfig());
+  delete raw.$schema;
+  return raw;
+}
+
+beforeAll(async () => {
+  const outdir = path.join(tempDir('identity-center'), 'cdktf.out');
+  synthesize(outdir, { SSK_CONFIG: writeConfig(icConfig()) });
+  results = await validateOffline({ outdir, stacks: STACKS, workdir: tempDir('identity-center-work') });
+  plans = Object.fromEntries(results.map((r) => [r.stack, new ResolvedPlan(r.planFile!)]));
+});
+
+it('plans, offline, one permission set, inline policy, boundary and the assignments per group and account', () => {
+  expect(results.map((r) => ({ stack: r.stack, ok: r.ok, diagnostics: r.diagnostics }))).toEqual(STACKS.map((stack) => ({ stack, ok: true, diagnostics: [] })));
+  const ic = plans['identity-center'];
+  const sets = ic.all('aws_ssoadmin_permission_set').map((r) => r.values);
+  expect(sets.map((s) => ({ name: s.name, duration: s.session_duration }))).toEqual([
+    { name: 'dev-developers', duration: 'PT1H' }, { name: 'ProdEngineers', duration: 'PT4H' },
+  ]);
+  expect(ic.all('aws_ssoadmin_permission_set_inline_policy')).toHaveLength(2);
+  expect(ic.all('aws_ssoadmin_permissions_boundary_attachment').map((r) => r.values.permissions_boundary[0].customer_managed_policy_reference[0]).sort((a, b) => a.name.localeCompare(b.name)))
+    .toEqual([{ name: 'ssm-session-kit-dev-permissions-boundary', path: '/' }, { name: 'ssm-session-kit-prod-permissions-boundary', path: '/' }]);
+  const assignments = ic.all('aws_ssoadmin_account_assignment').map((r) => r.values);
+  expect(assignments.map((a) => ({ target: a.target_id, type: a.target_type, principal: a.principal_type }))).toEqual([
+    { target: '111111111111', type: 'AWS_ACCOUNT', principal: 'GROUP' },
+    { target: PROD, type: 'AWS_ACCOUNT', principal: 'GROUP' },
+    { target: PROD, type: 'AWS_ACCOUNT', principal: 'GROUP' },
+  ]);
+  // A group given by id is used as it is; one given by name is looked up in the identity store.
+  expect(assignments.map((a) => a.principal_id)).toContain(PLATFORM_ENGINEERS_ID);
+  expect(assignments.filter((a) => a.principal_id !== PLATFORM_ENGINEERS_ID).every((a) => /^[0-9a-f]{8}-/.test(a.principal_id))).toBe(true);
+});
+
+describe("an Identity Center user's session in prod, with the ProdEngineers permission set", () => {
+  const region = 'eu-central-1';
+  const instance = `arn:aws:ec2:${region}:${PROD}:instance/i-0123456789abcdef0`;
+  const inline = (): PolicyJson => {
+    const ic = plans['identity-center'];
+    const set = ic.one('aws_ssoadmin_permission_set', (v) => v.name === 'ProdEngineers');
+    const policies = ic.all('aws_ssoadmin_permission_set_inline_policy');
+    // Planned from the set's ARN, which AWS assigns: the one inline policy that is not dev's.
+    const devSet = ic.one('aws_ssoadmin_permission_set', (v) => v.name === 'dev-developers');
+    const found = policies.filter((p) => p.address.includes('prod-engineers'));
+    expect({ set: set.address, dev: devSet.address, found: found.length }).toMatchObject({ found: 1 });
+    return ic.policy(found[0], 'inline_policy');
+  };
+  const boundary = (): PolicyJson => plans.prod.policy(plans.prod.one('aws_iam_policy', (v) => v.name === 'ssm-session-kit-prod-permissions-boundary'));
+  // ("IAM Identity Center identities in AWS CloudTrail", "AWS global condition context keys") The
+  // role AWSReservedSSO_<set>_<suffix>, a session named after the user; no MFA key in the context,
+  // which the access portal enforced.
+  const alice = identityCenterUser(PROD, 'ProdEngineers', 'alice@example.com');
+  const bob = identityCenterUser(PROD, 'ProdEngineers', 'bob@example.com');
+  const ask = (action: string, resource: string, context: Record<string, string> = {}, caller = alice) => decide({
+    principal: caller.principal, action, resource, resourceAccount: PROD,
+    identityPolicies: [{ name: 'AwsSSOInlinePolicy', policy: inline() }],
+    permissionBoundary: boundary(),
+    context: { ...caller.context, ...context },
+  });
+  const tagged = (tags: Record<string, string>) => Object.fromEntries(Object.entries(tags).map(([k, v]) => [`ssm:resourceTag/${k}`, v]));
+
+  it("reaches the operators' instances in prod, and nothing else", async () => {
+    expect(await ask('ssm:StartSession', instance, tagged({ Environment: 'prod', AccessGroup: 'operators' }))).toBe('Allowed');
+    expect(await ask('ssm:StartSession', `arn:aws:ssm:${region}:${PROD}:document/SSM-SessionManagerRunShell`)).toBe('Allowed');
+    expect(await ask('ssm:StartSession', instance, tagged({ Environment: 'prod', AccessGroup: 'break-glass' }))).toBe('ImplicitlyDenied');
+    expect(await ask('ssm:StartSession', instance, tagged({ Environment: 'staging', AccessGroup: 'operators' }))).toBe('ImplicitlyDenied');
+    // Another region records nothing: the boundary refuses it besides.
+    expect(await ask('ssm:StartSession', `arn:aws:ec2:eu-west-1:${PROD}:instance/i-0123456789abcdef0`, tagged({ Environment: 'prod', AccessGroup: 'operators' }))).toBe('ExplicitlyDenied');
+    expect(await ask('ssm:StartSession', `arn:aws:ssm:${region}:${PROD}:document/AWS-StartPortForwardingSession`)).not.toBe('Allowed');
+    expect(await ask('ssm:SendCommand', instance, tagged({ Environment: 'prod', AccessGroup: 'operators' }))).not.toBe('Allowed');
+    // The session key, by its alias ("AWS KMS condition keys": kms:ResourceAliases).
+    const key = `arn:aws:kms:${region}:${PROD}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+    expect(await ask('kms:GenerateDataKey', key, { 'kms:ResourceAliases': 'alias/ssm-session-kit-prod-sessions' })).toBe('Allowed');
+    expect(await ask('kms:GenerateDataKey', key, { 'kms:ResourceAliases': 'alias/another' })).toBe('ImplicitlyDenied');
+  });
+
+  it('resumes and ends its own sessions only', async () => {
+    const own = sessionOf(alice, PROD, region);
+    const others = sessionOf(bob, PROD, region);
+    expect(await ask('ssm:ResumeSession', own.arn, own.tags)).toBe('Allowed');
+    expect(await ask('ssm:TerminateSession', own.arn, own.tags)).toBe('Allowed');
+    expect(await ask('ssm:ResumeSession', others.arn, others.tags)).toBe('ImplicitlyDenied');
+    expect(await ask('ssm:TerminateSession', others.arn, others.tags)).toBe('ImplicitlyDenied');
+  });
+
+  it('runs as the engineer: the SSMSessionRunAs session tag Identity Center passes, an OS user the instances have', () => {
+    const attributes = plans['identity-center'].one('aws_ssoadmin_instance_access_control_attributes').values.attribute;
+    expect(attributes).toEqual([{ key: 'SSMSessionRunAs', value: [{ source: ['${path:userName}'] }] }]);
+    const preferences = JSON.parse(plans.prod.one('aws_ssm_document', (v) => v.name === 'SSM-SessionManagerRunShell').values.content).inputs;
+    const userData = plans.prod.all('aws_instance').map((i) => i.values.user_data as string);
+    for (const data of userData) {
+      const nodeUsers = JSON.parse(data.replace(/^#cloud-config\n/, '')).users.filter((u: unknown) => typeof u === 'object').map((u: { name: string }) => u.name);
+      const as = (userName: string) => sessionOsUser(preferences, { sessionTags: identityCenterSessionTags(attributes, { userName }) }, nodeUsers);
+      expect(as('alice')).toBe('alice');
+      expect(as('bob')).toBe('bob');
+      // Someone of the group whose OS user the config does not list: Session Manager starts no session.
+      expect(as('carol')).toBe('no session');
+    }
+    // dev runs no run-as: its developers' sessions stay ssm-user's, whatever tag they carry.
+    const devPreferences = JSON.parse(plans.dev.one('aws_ssm_document', (v) => v.name === 'SSM-SessionManagerRunShell').values.content).inputs;
+    expect(sessionOsUser(devPreferences, { sessionTags: identityCenterSessionTags(attributes, { userName: 'alice' }) }, [])).toBe('ssm-user');
+  });
+});
+
+it('the access report names the permission set, the Identity Center groups, who sessions run as, and how to sign in', () => {
+  const report = accessReport(validateConfig(icConfig()));
+  expect(report).toContain(`permission set ProdEngineers to Identity Center Platform Engineers, ${PLATFORM_ENGINEERS_ID} (runs as each engineer)`);
+  expect(report).toContain('permission set dev-developers to Identity Center Developers (runs as shared ssm-user)');
+  expect(report).toContain(`aws configure sso --profile prod-ProdEngineers  (account ${PROD}, role ProdEngineers, region eu-central-1)`);
+  expect(report).toContain('aws sso login --profile prod-ProdEngineers');
+});
+
+describe('Identity Center config', () => {
+  const withIc = (mutate: (raw: any) => void) => (raw: any) => { withIdentityCenter(raw); mutate(raw); };
+  it.each([
+    ['a group with a permission set and IAM-enforced MFA', withIc((raw) => { raw.environments.prod.accessGroups.engineers.mfa = 'iam'; }),
+      /environment "prod", field "accessGroups\.engineers\.mfa": .*set "mfa": "identity-provider"/],
+    ['an attribute that is not an Identity Center attribute path', withIc((raw) => { raw.identityCenter.runAsAttribute = '${path:shoeSize}'; }),
+      /identity-center, field "runAsAttribute": is not an Identity Center attribute path/],
+    ['two permission sets of one name', withIc((raw) => { raw.environments.dev.accessGroups.developers.permissionSet.name = 'ProdEngineers'; }),
+      /environment "prod", field "accessGroups\.engineers\.permissionSet\.name": "ProdEngineers" is also environment "dev" group "developers"'s permission set/],
+    ['a permission set without identityCenter', (raw: any) => { raw.environments.dev.accessGroups.developers.permissionSet = { groups: ['Developers'] }; },
+      /environment "dev", field "accessGroups\.developers\.permissionSet": needs identityCenter/],
+    ['engineers running as themselves where run-as is off', withIc((raw) => { raw.environments.dev.accessGroups.developers.permissionSet.runAs = 'engineer'; }),
+      /environment "dev", field "accessGroups\.developers\.permissionSet\.runAs": is "engineer", which takes effect only with run-as on/],
+    ['a shared user Identity Center would override', withIc((raw) => { raw.environments.prod.accessGroups.engineers.permissionSet = { groups: ['Ops'], runAs: 'shared' }; }),
+      /environment "prod", field "accessGroups\.engineers\.permissionSet\.runAs": is "shared", but Identity Center passes SSMSessionRunAs/],
+    ['a session longer than Identity Center allows', withIc((raw) => { raw.environments.prod.accessGroups.engineers.permissionSet.sessionDuration = 'PT13H'; }),
+      /environment "prod", field "accessGroups\.engineers\.permissionSet\.sessionDuration": must be an ISO 8601 duration from PT1H to PT12H/],
+  ])('refuses %s, naming environment, group and field', (_what, mutate, message) => {
+    expect(configProblems(mutate)).toMatch(message);
+  });
+
+  it('defaults MFA to the identity provider for a permission set, and names the set after environment and group', () => {
+    const config = validateConfig(icConfig());
+    const developers = config.environments.find((e) => e.name === 'dev')!.accessGroups.find((g) => g.name === 'developers')!;
+    expect(developers).toMatchObject({ mfa: 'identity-provider', permissionSet: { name: 'dev-developers', runAs: 'shared' } });
+    expect(config.identityCenter).toMatchObject({ accountId: IDENTITY_CENTER_ACCOUNT, state: { key: 'ssm-session-kit/identity-center/terraform.tfstate' } });
+  });
+});
