@@ -74,10 +74,12 @@ describe("an Identity Center user's session in prod, with the ProdEngineers perm
   // which the access portal enforced.
   const alice = identityCenterUser(PROD, 'ProdEngineers', 'alice@example.com');
   const bob = identityCenterUser(PROD, 'ProdEngineers', 'bob@example.com');
-  const ask = (action: string, resource: string, context: Record<string, string> = {}, caller = alice) => decide({
+  const ask = (action: string, resource: string, context: Record<string, string | string[]> = {}, caller = alice) => decide({
     principal: caller.principal, action, resource, resourceAccount: PROD,
     identityPolicies: [{ name: 'AwsSSOInlinePolicy', policy: inline() }],
     permissionBoundary: boundary(),
+    // A KMS key's policy must let IAM policies grant it: the session key's does.
+    resourcePolicy: action.startsWith('kms:') ? plans.prod.policy(plans.prod.sessionKey()) : undefined,
     context: { ...caller.context, ...context },
   });
   const tagged = (tags: Record<string, string>) => Object.fromEntries(Object.entries(tags).map(([k, v]) => [`ssm:resourceTag/${k}`, v]));
@@ -93,8 +95,8 @@ describe("an Identity Center user's session in prod, with the ProdEngineers perm
     expect(await ask('ssm:SendCommand', instance, tagged({ Environment: 'prod', AccessGroup: 'operators' }))).not.toBe('Allowed');
     // The session key, by its alias ("AWS KMS condition keys": kms:ResourceAliases).
     const key = `arn:aws:kms:${region}:${PROD}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
-    expect(await ask('kms:GenerateDataKey', key, { 'kms:ResourceAliases': 'alias/ssm-session-kit-prod-sessions' })).toBe('Allowed');
-    expect(await ask('kms:GenerateDataKey', key, { 'kms:ResourceAliases': 'alias/another' })).toBe('ImplicitlyDenied');
+    expect(await ask('kms:GenerateDataKey', key, { 'kms:ResourceAliases': ['alias/ssm-session-kit-prod-sessions'] })).toBe('Allowed');
+    expect(await ask('kms:GenerateDataKey', key, { 'kms:ResourceAliases': ['alias/another'] })).toBe('ImplicitlyDenied');
   });
 
   it('resumes and ends its own sessions only', async () => {
