@@ -5,7 +5,8 @@ usage: fixture.py <endpoint> <config-in> <config-out> <credentials-out>
 Per account, as a real one would have it: the VPC, subnets and route tables the config names, the
 pipeline and plan roles, the roles access groups and guardrails name, the access-log bucket; in the
 organization's management account, the organization and an organizational unit; in the log-archive
-account, its pipeline role, and the readers' roles in theirs. The ids AWS assigns
+account, its pipeline role, and the readers' roles in theirs; in Identity Center's account, its pipeline
+role and the groups the permission sets name. The ids AWS assigns
 replace the config's placeholders in config-out. credentials-out holds, for each stack, the credentials
 it deploys with (`deploy`: the bootstrap account's administrator for `bootstrap`, the pipeline role
 otherwise) and plans with (`plan`: the plan role), and each account's administrator (`administrators`).
@@ -13,6 +14,7 @@ otherwise) and plans with (`plan`: the plan role), and each account's administra
 from __future__ import annotations
 
 import json
+import re
 import sys
 from typing import Any
 
@@ -20,6 +22,8 @@ import boto3
 
 BASE_KEY = {"aws_access_key_id": "AKIAFIXTUREBASEKEY00", "aws_secret_access_key": "fixture"}
 ADMIN_ROLE = "fixture-administrator"
+# "Group" (Identity Store API Reference): GroupId.
+GROUP_ID = re.compile(r"^([0-9a-f]{10}-)?[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}$")
 TRUST_ACCOUNT = {"Version": "2012-10-17", "Statement": [
     {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}]}
 
@@ -141,6 +145,23 @@ def main(endpoint: str, config_in: str, config_out: str, credentials_out: str) -
         for arn in archive.get("readerArns", []):
             account(account_of(arn)).role(role_name(arn))
         stacks["log-archive"] = {"deploy": acct.assume(archive["pipelineRoleArn"])}
+
+    center = config.get("identityCenter")
+    if center:
+        acct = account(center["accountId"])
+        for arn in filter(None, [center.get("pipelineRoleArn"), center.get("planRoleArn")]):
+            acct.role(role_name(arn))
+        # The account's Identity Center instance (the emulator has one per account), and the groups the
+        # permission sets name: by display name, or an id placeholder replaced by the group created.
+        store_id = acct.client("sso-admin", center["region"]).list_instances()["Instances"][0]["IdentityStoreId"]
+        store = acct.client("identitystore", center["region"])
+        named = {g for env in config["environments"].values() for group in env.get("accessGroups", {}).values()
+                 for g in group.get("permissionSet", {}).get("groups", [])}
+        for group in sorted(named):
+            created = store.create_group(IdentityStoreId=store_id, DisplayName=group)["GroupId"]
+            if GROUP_ID.match(group):
+                ids[group] = created
+        stacks["identity-center"] = {"deploy": acct.assume(center["pipelineRoleArn"])}
 
     for placeholder, real in ids.items():
         text = text.replace(f'"{placeholder}"', f'"{real}"')
