@@ -353,6 +353,88 @@ def _sessions_and_event_history() -> Callable[[], None]:
     ])
 
 
+def _identity_center_permission_sets() -> Callable[[], None]:
+    """What moto's sso-admin lacks for permission sets (IAM Identity Center API Reference):
+    PutPermissionsBoundaryToPermissionSet, GetPermissionsBoundaryForPermissionSet,
+    DeletePermissionsBoundaryFromPermissionSet; Create/Describe/Update/DeleteInstanceAccessControlAttributeConfiguration
+    (Status ENABLED once created); DescribePermissionSetProvisioningStatus (moto provisions at once: SUCCEEDED);
+    ListTagsForResource, TagResource, UntagResource.
+    """
+    from moto.ssoadmin.responses import SSOAdminResponse
+
+    state: dict[str, dict[str, Any]] = {"boundaries": {}, "attributes": {}, "tags": {}}
+
+    def key(self: Any, *parts: str) -> str:
+        return "|".join([self.current_account, *parts])
+
+    def put_boundary(self: Any) -> str:
+        state["boundaries"][key(self, self._get_param("PermissionSetArn"))] = self._get_param("PermissionsBoundary")
+        return "{}"
+
+    def get_boundary(self: Any) -> str:
+        found = state["boundaries"].get(key(self, self._get_param("PermissionSetArn")))
+        if found is None:
+            return self._ssk_not_found("The permission set has no permissions boundary")
+        return json.dumps({"PermissionsBoundary": found})
+
+    def delete_boundary(self: Any) -> str:
+        state["boundaries"].pop(key(self, self._get_param("PermissionSetArn")), None)
+        return "{}"
+
+    def put_attributes(self: Any) -> str:
+        state["attributes"][key(self, self._get_param("InstanceArn"))] = self._get_param("InstanceAccessControlAttributeConfiguration")
+        return "{}"
+
+    def describe_attributes(self: Any) -> str:
+        found = state["attributes"].get(key(self, self._get_param("InstanceArn")))
+        if found is None:
+            return self._ssk_not_found("Access control attributes are not configured")
+        return json.dumps({"Status": "ENABLED", "StatusReason": "", "InstanceAccessControlAttributeConfiguration": found})
+
+    def delete_attributes(self: Any) -> str:
+        state["attributes"].pop(key(self, self._get_param("InstanceArn")), None)
+        return "{}"
+
+    def provisioning_status(self: Any) -> str:
+        return json.dumps({"PermissionSetProvisioningStatus": {
+            "RequestId": self._get_param("ProvisionPermissionSetRequestId"), "Status": "SUCCEEDED", "AccountId": self.current_account,
+            "CreatedDate": datetime.datetime.now(datetime.timezone.utc).timestamp()}})
+
+    def list_tags(self: Any) -> str:
+        tags = state["tags"].get(key(self, self._get_param("ResourceArn")), {})
+        return json.dumps({"Tags": [{"Key": k, "Value": v} for k, v in tags.items()]})
+
+    def tag(self: Any) -> str:
+        tags = state["tags"].setdefault(key(self, self._get_param("ResourceArn")), {})
+        tags.update({t["Key"]: t["Value"] for t in self._get_param("Tags", [])})
+        return "{}"
+
+    def untag(self: Any) -> str:
+        tags = state["tags"].setdefault(key(self, self._get_param("ResourceArn")), {})
+        for k in self._get_param("TagKeys", []):
+            tags.pop(k, None)
+        return "{}"
+
+    def not_found(self: Any, message: str) -> Any:
+        from moto.core.exceptions import JsonRESTError
+        raise JsonRESTError("ResourceNotFoundException", message)
+
+    return _undo_all([
+        _patch(SSOAdminResponse, "_ssk_not_found", not_found),
+        _patch(SSOAdminResponse, "put_permissions_boundary_to_permission_set", put_boundary),
+        _patch(SSOAdminResponse, "get_permissions_boundary_for_permission_set", get_boundary),
+        _patch(SSOAdminResponse, "delete_permissions_boundary_from_permission_set", delete_boundary),
+        _patch(SSOAdminResponse, "create_instance_access_control_attribute_configuration", put_attributes),
+        _patch(SSOAdminResponse, "update_instance_access_control_attribute_configuration", put_attributes),
+        _patch(SSOAdminResponse, "describe_instance_access_control_attribute_configuration", describe_attributes),
+        _patch(SSOAdminResponse, "delete_instance_access_control_attribute_configuration", delete_attributes),
+        _patch(SSOAdminResponse, "describe_permission_set_provisioning_status", provisioning_status),
+        _patch(SSOAdminResponse, "list_tags_for_resource", list_tags),
+        _patch(SSOAdminResponse, "tag_resource", tag),
+        _patch(SSOAdminResponse, "untag_resource", untag),
+    ])
+
+
 # An unset setting is marked by Status "Default" ("ServiceSetting": Status); its default value is not
 # documented for the Default Host Management role, so this placeholder stands for "no role".
 DEFAULT_SETTINGS = {"/ssm/managed-instance/default-ec2-instance-management-role": "$None"}
@@ -393,6 +475,10 @@ CLOSURES: tuple[Closure, ...] = (
     Closure("service-settings",
             "GetServiceSetting, UpdateServiceSetting, ResetServiceSetting (Systems Manager API Reference)",
             _service_settings),
+    Closure("identity-center-permission-sets",
+            "permissions boundaries of permission sets, the instance's access control attributes, provisioning status and "
+            "tags (IAM Identity Center API Reference)",
+            _identity_center_permission_sets),
     Closure("sessions",
             "StartSession, TerminateSession and DescribeSessions (Systems Manager API Reference), each recorded in "
             "CloudTrail's event history, which LookupEvents reads (CloudTrail API Reference, 'LookupEvents')",

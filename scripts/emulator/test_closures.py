@@ -280,6 +280,36 @@ class Sessions(unittest.TestCase):
         self.assertEqual([e["EventName"] for e in cloudtrail.lookup_events()["Events"]], ["TerminateSession", "StartSession"])
 
 
+class IdentityCenterPermissionSets(unittest.TestCase):
+    CLOSURE = "identity-center-permission-sets"
+
+    @both
+    def test_boundary_attributes_provisioning_and_tags(self, closed: bool) -> None:
+        sso = client("sso-admin")
+        instance = sso.list_instances()["Instances"][0]["InstanceArn"]
+        permission_set = sso.create_permission_set(InstanceArn=instance, Name="ProdEngineers")["PermissionSet"]["PermissionSetArn"]
+        boundary = {"CustomerManagedPolicyReference": {"Name": "ssm-session-kit-prod-permissions-boundary", "Path": "/"}}
+        if not closed:
+            with self.assertRaises(Exception):
+                sso.put_permissions_boundary_to_permission_set(InstanceArn=instance, PermissionSetArn=permission_set, PermissionsBoundary=boundary)
+            return
+        with self.assertRaises(ClientError):
+            sso.get_permissions_boundary_for_permission_set(InstanceArn=instance, PermissionSetArn=permission_set)
+        sso.put_permissions_boundary_to_permission_set(InstanceArn=instance, PermissionSetArn=permission_set, PermissionsBoundary=boundary)
+        got = sso.get_permissions_boundary_for_permission_set(InstanceArn=instance, PermissionSetArn=permission_set)["PermissionsBoundary"]
+        self.assertEqual(got, boundary)
+        attributes = {"AccessControlAttributes": [{"Key": "SSMSessionRunAs", "Value": {"Source": ["${path:userName}"]}}]}
+        sso.create_instance_access_control_attribute_configuration(InstanceArn=instance, InstanceAccessControlAttributeConfiguration=attributes)
+        described = sso.describe_instance_access_control_attribute_configuration(InstanceArn=instance)
+        self.assertEqual((described["Status"], described["InstanceAccessControlAttributeConfiguration"]), ("ENABLED", attributes))
+        request = sso.provision_permission_set(InstanceArn=instance, PermissionSetArn=permission_set, TargetType="ALL_PROVISIONED_ACCOUNTS")
+        request_id = request["PermissionSetProvisioningStatus"]["RequestId"]
+        status = sso.describe_permission_set_provisioning_status(InstanceArn=instance, ProvisionPermissionSetRequestId=request_id)
+        self.assertEqual(status["PermissionSetProvisioningStatus"]["Status"], "SUCCEEDED")
+        sso.tag_resource(InstanceArn=instance, ResourceArn=permission_set, Tags=[{"Key": "Owner", "Value": "platform"}])
+        self.assertEqual(sso.list_tags_for_resource(InstanceArn=instance, ResourceArn=permission_set)["Tags"], [{"Key": "Owner", "Value": "platform"}])
+
+
 class EveryClosureIsTested(unittest.TestCase):
     def test_each_closure_has_a_test_case(self) -> None:
         tested = {case.CLOSURE for case in unittest.TestCase.__subclasses__() if hasattr(case, "CLOSURE")}
