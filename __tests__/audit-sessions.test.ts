@@ -23,9 +23,12 @@ const INSTANCE = 'i-0123456789abcdef0';
 
 let emulator: Emulator;
 let credentials: { accessKeyId: string; secretAccessKey: string };
+let open: { destroy(): void }[] = [];
+/** SDK clients against the emulator, closed after the tests so that no socket outlives them. */
+const track = <T extends { destroy(): void }>(client: T): T => { open.push(client); return client; };
 const clients = () => {
   const config = { region: where.region, endpoint: emulator.url, credentials };
-  return { s3: new S3Client({ ...config, forcePathStyle: true }), logs: new CloudWatchLogsClient(config) };
+  return { s3: track(new S3Client({ ...config, forcePathStyle: true })), logs: track(new CloudWatchLogsClient(config)) };
 };
 
 /** An engineer: an IAM user of the emulator's account, with an access key, for StartSession. */
@@ -38,7 +41,7 @@ key = iam.create_access_key(UserName=sys.argv[2])["AccessKey"]
 print(json.dumps({"accessKeyId": key["AccessKeyId"], "secretAccessKey": key["SecretAccessKey"]}))
 `, emulator.url, name], { encoding: 'utf8', env: { ...process.env, ...credentialVariables() } });
   if (run.status !== 0) throw new Error(run.stderr);
-  return new SSMClient({ region: where.region, endpoint: emulator.url, credentials: JSON.parse(run.stdout) });
+  return track(new SSMClient({ region: where.region, endpoint: emulator.url, credentials: JSON.parse(run.stdout) }));
 }
 
 function credentialVariables(): Record<string, string> {
@@ -86,7 +89,11 @@ describe('npm run audit-sessions, against the AWS emulator', () => {
     sessions.bob = (await bob.send(new StartSessionCommand({ Target: INSTANCE }))).SessionId!;
   }, 120_000);
 
-  afterAll(async () => emulator?.stop());
+  afterAll(async () => {
+    open.forEach((c) => c.destroy());
+    open = [];
+    await emulator?.stop();
+  });
 
   it('flags nothing on an untouched environment, and lists every session', () => {
     const run = auditSessions('dev', '--grace', '0');

@@ -2,6 +2,7 @@ import { loadConfig } from '../../config/load';
 import { isAuditTrail } from '../../scripts/drift-report';
 import { stackMatrix } from '../../scripts/stack-matrix';
 import { DeployWalk } from '../support/deploy-walk';
+import { withIdentityCenter } from '../support/identity-center-config';
 import { withLogArchive } from '../support/log-archive-config';
 
 /**
@@ -16,12 +17,13 @@ let waves: string[][];
 let stacks: string[];
 
 beforeAll(async () => {
-  // With a central log archive: staging and prod write their transcripts to it, dev keeps its own.
-  walk = await DeployWalk.open(withLogArchive);
+  // With a central log archive (staging and prod write their transcripts to it, dev keeps its own) and
+  // Identity Center's permission sets for dev's developers and prod's engineers.
+  walk = await DeployWalk.open((config) => withIdentityCenter(withLogArchive(config)));
   walk.synth();
   const matrix = stackMatrix(loadConfig(walk.configFile));
   waves = Object.entries(matrix).filter(([k]) => k.startsWith('wave')).map(([, v]) => v.map((e) => e.stack)).filter((w) => w.length > 0);
-  stacks = ['bootstrap', 'log-archive', ...matrix.all.map((e) => e.stack), 'organization'];
+  stacks = ['bootstrap', 'log-archive', ...matrix.all.map((e) => e.stack), 'organization', 'identity-center'];
 });
 
 afterAll(async () => {
@@ -34,6 +36,8 @@ test('1. bootstrap with local state, then every stack through the S3 backend, wa
   await walk.deploy('log-archive');
   for (const wave of waves) await Promise.all(wave.map((s) => walk.deploy(s)));
   await walk.deploy('organization');
+  // After the environments, whose guardrail boundary the permission sets name.
+  await walk.deploy('identity-center');
   // Every stack's state is in the bucket the bootstrap created, and no lock file is left behind.
   const { bootstrap } = loadConfig(walk.configFile);
   const listed = walk.aws(bootstrap.accountId, bootstrap.region, 's3', 'list_objects_v2', { Bucket: bootstrap.stateBucket });
@@ -46,6 +50,16 @@ test('1. bootstrap with local state, then every stack through the S3 backend, wa
   expect(preferences).toMatchObject({ s3BucketName: logArchive!.bucketName, s3KeyPrefix: 'prod', s3EncryptionEnabled: true });
   const lock = walk.aws(logArchive!.accountId, logArchive!.region, 's3', 'get_object_lock_configuration', { Bucket: logArchive!.bucketName });
   expect(lock.ObjectLockConfiguration.Rule.DefaultRetention).toMatchObject({ Mode: 'COMPLIANCE', Days: 365 });
+  // The permission sets, and prod's engineers' groups assigned in prod's account.
+  const { identityCenter } = loadConfig(walk.configFile);
+  const sso = (operation: string, parameters: object) => walk.aws(identityCenter!.accountId, identityCenter!.region, 'sso-admin', operation, parameters);
+  const instance = sso('list_instances', {}).Instances[0].InstanceArn;
+  const sets = sso('list_permission_sets', { InstanceArn: instance }).PermissionSets as string[];
+  const names = sets.map((arn) => sso('describe_permission_set', { InstanceArn: instance, PermissionSetArn: arn }).PermissionSet.Name).sort();
+  expect(names).toEqual(['ProdEngineers', 'dev-developers']);
+  const engineers = sets.find((arn) => sso('describe_permission_set', { InstanceArn: instance, PermissionSetArn: arn }).PermissionSet.Name === 'ProdEngineers');
+  const assigned = sso('list_account_assignments', { InstanceArn: instance, AccountId: prod.accountId, PermissionSetArn: engineers }).AccountAssignments;
+  expect(assigned.map((a: any) => a.PrincipalType)).toEqual(['GROUP', 'GROUP']);
 });
 
 test('2. a second plan of every stack has no changes', async () => {

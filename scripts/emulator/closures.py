@@ -419,8 +419,18 @@ def _identity_center_permission_sets() -> Callable[[], None]:
         from moto.core.exceptions import JsonRESTError
         raise JsonRESTError("ResourceNotFoundException", message)
 
+    created = SSOAdminResponse.create_permission_set
+
+    def create_permission_set(self: Any) -> str:
+        # "CreatePermissionSet": Tags, the set's tags, as ListTagsForResource then lists them.
+        answer = created(self)
+        arn = json.loads(answer)["PermissionSet"]["PermissionSetArn"]
+        state["tags"][key(self, arn)] = {t["Key"]: t["Value"] for t in self._get_param("Tags", []) or []}
+        return answer
+
     return _undo_all([
         _patch(SSOAdminResponse, "_ssk_not_found", not_found),
+        _patch(SSOAdminResponse, "create_permission_set", create_permission_set),
         _patch(SSOAdminResponse, "put_permissions_boundary_to_permission_set", put_boundary),
         _patch(SSOAdminResponse, "get_permissions_boundary_for_permission_set", get_boundary),
         _patch(SSOAdminResponse, "delete_permissions_boundary_from_permission_set", delete_boundary),

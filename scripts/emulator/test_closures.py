@@ -287,7 +287,7 @@ class IdentityCenterPermissionSets(unittest.TestCase):
     def test_boundary_attributes_provisioning_and_tags(self, closed: bool) -> None:
         sso = client("sso-admin")
         instance = sso.list_instances()["Instances"][0]["InstanceArn"]
-        permission_set = sso.create_permission_set(InstanceArn=instance, Name="ProdEngineers")["PermissionSet"]["PermissionSetArn"]
+        permission_set = sso.create_permission_set(InstanceArn=instance, Name="ProdEngineers", Tags=[{"Key": "ManagedBy", "Value": "ssm-session-kit"}])["PermissionSet"]["PermissionSetArn"]
         boundary = {"CustomerManagedPolicyReference": {"Name": "ssm-session-kit-prod-permissions-boundary", "Path": "/"}}
         if not closed:
             with self.assertRaises(Exception):
@@ -306,8 +306,11 @@ class IdentityCenterPermissionSets(unittest.TestCase):
         request_id = request["PermissionSetProvisioningStatus"]["RequestId"]
         status = sso.describe_permission_set_provisioning_status(InstanceArn=instance, ProvisionPermissionSetRequestId=request_id)
         self.assertEqual(status["PermissionSetProvisioningStatus"]["Status"], "SUCCEEDED")
+        tags = lambda: sso.list_tags_for_resource(InstanceArn=instance, ResourceArn=permission_set)["Tags"]  # noqa: E731
+        self.assertEqual(tags(), [{"Key": "ManagedBy", "Value": "ssm-session-kit"}])
         sso.tag_resource(InstanceArn=instance, ResourceArn=permission_set, Tags=[{"Key": "Owner", "Value": "platform"}])
-        self.assertEqual(sso.list_tags_for_resource(InstanceArn=instance, ResourceArn=permission_set)["Tags"], [{"Key": "Owner", "Value": "platform"}])
+        sso.untag_resource(InstanceArn=instance, ResourceArn=permission_set, TagKeys=["ManagedBy"])
+        self.assertEqual(tags(), [{"Key": "Owner", "Value": "platform"}])
 
 
 class EveryClosureIsTested(unittest.TestCase):
