@@ -150,6 +150,9 @@ describe('Identity Center config', () => {
       /environment "dev", field "accessGroups\.developers\.permissionSet\.runAs": is "engineer", which takes effect only with run-as on/],
     ['a shared user Identity Center would override', withIc((raw) => { raw.environments.prod.accessGroups.engineers.permissionSet = { groups: ['Ops'], runAs: 'shared' }; }),
       /environment "prod", field "accessGroups\.engineers\.permissionSet\.runAs": is "shared", but Identity Center passes SSMSessionRunAs/],
+    ['an Identity Center role without a permission set where its sessions would run as each engineer', withIc((raw) => {
+      Object.assign(raw.environments.prod.accessGroups.operators, { roleNames: ['AWSReservedSSO_Operators_0a1b2c3d4e5f6789'], mfa: 'identity-provider' });
+    }), /environment "prod", field "accessGroups\.operators\.roleNames": has the Identity Center role AWSReservedSSO_Operators_0a1b2c3d4e5f6789, whose sessions run as each engineer/],
     ['a session longer than Identity Center allows', withIc((raw) => { raw.environments.prod.accessGroups.engineers.permissionSet.sessionDuration = 'PT13H'; }),
       /environment "prod", field "accessGroups\.engineers\.permissionSet\.sessionDuration": must be an ISO 8601 duration from PT1H to PT12H/],
   ])('refuses %s, naming environment, group and field', (_what, mutate, message) => {

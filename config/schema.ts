@@ -260,7 +260,7 @@ const accessGroupSchema = strict({
  * An IAM Identity Center permission set's role (`AWSReservedSSO_<set>_<id>`, under
  * `/aws-reserved/sso.amazonaws.com/`), by name or ARN.
  */
-function isIdentityCenterRole(nameOrArn: string): boolean {
+export function isIdentityCenterRole(nameOrArn: string): boolean {
   return /(^|:role\/(aws-reserved\/sso\.amazonaws\.com\/([\w-]+\/)?)?)AWSReservedSSO_/.test(nameOrArn);
 }
 

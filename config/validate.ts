@@ -3,8 +3,8 @@ import { ACCESS_TAG_KEYS } from '../modules/ssm-instance/access-tags';
 import { MANAGED_BY_TAG, reachableInstances } from './access';
 import * as rules from './aws-rules';
 import {
-  AccessGroupFile, bootstrapSchema, configFileSchema, EnvironmentFile, environmentSchema, IdentityCenterFile, identityCenterSchema, LogArchiveFile, logArchiveSchema,
-  RESERVED_NAMES, StateFile,
+  AccessGroupFile, bootstrapSchema, configFileSchema, EnvironmentFile, environmentSchema, IdentityCenterFile, identityCenterSchema, isIdentityCenterRole,
+  LogArchiveFile, logArchiveSchema, RESERVED_NAMES, StateFile,
 } from './schema';
 import type { AccessGroupConfig, BootstrapConfig, EnvironmentConfig, PermissionSetConfig, ProjectConfig, RemoteStateConfig } from './types';
 
@@ -171,6 +171,15 @@ function checkEnvironment(
       },
     };
   });
+  // Identity Center passes SSMSessionRunAs to every permission set's sessions, hand-kept ones too.
+  if (identityCenter?.runAsAttribute && env.sessionLogging.runAsDefaultUser !== undefined) {
+    for (const group of accessGroups) {
+      const role = group.roleNames.find(isIdentityCenterRole);
+      if (role && !group.permissionSet) {
+        report(`accessGroups.${group.name}.roleNames`, `has the Identity Center role ${role}, whose sessions run as each engineer (identityCenter.runAsAttribute) with run-as on: give the group a permissionSet listing the engineers' osUsers`);
+      }
+    }
+  }
   const alerts = { ...env.alerts, trail: { ...env.alerts.trail, objectEvents: env.alerts.trail.objectEvents ?? env.alerts.trail.source === 'stack' } };
   const checked: EnvironmentConfig = {
     ...env, name, state: stateWithDefaults(env.state, name, env.region), instances, accessGroups, alerts, sessionRegions: [env.region],
