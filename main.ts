@@ -12,13 +12,14 @@ import { createStacks } from './stacks';
  * organization stack, each held to the compliance rules.
  */
 function main(): void {
+  const started = process.hrtime.bigint();
   let config;
   try {
     config = loadConfig();
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
-    console.error(e.message);
-    process.exit(1);
+    // Where the App would write (cdktf's default), without creating it.
+    fail(process.env.CDKTF_OUTDIR ?? 'cdktf.out', e.message);
   }
   const app = new App({ stackTraces: false });
   const stacks = createStacks(app, config);
@@ -26,11 +27,26 @@ function main(): void {
     app.synth();
   } catch (e) {
     // Compliance violations and other validation errors: the message names each construct path.
-    console.error((e as Error).message);
-    process.exit(1);
+    fail(app.outdir, (e as Error).message);
   }
   for (const s of complianceSuppressions(app)) console.log(`compliance: ${s.rule} suppressed at ${s.path}: ${s.reason}`);
-  removeOrphanedStacks(app.outdir, stacks.all.map((s) => s.node.id));
+  const names = stacks.all.map((s) => s.node.id);
+  removeOrphanedStacks(app.outdir, names);
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const relative = path.relative(process.cwd(), path.join(app.outdir, 'stacks'));
+  console.log(`synthesized ${names.length} stacks (${names.join(', ')}) into ${relative.startsWith('..') ? path.join(app.outdir, 'stacks') : relative} in ${seconds.toFixed(1)} s`);
+}
+
+/** Stops with the error, and removes the previous output, so that no stack of an older config is left to deploy. */
+function fail(outdir: string, message: string): never {
+  console.error(message);
+  const stacksDir = path.join(outdir, 'stacks');
+  if (fs.existsSync(stacksDir)) {
+    fs.rmSync(stacksDir, { recursive: true, force: true });
+    fs.rmSync(path.join(outdir, 'manifest.json'), { force: true });
+    console.error(`Removed ${stacksDir}, the previous synth's stacks: nothing stale remains to deploy.`);
+  }
+  process.exit(1);
 }
 
 /** Run outside the cdktf CLI, nothing else clears the output of an environment since removed. */

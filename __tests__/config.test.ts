@@ -186,4 +186,10 @@ describe('config validation', () => {
     require('fs').writeFileSync(file, '{ "environments": ');
     expect(() => loadConfig(file)).toThrow(/field "\(file\)": is not valid JSON/);
   });
+
+  it('names the line and column of a JSON error, such as a trailing comma', () => {
+    const file = writeConfig('');
+    require('fs').writeFileSync(file, '{\n  "bootstrap": {\n    "accountId": "000000000000",\n  },\n}');
+    expect(() => loadConfig(file)).toThrow(/is not valid JSON: .* \(line 4, column 3\)/);
+  });
 });

@@ -62,6 +62,16 @@ describe('npm run synth', () => {
     expect(fs.existsSync(outdir)).toBe(false);
   });
 
+  it('says what it wrote, and after a failed synth leaves no stale stack behind', () => {
+    const outdir = path.join(tempDir('synth'), 'out');
+    const ok = runSynth(outdir, withoutAws());
+    expect(ok.stdout).toMatch(/^synthesized 5 stacks \(bootstrap, dev, staging, prod, organization\) into .*stacks in \d+\.\d s$/m);
+    const broken = runSynth(outdir, withoutAws({ SSK_CONFIG: brokenConfigFile() }));
+    expect(broken.status).not.toBe(0);
+    expect(broken.stderr).toMatch(/Removed .*stacks, the previous synth's stacks: nothing stale remains to deploy/);
+    expect(fs.existsSync(path.join(outdir, 'stacks'))).toBe(false);
+  });
+
   it('drops the output of an environment removed from the config', () => {
     const outdir = path.join(tempDir('synth'), 'out');
     expect(runSynth(outdir, withoutAws()).status).toBe(0);

@@ -21,12 +21,22 @@ export function loadConfig(file: string = configFile()): ProjectConfig {
   } catch (e) {
     throw new ConfigError(file, [{ scope: 'config', field: '(file)', message: `cannot be read: ${(e as Error).message}` }]);
   }
+  const relative = path.relative(process.cwd(), file);
+  const source = relative.startsWith('..') ? file : relative;
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (e) {
-    throw new ConfigError(file, [{ scope: 'config', field: '(file)', message: `is not valid JSON: ${(e as Error).message}` }]);
+    throw new ConfigError(source, [{ scope: 'config', field: '(file)', message: `is not valid JSON: ${jsonErrorAt(text, (e as Error).message)}` }]);
   }
-  const relative = path.relative(process.cwd(), file);
-  return validateConfig(raw, relative.startsWith('..') ? file : relative);
+  return validateConfig(raw, source);
+}
+
+/** JSON.parse's message with the line and column its character position falls on (a trailing comma, say). */
+export function jsonErrorAt(text: string, message: string): string {
+  const position = /at position (\d+)/.exec(message)?.[1];
+  const at = position === undefined ? text.length : Number(position);
+  const before = text.slice(0, at).split('\n');
+  const where = `line ${before.length}, column ${before[before.length - 1].length + 1}`;
+  return `${message.replace(/ in JSON at position \d+.*$/, '').replace(/ at position \d+.*$/, '')} (${where})`;
 }
