@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import { positionalArguments } from './lib/usage';
 import { GUARDRAIL_ID, PORT_FORWARDING_ID, RECORDING_PATH_IDS, SESSION_ALERTS_ID, SESSION_LOGGING_ID } from '../stacks/environment-stack';
 import { LOG_ARCHIVE_ID } from '../stacks/log-archive-stack';
 
@@ -42,10 +43,23 @@ export function driftReport(stack: string, drift: readonly DriftedResource[]): s
   return [`${stack}: ${drift.length} resource(s) drifted`, ...lines, ...annotation].join('\n') + '\n';
 }
 
+const USAGE = `usage: npm run -s drift-report -- <stack> <plan.json>
+
+Reports what a plan would change in a deployed stack, marking audit-trail resources; exit code 1 on any
+drift. The plan as JSON: in the stack's folder (cdktf.out/stacks/<stack>), after terraform init,
+  terraform plan -out=tfplan && terraform show -json tfplan > plan.json`;
+
 if (require.main === module) {
-  const [stack, file] = process.argv.slice(2);
-  if (!stack || !file) throw new Error('usage: drift-report <stack> <plan.json>');
-  const drift = driftOf(JSON.parse(fs.readFileSync(file, 'utf8')));
-  process.stdout.write(driftReport(stack, drift));
-  process.exitCode = drift.length > 0 ? 1 : 0;
+  const args = positionalArguments(USAGE, 2);
+  if (args) {
+    const [stack, file] = args;
+    if (!fs.existsSync(file)) {
+      process.stderr.write(`${file} does not exist\n\n${USAGE}\n`);
+      process.exitCode = 2;
+    } else {
+      const drift = driftOf(JSON.parse(fs.readFileSync(file, 'utf8')));
+      process.stdout.write(driftReport(stack, drift));
+      process.exitCode = drift.length > 0 ? 1 : 0;
+    }
+  }
 }

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { GUARDRAIL_ID, SESSION_LOGGING_ID } from '../stacks/environment-stack';
 import { LOG_ARCHIVE_ID } from '../stacks/log-archive-stack';
+import { positionalArguments } from './lib/usage';
 
 /**
  * `npm run -s retained-resources -- <stack>`: the addresses a decommissioning keeps, one a line, for
@@ -24,10 +25,18 @@ export function retainedResources(stack: StackJson): string[] {
   return all.filter((r) => prefixes.some((p) => r.name.startsWith(p))).map((r) => r.address).sort();
 }
 
+const USAGE = `usage: npm run -s retained-resources -- <stack>
+
+Prints, one a line, the addresses a decommissioning keeps (README, "Decommission an environment"), for
+terraform state rm. Reads cdktf.out/stacks/<stack>/cdk.tf.json (CDKTF_OUTDIR): run npm run synth first.`;
+
 if (require.main === module) {
-  const [stack] = process.argv.slice(2);
-  if (!stack) throw new Error('usage: retained-resources <stack>');
-  const file = path.join(process.env.CDKTF_OUTDIR ?? 'cdktf.out', 'stacks', stack, 'cdk.tf.json');
-  if (!fs.existsSync(file)) throw new Error(`${file} does not exist: run npm run synth first`);
-  process.stdout.write(retainedResources(JSON.parse(fs.readFileSync(file, 'utf8'))).map((a) => `${a}\n`).join(''));
+  const args = positionalArguments(USAGE, 1);
+  const file = args && path.join(process.env.CDKTF_OUTDIR ?? 'cdktf.out', 'stacks', args[0], 'cdk.tf.json');
+  if (file && !fs.existsSync(file)) {
+    process.stderr.write(`${file} does not exist: run npm run synth first\n`);
+    process.exitCode = 2;
+  } else if (file) {
+    process.stdout.write(retainedResources(JSON.parse(fs.readFileSync(file, 'utf8'))).map((a) => `${a}\n`).join(''));
+  }
 }
