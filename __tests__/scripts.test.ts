@@ -1,5 +1,9 @@
 import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as net from 'net';
 import * as path from 'path';
+import { assertProviderAvailable } from '../scripts/lib/terraform';
+import { tempDir } from './helpers';
 
 /** The project's scripts on wrong arguments: their usage and exit code 2, never a stack trace; `--help` exits 0. */
 const ROOT = path.resolve(__dirname, '..');
@@ -23,4 +27,33 @@ describe.each([
 it('drift-report names a plan file that does not exist', () => {
   const result = run('drift-report', ['dev', 'no-such-plan.json']);
   expect({ status: result.status, out: result.stderr }).toEqual({ status: 2, out: expect.stringMatching(/^no-such-plan\.json does not exist/) });
+});
+
+describe('without the registry and without a mirror', () => {
+  it('stops once, naming SSK_PROVIDER_MIRROR and the registry', async () => {
+    // No mirror, an empty plugin cache, a registry that refuses the connection (a port nobody listens on).
+    const env = { XDG_CACHE_HOME: tempDir('no-cache'), HOME: tempDir('no-home') };
+    const closed = await new Promise<number>((resolve) => {
+      const server = net.createServer().listen(0, '127.0.0.1', () => {
+        const { port } = server.address() as net.AddressInfo;
+        server.close(() => resolve(port));
+      });
+    });
+    await expect(assertProviderAvailable(env, `https://127.0.0.1:${closed}/.well-known/terraform.json`))
+      .rejects.toThrow(/registry\.terraform\.io is out of reach \(ECONNREFUSED\) and SSK_PROVIDER_MIRROR names no mirror\.\nSet SSK_PROVIDER_MIRROR to a Terraform filesystem mirror/);
+  });
+
+  it('goes on with a mirror, or with the provider in the plugin cache', async () => {
+    const mirror = tempDir('mirror');
+    await expect(assertProviderAvailable({ SSK_PROVIDER_MIRROR: mirror }, 'https://127.0.0.1:1/')).resolves.toBeUndefined();
+    const cache = tempDir('cache');
+    fs.mkdirSync(path.join(cache, 'ssm-session-kit', 'terraform-plugins', 'registry.terraform.io', 'hashicorp', 'aws', '5.100.0'), { recursive: true });
+    await expect(assertProviderAvailable({ XDG_CACHE_HOME: cache }, 'https://127.0.0.1:1/')).resolves.toBeUndefined();
+  });
+
+  it('is checked before any test runs, and by validate and bench', () => {
+    const { jest } = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+    expect(jest.globalSetup).toBe('<rootDir>/__tests__/support/global-setup.ts');
+    for (const script of ['validate', 'bench']) expect(fs.readFileSync(path.join(ROOT, 'scripts', `${script}.ts`), 'utf8')).toMatch(/await assertProviderAvailable\(\);/);
+  });
 });

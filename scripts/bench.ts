@@ -4,6 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { generatedConfig } from './lib/generated-config';
 import { appCommand } from './lib/synth';
+import { assertProviderAvailable } from './lib/terraform';
 
 /**
  * `npm run bench`: median wall time and peak memory of synthesis, over several runs each after one
@@ -166,6 +167,7 @@ interface Case {
 }
 
 async function main(): Promise<void> {
+  await assertProviderAvailable();
   const node = process.execPath;
   const app = appCommand();
   const floorScript = ['cdktf', ...providerModulesUsed()].map((m) => `require(${JSON.stringify(m)});`).join('');

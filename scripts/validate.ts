@@ -3,12 +3,14 @@ import * as os from 'os';
 import * as path from 'path';
 import { synthesize } from './lib/synth';
 import { StackValidation, validateOffline } from './lib/offline-validation';
+import { assertProviderAvailable } from './lib/terraform';
 
 /**
  * `npm run validate`: synthesize every stack, then plan each with the real Terraform CLI and AWS
  * provider, offline. One line per stack; exits non-zero on any error or warning.
  */
 async function main(): Promise<void> {
+  await assertProviderAvailable();
   const outdir = path.resolve(process.env.CDKTF_OUTDIR ?? 'cdktf.out');
   synthesize(outdir);
   const workdir = fs.mkdtempSync(path.join(os.tmpdir(), 'ssk-validate-'));

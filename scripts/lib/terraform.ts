@@ -77,6 +77,39 @@ export function mirrorFromEnv(env: NodeJS.ProcessEnv = process.env): string | un
   return path.resolve(mirror);
 }
 
+/** Where Terraform installs providers from without a mirror. */
+export const REGISTRY = 'registry.terraform.io';
+/** The AWS provider the stacks pin. */
+export const AWS_PROVIDER = { source: 'hashicorp/aws', version: '5.100.0' } as const;
+
+/**
+ * Stops, once and early, where Terraform could not get the AWS provider: no mirror named, none in the
+ * plugin cache, and the registry out of reach. Otherwise every plan would fail on its own.
+ */
+export async function assertProviderAvailable(env: NodeJS.ProcessEnv = process.env, registryUrl = `https://${REGISTRY}/.well-known/terraform.json`): Promise<void> {
+  if (mirrorFromEnv(env)) return;
+  const cached = path.join(pluginCacheDir(env), REGISTRY, AWS_PROVIDER.source, AWS_PROVIDER.version);
+  if (fs.existsSync(cached)) return;
+  const reason = await unreachable(registryUrl);
+  if (!reason) return;
+  throw new Error([
+    `Terraform cannot get the AWS provider (${AWS_PROVIDER.source} ${AWS_PROVIDER.version}): ${REGISTRY} is out of reach (${reason}) and ${MIRROR_VARIABLE} names no mirror.`,
+    `Set ${MIRROR_VARIABLE} to a Terraform filesystem mirror that holds it (find one with: find / -name 'terraform-provider-aws*' -not -path '/proc/*'),`,
+    `or give this machine access to https://${REGISTRY}.`,
+  ].join('\n'));
+}
+
+/** Why a URL cannot be fetched within 10 s, or undefined when it can. */
+async function unreachable(url: string): Promise<string | undefined> {
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+    return response.ok ? undefined : `HTTP ${response.status}`;
+  } catch (e) {
+    const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+    return cause?.code ?? cause?.message ?? (e as Error).message;
+  }
+}
+
 /** Where providers downloaded from the registry are kept between runs. */
 export function pluginCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   const base = env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
