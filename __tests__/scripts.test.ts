@@ -3,6 +3,8 @@ import * as fs from 'fs';
 import * as net from 'net';
 import * as path from 'path';
 import { assertProviderAvailable } from '../scripts/lib/terraform';
+import { accessReport, connectCommands } from '../scripts/lib/access-report';
+import { loadConfig } from '../config/load';
 import { tempDir } from './helpers';
 
 /** The project's scripts on wrong arguments: their usage and exit code 2, never a stack trace; `--help` exits 0. */
@@ -55,5 +57,38 @@ describe('without the registry and without a mirror', () => {
     const { jest } = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
     expect(jest.globalSetup).toBe('<rootDir>/__tests__/support/global-setup.ts');
     for (const script of ['validate', 'bench']) expect(fs.readFileSync(path.join(ROOT, 'scripts', `${script}.ts`), 'utf8')).toMatch(/await assertProviderAvailable\(\);/);
+  });
+});
+
+describe('npm run access-report', () => {
+  it('reports only the environments named, and refuses one the config lacks, naming those it has', () => {
+    const prod = run('access-report', ['prod', '--wide']);
+    expect(prod.status).toBe(0);
+    expect(prod.stdout).toMatch(/^prod \(account 333333333333, eu-central-1\)$/m);
+    expect(prod.stdout).not.toMatch(/^(dev|staging) \(account/m);
+    const qa = run('access-report', ['qa']);
+    expect({ status: qa.status, err: qa.stderr }).toEqual({ status: 2, err: expect.stringMatching(/^no environment "qa" in the config; it has dev, staging, prod\n\nusage: npm run -s access-report/) });
+  });
+
+  it('fits the width it is given: tables wrapped in their cells, commands continued with \\, each still one shell command', () => {
+    const config = loadConfig();
+    const narrow = accessReport(config, 100);
+    expect(narrow.split('\n').filter((l) => l.length > 100)).toEqual([]);
+    const commands = config.environments.flatMap((env) => env.accessGroups.flatMap((g) => connectCommands(env, g).map((c) => c.command)));
+    // Each printed command with its continuation lines.
+    const lines = narrow.split('\n');
+    const shells = lines.flatMap((line, i) => {
+      if (!/^ {6}aws /.test(line)) return [];
+      const parts = [line];
+      for (let j = i; lines[j].endsWith(' \\'); j++) parts.push(lines[j + 1]);
+      return [parts.join('\n')];
+    });
+    expect(shells).toHaveLength(commands.length);
+    expect(shells.filter((shell) => shell.includes(' \\\n')).length).toBeGreaterThan(0);
+    for (const shell of shells) {
+      expect(commands).toContain(shell.replace(/ \\\n\s+/g, ' ').trim());
+      expect(spawnSync('bash', ['-n', '-c', shell]).status).toBe(0);
+    }
+    expect(accessReport(config)).toEqual(accessReport(config, Infinity));
   });
 });

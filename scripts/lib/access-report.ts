@@ -3,12 +3,17 @@ import type { AccessGroupConfig, EnvironmentConfig, LogArchiveConfig, ProjectCon
 import { DEFAULT_SESSION_KEY_PREFIX } from '../../modules/session-logging';
 import { ANY_PORT_DOCUMENTS, type MfaEnforcement, type PortForwardingDestination, SHELL_DOCUMENT } from '../../modules/access-policies';
 import { ENVIRONMENT_NAME_PREFIX, forwardDocumentName, sessionLogGroupName } from '../../stacks/environment-stack';
-import { table } from './table';
+import { fit, table, wrap } from './table';
 
 /** Who may reach which instances, with which documents, per environment: a table for humans. */
-export function accessReport(config: ProjectConfig): string {
+export function accessReport(config: ProjectConfig, width = Infinity): string {
   const archive = config.logArchive ? [logArchiveReport(config.logArchive, config.environments)] : [];
-  return [...config.environments.map((env) => environmentReport(env, config.logArchive)), ...archive].join('\n\n') + '\n';
+  return fit([...config.environments.map((env) => environmentReport(env, config.logArchive, width)), ...archive].join('\n\n'), width) + '\n';
+}
+
+/** A command on lines of at most `width` where its words allow, continued with shell line continuations. */
+export function wrapCommand(command: string, width: number, indent: string): string {
+  return wrap(command, width - indent.length - 4).map((l, i) => `${indent}${i > 0 ? '  ' : ''}${l}`).join(' \\\n');
 }
 
 /** Where the environment's transcripts are, and who reads them. */
@@ -33,7 +38,7 @@ function logArchiveReport(archive: LogArchiveConfig, environments: readonly Envi
   ].join('\n');
 }
 
-function environmentReport(env: EnvironmentConfig, archive: LogArchiveConfig | undefined): string {
+function environmentReport(env: EnvironmentConfig, archive: LogArchiveConfig | undefined, width: number): string {
   const header = `${env.name} (account ${env.accountId}, ${env.region})\n${transcriptsLine(env, archive)}`;
   if (env.accessGroups.length === 0) return `${header}\n  no access groups: nobody may start a session`;
   const rows = env.accessGroups.map((group) => [
@@ -50,9 +55,9 @@ function environmentReport(env: EnvironmentConfig, archive: LogArchiveConfig | u
   const connect = env.accessGroups.map((group) => [
     `  ${group.name}:`,
     ...(group.permissionSet ? identityCenterSignIn(env, group.permissionSet.name) : []),
-    ...connectCommands(env, group).map((c) => `    ${c.what}:\n      ${c.command}`),
+    ...connectCommands(env, group).map((c) => `    ${c.what}:\n${wrapCommand(c.command, width, '      ')}`),
   ].join('\n'));
-  return `${header}\n${table(['group', 'instances', 'documents', 'MFA', 'may end', 'given to'], rows)}\n\n  how to connect\n${connect.join('\n')}`;
+  return `${header}\n${table(['group', 'instances', 'documents', 'MFA', 'may end', 'given to'], rows, width)}\n\n  how to connect\n${connect.join('\n')}`;
 }
 
 export interface ConnectCommand {

@@ -4,11 +4,11 @@ import { ENVIRONMENT_NAME_PREFIX } from '../../stacks/environment-stack';
 import { table } from './table';
 
 /** Who is alerted on what, per environment: `npm run access-report`'s alerts section. */
-export function alertReport(config: ProjectConfig): string {
-  return config.environments.map(environmentAlerts).join('\n\n') + '\n';
+export function alertReport(config: ProjectConfig, width = Infinity): string {
+  return config.environments.map((env) => environmentAlerts(env, width)).join('\n\n') + '\n';
 }
 
-function environmentAlerts(env: EnvironmentConfig): string {
+function environmentAlerts(env: EnvironmentConfig, width: number): string {
   const { alerts } = env;
   const names = sessionAlertNames(`${ENVIRONMENT_NAME_PREFIX}${env.name}`);
   const pipeline = env.guardrails.pipelineRoleArn.split('/').pop();
@@ -40,6 +40,6 @@ function environmentAlerts(env: EnvironmentConfig): string {
     `  emails: ${emails}`,
     `  trail:  ${trail}`,
     `  Calls by ${pipeline} (the pipeline) do not alert; refused calls alert as allowed ones do.`,
-    table(['when anyone', 'alerts'], rows),
+    table(['when anyone', 'alerts'], rows, width),
   ].join('\n');
 }

@@ -136,17 +136,17 @@ export async function tamperMatrix(env: EnvironmentConfig, options: TamperMatrix
 }
 
 /** The matrix as a Markdown table (README) or a plain one (the report). */
-export function renderMatrix([head, ...rows]: string[][], markdown: boolean): string {
+export function renderMatrix([head, ...rows]: string[][], markdown: boolean, width = Infinity): string {
   if (markdown) return [head, head.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
-  return table(head, rows);
+  return table(head, rows, width);
 }
 
 /** `npm run access-report`'s tamper section: every environment, as its config sets it up. */
-export async function tamperReport(config: ProjectConfig): Promise<string> {
+export async function tamperReport(config: ProjectConfig, width = Infinity): Promise<string> {
   const sections: string[] = [];
   for (const env of config.environments) {
     const matrix = await tamperMatrix(env, { withScp: config.organization !== undefined, strict: [env.guardrails.strict] });
-    sections.push(`${env.name}: who can switch the audit trail off (what stops them)\n${renderMatrix(matrix, false)}`);
+    sections.push(`${env.name}: who can switch the audit trail off (what stops them)\n${renderMatrix(matrix, false, width)}`);
   }
   return sections.join('\n\n') + '\n';
 }
