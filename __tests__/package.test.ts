@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { validateOffline } from '../scripts/lib/offline-validation';
 import { tempDir } from './helpers';
-import { compile, createApp, pack, readmeExample, ROOT, synthesizeApp } from './support/consumer-app';
+import { cdktfTemplateTsconfig, compile, createApp, pack, readmeExample, ROOT, synthesizeApp } from './support/consumer-app';
 
 // Packs the project once (prepack builds it), checks what the tarball holds, then installs it into a
 // new app outside the repository and compiles, synthesizes and plans the README's example there: the
@@ -18,6 +18,7 @@ const APP_DEPENDENCIES = ['cdktf', 'constructs', '@cdktf/provider-aws', 'typescr
 let files: string[];
 let app: string;
 let compiled: { status: number | null; output: string };
+let compiledWithTemplate: { status: number | null; output: string };
 
 beforeAll(() => {
   const packed = pack(ROOT, tempDir('pack'));
@@ -29,6 +30,9 @@ beforeAll(() => {
   const broken = example.replace('idleSessionTimeoutMinutes: 15,', "idleSessionTimeoutMinutes: '15',");
   if (broken === example) throw new Error('the README example no longer sets idleSessionTimeoutMinutes: 15');
   compiled = compile(app, { 'main.ts': example, 'broken.ts': broken });
+  // The same example in an app made with cdktf's own template settings.
+  const templateApp = createApp(tempDir('consumer-template'), packed.tarball, APP_DEPENDENCIES, { tsconfig: cdktfTemplateTsconfig() });
+  compiledWithTemplate = compile(templateApp, { 'main.ts': example });
 });
 
 describe('the published package', () => {
@@ -78,6 +82,10 @@ describe('a consumer app using the packed modules', () => {
     expect({ stack: result.stack, diagnostics: result.diagnostics }).toEqual({ stack: 'jump', diagnostics: [] });
     expect(result.ok).toBe(true);
     expect(result.changes?.add).toBeGreaterThan(20);
+  });
+
+  it("compiles the README example with cdktf's own template settings too (CommonJS, Node's old resolution)", () => {
+    expect(compiledWithTemplate).toEqual({ status: 0, output: '' });
   });
 
   it('fails to compile when a prop is given the wrong type', () => {

@@ -29,10 +29,15 @@ export function pack(packageDir: string, destination: string): { tarball: string
   return { tarball: path.join(destination, packed.filename), files: packed.files.map((f) => f.path) };
 }
 
+/** The tsconfig.json of cdktf's own TypeScript template (`cdktf init --template typescript`): CommonJS, Node's old resolution. */
+export function cdktfTemplateTsconfig(): object {
+  return JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', 'cdktf-cli', 'bundle', 'templates', 'typescript', 'tsconfig.json'), 'utf8'));
+}
+
 /** A new app in `dir` with the tarball and `dependencies` (paths or registry specs) installed. */
-export function createApp(dir: string, tarball: string, dependencies: readonly string[], { offline = true } = {}): string {
+export function createApp(dir: string, tarball: string, dependencies: readonly string[], { offline = true, tsconfig = TSCONFIG as object } = {}): string {
   fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
-  fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify(TSCONFIG));
+  fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify(tsconfig));
   execFileSync('npm', ['install', ...(offline ? ['--offline'] : ['--prefer-offline']), '--no-audit', '--no-fund', tarball, ...dependencies], { cwd: dir, stdio: 'ignore' });
   return dir;
 }
