@@ -1,7 +1,10 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { tempDir } from './helpers';
+import { ConfigError, validateConfig } from '../config/validate';
+import { configExamples, mergeExample } from '../scripts/lib/doc-examples';
+import { runSynth } from '../scripts/lib/synth';
+import { rawConfig, tempDir, writeConfig } from './helpers';
 
 const ROOT = path.resolve(__dirname, '..');
 jest.setTimeout(60_000);
@@ -21,3 +24,45 @@ describe('the API reference', () => {
     }
   });
 });
+
+describe('the config examples of the README and the guides', () => {
+  const documents = ['README.md', ...fs.readdirSync(path.join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+  const found = documents.map((file) => configExamples(fs.readFileSync(path.join(ROOT, file), 'utf8'), file));
+  const examples = found.flatMap((f) => f.examples);
+
+  it('say, each, where they go in environments.json', () => {
+    expect(found.flatMap((f) => f.problems)).toEqual([]);
+    expect(examples.filter((e) => e.at !== undefined).length).toBeGreaterThanOrEqual(4);
+  });
+
+  it('validate and synthesize, merged into the shipped config as written', () => {
+    let previous: unknown;
+    for (const example of examples.filter((e) => e.at !== undefined)) {
+      const base = example.withPrevious ? previous : rawConfig();
+      const config = mergeExample(base, example);
+      previous = config;
+      const where = `${example.file}:${example.line}`;
+      expect({ where, problems: problemsOf(config) }).toEqual({ where, problems: '' });
+      const run = runSynth(path.join(tempDir('example'), 'out'), { SSK_CONFIG: writeConfig(config) });
+      expect({ where, status: run.status, stderr: run.stderr }).toEqual({ where, status: 0, stderr: '' });
+    }
+  });
+
+  it('fail when one is broken: a seeded example that misses a required field', () => {
+    const markdown = ['<!-- example: config at environments -->', '```json', '"qa": { "accountId": "444444444444", "region": "eu-west-1" }', '```'].join('\n');
+    const [example] = configExamples(markdown, 'seeded.md').examples;
+    expect(problemsOf(mergeExample(rawConfig(), example))).toMatch(/environment "qa", field "network": is required/);
+    expect(configExamples('```json\n{}\n```', 'unmarked.md').problems).toEqual([expect.stringMatching(/^unmarked\.md:1: a json example says neither where it goes/)]);
+  });
+});
+
+/** The validation's message for a config, or '' when it is valid. */
+function problemsOf(config: unknown): string {
+  try {
+    validateConfig(config);
+    return '';
+  } catch (e) {
+    if (e instanceof ConfigError) return e.message;
+    throw e;
+  }
+}
