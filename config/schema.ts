@@ -118,19 +118,26 @@ const number = (description: string, annotations: Record<string, unknown> = {}) 
 // The ranges are the module's own check (checkSessionLoggingProps); here they only annotate for editors.
 const range = (field: keyof typeof SESSION_LOGGING_RANGES) => ({ minimum: SESSION_LOGGING_RANGES[field][0], maximum: SESSION_LOGGING_RANGES[field][1] });
 
+/** How a bucket of records keeps them: the same fields for an environment's log bucket and the log archive. */
+function retentionFields(objects: string, bucket: string) {
+  return {
+    archiveAfterDays: number(`move ${objects} to Glacier Instant Retrieval; default 90`, range('archiveAfterDays')),
+    expireAfterDays: number(`expire ${objects}; default 365`, range('expireAfterDays')),
+    objectLock: strict({
+      mode: oneOf(['GOVERNANCE', 'COMPLIANCE'], 'must be GOVERNANCE or COMPLIANCE')
+        .meta({ description: 'GOVERNANCE: users with s3:BypassGovernanceRetention may delete; COMPLIANCE: nobody may, root included' }),
+      days: z.number().meta({ description: `days each of the ${objects} is locked`, ...range('objectLockDays') }),
+    }, `write-once ${objects}; only when the bucket is created`).optional(),
+    accessLogBucket: awsString(rules.bucketName, `bucket receiving S3 server access logs of the ${bucket}`).optional(),
+    keyDeletionWindowInDays: number('KMS key deletion window; default 30', range('keyDeletionWindowInDays')),
+  };
+}
+
 const sessionLoggingSchema = strict({
   bucketName: awsString(rules.bucketName, 'log bucket: versioned, SSE-KMS, all public access blocked, TLS only'),
   keyPrefix: z.string().optional().meta({ description: 'where logs go in the bucket; default sessions' }),
   logRetentionDays: number('CloudWatch log retention; default 365', { enum: CLOUDWATCH_RETENTION_DAYS }),
-  archiveAfterDays: number('move log objects to Glacier Instant Retrieval; default 90', range('archiveAfterDays')),
-  expireAfterDays: number('expire log objects; default 365', range('expireAfterDays')),
-  objectLock: strict({
-    mode: oneOf(['GOVERNANCE', 'COMPLIANCE'], 'must be GOVERNANCE or COMPLIANCE')
-      .meta({ description: 'GOVERNANCE: users with s3:BypassGovernanceRetention may delete; COMPLIANCE: nobody may, root included' }),
-    days: z.number().meta({ description: 'days each log object is locked', ...range('objectLockDays') }),
-  }, 'write-once logs; only when the bucket is created').optional(),
-  accessLogBucket: awsString(rules.bucketName, 'bucket receiving S3 server access logs of the log bucket').optional(),
-  keyDeletionWindowInDays: number('KMS key deletion window; default 30', range('keyDeletionWindowInDays')),
+  ...retentionFields('log objects', 'log bucket'),
   idleSessionTimeoutMinutes: number('idle session timeout; default 20', range('idleSessionTimeoutMinutes')),
   maxSessionDurationMinutes: number('maximum session duration; default no limit', range('maxSessionDurationMinutes')),
   runAsDefaultUser: z.string().optional().meta({ description: "turns run-as on, with this Linux user unless the principal's SSMSessionRunAs tag names another" }),
@@ -386,15 +393,7 @@ export const logArchiveSchema = strict({
   pipelineRoleArn: awsString(rules.iamRoleArn, 'the role that deploys the log-archive stack: the only principal that may change the archive; its state role trusts it'),
   planRoleArn: awsString(rules.iamRoleArn, 'the read-only role that plans the log-archive stack').optional(),
   readerArns: list(awsString(rules.accountRoleArnPattern, 'reader role ARN'), 'who may read and decrypt the transcripts (security teams): role ARNs of named accounts, * allowed in the name', { nonEmpty: true }),
-  archiveAfterDays: number('move transcripts to Glacier Instant Retrieval; default 90', range('archiveAfterDays')),
-  expireAfterDays: number('expire transcripts; default 365', range('expireAfterDays')),
-  objectLock: strict({
-    mode: oneOf(['GOVERNANCE', 'COMPLIANCE'], 'must be GOVERNANCE or COMPLIANCE')
-      .meta({ description: 'GOVERNANCE: users with s3:BypassGovernanceRetention may delete; COMPLIANCE: nobody may, root included' }),
-    days: z.number().meta({ description: 'days each transcript is locked', ...range('objectLockDays') }),
-  }, 'write-once transcripts; only when the bucket is created').optional(),
-  accessLogBucket: awsString(rules.bucketName, 'bucket receiving S3 server access logs of the archive bucket').optional(),
-  keyDeletionWindowInDays: number('KMS key deletion window; default 30', range('keyDeletionWindowInDays')),
+  ...retentionFields('transcripts', 'archive bucket'),
   alerts: strict({
     emails: alertEmails,
     topicArn: alertTopicArn,

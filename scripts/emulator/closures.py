@@ -367,33 +367,27 @@ def _identity_center_permission_sets() -> Callable[[], None]:
     def key(self: Any, *parts: str) -> str:
         return "|".join([self.current_account, *parts])
 
-    def put_boundary(self: Any) -> str:
-        state["boundaries"][key(self, self._get_param("PermissionSetArn"))] = self._get_param("PermissionsBoundary")
-        return "{}"
+    def stored(kind: str, id_param: str, value_param: str, missing: str, answer: Callable[[Any], dict[str, Any]]) -> tuple[Any, Any, Any]:
+        """Put, describe and delete of one setting per resource: a boundary per permission set, attributes per instance."""
+        def put(self: Any) -> str:
+            state[kind][key(self, self._get_param(id_param))] = self._get_param(value_param)
+            return "{}"
 
-    def get_boundary(self: Any) -> str:
-        found = state["boundaries"].get(key(self, self._get_param("PermissionSetArn")))
-        if found is None:
-            return self._ssk_not_found("The permission set has no permissions boundary")
-        return json.dumps({"PermissionsBoundary": found})
+        def describe(self: Any) -> str:
+            found = state[kind].get(key(self, self._get_param(id_param)))
+            return self._ssk_not_found(missing) if found is None else json.dumps(answer(found))
 
-    def delete_boundary(self: Any) -> str:
-        state["boundaries"].pop(key(self, self._get_param("PermissionSetArn")), None)
-        return "{}"
+        def delete(self: Any) -> str:
+            state[kind].pop(key(self, self._get_param(id_param)), None)
+            return "{}"
+        return put, describe, delete
 
-    def put_attributes(self: Any) -> str:
-        state["attributes"][key(self, self._get_param("InstanceArn"))] = self._get_param("InstanceAccessControlAttributeConfiguration")
-        return "{}"
-
-    def describe_attributes(self: Any) -> str:
-        found = state["attributes"].get(key(self, self._get_param("InstanceArn")))
-        if found is None:
-            return self._ssk_not_found("Access control attributes are not configured")
-        return json.dumps({"Status": "ENABLED", "StatusReason": "", "InstanceAccessControlAttributeConfiguration": found})
-
-    def delete_attributes(self: Any) -> str:
-        state["attributes"].pop(key(self, self._get_param("InstanceArn")), None)
-        return "{}"
+    put_boundary, get_boundary, delete_boundary = stored(
+        "boundaries", "PermissionSetArn", "PermissionsBoundary", "The permission set has no permissions boundary",
+        lambda found: {"PermissionsBoundary": found})
+    put_attributes, describe_attributes, delete_attributes = stored(
+        "attributes", "InstanceArn", "InstanceAccessControlAttributeConfiguration", "Access control attributes are not configured",
+        lambda found: {"Status": "ENABLED", "StatusReason": "", "InstanceAccessControlAttributeConfiguration": found})
 
     def provisioning_status(self: Any) -> str:
         return json.dumps({"PermissionSetProvisioningStatus": {
@@ -428,21 +422,22 @@ def _identity_center_permission_sets() -> Callable[[], None]:
         state["tags"][key(self, arn)] = {t["Key"]: t["Value"] for t in self._get_param("Tags", []) or []}
         return answer
 
-    return _undo_all([
-        _patch(SSOAdminResponse, "_ssk_not_found", not_found),
-        _patch(SSOAdminResponse, "create_permission_set", create_permission_set),
-        _patch(SSOAdminResponse, "put_permissions_boundary_to_permission_set", put_boundary),
-        _patch(SSOAdminResponse, "get_permissions_boundary_for_permission_set", get_boundary),
-        _patch(SSOAdminResponse, "delete_permissions_boundary_from_permission_set", delete_boundary),
-        _patch(SSOAdminResponse, "create_instance_access_control_attribute_configuration", put_attributes),
-        _patch(SSOAdminResponse, "update_instance_access_control_attribute_configuration", put_attributes),
-        _patch(SSOAdminResponse, "describe_instance_access_control_attribute_configuration", describe_attributes),
-        _patch(SSOAdminResponse, "delete_instance_access_control_attribute_configuration", delete_attributes),
-        _patch(SSOAdminResponse, "describe_permission_set_provisioning_status", provisioning_status),
-        _patch(SSOAdminResponse, "list_tags_for_resource", list_tags),
-        _patch(SSOAdminResponse, "tag_resource", tag),
-        _patch(SSOAdminResponse, "untag_resource", untag),
-    ])
+    methods = {
+        "_ssk_not_found": not_found,
+        "create_permission_set": create_permission_set,
+        "put_permissions_boundary_to_permission_set": put_boundary,
+        "get_permissions_boundary_for_permission_set": get_boundary,
+        "delete_permissions_boundary_from_permission_set": delete_boundary,
+        "create_instance_access_control_attribute_configuration": put_attributes,
+        "update_instance_access_control_attribute_configuration": put_attributes,
+        "describe_instance_access_control_attribute_configuration": describe_attributes,
+        "delete_instance_access_control_attribute_configuration": delete_attributes,
+        "describe_permission_set_provisioning_status": provisioning_status,
+        "list_tags_for_resource": list_tags,
+        "tag_resource": tag,
+        "untag_resource": untag,
+    }
+    return _undo_all([_patch(SSOAdminResponse, name, method) for name, method in methods.items()])
 
 
 # An unset setting is marked by Status "Default" ("ServiceSetting": Status); its default value is not
