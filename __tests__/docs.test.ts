@@ -66,3 +66,37 @@ function problemsOf(config: unknown): string {
     throw e;
   }
 }
+
+describe('the README and the guides', () => {
+  const guides = fs.readdirSync(path.join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`);
+
+  it('keep the README a front door: at most 200 lines, the two set-up commands on its first screen, every guide linked', () => {
+    const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    expect(readme.split('\n').length).toBeLessThanOrEqual(200);
+    const firstScreen = readme.split('\n').slice(0, 40).join('\n');
+    expect(firstScreen).toContain('npm ci && npm run synth');
+    expect(firstScreen).toContain('npm test && npm run test:deploy');
+    for (const guide of guides) expect({ guide, linked: readme.includes(`](${guide})`) }).toEqual({ guide, linked: true });
+  });
+
+  it('link only to files and headings that exist', () => {
+    const broken: string[] = [];
+    for (const file of ['README.md', ...guides]) {
+      // Inline code (a pattern, say) holds no links.
+      const text = fs.readFileSync(path.join(ROOT, file), 'utf8').replace(/`[^`\n]*`/g, '');
+      for (const [, target] of text.matchAll(/\]\(([^)\s]+)\)/g)) {
+        if (/^[a-z]+:/.test(target)) continue;
+        const [relative, anchor] = target.split('#');
+        const resolved = relative ? path.join(path.dirname(path.join(ROOT, file)), relative) : path.join(ROOT, file);
+        if (!fs.existsSync(resolved)) broken.push(`${file}: ${target}`);
+        else if (anchor && resolved.endsWith('.md') && !headingAnchors(fs.readFileSync(resolved, 'utf8')).includes(anchor)) broken.push(`${file}: ${target}`);
+      }
+    }
+    expect(broken).toEqual([]);
+  });
+});
+
+/** GitHub's anchors of a Markdown file's headings: lower case, punctuation dropped, spaces as hyphens. */
+function headingAnchors(markdown: string): string[] {
+  return [...markdown.matchAll(/^#+ (.+)$/gm)].map(([, heading]) => heading.toLowerCase().replace(/[^\w\- ]/g, '').replace(/ /g, '-'));
+}

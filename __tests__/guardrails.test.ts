@@ -305,9 +305,9 @@ describe('the protected actions', () => {
   });
 });
 
-describe('the README\'s what-stops-whom table', () => {
+describe('the guardrails guide\'s what-stops-whom table', () => {
   it('is the evaluation of the policies the modules write', async () => {
-    const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+    const readme = fs.readFileSync(path.join(__dirname, '..', 'docs', 'guardrails.md'), 'utf8');
     const table = /<!-- tamper-matrix[^>]*-->\n([\s\S]*?)\n<!-- \/tamper-matrix -->/.exec(readme)?.[1];
     const dev = validateConfig(rawConfig()).environments.find((e) => e.name === 'dev')!;
     expect(table).toBe(renderMatrix(await tamperMatrix(dev, { withScp: true, strict: [false, true] }), true));

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import Ajv2020 from 'ajv/dist/2020';
 import { DEFAULT_CONFIG_FILE } from '../config/load';
 import { validateConfig } from '../config/validate';
-import { SCHEMA_FILE, schemaText } from '../scripts/schema';
+import { REFERENCE_FILE, referenceText, SCHEMA_FILE, schemaText } from '../scripts/schema';
 import { rawConfig } from './helpers';
 
 const schema = JSON.parse(fs.readFileSync(SCHEMA_FILE, 'utf8'));
@@ -21,6 +21,14 @@ function synthAccepts(raw: unknown): boolean {
 describe('config/environments.schema.json', () => {
   it('is what npm run schema writes from the config definition', () => {
     expect(fs.readFileSync(SCHEMA_FILE, 'utf8')).toBe(schemaText());
+  });
+
+  it('has a configuration reference, docs/config-reference.md, that npm run schema writes from it too', () => {
+    const reference = fs.readFileSync(REFERENCE_FILE, 'utf8');
+    expect(reference).toBe(referenceText());
+    for (const field of ['bootstrap.stateBucket', 'environments.<name>.accessGroups.<name>.permissionSet.groups', 'logArchive.readerArns', 'identityCenter.runAsAttribute']) {
+      expect(reference).toContain(`| \`${field}\` |`);
+    }
   });
 
   it('is a draft 2020-12 schema the shipped config names', () => {

@@ -13,11 +13,11 @@ const TSCONFIG = {
   compilerOptions: { target: 'ES2022', module: 'node16', moduleResolution: 'node16', strict: true, skipLibCheck: true, outDir: 'dist', types: ['node'] },
 };
 
-/** The README's "Use the modules in your own app" example. */
+/** The modules guide's "Use the modules in your own app" example. */
 export function readmeExample(): string {
-  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const readme = fs.readFileSync(path.join(ROOT, 'docs', 'modules.md'), 'utf8');
   const example = /## Use the modules in your own app\n\n```ts\n([\s\S]*?)```/.exec(readme)?.[1];
-  if (!example) throw new Error('README has no "Use the modules in your own app" example');
+  if (!example) throw new Error('docs/modules.md has no "Use the modules in your own app" example');
   return example;
 }
 
