@@ -48,6 +48,11 @@ describe('the config examples of the README and the guides', () => {
     }
   });
 
+  it('have one TypeScript example, the one the package test compiles and synthesizes in two kinds of app', () => {
+    const tsBlocks = documents.flatMap((file) => [...fs.readFileSync(path.join(ROOT, file), 'utf8').matchAll(/^```(ts|typescript)$/gm)].map(() => file));
+    expect(tsBlocks).toEqual(['docs/modules.md']);
+  });
+
   it('fail when one is broken: a seeded example that misses a required field', () => {
     const markdown = ['<!-- example: config at environments -->', '```json', '"qa": { "accountId": "444444444444", "region": "eu-west-1" }', '```'].join('\n');
     const [example] = configExamples(markdown, 'seeded.md').examples;

@@ -1,4 +1,4 @@
-import { execFileSync } from 'child_process';
+import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { validateOffline } from '../scripts/lib/offline-validation';
@@ -19,6 +19,7 @@ let files: string[];
 let app: string;
 let compiled: { status: number | null; output: string };
 let compiledWithTemplate: { status: number | null; output: string };
+let templateApp: string;
 
 beforeAll(() => {
   const packed = pack(ROOT, tempDir('pack'));
@@ -31,7 +32,7 @@ beforeAll(() => {
   if (broken === example) throw new Error('the README example no longer sets idleSessionTimeoutMinutes: 15');
   compiled = compile(app, { 'main.ts': example, 'broken.ts': broken });
   // The same example in an app made with cdktf's own template settings.
-  const templateApp = createApp(tempDir('consumer-template'), packed.tarball, APP_DEPENDENCIES, { tsconfig: cdktfTemplateTsconfig() });
+  templateApp = createApp(tempDir('consumer-template'), packed.tarball, APP_DEPENDENCIES, { tsconfig: cdktfTemplateTsconfig() });
   compiledWithTemplate = compile(templateApp, { 'main.ts': example });
 });
 
@@ -84,8 +85,12 @@ describe('a consumer app using the packed modules', () => {
     expect(result.changes?.add).toBeGreaterThan(20);
   });
 
-  it("compiles the README example with cdktf's own template settings too (CommonJS, Node's old resolution)", () => {
+  it("compiles and synthesizes the example with cdktf's own template settings too (CommonJS, Node's old resolution)", () => {
     expect(compiledWithTemplate).toEqual({ status: 0, output: '' });
+    // The template compiles next to the sources: main.js beside main.ts.
+    const run = spawnSync(process.execPath, ['main.js'], { cwd: templateApp, env: { ...process.env, CDKTF_OUTDIR: path.join(templateApp, 'cdktf.out') }, encoding: 'utf8' });
+    expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: '' });
+    expect(fs.existsSync(path.join(templateApp, 'cdktf.out', 'stacks', 'jump', 'cdk.tf.json'))).toBe(true);
   });
 
   it('fails to compile when a prop is given the wrong type', () => {
