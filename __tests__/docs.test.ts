@@ -4,6 +4,7 @@ import * as path from 'path';
 import { ConfigError, validateConfig } from '../config/validate';
 import { configExamples, mergeExample } from '../scripts/lib/doc-examples';
 import { runSynth } from '../scripts/lib/synth';
+import { alertReport } from '../scripts/lib/alert-report';
 import { rawConfig, tempDir, writeConfig } from './helpers';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -105,3 +106,28 @@ describe('the README and the guides', () => {
 function headingAnchors(markdown: string): string[] {
   return [...markdown.matchAll(/^#+ (.+)$/gm)].map(([, heading]) => heading.toLowerCase().replace(/[^\w\- ]/g, '').replace(/ /g, '-'));
 }
+
+describe('the sample outputs of the guides', () => {
+  /** The block after `<!-- sample: <id> -->` in a guide. */
+  const sample = (file: string, id: string) =>
+    new RegExp(`<!-- sample: ${id} -->\\n\`\`\`\\n([\\s\\S]*?)\`\`\``).exec(fs.readFileSync(path.join(ROOT, 'docs', file), 'utf8'))?.[1] ?? '';
+
+  it("show what the alert report prints for the shipped prod", () => {
+    const config = validateConfig(rawConfig());
+    const report = alertReport({ ...config, environments: config.environments.filter((e) => e.name === 'prod') });
+    expect(sample('alerts.md', 'alert-report prod').trimEnd()).toBe(report.trimEnd());
+  });
+
+  it('show what a bad config stops with', () => {
+    const raw = rawConfig();
+    raw.environments.dev.accountId = '1234';
+    delete raw.environments.prod.state.bucket;
+    let message = '';
+    try {
+      validateConfig(raw, 'config/environments.json');
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(sample('configuration.md', 'config-error').trimEnd()).toBe(message);
+  });
+});
