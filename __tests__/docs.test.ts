@@ -5,6 +5,7 @@ import { ConfigError, validateConfig } from '../config/validate';
 import { configExamples, mergeExample } from '../scripts/lib/doc-examples';
 import { runSynth } from '../scripts/lib/synth';
 import { alertReport } from '../scripts/lib/alert-report';
+import { audit, auditTable } from '../scripts/lib/session-audit';
 import { rawConfig, tempDir, writeConfig } from './helpers';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -129,5 +130,24 @@ describe('the sample outputs of the guides', () => {
       message = (e as Error).message;
     }
     expect(sample('configuration.md', 'config-error').trimEnd()).toBe(message);
+  });
+});
+
+describe('the transcript audit sample', () => {
+  it('is what the audit prints for three sessions: one rewritten, one written after its end, one without a transcript', () => {
+    const d = (iso: string) => new Date(iso);
+    const user = (name: string) => `arn:aws:iam::333333333333:user/${name}`;
+    const sessions = [['alice-0a1b2c3d4e5f67890', '09:02:11', '09:40:03'], ['carol-1b2c3d4e5f6789012', '10:15:40', '10:21:09'], ['dave-2c3d4e5f678901234', '11:00:02', '11:30:02']];
+    const audits = audit({
+      sessions: sessions.map(([sessionId, start, end]) => ({ sessionId, status: 'Terminated', start: d(`2026-12-01T${start}Z`), end: d(`2026-12-01T${end}Z`) })),
+      started: sessions.map(([sessionId, start], i) => ({
+        sessionId, owner: user(sessionId.split('-')[0]), target: i === 2 ? 'i-0fedcba9876543210' : 'i-0123456789abcdef0', time: d(`2026-12-01T${start}Z`),
+      })),
+      transcripts: new Map([[sessions[0][0], [d('2026-12-01T09:40:04Z'), d('2026-12-01T13:12:55Z')]], [sessions[1][0], [d('2026-12-01T10:21:10Z')]]]),
+      streams: new Map([[sessions[0][0], d('2026-12-01T09:40:03Z')], [sessions[1][0], d('2026-12-01T14:02:00Z')]]),
+    }, { since: d('2026-11-25T00:00:00Z') });
+    const doc = fs.readFileSync(path.join(ROOT, 'docs', 'recording.md'), 'utf8');
+    const sample = /<!-- sample: audit-sessions -->\n```\n([\s\S]*?)```/.exec(doc)?.[1] ?? '';
+    expect(sample).toBe(auditTable(audits));
   });
 });
