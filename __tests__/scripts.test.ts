@@ -92,3 +92,23 @@ describe('npm run access-report', () => {
     expect(accessReport(config)).toEqual(accessReport(config, Infinity));
   });
 });
+
+describe("the test run's summary", () => {
+  it('lists the test files by wall time, slowest first, as a share of the run, and ends with the line CI reads', () => {
+    const Reporter = require('../scripts/jest-summary-reporter.js');
+    const written: string[] = [];
+    const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: any) => { written.push(String(chunk)); return true; });
+    try {
+      const file = (name: string, start: number, end: number) => ({ testFilePath: `${process.cwd()}/__tests__/${name}`, perfStats: { start, end } });
+      new Reporter().onRunComplete(new Set(), {
+        startTime: Date.now() - 10_000, numPassedTests: 5, numFailedTests: 0, numRuntimeErrorTestSuites: 0, numPendingTests: 0, numTodoTests: 0,
+        testResults: [file('fast.test.ts', 0, 1_000), file('slow.test.ts', 0, 8_000)],
+      });
+    } finally {
+      spy.mockRestore();
+    }
+    const out = written.join('');
+    expect(out).toMatch(/Test files by wall time \(the run: 10\.\d s; files run in parallel\):\n\s+8\.0 s {2}0\.\d\d of the run {2}__tests__\/slow\.test\.ts\n\s+1\.0 s {2}0\.\d\d of the run {2}__tests__\/fast\.test\.ts\n/);
+    expect(out.trimEnd().split('\n').pop()).toBe('Tests: 5 passed, 0 failed');
+  });
+});
