@@ -130,7 +130,7 @@ describe('npm run audit-sessions, against the AWS emulator', () => {
       [daveSession!]: ['no-transcript'],
       'mallory-0a1b2c3d4e5f67890': ['unknown-session'],
     });
-    // The first version is the record: listed first.
+    // Every version is kept, listed oldest first.
     const alice = audits.find((a) => a.sessionId === sessions.alice)!;
     expect(alice.transcriptVersions).toHaveLength(2);
     expect(new Date(alice.transcriptVersions[0]).getTime()).toBeLessThanOrEqual(new Date(alice.transcriptVersions[1]).getTime());
@@ -139,7 +139,7 @@ describe('npm run audit-sessions, against the AWS emulator', () => {
     expect(table.status).toBe(1);
     expect(table.stdout).toMatch(/5 sessions, 4 flagged/);
     expect(table.stdout).toMatch(new RegExp(`${sessions.alice}.*2 versions\\s+rewritten-transcript`));
-    expect(table.stdout).toMatch(/of a rewritten transcript, the first version is the record/);
+    expect(table.stdout).toMatch(/a rewritten transcript keeps every version: compare them, the agent writes its own as the session ends/);
   }, 60_000);
 
   it('leaves an event within the grace period alone', () => {

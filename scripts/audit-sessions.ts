@@ -5,8 +5,8 @@ import { auditEnvironment, auditTable } from './lib/session-audit';
 const USAGE = `usage: npm run audit-sessions -- <environment> [--since 7d] [--grace 300] [--archive-profile NAME] [--json]
 
 Lists the environment's sessions from Session Manager, CloudTrail, the S3 transcripts and the log
-group, and flags what a reviewer must see: a transcript rewritten (more than one version; the first
-is the record), a log stream written after its session ended, a session CloudTrail shows started that
+group, and flags what a reviewer must see: a transcript rewritten (more than one version, each
+kept), a log stream written after its session ended, a session CloudTrail shows started that
 left no transcript, a transcript of a session nobody started. Exit code 1 when anything is flagged.
   --since  how far back: 30m, 12h, 7d or an ISO date (default 7d)
   --grace  seconds a log stream may still receive events after its session ends (default 300)

@@ -15,7 +15,10 @@ import { table } from './table';
 
 /** What a reviewer must see. */
 export type Flag =
-  /** The transcript object has more than one version: the first one is the record. */
+  /**
+   * The transcript object has more than one version. Which is the agent's the audit cannot say: root on the
+   * instance knows a live session's id and can write first. Every version is kept to compare.
+   */
   | 'rewritten-transcript'
   /** The session's log stream received events after the session ended. */
   | 'written-after-end'
@@ -32,7 +35,7 @@ export interface SessionAudit {
   readonly start?: Date;
   readonly end?: Date;
   readonly status?: string;
-  /** The transcript's versions, oldest first: the first is the record. */
+  /** When each version of the transcript was written, oldest first. */
   readonly transcriptVersions: readonly Date[];
   readonly streamLastIngestion?: Date;
   readonly flags: readonly Flag[];
@@ -145,7 +148,7 @@ export function auditTable(audits: readonly SessionAudit[]): string {
   const flagged = audits.filter((a) => a.flags.length > 0).length;
   return `${table(['session', 'started by', 'target', 'start (UTC)', 'end (UTC)', 'transcript', 'findings'], rows)}
 
-${audits.length} sessions, ${flagged} flagged${flagged > 0 ? '; of a rewritten transcript, the first version is the record' : ''}\n`;
+${audits.length} sessions, ${flagged} flagged${flagged > 0 ? '; a rewritten transcript keeps every version: compare them, the agent writes its own as the session ends' : ''}\n`;
 }
 
 async function describeSessions(ssm: SSMClient): Promise<SessionRecord[]> {
