@@ -4,6 +4,7 @@ import * as net from 'net';
 import * as path from 'path';
 import { assertProviderAvailable } from '../scripts/lib/terraform';
 import { accessReport, connectCommands } from '../scripts/lib/access-report';
+import { type Budget, formatVerdicts, judge } from '../scripts/lib/budgets';
 import { loadConfig } from '../config/load';
 import { tempDir } from './helpers';
 
@@ -110,5 +111,33 @@ describe("the test run's summary", () => {
     const out = written.join('');
     expect(out).toMatch(/Test files by wall time \(the run: 10\.\d s; files run in parallel\):\n\s+8\.0 s {2}0\.\d\d of the run {2}__tests__\/slow\.test\.ts\n\s+1\.0 s {2}0\.\d\d of the run {2}__tests__\/fast\.test\.ts\n/);
     expect(out.trimEnd().split('\n').pop()).toBe('Tests: 5 passed, 0 failed');
+  });
+});
+
+describe('npm run bench budgets', () => {
+  const budgets: Budget[] = [
+    { name: 'synth', case: 'app', per: 'floor', limit: 2 },
+    { name: 'validate', case: 'v100', per: 'v5', limit: 6 },
+    { name: 'tests', case: 'jest', limit: 60 },
+  ];
+
+  it('flags each figure over its budget, and only those', () => {
+    const lines = formatVerdicts(judge([
+      { case: 'app', medianSeconds: 1.1, timesFloor: 2.3 },
+      { case: 'v5', medianSeconds: 10 },
+      { case: 'v100', medianSeconds: 55 },
+      { case: 'jest', medianSeconds: 61 },
+    ], budgets));
+    expect(lines.map((l) => l.replace(/\s+/g, ' '))).toEqual([
+      'synth 2.30x budget 2x OVER',
+      'validate 5.50x budget 6x',
+      'tests 61.00 s budget 60 s OVER',
+    ]);
+  });
+
+  it('says which budgets a partial run did not measure, without flagging them', () => {
+    const verdicts = judge([{ case: 'app', medianSeconds: 0.8, timesFloor: 1.9 }, { case: 'v100', medianSeconds: 50 }], budgets);
+    expect(verdicts.map((v) => [v.budget.name, v.value, v.over])).toEqual([['synth', 1.9, false], ['validate', undefined, false], ['tests', undefined, false]]);
+    expect(formatVerdicts(verdicts)[1]).toMatch(/not measured/);
   });
 });

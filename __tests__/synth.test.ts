@@ -54,6 +54,16 @@ describe('npm run synth', () => {
     }
   });
 
+  it('writes the same stacks whether or not cdktf records its token stack traces', () => {
+    const [lean, traced] = ['lean', 'traced'].map((name) => path.join(tempDir(`synth-${name}`), 'out'));
+    expect(runSynth(lean, withoutAws()).status).toBe(0);
+    expect(runSynth(traced, withoutAws({ SSK_STACK_TRACES: '1' })).status).toBe(0);
+    for (const stack of STACKS) {
+      const read = (outdir: string) => fs.readFileSync(path.join(outdir, 'stacks', stack, 'cdk.tf.json'), 'utf8');
+      expect(read(lean)).toBe(read(traced));
+    }
+  });
+
   it('stops on a broken environment before writing anything, naming environment and field', () => {
     const outdir = path.join(tempDir('synth'), 'out');
     const run = runSynth(outdir, withoutAws({ SSK_CONFIG: brokenConfigFile() }));

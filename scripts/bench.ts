@@ -2,6 +2,7 @@ import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { type Budget, formatVerdicts, judge, machineDescription } from './lib/budgets';
 import { generatedConfig } from './lib/generated-config';
 import { appCommand } from './lib/synth';
 import { assertProviderAvailable } from './lib/terraform';
@@ -11,10 +12,11 @@ import { assertProviderAvailable } from './lib/terraform';
  * warm-up run: the README's synth command, the app process it starts, the cdktf CLI, the bare cost of
  * loading cdktf and the provider classes the app uses (the floor), and generated configs of 1 to 100
  * environments with 5 instances each; then offline validation (`npm run validate`'s script: synth and
- * plan) of the project's 5 stacks and of 20 and 100 generated environments; then the deploy walk
- * against the AWS emulator (`npm run test:deploy`, BENCH_DEPLOY_RUNS runs). Prints a table and
- * writes bench-results.json. BENCH_RUNS sets the runs per synth case (default 5), BENCH_VALIDATE_RUNS
- * per validation case (default 3).
+ * plan) of the project's 5 stacks and of 20 and 100 generated environments; then `npm test`; then the
+ * deploy walk against the AWS emulator (`npm run test:deploy`, BENCH_DEPLOY_RUNS runs). Prints the
+ * machine, a table, and each budget with its figure (OVER where exceeded), and writes
+ * bench-results.json. BENCH_RUNS sets the runs per synth case (default 5), BENCH_VALIDATE_RUNS per
+ * validation case (default 3).
  */
 const ROOT = path.resolve(__dirname, '..');
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -38,31 +40,46 @@ interface Result {
    * validation of the whole process tree (private resident memory summed, sampled every 500 ms).
    */
   readonly medianPeakMb: number | null;
+  /** The median of each run's ratio to the floor run just before it (synthesis cases only). */
+  readonly timesFloor?: number;
 }
 
-function measure(name: string, command: string[], env: NodeJS.ProcessEnv = {}, cwd = ROOT): Result {
+/** One run of a command: wall seconds (GNU time's when installed) and peak resident MB (null without it). */
+function runOnce(name: string, command: string[], env: NodeJS.ProcessEnv, cwd: string): { seconds: number; peakMb: number | null } {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'ssk-bench-'));
+  const argv = fs.existsSync(TIME) ? [TIME, '-f', 'BENCH %e %M', ...command] : command;
+  const started = process.hrtime.bigint();
+  const run = spawnSync(argv[0], argv.slice(1), {
+    cwd,
+    env: { ...process.env, CDKTF_OUTDIR: outdir, CHECKPOINT_DISABLE: '1', ...env },
+    encoding: 'utf8',
+  });
+  const wall = Number(process.hrtime.bigint() - started) / 1e9;
+  fs.rmSync(outdir, { recursive: true, force: true });
+  if (run.status !== 0) throw new Error(`${name} failed:\n${run.stderr}`);
+  const line = /BENCH ([\d.]+) (\d+)/.exec(run.stderr);
+  return { seconds: line ? Number(line[1]) : wall, peakMb: line ? Number(line[2]) / 1024 : null };
+}
+
+/**
+ * Median wall time and peak memory of a command over RUNS runs after one warm-up run (which fills the
+ * transpile and file system caches). Each run is paired with a run of the floor just before it, and
+ * the case's ratio to the floor is the median of the pairs' ratios: this machine's speed drifts by a
+ * third within a minute, which a ratio of two separate medians would carry into the figure.
+ */
+function measure(name: string, command: string[], floor: string[], env: NodeJS.ProcessEnv = {}, cwd = ROOT): Result {
   const seconds: number[] = [];
   const peaks: number[] = [];
-  const gnuTime = fs.existsSync(TIME);
-  // Run 0 warms the transpile cache and the file system cache; it is not counted.
+  const ratios: number[] = [];
   for (let i = 0; i <= RUNS; i++) {
-    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'ssk-bench-'));
-    const argv = gnuTime ? [TIME, '-f', 'BENCH %e %M', ...command] : command;
-    const started = process.hrtime.bigint();
-    const run = spawnSync(argv[0], argv.slice(1), {
-      cwd,
-      env: { ...process.env, CDKTF_OUTDIR: outdir, CHECKPOINT_DISABLE: '1', ...env },
-      encoding: 'utf8',
-    });
-    const wall = Number(process.hrtime.bigint() - started) / 1e9;
-    fs.rmSync(outdir, { recursive: true, force: true });
-    if (run.status !== 0) throw new Error(`${name} failed:\n${run.stderr}`);
+    const base = runOnce('floor', floor, {}, ROOT);
+    const run = runOnce(name, command, env, cwd);
     if (i === 0) continue;
-    const line = /BENCH ([\d.]+) (\d+)/.exec(run.stderr);
-    seconds.push(line ? Number(line[1]) : wall);
-    if (line) peaks.push(Number(line[2]) / 1024);
+    seconds.push(run.seconds);
+    if (run.peakMb !== null) peaks.push(run.peakMb);
+    ratios.push(run.seconds / base.seconds);
   }
-  return { case: name, runs: RUNS, medianSeconds: median(seconds), medianPeakMb: peaks.length ? Math.round(median(peaks)) : null };
+  return { case: name, runs: RUNS, medianSeconds: median(seconds), medianPeakMb: peaks.length ? Math.round(median(peaks)) : null, timesFloor: round(median(ratios)) };
 }
 
 /** Like `measure`, for a command that starts many processes: memory is the peak of the whole tree. */
@@ -126,6 +143,10 @@ function readProc(file: string): string | undefined {
   }
 }
 
+function round(value: number): number {
+  return Math.round(value * 100) / 100;
+}
+
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
@@ -166,39 +187,50 @@ interface Case {
   readonly run: () => Result | Promise<Result>;
 }
 
+const FLOOR = 'floor: load cdktf and the provider classes used';
+const APP = 'app process alone (what npm run synth starts)';
+const VALIDATE_5 = 'validate: 3 environments (5 stacks)';
+const VALIDATE_100 = 'validate: 100 environments x 5 instances (102 stacks)';
+const TEST_SUITE = 'npm test: the whole suite, warm';
+
+/** Issue 34's budgets: synthesis against the floor, validation's growth, the test suite's wall time. */
+const BUDGETS: Budget[] = [
+  { name: 'synth: the app process, x the floor', case: APP, per: 'floor', limit: 2.0 },
+  { name: 'validate: 102 stacks, x the 5-stack run', case: VALIDATE_100, per: VALIDATE_5, limit: 6.0 },
+  { name: 'npm test: wall time of the warm suite', case: TEST_SUITE, limit: 60 },
+];
+
 async function main(): Promise<void> {
   await assertProviderAvailable();
   const node = process.execPath;
   const app = appCommand();
-  const floorScript = ['cdktf', ...providerModulesUsed()].map((m) => `require(${JSON.stringify(m)});`).join('');
-  const FLOOR = 'floor: load cdktf and the provider classes used';
+  const floor = [node, '-e', ['cdktf', ...providerModulesUsed()].map((m) => `require(${JSON.stringify(m)});`).join('')];
+  const synth = (name: string, command: string[], env: NodeJS.ProcessEnv = {}, cwd = ROOT): Case => ({ name, run: () => measure(name, command, floor, env, cwd) });
   const synthCases: Case[] = [
-    { name: 'npm run synth (3 environments, 5 stacks)', run: () => measure('npm run synth (3 environments, 5 stacks)', ['npm', 'run', '-s', 'synth']) },
-    { name: 'app process alone (what npm run synth starts)', run: () => measure('app process alone (what npm run synth starts)', app) },
-    { name: "npm's own start (npm run of a no-op script)", run: () => measure("npm's own start (npm run of a no-op script)", ['npm', 'run', '-s', 'noop'], {}, noopPackage()) },
-    {
-      name: 'cdktf synth (3 environments, 5 stacks)',
-      run: () => measure('cdktf synth (3 environments, 5 stacks)', [path.join(ROOT, 'node_modules', '.bin', 'cdktf'), 'synth', '--output', path.join(os.tmpdir(), 'ssk-bench-cdktf')], { CI: '1' }),
-    },
-    { name: FLOOR, run: () => measure(FLOOR, [node, '-e', floorScript]) },
-    ...[1, 10, 50, 100].map((n) => {
-      const name = `app: ${n} environment${n === 1 ? '' : 's'} x 5 instances`;
-      return { name, run: () => measure(name, app, { SSK_CONFIG: generatedConfigFile(n) }) };
-    }),
+    synth('npm run synth (3 environments, 5 stacks)', ['npm', 'run', '-s', 'synth']),
+    synth(APP, app),
+    synth("npm's own start (npm run of a no-op script)", ['npm', 'run', '-s', 'noop'], {}, noopPackage()),
+    synth('cdktf synth (3 environments, 5 stacks)', [path.join(ROOT, 'node_modules', '.bin', 'cdktf'), 'synth', '--output', path.join(os.tmpdir(), 'ssk-bench-cdktf')], { CI: '1' }),
+    synth(FLOOR, floor),
+    ...[1, 10, 50, 100].map((n) => synth(`app: ${n} environment${n === 1 ? '' : 's'} x 5 instances`, app, { SSK_CONFIG: generatedConfigFile(n) })),
   ];
   // `npm run bench -- <words>`: only the cases whose names hold one of the words.
   const wanted = process.argv.slice(2);
-  const selected = [...synthCases, ...validationCases(), deployWalkCase()].filter((c) => c.name === FLOOR || wanted.length === 0 || wanted.some((w) => c.name.includes(w)));
-  const measured: Result[] = [];
-  for (const c of selected) measured.push(await c.run());
-  const floor = measured.find((r) => r.case === FLOOR)!;
-  const results = measured.map((r) => ({ ...r, timesFloor: Math.round((r.medianSeconds / floor.medianSeconds) * 100) / 100 }));
+  const selected = [...synthCases, ...validationCases(), testSuiteCase(), deployWalkCase()].filter((c) => wanted.length === 0 || wanted.some((w) => c.name.includes(w)));
+  const results: Result[] = [];
+  for (const c of selected) results.push(await c.run());
+  const machine = machineDescription();
   const width = Math.max(...results.map((r) => r.case.length));
+  console.log(`measured on ${machine}`);
   console.log(`${'case'.padEnd(width)}  median s  x floor  peak MB   (${RUNS} runs each, validation ${VALIDATE_RUNS})`);
   for (const r of results) {
-    console.log(`${r.case.padEnd(width)}  ${r.medianSeconds.toFixed(2).padStart(8)}  ${r.timesFloor.toFixed(2).padStart(7)}  ${String(r.medianPeakMb ?? 'n/a').padStart(7)}`);
+    const ratio = r.timesFloor === undefined ? '' : r.timesFloor.toFixed(2);
+    console.log(`${r.case.padEnd(width)}  ${r.medianSeconds.toFixed(2).padStart(8)}  ${ratio.padStart(7)}  ${String(r.medianPeakMb ?? 'n/a').padStart(7)}`);
   }
-  fs.writeFileSync(path.join(ROOT, 'bench-results.json'), JSON.stringify({ date: new Date().toISOString(), cpus: os.cpus().length, results }, null, 2));
+  const verdicts = judge(results, BUDGETS);
+  console.log('\nbudgets (each ratio measured within this run):');
+  for (const line of formatVerdicts(verdicts)) console.log(`  ${line}`);
+  fs.writeFileSync(path.join(ROOT, 'bench-results.json'), JSON.stringify({ date: new Date().toISOString(), machine, results, budgets: verdicts }, null, 2));
   for (const dir of scratch) fs.rmSync(dir, { recursive: true, force: true });
 }
 
@@ -206,11 +238,20 @@ async function main(): Promise<void> {
 function validationCases(): Case[] {
   const validate = [process.execPath, '--require', path.join(ROOT, 'scripts', 'transpile-hook.cjs'), path.join(ROOT, 'scripts', 'validate.ts')];
   const cases: [string, NodeJS.ProcessEnv | (() => NodeJS.ProcessEnv)][] = [
-    ['validate: 3 environments (5 stacks)', {}],
+    [VALIDATE_5, {}],
     ['validate: 20 environments x 5 instances (22 stacks)', () => ({ SSK_CONFIG: generatedConfigFile(20) })],
-    ['validate: 100 environments x 5 instances (102 stacks)', () => ({ SSK_CONFIG: generatedConfigFile(100) })],
+    [VALIDATE_100, () => ({ SSK_CONFIG: generatedConfigFile(100) })],
   ];
   return cases.map(([name, env]) => ({ name, run: () => measureTree(name, validate, typeof env === 'function' ? env() : env, VALIDATE_RUNS) }));
+}
+
+/**
+ * `npm test`: the whole suite, once after a warm-up run that fills jest's transform cache and the
+ * type check's build info (BENCH_TEST_RUNS runs, default 1).
+ */
+function testSuiteCase(): Case {
+  const runs = Number(process.env.BENCH_TEST_RUNS ?? 1);
+  return { name: TEST_SUITE, run: () => measureTree(TEST_SUITE, ['npm', 'test', '--silent'], {}, runs) };
 }
 
 /**
