@@ -119,6 +119,12 @@ describe('the sample outputs of the guides', () => {
     expect(sample('alerts.md', 'alert-report prod').trimEnd()).toBe(report.trimEnd());
   });
 
+  it('show what the access report prints for prod, up to its connect commands', () => {
+    // Spawned as a reader runs it: stdout is no terminal, so the report is 120 columns wide.
+    const report = execFileSync('npm', ['run', '-s', 'access-report', '--', 'prod'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, COLUMNS: '' } });
+    expect(sample('access.md', 'access-report prod').trimEnd()).toBe(report.split('\n\n  how to connect')[0]);
+  });
+
   it('show what a bad config stops with', () => {
     const raw = rawConfig();
     raw.environments.dev.accountId = '1234';
@@ -130,6 +136,35 @@ describe('the sample outputs of the guides', () => {
       message = (e as Error).message;
     }
     expect(sample('configuration.md', 'config-error').trimEnd()).toBe(message);
+  });
+});
+
+describe("the README's layout", () => {
+  const block = /<!-- sample: layout -->\n```\n([\s\S]*?)```/.exec(fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8'))?.[1] ?? '';
+  /** The paths the block names: a line's first word, under the folder above it when indented. */
+  const named = (() => {
+    const paths: string[] = [];
+    let folder = '';
+    for (const line of block.split('\n')) {
+      const [, indent, word] = /^( *)(\S+)/.exec(line) ?? [];
+      if (word === undefined || indent.length > 2) continue; // a description's continuation
+      const full = indent.length === 0 ? word : `${folder}${word}`;
+      if (indent.length === 0) folder = word.endsWith('/') ? word : '';
+      paths.push(full);
+    }
+    return paths;
+  })();
+
+  it('names only paths that exist', () => {
+    expect(named.length).toBeGreaterThan(20);
+    expect(named.filter((p) => !fs.existsSync(path.join(ROOT, p)))).toEqual([]);
+  });
+
+  it('names every module and every top-level folder', () => {
+    const modules = fs.readdirSync(path.join(ROOT, 'modules')).map((m) => `modules/${m}/`);
+    const tracked = execFileSync('git', ['ls-files'], { cwd: ROOT, encoding: 'utf8' }).split('\n');
+    const folders = [...new Set(tracked.filter((f) => f.includes('/')).map((f) => `${f.split('/')[0]}/`))];
+    expect([...modules, ...folders].filter((p) => !named.some((n) => n === p || n.startsWith(p)))).toEqual([]);
   });
 });
 
