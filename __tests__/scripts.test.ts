@@ -27,6 +27,41 @@ describe.each([
   });
 });
 
+describe.each([
+  ['validate', /^usage: npm run validate -- \[stack \.\.\.\]/m, ['--all']],
+  ['stack-matrix', /^usage: npm run -s stack-matrix -- \[--github-output\]/m, ['dev']],
+  ['schema', /^usage: npm run schema$/m, ['--check']],
+  ['bench', /^usage: npm run bench -- \[word \.\.\.\]/m, ['no-such-case']],
+  ['access-report', /^usage: npm run -s access-report -- \[environment \.\.\.\] \[--wide\]/m, ['--narrow']],
+  ['audit-sessions', /^usage: npm run audit-sessions -- <environment>/m, []],
+])('npm run %s', (script, usage, wrong) => {
+  it('prints its usage for --help and exits 0', () => {
+    const result = run(script, ['--help']);
+    expect({ status: result.status, usage: usage.test(result.stderr), stdout: result.stdout }).toEqual({ status: 0, usage: true, stdout: '' });
+  });
+
+  it(`prints its usage for ${JSON.stringify(wrong)} and exits 2, doing nothing else`, () => {
+    const before = ['config/environments.schema.json', 'docs/config-reference.md'].map((f) => fs.statSync(path.join(ROOT, f)).mtimeMs);
+    const result = run(script, wrong);
+    expect({ status: result.status, usage: usage.test(result.stderr), trace: /\n\s+at /.test(result.stderr), stdout: result.stdout }).toEqual({ status: 2, usage: true, trace: false, stdout: '' });
+    expect(['config/environments.schema.json', 'docs/config-reference.md'].map((f) => fs.statSync(path.join(ROOT, f)).mtimeMs)).toEqual(before);
+  });
+});
+
+describe('npm run emulator', () => {
+  const emulator = (args: string[]) => spawnSync('python3', ['scripts/emulator/server.py', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 30_000 });
+
+  it('prints its usage for --help and exits 0, starting no server', () => {
+    const result = emulator(['--help']);
+    expect({ status: result.status, usage: /^usage: npm run emulator$/m.test(result.stderr) }).toEqual({ status: 0, usage: true });
+  });
+
+  it('prints its usage for an argument it does not take and exits 2', () => {
+    const result = emulator(['--port', '1']);
+    expect({ status: result.status, usage: /^usage: npm run emulator$/m.test(result.stderr) }).toEqual({ status: 2, usage: true });
+  });
+});
+
 it('drift-report names a plan file that does not exist', () => {
   const result = run('drift-report', ['dev', 'no-such-plan.json']);
   expect({ status: result.status, out: result.stderr }).toEqual({ status: 2, out: expect.stringMatching(/^no-such-plan\.json does not exist/) });

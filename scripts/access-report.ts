@@ -4,6 +4,7 @@ import { accessReport } from './lib/access-report';
 import { alertReport } from './lib/alert-report';
 import { fit } from './lib/table';
 import { tamperReport } from './lib/tamper-report';
+import { parseArguments, usageError } from './lib/usage';
 
 /**
  * `npm run access-report -- [environment ...] [--wide]`: who may open sessions where, who can switch the
@@ -15,27 +16,17 @@ const USAGE = `usage: npm run -s access-report -- [environment ...] [--wide]
   --wide       lines as long as they come (default: the terminal's width, commands wrapped with \\)`;
 
 async function main(): Promise<void> {
-  const args = process.argv.slice(2);
-  if (args.includes('--help') || args.includes('-h')) {
-    process.stderr.write(`${USAGE}\n`);
-    return;
-  }
-  const unknown = args.find((a) => a.startsWith('-') && a !== '--wide');
-  if (unknown) return usageError(`unknown option ${unknown}`);
+  const args = parseArguments(USAGE, { flags: ['--wide'] });
+  if (!args) return;
   const config = loadConfig();
-  const names = args.filter((a) => !a.startsWith('-'));
+  const names = args.positional;
   const missing = names.filter((n) => !config.environments.some((e) => e.name === n));
-  if (missing.length > 0) return usageError(`no environment ${missing.map((n) => `"${n}"`).join(', ')} in the config; it has ${config.environments.map((e) => e.name).join(', ')}`);
+  if (missing.length > 0) return void usageError(USAGE, `no environment ${missing.map((n) => `"${n}"`).join(', ')} in the config; it has ${config.environments.map((e) => e.name).join(', ')}`);
   const chosen = names.length > 0 ? { ...config, environments: config.environments.filter((e) => names.includes(e.name)) } : config;
-  const width = args.includes('--wide') ? Infinity : process.stdout.columns || 120;
+  const width = args.flags.has('--wide') ? Infinity : process.stdout.columns || 120;
   process.stdout.write(fit(`${accessReport(chosen, width)}
 ${await tamperReport(chosen, width)}
 ${alertReport(chosen, width)}`, width));
-}
-
-function usageError(message: string): void {
-  process.stderr.write(`${message}\n\n${USAGE}\n`);
-  process.exitCode = 2;
 }
 
 main().catch((e: Error) => {

@@ -6,6 +6,7 @@ import { type Budget, formatVerdicts, judge, machineDescription } from './lib/bu
 import { generatedConfig } from './lib/generated-config';
 import { appCommand } from './lib/synth';
 import { assertProviderAvailable } from './lib/terraform';
+import { parseArguments, usageError } from './lib/usage';
 
 /**
  * `npm run bench`: median wall time and peak memory of synthesis, over several runs each after one
@@ -200,8 +201,14 @@ const BUDGETS: Budget[] = [
   { name: 'npm test: wall time of the warm suite', case: TEST_SUITE, limit: 60 },
 ];
 
+const USAGE = `usage: npm run bench -- [word ...]
+  word  only the cases whose names hold one of the words (default every case; the floor runs with each
+        synthesis case regardless)
+BENCH_RUNS (default 5), BENCH_VALIDATE_RUNS (3), BENCH_TEST_RUNS (1), BENCH_DEPLOY_RUNS (1): runs per case.`;
+
 async function main(): Promise<void> {
-  await assertProviderAvailable();
+  const args = parseArguments(USAGE, {});
+  if (!args) return;
   const node = process.execPath;
   const app = appCommand();
   const floor = [node, '-e', ['cdktf', ...providerModulesUsed()].map((m) => `require(${JSON.stringify(m)});`).join('')];
@@ -214,9 +221,11 @@ async function main(): Promise<void> {
     synth(FLOOR, floor),
     ...[1, 10, 50, 100].map((n) => synth(`app: ${n} environment${n === 1 ? '' : 's'} x 5 instances`, app, { SSK_CONFIG: generatedConfigFile(n) })),
   ];
-  // `npm run bench -- <words>`: only the cases whose names hold one of the words.
-  const wanted = process.argv.slice(2);
-  const selected = [...synthCases, ...validationCases(), testSuiteCase(), deployWalkCase()].filter((c) => wanted.length === 0 || wanted.some((w) => c.name.includes(w)));
+  const cases = [...synthCases, ...validationCases(), testSuiteCase(), deployWalkCase()];
+  const wanted = args.positional;
+  const selected = cases.filter((c) => wanted.length === 0 || wanted.some((w) => c.name.includes(w)));
+  if (selected.length === 0) return void usageError(USAGE, `no case matches ${wanted.join(', ')}; the cases:\n${cases.map((c) => `  ${c.name}`).join('\n')}`);
+  await assertProviderAvailable();
   const results: Result[] = [];
   for (const c of selected) results.push(await c.run());
   const machine = machineDescription();
@@ -231,7 +240,6 @@ async function main(): Promise<void> {
   console.log('\nbudgets (each ratio measured within this run):');
   for (const line of formatVerdicts(verdicts)) console.log(`  ${line}`);
   fs.writeFileSync(path.join(ROOT, 'bench-results.json'), JSON.stringify({ date: new Date().toISOString(), machine, results, budgets: verdicts }, null, 2));
-  for (const dir of scratch) fs.rmSync(dir, { recursive: true, force: true });
 }
 
 /** `npm run validate`'s script (synth, then plan every stack offline) on 5 stacks, 20 and 100 environments. */
@@ -265,7 +273,11 @@ function deployWalkCase(): Case {
   return { name, run: () => measureTree(name, ['npm', 'run', '-s', 'test:deploy'], {}, runs, false) };
 }
 
-main().catch((e: Error) => {
-  console.error(e.message);
-  process.exitCode = 1;
-});
+main()
+  .catch((e: Error) => {
+    console.error(e.message);
+    process.exitCode = 1;
+  })
+  .finally(() => {
+    for (const dir of scratch) fs.rmSync(dir, { recursive: true, force: true });
+  });

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { configJsonSchema } from '../config/schema';
+import { parseArguments } from './lib/usage';
 
 /** Where `npm run schema` writes the config file's JSON Schema, which `environments.json` names in `$schema`. */
 export const SCHEMA_FILE = path.join(__dirname, '..', 'config', 'environments.schema.json');
@@ -73,7 +74,11 @@ function escape(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }
 
-if (require.main === module) {
+const USAGE = `usage: npm run schema
+Writes the config file's JSON Schema (config/environments.schema.json) and the configuration reference
+(docs/config-reference.md), both from config/schema.ts.`;
+
+if (require.main === module && parseArguments(USAGE, { max: 0 })) {
   fs.writeFileSync(SCHEMA_FILE, schemaText());
   fs.writeFileSync(REFERENCE_FILE, referenceText());
   console.log(`wrote ${path.relative(process.cwd(), SCHEMA_FILE)} and ${path.relative(process.cwd(), REFERENCE_FILE)}`);

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import { loadConfig } from '../config/load';
 import { MAX_DEPLOY_WAVES } from '../config/schema';
 import type { ProjectConfig } from '../config/types';
+import { parseArguments } from './lib/usage';
 
 /**
  * `npm run stack-matrix`: the environment stacks the pipeline plans and deploys, from the config, as
@@ -25,9 +26,14 @@ export function stackMatrix(config: ProjectConfig): Record<string, StackEntry[]>
   return { all, ...waves };
 }
 
-if (require.main === module) {
+const USAGE = `usage: npm run -s stack-matrix -- [--github-output]
+Prints the environment stacks the pipeline deploys, by wave, as JSON.
+  --github-output  also append each list to $GITHUB_OUTPUT, for a workflow's matrices`;
+
+const args = require.main === module ? parseArguments(USAGE, { max: 0, flags: ['--github-output'] }) : undefined;
+if (args) {
   const matrix = stackMatrix(loadConfig());
-  if (process.argv.includes('--github-output')) {
+  if (args.flags.has('--github-output')) {
     const file = process.env.GITHUB_OUTPUT;
     if (!file) throw new Error('--github-output needs GITHUB_OUTPUT (set inside GitHub Actions)');
     fs.appendFileSync(file, Object.entries(matrix).map(([k, v]) => `${k}=${JSON.stringify(v)}\n`).join(''));

@@ -4,17 +4,25 @@ import * as path from 'path';
 import { synthesize } from './lib/synth';
 import { StackValidation, validateOffline } from './lib/offline-validation';
 import { assertProviderAvailable } from './lib/terraform';
+import { parseArguments } from './lib/usage';
 
 /**
  * `npm run validate`: synthesize every stack, then plan each with the real Terraform CLI and AWS
  * provider, offline. One line per stack; exits non-zero on any error or warning.
  */
+const USAGE = `usage: npm run validate -- [stack ...]
+  stack  only these synthesized stacks (default every one)
+Synthesizes, then plans each stack offline with the real Terraform CLI and AWS provider (SSK_PROVIDER_MIRROR
+names a filesystem mirror of the provider; without it Terraform installs from the registry).`;
+
 async function main(): Promise<void> {
+  const args = parseArguments(USAGE, {});
+  if (!args) return;
   await assertProviderAvailable();
   const outdir = path.resolve(process.env.CDKTF_OUTDIR ?? 'cdktf.out');
   synthesize(outdir);
   const workdir = fs.mkdtempSync(path.join(os.tmpdir(), 'ssk-validate-'));
-  const stacks = process.argv.slice(2);
+  const stacks = args.positional;
   const results = await validateOffline({ outdir, workdir, stacks: stacks.length > 0 ? stacks : undefined });
   const width = Math.max(...results.map((r) => r.stack.length));
   for (const r of results) console.log(formatResult(r, width));

@@ -16,7 +16,15 @@ from closures import CLOSURES, apply_all
 DEFAULT_PORT = 5055
 
 
+USAGE = f"""usage: npm run emulator
+Starts moto's server with the project's closures on http://127.0.0.1:$SSK_EMULATOR_PORT (default {DEFAULT_PORT})."""
+
+
 def main() -> None:
+    if len(sys.argv) > 1:
+        help_asked = sys.argv[1:] in (["--help"], ["-h"])
+        print(USAGE if help_asked else f"unexpected arguments {' '.join(sys.argv[1:])}\n\n{USAGE}", file=sys.stderr)
+        sys.exit(0 if help_asked else 2)
     port = os.environ.get("SSK_EMULATOR_PORT", str(DEFAULT_PORT))
     apply_all()
     print(f"emulator: moto {moto.__version__} on http://127.0.0.1:{port} with {len(CLOSURES)} closures: "
