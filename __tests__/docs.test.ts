@@ -108,21 +108,22 @@ function headingAnchors(markdown: string): string[] {
   return [...markdown.matchAll(/^#+ (.+)$/gm)].map(([, heading]) => heading.toLowerCase().replace(/[^\w\- ]/g, '').replace(/ /g, '-'));
 }
 
-describe('the sample outputs of the guides', () => {
-  /** The block after `<!-- sample: <id> -->` in a guide. */
-  const sample = (file: string, id: string) =>
-    new RegExp(`<!-- sample: ${id} -->\\n\`\`\`\\n([\\s\\S]*?)\`\`\``).exec(fs.readFileSync(path.join(ROOT, 'docs', file), 'utf8'))?.[1] ?? '';
+/** The block after `<!-- sample: <id> -->` in a file of the project. */
+function sample(file: string, id: string): string {
+  return new RegExp(`<!-- sample: ${id} -->\\n\`\`\`\\n([\\s\\S]*?)\`\`\``).exec(fs.readFileSync(path.join(ROOT, file), 'utf8'))?.[1] ?? '';
+}
 
+describe('the sample outputs of the guides', () => {
   it("show what the alert report prints for the shipped prod", () => {
     const config = validateConfig(rawConfig());
     const report = alertReport({ ...config, environments: config.environments.filter((e) => e.name === 'prod') });
-    expect(sample('alerts.md', 'alert-report prod').trimEnd()).toBe(report.trimEnd());
+    expect(sample('docs/alerts.md', 'alert-report prod').trimEnd()).toBe(report.trimEnd());
   });
 
   it('show what the access report prints for prod, up to its connect commands', () => {
     // Spawned as a reader runs it: stdout is no terminal, so the report is 120 columns wide.
     const report = execFileSync('npm', ['run', '-s', 'access-report', '--', 'prod'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, COLUMNS: '' } });
-    expect(sample('access.md', 'access-report prod').trimEnd()).toBe(report.split('\n\n  how to connect')[0]);
+    expect(sample('docs/access.md', 'access-report prod').trimEnd()).toBe(report.split('\n\n  how to connect')[0]);
   });
 
   it('show what a bad config stops with', () => {
@@ -135,12 +136,12 @@ describe('the sample outputs of the guides', () => {
     } catch (e) {
       message = (e as Error).message;
     }
-    expect(sample('configuration.md', 'config-error').trimEnd()).toBe(message);
+    expect(sample('docs/configuration.md', 'config-error').trimEnd()).toBe(message);
   });
 });
 
 describe("the README's layout", () => {
-  const block = /<!-- sample: layout -->\n```\n([\s\S]*?)```/.exec(fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8'))?.[1] ?? '';
+  const block = sample('README.md', 'layout');
   /** The paths the block names: a line's first word, under the folder above it when indented. */
   const named = (() => {
     const paths: string[] = [];
@@ -181,8 +182,6 @@ describe('the transcript audit sample', () => {
       transcripts: new Map([[sessions[0][0], [d('2026-12-01T09:40:04Z'), d('2026-12-01T13:12:55Z')]], [sessions[1][0], [d('2026-12-01T10:21:10Z')]]]),
       streams: new Map([[sessions[0][0], d('2026-12-01T09:40:03Z')], [sessions[1][0], d('2026-12-01T14:02:00Z')]]),
     }, { since: d('2026-11-25T00:00:00Z') });
-    const doc = fs.readFileSync(path.join(ROOT, 'docs', 'recording.md'), 'utf8');
-    const sample = /<!-- sample: audit-sessions -->\n```\n([\s\S]*?)```/.exec(doc)?.[1] ?? '';
-    expect(sample).toBe(auditTable(audits));
+    expect(sample('docs/recording.md', 'audit-sessions')).toBe(auditTable(audits));
   });
 });

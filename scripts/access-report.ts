@@ -2,7 +2,6 @@ import { loadConfig } from '../config/load';
 import { ConfigError } from '../config/validate';
 import { accessReport } from './lib/access-report';
 import { alertReport } from './lib/alert-report';
-import { fit } from './lib/table';
 import { tamperReport } from './lib/tamper-report';
 import { parseArguments, usageError } from './lib/usage';
 
@@ -24,9 +23,9 @@ async function main(): Promise<void> {
   if (missing.length > 0) return void usageError(USAGE, `no environment ${missing.map((n) => `"${n}"`).join(', ')} in the config; it has ${config.environments.map((e) => e.name).join(', ')}`);
   const chosen = names.length > 0 ? { ...config, environments: config.environments.filter((e) => names.includes(e.name)) } : config;
   const width = args.flags.has('--wide') ? Infinity : process.stdout.columns || 120;
-  process.stdout.write(fit(`${accessReport(chosen, width)}
+  process.stdout.write(`${accessReport(chosen, width)}
 ${await tamperReport(chosen, width)}
-${alertReport(chosen, width)}`, width));
+${alertReport(chosen, width)}`);
 }
 
 main().catch((e: Error) => {

@@ -1,11 +1,11 @@
 import type { EnvironmentConfig, ProjectConfig } from '../../config/types';
 import { IAM_EVENTS_REGION, sessionAlertNames, TRAIL_KEY_PREFIX } from '../../modules/session-alerts';
 import { ENVIRONMENT_NAME_PREFIX } from '../../stacks/environment-stack';
-import { table } from './table';
+import { fit, table } from './table';
 
 /** Who is alerted on what, per environment: `npm run access-report`'s alerts section. */
 export function alertReport(config: ProjectConfig, width = Infinity): string {
-  return config.environments.map((env) => environmentAlerts(env, width)).join('\n\n') + '\n';
+  return fit(config.environments.map((env) => environmentAlerts(env, width)).join('\n\n'), width) + '\n';
 }
 
 function environmentAlerts(env: EnvironmentConfig, width: number): string {

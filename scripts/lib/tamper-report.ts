@@ -8,7 +8,7 @@ import { alertTopicStatements, sessionAlertNames } from '../../modules/session-a
 import { SESSION_PREFERENCES_DOCUMENT } from '../../modules/session-logging';
 import { accountAdministersKey } from '../../modules/shared/encryption-key';
 import { ALLOW_EVERYTHING, decide, Decision, PolicyJson } from './iam-decide';
-import { table } from './table';
+import { fit, table } from './table';
 
 /**
  * What stops whom: for each way to switch the audit trail off, which of the guardrail's deliveries
@@ -148,7 +148,7 @@ export async function tamperReport(config: ProjectConfig, width = Infinity): Pro
     const matrix = await tamperMatrix(env, { withScp: config.organization !== undefined, strict: [env.guardrails.strict] });
     sections.push(`${env.name}: who can switch the audit trail off (what stops them)\n${renderMatrix(matrix, false, width)}`);
   }
-  return sections.join('\n\n') + '\n';
+  return fit(sections.join('\n\n'), width) + '\n';
 }
 
 function trailOf(env: EnvironmentConfig): Trail {
