@@ -1,7 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { GUARDRAIL_ID, SESSION_LOGGING_ID } from '../stacks/environment-stack';
-import { LOG_ARCHIVE_ID } from '../stacks/log-archive-stack';
+import { GUARDRAIL_ID, LOG_ARCHIVE_ID, SESSION_LOGGING_ID } from '../stacks/audit-trail-ids';
 import { positionalArguments } from './lib/usage';
 
 /**

@@ -14,15 +14,10 @@ import { ACCESS_TAG_KEYS, SsmInstance, SsmVpcEndpoints } from '../modules/ssm-in
 import { accountIdOf, partitionOf, regionOf } from '../modules/shared/aws-environment';
 import { addAwsProvider } from './aws-provider';
 import { addRemoteState } from './locking-s3-backend';
+import { GUARDRAIL_ID, PORT_FORWARDING_ID, RECORDING_PATH_IDS, SESSION_ALERTS_ID, SESSION_LOGGING_ID } from './audit-trail-ids';
 
-/** Construct ids of the audit trail in an environment stack: its resources' addresses start with them. */
-export const SESSION_LOGGING_ID = 'session-logging';
-export const GUARDRAIL_ID = 'guardrail';
-export const SESSION_ALERTS_ID = 'session-alerts';
-/** Where a session may forward ports decides access as much as a policy does. */
-export const PORT_FORWARDING_ID = 'port-forwarding';
-/** Construct ids of the recording path: what the agent records with is part of the audit trail too. */
-export const RECORDING_PATH_IDS = ['instance-role', 'instance-profile', 'default-host-management'] as const;
+export { GUARDRAIL_ID, PORT_FORWARDING_ID, RECORDING_PATH_IDS, SESSION_ALERTS_ID, SESSION_LOGGING_ID };
+
 /** What the names of an environment's resources start with, before the environment's name. */
 export const ENVIRONMENT_NAME_PREFIX = 'ssm-session-kit-';
 

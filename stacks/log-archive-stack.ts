@@ -9,11 +9,11 @@ import { SessionAlerts } from '../modules/session-alerts';
 import { addAwsProvider } from './aws-provider';
 import { ENVIRONMENT_NAME_PREFIX, recordingPathNames, SESSION_ALERTS_ID } from './environment-stack';
 import { addRemoteState } from './locking-s3-backend';
+import { LOG_ARCHIVE_ID } from './audit-trail-ids';
 
 export { LOG_ARCHIVE };
 
-/** Construct id of the archive in the log-archive stack: its resources' addresses start with it. */
-export const LOG_ARCHIVE_ID = 'log-archive';
+export { LOG_ARCHIVE_ID };
 
 /**
  * The central log archive, in its own account: every environment that sends its transcripts there
