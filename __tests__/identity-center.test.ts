@@ -1,14 +1,13 @@
-import * as path from 'path';
-import { synthesize } from '../scripts/lib/synth';
-import { StackValidation, validateOffline } from '../scripts/lib/offline-validation';
+import type { StackValidation } from '../scripts/lib/offline-validation';
 import { validateConfig } from '../config/validate';
 import { accessReport } from '../scripts/lib/access-report';
 import type { PolicyJson } from '../scripts/lib/iam-decide';
-import { configProblems, rawConfig, tempDir, writeConfig } from './helpers';
+import { configProblems, rawConfig } from './helpers';
 import { decide, ResolvedPlan } from './iam-evaluation';
 import { identityCenterUser, sessionOf } from './support/callers';
 import { IDENTITY_CENTER_ACCOUNT, PLATFORM_ENGINEERS_ID, withIdentityCenter } from './support/identity-center-config';
 import { identityCenterSessionTags, sessionOsUser } from './support/run-as';
+import { archiveAndIdentityCenter } from './support/archive-and-identity-center';
 
 /**
  * Access through IAM Identity Center: the permission sets the identity-center stack plans, evaluated
@@ -28,9 +27,9 @@ function icConfig(): any {
 }
 
 beforeAll(async () => {
-  const outdir = path.join(tempDir('identity-center'), 'cdktf.out');
-  synthesize(outdir, { SSK_CONFIG: writeConfig(icConfig()) });
-  results = await validateOffline({ outdir, stacks: STACKS, workdir: tempDir('identity-center-work') });
+  // Planned once per test run with the log archive's tests, on a config with both.
+  const shared = await archiveAndIdentityCenter();
+  results = STACKS.map((stack) => shared.results[stack]);
   plans = Object.fromEntries(results.map((r) => [r.stack, new ResolvedPlan(r.planFile!)]));
 });
 

@@ -2,17 +2,17 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { isAuditTrail } from '../scripts/drift-report';
 import { retainedResources } from '../scripts/retained-resources';
-import { synthesize } from '../scripts/lib/synth';
-import { StackValidation, validateOffline } from '../scripts/lib/offline-validation';
+import type { StackValidation } from '../scripts/lib/offline-validation';
 import { PROTECTED_ACTIONS } from '../modules/guardrails';
 import type { PolicyJson } from '../scripts/lib/iam-decide';
-import { configProblems, rawConfig, tempDir, writeConfig } from './helpers';
+import { configProblems, rawConfig } from './helpers';
 import { validateConfig } from '../config/validate';
 import { accessReport } from '../scripts/lib/access-report';
 import { transcriptLocation } from '../scripts/lib/session-audit';
 import { ALLOW_EVERYTHING, decide, ResolvedPlan } from './iam-evaluation';
 import { cloudTrailEvent, roleSession, watchedCalls } from './support/cloudtrail';
 import { matches } from './support/event-pattern';
+import { archiveAndIdentityCenter } from './support/archive-and-identity-center';
 import { ARCHIVE_ACCOUNT, ARCHIVE_BUCKET, ARCHIVE_PIPELINE, ARCHIVE_READER, ORGANIZATION_ID, withLogArchive } from './support/log-archive-config';
 
 /**
@@ -43,9 +43,10 @@ let results: StackValidation[];
 let outdir: string;
 
 beforeAll(async () => {
-  outdir = path.join(tempDir('archive'), 'cdktf.out');
-  synthesize(outdir, { SSK_CONFIG: writeConfig(archivedConfig()) });
-  results = await validateOffline({ outdir, stacks: ['log-archive', 'prod', 'staging', 'organization'], workdir: tempDir('archive-work') });
+  // Planned once per test run with Identity Center's tests, on a config with both.
+  const shared = await archiveAndIdentityCenter();
+  outdir = shared.outdir;
+  results = ['log-archive', 'prod', 'staging', 'organization'].map((stack) => shared.results[stack]);
   plans = Object.fromEntries(results.map((r) => [r.stack, new ResolvedPlan(r.planFile!)]));
 });
 

@@ -7,6 +7,7 @@ import { accessReport, connectCommands } from '../scripts/lib/access-report';
 import { type Budget, formatVerdicts, judge } from '../scripts/lib/budgets';
 import { loadConfig } from '../config/load';
 import { tempDir } from './helpers';
+import { once } from './support/shared-run';
 
 /** The project's scripts on wrong arguments: their usage and exit code 2, never a stack trace; `--help` exits 0. */
 const ROOT = path.resolve(__dirname, '..');
@@ -174,5 +175,29 @@ describe('npm run bench budgets', () => {
     const verdicts = judge([{ case: 'app', medianSeconds: 0.8, timesFloor: 1.9 }, { case: 'v100', medianSeconds: 50 }], budgets);
     expect(verdicts.map((v) => [v.budget.name, v.value, v.over])).toEqual([['synth', 1.9, false], ['validate', undefined, false], ['tests', undefined, false]]);
     expect(formatVerdicts(verdicts)[1]).toMatch(/not measured/);
+  });
+});
+
+describe("the test run's shared set-up", () => {
+  it('is made once for every file that asks, each getting what it made', async () => {
+    let made = 0;
+    const make = async (dir: string) => {
+      made++;
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      return { dir, made };
+    };
+    const [first, second] = await Promise.all([once('scripts-test-shared', make), once('scripts-test-shared', make)]);
+    expect(made).toBe(1);
+    expect(second).toEqual(first);
+    expect(fs.statSync(first.dir).isDirectory()).toBe(true);
+  });
+
+  it('fails every file that asks when it fails', async () => {
+    const failing = async (): Promise<never> => {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      throw new Error('synthesis broke');
+    };
+    const asked = [once('scripts-test-failing', failing), once('scripts-test-failing', failing)];
+    for (const outcome of asked) await expect(outcome).rejects.toThrow(/the shared set-up "scripts-test-failing" failed:\nError: synthesis broke/);
   });
 });
