@@ -57,8 +57,13 @@ def both(test: Callable[[unittest.TestCase, bool], None]) -> Callable[[unittest.
     return run
 
 
-def client(service: str) -> Any:
-    return boto3.client(service, region_name=REGION)
+# One session for every client: moto hides boto3's default session inside each mock, so
+# boto3.client() would read the service's model from disk again for every client.
+SESSION = boto3.session.Session(region_name=REGION)
+
+
+def client(service: str, **credentials: Any) -> Any:
+    return SESSION.client(service, **credentials)
 
 
 def amazon_linux_image(ec2: Any) -> dict[str, Any]:
@@ -255,8 +260,7 @@ class Sessions(unittest.TestCase):
         iam = client("iam")
         iam.create_user(UserName="alice")
         key = iam.create_access_key(UserName="alice")["AccessKey"]
-        ssm = boto3.client("ssm", region_name=REGION, aws_access_key_id=key["AccessKeyId"],
-                           aws_secret_access_key=key["SecretAccessKey"])
+        ssm = client("ssm", aws_access_key_id=key["AccessKeyId"], aws_secret_access_key=key["SecretAccessKey"])
         cloudtrail = client("cloudtrail")
         if not closed:
             with self.assertRaises(Exception):
