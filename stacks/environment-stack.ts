@@ -16,8 +16,6 @@ import { addAwsProvider } from './aws-provider';
 import { addRemoteState } from './locking-s3-backend';
 import { GUARDRAIL_ID, PORT_FORWARDING_ID, RECORDING_PATH_IDS, SESSION_ALERTS_ID, SESSION_LOGGING_ID } from './audit-trail-ids';
 
-export { GUARDRAIL_ID, PORT_FORWARDING_ID, RECORDING_PATH_IDS, SESSION_ALERTS_ID, SESSION_LOGGING_ID };
-
 /** What the names of an environment's resources start with, before the environment's name. */
 export const ENVIRONMENT_NAME_PREFIX = 'ssm-session-kit-';
 

@@ -7,13 +7,11 @@ import { SessionLogArchive } from '../modules/log-archive';
 import { DEFAULT_HOST_MANAGEMENT_PATH } from '../modules/instance-profile';
 import { SessionAlerts } from '../modules/session-alerts';
 import { addAwsProvider } from './aws-provider';
-import { ENVIRONMENT_NAME_PREFIX, recordingPathNames, SESSION_ALERTS_ID } from './environment-stack';
+import { ENVIRONMENT_NAME_PREFIX, recordingPathNames } from './environment-stack';
 import { addRemoteState } from './locking-s3-backend';
-import { LOG_ARCHIVE_ID } from './audit-trail-ids';
+import { LOG_ARCHIVE_ID, SESSION_ALERTS_ID } from './audit-trail-ids';
 
 export { LOG_ARCHIVE };
-
-export { LOG_ARCHIVE_ID };
 
 /**
  * The central log archive, in its own account: every environment that sends its transcripts there
