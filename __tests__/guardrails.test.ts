@@ -17,6 +17,10 @@ import { actionApplies, ReferenceAction, serviceActions } from './support/servic
 import type { PolicyStatement } from '../modules/shared/policy-document';
 import { configProblems, Json, only, policyStatements, rawConfig, resources, synthStack } from './helpers';
 
+// The what-stops-whom table runs the IAM engine over every guardrail delivery: about 2 s alone, past
+// jest's default 5 s on a loaded or slower machine (it timed out once in a clean-clone CI run).
+jest.setTimeout(60_000);
+
 const trail = {
   preferencesDocumentArns: ['arn:aws:ssm:eu-west-1:111111111111:document/SSM-SessionManagerRunShell'],
   logGroupArns: ['arn:aws:logs:eu-west-1:111111111111:log-group:/sessions'],
