@@ -1,3 +1,4 @@
+import * as f from '../config/fields';
 import { loadConfig } from '../config/load';
 import { ConfigError, ConfigProblem, validateConfig } from '../config/validate';
 import { rawConfig, writeConfig } from './helpers';
@@ -191,5 +192,71 @@ describe('config validation', () => {
     const file = writeConfig('');
     require('fs').writeFileSync(file, '{\n  "bootstrap": {\n    "accountId": "000000000000",\n  },\n}');
     expect(() => loadConfig(file)).toThrow(/is not valid JSON: .* \(line 4, column 3\)/);
+  });
+});
+
+describe('the config fields (config/fields.ts)', () => {
+  const group = f.strictObject({
+    name: f.string(),
+    why: f.string().nonEmpty().optional(),
+    members: f.list(f.string()).nonEmpty('must be a non-empty list').default(['nobody']),
+    wave: f.number().default(1),
+    options: f.strictObject({ strict: f.boolean().default(false) }, 'is not an option').prefault({}),
+  }, 'is not a field').check((ctx) => {
+    if (ctx.value.name === ctx.value.why) ctx.issues.push({ message: 'explains itself', path: ['why'] });
+  });
+
+  it('fills in defaults, parsing a prefault, and leaves missing optional fields out', () => {
+    expect(group.safeParse({ name: 'ops' })).toEqual({
+      success: true, issues: [], data: { name: 'ops', members: ['nobody'], wave: 1, options: { strict: false } },
+    });
+  });
+
+  it('gives each parse its own copy of a default', () => {
+    const first = group.safeParse({ name: 'ops' });
+    if (first.success) first.data.members.push('changed');
+    expect(group.safeParse({ name: 'ops' }).data?.members).toEqual(['nobody']);
+  });
+
+  it('reports every problem at its path, a missing field as required', () => {
+    expect(group.safeParse({ why: 3, members: [1, 'b'], options: { strict: 'yes' } }).issues).toEqual([
+      { path: ['name'], message: 'is required' },
+      { path: ['why'], message: 'must be a string (got number 3)' },
+      { path: ['members', 0], message: 'must be a string (got number 1)' },
+      { path: ['options', 'strict'], message: 'must be true or false (got "yes")' },
+    ]);
+  });
+
+  it('runs an object\'s checks only when its fields have the right types, but despite an unknown field or an empty one', () => {
+    expect(group.safeParse({ name: 3, why: 3 }).issues.map((i) => i.message)).not.toContain('explains itself');
+    expect(group.safeParse({ name: 'a', why: 'a', extra: 1 }).issues).toEqual([
+      { path: ['extra'], message: 'is not a field' },
+      { path: ['why'], message: 'explains itself' },
+    ]);
+    expect(group.safeParse({ name: '', why: '' }).issues).toEqual([
+      { path: ['why'], message: 'must not be empty' },
+      { path: ['why'], message: 'explains itself' },
+    ]);
+    expect(group.safeParse({ name: 'a', members: [] }).issues).toEqual([{ path: ['members'], message: 'must be a non-empty list' }]);
+  });
+
+  it('describes itself as JSON Schema: required fields, defaults, bounds, no other fields', () => {
+    expect(f.jsonSchemaDocument(group.meta({ description: 'a group' }))).toEqual({
+      $schema: 'https://json-schema.org/draft/2020-12/schema',
+      type: 'object',
+      description: 'a group',
+      properties: {
+        name: { type: 'string' },
+        why: { type: 'string', minLength: 1 },
+        members: { default: ['nobody'], type: 'array', items: { type: 'string' }, minItems: 1 },
+        wave: { default: 1, type: 'number' },
+        options: { default: {}, type: 'object', properties: { strict: { default: false, type: 'boolean' } }, additionalProperties: false },
+      },
+      required: ['name'],
+      additionalProperties: false,
+    });
+    expect(f.dictionary(f.oneOf(['a', 'b'], 'must be a or b')).jsonSchema()).toEqual({ type: 'object', additionalProperties: { type: 'string', enum: ['a', 'b'] } });
+    expect(f.dictionary(f.oneOf(['a', 'b'], 'must be a or b')).safeParse({ x: 'c', y: 'a' }).issues).toEqual([{ path: ['x'], message: 'must be a or b (got "c")' }]);
+    expect(f.never('is replaced').optional().safeParse(true).issues).toEqual([{ path: [], message: 'is replaced' }]);
   });
 });

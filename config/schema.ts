@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as f from './fields';
 import { ANY_PORT_DOCUMENTS, destinationProblem, MFA_ENFORCEMENTS, SESSION_DOCUMENTS, SESSION_NAMINGS } from '../modules/access-policies';
 import { checkSessionLoggingProps, CLOUDWATCH_RETENTION_DAYS, SESSION_LOGGING_RANGES } from '../modules/session-logging/limits';
 import * as rules from './aws-rules';
@@ -13,36 +13,34 @@ import type { Rule } from './aws-rules';
 
 /** A string AWS would accept, by `rule`; its pattern (where one expresses it) goes into the JSON Schema. */
 function awsString(rule: Rule, description: string) {
-  return z
+  return f
     .string()
     .check((ctx) => {
       const reason = rule(ctx.value);
-      if (reason) ctx.issues.push({ code: 'custom', message: `${reason} (got ${JSON.stringify(ctx.value)})`, input: ctx.value });
+      if (reason) ctx.issues.push({ message: `${reason} (got ${JSON.stringify(ctx.value)})` });
     })
     .meta({ description, ...(rule.pattern ? { pattern: rule.pattern.source } : {}) });
 }
 
-function list<T extends z.ZodType>(item: T, description: string, { nonEmpty = false } = {}) {
-  const array = z.array(item);
-  return (nonEmpty ? array.min(1, { error: (iss) => `must be a non-empty list (got ${JSON.stringify(iss.input)})` }) : array).meta({ description });
+function list<T>(item: f.Field<T>, description: string, { nonEmpty = false } = {}) {
+  const array = f.list(item);
+  return (nonEmpty ? array.nonEmpty('must be a non-empty list (got [])') : array).meta({ description });
 }
 
 /** An object that refuses fields it does not know, naming the ones it does. */
-function strict<T extends z.ZodRawShape>(shape: T, description: string) {
+function strict<T extends f.Shape>(shape: T, description: string) {
   const known = Object.keys(shape).filter((k) => k !== '//' && k !== '$schema');
-  return z.strictObject(shape, {
-    error: (iss) => (iss.code === 'unrecognized_keys' ? `is not a known field (known: ${known.join(', ')})` : undefined),
-  }).meta({ description });
+  return f.strictObject(shape, `is not a known field (known: ${known.join(', ')})`).meta({ description });
 }
 
 /** A map whose keys follow `rule` (checked in the map, reported at the key) and whose values are `value`. */
-function keyedBy<V extends z.ZodType>(rule: Rule, what: string, value: V, description: string) {
-  return z
-    .record(z.string(), value)
+function keyedBy<V>(rule: Rule, what: string, value: f.Field<V>, description: string) {
+  return f
+    .dictionary(value)
     .check((ctx) => {
       for (const key of Object.keys(ctx.value)) {
         const reason = rule(key);
-        if (reason) ctx.issues.push({ code: 'custom', message: `${what} ${reason}`, input: key, path: [key] });
+        if (reason) ctx.issues.push({ message: `${what} ${reason}`, path: [key] });
       }
     })
     .meta({ description, ...(rule.pattern ? { propertyNames: { pattern: rule.pattern.source } } : {}) });
@@ -55,12 +53,7 @@ export const MAX_DEPLOY_WAVES = 5;
 export const RESERVED_NAMES = ['bootstrap', 'organization', 'log-archive', 'identity-center'];
 
 const accountId = awsString(rules.accountId, 'AWS account id, 12 digits, written as a string');
-/** One of `values` (a JSON Schema enum), refused with `reason`. */
-function oneOf<const T extends readonly [string, ...string[]]>(values: T, reason: string) {
-  return z.enum(values, { error: (iss) => (iss.input === undefined ? 'is required' : `${reason} (got ${JSON.stringify(iss.input)})`) });
-}
-
-const region = oneOf(rules.AWS_REGIONS as [string, ...string[]], `is not an AWS region (known regions: ${rules.AWS_REGIONS.join(', ')})`)
+const region = f.oneOf(rules.AWS_REGIONS as [string, ...string[]], `is not an AWS region (known regions: ${rules.AWS_REGIONS.join(', ')})`)
   .meta({ description: 'AWS region' });
 const tags = keyedBy(rules.tagKey, 'tag key', awsString(rules.tagValue, 'tag value'), 'tags applied to every resource').default({});
 
@@ -73,15 +66,15 @@ const stateSchema = strict({
   roleArn: awsString(rules.iamRoleArn, 'role to assume for state access; default, in the bootstrap bucket, the state role the bootstrap stack creates for the stack').optional(),
 }, 'where the stack keeps its Terraform state (S3 backend, encrypted, S3-native locking)');
 
-/** Adds a problem at `path` (relative to the value checked) to a zod check's issues. */
-function problem(ctx: { issues: unknown[]; value: unknown }, path: PropertyKey[], message: string): void {
-  (ctx.issues as object[]).push({ code: 'custom', message, input: ctx.value, path });
+/** Adds a problem at `path` (relative to the value checked) to a check's issues. */
+function problem(ctx: f.CheckContext<unknown>, path: f.Path, message: string): void {
+  ctx.issues.push({ message, path });
 }
 
 const networkSchema = strict({
   vpcId: awsString(rules.vpcId, 'VPC the instances run in'),
   subnetIds: list(awsString(rules.subnetId, 'subnet id'), 'private subnets; instances without a subnetId take them in turn', { nonEmpty: true }),
-  vpcEndpoints: z.boolean().default(false).meta({ description: 'create the Systems Manager VPC endpoints (else instances reach it through a NAT gateway)' }),
+  vpcEndpoints: f.boolean().default(false).meta({ description: 'create the Systems Manager VPC endpoints (else instances reach it through a NAT gateway)' }),
   vpcCidrs: list(awsString(rules.ipv4Cidr, 'CIDR block'), "the VPC's CIDR blocks, the only sources the endpoints admit; required with vpcEndpoints").default([]),
   routeTableIds: list(awsString(rules.routeTableId, 'route table id'), 'route tables for the S3 gateway endpoint').default([]),
 }, 'where instances run').check((ctx) => {
@@ -94,12 +87,12 @@ const instanceSchema = strict({
   name: awsString(rules.instanceName, "unique within the environment; the instance's Name tag"),
   instanceType: awsString(rules.instanceType, 'EC2 instance type, e.g. t3.micro'),
   ami: awsString(rules.amiId, 'image id; default the latest Amazon Linux 2023 for the architecture').optional(),
-  ssmAgentVersion: z.string().optional().meta({ description: `required with ami: the SSM Agent version the image carries, ${MIN_SSM_AGENT_VERSION} or later` }),
+  ssmAgentVersion: f.string().optional().meta({ description: `required with ami: the SSM Agent version the image carries, ${MIN_SSM_AGENT_VERSION} or later` }),
   subnetId: awsString(rules.subnetId, 'one of network.subnetIds; default the next in turn').optional(),
   team: awsString(rules.tagValue, 'Team tag, matched by access groups').optional(),
   accessGroup: awsString(rules.tagValue, 'AccessGroup tag, matched by access groups').optional(),
-  detailedMonitoring: z.boolean().default(false).meta({ description: 'one-minute CloudWatch metrics' }),
-  manageOsUsers: z.boolean().default(true).meta({
+  detailedMonitoring: f.boolean().default(false).meta({ description: 'one-minute CloudWatch metrics' }),
+  manageOsUsers: f.boolean().default(true).meta({
     description: "create the run-as users and take ssm-user's sudo away at first boot (cloud-config); false for an image prepared otherwise",
   }),
   tags: tags.meta({ description: 'more tags (they cannot override the access tags)' }),
@@ -114,7 +107,7 @@ const instanceSchema = strict({
 });
 
 const number = (description: string, annotations: Record<string, unknown> = {}) =>
-  z.number().optional().meta({ description, ...annotations });
+  f.number().optional().meta({ description, ...annotations });
 // The ranges are the module's own check (checkSessionLoggingProps); here they only annotate for editors.
 const range = (field: keyof typeof SESSION_LOGGING_RANGES) => ({ minimum: SESSION_LOGGING_RANGES[field][0], maximum: SESSION_LOGGING_RANGES[field][1] });
 
@@ -124,9 +117,9 @@ function retentionFields(objects: string, bucket: string) {
     archiveAfterDays: number(`move ${objects} to Glacier Instant Retrieval; default 90`, range('archiveAfterDays')),
     expireAfterDays: number(`expire ${objects}; default 365`, range('expireAfterDays')),
     objectLock: strict({
-      mode: oneOf(['GOVERNANCE', 'COMPLIANCE'], 'must be GOVERNANCE or COMPLIANCE')
+      mode: f.oneOf(['GOVERNANCE', 'COMPLIANCE'], 'must be GOVERNANCE or COMPLIANCE')
         .meta({ description: 'GOVERNANCE: users with s3:BypassGovernanceRetention may delete; COMPLIANCE: nobody may, root included' }),
-      days: z.number().meta({ description: `days each of the ${objects} is locked`, ...range('objectLockDays') }),
+      days: f.number().meta({ description: `days each of the ${objects} is locked`, ...range('objectLockDays') }),
     }, `write-once ${objects}; only when the bucket is created`).optional(),
     accessLogBucket: awsString(rules.bucketName, `bucket receiving S3 server access logs of the ${bucket}`).optional(),
     keyDeletionWindowInDays: number('KMS key deletion window; default 30', range('keyDeletionWindowInDays')),
@@ -135,21 +128,21 @@ function retentionFields(objects: string, bucket: string) {
 
 const sessionLoggingSchema = strict({
   bucketName: awsString(rules.bucketName, 'log bucket: versioned, SSE-KMS, all public access blocked, TLS only'),
-  keyPrefix: z.string().optional().meta({ description: 'where logs go in the bucket; default sessions' }),
+  keyPrefix: f.string().optional().meta({ description: 'where logs go in the bucket; default sessions' }),
   logRetentionDays: number('CloudWatch log retention; default 365', { enum: CLOUDWATCH_RETENTION_DAYS }),
   ...retentionFields('log objects', 'log bucket'),
   idleSessionTimeoutMinutes: number('idle session timeout; default 20', range('idleSessionTimeoutMinutes')),
   maxSessionDurationMinutes: number('maximum session duration; default no limit', range('maxSessionDurationMinutes')),
-  runAsDefaultUser: z.string().optional().meta({ description: "turns run-as on, with this Linux user unless the principal's SSMSessionRunAs tag names another" }),
+  runAsDefaultUser: f.string().optional().meta({ description: "turns run-as on, with this Linux user unless the principal's SSMSessionRunAs tag names another" }),
   shellProfile: strict({
-    linux: z.string().optional().meta({ description: 'commands run at the start of Linux sessions' }),
-    windows: z.string().optional().meta({ description: 'commands run at the start of Windows sessions' }),
+    linux: f.string().optional().meta({ description: 'commands run at the start of Linux sessions' }),
+    windows: f.string().optional().meta({ description: 'commands run at the start of Windows sessions' }),
   }, 'commands run at session start').optional(),
-  destination: oneOf(['archive', 'local'], 'must be "archive" or "local"').optional().meta({
+  destination: f.oneOf(['archive', 'local'], 'must be "archive" or "local"').optional().meta({
     description: 'where the S3 transcripts go: "archive" (under <env>/ in logArchive\'s bucket) or "local" (bucketName); default "archive" when logArchive is configured, else "local"',
   }),
-  cloudWatchStreaming: z.boolean().optional().meta({ description: 'stream output as it happens rather than upload it at the end; default true' }),
-  importExistingDocument: z.boolean().optional().meta({ description: 'import the existing SSM-SessionManagerRunShell document instead of creating it' }),
+  cloudWatchStreaming: f.boolean().optional().meta({ description: 'stream output as it happens rather than upload it at the end; default true' }),
+  importExistingDocument: f.boolean().optional().meta({ description: 'import the existing SSM-SessionManagerRunShell document instead of creating it' }),
 }, 'every session recorded: the SessionLogging props, except the log group name and key alias').check((ctx) => {
   for (const p of checkSessionLoggingProps(ctx.value)) problem(ctx, p.field.split('.'), p.message);
 });
@@ -163,30 +156,30 @@ const accessGroupSchema = strict({
     tags: keyedBy(rules.conditionTagKey, 'tag key', list(awsString(rules.tagValue, 'tag value'), 'accepted values', { nonEmpty: true }), 'other tags: key to accepted values').optional(),
   }, "the tag values the group's instances carry; the environment's own Environment tag is always required too"),
   documents: list(
-    oneOf(SESSION_DOCUMENTS as [string, ...string[]], `is not a session document this project knows (known: ${SESSION_DOCUMENTS.join(', ')})`),
+    f.oneOf(SESSION_DOCUMENTS as [string, ...string[]], `is not a session document this project knows (known: ${SESSION_DOCUMENTS.join(', ')})`),
     'session documents; default ["SSM-SessionManagerRunShell"]',
   ).optional(),
-  unrecordedSsh: z.string().min(1).optional().meta({
+  unrecordedSsh: f.string().nonEmpty().optional().meta({
     description: 'required with AWS-StartSSHSession: why this group may open SSH sessions, whose content Session Manager does not record',
   }),
   portForwarding: list(strict({
-    port: z.number().meta({ description: 'the port forwarded to (1 to 65535, not 22)', minimum: 1, maximum: 65535 }),
-    host: z.string().optional().meta({ description: 'a host name or IPv4 address the instance reaches; default the instance itself' }),
+    port: f.number().meta({ description: 'the port forwarded to (1 to 65535, not 22)', minimum: 1, maximum: 65535 }),
+    host: f.string().optional().meta({ description: 'a host name or IPv4 address the instance reaches; default the instance itself' }),
   }, 'one destination'), 'where the group may forward ports: a Session document each, its port and host fixed').default([]),
-  unrecordedPortForwarding: z.string().min(1).optional().meta({
+  unrecordedPortForwarding: f.string().nonEmpty().optional().meta({
     description: "required with AWS's port-forwarding documents: why this group may forward to any port and host, unrecorded",
   }),
-  requireMfa: z.never({ error: `is replaced by "mfa": one of ${mfaChoices}` }).optional().meta({ description: 'replaced by mfa', deprecated: true }),
-  runCommand: z.string().min(1).optional().meta({
+  requireMfa: f.never(`is replaced by "mfa": one of ${mfaChoices}`).optional().meta({ description: 'replaced by mfa', deprecated: true }),
+  runCommand: f.string().nonEmpty().optional().meta({
     description: 'a break-glass group: why it may also run commands on its instances (Run Command with AWS-RunShellScript), which every other principal but the pipeline is refused; needs createRole, and every call alerts',
   }),
-  mfa: oneOf(MFA_ENFORCEMENTS, `must be one of ${mfaChoices}`)
+  mfa: f.oneOf(MFA_ENFORCEMENTS, `must be one of ${mfaChoices}`)
     .optional()
     .meta({ description: 'who enforces MFA: "iam" (aws:MultiFactorAuthPresent), "identity-provider" (IAM Identity Center, SAML, OIDC) or "none"; default "identity-provider" with a permissionSet, else "iam"' }),
-  mfaMaxAgeSeconds: z.number().optional().meta({ description: 'with "mfa": "iam": the most seconds since the MFA code (aws:MultiFactorAuthAge)', minimum: 1 }),
+  mfaMaxAgeSeconds: f.number().optional().meta({ description: 'with "mfa": "iam": the most seconds since the MFA code (aws:MultiFactorAuthAge)', minimum: 1 }),
   runAsUser: awsString(rules.linuxUserName, "OS user of the created role's sessions (its SSMSessionRunAs tag)").optional(),
-  admin: z.boolean().default(false).meta({ description: "may also end anyone's session" }),
-  alertOnSessions: z.boolean().optional().meta({
+  admin: f.boolean().default(false).meta({ description: "may also end anyone's session" }),
+  alertOnSessions: f.boolean().optional().meta({
     description: "every session the group's roles start alerts (CloudTrail names roles, not IAM groups, so the group needs roleNames or createRole); default true for admin groups",
   }),
   roleNames: list(awsString(rules.iamRoleName, 'IAM role name'), 'existing IAM roles that receive the policy').default([]),
@@ -195,8 +188,8 @@ const accessGroupSchema = strict({
     name: awsString(rules.iamRoleName, 'role name; default ssm-session-kit-<env>-<group>').optional(),
     trustedArns: list(awsString(rules.principalArn, 'principal ARN'), 'IAM principals (or accounts\' root) that may assume the role').default([]),
     trustedServices: list(awsString(rules.servicePrincipal, 'service principal'), 'services that may assume the role').default([]),
-    requireMfaToAssume: z.boolean().optional().meta({ description: 'trusted principals must give an MFA code to assume the role; default on with "mfa": "iam"' }),
-    sessionName: oneOf(SESSION_NAMINGS, `must be one of ${SESSION_NAMINGS.map((n) => `"${n}"`).join(', ')}`).default('user-name').meta({
+    requireMfaToAssume: f.boolean().optional().meta({ description: 'trusted principals must give an MFA code to assume the role; default on with "mfa": "iam"' }),
+    sessionName: f.oneOf(SESSION_NAMINGS, `must be one of ${SESSION_NAMINGS.map((n) => `"${n}"`).join(', ')}`).default('user-name').meta({
       description: 'what sessions of the role are named after, so that nobody resumes or ends another\'s: "user-name" (callers are IAM users: the session is named after aws:username) or "source-identity" (callers are roles carrying a source identity, which they pass on and name the session after)',
     }),
   }, 'a new role for the group').optional(),
@@ -204,7 +197,7 @@ const accessGroupSchema = strict({
     name: awsString(rules.permissionSetName, 'permission set name; default <env>-<group>').optional(),
     sessionDuration: awsString(rules.permissionSetSessionDuration, 'how long a session from the access portal lasts: PT1H to PT12H; default PT1H').optional(),
     groups: list(awsString(rules.identityCenterGroup, 'Identity Center group display name or id'), 'Identity Center groups assigned the permission set in the environment\'s account', { nonEmpty: true }),
-    runAs: oneOf(['engineer', 'shared'], 'must be "engineer" or "shared"').optional().meta({
+    runAs: f.oneOf(['engineer', 'shared'], 'must be "engineer" or "shared"').optional().meta({
       description: 'sessions run as the engineer (their Identity Center attribute identityCenter.runAsAttribute, as SSMSessionRunAs) or as the shared default user; default "engineer" when identityCenter.runAsAttribute is set',
     }),
     osUsers: list(awsString(rules.linuxUserName, 'Linux user name'), "with runAs \"engineer\": the engineers' OS users, as the attribute names them, created on the group's instances").default([]),
@@ -283,8 +276,8 @@ const guardrailsSchema = strict({
   planRoleArn: awsString(rules.iamRoleArn, "the pipeline's read-only role for plans and drift checks: the bootstrap stack gives it a role that reads, and only reads, the stack's state").optional(),
   attachToRoles: list(awsString(rules.iamRoleName, 'IAM role name'), 'existing roles (administrators included) that get the audit-trail deny policy').default([]),
   attachToGroups: list(awsString(rules.iamGroupName, 'IAM group name'), 'existing groups that get the audit-trail deny policy').default([]),
-  permissionsBoundary: z.boolean().default(true).meta({ description: 'roles created for access groups carry the guardrail boundary' }),
-  strict: z.boolean().default(false).meta({
+  permissionsBoundary: f.boolean().default(true).meta({ description: 'roles created for access groups carry the guardrail boundary' }),
+  strict: f.boolean().default(false).meta({
     description: 'for accounts without the organization SCP: whoever gets the deny policy may create roles and users only with the boundary, and may not change the trust of roles that carry it',
   }),
 }, 'nobody, administrators included, switches the audit trail off').check((ctx) => {
@@ -302,18 +295,18 @@ const alertEmails = list(awsString(rules.emailAddress, 'email address'), 'addres
   });
 }).default([]);
 const alertTopicArn = awsString(rules.snsTopicArn, "an existing SNS topic in the stack's region to alert instead of creating one; its owner lets EventBridge publish to it").optional();
-const trailSource = oneOf(['stack', 'existing'], 'must be "stack" (the stack creates a trail) or "existing" (an organisation or account trail already records the account)')
+const trailSource = f.oneOf(['stack', 'existing'], 'must be "stack" (the stack creates a trail) or "existing" (an organisation or account trail already records the account)')
   .default('stack')
   .meta({ description: 'the CloudTrail trail the alerts read: "stack" creates a multi-region trail of management events, "existing" relies on one already logging (an organisation trail)' });
 
 const alertsSchema = strict({
   emails: alertEmails,
   topicArn: alertTopicArn,
-  allSessions: z.boolean().default(false).meta({ description: 'alert on every session in the environment, not only those of alerting groups' }),
+  allSessions: f.boolean().default(false).meta({ description: 'alert on every session in the environment, not only those of alerting groups' }),
   trail: strict({
     source: trailSource,
     bucketName: awsString(rules.bucketName, 'with "stack": an existing bucket for the trail\'s log files; default the session log bucket, under cloudtrail/').optional(),
-    objectEvents: z.boolean().optional().meta({
+    objectEvents: f.boolean().optional().meta({
       description: 'alert on deleting session log objects, S3 data events: with "stack" the created trail records them (default true); with "existing" set true only where that trail records write data events for the log bucket',
     }),
   }, 'EventBridge receives "AWS API Call via CloudTrail" events only while a trail records them').prefault({}),
@@ -332,19 +325,19 @@ export const environmentSchema = strict({
       seen.add(name);
     });
   }),
-  defaultHostManagement: z.boolean().default(false).meta({ description: 'turn on Default Host Management, so instances without a profile are managed too' }),
-  deployWave: z.number().default(1).check((ctx) => {
+  defaultHostManagement: f.boolean().default(false).meta({ description: 'turn on Default Host Management, so instances without a profile are managed too' }),
+  deployWave: f.number().default(1).check((ctx) => {
     if (!Number.isInteger(ctx.value) || ctx.value < 1 || ctx.value > MAX_DEPLOY_WAVES) {
       problem(ctx, [], `must be a whole number from 1 to ${MAX_DEPLOY_WAVES} (got ${ctx.value})`);
     }
   }).meta({ description: `the pipeline deploys wave 1 first, then 2, ...; the stacks of one wave together (1 to ${MAX_DEPLOY_WAVES})`, minimum: 1 }),
-  instanceRolePolicy: oneOf(['managed', 'minimal'], 'must be "managed" or "minimal"').default('managed').meta({
+  instanceRolePolicy: f.oneOf(['managed', 'minimal'], 'must be "managed" or "minimal"').default('managed').meta({
     description: 'what lets SSM Agent serve sessions: "managed" (AmazonSSMManagedInstanceCore) or "minimal" (only the Session Manager actions)',
   }),
-  instanceRunCommand: z.boolean().default(false).meta({ description: 'with "instanceRolePolicy": "minimal", let the agent take Run Command messages too' }),
+  instanceRunCommand: f.boolean().default(false).meta({ description: 'with "instanceRolePolicy": "minimal", let the agent take Run Command messages too' }),
   osUsers: strict({
     users: list(awsString(rules.linuxUserName, 'Linux user name'), 'more OS users to create on every instance, without sudo (the run-as users of the preferences and the groups are created anyway)').default([]),
-    ssmUserSudo: z.boolean().default(false).meta({ description: 'ssm-user, the session user when run-as is off, keeps the sudo rights SSM Agent gives it' }),
+    ssmUserSudo: f.boolean().default(false).meta({ description: 'ssm-user, the session user when run-as is off, keeps the sudo rights SSM Agent gives it' }),
   }, "the instances' OS users").default({ users: [], ssmUserSudo: false }),
   sessionLogging: sessionLoggingSchema,
   accessGroups: keyedBy(rules.accessGroupName, 'group name', accessGroupSchema, 'who may open sessions, by group name'),
@@ -376,7 +369,7 @@ const identityCenterSchema = strict({
   region: region.meta({ description: "Identity Center's region" }),
   instanceArn: awsString(rules.identityCenterInstanceArn, 'the Identity Center instance; default looked up (the account has one)').optional(),
   identityStoreId: awsString(rules.identityStoreId, 'its identity store; default looked up').optional(),
-  runAsAttribute: oneOf(rules.IDENTITY_CENTER_ATTRIBUTE_PATHS as [string, ...string[]], `is not an Identity Center attribute path (known: ${rules.IDENTITY_CENTER_ATTRIBUTE_PATHS.join(', ')})`)
+  runAsAttribute: f.oneOf(rules.IDENTITY_CENTER_ATTRIBUTE_PATHS as [string, ...string[]], `is not an Identity Center attribute path (known: ${rules.IDENTITY_CENTER_ATTRIBUTE_PATHS.join(', ')})`)
     .optional()
     .meta({ description: 'the user attribute passed as the SSMSessionRunAs session tag ("Attributes for access control"), so that each engineer runs as their own OS user; for every permission set of the instance' }),
   pipelineRoleArn: awsString(rules.iamRoleArn, 'the role that deploys the identity-center stack; its state role trusts it'),
@@ -407,11 +400,11 @@ export const logArchiveSchema = strict({
 });
 
 export const configFileSchema = strict({
-  $schema: z.string().optional().meta({ description: 'this file\'s JSON Schema, for editors' }),
-  '//': z.string().optional().meta({ description: 'a comment' }),
+  $schema: f.string().optional().meta({ description: 'this file\'s JSON Schema, for editors' }),
+  '//': f.string().optional().meta({ description: 'a comment' }),
   bootstrap: bootstrapSchema,
   // Names are checked in validate.ts, where a bad one is reported as the environment's own "name".
-  environments: z.record(z.string(), environmentSchema).meta({
+  environments: f.dictionary(environmentSchema).meta({
     description: 'one entry per environment; the name is also its stack name',
     propertyNames: { pattern: rules.environmentName.pattern!.source, not: { enum: RESERVED_NAMES } },
   }),
@@ -421,22 +414,22 @@ export const configFileSchema = strict({
 }, 'ssm-session-kit environments: see README.md, "Configuration"');
 
 /** The config file as parsed, defaults filled in. */
-export type ConfigFile = z.output<typeof configFileSchema>;
-export type EnvironmentFile = z.output<typeof environmentSchema>;
-export type AccessGroupFile = z.output<typeof accessGroupSchema>;
-export type StateFile = z.output<typeof stateSchema>;
-export type InstanceFile = z.output<typeof instanceSchema>;
-export type NetworkFile = z.output<typeof networkSchema>;
-export type GuardrailsFile = z.output<typeof guardrailsSchema>;
-export type BootstrapFile = z.output<typeof bootstrapSchema>;
-export type OrganizationFile = z.output<typeof organizationSchema>;
-export type LogArchiveFile = z.output<typeof logArchiveSchema>;
-export type IdentityCenterFile = z.output<typeof identityCenterSchema>;
+export type ConfigFile = f.Output<typeof configFileSchema>;
+export type EnvironmentFile = f.Output<typeof environmentSchema>;
+export type AccessGroupFile = f.Output<typeof accessGroupSchema>;
+export type StateFile = f.Output<typeof stateSchema>;
+export type InstanceFile = f.Output<typeof instanceSchema>;
+export type NetworkFile = f.Output<typeof networkSchema>;
+export type GuardrailsFile = f.Output<typeof guardrailsSchema>;
+export type BootstrapFile = f.Output<typeof bootstrapSchema>;
+export type OrganizationFile = f.Output<typeof organizationSchema>;
+export type LogArchiveFile = f.Output<typeof logArchiveSchema>;
+export type IdentityCenterFile = f.Output<typeof identityCenterSchema>;
 export { identityCenterSchema };
-export type SessionLoggingFile = z.output<typeof sessionLoggingSchema>;
-export type AlertsFile = z.output<typeof alertsSchema>;
+export type SessionLoggingFile = f.Output<typeof sessionLoggingSchema>;
+export type AlertsFile = f.Output<typeof alertsSchema>;
 
 /** The JSON Schema (draft 2020-12) of the config file, as editors read it. */
 export function configJsonSchema(): object {
-  return z.toJSONSchema(configFileSchema, { io: 'input', target: 'draft-2020-12' });
+  return f.jsonSchemaDocument(configFileSchema);
 }

@@ -1,4 +1,3 @@
-import type { z } from 'zod';
 import { ACCESS_TAG_KEYS } from '../modules/ssm-instance/access-tags';
 import { MANAGED_BY_TAG, reachableInstances } from './access';
 import * as rules from './aws-rules';
@@ -34,8 +33,8 @@ export class ConfigError extends Error {
  * silently ignored.
  */
 export function validateConfig(raw: unknown, source = 'config'): ProjectConfig {
-  const parsed = configFileSchema.safeParse(raw, { error: typeMessage });
-  const problems: ConfigProblem[] = parsed.success ? [] : parsed.error.issues.flatMap(problemsOf);
+  const parsed = configFileSchema.safeParse(raw);
+  const problems: ConfigProblem[] = parsed.issues.map((issue) => problemAt(issue.path, issue.message));
   const report = (scope: string) => (field: string, message: string) => problems.push({ scope, field, message });
 
   // Each environment on its own, so that one broken environment does not hide another's problems.
@@ -327,19 +326,7 @@ export function stateReadRoleName(stack: string): string {
 }
 
 /** Messages for wrong and missing values, where a field's own schema says nothing more specific. */
-function typeMessage(issue: z.core.$ZodRawIssue): string | undefined {
-  if (issue.code !== 'invalid_type') return undefined;
-  if (issue.input === undefined) return 'is required';
-  const expected: Record<string, string> = { string: 'a string', number: 'a number', boolean: 'true or false', array: 'a list', object: 'a JSON object', record: 'a JSON object' };
-  return `must be ${expected[issue.expected] ?? issue.expected} (got ${describe(issue.input)})`;
-}
-
-/** A zod issue as problems: scope from the path's head (an environment, bootstrap, organization), field from the rest. */
-function problemsOf(issue: z.core.$ZodIssue): ConfigProblem[] {
-  if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => problemAt([...issue.path, key], issue.message));
-  return [problemAt(issue.path, issue.message)];
-}
-
+/** A problem in the file, scoped by its path's head (an environment, bootstrap, organization), its field the rest. */
 function problemAt(path: readonly PropertyKey[], message: string): ConfigProblem {
   const [head, second, ...rest] = path;
   if (head === 'environments' && second !== undefined) return { scope: `environment "${String(second)}"`, field: fieldPath(rest), message };
@@ -363,10 +350,4 @@ function sortByScope(problems: ConfigProblem[], environments: string[]): ConfigP
 function objectAt(value: unknown, key: string): Record<string, unknown> | undefined {
   const inner = typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
   return typeof inner === 'object' && inner !== null && !Array.isArray(inner) ? (inner as Record<string, unknown>) : undefined;
-}
-
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  return typeof value === 'string' ? JSON.stringify(value) : `${typeof value} ${JSON.stringify(value)}`;
 }
