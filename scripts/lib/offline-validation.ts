@@ -71,7 +71,7 @@ interface ScratchStack {
 /**
  * Plans a scratch copy of every synthesized stack with the real Terraform CLI and AWS provider and no
  * AWS credentials: backends are dropped, and each stack's provider talks to its own stand-in STS on
- * loopback. Stacks are planned in batches, one Terraform process per core: each process plans a
+ * loopback. Stacks are planned in batches of up to 20, a Terraform process each: each process plans a
  * generated root that calls every stack of its batch as a child module, under `terraform test` with
  * stand-ins for the values AWS assigns at apply, so Terraform loads the provider's schema once per
  * batch rather than once per stack, and resolves every policy. A stack whose plan fails is reported
@@ -95,8 +95,10 @@ export async function validateOffline(options: OfflineValidationOptions): Promis
   );
   try {
     stacks.forEach(writeModule);
+    // No more batches than the stacks need: Terraform plans a batch's stacks in parallel already, so a
+    // second batch of a few stacks finishes no sooner and costs another load of the provider's schema.
     const concurrency = options.concurrency ?? os.availableParallelism();
-    const batches = balance(stacks, Math.max(concurrency, Math.ceil(stacks.length / (options.maxStacksPerProcess ?? 20))));
+    const batches = balance(stacks, Math.ceil(stacks.length / (options.maxStacksPerProcess ?? 20)));
     const planner = new BatchPlanner(terraform, providers, workdir, mock);
     const results = (await pool(batches, concurrency, (batch) => planner.plan(batch))).flat();
     return names.map((name) => results.find((r) => r.stack === name)!);

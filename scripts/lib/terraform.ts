@@ -41,8 +41,9 @@ export class Terraform {
       CHECKPOINT_DISABLE: '1',
       AWS_EC2_METADATA_DISABLED: 'true',
       // Terraform and the AWS provider spend most of a run building and decoding the provider's
-      // schema. Validations run one Terraform per core, so one Go thread each (no GC threads
-      // competing for the same cores) and half as many collections save a fifth of their CPU.
+      // schema. Validations run up to one Terraform per core, beside the providers they start, so one
+      // Go thread each (no GC threads competing for the same cores) and half as many collections save
+      // a fifth of their CPU.
       GOGC: '200',
       GOMAXPROCS: '1',
       NO_PROXY: ['127.0.0.1', 'localhost', process.env.NO_PROXY].filter(Boolean).join(','),
