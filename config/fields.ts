@@ -1,7 +1,7 @@
 /**
  * The few schema building blocks the config file needs: each field checks a JSON value, fills in its
  * default, reports every problem at its path, and describes itself as JSON Schema (draft 2020-12) for
- * editors. The synth checks the config at every run; a general schema library took about a fifth of
+ * editors. The synth checks the config at every run; a general schema library took about a sixth of
  * the app's time to load and build, for these dozen kinds of field (issue 34).
  */
 
@@ -27,7 +27,7 @@ export type Annotations = Record<string, unknown>;
 
 /**
  * A problem as a parse records it. A blocking one (a wrong type, a failed check) stops the checks of
- * the fields around it, which would only repeat it; an unknown field or a missing minimum does not.
+ * the fields around it, which would only repeat it; an unknown field or an empty list or string does not.
  */
 interface Found extends Issue {
   readonly blocking: boolean;
@@ -78,12 +78,12 @@ export abstract class Field<T> {
     return new Optional(this);
   }
 
-  /** Missing, the value is `value`, unchecked. */
+  /** When missing, a copy of `value`, which the checks added before this call do not see. */
   default(value: Exclude<T, undefined>): Field<Exclude<T, undefined>> {
     return new Default(this, value, false);
   }
 
-  /** Missing, the field parses `value` instead (so its own defaults apply). */
+  /** When missing, the field parses a copy of `value` instead (so its own defaults and checks apply). */
   prefault(value: unknown): Field<Exclude<T, undefined>> {
     return new Default(this, value, true) as Field<Exclude<T, undefined>>;
   }
@@ -255,7 +255,7 @@ class Strict<S extends Shape> extends Field<ObjectOutput<S>> {
     for (const [key, field] of Object.entries(this.shape)) {
       const value = field.read(input[key], [...at, key], found);
       // A field left out stays out, unless a default fills it.
-      if (value !== undefined || key in input) output[key] = value;
+      if (value !== undefined || Object.hasOwn(input, key)) output[key] = value;
     }
     // An unknown field says nothing of the known ones: their checks still run.
     for (const key of Object.keys(input)) {
