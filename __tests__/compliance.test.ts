@@ -130,6 +130,22 @@ describe('the compliance check', () => {
   });
 });
 
+describe('rules and the resource types they inspect', () => {
+  it("gives a rule only the types it names, and every resource to a rule that names none", () => {
+    const seen: Record<string, string[]> = { instances: [], all: [] };
+    const stack = new TerraformStack(Testing.app(), 'test');
+    new AwsProvider(stack, 'aws', { region: 'eu-west-1' });
+    Aspects.of(stack).add(new ComplianceChecker([
+      { id: 'instances', description: 'instances only', resourceTypes: ['aws_instance'], check: ({ type }) => void seen.instances.push(type) },
+      { id: 'all', description: 'every resource', check: ({ type }) => void seen.all.push(type) },
+    ]));
+    new Instance(stack, 'web', goodInstance);
+    new SecurityGroup(stack, 'sg', {});
+    Testing.synth(stack); // the stack rules would fail it: no session logging here
+    expect(seen).toEqual({ instances: ['aws_instance'], all: ['aws_instance', 'aws_security_group'] });
+  });
+});
+
 describe('Default Host Management and session logging', () => {
   const withDefaultHostManagement = (grant: boolean) => stackWith((s) => {
     const dhm = new DefaultHostManagement(s, 'dhm', { roleName: 'dhm' });

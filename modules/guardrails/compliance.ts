@@ -17,6 +17,12 @@ export interface CheckedResource {
 export interface ComplianceRule {
   readonly id: string;
   readonly description: string;
+  /**
+   * The resource types the rule inspects: the checker renders only the resources some rule inspects,
+   * and gives each rule only its own types.
+   * @default every type
+   */
+  readonly resourceTypes?: readonly string[];
   /** Why a resource breaks the rule, or undefined when it keeps it. */
   check(resource: CheckedResource): string | undefined;
 }
@@ -88,6 +94,7 @@ export const COMPLIANCE_RULES: readonly ComplianceRule[] = [
   {
     id: 'NO_UNRECORDED_SSH_IN_PROD',
     description: 'no policy lets anyone open SSH sessions, which are not recorded, on prod instances',
+    resourceTypes: ['aws_iam_policy'],
     check: ({ type, config }) => {
       if (type !== 'aws_iam_policy') return undefined;
       const statements = statementsOf(config.policy).filter((st) => st.Effect === 'Allow');
@@ -99,6 +106,7 @@ export const COMPLIANCE_RULES: readonly ComplianceRule[] = [
   {
     id: 'POLICY_SIZE',
     description: "every policy is within AWS's size limit",
+    resourceTypes: Object.keys(POLICY_SIZE_LIMITS),
     check: ({ type, config }) => {
       const limit = POLICY_SIZE_LIMITS[type];
       const policy = limit && config[limit.attribute];
@@ -110,23 +118,27 @@ export const COMPLIANCE_RULES: readonly ComplianceRule[] = [
   {
     id: 'EC2_IMDSV2',
     description: 'every EC2 instance requires IMDSv2',
+    resourceTypes: ['aws_instance'],
     check: ({ type, config }) =>
       type === 'aws_instance' && config.metadata_options?.http_tokens !== 'required' ? 'metadata_options.http_tokens is not "required"' : undefined,
   },
   {
     id: 'EC2_NO_PUBLIC_IP',
     description: 'no EC2 instance has a public IP address',
+    resourceTypes: ['aws_instance'],
     check: ({ type, config }) =>
       type === 'aws_instance' && config.associate_public_ip_address !== false ? 'associate_public_ip_address is not false' : undefined,
   },
   {
     id: 'EC2_NO_KEY_PAIR',
     description: 'no EC2 instance has an SSH key pair',
+    resourceTypes: ['aws_instance'],
     check: ({ type, config }) => (type === 'aws_instance' && config.key_name !== undefined ? `key_name is set (${config.key_name})` : undefined),
   },
   {
     id: 'SSM_AGENT_VERSION',
     description: `every instance on a pinned image declares an SSM Agent of ${MIN_SSM_AGENT_VERSION} or later (tag ${SSM_AGENT_VERSION_TAG})`,
+    resourceTypes: ['aws_instance'],
     check: ({ type, config }) => {
       // An image looked up at plan time (a reference) is the latest release, with a current agent.
       if (type !== 'aws_instance' || typeof config.ami !== 'string' || config.ami.includes('${')) return undefined;
@@ -139,11 +151,13 @@ export const COMPLIANCE_RULES: readonly ComplianceRule[] = [
   {
     id: 'EC2_INSTANCE_PROFILE',
     description: 'every EC2 instance has an instance profile',
+    resourceTypes: ['aws_instance'],
     check: ({ type, config }) => (type === 'aws_instance' && !config.iam_instance_profile ? 'has no iam_instance_profile' : undefined),
   },
   {
     id: 'NO_SSH_RDP_INGRESS',
     description: 'no security group admits port 22 or 3389',
+    resourceTypes: ['aws_security_group', 'aws_vpc_security_group_ingress_rule', 'aws_security_group_rule'],
     check: ({ type, config }) => {
       const rules =
         type === 'aws_security_group' ? [config.ingress ?? []].flat()
@@ -157,6 +171,7 @@ export const COMPLIANCE_RULES: readonly ComplianceRule[] = [
   {
     id: 'SESSION_LOGGING_ENCRYPTED',
     description: 'session logging is on, to S3 and CloudWatch, and encrypted',
+    resourceTypes: ['aws_ssm_document'],
     check: ({ type, config }) => {
       if (type !== 'aws_ssm_document' || config.name !== PREFERENCES_DOCUMENT) return undefined;
       const inputs = inputsOf(config) as Record<string, any>;
@@ -171,6 +186,7 @@ export const COMPLIANCE_RULES: readonly ComplianceRule[] = [
   {
     id: 'HUMAN_POLICY_NO_WILDCARD_ACTION',
     description: 'no IAM managed policy allows a wildcard action',
+    resourceTypes: ['aws_iam_policy'],
     check: ({ type, config }) => {
       if (type !== 'aws_iam_policy') return undefined;
       const wild = statementsOf(config.policy)
@@ -190,6 +206,9 @@ export const STACK_RULES = {
   RUN_AS_USERS_PRESENT: 'with run-as on, every instance creates the default run-as user',
   ROLE_INLINE_POLICIES_SIZE: "a role's inline policies together are within AWS's size limit",
 } as const;
+
+/** The resource types the stack rules read. */
+const STACK_RULE_TYPES = ['aws_ssm_document', 'aws_instance', 'aws_iam_role_policy', 'aws_ssm_service_setting'];
 
 /** What an agent's role must be allowed to record and encrypt sessions (`grantSessionLogging`). */
 const SESSION_LOGGING_ACTIONS = ['s3:PutObject', 'logs:PutLogEvents', 'kms:GenerateDataKey', 'kms:Decrypt'];
@@ -256,8 +275,19 @@ function render(resource: TerraformResource): CheckedResource {
 export class ComplianceChecker implements IAspect {
   /** Each resource rendered once, though both its stack and itself are checked. */
   private readonly rendered = new WeakMap<TerraformResource, CheckedResource>();
+  /** The rules that inspect each resource type. */
+  private readonly rulesByType = new Map<string, readonly ComplianceRule[]>();
 
   constructor(private readonly rules: readonly ComplianceRule[] = COMPLIANCE_RULES) {}
+
+  private rulesFor(type: string): readonly ComplianceRule[] {
+    let rules = this.rulesByType.get(type);
+    if (!rules) {
+      rules = this.rules.filter((r) => r.resourceTypes === undefined || r.resourceTypes.includes(type));
+      this.rulesByType.set(type, rules);
+    }
+    return rules;
+  }
 
   private render(resource: TerraformResource): CheckedResource {
     const known = this.rendered.get(resource);
@@ -270,8 +300,11 @@ export class ComplianceChecker implements IAspect {
   visit(node: IConstruct): void {
     if (TerraformStack.isStack(node)) this.checkStack(node);
     if (!TerraformResource.isTerraformResource(node)) return;
+    // Rendering a resource resolves every value in it: only for the rules that look at its type.
+    const rules = this.rulesFor((node as TerraformResource).terraformResourceType);
+    if (rules.length === 0) return;
     const resource = this.render(node as TerraformResource);
-    for (const rule of this.rules) {
+    for (const rule of rules) {
       const problem = rule.check(resource);
       if (problem) fail(node, rule.id, rule.description, problem);
     }
@@ -279,7 +312,7 @@ export class ComplianceChecker implements IAspect {
 
   private checkStack(stack: TerraformStack): void {
     const resources = stack.node.findAll()
-      .filter((c): c is TerraformResource => TerraformResource.isTerraformResource(c))
+      .filter((c): c is TerraformResource => TerraformResource.isTerraformResource(c) && STACK_RULE_TYPES.includes(c.terraformResourceType))
       .map((c) => ({ node: c, ...this.render(c) }));
     const preferences = resources.filter((r) => r.type === 'aws_ssm_document' && r.config.name === PREFERENCES_DOCUMENT);
     if (preferences.length > 1) {
