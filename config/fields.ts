@@ -125,10 +125,15 @@ function wrongType(at: Path, input: unknown, expected: string): Found {
 }
 
 /** A value as a problem quotes it. */
-export function describe(value: unknown): string {
+function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   return typeof value === 'string' ? JSON.stringify(value) : `${typeof value} ${JSON.stringify(value)}`;
+}
+
+/** An empty string or list, reported without stopping the checks around it. */
+function notEmpty(message: string): Check<{ readonly length: number }> {
+  return { run: (ctx) => { if (ctx.value.length === 0) ctx.issues.push({ message }); }, blocking: false };
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -153,9 +158,9 @@ class Primitive<T> extends Field<T> {
 }
 
 class Text extends Primitive<string> {
-  /** At least one character; an empty string is reported without stopping the checks around it. */
+  /** At least one character. */
   nonEmpty(message = 'must not be empty'): this {
-    return this.withCheck({ run: (ctx) => { if (ctx.value.length === 0) ctx.issues.push({ message }); }, blocking: false }).meta({ minLength: 1 });
+    return this.withCheck(notEmpty(message)).meta({ minLength: 1 });
   }
 }
 
@@ -195,9 +200,9 @@ class List<T> extends Field<T[]> {
     super();
   }
 
-  /** At least one item; an empty list is reported without stopping the checks around it. */
+  /** At least one item. */
   nonEmpty(message: string): this {
-    return this.withCheck({ run: (ctx) => { if (ctx.value.length === 0) ctx.issues.push({ message }); }, blocking: false }).meta({ minItems: 1 });
+    return this.withCheck(notEmpty(message)).meta({ minItems: 1 });
   }
 
   protected parse(input: unknown, at: Path, found: Found[]): Parsed<T[]> {

@@ -325,7 +325,6 @@ export function stateReadRoleName(stack: string): string {
   return `${stateRoleName(stack)}-read`;
 }
 
-/** Messages for wrong and missing values, where a field's own schema says nothing more specific. */
 /** A problem in the file, scoped by its path's head (an environment, bootstrap, organization), its field the rest. */
 function problemAt(path: readonly PropertyKey[], message: string): ConfigProblem {
   const [head, second, ...rest] = path;
