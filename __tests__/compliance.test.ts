@@ -2,9 +2,13 @@ import { Aspects, Testing, TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
 import { Instance, InstanceConfig } from '@cdktf/provider-aws/lib/instance';
+import { DefaultSecurityGroup } from '@cdktf/provider-aws/lib/default-security-group';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { SecurityGroupRule } from '@cdktf/provider-aws/lib/security-group-rule';
 import { SsmDocument } from '@cdktf/provider-aws/lib/ssm-document';
+import { SsoadminPermissionSetInlinePolicy } from '@cdktf/provider-aws/lib/ssoadmin-permission-set-inline-policy';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { validateConfig } from '../config/validate';
 import { ComplianceChecker, complianceSuppressions, policySize, suppressCompliance } from '../modules/guardrails/compliance';
@@ -71,6 +75,9 @@ describe('the compliance check', () => {
     ['an all-traffic rule', (s) => new SecurityGroupRule(s, 'all', {
       type: 'ingress', securityGroupId: 'sg-0123', protocol: '-1', fromPort: 0, toPort: 0, cidrBlocks: ['0.0.0.0/0'],
     }), /\[test\/all\] compliance rule NO_SSH_RDP_INGRESS .*admits port 22/],
+    ["the VPC's default group with an SSH rule", (s) => new DefaultSecurityGroup(s, 'default', {
+      vpcId: 'vpc-0123', ingress: [{ fromPort: 0, toPort: 65535, protocol: 'tcp', cidrBlocks: ['10.0.0.0/8'] }],
+    }), /\[test\/default\] compliance rule NO_SSH_RDP_INGRESS .*admits port 22/],
   ])('fails %s', (_what, build, message) => {
     expect(synth(stackWith(build))).toThrow(message);
   });
@@ -105,6 +112,27 @@ describe('the compliance check', () => {
       policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['ssm:StartSession', 's3:*'], Resource: '*' }] }),
     }));
     expect(synth(stack)).toThrow(/\[test\/humans\] compliance rule HUMAN_POLICY_NO_WILDCARD_ACTION .*allows s3:\*/);
+  });
+
+  const policy = (...statements: object[]) => JSON.stringify({ Version: '2012-10-17', Statement: statements });
+  const trust = policy({ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' });
+
+  it.each<[string, (s: TerraformStack, statement: object) => void, string]>([
+    ["a role's inline policy", (s, st) => new IamRolePolicy(s, 'inline', { role: 'ops', policy: policy(st) }), 'test/inline'],
+    ["a role's inline policy block", (s, st) => new IamRole(s, 'role', { assumeRolePolicy: trust, inlinePolicy: [{ name: 'ops', policy: policy(st) }] }), 'test/role'],
+    ["a permission set's inline policy", (s, st) => new SsoadminPermissionSetInlinePolicy(s, 'set', {
+      instanceArn: 'arn:aws:sso:::instance/ssoins-0123456789abcdef', permissionSetArn: 'arn:aws:sso:::permissionSet/ssoins-0123456789abcdef/ps-0123456789abcdef',
+      inlinePolicy: policy(st),
+    }), 'test/set'],
+  ])('fails %s that allows a wildcard action, an action matched by ?, or everything but some actions', (_what, build, path) => {
+    const rule = new RegExp(`\\[${path}\\] compliance rule HUMAN_POLICY_NO_WILDCARD_ACTION`);
+    const fails = (statement: object) => synth(stackWith((s) => build(s, statement)));
+    expect(fails({ Effect: 'Allow', Action: ['ec2:Describe*'], Resource: '*' })).toThrow(new RegExp(`${rule.source} .*allows ec2:Describe\\*`));
+    expect(fails({ Effect: 'Allow', Action: 's3:GetObjec?', Resource: '*' })).toThrow(new RegExp(`${rule.source} .*allows s3:GetObjec\\?`));
+    expect(fails({ Effect: 'Allow', NotAction: 'iam:*', Resource: '*' })).toThrow(new RegExp(`${rule.source} .*allows every action but iam:\\*`));
+    // Named actions, and a Deny of everything but some, grant no wildcard.
+    expect(fails({ Effect: 'Allow', Action: ['ssm:StartSession'], Resource: '*' })).not.toThrow();
+    expect(fails({ Effect: 'Deny', NotAction: ['ssm:StartSession'], Resource: '*' })).not.toThrow();
   });
 
   it('lets a rule be suppressed per construct with a written reason, and lists the suppression', () => {

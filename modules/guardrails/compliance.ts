@@ -36,10 +36,20 @@ export interface Suppression {
 function statementsOf(policy: unknown): ResourceConfig[] {
   if (typeof policy !== 'string') return [];
   try {
-    return [JSON.parse(policy).Statement].flat();
+    return [JSON.parse(policy)?.Statement ?? []].flat().filter((st) => typeof st === 'object' && st !== null);
   } catch {
     return [];
   }
+}
+
+/**
+ * The identity policies a resource grants, managed or inline: a role's inline policies are its own
+ * resources or blocks of the role, an Identity Center permission set's its inline policy.
+ */
+function identityPoliciesOf({ type, config }: CheckedResource): unknown[] {
+  if (type === 'aws_ssoadmin_permission_set_inline_policy') return [config.inline_policy];
+  if (type === 'aws_iam_role') return [config.inline_policy ?? []].flat().map((p: ResourceConfig) => p?.policy);
+  return [config.policy];
 }
 
 function ingressCoversPort(rule: ResourceConfig, port: number): boolean {
@@ -157,10 +167,10 @@ export const COMPLIANCE_RULES: readonly ComplianceRule[] = [
   {
     id: 'NO_SSH_RDP_INGRESS',
     description: 'no security group admits port 22 or 3389',
-    resourceTypes: ['aws_security_group', 'aws_vpc_security_group_ingress_rule', 'aws_security_group_rule'],
+    resourceTypes: ['aws_security_group', 'aws_default_security_group', 'aws_vpc_security_group_ingress_rule', 'aws_security_group_rule'],
     check: ({ type, config }) => {
       const rules =
-        type === 'aws_security_group' ? [config.ingress ?? []].flat()
+        type === 'aws_security_group' || type === 'aws_default_security_group' ? [config.ingress ?? []].flat()
         : type === 'aws_vpc_security_group_ingress_rule' ? [config]
         : type === 'aws_security_group_rule' && config.type === 'ingress' ? [config]
         : [];
@@ -185,15 +195,15 @@ export const COMPLIANCE_RULES: readonly ComplianceRule[] = [
   },
   {
     id: 'HUMAN_POLICY_NO_WILDCARD_ACTION',
-    description: 'no IAM managed policy allows a wildcard action',
-    resourceTypes: ['aws_iam_policy'],
-    check: ({ type, config }) => {
-      if (type !== 'aws_iam_policy') return undefined;
-      const wild = statementsOf(config.policy)
-        .filter((s) => s.Effect === 'Allow')
-        .flatMap((s) => [s.Action ?? []].flat())
-        .filter((a: string) => a.includes('*'));
-      return wild.length > 0 ? `allows ${wild.join(', ')}` : undefined;
+    description: 'no IAM policy, managed or inline, allows a wildcard action',
+    resourceTypes: ['aws_iam_policy', 'aws_iam_role_policy', 'aws_iam_user_policy', 'aws_iam_group_policy', 'aws_iam_role', 'aws_ssoadmin_permission_set_inline_policy'],
+    check: (resource) => {
+      const allows = identityPoliciesOf(resource).flatMap(statementsOf).filter((st) => st.Effect === 'Allow');
+      // IAM matches * and ? in an action; an allowed NotAction grants every action but those it names.
+      const wild = allows.flatMap((st) => [st.Action ?? []].flat()).filter((a) => typeof a === 'string' && /[*?]/.test(a));
+      const notActions = allows.filter((st) => st.NotAction !== undefined).map((st) => `every action but ${[st.NotAction].flat().join(', ')}`);
+      const problems = [...wild, ...notActions];
+      return problems.length > 0 ? `allows ${problems.join('; ')}` : undefined;
     },
   },
 ];
