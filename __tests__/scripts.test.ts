@@ -171,6 +171,22 @@ describe('npm run bench budgets', () => {
     ]);
   });
 
+  it("names the figure a case's CPU time alone needs on the machine's cores where a budget is below it", () => {
+    const verdicts = judge([
+      { case: 'app', medianSeconds: 1.1, timesFloor: 2.3 },
+      { case: 'v5', medianSeconds: 10, cpuSeconds: 14 },
+      { case: 'v100', medianSeconds: 70, cpuSeconds: 160 },
+      { case: 'jest', medianSeconds: 61, cpuSeconds: 100 },
+    ], budgets, 2);
+    expect(verdicts.map((v) => v.cpuBound)).toEqual([undefined, 8, 50]);
+    // A bound under the budget says nothing: more parallelism could meet it.
+    expect(formatVerdicts(verdicts, 2).map((l) => l.replace(/\s+/g, ' '))).toEqual([
+      'synth 2.30x budget 2x OVER',
+      'validate 7.00x budget 6x OVER (its CPU time alone needs 8.00x on 2 cores)',
+      'tests 61.00 s budget 60 s OVER',
+    ]);
+  });
+
   it('says which budgets a partial run did not measure, without flagging them', () => {
     const verdicts = judge([{ case: 'app', medianSeconds: 0.8, timesFloor: 1.9 }, { case: 'v100', medianSeconds: 50 }], budgets);
     expect(verdicts.map((v) => [v.budget.name, v.value, v.over])).toEqual([['synth', 1.9, false], ['validate', undefined, false], ['tests', undefined, false]]);

@@ -43,6 +43,8 @@ interface Result {
   readonly medianPeakMb: number | null;
   /** The median of each run's ratio to the floor run just before it (synthesis cases only). */
   readonly timesFloor?: number;
+  /** Median CPU seconds (user and system) of the whole process tree, by GNU time (tree cases only). */
+  readonly cpuSeconds?: number;
 }
 
 /** One run of a command: wall seconds (GNU time's when installed) and peak resident MB (null without it). */
@@ -87,10 +89,14 @@ function measure(name: string, command: string[], floor: string[], env: NodeJS.P
 async function measureTree(name: string, command: string[], env: NodeJS.ProcessEnv, runs: number, warmUp = true): Promise<Result> {
   const seconds: number[] = [];
   const peaks: number[] = [];
+  const cpu: number[] = [];
   for (let i = warmUp ? 0 : 1; i <= runs; i++) {
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'ssk-bench-'));
+    // GNU time's CPU figures cover every descendant its child waited for, as Terraform and jest do.
+    const cpuFile = `${outdir}.cpu`;
+    const argv = fs.existsSync(TIME) ? [TIME, '-o', cpuFile, '-f', '%U %S', ...command] : command;
     const started = process.hrtime.bigint();
-    const child = spawn(command[0], command.slice(1), { cwd: ROOT, env: { ...process.env, CDKTF_OUTDIR: outdir, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(argv[0], argv.slice(1), { cwd: ROOT, env: { ...process.env, CDKTF_OUTDIR: outdir, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
     let peak = 0;
@@ -98,13 +104,19 @@ async function measureTree(name: string, command: string[], env: NodeJS.ProcessE
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     clearInterval(sampler);
     const wall = Number(process.hrtime.bigint() - started) / 1e9;
+    const times = fs.existsSync(cpuFile) ? fs.readFileSync(cpuFile, 'utf8').trim().split(/\s+/).map(Number) : [];
     fs.rmSync(outdir, { recursive: true, force: true });
+    fs.rmSync(cpuFile, { force: true });
     if (code !== 0) throw new Error(`${name} failed:\n${stderr}`);
     if (i === 0) continue;
     seconds.push(wall);
     peaks.push(peak / 1024);
+    if (times.length === 2) cpu.push(times[0] + times[1]);
   }
-  return { case: name, runs, medianSeconds: median(seconds), medianPeakMb: Math.round(median(peaks)) };
+  return {
+    case: name, runs, medianSeconds: median(seconds), medianPeakMb: Math.round(median(peaks)),
+    ...(cpu.length > 0 ? { cpuSeconds: round(median(cpu)) } : {}),
+  };
 }
 
 /**
@@ -231,10 +243,11 @@ async function main(): Promise<void> {
   const machine = machineDescription();
   const width = Math.max(...results.map((r) => r.case.length));
   console.log(`measured on ${machine}`);
-  console.log(`${'case'.padEnd(width)}  median s  x floor  peak MB   (${RUNS} runs each, validation ${VALIDATE_RUNS})`);
+  console.log(`${'case'.padEnd(width)}  median s  x floor  peak MB    CPU s   (${RUNS} runs each, validation ${VALIDATE_RUNS})`);
   for (const r of results) {
     const ratio = r.timesFloor === undefined ? '' : r.timesFloor.toFixed(2);
-    console.log(`${r.case.padEnd(width)}  ${r.medianSeconds.toFixed(2).padStart(8)}  ${ratio.padStart(7)}  ${String(r.medianPeakMb ?? 'n/a').padStart(7)}`);
+    const cpu = r.cpuSeconds === undefined ? '' : r.cpuSeconds.toFixed(1);
+    console.log(`${r.case.padEnd(width)}  ${r.medianSeconds.toFixed(2).padStart(8)}  ${ratio.padStart(7)}  ${String(r.medianPeakMb ?? 'n/a').padStart(7)}  ${cpu.padStart(7)}`);
   }
   const verdicts = judge(results, BUDGETS);
   console.log('\nbudgets (each ratio measured within this run):');

@@ -5,6 +5,8 @@ export interface Measured {
   readonly case: string;
   readonly medianSeconds: number;
   readonly timesFloor?: number;
+  /** Median CPU time of the case's process tree (user and system), where it was measured. */
+  readonly cpuSeconds?: number;
 }
 
 /**
@@ -24,29 +26,44 @@ export interface Verdict {
   /** Undefined when the run did not measure the case (or what it is a multiple of). */
   readonly value?: number;
   readonly over: boolean;
+  /**
+   * The lowest figure the case's CPU time allows on `cores` cores, every core busy throughout: a budget
+   * below it needs less CPU, not more parallelism. Undefined for ratios to the floor and where the
+   * CPU time was not measured.
+   */
+  readonly cpuBound?: number;
 }
 
-export function judge(results: readonly Measured[], budgets: readonly Budget[]): Verdict[] {
+export function judge(results: readonly Measured[], budgets: readonly Budget[], cores = os.availableParallelism()): Verdict[] {
   const find = (name: string) => results.find((r) => r.case === name);
   return budgets.map((budget) => {
     const measured = find(budget.case);
-    let value: number | undefined;
-    if (measured && budget.per === 'floor') value = measured.timesFloor;
-    else if (measured && budget.per) {
-      const base = find(budget.per);
-      value = base ? measured.medianSeconds / base.medianSeconds : undefined;
-    } else value = measured?.medianSeconds;
-    return { budget, value, over: value !== undefined && value > budget.limit };
+    if (!measured) return { budget, over: false };
+    if (budget.per === 'floor') return verdict(budget, measured.timesFloor);
+    // Seconds, or a multiple of another case's seconds: the CPU bound in the same unit.
+    const base = budget.per === undefined ? 1 : find(budget.per)?.medianSeconds;
+    if (base === undefined) return { budget, over: false };
+    const cpuBound = measured.cpuSeconds === undefined ? undefined : measured.cpuSeconds / cores / base;
+    return verdict(budget, measured.medianSeconds / base, cpuBound);
   });
 }
 
-/** One line per budget: the figure, the limit, and OVER where it is exceeded. */
-export function formatVerdicts(verdicts: readonly Verdict[]): string[] {
+function verdict(budget: Budget, value: number | undefined, cpuBound?: number): Verdict {
+  return { budget, value, over: value !== undefined && value > budget.limit, ...(cpuBound === undefined ? {} : { cpuBound }) };
+}
+
+/**
+ * One line per budget: the figure, the limit, and OVER where it is exceeded, with the CPU bound where a
+ * budget is below it.
+ */
+export function formatVerdicts(verdicts: readonly Verdict[], cores = os.availableParallelism()): string[] {
   const width = Math.max(...verdicts.map((v) => v.budget.name.length));
-  return verdicts.map(({ budget, value, over }) => {
+  return verdicts.map(({ budget, value, over, cpuBound }) => {
     const unit = budget.per ? 'x' : ' s';
     const figure = value === undefined ? 'not measured' : `${value.toFixed(2)}${unit}`;
-    return `${budget.name.padEnd(width)}  ${figure.padStart(12)}  budget ${budget.limit}${unit}${over ? '  OVER' : ''}`;
+    const bound = over && cpuBound !== undefined && cpuBound > budget.limit
+      ? ` (its CPU time alone needs ${cpuBound.toFixed(2)}${unit} on ${cores} cores)` : '';
+    return `${budget.name.padEnd(width)}  ${figure.padStart(12)}  budget ${budget.limit}${unit}${over ? `  OVER${bound}` : ''}`;
   });
 }
 
