@@ -178,9 +178,9 @@ describe('npm run bench budgets', () => {
       { case: 'v100', medianSeconds: 70, cpuSeconds: 160 },
       { case: 'jest', medianSeconds: 61, cpuSeconds: 100 },
     ], budgets, 2);
-    expect(verdicts.map((v) => v.cpuBound)).toEqual([undefined, 8, 50]);
+    expect(verdicts.map((v) => v.cpuBound)).toEqual([undefined, { figure: 8, cores: 2 }, { figure: 50, cores: 2 }]);
     // A bound under the budget says nothing: more parallelism could meet it.
-    expect(formatVerdicts(verdicts, 2).map((l) => l.replace(/\s+/g, ' '))).toEqual([
+    expect(formatVerdicts(verdicts).map((l) => l.replace(/\s+/g, ' '))).toEqual([
       'synth 2.30x budget 2x OVER',
       'validate 7.00x budget 6x OVER (its CPU time alone needs 8.00x on 2 cores)',
       'tests 61.00 s budget 60 s OVER',

@@ -27,11 +27,11 @@ export interface Verdict {
   readonly value?: number;
   readonly over: boolean;
   /**
-   * The lowest figure the case's CPU time allows on `cores` cores, every core busy throughout: a budget
-   * below it needs less CPU, not more parallelism. Undefined for ratios to the floor and where the
-   * CPU time was not measured.
+   * The lowest figure the case's CPU time allows on the machine's cores, every core busy throughout: a
+   * budget below it needs less CPU, not more parallelism. Undefined for ratios to the floor and where
+   * the CPU time was not measured.
    */
-  readonly cpuBound?: number;
+  readonly cpuBound?: { readonly figure: number; readonly cores: number };
 }
 
 export function judge(results: readonly Measured[], budgets: readonly Budget[], cores = os.availableParallelism()): Verdict[] {
@@ -43,12 +43,12 @@ export function judge(results: readonly Measured[], budgets: readonly Budget[], 
     // Seconds, or a multiple of another case's seconds: the CPU bound in the same unit.
     const base = budget.per === undefined ? 1 : find(budget.per)?.medianSeconds;
     if (base === undefined) return { budget, over: false };
-    const cpuBound = measured.cpuSeconds === undefined ? undefined : measured.cpuSeconds / cores / base;
+    const cpuBound = measured.cpuSeconds === undefined ? undefined : { figure: measured.cpuSeconds / cores / base, cores };
     return verdict(budget, measured.medianSeconds / base, cpuBound);
   });
 }
 
-function verdict(budget: Budget, value: number | undefined, cpuBound?: number): Verdict {
+function verdict(budget: Budget, value: number | undefined, cpuBound?: Verdict['cpuBound']): Verdict {
   return { budget, value, over: value !== undefined && value > budget.limit, ...(cpuBound === undefined ? {} : { cpuBound }) };
 }
 
@@ -56,13 +56,13 @@ function verdict(budget: Budget, value: number | undefined, cpuBound?: number): 
  * One line per budget: the figure, the limit, and OVER where it is exceeded, with the CPU bound where a
  * budget is below it.
  */
-export function formatVerdicts(verdicts: readonly Verdict[], cores = os.availableParallelism()): string[] {
+export function formatVerdicts(verdicts: readonly Verdict[]): string[] {
   const width = Math.max(...verdicts.map((v) => v.budget.name.length));
   return verdicts.map(({ budget, value, over, cpuBound }) => {
     const unit = budget.per ? 'x' : ' s';
     const figure = value === undefined ? 'not measured' : `${value.toFixed(2)}${unit}`;
-    const bound = over && cpuBound !== undefined && cpuBound > budget.limit
-      ? ` (its CPU time alone needs ${cpuBound.toFixed(2)}${unit} on ${cores} cores)` : '';
+    const bound = over && cpuBound !== undefined && cpuBound.figure > budget.limit
+      ? ` (its CPU time alone needs ${cpuBound.figure.toFixed(2)}${unit} on ${cpuBound.cores} cores)` : '';
     return `${budget.name.padEnd(width)}  ${figure.padStart(12)}  budget ${budget.limit}${unit}${over ? `  OVER${bound}` : ''}`;
   });
 }
