@@ -105,8 +105,7 @@ export const COMPLIANCE_RULES: readonly ComplianceRule[] = [
     id: 'NO_UNRECORDED_SSH_IN_PROD',
     description: 'no policy lets anyone open SSH sessions, which are not recorded, on prod instances',
     resourceTypes: ['aws_iam_policy'],
-    check: ({ type, config }) => {
-      if (type !== 'aws_iam_policy') return undefined;
+    check: ({ config }) => {
       const statements = statementsOf(config.policy).filter((st) => st.Effect === 'Allow');
       const ssh = statements.some((st) => [st.Resource ?? []].flat().some((r: string) => r.endsWith('document/AWS-StartSSHSession')));
       const prod = statements.some((st) => [st.Condition?.StringEquals?.['ssm:resourceTag/Environment'] ?? []].flat().some((v: string) => /^prod/.test(v)));
@@ -129,29 +128,27 @@ export const COMPLIANCE_RULES: readonly ComplianceRule[] = [
     id: 'EC2_IMDSV2',
     description: 'every EC2 instance requires IMDSv2',
     resourceTypes: ['aws_instance'],
-    check: ({ type, config }) =>
-      type === 'aws_instance' && config.metadata_options?.http_tokens !== 'required' ? 'metadata_options.http_tokens is not "required"' : undefined,
+    check: ({ config }) => (config.metadata_options?.http_tokens !== 'required' ? 'metadata_options.http_tokens is not "required"' : undefined),
   },
   {
     id: 'EC2_NO_PUBLIC_IP',
     description: 'no EC2 instance has a public IP address',
     resourceTypes: ['aws_instance'],
-    check: ({ type, config }) =>
-      type === 'aws_instance' && config.associate_public_ip_address !== false ? 'associate_public_ip_address is not false' : undefined,
+    check: ({ config }) => (config.associate_public_ip_address !== false ? 'associate_public_ip_address is not false' : undefined),
   },
   {
     id: 'EC2_NO_KEY_PAIR',
     description: 'no EC2 instance has an SSH key pair',
     resourceTypes: ['aws_instance'],
-    check: ({ type, config }) => (type === 'aws_instance' && config.key_name !== undefined ? `key_name is set (${config.key_name})` : undefined),
+    check: ({ config }) => (config.key_name !== undefined ? `key_name is set (${config.key_name})` : undefined),
   },
   {
     id: 'SSM_AGENT_VERSION',
     description: `every instance on a pinned image declares an SSM Agent of ${MIN_SSM_AGENT_VERSION} or later (tag ${SSM_AGENT_VERSION_TAG})`,
     resourceTypes: ['aws_instance'],
-    check: ({ type, config }) => {
+    check: ({ config }) => {
       // An image looked up at plan time (a reference) is the latest release, with a current agent.
-      if (type !== 'aws_instance' || typeof config.ami !== 'string' || config.ami.includes('${')) return undefined;
+      if (typeof config.ami !== 'string' || config.ami.includes('${')) return undefined;
       const version = config.tags?.[SSM_AGENT_VERSION_TAG];
       if (version === undefined) return `image ${config.ami} is pinned and declares no SSM Agent version (tag ${SSM_AGENT_VERSION_TAG})`;
       return isAtLeastVersion(version, MIN_SSM_AGENT_VERSION) ? undefined
@@ -162,7 +159,7 @@ export const COMPLIANCE_RULES: readonly ComplianceRule[] = [
     id: 'EC2_INSTANCE_PROFILE',
     description: 'every EC2 instance has an instance profile',
     resourceTypes: ['aws_instance'],
-    check: ({ type, config }) => (type === 'aws_instance' && !config.iam_instance_profile ? 'has no iam_instance_profile' : undefined),
+    check: ({ config }) => (!config.iam_instance_profile ? 'has no iam_instance_profile' : undefined),
   },
   {
     id: 'NO_SSH_RDP_INGRESS',
@@ -182,8 +179,8 @@ export const COMPLIANCE_RULES: readonly ComplianceRule[] = [
     id: 'SESSION_LOGGING_ENCRYPTED',
     description: 'session logging is on, to S3 and CloudWatch, and encrypted',
     resourceTypes: ['aws_ssm_document'],
-    check: ({ type, config }) => {
-      if (type !== 'aws_ssm_document' || config.name !== PREFERENCES_DOCUMENT) return undefined;
+    check: ({ config }) => {
+      if (config.name !== PREFERENCES_DOCUMENT) return undefined;
       const inputs = inputsOf(config) as Record<string, any>;
       const missing = [
         !inputs.s3BucketName && 's3BucketName', inputs.s3EncryptionEnabled !== true && 's3EncryptionEnabled',
@@ -195,7 +192,7 @@ export const COMPLIANCE_RULES: readonly ComplianceRule[] = [
   },
   {
     id: 'HUMAN_POLICY_NO_WILDCARD_ACTION',
-    description: 'no IAM policy, managed or inline, allows a wildcard action',
+    description: 'no IAM policy the stack writes, managed or inline, allows a wildcard action',
     resourceTypes: ['aws_iam_policy', 'aws_iam_role_policy', 'aws_iam_user_policy', 'aws_iam_group_policy', 'aws_iam_role', 'aws_ssoadmin_permission_set_inline_policy'],
     check: (resource) => {
       const allows = identityPoliciesOf(resource).flatMap(statementsOf).filter((st) => st.Effect === 'Allow');
