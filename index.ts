@@ -10,6 +10,7 @@ export * from './modules/log-archive';
 export * from './modules/identity-center';
 export * from './modules/access-policies';
 export * from './modules/guardrails';
+export * from './modules/compliance';
 export * from './modules/session-alerts';
 export * from './modules/state-bucket';
 export { EncryptedBucket, type EncryptedBucketProps } from './modules/shared/encrypted-bucket';

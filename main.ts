@@ -3,7 +3,7 @@ import * as path from 'path';
 import { App } from 'cdktf';
 import { loadConfig } from './config/load';
 import { ConfigError } from './config/validate';
-import { complianceSuppressions } from './modules/guardrails/compliance';
+import { complianceSuppressions } from './modules/compliance';
 import { createStacks } from './stacks';
 
 /**

@@ -11,7 +11,7 @@ import { SsmDocument } from '@cdktf/provider-aws/lib/ssm-document';
 import { SsoadminPermissionSetInlinePolicy } from '@cdktf/provider-aws/lib/ssoadmin-permission-set-inline-policy';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { validateConfig } from '../config/validate';
-import { ComplianceChecker, complianceSuppressions, policySize, suppressCompliance } from '../modules/guardrails/compliance';
+import { ComplianceChecker, complianceSuppressions, policySize, suppressCompliance } from '../modules/compliance';
 import { SessionAccessPolicy } from '../modules/access-policies';
 import { DefaultHostManagement } from '../modules/instance-profile';
 import { SessionLogging } from '../modules/session-logging';

@@ -6,10 +6,10 @@ import * as path from 'path';
 import {
   ALERTING_ACTIONS, AuditTrailGuardrail, auditTrailDenyStatements, guardrailStatements, OTHER_WAYS_IN, packDenies, PROTECTED_ACTIONS, RECORDING_PATH_ACTIONS, SCP_LIMITS, UNPROTECTED_ACTIONS,
 } from '../modules/guardrails';
-import { policySize } from '../modules/guardrails/compliance';
+import { policySize } from '../modules/compliance';
 import { generatedConfig } from '../scripts/lib/generated-config';
 import { ALLOW_EVERYTHING, decide } from './iam-evaluation';
-import { complianceSuppressions } from '../modules/guardrails/compliance';
+import { complianceSuppressions } from '../modules/compliance';
 import { createStacks } from '../stacks';
 import { OrganizationStack } from '../stacks/organization-stack';
 import { renderMatrix, tamperMatrix } from '../scripts/lib/tamper-report';

@@ -10,7 +10,7 @@ import { loadConfig } from '../config/load';
 import { Json, tempDir } from './helpers';
 import { PlainTerraformRun, runPlainTerraform, stateRoleAssumedByInit } from './support/plain-terraform';
 import { stackMatrix } from '../scripts/stack-matrix';
-import { forwardDocumentName } from '../stacks/environment-stack';
+import { forwardDocumentName } from '../stacks/naming';
 import { ALLOW_EVERYTHING, decide, ResolvedPlan } from './iam-evaluation';
 import type { PolicyJson } from '../scripts/lib/iam-decide';
 import { connectCommands } from '../scripts/lib/access-report';

@@ -1,11 +1,12 @@
 import { Testing, TerraformStack } from 'cdktf';
-import { stateReadRoleName, stateRoleName, validateConfig } from '../config/validate';
-import { policySize } from '../modules/guardrails/compliance';
+import { validateConfig } from '../config/validate';
+import { stateReadRoleName, stateRoleName } from '../stacks/naming';
+import { policySize } from '../modules/compliance';
 import { generatedConfig } from '../scripts/lib/generated-config';
 import { ALLOW_EVERYTHING, decide } from './iam-evaluation';
 import type { ProjectConfig } from '../config/types';
 import { BootstrapStack, createStacks } from '../stacks';
-import { forwardDocumentName } from '../stacks/environment-stack';
+import { forwardDocumentName } from '../stacks/naming';
 import { LockingS3Backend } from '../stacks/locking-s3-backend';
 import { Json, only, policyStatements, rawConfig, resources } from './helpers';
 

@@ -1,9 +1,11 @@
 import * as f from './fields';
-import { ANY_PORT_DOCUMENTS, destinationProblem, MFA_ENFORCEMENTS, SESSION_DOCUMENTS, SESSION_NAMINGS } from '../modules/access-policies';
+import { ANY_PORT_DOCUMENTS, MFA_ENFORCEMENTS, SESSION_DOCUMENTS, SESSION_NAMINGS } from '../modules/access-policies/choices';
+import { destinationProblem } from '../modules/access-policies/destinations';
 import { checkSessionLoggingProps, CLOUDWATCH_RETENTION_DAYS, SESSION_LOGGING_RANGES } from '../modules/session-logging/limits';
 import * as rules from './aws-rules';
 import { isAtLeastVersion, MIN_SSM_AGENT_VERSION } from '../modules/shared/ssm-agent';
 import type { Rule } from './aws-rules';
+import { DEFAULT_STATE_KEY_ALIAS, RESERVED_NAMES } from '../stacks/naming';
 
 /**
  * The shape of `config/environments.json`, declared once: it validates the file (with the AWS rules
@@ -50,7 +52,7 @@ function keyedBy<V>(rule: Rule, what: string, value: f.Field<V>, description: st
 export const MAX_DEPLOY_WAVES = 5;
 
 /** Reserved for the project's own stacks. */
-export const RESERVED_NAMES = ['bootstrap', 'organization', 'log-archive', 'identity-center'];
+export { RESERVED_NAMES };
 
 const accountId = awsString(rules.accountId, 'AWS account id, 12 digits, written as a string');
 const region = f.oneOf(rules.AWS_REGIONS as [string, ...string[]], `is not an AWS region (known regions: ${rules.AWS_REGIONS.join(', ')})`)
@@ -349,7 +351,7 @@ export const bootstrapSchema = strict({
   accountId: accountId.meta({ description: 'where the state bucket lives' }),
   region: region.meta({ description: 'where the state bucket lives' }),
   stateBucket: awsString(rules.bucketName, 'name of the state bucket the bootstrap stack creates'),
-  stateKeyAlias: awsString(rules.kmsAliasName, "alias of the bucket's KMS key").default('ssm-session-kit-tfstate'),
+  stateKeyAlias: awsString(rules.kmsAliasName, "alias of the bucket's KMS key").default(DEFAULT_STATE_KEY_ALIAS),
   administratorArns: list(awsString(rules.principalArnPattern, 'principal ARN pattern'), 'who may read and write state objects beside the state roles (by hand, in an emergency)').default([]),
   tags: tags.meta({ description: 'tags for the bootstrap resources' }),
 }, 'the stack that creates the remote-state bucket (local state)');

@@ -49,10 +49,10 @@ export interface ArchiveDestination {
 export interface RemoteStateConfig extends Readonly<StateFile> {
   readonly key: string;
   readonly region: string;
-  /** Set when `roleArn` is the state role the bootstrap stack creates, trusted by the stack's pipeline. */
-  readonly bootstrapRole?: { readonly trustedRoleArn: string };
+  /** Set when `roleArn` is the state role the bootstrap stack creates (by this name), trusted by the stack's pipeline. */
+  readonly bootstrapRole?: { readonly roleName: string; readonly trustedRoleArn: string };
   /** Set when the stack has a plan role: the bootstrap stack's role that only reads this state, and who may assume it. */
-  readonly bootstrapReadRole?: { readonly roleArn: string; readonly trustedRoleArn: string };
+  readonly bootstrapReadRole?: { readonly roleName: string; readonly roleArn: string; readonly trustedRoleArn: string };
 }
 
 export interface EnvironmentConfig extends Readonly<Omit<EnvironmentFile, 'state' | 'instances' | 'sessionLogging' | 'accessGroups' | 'alerts'>> {

@@ -1,9 +1,10 @@
 import { ACCESS_TAG_KEYS } from '../modules/ssm-instance/access-tags';
+import { accessPolicyName, defaultStateKey, IDENTITY_CENTER, LOG_ARCHIVE, ORGANIZATION_STACK, RESERVED_NAMES, stateReadRoleName, stateRoleName } from '../stacks/naming';
 import { MANAGED_BY_TAG, reachableInstances } from './access';
 import * as rules from './aws-rules';
 import {
   AccessGroupFile, bootstrapSchema, configFileSchema, EnvironmentFile, environmentSchema, IdentityCenterFile, identityCenterSchema, isIdentityCenterRole,
-  LogArchiveFile, logArchiveSchema, RESERVED_NAMES, StateFile,
+  LogArchiveFile, logArchiveSchema, StateFile,
 } from './schema';
 import type { AccessGroupConfig, BootstrapConfig, EnvironmentConfig, PermissionSetConfig, ProjectConfig, RemoteStateConfig } from './types';
 
@@ -64,8 +65,8 @@ export function validateConfig(raw: unknown, source = 'config'): ProjectConfig {
     bootstrap: parsed.data.bootstrap,
     environments: environments.map((env) => withBootstrapState(withArchive(withSessionRegions(env, environments), logArchive), env.name, env.guardrails, parsed.data.bootstrap)),
     organization: organization && withBootstrapState(
-      { ...organization, state: stateWithDefaults(organization.state, 'organization', organization.region) },
-      'organization',
+      { ...organization, state: stateWithDefaults(organization.state, ORGANIZATION_STACK, organization.region) },
+      ORGANIZATION_STACK,
       organization,
       parsed.data.bootstrap,
     ),
@@ -84,11 +85,8 @@ export function validateConfig(raw: unknown, source = 'config'): ProjectConfig {
   };
 }
 
-/** The log-archive stack's name, and its scope in problems. */
-export const LOG_ARCHIVE = 'log-archive';
-
-/** The identity-center stack's name, and its scope in problems. */
-export const IDENTITY_CENTER = 'identity-center';
+/** The log-archive and identity-center stacks' names are their scopes in problems too. */
+export { IDENTITY_CENTER, LOG_ARCHIVE };
 
 /** A permission set's name is the Identity Center instance's, across every environment. */
 function checkPermissionSetNames(problems: ConfigProblem[], environments: readonly EnvironmentConfig[]): void {
@@ -162,7 +160,7 @@ function checkEnvironment(
       instanceTags,
       documents: documents?.length ? documents : ['SSM-SessionManagerRunShell'],
       createRole: createRole && {
-        name: createRole.name ?? `ssm-session-kit-${name}-${group}`,
+        name: createRole.name ?? accessPolicyName(name, group),
         trustedArns: createRole.trustedArns,
         trustedServices: createRole.trustedServices,
         requireMfaToAssume: createRole.requireMfaToAssume ?? mfa === 'iam',
@@ -261,7 +259,7 @@ function withSessionRegions(env: EnvironmentConfig, all: readonly EnvironmentCon
 }
 
 function stateWithDefaults(state: StateFile, name: string, region: string): RemoteStateConfig {
-  return { ...state, key: state.key ?? `ssm-session-kit/${name}/terraform.tfstate`, region: state.region ?? region };
+  return { ...state, key: state.key ?? defaultStateKey(name), region: state.region ?? region };
 }
 
 /** Two environments writing one state object would overwrite each other's state. */
@@ -297,7 +295,8 @@ function withBootstrapState<T extends { readonly state: RemoteStateConfig }>(
   const partition = rules.partitionOf(region);
   const kmsKeyId = stack.state.kmsKeyId ?? `arn:${partition}:kms:${region}:${accountId}:alias/${stateKeyAlias}`;
   const roleArnOf = (roleName: string) => `arn:${partition}:iam::${accountId}:role/${roleName}`;
-  const bootstrapRoleArn = roleArnOf(stateRoleName(name));
+  const bootstrapRoleName = stateRoleName(name);
+  const bootstrapRoleArn = roleArnOf(bootstrapRoleName);
   const roleArn = stack.state.roleArn ?? (pipelineRoleArn ? bootstrapRoleArn : undefined);
   const bootstrapRole = pipelineRoleArn !== undefined && roleArn === bootstrapRoleArn;
   return {
@@ -306,24 +305,12 @@ function withBootstrapState<T extends { readonly state: RemoteStateConfig }>(
       ...stack.state,
       kmsKeyId,
       roleArn,
-      ...(bootstrapRole ? { bootstrapRole: { trustedRoleArn: pipelineRoleArn } } : {}),
-      ...(planRoleArn ? { bootstrapReadRole: { roleArn: roleArnOf(stateReadRoleName(name)), trustedRoleArn: planRoleArn } } : {}),
+      ...(bootstrapRole ? { bootstrapRole: { roleName: bootstrapRoleName, trustedRoleArn: pipelineRoleArn } } : {}),
+      ...(planRoleArn ? { bootstrapReadRole: { roleName: stateReadRoleName(name), roleArn: roleArnOf(stateReadRoleName(name)), trustedRoleArn: planRoleArn } } : {}),
     },
   };
 }
 
-/** What the names of the state roles the bootstrap stack creates start with. */
-export const STATE_ROLE_NAME_PREFIX = 'ssm-session-kit-state-';
-
-/** The state-access role the bootstrap stack creates for a stack. */
-export function stateRoleName(stack: string): string {
-  return `${STATE_ROLE_NAME_PREFIX}${stack}`;
-}
-
-/** The read-only state role the bootstrap stack creates for a stack's plan role. */
-export function stateReadRoleName(stack: string): string {
-  return `${stateRoleName(stack)}-read`;
-}
 
 /** A problem in the file, scoped by its path's head (an environment, bootstrap, organization), its field the rest. */
 function problemAt(path: readonly PropertyKey[], message: string): ConfigProblem {

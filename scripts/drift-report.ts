@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import { positionalArguments } from './lib/usage';
-import { GUARDRAIL_ID, LOG_ARCHIVE_ID, PORT_FORWARDING_ID, RECORDING_PATH_IDS, SESSION_ALERTS_ID, SESSION_LOGGING_ID } from '../stacks/audit-trail-ids';
+import { GUARDRAIL_ID, LOG_ARCHIVE_ID, PORT_FORWARDING_ID, RECORDING_PATH_IDS, SESSION_ALERTS_ID, SESSION_LOGGING_ID } from '../stacks/naming';
 
 /**
  * `npm run -s drift-report -- <stack> <plan.json>`: what a drift check's plan (`terraform show -json

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { GUARDRAIL_ID, LOG_ARCHIVE_ID, SESSION_LOGGING_ID } from '../stacks/audit-trail-ids';
+import { GUARDRAIL_ID, LOG_ARCHIVE_ID, SESSION_LOGGING_ID } from '../stacks/naming';
 import { positionalArguments } from './lib/usage';
 
 /**

@@ -2,11 +2,11 @@ import { LocalBackend, TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import { partitionOf } from '../config/aws-rules';
 import type { BootstrapConfig, RemoteStateConfig } from '../config/types';
-import { STATE_ROLE_NAME_PREFIX } from '../config/validate';
 import { StateAccessRole, StateBucket } from '../modules/state-bucket';
 import { addAwsProvider } from './aws-provider';
+import { BOOTSTRAP_STACK, STATE_ROLE_NAME_PREFIX } from './naming';
 
-export const BOOTSTRAP_STACK = 'bootstrap';
+export { BOOTSTRAP_STACK };
 
 /** A stack whose state the bootstrap bucket keeps. */
 export interface StackState {
@@ -42,15 +42,15 @@ export class BootstrapStack extends TerraformStack {
     const state = { bucketArn: this.stateBucket.bucket.bucketArn, kmsKeyArn: this.stateBucket.key.keyArn };
     const roles: Record<string, StateAccessRole> = {};
     const readRoles: Record<string, StateAccessRole> = {};
-    for (const { name, state: { key: stateKey, roleArn, bootstrapRole, bootstrapReadRole } } of stacks) {
+    for (const { name, state: { key: stateKey, bootstrapRole, bootstrapReadRole } } of stacks) {
       if (bootstrapRole) {
         roles[name] = new StateAccessRole(this, `state-role-${name}`, {
-          ...state, stateKey, roleName: roleNameOf(roleArn!), trustedRoleArns: [bootstrapRole.trustedRoleArn],
+          ...state, stateKey, roleName: bootstrapRole.roleName, trustedRoleArns: [bootstrapRole.trustedRoleArn],
         });
       }
       if (bootstrapReadRole) {
         readRoles[name] = new StateAccessRole(this, `state-read-role-${name}`, {
-          ...state, stateKey, roleName: roleNameOf(bootstrapReadRole.roleArn), trustedRoleArns: [bootstrapReadRole.trustedRoleArn], readOnly: true,
+          ...state, stateKey, roleName: bootstrapReadRole.roleName, trustedRoleArns: [bootstrapReadRole.trustedRoleArn], readOnly: true,
         });
       }
     }
@@ -66,10 +66,6 @@ export class BootstrapStack extends TerraformStack {
     new TerraformOutput(this, 'state_key_arn', { value: this.stateBucket.key.keyArn });
     new TerraformOutput(this, 'state_key_alias', { value: this.stateBucket.key.alias.name });
   }
-}
-
-function roleNameOf(roleArn: string): string {
-  return roleArn.split(':role/')[1];
 }
 
 function roleArns(roles: Record<string, StateAccessRole>): Record<string, string> {

@@ -2,13 +2,12 @@ import { TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import { partitionOf } from '../config/aws-rules';
 import type { EnvironmentConfig, IdentityCenterConfig } from '../config/types';
-import { IDENTITY_CENTER } from '../config/validate';
 import { sessionAccessStatements } from '../modules/access-policies';
-import { guardrailPolicyNames } from '../modules/guardrails';
 import { IdentityCenterInstance, SessionPermissionSet } from '../modules/identity-center';
 import { addAwsProvider } from './aws-provider';
-import { ENVIRONMENT_NAME_PREFIX, groupAccess, sessionKeyAlias } from './environment-stack';
+import { groupAccess } from './environment-props';
 import { addRemoteState } from './locking-s3-backend';
+import { environmentNames, IDENTITY_CENTER } from './naming';
 
 export { IDENTITY_CENTER };
 
@@ -30,6 +29,7 @@ export class IdentityCenterStack extends TerraformStack {
     this.permissionSets = environments.flatMap((env) => env.accessGroups.flatMap((group) => {
       const set = group.permissionSet;
       if (!set) return [];
+      const names = environmentNames(env.name);
       return [new SessionPermissionSet(this, `${env.name}-${group.name}`, {
         instance: this.instance,
         name: set.name,
@@ -39,9 +39,9 @@ export class IdentityCenterStack extends TerraformStack {
         statements: sessionAccessStatements({
           ...groupAccess(env, group),
           partition: partitionOf(env.region), region: env.region, accountId: env.accountId,
-          sessionKey: { alias: `alias/${sessionKeyAlias(env.name)}` },
+          sessionKey: { alias: `alias/${names.sessionKeyAlias}` },
         }),
-        boundaryPolicyName: env.guardrails.permissionsBoundary ? guardrailPolicyNames(`${ENVIRONMENT_NAME_PREFIX}${env.name}`).boundary : undefined,
+        boundaryPolicyName: env.guardrails.permissionsBoundary ? names.guardrail.boundary : undefined,
         groups: set.groups,
         accountId: env.accountId,
       })];

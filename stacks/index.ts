@@ -1,5 +1,5 @@
 import { App, Aspects, TerraformStack } from 'cdktf';
-import { ComplianceChecker } from '../modules/guardrails/compliance';
+import { ComplianceChecker } from '../modules/compliance';
 import type { ProjectConfig } from '../config/types';
 import { BootstrapStack } from './bootstrap-stack';
 import { EnvironmentStack } from './environment-stack';

@@ -6,7 +6,8 @@ import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy
 import { SsmServiceSetting } from '@cdktf/provider-aws/lib/ssm-service-setting';
 import { PolicyDocument } from '../shared/policy-document';
 import { accountIdOf, partitionOf, regionOf } from '../shared/aws-environment';
-import { DEFAULT_HOST_MANAGEMENT_SETTING } from '../guardrails/actions';
+import { DEFAULT_HOST_MANAGEMENT_SETTING } from '../shared/protected-actions';
+import { DEFAULT_HOST_MANAGEMENT_PATH } from './names';
 import { grantSessionLogging, type SessionLoggingTarget } from '../iam-ssm-role';
 
 export interface InstanceProfileProps {
@@ -49,8 +50,7 @@ export class InstanceProfile extends Construct {
   }
 }
 
-/** Where AWS's own setup puts the Default Host Management role. */
-export const DEFAULT_HOST_MANAGEMENT_PATH = '/service-role/';
+export { DEFAULT_HOST_MANAGEMENT_PATH } from './names';
 
 export interface DefaultHostManagementProps {
   /**

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
-import { AUDIT_TRAIL_TAG, keyGuardStatement, sessionLoggingGuardStatements } from '../guardrails';
+import { AUDIT_TRAIL_TAG, keyGuardStatement, sessionLoggingGuardStatements } from '../shared/resource-guards';
 import { accountIdOf, partitionOf, regionOf } from '../shared/aws-environment';
 import { EncryptedBucket } from '../shared/encrypted-bucket';
 import { EncryptionKey } from '../shared/encryption-key';
@@ -63,8 +63,8 @@ export class SessionLogArchive extends Construct {
       partition,
       accountId: accountIdOf(this),
       deletionWindowInDays: props.keyDeletionWindowInDays,
+      tags: { [AUDIT_TRAIL_TAG.key]: AUDIT_TRAIL_TAG.value },
     });
-    this.key.key.tags = { [AUDIT_TRAIL_TAG.key]: AUDIT_TRAIL_TAG.value };
     this.bucket = new EncryptedBucket(this, 'bucket', {
       bucketName: props.bucketName,
       partition,

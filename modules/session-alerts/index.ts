@@ -8,14 +8,16 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
-import { ALERTING_ACTIONS } from '../guardrails/actions';
-import { AUDIT_TRAIL_TAG, keyGuardStatement } from '../guardrails';
+import { ALERTING_ACTIONS } from '../shared/protected-actions';
+import { AUDIT_TRAIL_TAG, keyGuardStatement } from '../shared/resource-guards';
 import { accountIdOf, partitionOf, regionOf } from '../shared/aws-environment';
 import { EncryptionKey } from '../shared/encryption-key';
 import { PolicyDocument, PolicyStatement } from '../shared/policy-document';
+import { IAM_EVENTS_REGION, sessionAlertNames, TRAIL_KEY_PREFIX } from './names';
 import { EventPattern, eventNames, recordingPathPatterns, sessionPattern, tamperPatterns, WATCHED_ACTIONS, type WatchedRecordingPath } from './patterns';
 
 export * from './patterns';
+export * from './names';
 
 /** The audit trail the alerts watch, as its resources are named. */
 export interface WatchedAuditTrail {
@@ -29,9 +31,6 @@ export interface WatchedAuditTrail {
   /** The session key: ARN, id (its UUID) and alias (`alias/...`). */
   readonly key: { readonly arn: string; readonly id: string; readonly alias: string };
 }
-
-/** Where a created trail delivers its log files by default. */
-export const TRAIL_KEY_PREFIX = 'cloudtrail';
 
 /** A multi-region trail of management events, for accounts no organisation trail covers. */
 export interface AlertTrailProps {
@@ -48,17 +47,6 @@ export interface AlertTrailProps {
    */
   readonly kmsKeyArn?: string;
 }
-
-/** The names `SessionAlerts` gives its resources; with a `*` in the prefix, patterns of them (for an SCP). */
-export function sessionAlertNames(namePrefix: string): { rulePrefix: string; topic: string; trail: string; keyAlias: string; forwarderRole: string } {
-  return {
-    rulePrefix: `${namePrefix}-alert-`, topic: `${namePrefix}-alerts`, trail: `${namePrefix}-trail`, keyAlias: `${namePrefix}-alerts`,
-    forwarderRole: `${namePrefix}-alert-forwarder`,
-  };
-}
-
-/** The region where IAM, a global service, delivers its events to EventBridge. */
-export const IAM_EVENTS_REGION = 'us-east-1';
 
 /** What `grantTrailDelivery` needs of the trail's bucket (an `EncryptedBucket`). */
 export interface TrailBucket {
@@ -127,6 +115,11 @@ export interface SessionAlertsProps {
    */
   readonly iamEventsProvider?: TerraformProvider;
   /**
+   * Permissions boundary of the role that forwards IAM's events (`iamEventsProvider`).
+   * @default none
+   */
+  readonly permissionsBoundaryArn?: string;
+  /**
    * Days KMS waits before deleting the topic's key once deletion is scheduled (7 to 30).
    * @default 30
    */
@@ -180,8 +173,8 @@ export class SessionAlerts extends Construct {
         partition,
         accountId,
         deletionWindowInDays: props.keyDeletionWindowInDays,
+        tags: { [AUDIT_TRAIL_TAG.key]: AUDIT_TRAIL_TAG.value },
       });
-      this.key.key.tags = { [AUDIT_TRAIL_TAG.key]: AUDIT_TRAIL_TAG.value };
       this.key.addToKeyPolicy(
         {
           // ("Enable compatibility between event sources from AWS services and encrypted topics") the
@@ -245,7 +238,7 @@ export class SessionAlerts extends Construct {
     if (props.recordingPath) {
       const recording = recordingPathPatterns(props.recordingPath, excluded);
       Object.assign(patterns, recording.regional, { 'recording-roles': recording.iam });
-      if (props.iamEventsProvider) this.iamForwarder = this.forwardIamEvents(recording.iam, props.iamEventsProvider, names.forwarderRole);
+      if (props.iamEventsProvider) this.iamForwarder = this.forwardIamEvents(recording.iam, props.iamEventsProvider, names.forwarderRole, props.permissionsBoundaryArn);
     }
     this.patterns = patterns;
     this.rules = Object.entries(patterns).map(([name, pattern]) => this.addRule(name, pattern));
@@ -256,7 +249,7 @@ export class SessionAlerts extends Construct {
    * receiving Amazon EventBridge events between AWS Regions"), with a role only that rule may use to
    * put events on that bus alone. The `recording-roles` rule here matches them as they arrive.
    */
-  private forwardIamEvents(pattern: EventPattern, provider: TerraformProvider, roleName: string) {
+  private forwardIamEvents(pattern: EventPattern, provider: TerraformProvider, roleName: string, permissionsBoundary?: string) {
     const partition = partitionOf(this);
     const accountId = accountIdOf(this);
     const ruleName = `${this.ruleNamePrefix}recording-roles`;
@@ -264,6 +257,7 @@ export class SessionAlerts extends Construct {
     const busArn = `arn:${partition}:events:${regionOf(this)}:${accountId}:event-bus/default`;
     const role = new IamRole(this, 'forwarder-role', {
       name: roleName,
+      permissionsBoundary,
       description: 'EventBridge forwards IAM events of the Session Manager recording path from us-east-1',
       assumeRolePolicy: new PolicyDocument([{
         Sid: 'ForwardingRuleAssumes',
@@ -287,14 +281,6 @@ export class SessionAlerts extends Construct {
     });
     new CloudwatchEventTarget(this, 'target-recording-roles-forward', { provider, rule: rule.name, targetId: 'alerts-region', arn: busArn, roleArn: role.arn });
     return { rule, role, roleArn: `arn:${partition}:iam::${accountId}:role/${roleName}` };
-  }
-
-  /** The alerting, as `AuditTrail.alerting` of the guardrails takes it. */
-  get protectedResources(): { ruleArns: string[]; topicArns: string[]; trailArns: string[]; roleArns: string[] } {
-    return {
-      ruleArns: [this.ruleArnPattern], topicArns: this.topic ? [this.topicArn] : [], trailArns: this.trailArn ? [this.trailArn] : [],
-      roleArns: this.iamForwarder ? [this.iamForwarder.roleArn] : [],
-    };
   }
 
   /**

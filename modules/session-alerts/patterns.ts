@@ -1,4 +1,4 @@
-import { ALERTING_ACTIONS, DEFAULT_HOST_MANAGEMENT_SETTING, OTHER_WAYS_IN, PROTECTED_ACTIONS, RECORDING_PATH_ACTIONS } from '../guardrails/actions';
+import { ALERTING_ACTIONS, DEFAULT_HOST_MANAGEMENT_SETTING, OTHER_WAYS_IN, PROTECTED_ACTIONS, RECORDING_PATH_ACTIONS } from '../shared/protected-actions';
 
 /**
  * EventBridge event patterns over CloudTrail's records of API calls ("AWS API Call via CloudTrail"),

@@ -5,14 +5,14 @@ import { SsmDocument } from '@cdktf/provider-aws/lib/ssm-document';
 import type { SessionLoggingTarget } from '../iam-ssm-role';
 import { EncryptedBucket } from '../shared/encrypted-bucket';
 import { EncryptionKey } from '../shared/encryption-key';
+import { AUDIT_TRAIL_TAG, sessionLoggingGuardStatements } from '../shared/resource-guards';
 import { addLockingAndAccessLogs, retentionRule, type ObjectLockSettings } from '../shared/log-retention';
 import { checkSessionLoggingProps } from './limits';
+import { DEFAULT_SESSION_KEY_PREFIX, SESSION_PREFERENCES_DOCUMENT } from './names';
 import { accountIdOf, partitionOf, regionOf } from '../shared/aws-environment';
 
 export { CLOUDWATCH_RETENTION_DAYS, checkSessionLoggingProps, type PropProblem } from './limits';
-
-/** The document Session Manager reads its preferences from, in every account and region. */
-export const SESSION_PREFERENCES_DOCUMENT = 'SSM-SessionManagerRunShell';
+export { DEFAULT_SESSION_KEY_PREFIX, SESSION_PREFERENCES_DOCUMENT } from './names';
 
 export type { ObjectLockSettings } from '../shared/log-retention';
 
@@ -25,9 +25,6 @@ export interface TranscriptBucket {
   readonly accountId: string;
   readonly region: string;
 }
-
-/** Where transcripts go in the bucket unless `keyPrefix` says otherwise. */
-export const DEFAULT_SESSION_KEY_PREFIX = 'sessions';
 
 export interface SessionLoggingProps {
   /** Name of the bucket session logs are written to. */
@@ -117,6 +114,14 @@ export interface SessionLoggingProps {
    * @default false
    */
   readonly importExistingDocument?: boolean;
+  /**
+   * The roles (the deployment pipeline's) that alone may change the bucket's configuration, delete or
+   * re-retain its objects, and manage the key: the bucket and key policies deny it to everyone else,
+   * whatever their own policies say, and the key carries `AUDIT_TRAIL_TAG`, by which a service control
+   * policy protects keys it cannot name.
+   * @default the bucket and key not guarded
+   */
+  readonly pipelineRoleArns?: readonly string[];
 }
 
 /**
@@ -164,6 +169,7 @@ export class SessionLogging extends Construct {
       partition,
       accountId,
       deletionWindowInDays: props.keyDeletionWindowInDays,
+      tags: props.pipelineRoleArns && { [AUDIT_TRAIL_TAG.key]: AUDIT_TRAIL_TAG.value },
     });
     this.key.addToKeyPolicy({
       Sid: 'CloudWatchLogsEncryptsSessionLogGroup',
@@ -234,6 +240,11 @@ export class SessionLogging extends Construct {
       kmsKeyArn: this.key.keyArn,
       ...(transcripts ? { bucketKey: { accountId: transcripts.accountId, region: transcripts.region } } : {}),
     };
+    if (props.pipelineRoleArns) {
+      const guards = sessionLoggingGuardStatements(this.bucket.bucketArn, props.pipelineRoleArns);
+      this.bucket.addToResourcePolicy(...guards.bucket);
+      this.key.addToKeyPolicy(...guards.key);
+    }
   }
 
   /**

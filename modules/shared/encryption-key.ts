@@ -16,6 +16,11 @@ export interface EncryptionKeyProps {
    * @default 30
    */
   readonly deletionWindowInDays?: number;
+  /**
+   * Tags of the key itself (the provider's default tags still apply on top).
+   * @default none
+   */
+  readonly tags?: Readonly<Record<string, string>>;
 }
 
 /** The key policy statement that lets the account administer the key through IAM, as KMS's default does. */
@@ -43,6 +48,7 @@ export class EncryptionKey extends Construct {
       deletionWindowInDays: props.deletionWindowInDays ?? 30,
       policy: this.keyPolicy.toJson(),
       lifecycle: { preventDestroy: true },
+      tags: props.tags && { ...props.tags },
     });
     this.aliasName = `alias/${props.alias}`;
     this.alias = new KmsAlias(this, 'alias', { name: this.aliasName, targetKeyId: this.key.keyId });

@@ -1,8 +1,9 @@
 import { reachableInstances } from '../../config/access';
 import type { AccessGroupConfig, EnvironmentConfig, LogArchiveConfig, ProjectConfig } from '../../config/types';
-import { DEFAULT_SESSION_KEY_PREFIX } from '../../modules/session-logging';
-import { ANY_PORT_DOCUMENTS, type MfaEnforcement, type PortForwardingDestination, SHELL_DOCUMENT } from '../../modules/access-policies';
-import { ENVIRONMENT_NAME_PREFIX, forwardDocumentName, sessionLogGroupName } from '../../stacks/environment-stack';
+import { DEFAULT_SESSION_KEY_PREFIX } from '../../modules/session-logging/names';
+import { ANY_PORT_DOCUMENTS, type MfaEnforcement, SHELL_DOCUMENT } from '../../modules/access-policies/choices';
+import type { PortForwardingDestination } from '../../modules/access-policies/destinations';
+import { environmentPrefix, forwardDocumentName, sessionLogGroupName } from '../../stacks/naming';
 import { fit, table, wrap } from './table';
 
 /** Who may reach which instances, with which documents, per environment: a table for humans. */
@@ -104,7 +105,7 @@ export function connectCommands(env: EnvironmentConfig, group: AccessGroupConfig
     command: command(instances[0].name, document, FORWARDS[document].parameters),
   }));
   const declared = instances.length === 0 ? [] : group.portForwarding.map((destination) => {
-    const document = forwardDocumentName(`${ENVIRONMENT_NAME_PREFIX}${env.name}`, destination);
+    const document = forwardDocumentName(environmentPrefix(env.name), destination);
     const parameters = { localPortNumber: [String(localPort(destination))] };
     return {
       what: `${destination.host ?? 'the instance'}:${destination.port} at localhost:${localPort(destination)}, through ${instances[0].name}`,

@@ -1,6 +1,6 @@
 import type { EnvironmentConfig, ProjectConfig } from '../../config/types';
-import { IAM_EVENTS_REGION, sessionAlertNames, TRAIL_KEY_PREFIX } from '../../modules/session-alerts';
-import { ENVIRONMENT_NAME_PREFIX } from '../../stacks/environment-stack';
+import { IAM_EVENTS_REGION, sessionAlertNames, TRAIL_KEY_PREFIX } from '../../modules/session-alerts/names';
+import { environmentPrefix, sessionLogGroupName } from '../../stacks/naming';
 import { fit, table } from './table';
 
 /** Who is alerted on what, per environment: `npm run access-report`'s alerts section. */
@@ -10,7 +10,7 @@ export function alertReport(config: ProjectConfig, width = Infinity): string {
 
 function environmentAlerts(env: EnvironmentConfig, width: number): string {
   const { alerts } = env;
-  const names = sessionAlertNames(`${ENVIRONMENT_NAME_PREFIX}${env.name}`);
+  const names = sessionAlertNames(environmentPrefix(env.name));
   const pipeline = env.guardrails.pipelineRoleArn.split('/').pop();
   const topic = alerts.topicArn ?? `${names.topic} (created, encrypted with alias/${names.keyAlias})`;
   const emails = alerts.emails.length > 0 ? alerts.emails.join(', ') : 'none: subscribe to the topic, or set alerts.emails';
@@ -22,7 +22,7 @@ function environmentAlerts(env: EnvironmentConfig, width: number): string {
     .flatMap((g) => [...g.roleNames, ...(g.createRole ? [g.createRole.name] : [])].map((role) => `${role} (group ${g.name})`));
   const rows = [
     ['change the session preferences', 'yes'],
-    [`change the log group /ssm-session-kit/${env.name}/sessions`, 'yes'],
+    [`change the log group ${sessionLogGroupName(env.name)}`, 'yes'],
     [`change the log bucket ${env.sessionLogging.bucketName}`, 'yes'],
     ['delete or unlock log objects', alerts.trail.objectEvents
       ? (alerts.trail.source === 'stack' ? 'yes (the created trail records them)' : 'yes, if the existing trail records S3 write data events for the bucket')

@@ -3,8 +3,8 @@ import { CloudWatchLogsClient, DescribeLogStreamsCommand } from '@aws-sdk/client
 import { ListObjectVersionsCommand, S3Client } from '@aws-sdk/client-s3';
 import { DescribeSessionsCommand, SSMClient } from '@aws-sdk/client-ssm';
 import type { EnvironmentConfig } from '../../config/types';
-import { DEFAULT_SESSION_KEY_PREFIX } from '../../modules/session-logging';
-import { sessionLogGroupName } from '../../stacks/environment-stack';
+import { DEFAULT_SESSION_KEY_PREFIX } from '../../modules/session-logging/names';
+import { sessionLogGroupName } from '../../stacks/naming';
 import { table } from './table';
 
 /**

@@ -1,11 +1,13 @@
 import type { EnvironmentConfig, ProjectConfig } from '../../config/types';
 import { MANAGED_BY_TAG } from '../../config/access';
-import {
-  AUDIT_TRAIL_TAG, DEFAULT_HOST_MANAGEMENT_SETTING, guardrailPolicyNames, guardrailStatements, type RecordingPath, scpDocuments, sessionLoggingGuardStatements,
-} from '../../modules/guardrails';
-import { breakGlassRoleNames, recordingPathArns, recordingPathNames, sessionLogGroupName } from '../../stacks/environment-stack';
-import { alertTopicStatements, sessionAlertNames } from '../../modules/session-alerts';
-import { SESSION_PREFERENCES_DOCUMENT } from '../../modules/session-logging';
+import { guardrailStatements } from '../../modules/guardrails/identity';
+import { scpDocuments } from '../../modules/guardrails/scp';
+import { AUDIT_TRAIL_TAG, sessionLoggingGuardStatements } from '../../modules/shared/resource-guards';
+import { DEFAULT_HOST_MANAGEMENT_SETTING } from '../../modules/shared/protected-actions';
+import { alertTopicStatements } from '../../modules/session-alerts';
+import { SESSION_PREFERENCES_DOCUMENT } from '../../modules/session-logging/names';
+import { environmentAuditTrail, organizationAuditTrail } from '../../stacks/audit-trail';
+import { accessPolicyName, environmentNames } from '../../stacks/naming';
 import { accountAdministersKey } from '../../modules/shared/encryption-key';
 import { ALLOW_EVERYTHING, decide, Decision, PolicyJson } from './iam-decide';
 import { fit, table } from './table';
@@ -106,7 +108,7 @@ function principals(env: EnvironmentConfig, { withScp, strict }: TamperMatrixOpt
   const admin = `arn:aws:iam::${env.accountId}:role/Administrators`;
   const scp: Delivery[] = withScp ? ['SCP'] : [];
   return [
-    { title: 'engineer (bounded role)', arn: `arn:aws:iam::${env.accountId}:role/ssm-session-kit-${env.name}-operators`, deliveries: ['boundary', 'resource policy', ...scp] },
+    { title: 'engineer (bounded role)', arn: `arn:aws:iam::${env.accountId}:role/${accessPolicyName(env.name, 'operators')}`, deliveries: ['boundary', 'resource policy', ...scp] },
     ...strict.map((s): Principal => ({ title: `administrator${s ? ', strict' : ''}, no SCP`, arn: admin, deliveries: ['deny policy', 'resource policy'], strict: s })),
     ...(withScp ? [{ title: 'administrator under the SCP', arn: admin, deliveries: ['deny policy', 'resource policy', 'SCP'] as Delivery[], strict: strict[0] }] : []),
     // The deny policy is never attached to the pipeline's role (the config refuses it).
@@ -153,19 +155,17 @@ export async function tamperReport(config: ProjectConfig, width = Infinity): Pro
 
 function trailOf(env: EnvironmentConfig): Trail {
   const { accountId: account, region, name } = env;
-  const names = guardrailPolicyNames(`ssm-session-kit-${name}`);
-  const alerts = sessionAlertNames(`ssm-session-kit-${name}`);
-  const recording = recordingPathNames(`ssm-session-kit-${name}`);
+  const { guardrail: names, alerts, recordingPath: recording, logGroup } = environmentNames(name);
   return {
     account,
     document: `arn:aws:ssm:${region}:${account}:document/${SESSION_PREFERENCES_DOCUMENT}`,
-    logGroup: `arn:aws:logs:${region}:${account}:log-group:${sessionLogGroupName(name)}`,
+    logGroup: `arn:aws:logs:${region}:${account}:log-group:${logGroup}`,
     bucket: `arn:aws:s3:::${env.sessionLogging.bucketName}`,
     // AWS assigns the key's id; any id stands for it.
-    key: `arn:aws:kms:${region}:${account}:key/0a1b2c3d-0000-4000-8000-000000000000`,
+    key: `arn:aws:kms:${region}:${account}:key/${KEY_ID}`,
     guardrail: `arn:aws:iam::${account}:policy/${names.deny}`,
     boundary: `arn:aws:iam::${account}:policy/${names.boundary}`,
-    boundedRole: `arn:aws:iam::${account}:role/ssm-session-kit-${name}-operators`,
+    boundedRole: `arn:aws:iam::${account}:role/${accessPolicyName(name, 'operators')}`,
     alertRule: `arn:aws:events:${region}:${account}:rule/${alerts.rulePrefix}key`,
     alertRules: `arn:aws:events:${region}:${account}:rule/${alerts.rulePrefix}*`,
     alertTopic: env.alerts.topicArn ? undefined : `arn:aws:sns:${region}:${account}:${alerts.topic}`,
@@ -188,40 +188,37 @@ interface Policies {
   readonly scps: PolicyJson[];
 }
 
+/**
+ * The policies each delivery puts in place for the environment, from the audit trail the stacks protect
+ * (audit-trail.ts) with the account's values filled in: the environment's own guardrail, and the
+ * organization's SCP as it reaches this environment.
+ */
 function policiesOf(env: EnvironmentConfig, trail: Trail, strict: boolean): Policies {
   const doc = (Statement: unknown[]): PolicyJson => ({ Version: '2012-10-17', Statement });
-  const alerting = {
-    ruleArns: [trail.alertRules],
-    topicArns: trail.alertTopic ? [trail.alertTopic] : [],
-    trailArns: trail.cloudTrail ? [trail.cloudTrail] : [],
-  };
-  // As the environment stack and the organization stack name it.
-  const recordingPath = (instanceTag: RecordingPath['instanceTag']): RecordingPath =>
-    recordingPathArns(`ssm-session-kit-${env.name}`, { instanceTag, sessionRegions: env.sessionRegions, commandRoleNames: breakGlassRoleNames([env]) });
-  const auditTrail = {
-    preferencesDocumentArns: [trail.document], logGroupArns: [trail.logGroup], bucketArns: [trail.bucket], kmsKeyArns: [trail.key], alerting,
-    recordingPath: recordingPath({ key: 'Environment', values: [env.name] }),
-  };
+  const own = environmentAuditTrail(env, {
+    partition: 'aws', region: trail.region, accountId: trail.account,
+    sessionKey: { arn: trail.key, id: KEY_ID, alias: `alias/${environmentNames(env.name).sessionKeyAlias}` },
+    preferencesDocumentArn: trail.document, logGroupArn: trail.logGroup, alertKeyId: ALERT_KEY_ID,
+  });
   const guardrail = guardrailStatements({
-    namePrefix: `ssm-session-kit-${env.name}`, trail: auditTrail,
-    exceptPrincipalArns: [env.guardrails.pipelineRoleArn], attachToGroups: env.guardrails.attachToGroups, strict,
+    namePrefix: environmentNames(env.name).prefix, trail: own.guarded!, attachToGroups: env.guardrails.attachToGroups, strict,
   });
-  const guards = sessionLoggingGuardStatements(trail.bucket, [env.guardrails.pipelineRoleArn]);
-  // As the organization stack writes it: trails by pattern, keys by tag, pipelines excepted.
-  const scp = scpDocuments({
-    trail: { ...auditTrail, kmsKeyArns: ['*'], keyTag: AUDIT_TRAIL_TAG, recordingPath: recordingPath({ key: MANAGED_BY_TAG.key, values: [MANAGED_BY_TAG.value] }) },
-    exceptPrincipalArns: [env.guardrails.pipelineRoleArn],
-  });
+  const guards = sessionLoggingGuardStatements(trail.bucket, own.pipelineRoleArns);
+  const organization = organizationAuditTrail([env]);
   return {
     deny: doc(guardrail.deny),
     recordingPath: doc(guardrail.recordingPath),
     boundary: doc(guardrail.boundary),
     bucket: doc(guards.bucket),
     key: doc([accountAdministersKey('aws', env.accountId), ...guards.key]),
-    topic: doc(trail.alertTopic ? alertTopicStatements(trail.alertTopic, env.accountId, alerting.ruleArns[0], [env.guardrails.pipelineRoleArn]) : []),
-    scps: scp,
+    topic: doc(trail.alertTopic ? alertTopicStatements(trail.alertTopic, env.accountId, trail.alertRules, own.pipelineRoleArns) : []),
+    scps: scpDocuments({ trail: organization.guarded, exceptPrincipalArns: organization.pipelineRoleArns }),
   };
 }
+
+/** AWS assigns a key's id; any ids stand for the session key's and the alerts' key's. */
+const KEY_ID = '0a1b2c3d-0000-4000-8000-000000000000';
+const ALERT_KEY_ID = '0a1b2c3d-0000-4000-8000-000000000001';
 
 function decideWith(principal: Principal, move: Move, trail: Trail, policies: Policies, deliveries: readonly Delivery[]): Promise<Decision> {
   const resource = move.resource(trail);

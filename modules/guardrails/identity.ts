@@ -1,0 +1,262 @@
+import { Token } from 'cdktf';
+import { Construct } from 'constructs';
+import type { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamGroupPolicyAttachment } from '@cdktf/provider-aws/lib/iam-group-policy-attachment';
+import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
+import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
+import { suppressCompliance } from '../compliance';
+import { PolicyDocument, type PolicyStatement } from '../shared/policy-document';
+import { guardrailPolicyNames } from './names';
+import { type Condition, exceptCondition, withCondition } from './conditions';
+import { auditTrailDenyStatements, type AuditTrail, recordingPathDenyStatements } from './trail';
+
+export interface AuditTrailGuardrailProps {
+  readonly trail: AuditTrail;
+  /** Prefix of the policies' names. */
+  readonly namePrefix: string;
+  /**
+   * Existing roles and groups (administrators included) that get the deny policy attached.
+   * @default none
+   */
+  readonly attachToRoles?: readonly string[];
+  /** @default none */
+  readonly attachToGroups?: readonly string[];
+  /**
+   * Principals the deny policy leaves alone, as ARN patterns: the deployment pipeline, which is how
+   * the audit settings still change, through reviewed code.
+   * @default none
+   */
+  readonly exceptPrincipalArns?: readonly string[];
+  /**
+   * For accounts without the organization's SCP: also deny creating roles and users without the
+   * boundary, giving any principal another boundary, and changing the trust policy of roles that carry
+   * it, so that an administrator cannot mint an unguarded role. Whoever the deny policy is attached to
+   * (administrators, and any automation running as them) can then create roles and users only with
+   * the boundary, which caps them too.
+   * @default false
+   */
+  readonly strict?: boolean;
+}
+
+/**
+ * Nobody switches the audit trail off: a deny policy to attach to existing roles and groups, and a
+ * permissions boundary for the roles the project creates. Both also keep themselves: the deny policy
+ * cannot be detached, rewritten or deleted, the boundary cannot be lifted from a role that carries it,
+ * and a guarded group cannot be left, by anyone the deny applies to.
+ */
+export class AuditTrailGuardrail extends Construct {
+  readonly denyPolicy: IamPolicy;
+  /**
+   * The recording path's denies, attached beside `denyPolicy` (one managed policy holds 6,144
+   * characters); present where the trail names a recording path.
+   */
+  readonly recordingPathDenyPolicy?: IamPolicy;
+  readonly boundary: IamPolicy;
+  /** The deny policy's statements; `protectRoles` adds to them. */
+  readonly denyDocument: PolicyDocument;
+  private readonly except?: Condition;
+  private protectedRoleSets = 0;
+
+  constructor(scope: Construct, id: string, props: AuditTrailGuardrailProps) {
+    super(scope, id);
+    const names = guardrailPolicyNames(props.namePrefix);
+    const statements = guardrailStatements(props);
+    this.except = exceptCondition(props.exceptPrincipalArns);
+    this.denyDocument = new PolicyDocument(statements.deny);
+    this.denyPolicy = new IamPolicy(this, 'deny', {
+      name: names.deny,
+      description: 'Denies switching the Session Manager audit trail off, and removing this denial',
+      policy: this.denyDocument.toJson(),
+    });
+    if (statements.recordingPath.length > 0) {
+      this.recordingPathDenyPolicy = new IamPolicy(this, 'recording-path-deny', {
+        name: names.recordingPath,
+        description: 'Denies changing what records Session Manager sessions, and every way onto the instances but a session',
+        policy: new PolicyDocument(statements.recordingPath).toJson(),
+      });
+    }
+    this.boundary = new IamPolicy(this, 'boundary', {
+      name: names.boundary,
+      description: 'Permissions boundary: whatever the role is granted, minus the audit trail and this boundary',
+      policy: new PolicyDocument(statements.boundary).toJson(),
+    });
+    suppressCompliance(this.boundary, 'HUMAN_POLICY_NO_WILDCARD_ACTION',
+      'a permissions boundary caps what a role is granted elsewhere; it grants nothing itself');
+    (props.attachToRoles ?? []).forEach((role, i) => new IamRolePolicyAttachment(this, `role-${i}`, { role, policyArn: this.denyPolicy.arn }));
+    (props.attachToGroups ?? []).forEach((group, i) => new IamGroupPolicyAttachment(this, `group-${i}`, { group, policyArn: this.denyPolicy.arn }));
+    const recording = this.recordingPathDenyPolicy;
+    if (recording) {
+      (props.attachToRoles ?? []).forEach((role, i) => new IamRolePolicyAttachment(this, `recording-role-${i}`, { role, policyArn: recording.arn }));
+      (props.attachToGroups ?? []).forEach((group, i) => new IamGroupPolicyAttachment(this, `recording-group-${i}`, { group, policyArn: recording.arn }));
+    }
+  }
+
+  /**
+   * Roles carrying the boundary whose boundary nobody the deny applies to may replace (the roles the
+   * project creates); removing it is denied for every role that carries it already. Roles given as
+   * `IamRole` with a fixed name are named by path and name, which keeps the deny policy smaller.
+   */
+  protectRoles(...roles: (string | IamRole)[]): void {
+    if (roles.length === 0) return;
+    const roleArns = roles.map((role) => (typeof role === 'string' ? role : roleArnOf(role)));
+    this.denyDocument.addStatements(...withCondition(this.except, [
+      { Sid: `KeepBoundaryOfRoles${++this.protectedRoleSets > 1 ? this.protectedRoleSets : ''}`, Effect: 'Deny', Action: 'iam:PutRolePermissionsBoundary', Resource: roleArns },
+    ]));
+  }
+}
+
+/** A role's ARN from its path and name, known at plan time and shorter than `role.arn` counts in the policy's size. */
+function roleArnOf(role: IamRole): string {
+  const name = role.nameInput;
+  if (name === undefined || Token.isUnresolved(name)) return role.arn;
+  return ownAccountIamArn(`role${role.pathInput ?? '/'}${name}`);
+}
+
+/**
+ * An IAM resource of the account the policy is in, by name alone: IAM's calls act on the caller's own
+ * account only, and a customer managed policy attaches only to identities of its own account ("Define
+ * custom IAM permissions with customer managed policies", IAM User Guide), so the account and partition
+ * need no naming, which keeps the deny policy and the boundary within IAM's size.
+ */
+function ownAccountIamArn(resource: string): string {
+  return `arn:*:iam::*:${resource}`;
+}
+
+export type GuardrailStatementsProps = Omit<AuditTrailGuardrailProps, 'attachToRoles'>;
+
+/**
+ * The statements of `AuditTrailGuardrail`'s deny policy and boundary, for an account: what the
+ * construct creates, and what a report can evaluate with the account's values filled in.
+ */
+export function guardrailStatements(props: GuardrailStatementsProps): { deny: PolicyStatement[]; recordingPath: PolicyStatement[]; boundary: PolicyStatement[] } {
+  const names = guardrailPolicyNames(props.namePrefix);
+  // Built from the names: a policy cannot refer to its own ARN.
+  const iamArn = ownAccountIamArn;
+  const { recordingPath } = props.trail;
+  const denyPolicies = [names.deny, ...(recordingPath ? [names.recordingPath] : [])];
+  const guarded = { policyArns: [...denyPolicies, names.boundary].map((n) => iamArn(`policy/${n}`)), boundaryArn: iamArn(`policy/${names.boundary}`) };
+  const groupArns = (props.attachToGroups ?? []).flatMap((g) => [iamArn(`group/${g}`), iamArn(`group/*/${g}`)]);
+  const except = exceptCondition(props.exceptPrincipalArns);
+  return {
+    recordingPath: recordingPath ? recordingPathDenyStatements(recordingPath, except) : [],
+    deny: [
+      ...auditTrailDenyStatements({ ...props.trail, recordingPath: undefined }, except),
+      ...withCondition(except, [
+        ...guardrailSelfProtection(guarded),
+        ...(groupArns.length > 0 ? [{ Sid: 'StayInGuardedGroups', Effect: 'Deny' as const, Action: 'iam:RemoveUserFromGroup', Resource: groupArns }] : []),
+        ...(props.strict ? strictStatements(guarded.boundaryArn) : []),
+      ]),
+    ],
+    // A boundary is one managed policy: its denies are packed, without statement ids, to stay within
+    // IAM's size. The deny policy carries the same statements one by one, with their ids.
+    boundary: packDenies([
+      { Sid: 'BoundAllGrants', Effect: 'Allow', Action: '*', Resource: '*' },
+      ...auditTrailDenyStatements(props.trail),
+      {
+        Sid: 'KeepTheBoundary',
+        Effect: 'Deny',
+        Action: ['iam:DeleteRolePermissionsBoundary', 'iam:PutRolePermissionsBoundary', 'iam:DeleteUserPermissionsBoundary', 'iam:PutUserPermissionsBoundary'],
+        Resource: '*',
+      },
+      // Every policy named with the prefix is the pipeline's (the guardrail's and the access policies):
+      // no bounded role changes or detaches one. One pattern where the deny policy names three.
+      ...guardrailSelfProtection({ ...guarded, policyArns: [iamArn(`policy/${props.namePrefix}-*`)] }).filter((st) => st.Sid !== 'KeepTheBoundary'),
+      // A bounded role mints no unbounded one, whatever it is granted.
+      ...strictStatements(guarded.boundaryArn),
+    ]).map(({ Sid: _id, ...st }) => st),
+  };
+}
+
+/**
+ * The same decisions in fewer statements: denies with the same condition and named resources become
+ * one, with every action and resource of the group. No request is denied that was not before: each
+ * action is authorized only against resources of its own service and type, so an action never matches
+ * another statement's resources (a role's action on a policy's ARN, a bucket's on an object's).
+ * Statements on `*` merge with each other only; those with `NotAction`/`NotResource` are kept as they are.
+ */
+export function packDenies(statements: readonly PolicyStatement[]): PolicyStatement[] {
+  const out: (PolicyStatement | Group)[] = [];
+  const groups = new Map<string, Group>();
+  for (const st of statements) {
+    const resources = st.Resource === undefined ? [] : ([] as string[]).concat(st.Resource);
+    const everything = resources.includes('*');
+    if (st.Effect !== 'Deny' || st.Action === undefined || resources.length === 0 || (everything && resources.length > 1)) {
+      out.push(st);
+      continue;
+    }
+    // Statements on every resource merge only with each other.
+    const key = `${everything}:${JSON.stringify(st.Condition ?? {})}`;
+    const group = groups.get(key) ?? { first: st, actions: [], resources: [], count: 0 };
+    if (group.count === 0) {
+      groups.set(key, group);
+      out.push(group);
+    }
+    group.actions.push(...([] as string[]).concat(st.Action).filter((a) => !group.actions.includes(a)));
+    group.resources.push(...resources.filter((r) => !group.resources.includes(r)));
+    group.count++;
+  }
+  // An action denied on every resource, whatever the request, needs no other deny.
+  const always = groups.get('true:{}');
+  return out.flatMap((item) => {
+    if (!('first' in item)) return [item];
+    const actions = item === always ? item.actions : item.actions.filter((a) => !always?.actions.includes(a));
+    if (actions.length === 0) return [];
+    if (item.count === 1 && actions.length === item.actions.length) return [item.first];
+    const { Condition } = item.first;
+    return [{ Effect: 'Deny', Action: actions, Resource: item.resources, ...(Condition ? { Condition } : {}) }];
+  });
+}
+
+/** Deny statements `packDenies` merges: the first one's condition, every one's actions and resources. */
+interface Group {
+  readonly first: PolicyStatement;
+  readonly actions: string[];
+  readonly resources: string[];
+  count: number;
+}
+
+/** The deny policy and the boundary: neither detached, rewritten nor deleted, and the boundary kept. */
+function guardrailSelfProtection({ policyArns, boundaryArn }: { policyArns: string[]; boundaryArn: string }): PolicyStatement[] {
+  return [
+    {
+      Sid: 'KeepTheGuardrailAttached',
+      Effect: 'Deny',
+      Action: ['iam:DetachRolePolicy', 'iam:DetachGroupPolicy', 'iam:DetachUserPolicy'],
+      Resource: '*',
+      Condition: { ArnEquals: { 'iam:PolicyARN': policyArns } },
+    },
+    {
+      Sid: 'KeepTheGuardrailPolicies',
+      Effect: 'Deny',
+      Action: ['iam:CreatePolicyVersion', 'iam:DeletePolicyVersion', 'iam:SetDefaultPolicyVersion', 'iam:DeletePolicy'],
+      Resource: policyArns,
+    },
+    {
+      Sid: 'KeepTheBoundary',
+      Effect: 'Deny',
+      Action: ['iam:DeleteRolePermissionsBoundary', 'iam:DeleteUserPermissionsBoundary'],
+      Resource: '*',
+      Condition: { ArnEquals: { 'iam:PermissionsBoundary': boundaryArn } },
+    },
+  ];
+}
+
+/** No principal without the boundary, no other boundary, no new trust for a bounded role. */
+function strictStatements(boundaryArn: string): PolicyStatement[] {
+  return [
+    {
+      Sid: 'NoUnboundedPrincipals',
+      Effect: 'Deny',
+      Action: ['iam:CreateRole', 'iam:CreateUser', 'iam:PutRolePermissionsBoundary', 'iam:PutUserPermissionsBoundary'],
+      Resource: '*',
+      Condition: { ArnNotEquals: { 'iam:PermissionsBoundary': boundaryArn } },
+    },
+    {
+      Sid: 'KeepBoundedRolesTrust',
+      Effect: 'Deny',
+      Action: 'iam:UpdateAssumeRolePolicy',
+      Resource: '*',
+      Condition: { ArnEquals: { 'iam:PermissionsBoundary': boundaryArn } },
+    },
+  ];
+}

@@ -1,0 +1,178 @@
+import { RUN_AS_TAG } from '../access-policies/choices';
+import type { PolicyStatement } from '../shared/policy-document';
+import type { Condition } from './conditions';
+import { ALERTING_ACTIONS, DEFAULT_HOST_MANAGEMENT_SETTING, OTHER_WAYS_IN, PROTECTED_ACTIONS, RECORDING_PATH_ACTIONS } from '../shared/protected-actions';
+
+/**
+ * The audit trail and the deny statements that protect it: one set of statements, delivered as an
+ * identity policy and a boundary (identity.ts), a service control policy (scp.ts), and resource policies
+ * (../shared/resource-guards.ts).
+ */
+
+/** The audit trail, as ARNs (or ARN patterns, for an organization-wide policy). */
+export interface AuditTrail {
+  readonly preferencesDocumentArns: readonly string[];
+  readonly logGroupArns: readonly string[];
+  readonly bucketArns: readonly string[];
+  /** Key ARNs; for an SCP, where keys are not known, `['*']` with `keyTag` set. */
+  readonly kmsKeyArns: readonly string[];
+  /** Only keys carrying this tag (`key=value`) are protected. @default every key in `kmsKeyArns` */
+  readonly keyTag?: { readonly key: string; readonly value: string };
+  /**
+   * The session documents sessions may use (ARN patterns): the preferences document and the AWS
+   * documents some group opted into. Given, sessions with any other document, and creating or changing
+   * Session documents, are denied: a document of one's own could record nothing.
+   * @default no restriction on documents
+   */
+  readonly approvedSessionDocumentArns?: readonly string[];
+  /**
+   * The alarm on the trail (`SessionAlerts`): its rules, its topic and the CloudTrail trail it reads,
+   * as ARNs or ARN patterns. Its topic's key belongs in `kmsKeyArns`.
+   * @default no alerting protected
+   */
+  readonly alerting?: {
+    readonly ruleArns: readonly string[];
+    readonly topicArns: readonly string[];
+    /** @default none */
+    readonly trailArns?: readonly string[];
+    /** Roles the alerting works with (the one forwarding IAM's events from us-east-1). @default none */
+    readonly roleArns?: readonly string[];
+  };
+  /**
+   * What records the sessions and the instances it records, protected as the trail is: the recording
+   * roles, their instance profiles, the instances' profile associations and access tag, the Default
+   * Host Management setting, and every way onto the instances but a session.
+   * @default the recording path not protected
+   */
+  readonly recordingPath?: RecordingPath;
+}
+
+/** The recording path of `AuditTrail`, as ARNs or ARN patterns. */
+export interface RecordingPath {
+  /** The roles the agent records with: the instances' and Default Host Management's. */
+  readonly roleArns: readonly string[];
+  /** The instance profiles that carry them. */
+  readonly instanceProfileArns: readonly string[];
+  /** The tag that marks the protected instances (`Environment`), and its values. */
+  readonly instanceTag: { readonly key: string; readonly values: readonly string[] };
+  /** Regions where a session is recorded (a preferences document exists); sessions elsewhere are refused. */
+  readonly sessionRegions: readonly string[];
+  /**
+   * Principals (ARN patterns) still allowed the other ways in, beside the pipeline: break-glass roles.
+   * @default none
+   */
+  readonly commandPrincipalArns?: readonly string[];
+  /**
+   * Tag keys that decide who reaches an instance (`ssm:resourceTag/<key>` in the access policies):
+   * creating, changing or deleting them on any instance or managed node, and the `SSMSessionRunAs` tag
+   * on any role or user, is refused.
+   * @default access tags not protected beyond the instances' own
+   */
+  readonly accessTagKeys?: readonly string[];
+}
+
+/** The services a recording role may be passed to: EC2 for instance profiles, Systems Manager for Default Host Management. */
+export const RECORDING_ROLE_SERVICES = ['ec2.amazonaws.com', 'ssm.amazonaws.com'] as const;
+
+/** What a session may target besides its document: instances, hybrid nodes, ECS tasks. */
+const SESSION_TARGETS = ['arn:*:ec2:*:*:instance/*', 'arn:*:ssm:*:*:managed-instance/*', 'arn:*:ecs:*:*:task/*'];
+
+
+/** The deny statements that protect an audit trail, optionally only for principals a condition picks. */
+export function auditTrailDenyStatements(trail: AuditTrail, only?: Condition): PolicyStatement[] {
+  const deny = denyFor(only);
+  const keyTag = trail.keyTag ? { StringEquals: { [`aws:ResourceTag/${trail.keyTag.key}`]: trail.keyTag.value } } : undefined;
+  const documents: PolicyStatement[] = trail.approvedSessionDocumentArns ? [
+    {
+      // StartSession is authorized on the target and on the document: every resource but the approved
+      // documents and the targets is refused.
+      Sid: 'OnlyApprovedSessionDocuments',
+      Effect: 'Deny',
+      Action: 'ssm:StartSession',
+      NotResource: [...trail.approvedSessionDocumentArns, ...SESSION_TARGETS],
+      ...(only ? { Condition: { ...only } } : {}),
+    },
+    {
+      Sid: 'NoNewSessionDocuments',
+      Effect: 'Deny',
+      Action: ['ssm:CreateDocument', 'ssm:UpdateDocument'],
+      Resource: '*',
+      Condition: { ...only, StringEquals: { 'ssm:DocumentType': 'Session' } },
+    },
+  ] : [];
+  return [
+    ...documents,
+    deny('ProtectSessionPreferences', PROTECTED_ACTIONS.preferences, [...trail.preferencesDocumentArns]),
+    deny('ProtectSessionLogGroup', PROTECTED_ACTIONS.logGroup, trail.logGroupArns.flatMap((arn) => [arn, `${arn}:*`])),
+    deny('ProtectSessionLogObjects', PROTECTED_ACTIONS.logObjects, trail.bucketArns.map((arn) => `${arn}/*`)),
+    deny('ProtectSessionLogBucket', PROTECTED_ACTIONS.logBucket, [...trail.bucketArns]),
+    deny('ProtectSessionKey', PROTECTED_ACTIONS.key, [...trail.kmsKeyArns], keyTag),
+    ...alertingDenyStatements(trail.alerting, deny),
+    ...(trail.recordingPath ? recordingPathDenyStatements(trail.recordingPath, only) : []),
+  ];
+}
+
+type Deny = (sid: string, actions: readonly string[], resources: string[], extra?: Condition) => PolicyStatement;
+
+/** Deny statements, each for the principals `only` picks (all, without it). */
+function denyFor(only: Condition | undefined): Deny {
+  return (Sid, Action, Resource, extra) => {
+    const Condition = { ...only, ...extra };
+    return { Sid, Effect: 'Deny', Action: [...Action], Resource, ...(Object.keys(Condition).length > 0 ? { Condition } : {}) };
+  };
+}
+
+const INSTANCES = ['arn:*:ec2:*:*:instance/*'];
+
+/** The deny statements that protect the recording path and keep every way onto the instances but a session shut. */
+export function recordingPathDenyStatements(path: RecordingPath, only?: Condition): PolicyStatement[] {
+  const deny = denyFor(only);
+  const roles = [...path.roleArns];
+  const tagged: Condition = { StringLike: { [`aws:ResourceTag/${path.instanceTag.key}`]: [...path.instanceTag.values] } };
+  // Run Command alone stays open to the break-glass roles, beside the pipeline: whatever else they are
+  // granted later, no other way in.
+  const excepted = [...(only?.ArnNotLike?.['aws:PrincipalArn'] as string[] | undefined ?? []), ...(path.commandPrincipalArns ?? [])];
+  const runCommand: readonly string[] = ['ssm:SendCommand'];
+  return [
+    deny('ProtectRecordingRoles', [...RECORDING_PATH_ACTIONS.roles, ...RECORDING_PATH_ACTIONS.passRole], roles),
+    deny('ProtectRecordingProfiles', RECORDING_PATH_ACTIONS.instanceProfiles, [...path.instanceProfileArns]),
+    deny('ProtectDefaultHostManagement', RECORDING_PATH_ACTIONS.serviceSetting, [`arn:*:ssm:*:*:servicesetting${DEFAULT_HOST_MANAGEMENT_SETTING}`]),
+    // Neither has a resource to name: the account's log policies, the serial console, a tunnel to an address.
+    deny('NoAccountWideBypass', [...RECORDING_PATH_ACTIONS.accountLogPolicies, ...OTHER_WAYS_IN.account], ['*']),
+    deny('KeepInstanceProfiles', RECORDING_PATH_ACTIONS.associations, INSTANCES, tagged),
+    // Every tag of the instances is the pipeline's: the one scoping these denies, and those granting access.
+    deny('KeepInstanceTags', RECORDING_PATH_ACTIONS.instanceTags, INSTANCES, tagged),
+    deny('OnlySessionsOntoInstances', OTHER_WAYS_IN.instances.filter((a) => !runCommand.includes(a)), INSTANCES, tagged),
+    {
+      Sid: 'RunCommandOnlyByBreakGlass', Effect: 'Deny', Action: [...runCommand], Resource: INSTANCES,
+      Condition: { ...only, ...tagged, ...(excepted.length > 0 ? { ArnNotLike: { 'aws:PrincipalArn': excepted } } : {}) },
+    },
+    deny('SessionsOnlyWhereRecorded', ['ssm:StartSession'], ['*'], { StringNotEquals: { 'aws:RequestedRegion': [...path.sessionRegions] } }),
+    ...(path.accessTagKeys?.length ? [
+      // Any instance or node: tagging one into a group's reach is as good as changing the group's policy.
+      deny('KeepAccessTags', ACCESS_TAG_ACTIONS.resources, ACCESS_TAG_TARGETS, { 'ForAnyValue:StringEquals': { 'aws:TagKeys': [...path.accessTagKeys] } }),
+      deny('KeepRunAsTags', ACCESS_TAG_ACTIONS.principals, ['*'], { 'ForAnyValue:StringEquals': { 'aws:TagKeys': [RUN_AS_TAG] } }),
+    ] : []),
+  ];
+}
+
+/** Who may reach an instance, and as which OS user, is decided by tags: these change them. */
+export const ACCESS_TAG_ACTIONS = {
+  resources: ['ec2:CreateTags', 'ec2:DeleteTags', 'ssm:AddTagsToResource', 'ssm:RemoveTagsFromResource'],
+  principals: ['iam:TagRole', 'iam:UntagRole', 'iam:TagUser', 'iam:UntagUser'],
+} as const;
+
+const ACCESS_TAG_TARGETS = ['arn:*:ec2:*:*:instance/*', 'arn:*:ssm:*:*:managed-instance/*'];
+
+function alertingDenyStatements(
+  alerting: AuditTrail['alerting'],
+  deny: (sid: string, actions: readonly string[], resources: string[]) => PolicyStatement,
+): PolicyStatement[] {
+  if (!alerting) return [];
+  const trails = alerting.trailArns ?? [];
+  return [
+    deny('ProtectSessionAlerts', [...ALERTING_ACTIONS.rules, ...ALERTING_ACTIONS.topic], [...alerting.ruleArns, ...alerting.topicArns]),
+    ...(trails.length > 0 ? [deny('ProtectAlertTrail', ALERTING_ACTIONS.trail, [...trails])] : []),
+    ...(alerting.roleArns?.length ? [deny('ProtectAlertForwarder', [...RECORDING_PATH_ACTIONS.roles, ...RECORDING_PATH_ACTIONS.passRole], [...alerting.roleArns])] : []),
+  ];
+}

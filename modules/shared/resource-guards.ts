@@ -1,0 +1,59 @@
+import type { PolicyStatement } from './policy-document';
+import { PROTECTED_ACTIONS } from './protected-actions';
+
+/**
+ * The resource-policy delivery of the guardrails: statements the modules that hold the audit trail
+ * write into their own bucket and key policies, so that every module may use them without depending on
+ * the guardrails.
+ */
+
+/** The tag that marks a key as part of the audit trail, for policies that cannot name it. */
+export const AUDIT_TRAIL_TAG = { key: 'ssm-session-kit:audit-trail', value: 'true' } as const;
+
+/**
+ * The statements that keep a session log bucket and its key (`SessionLogging`'s `managedBy`): resource
+ * policies that stand alone, whatever the caller's own policies say. The bucket denies every change to
+ * its objects' retention and to its own configuration, and the key being disabled, deleted,
+ * re-policied, untagged or re-aliased, to everyone but the pipeline; the writers (the instances,
+ * CloudWatch Logs) keep every permission they use. The key's keeps the pipeline able to change the key
+ * policy again, as KMS's policy lockout safety check requires of whoever puts it.
+ */
+export function sessionLoggingGuardStatements(bucketArn: string, pipelineRoleArns: readonly string[]): { bucket: PolicyStatement[]; key: PolicyStatement[] } {
+  const everyoneButPipeline = { ArnNotLike: { 'aws:PrincipalArn': [...pipelineRoleArns] } };
+  return {
+    bucket: [
+      {
+        Sid: 'OnlyPipelineDeletesSessionLogs',
+        Effect: 'Deny',
+        Principal: '*',
+        Action: [...PROTECTED_ACTIONS.logObjects],
+        Resource: `${bucketArn}/*`,
+        Condition: everyoneButPipeline,
+      },
+      {
+        Sid: 'OnlyPipelineConfiguresBucket',
+        Effect: 'Deny',
+        Principal: '*',
+        Action: [...PROTECTED_ACTIONS.logBucket],
+        Resource: bucketArn,
+        Condition: everyoneButPipeline,
+      },
+    ],
+    key: [keyGuardStatement(pipelineRoleArns)],
+  };
+}
+
+/**
+ * The key policy statement that keeps a key of the audit trail: nobody but the pipeline disables,
+ * deletes, re-policies, untags or re-aliases it.
+ */
+export function keyGuardStatement(pipelineRoleArns: readonly string[]): PolicyStatement {
+  return {
+    Sid: 'OnlyPipelineManagesKey',
+    Effect: 'Deny',
+    Principal: { AWS: '*' },
+    Action: [...PROTECTED_ACTIONS.key],
+    Resource: '*',
+    Condition: { ArnNotLike: { 'aws:PrincipalArn': [...pipelineRoleArns] } },
+  };
+}

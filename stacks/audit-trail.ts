@@ -1,0 +1,230 @@
+/**
+ * The audit trail of each stack, in one shape: what its guardrails protect (as their policies name it)
+ * and what its alerts watch, with the pipeline that alone may change it. The stacks build their
+ * guardrails and alerts from it, and the what-stops-whom table evaluates the same trail. Nothing here
+ * loads cdktf: what only a deployed resource knows (a key's id) comes in as a value.
+ */
+import { ACCESS_TAG_KEYS } from '../modules/ssm-instance/access-tags';
+import { AUDIT_TRAIL_TAG } from '../modules/shared/resource-guards';
+import type { AuditTrail, RecordingPath } from '../modules/guardrails/trail';
+import { IAM_EVENTS_REGION } from '../modules/session-alerts/names';
+import type { WatchedAuditTrail } from '../modules/session-alerts';
+import type { WatchedRecordingPath } from '../modules/session-alerts/patterns';
+import { DEFAULT_HOST_MANAGEMENT_PATH } from '../modules/instance-profile/names';
+import { SESSION_PREFERENCES_DOCUMENT } from '../modules/session-logging/names';
+import { MANAGED_BY_TAG } from '../config/access';
+import { partitionOf } from '../config/aws-rules';
+import type { EnvironmentConfig, LogArchiveConfig } from '../config/types';
+import {
+  ENVIRONMENT_NAME_PREFIX, environmentNames, environmentPrefix, FORWARD_INFIX, LOG_ARCHIVE, recordingPathNames, SESSION_LOG_GROUPS_PATTERN,
+} from './naming';
+
+/** A stack's audit trail: what its guardrails protect, what its alerts watch, and who alone changes it. */
+export interface StackAuditTrail {
+  /** The deployment pipeline's roles: the guardrails' exception, the alerts' quiet callers. */
+  readonly pipelineRoleArns: readonly string[];
+  /** As the deny policy, the boundary and the SCP name it. @default nothing guarded by identity policies */
+  readonly guarded?: AuditTrail;
+  /** As the alert rules match it. @default nothing watched */
+  readonly watched?: WatchedAuditTrail;
+  /** The recording path as the alert rules match it. @default not watched */
+  readonly watchedRecordingPath?: WatchedRecordingPath;
+}
+
+/** A key of the audit trail, as the stack knows it. */
+export interface TrailKey {
+  readonly arn: string;
+  /** Its id (a UUID), which policies name keys by. */
+  readonly id: string;
+  /** `alias/...`. */
+  readonly alias: string;
+}
+
+/** What only the stack knows of an environment's audit trail: its account's values and its keys. */
+export interface EnvironmentTrailRefs {
+  readonly partition: string;
+  readonly region: string;
+  readonly accountId: string;
+  readonly sessionKey: TrailKey;
+  /** The preferences document's and the log group's ARNs, in the account. */
+  readonly preferencesDocumentArn: string;
+  readonly logGroupArn: string;
+  /** The alerts' own key's id, where the alerts create one (no `alerts.topicArn`). */
+  readonly alertKeyId?: string;
+}
+
+/**
+ * An environment's audit trail. The guardrails name it in any partition, region and account where the
+ * name alone is the environment's (as the organization's SCP names it): shorter than the account's own
+ * ARNs, which keeps the deny policy and the boundary within IAM's size. Keys have no name: by id.
+ */
+export function environmentAuditTrail(env: EnvironmentConfig, refs: EnvironmentTrailRefs): StackAuditTrail {
+  const anywhere = (service: string, resource: string) => `arn:*:${service}:*:*:${resource}`;
+  const names = environmentNames(env.name);
+  const pipelineRoleArns = [env.guardrails.pipelineRoleArn];
+  const keyIds = [refs.sessionKey.id, ...(createsAlertKey(env) && refs.alertKeyId ? [refs.alertKeyId] : [])];
+  return {
+    pipelineRoleArns,
+    guarded: {
+      preferencesDocumentArns: [anywhere('ssm', `document/${SESSION_PREFERENCES_DOCUMENT}`)],
+      logGroupArns: [anywhere('logs', `log-group:${names.logGroup}`)],
+      bucketArns: [`arn:*:s3:::${env.sessionLogging.bucketName}`],
+      kmsKeyArns: keyIds.map((id) => anywhere('kms', `key/${id}`)),
+      approvedSessionDocumentArns: [
+        refs.preferencesDocumentArn, ...optedInDocumentArns([env]),
+        // Only the pipeline creates or changes Session documents here (NoNewSessionDocuments), so a name
+        // pattern is safe in this account and region; not in any account, whose documents can be shared.
+        ...(env.accessGroups.some((g) => g.portForwarding.length > 0)
+          ? [`arn:${refs.partition}:ssm:${refs.region}:${refs.accountId}:document/${names.prefix}${FORWARD_INFIX}*`] : []),
+      ],
+      alerting: {
+        ruleArns: [anywhere('events', `rule/${names.alerts.rulePrefix}*`)],
+        topicArns: createsAlertKey(env) ? [anywhere('sns', names.alerts.topic)] : [],
+        trailArns: env.alerts.trail.source === 'stack' ? [anywhere('cloudtrail', `trail/${names.alerts.trail}`)] : [],
+        roleArns: forwardsIamEvents(env) ? [`arn:*:iam::*:role/${names.alerts.forwarderRole}`] : [],
+      },
+      // The instances by their Environment tag, sessions in the regions this account records them in.
+      recordingPath: recordingPathArns(names.prefix, {
+        instanceTag: { key: ACCESS_TAG_KEYS.environment, values: [env.name] },
+        sessionRegions: env.sessionRegions,
+        commandRoleNames: breakGlassRoleNames([env]),
+        accessTagKeys: accessTagKeys([env]),
+      }),
+    },
+    // Names as the config gives them, known at plan time (the resources' attributes are not).
+    watched: {
+      preferencesDocumentName: SESSION_PREFERENCES_DOCUMENT,
+      preferencesDocumentArn: refs.preferencesDocumentArn,
+      logGroupName: names.logGroup,
+      logGroupArn: refs.logGroupArn,
+      bucketName: env.sessionLogging.bucketName,
+      key: refs.sessionKey,
+    },
+    watchedRecordingPath: {
+      roleNames: [names.recordingPath.instanceRole, names.recordingPath.defaultHostManagementRole],
+      instanceProfileNames: [names.recordingPath.instanceProfile],
+      instanceTagKeys: [ACCESS_TAG_KEYS.environment, MANAGED_BY_TAG.key],
+    },
+  };
+}
+
+/** Whether the environment's alerts create a topic and a key of their own (no topic of the config's). */
+function createsAlertKey(env: EnvironmentConfig): boolean {
+  return env.alerts.topicArn === undefined;
+}
+
+/** Whether IAM's events reach the environment's alerts through a forwarding rule in us-east-1 (and its role). */
+export function forwardsIamEvents(env: EnvironmentConfig): boolean {
+  return env.region !== IAM_EVENTS_REGION;
+}
+
+/**
+ * Every environment's audit trail, and the log archive's, as the organization's SCP names them: it
+ * reaches every account, so by patterns (one per pipeline role name and per log-bucket prefix, so that
+ * the policy does not grow with the environments), keys by the audit-trail tag.
+ */
+export function organizationAuditTrail(environments: readonly EnvironmentConfig[], logArchive?: LogArchiveConfig): StackAuditTrail & { guarded: AuditTrail } {
+  const every = environmentNames('*');
+  return {
+    pipelineRoleArns: distinct([...environments.map((e) => e.guardrails.pipelineRoleArn), ...(logArchive ? [logArchive.pipelineRoleArn] : [])]
+      .map((arn) => `arn:*:iam::*:role/${arn.split(':role/')[1]}`)),
+    guarded: {
+      preferencesDocumentArns: [`arn:*:ssm:*:*:document/${SESSION_PREFERENCES_DOCUMENT}`],
+      logGroupArns: [SESSION_LOG_GROUPS_PATTERN],
+      // The archive's too: its account is under the SCP as well.
+      bucketArns: bucketPatterns([...environments.map((e) => e.sessionLogging.bucketName), ...(logArchive ? [logArchive.bucketName] : [])]).map((b) => `arn:*:s3:::${b}`),
+      kmsKeyArns: ['*'],
+      keyTag: AUDIT_TRAIL_TAG,
+      approvedSessionDocumentArns: [
+        `arn:*:ssm:*:*:document/${SESSION_PREFERENCES_DOCUMENT}`, ...optedInDocumentArns(environments),
+        ...(environments.some((e) => e.accessGroups.some((g) => g.portForwarding.length > 0)) ? [`arn:*:ssm:*:*:document/${ENVIRONMENT_NAME_PREFIX}*${FORWARD_INFIX}*`] : []),
+      ],
+      // The alert key carries the audit-trail tag, which keyTag protects.
+      alerting: {
+        ruleArns: [`arn:*:events:*:*:rule/${every.alerts.rulePrefix}*`],
+        topicArns: [`arn:*:sns:*:*:${every.alerts.topic}`],
+        trailArns: [`arn:*:cloudtrail:*:*:trail/${every.alerts.trail}`],
+        roleArns: [`arn:*:iam::*:role/${every.alerts.forwarderRole}`],
+      },
+      // Every environment's instances by the tag every resource of the project carries, sessions in
+      // the regions of every environment.
+      recordingPath: recordingPathArns(every.prefix, {
+        instanceTag: { key: MANAGED_BY_TAG.key, values: [MANAGED_BY_TAG.value] },
+        sessionRegions: distinct(environments.map((e) => e.region)).sort(),
+        commandRoleNames: breakGlassRoleNames(environments),
+        // ManagedBy too: it decides which instances the SCP protects.
+        accessTagKeys: [...accessTagKeys(environments), MANAGED_BY_TAG.key],
+      }),
+    },
+  };
+}
+
+/** The log archive's audit trail: its bucket and key, watched by its alerts (the organization's SCP guards them). */
+export function logArchiveAuditTrail(config: LogArchiveConfig, key: TrailKey): StackAuditTrail & { watched: WatchedAuditTrail } {
+  return { pipelineRoleArns: [config.pipelineRoleArn], watched: { bucketName: config.bucketName, key } };
+}
+
+/** The prefix of the log archive's alerts. */
+export const LOG_ARCHIVE_PREFIX = environmentPrefix(LOG_ARCHIVE);
+
+/** The AWS session documents some group of these environments opted into, as ARN patterns of any account and region. */
+export function optedInDocumentArns(environments: readonly EnvironmentConfig[]): string[] {
+  const documents = new Set(environments.flatMap((e) => e.accessGroups.flatMap((g) => g.documents)).filter((d) => d.startsWith('AWS-')));
+  return [...documents].sort().map((d) => `arn:*:ssm:*:*:document/${d}`);
+}
+
+/**
+ * The recording path of the environments whose names start with `prefix` (`ssm-session-kit-<env>`, or
+ * `ssm-session-kit-*` for all of them), by name in any partition and account, known before the roles
+ * exist: what one environment's guardrails and the organization's SCP protect.
+ */
+export function recordingPathArns(
+  prefix: string,
+  scope: Pick<RecordingPath, 'instanceTag' | 'sessionRegions' | 'accessTagKeys'> & { readonly commandRoleNames: readonly string[] },
+): RecordingPath {
+  const names = recordingPathNames(prefix);
+  const role = (path: string) => `arn:*:iam::*:role${path}`;
+  return {
+    roleArns: [role(`/${names.instanceRole}`), role(`${DEFAULT_HOST_MANAGEMENT_PATH}${names.defaultHostManagementRole}`)],
+    instanceProfileArns: [`arn:*:iam::*:instance-profile/${names.instanceProfile}`],
+    instanceTag: scope.instanceTag,
+    sessionRegions: scope.sessionRegions,
+    commandPrincipalArns: scope.commandRoleNames.map((name) => role(`/${name}`)),
+    accessTagKeys: scope.accessTagKeys,
+  };
+}
+
+/** The ARNs of the roles an environment's stack creates to record sessions, as the archive's policies name them. */
+export function recordingRoleArns(env: EnvironmentConfig): string[] {
+  const names = recordingPathNames(environmentPrefix(env.name));
+  const role = (path: string) => `arn:${partitionOf(env.region)}:iam::${env.accountId}:role${path}`;
+  return [role(`/${names.instanceRole}`), ...(env.defaultHostManagement ? [role(`${DEFAULT_HOST_MANAGEMENT_PATH}${names.defaultHostManagementRole}`)] : [])];
+}
+
+/** Every tag key an access group of these environments matches on, the project's own access tags first. */
+export function accessTagKeys(environments: readonly EnvironmentConfig[]): string[] {
+  const own: string[] = Object.values(ACCESS_TAG_KEYS);
+  const matched = environments.flatMap((e) => e.accessGroups.flatMap((g) => Object.keys(g.instanceTags)));
+  return [...own, ...[...new Set(matched)].filter((k) => !own.includes(k)).sort()];
+}
+
+/** The roles of the break-glass groups that may still run commands (`runCommand`, which needs `createRole`). */
+export function breakGlassRoleNames(environments: readonly EnvironmentConfig[]): string[] {
+  return [...new Set(environments.flatMap((e) => e.accessGroups.filter((g) => g.runCommand).map((g) => g.createRole!.name)))];
+}
+
+/**
+ * The log buckets as few patterns as keep the SCP small: their common prefix and a wildcard when they
+ * share one of at least 8 characters (other buckets of that prefix are protected too), else each name.
+ */
+export function bucketPatterns(names: readonly string[]): string[] {
+  const unique = distinct([...names]);
+  if (unique.length < 2) return unique;
+  let prefix = unique[0];
+  for (const name of unique) while (!name.startsWith(prefix)) prefix = prefix.slice(0, -1);
+  return prefix.length >= 8 ? [`${prefix}*`] : unique;
+}
+
+function distinct(values: string[]): string[] {
+  return [...new Set(values)];
+}

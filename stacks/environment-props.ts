@@ -1,0 +1,53 @@
+/**
+ * What an environment's config means for the modules' props, beyond copying fields: who reaches an
+ * instance and as which user, what a group may do, which port-forwarding documents exist. Shared by the
+ * environment stack and the Identity Center stack, and free of cdktf.
+ */
+import { instanceTags, reaches } from '../config/access';
+import type { AccessGroupConfig, EnvironmentConfig, InstanceConfig } from '../config/types';
+import { destinationLabel, type PortForwardingDestination } from '../modules/access-policies/destinations';
+import type { SessionAccessStatementsProps } from '../modules/access-policies';
+import { environmentPrefix, forwardDocumentName } from './naming';
+
+/**
+ * What a group may do in Session Manager, from its config: the same for its IAM policy and for its
+ * Identity Center permission set.
+ */
+export function groupAccess(env: EnvironmentConfig, group: AccessGroupConfig): Omit<SessionAccessStatementsProps, 'partition' | 'region' | 'accountId' | 'sessionKey'> {
+  const prefix = environmentPrefix(env.name);
+  return {
+    instanceTags: group.instanceTags,
+    documents: [...group.documents, ...group.portForwarding.map((d) => forwardDocumentName(prefix, d))],
+    mfa: group.mfa,
+    mfaMaxAgeSeconds: group.mfaMaxAgeSeconds,
+    canTerminateAnySession: group.admin,
+    runCommand: group.runCommand !== undefined,
+  };
+}
+
+/**
+ * Every OS user a session on the instance may run as: the preferences' default, the run-as user of each
+ * group that reaches it, and the environment's own list.
+ */
+export function runAsUsers(env: EnvironmentConfig, instance: InstanceConfig): string[] {
+  const reaching = env.accessGroups.filter((g) => reaches(g, instanceTags(env, instance)));
+  const users = [
+    ...(env.sessionLogging.runAsDefaultUser ? [env.sessionLogging.runAsDefaultUser] : []),
+    ...reaching.flatMap((g) => (g.runAsUser !== undefined ? [g.runAsUser] : [])),
+    // Each engineer of a permission set that runs sessions as them.
+    ...reaching.flatMap((g) => (g.permissionSet?.runAs === 'engineer' ? g.permissionSet.osUsers : [])),
+    ...env.osUsers.users,
+  ];
+  return [...new Set(users)];
+}
+
+/** Whether a group that reaches the instance opened SSH over Session Manager, which needs sshd. */
+export function opensSsh(env: EnvironmentConfig, instance: InstanceConfig): boolean {
+  return env.accessGroups.some((g) => g.documents.includes('AWS-StartSSHSession') && reaches(g, instanceTags(env, instance)));
+}
+
+/** The environment's declared destinations, each once. */
+export function distinctDestinations(env: EnvironmentConfig): PortForwardingDestination[] {
+  const byLabel = new Map(env.accessGroups.flatMap((g) => g.portForwarding).map((d) => [destinationLabel(d), d]));
+  return [...byLabel.keys()].sort().map((label) => byLabel.get(label)!);
+}
