@@ -1,0 +1,21 @@
+/** `organization`: the management account's stack, which holds the guardrail SCP. */
+import * as f from '../fields';
+import * as rules from '../aws-rules';
+import { accountId, awsString, list, region, strict, tags } from './common';
+import { type RemoteStateConfig, stateSchema } from './state';
+
+export const organizationSchema = strict({
+  accountId: accountId.meta({ description: "the organization's management account" }),
+  region: region,
+  targetIds: list(awsString(rules.organizationTarget, 'root, OU or account id'), 'where the guardrail SCP is attached', { nonEmpty: true }),
+  pipelineRoleArn: awsString(rules.iamRoleArn, "the role that deploys the organization stack: its state role trusts it").optional(),
+  planRoleArn: awsString(rules.iamRoleArn, "the read-only role that plans the organization stack: its read-only state role trusts it").optional(),
+  tags,
+  state: stateSchema,
+}, "the management account's organization stack, which holds the guardrail SCP");
+
+export type OrganizationFile = f.Output<typeof organizationSchema>;
+
+export interface OrganizationConfig extends Readonly<Omit<OrganizationFile, 'state'>> {
+  readonly state: RemoteStateConfig;
+}
