@@ -140,6 +140,23 @@ describe('the sample outputs of the guides', () => {
   });
 });
 
+describe('the architecture guide', () => {
+  const text = fs.readFileSync(path.join(ROOT, 'docs', 'architecture.md'), 'utf8');
+  /** Every path it names in inline code: a folder or a file of the project, `<name>` standing for any. */
+  const named = [...text.matchAll(/`([\w.<>-]+\/[\w./<>-]*)`/g)].map(([, p]) => p).filter((p) => !p.startsWith('cdktf.out/'));
+
+  it('names only paths that exist, and a file for every kind of change it lists', () => {
+    const exists = (p: string) => (p.includes('<')
+      ? fs.readdirSync(path.join(ROOT, p.split('<')[0])).length > 0
+      : fs.existsSync(path.join(ROOT, p)));
+    expect(named.length).toBeGreaterThan(30);
+    expect(named.filter((p) => !exists(p))).toEqual([]);
+    const changes = text.split('## Where a change goes')[1].split('\n## ')[0].split('\n- ').slice(1);
+    expect(changes.length).toBeGreaterThanOrEqual(8);
+    for (const change of changes) expect({ change: change.slice(0, 40), names: /`[\w.-]+\/[\w./<>-]*`/.test(change) }).toEqual({ change: change.slice(0, 40), names: true });
+  });
+});
+
 describe("the README's layout", () => {
   const block = sample('README.md', 'layout');
   /** The paths the block names: a line's first word, under the folder above it when indented. */
