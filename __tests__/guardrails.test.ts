@@ -4,11 +4,13 @@ import { validateConfig } from '../config/validate';
 import * as fs from 'fs';
 import * as path from 'path';
 import {
-  ALERTING_ACTIONS, AuditTrailGuardrail, auditTrailDenyStatements, guardrailStatements, OTHER_WAYS_IN, packDenies, PROTECTED_ACTIONS, RECORDING_PATH_ACTIONS, SCP_LIMITS, UNPROTECTED_ACTIONS,
+  ALERTING_ACTIONS, AuditTrailGuardrail, auditTrailDenyStatements, guardrailStatements, OTHER_WAYS_IN, packDenies, PROTECTED_ACTIONS, RECORDING_PATH_ACTIONS, SCP_LIMITS, TRUST_CHAIN_ACTIONS,
+  UNPROTECTED_ACTIONS,
 } from '../modules/guardrails';
 import { policySize } from '../modules/compliance';
 import { generatedConfig } from '../scripts/lib/generated-config';
 import { ALLOW_EVERYTHING, decide } from './iam-evaluation';
+import { asTerraformWrites } from '../scripts/lib/iam-decide';
 import { complianceSuppressions } from '../modules/compliance';
 import { createStacks } from '../stacks';
 import { OrganizationStack } from '../stacks/organization-stack';
@@ -214,22 +216,29 @@ describe('guardrails in the project', () => {
     expect(attachments).toHaveLength(scps.length);
     for (const attachment of attachments) expect(attachment.target_id).toBe('ou-ab12-workloads1');
     const statements = scps.flatMap((scp) => JSON.parse(scp.content).Statement);
-    // Every environment's pipeline role has one name: one pattern excepts them all, in every account.
-    // The pipeline passes the recording roles to EC2 and Systems Manager only: that statement excepts nobody.
+    // Every environment's pipeline role has one name: one pattern excepts them all, each in its own account only.
+    // The pipeline passes the recording roles to EC2 and Systems Manager only, and changes no role of the
+    // trust chain: those statements except nobody.
     // Run Command stays open to prod's break-glass role, which states why (runCommand).
-    for (const s of statements.filter((st: Json) => !['ProtectPipelineRoles', 'PassRecordingRolesToEc2AndSsmOnly'].includes(st.Sid))) {
+    const exceptingNobody = ['ProtectTrustChain', 'ProtectPipelineIdentityProvider', 'PassRecordingRolesToEc2AndSsmOnly'];
+    const bindings = statements.filter((st: Json) => st.Sid.startsWith('ExceptionsInTheirAccountsOnly'));
+    for (const s of statements.filter((st: Json) => !exceptingNobody.includes(st.Sid) && !bindings.includes(st))) {
       expect(s.Condition.ArnNotLike['aws:PrincipalArn']).toEqual([
         'arn:*:iam::*:role/ssm-session-kit-deploy', ...(s.Sid === 'RunCommandOnlyByBreakGlass' ? ['arn:*:iam::*:role/ssm-session-kit-prod-break-glass'] : []),
       ]);
     }
     expect(statements.find((s: Json) => s.Sid === 'ProtectSessionLogBucket').Resource).toEqual(['arn:*:s3:::acme-ssm-sessions-*']);
-    expect(statements.find((s: Json) => s.Sid === 'ProtectPipelineRoles')).toEqual({
-      Sid: 'ProtectPipelineRoles',
+    expect(statements.find((s: Json) => s.Sid === 'ProtectTrustChain')).toEqual({
+      Sid: 'ProtectTrustChain',
       Effect: 'Deny',
-      Action: ['iam:CreateRole', 'iam:DeleteRole', 'iam:UpdateAssumeRolePolicy', 'sts:AssumeRole'],
-      Resource: ['arn:*:iam::*:role/ssm-session-kit-deploy'],
-      Condition: { ArnNotLike: { 'aws:PrincipalArn': ['arn:*:iam::*:role/OrganizationAccountAccessRole'] } },
+      Action: [...TRUST_CHAIN_ACTIONS.roles, ...TRUST_CHAIN_ACTIONS.assume],
+      Resource: ['arn:*:iam::*:role/ssm-session-kit-deploy', 'arn:*:iam::*:role/ssm-session-kit-plan', 'arn:*:iam::*:role/OrganizationAccountAccessRole'],
     });
+    // Each excepted name is the exception in the accounts that declare it, and nowhere else.
+    expect(bindings.map((s: Json) => s.Condition)).toEqual([
+      { ArnLike: { 'aws:PrincipalArn': ['arn:*:iam::*:role/ssm-session-kit-deploy'] }, StringNotEquals: { 'aws:PrincipalAccount': ['111111111111', '222222222222', '333333333333'] } },
+      { ArnLike: { 'aws:PrincipalArn': ['arn:*:iam::*:role/ssm-session-kit-prod-break-glass'] }, StringNotEquals: { 'aws:PrincipalAccount': ['333333333333'] } },
+    ]);
   });
 
   it('synthesizes no organization stack unless the config asks for one', () => {
@@ -277,10 +286,12 @@ describe('the protected actions', () => {
     // The recording path: the roles and profiles the agent records with, the instances, the DHM setting.
     ['iam', ['role', 'instance-profile']], ['ssm', ['servicesetting', 'instance', 'managed-instance']], ['ec2', ['instance']],
     ['ec2-instance-connect', ['instance', 'instance-connect-endpoint']],
+    // The trust chain: who becomes the pipeline, and the identity provider its roles trust.
+    ['sts', ['role']], ['iam', ['oidc-provider']],
   ];
   // Actions with no resource type reach every resource of their service at once (logs:PutAccountPolicy).
   const servicesInvolved = ['ssm', 'logs', 's3', 'kms', 'events', 'sns', 'cloudtrail', 'iam', 'ec2', 'ec2-instance-connect', 'ssmmessages', 'ec2messages'];
-  const protectedActions = [PROTECTED_ACTIONS, ALERTING_ACTIONS, RECORDING_PATH_ACTIONS, OTHER_WAYS_IN].flatMap((list) => Object.values(list)).flat() as string[];
+  const protectedActions = [PROTECTED_ACTIONS, ALERTING_ACTIONS, RECORDING_PATH_ACTIONS, OTHER_WAYS_IN, TRUST_CHAIN_ACTIONS].flatMap((list) => Object.values(list)).flat() as string[];
   const writes = (action: { accessLevel: string }) => /Write|Permissions management|Tagging/.test(action.accessLevel);
   const unsortedOf = (service: string, applies: (action: ReferenceAction) => boolean) => Object.values(serviceActions(service))
     .filter((action) => applies(action) && writes(action))
@@ -322,7 +333,7 @@ describe('the organization SCP for 100 environments', () => {
   const config = validateConfig(generatedConfig(100));
   const org = JSON.parse(Testing.synth(new OrganizationStack(Testing.app(), config.organization!, config.environments), true));
   const scps = resources(org, 'aws_organizations_policy');
-  const policies = scps.map((p) => JSON.parse(p.content));
+  const policies = scps.map((p) => asTerraformWrites(JSON.parse(p.content)));
   const admin = (account: string) => `arn:aws:iam::${account}:role/AWSReservedSSO_Administrators_${account}`;
   const request = (account: string, principal: string, action: string, resource: string, context: Record<string, string> = {}) => decide({
     principal, action, resource, resourceAccount: account,
@@ -332,10 +343,14 @@ describe('the organization SCP for 100 environments', () => {
   });
   const accounts = ['100000000001', '100000000050', '100000000100'];
 
-  it('fits as many policies as for 3 environments, each within the limit, whatever the number of environments', () => {
+  it('fits the policies a target takes, each within the limit, growing by an account id per environment and by no name', () => {
     const few = validateConfig(generatedConfig(3));
     const fewScps = resources(JSON.parse(Testing.synth(new OrganizationStack(Testing.app(), few.organization!, few.environments), true)), 'aws_organizations_policy');
-    expect(scps).toHaveLength(fewScps.length);
+    const size = (list: Json[]) => list.reduce((n, p) => n + p.content.length, 0);
+    // Each pipeline is the exception in its own account only: its account id ("100000000001",) is all that
+    // grows, and the statements it pushes into a further policy take that policy's frame.
+    const frame = JSON.stringify({ Version: '2012-10-17', Statement: [] }).length;
+    expect(size(scps) - size(fewScps)).toBeLessThanOrEqual(97 * '"100000000001",'.length + (scps.length - fewScps.length) * frame);
     expect(scps.length).toBeLessThanOrEqual(SCP_LIMITS.perTarget);
     for (const scp of scps) {
       expect(policySize(scp.content)).toBeLessThanOrEqual(SCP_LIMITS.characters);
@@ -361,7 +376,7 @@ describe('the organization SCP for 100 environments', () => {
     for (const action of ['iam:CreateRole', 'iam:DeleteRole', 'iam:UpdateAssumeRolePolicy', 'sts:AssumeRole']) {
       expect({ action, decision: await request(account, admin(account), action, pipeline) }).toEqual({ action, decision: 'ExplicitlyDenied' });
     }
-    // The role Organizations creates for the management account still manages it.
-    expect(await request(account, `arn:aws:iam::${account}:role/OrganizationAccountAccessRole`, 'iam:CreateRole', pipeline)).toBe('Allowed');
+    // Nor the role Organizations creates for the management account: it is an administrator of the account, not an exception.
+    expect(await request(account, `arn:aws:iam::${account}:role/OrganizationAccountAccessRole`, 'iam:CreateRole', pipeline)).toBe('ExplicitlyDenied');
   });
 });

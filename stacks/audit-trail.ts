@@ -23,6 +23,11 @@ import {
 export interface StackAuditTrail {
   /** The deployment pipeline's roles: the guardrails' exception, the alerts' quiet callers. */
   readonly pipelineRoleArns: readonly string[];
+  /**
+   * Where each exception named by pattern (a pipeline role, a break-glass role) is the exception: by
+   * pattern, its accounts. @default the exceptions are exact ARNs
+   */
+  readonly exceptionAccounts?: Readonly<Record<string, readonly string[]>>;
   /** As the deny policy, the boundary and the SCP name it. @default nothing guarded by identity policies */
   readonly guarded?: AuditTrail;
   /** As the alert rules match it. @default nothing watched */
@@ -90,6 +95,12 @@ export function environmentAuditTrail(env: EnvironmentConfig, refs: EnvironmentT
         commandRoleNames: breakGlassRoleNames([env]),
         accessTagKeys: accessTagKeys([env]),
       }),
+      trustChain: {
+        // By name: IAM's calls act on the caller's own account only, and names are shorter than ARNs.
+        roleArns: [env.guardrails.pipelineRoleArn, env.guardrails.planRoleArn, ORGANIZATION_ACCESS_ROLE].flatMap((arn) => (arn ? [anyAccountRole(arn.includes(':role/') ? roleNameOf(arn) : arn)] : [])),
+        pipelineManagedRoleArns: breakGlassRoleNames([env]).map(anyAccountRole),
+        identityProviderArns: [PIPELINE_IDENTITY_PROVIDER],
+      },
     },
     // Names as the config gives them, known at plan time (the resources' attributes are not).
     watched: {
@@ -125,9 +136,15 @@ export function forwardsIamEvents(env: EnvironmentConfig): boolean {
  */
 export function organizationAuditTrail(environments: readonly EnvironmentConfig[], logArchive?: LogArchiveConfig): StackAuditTrail & { guarded: AuditTrail } {
   const every = environmentNames('*');
+  const pipelines = [...environments.map((e) => e.guardrails.pipelineRoleArn), ...(logArchive ? [logArchive.pipelineRoleArn] : [])];
+  const planRoles = [...environments.map((e) => e.guardrails.planRoleArn), logArchive?.planRoleArn].flatMap((arn) => (arn ? [arn] : []));
+  const exceptionAccounts: Record<string, string[]> = {};
+  const bind = (pattern: string, account: string) => (exceptionAccounts[pattern] ??= []).push(account);
+  for (const arn of pipelines) bind(anyAccountRole(roleNameOf(arn)), arn.split(':')[4]);
+  for (const env of environments) for (const name of breakGlassRoleNames([env])) bind(anyAccountRole(name), env.accountId);
   return {
-    pipelineRoleArns: distinct([...environments.map((e) => e.guardrails.pipelineRoleArn), ...(logArchive ? [logArchive.pipelineRoleArn] : [])]
-      .map((arn) => `arn:*:iam::*:role/${arn.split(':role/')[1]}`)),
+    pipelineRoleArns: distinct(pipelines.map((arn) => anyAccountRole(roleNameOf(arn)))),
+    exceptionAccounts,
     guarded: {
       preferencesDocumentArns: [`arn:*:ssm:*:*:document/${SESSION_PREFERENCES_DOCUMENT}`],
       logGroupArns: [SESSION_LOG_GROUPS_PATTERN],
@@ -139,6 +156,7 @@ export function organizationAuditTrail(environments: readonly EnvironmentConfig[
         `arn:*:ssm:*:*:document/${SESSION_PREFERENCES_DOCUMENT}`, ...optedInDocumentArns(environments),
         ...(environments.some((e) => e.accessGroups.some((g) => g.portForwarding.length > 0)) ? [`arn:*:ssm:*:*:document/${ENVIRONMENT_NAME_PREFIX}*${FORWARD_INFIX}*`] : []),
       ],
+      ownSessionDocumentArns: ownSessionDocumentArns(every.prefix),
       // The alert key carries the audit-trail tag, which keyTag protects.
       alerting: {
         ruleArns: [`arn:*:events:*:*:rule/${every.alerts.rulePrefix}*`],
@@ -155,6 +173,12 @@ export function organizationAuditTrail(environments: readonly EnvironmentConfig[
         // ManagedBy too: it decides which instances the SCP protects.
         accessTagKeys: [...accessTagKeys(environments), MANAGED_BY_TAG.key],
       }),
+      // Names in every account: nobody creates, re-trusts or assumes a role of these names anywhere.
+      trustChain: {
+        roleArns: distinct([...pipelines, ...planRoles].map((arn) => anyAccountRole(roleNameOf(arn))).concat(anyAccountRole(ORGANIZATION_ACCESS_ROLE))),
+        pipelineManagedRoleArns: breakGlassRoleNames(environments).map(anyAccountRole),
+        identityProviderArns: [PIPELINE_IDENTITY_PROVIDER],
+      },
     },
   };
 }
@@ -162,6 +186,33 @@ export function organizationAuditTrail(environments: readonly EnvironmentConfig[
 /** The log archive's audit trail: its bucket and key, watched by its alerts (the organization's SCP guards them). */
 export function logArchiveAuditTrail(config: LogArchiveConfig, key: TrailKey): StackAuditTrail & { watched: WatchedAuditTrail } {
   return { pipelineRoleArns: [config.pipelineRoleArn], watched: { bucketName: config.bucketName, key } };
+}
+
+/**
+ * The role Organizations creates in an account it creates, for the management account ("Accessing a
+ * member account that has a management account access role", AWS Organizations User Guide): an
+ * administrator of the account, so part of the chain, never an exception.
+ */
+export const ORGANIZATION_ACCESS_ROLE = 'OrganizationAccountAccessRole';
+
+/**
+ * The identity provider the pipeline's roles trust: GitHub's ("Configuring OpenID Connect in Amazon Web
+ * Services", GitHub Docs), by its ARN in any account.
+ */
+export const PIPELINE_IDENTITY_PROVIDER = 'arn:*:iam::*:oidc-provider/token.actions.githubusercontent.com';
+
+/** A role by name in any partition and account; a path in the name is kept. */
+function anyAccountRole(name: string): string {
+  return `arn:*:iam::*:role/${name}`;
+}
+
+function roleNameOf(arn: string): string {
+  return arn.split(':role/')[1];
+}
+
+/** The session documents of the project's names (preferences, port forwarding), in any account. */
+function ownSessionDocumentArns(prefix: string): string[] {
+  return [`arn:*:ssm:*:*:document/${SESSION_PREFERENCES_DOCUMENT}`, `arn:*:ssm:*:*:document/${prefix}${FORWARD_INFIX}*`];
 }
 
 /** The prefix of the log archive's alerts. */

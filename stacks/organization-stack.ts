@@ -27,6 +27,7 @@ export class OrganizationStack extends TerraformStack {
       name: SCP_NAME,
       targetIds: config.targetIds,
       exceptPrincipalArns: trail.pipelineRoleArns,
+      exceptPrincipalAccounts: trail.exceptionAccounts,
       trail: trail.guarded,
     });
   }

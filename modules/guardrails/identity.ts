@@ -8,7 +8,7 @@ import { suppressCompliance } from '../compliance';
 import { PolicyDocument, type PolicyStatement } from '../shared/policy-document';
 import { guardrailPolicyNames } from './names';
 import { type Condition, exceptCondition, withCondition } from './conditions';
-import { auditTrailDenyStatements, type AuditTrail, recordingPathDenyStatements } from './trail';
+import { auditTrailDenyStatements, type AuditTrail, recordingPathDenyStatements, trustChainDenyStatements } from './trail';
 
 export interface AuditTrailGuardrailProps {
   readonly trail: AuditTrail;
@@ -133,14 +133,18 @@ export function guardrailStatements(props: GuardrailStatementsProps): { deny: Po
   // Built from the names: a policy cannot refer to its own ARN.
   const iamArn = ownAccountIamArn;
   const { recordingPath } = props.trail;
-  const denyPolicies = [names.deny, ...(recordingPath ? [names.recordingPath] : [])];
+  const denyPolicies = [names.deny, ...(recordingPath || props.trail.trustChain ? [names.recordingPath] : [])];
   const guarded = { policyArns: [...denyPolicies, names.boundary].map((n) => iamArn(`policy/${n}`)), boundaryArn: iamArn(`policy/${names.boundary}`) };
   const groupArns = (props.attachToGroups ?? []).flatMap((g) => [iamArn(`group/${g}`), iamArn(`group/*/${g}`)]);
   const except = exceptCondition(props.exceptPrincipalArns);
   return {
-    recordingPath: recordingPath ? recordingPathDenyStatements(recordingPath, except) : [],
+    // The second policy carries the recording path and the trust chain (one managed policy holds 6,144 characters).
+    recordingPath: [
+      ...(recordingPath ? recordingPathDenyStatements(recordingPath, except) : []),
+      ...(props.trail.trustChain ? trustChainDenyStatements(props.trail.trustChain, except) : []),
+    ],
     deny: [
-      ...auditTrailDenyStatements({ ...props.trail, recordingPath: undefined }, except),
+      ...auditTrailDenyStatements({ ...props.trail, recordingPath: undefined, trustChain: undefined }, except),
       ...withCondition(except, [
         ...guardrailSelfProtection(guarded),
         ...(groupArns.length > 0 ? [{ Sid: 'StayInGuardedGroups', Effect: 'Deny' as const, Action: 'iam:RemoveUserFromGroup', Resource: groupArns }] : []),
@@ -151,7 +155,10 @@ export function guardrailStatements(props: GuardrailStatementsProps): { deny: Po
     // IAM's size. The deny policy carries the same statements one by one, with their ids.
     boundary: packDenies([
       { Sid: 'BoundAllGrants', Effect: 'Allow', Action: '*', Resource: '*' },
-      ...auditTrailDenyStatements(props.trail),
+      // Without the identity provider: its changes are the deny policy's and the SCP's (one managed policy
+      // holds 6,144 characters); a bounded role replacing it forges no token of GitHub's, whose subject
+      // the pipeline's trust still checks.
+      ...auditTrailDenyStatements(props.trail.trustChain ? { ...props.trail, trustChain: { ...props.trail.trustChain, identityProviderArns: undefined } } : props.trail),
       {
         Sid: 'KeepTheBoundary',
         Effect: 'Deny',

@@ -14,11 +14,12 @@ export interface AuditTrailScpProps {
    */
   readonly exceptPrincipalArns: readonly string[];
   /**
-   * Who may still create, delete, re-trust or assume the pipeline roles, as ARN patterns: nobody else
-   * can make themselves the exception.
-   * @default ['arn:*:iam::*:role/OrganizationAccountAccessRole'], the role Organizations creates for the management account
+   * The accounts where each excepted pattern is the exception (by pattern): a principal of that name in
+   * any other account is refused everything, so an exception is an exact principal, never a name that
+   * anyone could take in an account the SCP reaches. Patterns not listed are excepted in every account.
+   * @default every account
    */
-  readonly pipelineRoleAdministrators?: readonly string[];
+  readonly exceptPrincipalAccounts?: Readonly<Record<string, readonly string[]>>;
   /** Root, OU or account ids the policy is attached to. */
   readonly targetIds: readonly string[];
 }
@@ -26,12 +27,15 @@ export interface AuditTrailScpProps {
 /** AWS Organizations' limits: a service control policy's characters, and the SCPs a target can take beside FullAWSAccess. */
 export const SCP_LIMITS = { characters: 5120, perTarget: 4 } as const;
 
+/** What `scpDocuments` needs of `AuditTrailScpProps`. */
+export type ScpDocumentsProps = Omit<AuditTrailScpProps, 'targetIds' | 'name'>;
+
 /**
  * The same protection as AWS Organizations service control policies, for the organization's
  * management account: every principal of the target accounts, administrators included, is denied,
  * except the pipeline roles, which is how the audit settings still change, through reviewed code only.
- * The pipeline roles are protected too: nobody but their administrators creates, deletes, re-trusts or
- * assumes one. Statements that do not fit one policy are spread over several, as many as a target takes.
+ * The pipeline roles are protected too (the trail's `trustChain`), and each is the exception only in
+ * its own accounts (`exceptPrincipalAccounts`). Statements that do not fit one policy are spread over several, as many as a target takes.
  */
 export class AuditTrailScp extends Construct {
   readonly policies: OrganizationsPolicy[];
@@ -60,9 +64,8 @@ export class AuditTrailScp extends Construct {
 }
 
 /** The SCP statements as policy documents, each within AWS's size: greedily packed in order. */
-export function scpDocuments(props: Omit<AuditTrailScpProps, 'targetIds' | 'name'>): { Version: string; Statement: PolicyStatement[] }[] {
+export function scpDocuments(props: ScpDocumentsProps): { Version: string; Statement: PolicyStatement[] }[] {
   const notPipeline = { ArnNotLike: { 'aws:PrincipalArn': [...props.exceptPrincipalArns] } };
-  const administrators = props.pipelineRoleAdministrators ?? ['arn:*:iam::*:role/OrganizationAccountAccessRole'];
   const roles = props.trail.recordingPath?.roleArns ?? [];
   const statements: PolicyStatement[] = [
     ...auditTrailDenyStatements(props.trail, notPipeline),
@@ -71,13 +74,7 @@ export function scpDocuments(props: Omit<AuditTrailScpProps, 'targetIds' | 'name
       Sid: 'PassRecordingRolesToEc2AndSsmOnly', Effect: 'Deny' as const, Action: 'iam:PassRole', Resource: [...roles],
       Condition: { StringNotEquals: { 'iam:PassedToService': [...RECORDING_ROLE_SERVICES] } },
     }] : []),
-    {
-      Sid: 'ProtectPipelineRoles',
-      Effect: 'Deny',
-      Action: ['iam:CreateRole', 'iam:DeleteRole', 'iam:UpdateAssumeRolePolicy', 'sts:AssumeRole'],
-      Resource: [...props.exceptPrincipalArns],
-      Condition: { ArnNotLike: { 'aws:PrincipalArn': [...administrators] } },
-    },
+    ...exceptionsInTheirAccountsOnly(props),
   ];
   const documents: { Version: string; Statement: PolicyStatement[] }[] = [];
   for (const statement of statements) {
@@ -86,4 +83,23 @@ export function scpDocuments(props: Omit<AuditTrailScpProps, 'targetIds' | 'name
     else documents.push({ Version: '2012-10-17', Statement: [statement] });
   }
   return documents;
+}
+
+/**
+ * A principal named as an exception, in an account that does not declare it, is refused everything:
+ * one statement per set of accounts, so that the policy grows with the accounts, not with the names.
+ */
+function exceptionsInTheirAccountsOnly({ exceptPrincipalAccounts = {} }: ScpDocumentsProps): PolicyStatement[] {
+  const byAccounts = new Map<string, string[]>();
+  for (const [pattern, accounts] of Object.entries(exceptPrincipalAccounts)) {
+    const key = JSON.stringify([...new Set(accounts)].sort());
+    byAccounts.set(key, [...(byAccounts.get(key) ?? []), pattern]);
+  }
+  return [...byAccounts].map(([accounts, patterns], i) => ({
+    Sid: `ExceptionsInTheirAccountsOnly${i > 0 ? i + 1 : ''}`,
+    Effect: 'Deny',
+    Action: '*',
+    Resource: '*',
+    Condition: { ArnLike: { 'aws:PrincipalArn': patterns }, StringNotEquals: { 'aws:PrincipalAccount': JSON.parse(accounts) as string[] } },
+  }));
 }

@@ -1,7 +1,8 @@
 import { RUN_AS_TAG } from '../access-policies/choices';
 import type { PolicyStatement } from '../shared/policy-document';
 import type { Condition } from './conditions';
-import { ALERTING_ACTIONS, DEFAULT_HOST_MANAGEMENT_SETTING, OTHER_WAYS_IN, PROTECTED_ACTIONS, RECORDING_PATH_ACTIONS } from '../shared/protected-actions';
+import { ALERTING_ACTIONS, DEFAULT_HOST_MANAGEMENT_SETTING, IDENTITY_PROVIDER_CHANGES, OTHER_WAYS_IN, PROTECTED_ACTIONS, RECORDING_PATH_ACTIONS, TRUST_CHAIN_ACTIONS,
+} from '../shared/protected-actions';
 
 /**
  * The audit trail and the deny statements that protect it: one set of statements, delivered as an
@@ -26,6 +27,13 @@ export interface AuditTrail {
    */
   readonly approvedSessionDocumentArns?: readonly string[];
   /**
+   * Session documents of the project's own names (ARN patterns): a session uses them from the caller's
+   * own account only. `StartSession` takes a document's ARN, so a document of the same name shared from
+   * another account, which could record nothing, would otherwise pass as approved.
+   * @default documents of any account
+   */
+  readonly ownSessionDocumentArns?: readonly string[];
+  /**
    * The alarm on the trail (`SessionAlerts`): its rules, its topic and the CloudTrail trail it reads,
    * as ARNs or ARN patterns. Its topic's key belongs in `kmsKeyArns`.
    * @default no alerting protected
@@ -45,6 +53,26 @@ export interface AuditTrail {
    * @default the recording path not protected
    */
   readonly recordingPath?: RecordingPath;
+  /**
+   * Who may become the pipeline, or another exception of these guardrails: refused to everyone the
+   * statements apply to, in every delivery.
+   * @default the trust chain not protected
+   */
+  readonly trustChain?: TrustChain;
+}
+
+/** The trust chain of `AuditTrail`, as ARNs or ARN patterns. */
+export interface TrustChain {
+  /**
+   * Roles nobody creates, deletes, re-trusts, re-policies or assumes inside the accounts: the pipeline's
+   * deploy and plan roles, `OrganizationAccountAccessRole`. They change only from the organization's
+   * management account, with the SCP detached there (an event of its own trail).
+   */
+  readonly roleArns: readonly string[];
+  /** Roles only the excepted principals (the pipeline) create and change: the break-glass roles it creates. @default none */
+  readonly pipelineManagedRoleArns?: readonly string[];
+  /** The identity providers the chain's roles trust (`oidc-provider/token.actions.githubusercontent.com`). @default none */
+  readonly identityProviderArns?: readonly string[];
 }
 
 /** The recording path of `AuditTrail`, as ARNs or ARN patterns. */
@@ -92,6 +120,14 @@ export function auditTrailDenyStatements(trail: AuditTrail, only?: Condition): P
       NotResource: [...trail.approvedSessionDocumentArns, ...SESSION_TARGETS],
       ...(only ? { Condition: { ...only } } : {}),
     },
+    ...(trail.ownSessionDocumentArns?.length ? [{
+      Sid: 'OnlyOwnAccountsSessionDocuments',
+      Effect: 'Deny' as const,
+      Action: 'ssm:StartSession',
+      Resource: [...trail.ownSessionDocumentArns],
+      // `$${` keeps IAM's policy variable away from Terraform's own interpolation.
+      Condition: { ...only, StringNotEquals: { 'aws:ResourceAccount': '$${aws:PrincipalAccount}' } },
+    }] : []),
     {
       Sid: 'NoNewSessionDocuments',
       Effect: 'Deny',
@@ -109,6 +145,22 @@ export function auditTrailDenyStatements(trail: AuditTrail, only?: Condition): P
     deny('ProtectSessionKey', PROTECTED_ACTIONS.key, [...trail.kmsKeyArns], keyTag),
     ...alertingDenyStatements(trail.alerting, deny),
     ...(trail.recordingPath ? recordingPathDenyStatements(trail.recordingPath, only) : []),
+    ...(trail.trustChain ? trustChainDenyStatements(trail.trustChain, only) : []),
+  ];
+}
+
+/**
+ * The statements that keep the trust chain: its roles refused to everyone (the pipeline included:
+ * nothing the project deploys touches them), the roles the pipeline creates refused to all but it.
+ */
+export function trustChainDenyStatements(chain: TrustChain, only?: Condition): PolicyStatement[] {
+  const roleChanges = TRUST_CHAIN_ACTIONS.roles;
+  return [
+    { Sid: 'ProtectTrustChain', Effect: 'Deny', Action: [...roleChanges, ...TRUST_CHAIN_ACTIONS.assume], Resource: [...chain.roleArns] },
+    ...(chain.identityProviderArns?.length
+      ? [{ Sid: 'ProtectPipelineIdentityProvider', Effect: 'Deny' as const, Action: IDENTITY_PROVIDER_CHANGES, Resource: [...chain.identityProviderArns] }]
+      : []),
+    ...(chain.pipelineManagedRoleArns?.length ? [denyFor(only)('OnlyPipelineManagesBreakGlassRoles', roleChanges, [...chain.pipelineManagedRoleArns])] : []),
   ];
 }
 

@@ -83,6 +83,32 @@ export const OTHER_WAYS_IN = {
   account: ['ec2:EnableSerialConsoleAccess', 'ec2-instance-connect:OpenTunnel'],
 } as const;
 
+/**
+ * The trust chain: what makes a principal the pipeline (or another exception of the guardrails) or
+ * changes what it may do. A role of the chain is never created, deleted, re-trusted, re-policied,
+ * re-bounded or assumed inside the accounts but by the chain itself; the identity provider the
+ * pipeline's roles trust is never replaced or widened. (Its tags and session length decide nothing:
+ * no policy keys off them.)
+ */
+export const TRUST_CHAIN_ACTIONS = {
+  roles: [
+    'iam:CreateRole', 'iam:DeleteRole', 'iam:UpdateAssumeRolePolicy', 'iam:AttachRolePolicy', 'iam:DetachRolePolicy', 'iam:PutRolePolicy',
+    'iam:DeleteRolePolicy', 'iam:PutRolePermissionsBoundary', 'iam:DeleteRolePermissionsBoundary',
+  ],
+  /** Becoming the role, from inside the accounts (the pipeline's web identity and the management account are not principals of them). */
+  assume: ['sts:AssumeRole'],
+  identityProvider: [
+    'iam:CreateOpenIDConnectProvider', 'iam:DeleteOpenIDConnectProvider', 'iam:UpdateOpenIDConnectProviderThumbprint',
+    'iam:AddClientIDToOpenIDConnectProvider', 'iam:RemoveClientIDFromOpenIDConnectProvider', 'iam:TagOpenIDConnectProvider', 'iam:UntagOpenIDConnectProvider',
+  ],
+} as const;
+
+/**
+ * `TRUST_CHAIN_ACTIONS.identityProvider` as one action pattern, which the policies carry to stay within
+ * IAM's size: it matches those and two reads of the provider (a test walks the reference).
+ */
+export const IDENTITY_PROVIDER_CHANGES = 'iam:*OpenIDConnectProvider*';
+
 /** The Systems Manager service setting that lends instances the Default Host Management role. */
 export const DEFAULT_HOST_MANAGEMENT_SETTING = '/ssm/managed-instance/default-ec2-instance-management-role';
 
@@ -106,10 +132,16 @@ function because(reason: string, actions: readonly string[]): Record<string, str
  * recording nor open a way onto the instances, and why.
  */
 const RECORDING_PATH_UNPROTECTED: Readonly<Record<string, string>> = {
-  'iam:CreateRole': 'the recording roles exist; creating one again fails',
   'iam:CreateInstanceProfile': 'a new profile is empty; putting a recording role in it takes iam:PassRole, which is denied',
   'iam:UpdateRole': "sets the role's session duration and description; its policies and trust stay",
   'iam:UpdateRoleDescription': 'changes the description only',
+  // Not calls of a principal of the accounts: the role's trust policy decides, which only the chain changes.
+  ...because("made with a token of an identity provider, not by a principal of the accounts: the role's trust policy decides, and only the chain changes it", [
+    'sts:AssumeRoleWithSAML', 'sts:AssumeRoleWithWebIdentity',
+  ]),
+  ...because('sets what a session of a role the caller may already assume carries; who may assume it stays the trust policy\'s', [
+    'sts:TagSession', 'sts:SetSourceIdentity', 'sts:SetContext',
+  ]),
   ...because("service-linked roles are AWS's own, not the recording roles", ['iam:CreateServiceLinkedRole', 'iam:DeleteServiceLinkedRole']),
   ...because(ACCESS_KEYS_ONLY, ['iam:TagRole', 'iam:UntagRole']),
   ...because(TAGS, ['iam:TagInstanceProfile', 'iam:UntagInstanceProfile']),

@@ -38,7 +38,7 @@ export async function decide(request: Request): Promise<Decision> {
       principal: request.principal,
       action: request.action,
       resource: { resource: request.resource, accountId: request.resourceAccount },
-      contextVariables: policy({ 'aws:SecureTransport': 'true', ...requestedRegion(request.resource), ...request.context }),
+      contextVariables: policy({ 'aws:SecureTransport': 'true', ...requestedRegion(request.resource), ...alwaysPresent(request), ...request.context }),
     },
   } as Parameters<typeof runSimulation>[0], {});
   if (response.resultType === 'error') {
@@ -65,4 +65,27 @@ export function withEncryptionContextKeys<T>(value: T): T {
 function requestedRegion(resource: string): Record<string, string> {
   const region = resource.split(':')[3];
   return region && region !== '*' ? { 'aws:RequestedRegion': region } : {};
+}
+
+/**
+ * ("AWS global condition context keys") Keys every signed request carries: `aws:PrincipalArn` and
+ * `aws:PrincipalAccount` ("always included in the request context for all signed requests"), and
+ * `aws:ResourceAccount`, the account that owns the resource. For a role session `aws:PrincipalArn` is
+ * the role's ARN (a role with a path names it in `context`, as the session's ARN does not carry it).
+ */
+function alwaysPresent({ principal, resourceAccount }: Request): Record<string, string> {
+  const [, partition, account, session] = /^arn:([\w-]+):(?:iam|sts)::(\d{12}):(assumed-role\/[^/]+)?/.exec(principal) ?? [];
+  const principalArn = session ? `arn:${partition}:iam::${account}:role/${session.split('/')[1]}` : principal;
+  return {
+    ...(account ? { 'aws:PrincipalArn': principalArn, 'aws:PrincipalAccount': account } : {}),
+    ...(/^\d{12}$/.test(resourceAccount) ? { 'aws:ResourceAccount': resourceAccount } : {}),
+  };
+}
+
+/**
+ * A policy as AWS receives it from Terraform: the policies the modules write escape IAM's policy
+ * variables from Terraform's interpolation (`$${aws:userid}`), which Terraform turns back into `${`.
+ */
+export function asTerraformWrites<T>(policy: T): T {
+  return JSON.parse(JSON.stringify(policy).replace(/\$\$\{/g, '${'));
 }

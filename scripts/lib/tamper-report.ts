@@ -9,7 +9,7 @@ import { SESSION_PREFERENCES_DOCUMENT } from '../../modules/session-logging/name
 import { environmentAuditTrail, organizationAuditTrail } from '../../stacks/audit-trail';
 import { accessPolicyName, environmentNames } from '../../stacks/naming';
 import { accountAdministersKey } from '../../modules/shared/encryption-key';
-import { ALLOW_EVERYTHING, decide, Decision, PolicyJson } from './iam-decide';
+import { ALLOW_EVERYTHING, asTerraformWrites, decide, Decision, PolicyJson } from './iam-decide';
 import { fit, table } from './table';
 
 /**
@@ -59,6 +59,8 @@ interface Trail {
   /** An instance of the environment, and the tags a request on it carries (aws:ResourceTag/<key>). */
   readonly instance: string;
   readonly instanceTags: Record<string, string>;
+  /** The deploy role. */
+  readonly pipeline: string;
 }
 
 /** The moves an administrator makes, in the order they would. */
@@ -86,6 +88,10 @@ export const TAMPERING_MOVES: readonly Move[] = [
   { what: 'push an SSH key with EC2 Instance Connect', action: 'ec2-instance-connect:SendSSHPublicKey', resource: (t) => t.instance, context: (t) => t.instanceTags },
   { what: 'retag an instance out of the environment', action: 'ec2:DeleteTags', resource: (t) => t.instance, context: (t) => ({ ...t.instanceTags, 'aws:TagKeys': 'Environment' }) },
   { what: 'open a session in a region that records nothing', action: 'ssm:StartSession', resource: (t) => t.instance.replace(`:${t.region}:`, `:${otherRegion(t.region)}:`) },
+  // The trust chain: becoming the pipeline, directly or through the role Organizations creates.
+  { what: 're-trust the deploy role to oneself', action: 'iam:UpdateAssumeRolePolicy', resource: (t) => t.pipeline },
+  { what: 'assume the deploy role', action: 'sts:AssumeRole', resource: (t) => t.pipeline },
+  { what: 're-trust OrganizationAccountAccessRole to oneself', action: 'iam:UpdateAssumeRolePolicy', resource: (t) => `arn:aws:iam::${t.account}:role/OrganizationAccountAccessRole` },
 ];
 
 /** A region where the environment records nothing. */
@@ -174,6 +180,7 @@ function trailOf(env: EnvironmentConfig): Trail {
     instanceRole: `arn:aws:iam::${account}:role/${recording.instanceRole}`,
     dhmSetting: `arn:aws:ssm:${region}:${account}:servicesetting${DEFAULT_HOST_MANAGEMENT_SETTING}`,
     instance: `arn:aws:ec2:${region}:${account}:instance/i-0123456789abcdef0`,
+    pipeline: env.guardrails.pipelineRoleArn,
     instanceTags: { 'aws:ResourceTag/Environment': name, [`aws:ResourceTag/${MANAGED_BY_TAG.key}`]: MANAGED_BY_TAG.value, 'ssm:resourceTag/Environment': name },
   };
 }
@@ -212,7 +219,7 @@ function policiesOf(env: EnvironmentConfig, trail: Trail, strict: boolean): Poli
     bucket: doc(guards.bucket),
     key: doc([accountAdministersKey('aws', env.accountId), ...guards.key]),
     topic: doc(trail.alertTopic ? alertTopicStatements(trail.alertTopic, env.accountId, trail.alertRules, own.pipelineRoleArns) : []),
-    scps: scpDocuments({ trail: organization.guarded, exceptPrincipalArns: organization.pipelineRoleArns }),
+    scps: asTerraformWrites(scpDocuments({ trail: organization.guarded, exceptPrincipalArns: organization.pipelineRoleArns, exceptPrincipalAccounts: organization.exceptionAccounts })),
   };
 }
 

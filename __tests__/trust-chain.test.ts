@@ -1,0 +1,160 @@
+import { StackValidation } from '../scripts/lib/offline-validation';
+import type { PolicyJson } from '../scripts/lib/iam-decide';
+import { ALLOW_EVERYTHING, decide, ResolvedPlan } from './iam-evaluation';
+import { shippedPlans } from './support/shipped-plans';
+
+/**
+ * Nobody becomes the pipeline: an administrator of an environment's account (AdministratorAccess),
+ * each move of taking the pipeline over, step by step, against every delivery on its own (the deny
+ * policies attached to the administrators, the boundary of a role they create, the organization's
+ * SCP), on the resolved plans. The condition keys are those AWS sends ("Actions, resources, and
+ * condition keys for AWS Identity and Access Management": iam:PolicyARN for AttachRolePolicy,
+ * iam:PermissionsBoundary for CreateRole; "AWS global condition context keys": aws:PrincipalArn,
+ * aws:PrincipalAccount and aws:ResourceAccount on every signed request).
+ */
+
+// Real Terraform plans with the real AWS provider: minutes on a cold plugin cache.
+jest.setTimeout(10 * 60_000);
+
+let results: StackValidation[];
+beforeAll(async () => {
+  ({ results } = await shippedPlans());
+});
+
+type Delivery = 'deny policy' | 'boundary' | 'SCP';
+const DELIVERIES: Delivery[] = ['deny policy', 'boundary', 'SCP'];
+
+interface Move {
+  readonly what: string;
+  readonly action: string;
+  readonly resource: string;
+  readonly context?: Record<string, string>;
+  /** The deliveries that refuse it. @default every one */
+  readonly refusedBy?: readonly Delivery[];
+}
+
+/** An environment's policies by delivery, from the resolved plans. */
+function deliveries(envName: string) {
+  let plan: ResolvedPlan;
+  let scps: PolicyJson[];
+  beforeAll(() => {
+    plan = new ResolvedPlan(results.find((r) => r.stack === envName)!.planFile!);
+    const org = new ResolvedPlan(results.find((r) => r.stack === 'organization')!.planFile!);
+    scps = org.all('aws_organizations_policy').map((p) => org.policy(p, 'content'));
+  });
+  const named = (name: string) => plan.policy(plan.one('aws_iam_policy', (v) => v.name === name));
+  const prefix = `ssm-session-kit-${envName}`;
+  /** Whether a principal holding AdministratorAccess, under one delivery, is allowed the move. */
+  return (principal: string, account: string, delivery: Delivery | 'none', move: Move) => decide({
+    principal,
+    action: move.action,
+    resource: move.resource,
+    resourceAccount: account,
+    identityPolicies: [
+      { name: 'AdministratorAccess', policy: ALLOW_EVERYTHING },
+      ...(delivery === 'deny policy' ? [`${prefix}-audit-trail-guardrail`, `${prefix}-recording-path-guardrail`].map((name) => ({ name, policy: named(name) })) : []),
+    ],
+    permissionBoundary: delivery === 'boundary' ? named(`${prefix}-permissions-boundary`) : undefined,
+    scps: delivery === 'SCP' ? scps : undefined,
+    context: move.context,
+  });
+}
+
+const role = (account: string, name: string) => `arn:aws:iam::${account}:role/${name}`;
+
+describe.each([
+  ['dev', '111111111111', 'eu-west-1'],
+  ['prod', '333333333333', 'eu-central-1'],
+])('%s: an administrator taking the pipeline over, move by move', (envName, account, region) => {
+  const decideAs = deliveries(envName);
+  const admin = role(account, `AWSReservedSSO_Administrators_${envName}`);
+  const deploy = role(account, 'ssm-session-kit-deploy');
+  const plan = role(account, 'ssm-session-kit-plan');
+  const orgAccess = role(account, 'OrganizationAccountAccessRole');
+  const boundary = `arn:aws:iam::${account}:policy/ssm-session-kit-${envName}-permissions-boundary`;
+  // The take-over through OrganizationAccountAccessRole (in an invited account, created first), then as
+  // the pipeline; and the same on the pipeline's roles directly, as strict mode without the SCP allowed.
+  const moves: Move[] = [
+    { what: "re-trust OrganizationAccountAccessRole to oneself", action: 'iam:UpdateAssumeRolePolicy', resource: orgAccess },
+    { what: 'create OrganizationAccountAccessRole, bounded, where it does not exist', action: 'iam:CreateRole', resource: orgAccess, context: { 'iam:PermissionsBoundary': boundary } },
+    { what: 'assume OrganizationAccountAccessRole', action: 'sts:AssumeRole', resource: orgAccess },
+    { what: 'grant OrganizationAccountAccessRole more', action: 'iam:PutRolePolicy', resource: orgAccess },
+    { what: 're-trust the deploy role', action: 'iam:UpdateAssumeRolePolicy', resource: deploy },
+    { what: 'attach AdministratorAccess to the deploy role', action: 'iam:AttachRolePolicy', resource: deploy, context: { 'iam:PolicyARN': 'arn:aws:iam::aws:policy/AdministratorAccess' } },
+    { what: "lift the deploy role's boundary", action: 'iam:DeleteRolePermissionsBoundary', resource: deploy },
+    { what: 'assume the deploy role', action: 'sts:AssumeRole', resource: deploy },
+    { what: 'delete the deploy role, to create one of its name', action: 'iam:DeleteRole', resource: deploy },
+    { what: 'create a role of the deploy role\'s name, bounded', action: 'iam:CreateRole', resource: deploy, context: { 'iam:PermissionsBoundary': boundary } },
+    { what: 're-trust the plan role', action: 'iam:UpdateAssumeRolePolicy', resource: plan },
+    { what: 'assume the plan role', action: 'sts:AssumeRole', resource: plan },
+    // The boundary leaves the provider to the deny policy and the SCP (one managed policy's size): a
+    // bounded role changing it forges no token of GitHub's, whose subject the pipeline's trust checks.
+    {
+      what: "add an audience to GitHub's identity provider", action: 'iam:AddClientIDToOpenIDConnectProvider',
+      resource: `arn:aws:iam::${account}:oidc-provider/token.actions.githubusercontent.com`, refusedBy: ['deny policy', 'SCP'],
+    },
+  ];
+
+  it.each(moves.map((m) => [m.what, m] as const))('is refused "%s" by every delivery on its own, and allowed it without them', async (_what, move) => {
+    expect(await decideAs(admin, account, 'none', move)).toBe('Allowed');
+    for (const delivery of move.refusedBy ?? DELIVERIES) {
+      expect({ delivery, decision: await decideAs(admin, account, delivery, move) }).toEqual({ delivery, decision: 'ExplicitlyDenied' });
+    }
+  });
+
+  it('refuses OrganizationAccountAccessRole itself, under the SCP, every step on the deploy role: it is an administrator, not an exception', async () => {
+    for (const move of moves.filter((m) => m.resource === deploy)) {
+      expect({ move: move.what, decision: await decideAs(orgAccess, account, 'SCP', move) }).toEqual({ move: move.what, decision: 'ExplicitlyDenied' });
+    }
+  });
+
+  it('leaves the pipeline its deploys under the SCP: the preferences document, its session key\'s policy', async () => {
+    const document = `arn:aws:ssm:${region}:${account}:document/SSM-SessionManagerRunShell`;
+    expect(await decideAs(deploy, account, 'SCP', { what: 'deploy the preferences', action: 'ssm:UpdateDocument', resource: document })).toBe('Allowed');
+    expect(await decideAs(deploy, account, 'SCP', { what: 'create a log group', action: 'logs:PutRetentionPolicy', resource: `arn:aws:logs:${region}:${account}:log-group:/ssm-session-kit/${envName}/sessions` })).toBe('Allowed');
+  });
+
+  it("refuses a role of the pipeline's name in an account that does not declare it everything, under the SCP", async () => {
+    const elsewhere = '555555555555';
+    const imposter = role(elsewhere, 'ssm-session-kit-deploy');
+    const document = `arn:aws:ssm:${region}:${elsewhere}:document/SSM-SessionManagerRunShell`;
+    expect(await decideAs(imposter, elsewhere, 'SCP', { what: 'rewrite the preferences', action: 'ssm:UpdateDocument', resource: document })).toBe('ExplicitlyDenied');
+    expect(await decideAs(imposter, elsewhere, 'SCP', { what: 'read a bucket', action: 's3:GetObject', resource: 'arn:aws:s3:::any-bucket/any-key' })).toBe('ExplicitlyDenied');
+  });
+
+  it("refuses a session with another account's document of the preferences' name (StartSession takes an ARN), and keeps the own account's", async () => {
+    const engineer = role(account, `ssm-session-kit-${envName}-operators`);
+    const own = `arn:aws:ssm:${region}:${account}:document/SSM-SessionManagerRunShell`;
+    const shared = `arn:aws:ssm:${region}:444455556666:document/SSM-SessionManagerRunShell`;
+    const start = (resource: string, resourceAccount: string) =>
+      decideAs(engineer, resourceAccount, 'SCP', { what: 'start a session', action: 'ssm:StartSession', resource });
+    expect(await start(own, account)).toBe('Allowed');
+    expect(await start(shared, '444455556666')).toBe('ExplicitlyDenied');
+  });
+});
+
+describe("a break-glass role's name in another account (dev), under the SCP", () => {
+  const decideAs = deliveries('dev');
+  const dev = '111111111111';
+  const prod = '333333333333';
+  const instance = (account: string, region: string, env: string): Move => ({
+    what: 'run a command', action: 'ssm:SendCommand', resource: `arn:aws:ec2:${region}:${account}:instance/i-0123456789abcdef0`,
+    context: { 'aws:ResourceTag/Environment': env, 'aws:ResourceTag/ManagedBy': 'ssm-session-kit' },
+  });
+
+  it("refuses an administrator creating a role of prod's break-glass name in dev, with or without the boundary", async () => {
+    const breakGlass = role(dev, 'ssm-session-kit-prod-break-glass');
+    const admin = role(dev, 'AWSReservedSSO_Administrators_dev');
+    expect(await decideAs(admin, dev, 'SCP', { what: 'create', action: 'iam:CreateRole', resource: breakGlass })).toBe('ExplicitlyDenied');
+    expect(await decideAs(admin, dev, 'SCP', {
+      what: 'create bounded', action: 'iam:CreateRole', resource: breakGlass, context: { 'iam:PermissionsBoundary': 'arn:aws:iam::111111111111:policy/ssm-session-kit-dev-permissions-boundary' },
+    })).toBe('ExplicitlyDenied');
+  });
+
+  it('refuses such a role, were it there, Run Command on the instances of dev; prod\'s break-glass keeps it in prod', async () => {
+    expect(await decideAs(role(dev, 'ssm-session-kit-prod-break-glass'), dev, 'SCP', instance(dev, 'eu-west-1', 'dev'))).toBe('ExplicitlyDenied');
+    expect(await decideAs(role(prod, 'ssm-session-kit-prod-break-glass'), prod, 'SCP', instance(prod, 'eu-central-1', 'prod'))).toBe('Allowed');
+    // The pipeline of prod creates it, from reviewed code.
+    expect(await decideAs(role(prod, 'ssm-session-kit-deploy'), prod, 'SCP', { what: 'create', action: 'iam:CreateRole', resource: role(prod, 'ssm-session-kit-prod-break-glass') })).toBe('Allowed');
+  });
+});
