@@ -2,6 +2,8 @@ import { StackValidation } from '../scripts/lib/offline-validation';
 import type { PolicyJson } from '../scripts/lib/iam-decide';
 import { ALLOW_EVERYTHING, decide, ResolvedPlan } from './iam-evaluation';
 import { shippedPlans } from './support/shipped-plans';
+import { archiveAndIdentityCenter } from './support/archive-and-identity-center';
+import { ARCHIVE_ACCOUNT, ARCHIVE_BUCKET, ARCHIVE_PIPELINE } from './support/log-archive-config';
 
 /**
  * Nobody becomes the pipeline: an administrator of an environment's account (AdministratorAccess),
@@ -156,5 +158,46 @@ describe("a break-glass role's name in another account (dev), under the SCP", ()
     expect(await decideAs(role(prod, 'ssm-session-kit-prod-break-glass'), prod, 'SCP', instance(prod, 'eu-central-1', 'prod'))).toBe('Allowed');
     // The pipeline of prod creates it, from reviewed code.
     expect(await decideAs(role(prod, 'ssm-session-kit-deploy'), prod, 'SCP', { what: 'create', action: 'iam:CreateRole', resource: role(prod, 'ssm-session-kit-prod-break-glass') })).toBe('Allowed');
+  });
+});
+
+describe('the log-archive account: an administrator taking its pipeline over, then the archive', () => {
+  const archive = ARCHIVE_ACCOUNT;
+  let plan: ResolvedPlan;
+  let scps: PolicyJson[];
+  beforeAll(async () => {
+    const shared = await archiveAndIdentityCenter();
+    plan = new ResolvedPlan(shared.results['log-archive'].planFile!);
+    const org = new ResolvedPlan(shared.results.organization.planFile!);
+    scps = org.all('aws_organizations_policy').map((p) => org.policy(p, 'content'));
+  });
+  const admin = role(archive, 'AWSReservedSSO_Administrators_archive');
+  const pipeline = ARCHIVE_PIPELINE;
+  const key = () => plan.one('aws_kms_key', (v) => v.description === 'Encrypts the central archive of Session Manager transcripts');
+  const asAdmin = (action: string, resource: string, under: 'SCP' | 'resource policy', context: Record<string, string> = {}) => decide({
+    principal: admin, action, resource, resourceAccount: archive,
+    identityPolicies: [{ name: 'AdministratorAccess', policy: ALLOW_EVERYTHING }],
+    scps: under === 'SCP' ? scps : undefined,
+    resourcePolicy: under === 'resource policy' ? (resource.startsWith('arn:aws:kms') ? plan.policy(key()) : plan.policy(plan.one('aws_s3_bucket_policy'))) : undefined,
+    context: { ...(resource.startsWith('arn:aws:kms') ? { 'aws:ResourceTag/ssm-session-kit:audit-trail': 'true' } : {}), ...context },
+  });
+
+  it('refuses re-trusting, assuming or re-policying the archive\'s deploy role, and OrganizationAccountAccessRole, under the SCP', async () => {
+    for (const [action, resource] of [
+      ['iam:UpdateAssumeRolePolicy', pipeline], ['sts:AssumeRole', pipeline], ['iam:AttachRolePolicy', pipeline],
+      ['iam:UpdateAssumeRolePolicy', role(archive, 'OrganizationAccountAccessRole')], ['sts:AssumeRole', role(archive, 'OrganizationAccountAccessRole')],
+    ]) {
+      expect({ action, resource, decision: await asAdmin(action, resource, 'SCP') }).toEqual({ action, resource, decision: 'ExplicitlyDenied' });
+    }
+  });
+
+  it("refuses deleting, disabling or re-policying the archive key, and re-policying its bucket, by the SCP and by their own policies", async () => {
+    for (const [action, resource] of [
+      ['kms:ScheduleKeyDeletion', key().values.arn], ['kms:DisableKey', key().values.arn], ['kms:PutKeyPolicy', key().values.arn], ['s3:PutBucketPolicy', `arn:aws:s3:::${ARCHIVE_BUCKET}`],
+    ]) {
+      for (const under of ['SCP', 'resource policy'] as const) {
+        expect({ action, under, decision: await asAdmin(action, resource, under) }).toEqual({ action, under, decision: 'ExplicitlyDenied' });
+      }
+    }
   });
 });
