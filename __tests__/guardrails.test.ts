@@ -216,7 +216,8 @@ describe('guardrails in the project', () => {
     expect(attachments).toHaveLength(scps.length);
     for (const attachment of attachments) expect(attachment.target_id).toBe('ou-ab12-workloads1');
     const statements = scps.flatMap((scp) => JSON.parse(scp.content).Statement);
-    // Every environment's pipeline role has one name: one pattern excepts them all, each in its own account only.
+    // Every environment's pipeline role has one name: one pattern excepts them all, each in its own account
+    // only; the bootstrap stack's pipeline (which changes the state's guardrails) is one more.
     // The pipeline passes the recording roles to EC2 and Systems Manager only, and changes no role of the
     // trust chain: those statements except nobody.
     // Run Command stays open to prod's break-glass role, which states why (runCommand).
@@ -224,7 +225,8 @@ describe('guardrails in the project', () => {
     const bindings = statements.filter((st: Json) => st.Sid.startsWith('ExceptionsInTheirAccountsOnly'));
     for (const s of statements.filter((st: Json) => !exceptingNobody.includes(st.Sid) && !bindings.includes(st))) {
       expect(s.Condition.ArnNotLike['aws:PrincipalArn']).toEqual([
-        'arn:*:iam::*:role/ssm-session-kit-deploy', ...(s.Sid === 'RunCommandOnlyByBreakGlass' ? ['arn:*:iam::*:role/ssm-session-kit-prod-break-glass'] : []),
+        'arn:*:iam::*:role/ssm-session-kit-deploy', 'arn:*:iam::*:role/ssm-session-kit-bootstrap-deploy',
+        ...(s.Sid === 'RunCommandOnlyByBreakGlass' ? ['arn:*:iam::*:role/ssm-session-kit-prod-break-glass'] : []),
       ]);
     }
     expect(statements.find((s: Json) => s.Sid === 'ProtectSessionLogBucket').Resource).toEqual(['arn:*:s3:::acme-ssm-sessions-*']);
@@ -232,13 +234,19 @@ describe('guardrails in the project', () => {
       Sid: 'ProtectTrustChain',
       Effect: 'Deny',
       Action: [...TRUST_CHAIN_ACTIONS.roles, ...TRUST_CHAIN_ACTIONS.assume],
-      Resource: ['arn:*:iam::*:role/ssm-session-kit-deploy', 'arn:*:iam::*:role/ssm-session-kit-plan', 'arn:*:iam::*:role/OrganizationAccountAccessRole'],
+      Resource: [
+        'arn:*:iam::*:role/ssm-session-kit-deploy', 'arn:*:iam::*:role/ssm-session-kit-bootstrap-deploy', 'arn:*:iam::*:role/ssm-session-kit-plan',
+        'arn:*:iam::*:role/OrganizationAccountAccessRole',
+      ],
     });
     // Each excepted name is the exception in the accounts that declare it, and nowhere else.
     expect(bindings.map((s: Json) => s.Condition)).toEqual([
       { ArnLike: { 'aws:PrincipalArn': ['arn:*:iam::*:role/ssm-session-kit-deploy'] }, StringNotEquals: { 'aws:PrincipalAccount': ['111111111111', '222222222222', '333333333333'] } },
+      { ArnLike: { 'aws:PrincipalArn': ['arn:*:iam::*:role/ssm-session-kit-bootstrap-deploy'] }, StringNotEquals: { 'aws:PrincipalAccount': ['000000000000'] } },
       { ArnLike: { 'aws:PrincipalArn': ['arn:*:iam::*:role/ssm-session-kit-prod-break-glass'] }, StringNotEquals: { 'aws:PrincipalAccount': ['333333333333'] } },
     ]);
+    // The state bucket's configuration, for the bootstrap stack's pipeline alone.
+    expect(statements.find((s: Json) => s.Sid === 'ProtectStateBucket').Resource).toEqual(['arn:*:s3:::acme-ssm-session-kit-tfstate']);
   });
 
   it('synthesizes no organization stack unless the config asks for one', () => {
@@ -251,6 +259,7 @@ describe('guardrails in the project', () => {
     const app = Testing.app();
     createStacks(app, validateConfig(rawConfig()));
     expect(complianceSuppressions(app).map((s) => `${s.path} ${s.rule}`)).toEqual([
+      'bootstrap/guardrail/boundary HUMAN_POLICY_NO_WILDCARD_ACTION',
       'dev/guardrail/boundary HUMAN_POLICY_NO_WILDCARD_ACTION',
       'staging/guardrail/boundary HUMAN_POLICY_NO_WILDCARD_ACTION',
       'prod/guardrail/boundary HUMAN_POLICY_NO_WILDCARD_ACTION',

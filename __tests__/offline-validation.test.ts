@@ -69,8 +69,9 @@ describe('offline validation of every synthesized stack', () => {
     const bootstrap = results.find((r) => r.stack === 'bootstrap')!;
     const planned = plannedResources(bootstrap);
     expect(planned.map((r) => r.type).sort()).toEqual([
-      // Per stack a state role (organization included), per environment a read-only one for its plan role.
-      ...Array(7).fill('aws_iam_role'), ...Array(7).fill('aws_iam_role_policy'),
+      // Per stack a state role (organization included), per environment a read-only one for its plan role;
+      // the state's guardrail (deny policies, boundary) attached to the bootstrap account's administrators.
+      ...Array(3).fill('aws_iam_policy'), ...Array(7).fill('aws_iam_role'), ...Array(7).fill('aws_iam_role_policy'), ...Array(2).fill('aws_iam_role_policy_attachment'),
       'aws_kms_alias', 'aws_kms_key', 'aws_s3_bucket', 'aws_s3_bucket_ownership_controls', 'aws_s3_bucket_policy',
       'aws_s3_bucket_public_access_block', 'aws_s3_bucket_server_side_encryption_configuration', 'aws_s3_bucket_versioning',
     ]);

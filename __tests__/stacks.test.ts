@@ -195,8 +195,9 @@ describe('the bootstrap stack for 100 environments', () => {
     context: { 'aws:PrincipalArn': principal },
   });
 
-  it('keeps the state bucket policy within S3\'s 20 KB, naming the state roles by one pattern', () => {
+  it('keeps the state bucket policy within S3\'s 20 KB, naming each state role by its ARN', () => {
     expect(policySize(policy)).toBeLessThanOrEqual(20_480);
+    expect(policySize(policy)).toBeGreaterThan(200 * 'arn:aws:iam::000000000000:role/ssm-session-kit-state-env1'.length);
     expect(resources(bootstrap, 'aws_iam_role').length).toBeGreaterThanOrEqual(200);
   });
 
@@ -205,6 +206,9 @@ describe('the bootstrap stack for 100 environments', () => {
     expect(await read(inStateAccount(stateRoleName(env.name)), env.state.key)).toBe('Allowed');
     expect(await read(inStateAccount(stateReadRoleName(env.name)), env.state.key)).toBe('Allowed');
     expect(await read(inStateAccount('Administrators'), env.state.key)).toBe('ExplicitlyDenied');
+    // A role named like a state role, which the config does not declare, reads nothing.
+    expect(await read(inStateAccount(stateRoleName('env101')), env.state.key)).toBe('ExplicitlyDenied');
+    expect(await read(inStateAccount(stateRoleName('x')), env.state.key)).toBe('ExplicitlyDenied');
     expect(await read(`arn:aws:iam::${env.accountId}:role/ssm-session-kit-deploy`, env.state.key)).toBe('ExplicitlyDenied');
   });
 });

@@ -69,8 +69,9 @@ describe('state access through the roles the bootstrap stack creates, on the res
     const stateKey = plan.one('aws_kms_key').values.arn;
     const cases: [string, string, string][] = [
       ['s3:ListBucket', bucket, 'Allowed'], ['s3:GetObject', `${bucket}/${key}`, 'Allowed'], ['kms:Decrypt', stateKey, 'Allowed'],
-      ['s3:PutObject', `${bucket}/${key}`, 'ImplicitlyDenied'], ['s3:DeleteObject', `${bucket}/${key}`, 'ImplicitlyDenied'],
-      ['s3:PutObject', `${bucket}/${key}.tflock`, 'ImplicitlyDenied'], ['kms:Encrypt', stateKey, 'ImplicitlyDenied'],
+      // Not granted, and refused by the bucket's own policy to every reader whatever it is granted.
+      ['s3:PutObject', `${bucket}/${key}`, 'ExplicitlyDenied'], ['s3:DeleteObject', `${bucket}/${key}`, 'ExplicitlyDenied'],
+      ['s3:PutObject', `${bucket}/${key}.tflock`, 'ExplicitlyDenied'], ['kms:Encrypt', stateKey, 'ImplicitlyDenied'],
       ['kms:GenerateDataKey', stateKey, 'ImplicitlyDenied'],
       ...stacks.filter((s) => s.name !== name).map((o): [string, string, string] => ['s3:GetObject', `${bucket}/${o.key}`, 'ImplicitlyDenied']),
     ];

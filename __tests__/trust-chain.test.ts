@@ -2,6 +2,7 @@ import { StackValidation } from '../scripts/lib/offline-validation';
 import type { PolicyJson } from '../scripts/lib/iam-decide';
 import { ALLOW_EVERYTHING, decide, ResolvedPlan } from './iam-evaluation';
 import { shippedPlans } from './support/shipped-plans';
+import { accountAdministersKey } from '../modules/shared/encryption-key';
 import { archiveAndIdentityCenter } from './support/archive-and-identity-center';
 import { ARCHIVE_ACCOUNT, ARCHIVE_BUCKET, ARCHIVE_PIPELINE } from './support/log-archive-config';
 
@@ -198,6 +199,80 @@ describe('the log-archive account: an administrator taking its pipeline over, th
       for (const under of ['SCP', 'resource policy'] as const) {
         expect({ action, under, decision: await asAdmin(action, resource, under) }).toEqual({ action, under, decision: 'ExplicitlyDenied' });
       }
+    }
+  });
+});
+
+describe('the state, in the bootstrap account: an administrator rewriting what the pipeline applies', () => {
+  const account = '000000000000';
+  const bucket = 'arn:aws:s3:::acme-ssm-session-kit-tfstate';
+  const prodState = `${bucket}/ssm-session-kit/prod/terraform.tfstate`;
+  const admin = role(account, 'AWSReservedSSO_Administrators_bootstrap');
+  let plan: ResolvedPlan;
+  let scps: PolicyJson[];
+  beforeAll(() => {
+    plan = new ResolvedPlan(results.find((r) => r.stack === 'bootstrap')!.planFile!);
+    const org = new ResolvedPlan(results.find((r) => r.stack === 'organization')!.planFile!);
+    scps = org.all('aws_organizations_policy').map((p) => org.policy(p, 'content'));
+  });
+  const key = () => plan.one('aws_kms_key').values.arn as string;
+  const denyPolicies = () => ['audit-trail-guardrail', 'recording-path-guardrail']
+    .map((n) => ({ name: n, policy: plan.policy(plan.one('aws_iam_policy', (v) => v.name === `ssm-session-kit-bootstrap-${n}`)) }));
+  type Under = 'deny policy' | 'resource policy' | 'SCP';
+  const request = (principal: string, action: string, resource: string, under: Under | 'none') => decide({
+    principal, action, resource, resourceAccount: account,
+    identityPolicies: [{ name: 'AdministratorAccess', policy: ALLOW_EVERYTHING }, ...(under === 'deny policy' ? denyPolicies() : [])],
+    // KMS needs its key policy to allow any use at all: the other deliveries are evaluated beside the
+    // default key policy ("Default key policy", AWS KMS Developer Guide), which lets the account's IAM decide.
+    resourcePolicy: resource.startsWith('arn:aws:kms')
+      ? (under === 'resource policy' ? plan.policy(plan.one('aws_kms_key')) : { Version: '2012-10-17', Statement: [accountAdministersKey('aws', account)] })
+      : under === 'resource policy' ? plan.policy(plan.one('aws_s3_bucket_policy')) : undefined,
+    scps: under === 'SCP' ? scps : undefined,
+    context: resource.startsWith('arn:aws:kms') ? { 'aws:ResourceTag/ssm-session-kit:audit-trail': 'true' } : {},
+  });
+  const refusedBy = async (principal: string, action: string, resource: string, deliveries: Under[]) => {
+    expect({ action, resource, decision: await request(principal, action, resource, 'none') }).toEqual({ action, resource, decision: 'Allowed' });
+    for (const under of deliveries) {
+      expect({ action, resource, under, decision: await request(principal, action, resource, under) }).toEqual({ action, resource, under, decision: 'ExplicitlyDenied' });
+    }
+  };
+
+  it('refuses creating a role of a state role\'s name, and one so named gets no state', async () => {
+    await refusedBy(admin, 'iam:CreateRole', role(account, 'ssm-session-kit-state-x'), ['deny policy', 'SCP']);
+    await refusedBy(role(account, 'ssm-session-kit-state-x'), 's3:GetObject', prodState, ['resource policy']);
+    await refusedBy(role(account, 'ssm-session-kit-state-x'), 's3:PutObject', prodState, ['resource policy']);
+  });
+
+  it("refuses re-trusting, re-policying or assuming prod's state role", async () => {
+    for (const action of ['iam:UpdateAssumeRolePolicy', 'iam:PutRolePolicy', 'iam:AttachRolePolicy']) {
+      await refusedBy(admin, action, role(account, 'ssm-session-kit-state-prod'), ['deny policy', 'SCP']);
+    }
+    await refusedBy(admin, 'sts:AssumeRole', role(account, 'ssm-session-kit-state-prod'), ['deny policy']);
+  });
+
+  it("refuses a read-only state role breaking prod's lock or writing its state, whatever it is granted", async () => {
+    const reader = role(account, 'ssm-session-kit-state-prod-read');
+    await refusedBy(reader, 's3:DeleteObject', `${prodState}.tflock`, ['resource policy']);
+    await refusedBy(reader, 's3:PutObject', prodState, ['resource policy']);
+  });
+
+  it("refuses re-policying the state bucket, deleting the state's history, and deleting or re-policying its key", async () => {
+    await refusedBy(admin, 's3:PutBucketPolicy', bucket, ['resource policy', 'deny policy', 'SCP']);
+    await refusedBy(admin, 's3:PutBucketVersioning', bucket, ['resource policy', 'deny policy', 'SCP']);
+    await refusedBy(admin, 's3:DeleteObjectVersion', prodState, ['resource policy', 'deny policy', 'SCP']);
+    for (const action of ['kms:ScheduleKeyDeletion', 'kms:PutKeyPolicy', 'kms:DisableKey']) await refusedBy(admin, action, key(), ['resource policy', 'deny policy', 'SCP']);
+  });
+
+  it("leaves the bootstrap stack's pipeline its deploys, and prod's state role its state and lock", async () => {
+    const pipeline = role(account, 'ssm-session-kit-bootstrap-deploy');
+    for (const under of ['resource policy', 'SCP'] as const) {
+      expect(await request(pipeline, 's3:PutBucketPolicy', bucket, under)).toBe('Allowed');
+      expect(await request(pipeline, 'kms:PutKeyPolicy', key(), under)).toBe('Allowed');
+      expect(await request(pipeline, 'iam:UpdateAssumeRolePolicy', role(account, 'ssm-session-kit-state-prod'), under)).toBe('Allowed');
+    }
+    const writer = role(account, 'ssm-session-kit-state-prod');
+    for (const [action, object] of [['s3:PutObject', prodState], ['s3:DeleteObject', `${prodState}.tflock`]]) {
+      for (const under of ['resource policy', 'SCP'] as const) expect({ action, under, decision: await request(writer, action, object, under) }).toEqual({ action, under, decision: 'Allowed' });
     }
   });
 });

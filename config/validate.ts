@@ -1,5 +1,5 @@
 import * as rules from './aws-rules';
-import { IDENTITY_CENTER, LOG_ARCHIVE, ORGANIZATION_STACK, RESERVED_NAMES } from '../stacks/naming';
+import { IDENTITY_CENTER, LOG_ARCHIVE, ORGANIZATION_STACK, RESERVED_NAMES, STATE_READ_ROLE_SUFFIX } from '../stacks/naming';
 import { configFileSchema } from './schema';
 import { checkPermissionSetNames } from './sections/access-groups';
 import { bootstrapSchema } from './sections/bootstrap';
@@ -44,7 +44,8 @@ export function validateConfig(raw: unknown, source = 'config'): ProjectConfig {
   const identityCenter = identityCenterSchema.safeParse(objectAt(raw, 'identityCenter')).data;
   for (const [name, value] of Object.entries(rawEnvironments)) {
     const scope = `environment "${name}"`;
-    const nameProblem = rules.environmentName(name) ?? (RESERVED_NAMES.includes(name) ? `"${name}" is reserved for the project's own stack` : undefined);
+    const nameProblem = rules.environmentName(name) ?? (RESERVED_NAMES.includes(name) ? `"${name}" is reserved for the project's own stack` : undefined)
+      ?? (name.endsWith(STATE_READ_ROLE_SUFFIX) ? `ends in "${STATE_READ_ROLE_SUFFIX}", which names the read-only state roles: its own state role would be taken for one` : undefined);
     if (nameProblem) report(scope)('name', nameProblem);
     const env = environmentSchema.safeParse(value);
     const checked = env.success ? checkEnvironment(name, env.data, report(scope), identityCenter) : undefined;

@@ -14,9 +14,9 @@ import { DEFAULT_HOST_MANAGEMENT_PATH } from '../modules/instance-profile/names'
 import { SESSION_PREFERENCES_DOCUMENT } from '../modules/session-logging/names';
 import { MANAGED_BY_TAG } from '../config/access';
 import { partitionOf } from '../config/aws-rules';
-import type { EnvironmentConfig, LogArchiveConfig } from '../config/types';
+import type { BootstrapConfig, EnvironmentConfig, LogArchiveConfig } from '../config/types';
 import {
-  ENVIRONMENT_NAME_PREFIX, environmentNames, environmentPrefix, FORWARD_INFIX, LOG_ARCHIVE, recordingPathNames, SESSION_LOG_GROUPS_PATTERN,
+  ENVIRONMENT_NAME_PREFIX, environmentNames, environmentPrefix, FORWARD_INFIX, LOG_ARCHIVE, recordingPathNames, SESSION_LOG_GROUPS_PATTERN, STATE_ROLE_NAME_PREFIX,
 } from './naming';
 
 /** A stack's audit trail: what its guardrails protect, what its alerts watch, and who alone changes it. */
@@ -134,9 +134,15 @@ export function forwardsIamEvents(env: EnvironmentConfig): boolean {
  * reaches every account, so by patterns (one per pipeline role name and per log-bucket prefix, so that
  * the policy does not grow with the environments), keys by the audit-trail tag.
  */
-export function organizationAuditTrail(environments: readonly EnvironmentConfig[], logArchive?: LogArchiveConfig): StackAuditTrail & { guarded: AuditTrail } {
+export function organizationAuditTrail(
+  environments: readonly EnvironmentConfig[], logArchive?: LogArchiveConfig, bootstrap?: BootstrapConfig,
+): StackAuditTrail & { guarded: AuditTrail } {
   const every = environmentNames('*');
-  const pipelines = [...environments.map((e) => e.guardrails.pipelineRoleArn), ...(logArchive ? [logArchive.pipelineRoleArn] : [])];
+  // The state is guarded where the bootstrap stack has a pipeline of its own to change it.
+  const state = bootstrap?.pipelineRoleArn ? bootstrap : undefined;
+  const pipelines = [
+    ...environments.map((e) => e.guardrails.pipelineRoleArn), ...(logArchive ? [logArchive.pipelineRoleArn] : []), ...(state ? [state.pipelineRoleArn!] : []),
+  ];
   const planRoles = [...environments.map((e) => e.guardrails.planRoleArn), logArchive?.planRoleArn].flatMap((arn) => (arn ? [arn] : []));
   const exceptionAccounts: Record<string, string[]> = {};
   const bind = (pattern: string, account: string) => (exceptionAccounts[pattern] ??= []).push(account);
@@ -150,6 +156,7 @@ export function organizationAuditTrail(environments: readonly EnvironmentConfig[
       logGroupArns: [SESSION_LOG_GROUPS_PATTERN],
       // The archive's too: its account is under the SCP as well.
       bucketArns: bucketPatterns([...environments.map((e) => e.sessionLogging.bucketName), ...(logArchive ? [logArchive.bucketName] : [])]).map((b) => `arn:*:s3:::${b}`),
+      ...(state ? { stateBucketArns: [`arn:*:s3:::${state.stateBucket}`] } : {}),
       kmsKeyArns: ['*'],
       keyTag: AUDIT_TRAIL_TAG,
       approvedSessionDocumentArns: [
@@ -176,7 +183,32 @@ export function organizationAuditTrail(environments: readonly EnvironmentConfig[
       // Names in every account: nobody creates, re-trusts or assumes a role of these names anywhere.
       trustChain: {
         roleArns: distinct([...pipelines, ...planRoles].map((arn) => anyAccountRole(roleNameOf(arn))).concat(anyAccountRole(ORGANIZATION_ACCESS_ROLE))),
-        pipelineManagedRoleArns: breakGlassRoleNames(environments).map(anyAccountRole),
+        // The state roles too: assumed by the pipelines, changed by the bootstrap stack's.
+        pipelineManagedRoleArns: [...breakGlassRoleNames(environments), ...(state ? [`${STATE_ROLE_NAME_PREFIX}*`] : [])].map(anyAccountRole),
+        identityProviderArns: [PIPELINE_IDENTITY_PROVIDER],
+      },
+    },
+  };
+}
+
+/**
+ * The bootstrap account's audit trail, where its config names the role that deploys it: the state
+ * bucket's configuration and history, its key, and who may become a state role (nobody but its trust
+ * chain: its pipeline, which creates them; the pipelines they trust assume them from their accounts).
+ */
+export function bootstrapAuditTrail(config: BootstrapConfig, stateKeyId: string): StackAuditTrail {
+  const pipeline = config.pipelineRoleArn;
+  if (!pipeline) return { pipelineRoleArns: [] };
+  return {
+    pipelineRoleArns: [pipeline],
+    guarded: {
+      preferencesDocumentArns: [],
+      logGroupArns: [],
+      bucketArns: [],
+      stateBucketArns: [`arn:*:s3:::${config.stateBucket}`],
+      kmsKeyArns: [`arn:*:kms:*:*:key/${stateKeyId}`],
+      trustChain: {
+        roleArns: [`${STATE_ROLE_NAME_PREFIX}*`, roleNameOf(pipeline), ORGANIZATION_ACCESS_ROLE].map(anyAccountRole),
         identityProviderArns: [PIPELINE_IDENTITY_PROVIDER],
       },
     },

@@ -4,7 +4,9 @@ import { partitionOf } from '../config/aws-rules';
 import type { BootstrapConfig, RemoteStateConfig } from '../config/types';
 import { StateAccessRole, StateBucket } from '../modules/state-bucket';
 import { addAwsProvider } from './aws-provider';
-import { BOOTSTRAP_STACK, STATE_ROLE_NAME_PREFIX } from './naming';
+import { AuditTrailGuardrail } from '../modules/guardrails';
+import { bootstrapAuditTrail, type StackAuditTrail } from './audit-trail';
+import { BOOTSTRAP_STACK, environmentPrefix, GUARDRAIL_ID, STATE_READ_ROLE_SUFFIX, STATE_ROLE_NAME_PREFIX } from './naming';
 
 export { BOOTSTRAP_STACK };
 
@@ -27,6 +29,10 @@ export class BootstrapStack extends TerraformStack {
   readonly stateRoles: Readonly<Record<string, StateAccessRole>>;
   /** By stack name: the roles that only read a stack's state, for its plan role. */
   readonly stateReadRoles: Readonly<Record<string, StateAccessRole>>;
+  /** What the state's guardrail protects, where the config names the bootstrap stack's pipeline. */
+  readonly auditTrail: StackAuditTrail;
+  /** The deny policy for the bootstrap account's administrators, with `auditTrail.guarded`. */
+  readonly guardrail?: AuditTrailGuardrail;
 
   constructor(scope: Construct, config: BootstrapConfig, stacks: readonly StackState[] = []) {
     super(scope, BOOTSTRAP_STACK);
@@ -38,6 +44,7 @@ export class BootstrapStack extends TerraformStack {
       bucketName: config.stateBucket,
       accountId: config.accountId,
       keyAlias: config.stateKeyAlias,
+      pipelineRoleArns: config.pipelineRoleArn ? [config.pipelineRoleArn] : undefined,
     });
     const state = { bucketArn: this.stateBucket.bucket.bucketArn, kmsKeyArn: this.stateBucket.key.keyArn };
     const roles: Record<string, StateAccessRole> = {};
@@ -56,10 +63,22 @@ export class BootstrapStack extends TerraformStack {
     }
     this.stateRoles = roles;
     this.stateReadRoles = readRoles;
-    // One pattern for every state role, rather than each role's ARN: the bucket policy would outgrow
-    // S3's 20 KB at about 75 environments with a plan role each.
-    const stateRoles = `arn:${partitionOf(config.region)}:iam::${config.accountId}:role/${STATE_ROLE_NAME_PREFIX}*`;
-    this.stateBucket.restrictStateAccess([stateRoles, ...config.administratorArns]);
+    // Each state role by its exact ARN: a role someone else names like one gets no state. Known before
+    // the roles exist, and 61 characters a role where a reference counts 128 (100 environments with a plan
+    // role each: about 13 of S3's 20 KB).
+    const roleArn = (name: string) => `arn:${partitionOf(config.region)}:iam::${config.accountId}:role/${name}`;
+    const stateRoleArns = [...Object.values(roles), ...Object.values(readRoles)].map((r) => roleArn(r.roleName));
+    this.stateBucket.restrictStateAccess([...stateRoleArns, ...config.administratorArns], [roleArn(`${STATE_ROLE_NAME_PREFIX}*${STATE_READ_ROLE_SUFFIX}`)]);
+    this.auditTrail = bootstrapAuditTrail(config, this.stateBucket.key.key.keyId);
+    if (this.auditTrail.guarded) {
+      // The state roles carry no boundary: they delete lock files, which the trail's history denies.
+      this.guardrail = new AuditTrailGuardrail(this, GUARDRAIL_ID, {
+        namePrefix: environmentPrefix(BOOTSTRAP_STACK),
+        trail: this.auditTrail.guarded,
+        attachToRoles: config.attachToRoles,
+        attachToGroups: config.attachToGroups,
+      });
+    }
     new TerraformOutput(this, 'state_role_arns', { value: roleArns(roles) });
     new TerraformOutput(this, 'state_read_role_arns', { value: roleArns(readRoles) });
     new TerraformOutput(this, 'state_bucket', { value: this.stateBucket.bucket.bucket.bucket });

@@ -95,9 +95,12 @@ export function stateRoleName(stack: string): string {
   return `${STATE_ROLE_NAME_PREFIX}${stack}`;
 }
 
+/** What the names of the read-only state roles end with. */
+export const STATE_READ_ROLE_SUFFIX = '-read';
+
 /** The read-only state role the bootstrap stack creates for a stack's plan role. */
 export function stateReadRoleName(stack: string): string {
-  return `${stateRoleName(stack)}-read`;
+  return `${stateRoleName(stack)}${STATE_READ_ROLE_SUFFIX}`;
 }
 
 /**

@@ -1,7 +1,8 @@
 import { RUN_AS_TAG } from '../access-policies/choices';
 import type { PolicyStatement } from '../shared/policy-document';
 import type { Condition } from './conditions';
-import { ALERTING_ACTIONS, DEFAULT_HOST_MANAGEMENT_SETTING, IDENTITY_PROVIDER_CHANGES, OTHER_WAYS_IN, PROTECTED_ACTIONS, RECORDING_PATH_ACTIONS, TRUST_CHAIN_ACTIONS,
+import { ALERTING_ACTIONS, DEFAULT_HOST_MANAGEMENT_SETTING, IDENTITY_PROVIDER_CHANGES, OTHER_WAYS_IN, PROTECTED_ACTIONS, RECORDING_PATH_ACTIONS, STATE_HISTORY_ACTIONS,
+  TRUST_CHAIN_ACTIONS,
 } from '../shared/protected-actions';
 
 /**
@@ -17,6 +18,13 @@ export interface AuditTrail {
   readonly bucketArns: readonly string[];
   /** Key ARNs; for an SCP, where keys are not known, `['*']` with `keyTag` set. */
   readonly kmsKeyArns: readonly string[];
+  /**
+   * Terraform state buckets (ARNs): their configuration, and the history of their objects, are
+   * protected; their objects' current versions are not, since the state roles write them and take and
+   * release their locks (the bucket's own policy decides who may).
+   * @default no state bucket
+   */
+  readonly stateBucketArns?: readonly string[];
   /** Only keys carrying this tag (`key=value`) are protected. @default every key in `kmsKeyArns` */
   readonly keyTag?: { readonly key: string; readonly value: string };
   /**
@@ -136,17 +144,20 @@ export function auditTrailDenyStatements(trail: AuditTrail, only?: Condition): P
       Condition: { ...only, StringEquals: { 'ssm:DocumentType': 'Session' } },
     },
   ] : [];
+  const state = trail.stateBucketArns ?? [];
   return [
     ...documents,
     deny('ProtectSessionPreferences', PROTECTED_ACTIONS.preferences, [...trail.preferencesDocumentArns]),
     deny('ProtectSessionLogGroup', PROTECTED_ACTIONS.logGroup, trail.logGroupArns.flatMap((arn) => [arn, `${arn}:*`])),
     deny('ProtectSessionLogObjects', PROTECTED_ACTIONS.logObjects, trail.bucketArns.map((arn) => `${arn}/*`)),
     deny('ProtectSessionLogBucket', PROTECTED_ACTIONS.logBucket, [...trail.bucketArns]),
+    deny('ProtectStateBucket', PROTECTED_ACTIONS.logBucket, [...state]),
+    deny('KeepStateHistory', STATE_HISTORY_ACTIONS, state.map((arn) => `${arn}/*`)),
     deny('ProtectSessionKey', PROTECTED_ACTIONS.key, [...trail.kmsKeyArns], keyTag),
     ...alertingDenyStatements(trail.alerting, deny),
     ...(trail.recordingPath ? recordingPathDenyStatements(trail.recordingPath, only) : []),
     ...(trail.trustChain ? trustChainDenyStatements(trail.trustChain, only) : []),
-  ];
+  ].filter((st) => st.Resource === undefined || ([] as string[]).concat(st.Resource).length > 0);
 }
 
 /**

@@ -109,6 +109,12 @@ export const TRUST_CHAIN_ACTIONS = {
  */
 export const IDENTITY_PROVIDER_CHANGES = 'iam:*OpenIDConnectProvider*';
 
+/**
+ * A Terraform state bucket's history: what a rewritten state could no longer be compared with, or
+ * recovered from. (Its configuration is protected as the log bucket's, `PROTECTED_ACTIONS.logBucket`.)
+ */
+export const STATE_HISTORY_ACTIONS = ['s3:DeleteObjectVersion', 's3:BypassGovernanceRetention', 's3:PutObjectRetention', 's3:PutObjectLegalHold'] as const;
+
 /** The Systems Manager service setting that lends instances the Default Host Management role. */
 export const DEFAULT_HOST_MANAGEMENT_SETTING = '/ssm/managed-instance/default-ec2-instance-management-role';
 

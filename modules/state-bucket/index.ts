@@ -5,6 +5,8 @@ import { PolicyDocument, PolicyStatement } from '../shared/policy-document';
 import { EncryptedBucket } from '../shared/encrypted-bucket';
 import { EncryptionKey } from '../shared/encryption-key';
 import { partitionOf } from '../shared/aws-environment';
+import { PROTECTED_ACTIONS, STATE_HISTORY_ACTIONS } from '../shared/protected-actions';
+import { AUDIT_TRAIL_TAG, keyGuardStatement } from '../shared/resource-guards';
 
 export interface StateBucketProps {
   /** Name of the bucket that holds Terraform state. */
@@ -21,6 +23,13 @@ export interface StateBucketProps {
    * @default 30
    */
   readonly keyDeletionWindowInDays?: number;
+  /**
+   * The roles (the bootstrap stack's pipeline) that alone may change the bucket's configuration, delete
+   * its objects' history and manage the key: the bucket and key policies deny it to everyone else, and
+   * the key carries `AUDIT_TRAIL_TAG`, by which a service control policy protects keys it cannot name.
+   * @default the bucket and key not guarded
+   */
+  readonly pipelineRoleArns?: readonly string[];
 }
 
 /**
@@ -40,8 +49,10 @@ export class StateBucket extends Construct {
       partition,
       accountId: props.accountId,
       deletionWindowInDays: props.keyDeletionWindowInDays,
+      tags: props.pipelineRoleArns && { [AUDIT_TRAIL_TAG.key]: AUDIT_TRAIL_TAG.value },
     });
     this.bucket = new EncryptedBucket(this, 'bucket', { bucketName: props.bucketName, partition, kmsKeyArn: this.key.keyArn });
+    if (props.pipelineRoleArns) this.guardFor(props.pipelineRoleArns);
     this.bucket.addToResourcePolicy({
       // A write that asks for S3-managed keys would bypass the bucket's KMS key.
       Sid: 'DenyNonKmsEncryption',
@@ -56,11 +67,22 @@ export class StateBucket extends Construct {
     });
   }
 
+  /** The bucket's configuration, its objects' history and the key, kept for the pipeline. */
+  private guardFor(pipelineRoleArns: readonly string[]): void {
+    const everyoneButPipeline = { ArnNotLike: { 'aws:PrincipalArn': [...pipelineRoleArns] } };
+    this.bucket.addToResourcePolicy(
+      { Sid: 'OnlyPipelineConfiguresBucket', Effect: 'Deny', Principal: '*', Action: [...PROTECTED_ACTIONS.logBucket], Resource: this.bucket.bucketArn, Condition: everyoneButPipeline },
+      { Sid: 'OnlyPipelineDeletesStateHistory', Effect: 'Deny', Principal: '*', Action: [...STATE_HISTORY_ACTIONS], Resource: `${this.bucket.bucketArn}/*`, Condition: everyoneButPipeline },
+    );
+    this.key.addToKeyPolicy(keyGuardStatement(pipelineRoleArns));
+  }
+
   /**
-   * Only these principals (ARN patterns: the state-access roles, and whoever administers state by hand)
-   * may read, write or delete state objects, whatever their own policies say.
+   * Only these principals (the state-access roles, by their exact ARNs, and whoever administers state by
+   * hand) may read, write or delete state objects, whatever their own policies say; those of
+   * `readOnlyArns` (ARN patterns) only read, and take or break no lock.
    */
-  restrictStateAccess(principalArns: readonly string[]): void {
+  restrictStateAccess(principalArns: readonly string[], readOnlyArns: readonly string[] = []): void {
     this.bucket.addToResourcePolicy({
       Sid: 'OnlyStateRolesTouchState',
       Effect: 'Deny',
@@ -68,6 +90,16 @@ export class StateBucket extends Construct {
       Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
       Resource: `${this.bucket.bucketArn}/*`,
       Condition: { ArnNotLike: { 'aws:PrincipalArn': [...principalArns] } },
+    });
+    if (readOnlyArns.length === 0) return;
+    // Whatever their own policies say: a reader writes no state and takes or breaks no lock.
+    this.bucket.addToResourcePolicy({
+      Sid: 'ReadersWriteNoStateNorLock',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: ['s3:PutObject', 's3:DeleteObject', 's3:DeleteObjectVersion'],
+      Resource: `${this.bucket.bucketArn}/*`,
+      Condition: { ArnLike: { 'aws:PrincipalArn': [...readOnlyArns] } },
     });
   }
 }
@@ -120,9 +152,12 @@ export interface StateAccessRoleProps {
 /** A role that reads and writes (or only reads) one state object and its lock, and nothing else, for the roles it trusts. */
 export class StateAccessRole extends Construct {
   readonly role: IamRole;
+  /** Known at plan time, unlike `role.name`. */
+  readonly roleName: string;
 
   constructor(scope: Construct, id: string, props: StateAccessRoleProps) {
     super(scope, id);
+    this.roleName = props.roleName;
     this.role = new IamRole(this, 'role', {
       name: props.roleName,
       description: props.readOnly ? `Reads the Terraform state ${props.stateKey}` : `Reads and writes the Terraform state ${props.stateKey} and its lock`,

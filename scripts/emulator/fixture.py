@@ -98,7 +98,15 @@ def main(endpoint: str, config_in: str, config_out: str, credentials_out: str) -
 
     stacks: dict[str, dict[str, dict[str, str]]] = {}
     bootstrap = config["bootstrap"]
-    stacks["bootstrap"] = {"deploy": account(bootstrap["accountId"]).credentials}
+    acct = account(bootstrap["accountId"])
+    for role in bootstrap.get("attachToRoles", []):
+        acct.role(role)
+    if bootstrap.get("pipelineRoleArn"):
+        # Created by hand, like the environments' pipeline roles (README, "A first deploy").
+        acct.role(role_name(bootstrap["pipelineRoleArn"]))
+        stacks["bootstrap"] = {"deploy": acct.assume(bootstrap["pipelineRoleArn"])}
+    else:
+        stacks["bootstrap"] = {"deploy": acct.credentials}
 
     for index, (name, env) in enumerate(sorted(config["environments"].items())):
         acct = account(env["accountId"])
