@@ -3,7 +3,7 @@ import { shippedPlans } from './support/shipped-plans';
 import { Json } from './helpers';
 import { ALLOW_EVERYTHING, decide, ResolvedPlan } from './iam-evaluation';
 import { matches } from './support/event-pattern';
-import { ApiCall, cloudTrailEvent, iamUser, identityCenterSession, Named, otherAccount, recordingPathCalls, roleSession, rootUser, startSession, watchedCalls } from './support/cloudtrail';
+import { ApiCall, cloudTrailEvent, iamUser, identityCenterSession, Named, otherAccount, recordingPathCalls, roleSession, rootUser, startSession, trustChainCalls, watchedCalls } from './support/cloudtrail';
 
 /** The alert rules as the plans resolve them, matched against CloudTrail records of every watched call. */
 
@@ -51,7 +51,8 @@ describe.each([
 
   it('has every reference in its patterns resolved, each pattern within 2,048 characters', () => {
     expect(Object.keys(patterns).sort()).toEqual([
-      'alerting', 'key', 'key-deleted', 'log-bucket', 'log-group', 'log-objects', 'preferences', 'recording-path', 'recording-roles', 'sessions', 'ways-in',
+      'alerting', 'key', 'key-deleted', 'log-bucket', 'log-group', 'log-objects', 'preferences', 'recording-path', 'recording-roles', 'sessions', 'trust-chain',
+      'ways-in',
     ]);
     for (const pattern of Object.values(patterns)) {
       expect(JSON.stringify(pattern)).not.toMatch(/\$\{/);
@@ -89,6 +90,31 @@ describe.each([
         expect({ call: call.eventName, firing: firing(cloudTrailEvent(call, pipeline, { account, region: regionOf(call) })) }).toEqual({ call: call.eventName, firing: [] });
       }
     }
+  });
+
+  it('alerts on every move against the trust chain, allowed or denied, by anyone: IAM\'s forwarded from us-east-1, AssumeRole in the region', () => {
+    const forward = JSON.parse(plan.one('aws_cloudwatch_event_rule', (v) => v.description.startsWith('Forwards IAM events')).values.event_pattern);
+    const chain = ['ssm-session-kit-deploy', 'ssm-session-kit-plan', 'OrganizationAccountAccessRole', ...(env === 'prod' ? ['ssm-session-kit-prod-break-glass'] : [])];
+    for (const roleName of chain) {
+      const calls = trustChainCalls(account, roleName);
+      for (const caller of [administrator, iamUser(account, 'mallory'), rootUser(account)]) {
+        for (const denied of [false, true]) {
+          for (const call of calls.iam) {
+            const event = cloudTrailEvent(call, caller, { account, region: 'us-east-1', denied });
+            expect({ roleName, call: call.eventName, forwarded: matches(forward, event), firing: firing(event) }).toEqual({ roleName, call: call.eventName, forwarded: true, firing: ['recording-roles'] });
+          }
+          for (const call of calls.sts) {
+            expect({ roleName, call: call.eventName, denied, firing: firing(cloudTrailEvent(call, caller, { ...at, denied })) }).toEqual({ roleName, call: call.eventName, denied, firing: ['trust-chain'] });
+          }
+        }
+      }
+    }
+    // Another role's, and the pipeline's own web identity (a call of its own name), stay quiet.
+    for (const call of [...trustChainCalls(account, 'app-role').iam, ...trustChainCalls(account, 'app-role').sts]) {
+      expect({ call: call.eventName, firing: firing(cloudTrailEvent(call, administrator, { account, region: call.service === 'iam' ? 'us-east-1' : region })) }).toEqual({ call: call.eventName, firing: [] });
+    }
+    const webIdentity: ApiCall = { ...trustChainCalls(account, 'ssm-session-kit-deploy').sts[0], eventName: 'AssumeRoleWithWebIdentity' };
+    expect(firing(cloudTrailEvent(webIdentity, rootUser(account), at))).toEqual([]);
   });
 
   it('stays quiet for other roles, other tags and other service settings', () => {

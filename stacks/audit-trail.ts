@@ -68,6 +68,11 @@ export function environmentAuditTrail(env: EnvironmentConfig, refs: EnvironmentT
   const names = environmentNames(env.name);
   const pipelineRoleArns = [env.guardrails.pipelineRoleArn];
   const keyIds = [refs.sessionKey.id, ...(createsAlertKey(env) && refs.alertKeyId ? [refs.alertKeyId] : [])];
+  const accountRole = (name: string) => `arn:${refs.partition}:iam::${refs.accountId}:role/${name}`;
+  const chainRoleArns = [
+    ...[env.guardrails.pipelineRoleArn, env.guardrails.planRoleArn].flatMap((arn) => (arn ? [arn] : [])),
+    ...[ORGANIZATION_ACCESS_ROLE, ...breakGlassRoleNames([env])].map(accountRole),
+  ];
   return {
     pipelineRoleArns,
     guarded: {
@@ -115,6 +120,8 @@ export function environmentAuditTrail(env: EnvironmentConfig, refs: EnvironmentT
       roleNames: [names.recordingPath.instanceRole, names.recordingPath.defaultHostManagementRole],
       instanceProfileNames: [names.recordingPath.instanceProfile],
       instanceTagKeys: [ACCESS_TAG_KEYS.environment, MANAGED_BY_TAG.key],
+      // IAM's requests name a role by its name alone, without its path; STS's by its ARN.
+      trustChain: { roleNames: chainRoleArns.map((arn) => arn.split('/').pop()!), roleArns: chainRoleArns },
     },
   };
 }

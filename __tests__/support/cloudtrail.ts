@@ -55,7 +55,7 @@ export function otherAccount(account: string): UserIdentity {
 }
 
 export interface ApiCall {
-  readonly service: 'ssm' | 'logs' | 's3' | 'kms' | 'events' | 'sns' | 'cloudtrail' | 'iam' | 'ec2' | 'ec2-instance-connect';
+  readonly service: 'ssm' | 'logs' | 's3' | 'kms' | 'events' | 'sns' | 'cloudtrail' | 'iam' | 'ec2' | 'ec2-instance-connect' | 'sts';
   readonly eventName: string;
   readonly requestParameters: Record<string, unknown> | null;
   readonly resources?: readonly { ARN: string; type: string }[];
@@ -269,5 +269,28 @@ export function recordingPathCalls(n: NamedRecordingPath): Record<'recording-rol
       eic('SendSerialConsoleSSHPublicKey', { instanceId: n.instanceId, serialPort: 0, sSHPublicKey: 'ssh-ed25519 AAAA' }),
       eic('OpenTunnel', { instanceConnectEndpointId: 'eice-0123456789abcdef0', maxTunnelDuration: '3600', remotePort: '22', privateIpAddress: '10.0.1.10' }),
     ],
+  };
+}
+
+/**
+ * Every move of taking the pipeline over, as CloudTrail records it: IAM's calls on a role of the trust
+ * chain by name ("IAM API Reference": CreateRole's RoleName, AssumeRolePolicyDocument and
+ * PermissionsBoundary; UpdateAssumeRolePolicy's RoleName and PolicyDocument; AttachRolePolicy's RoleName
+ * and PolicyArn; PutRolePolicy's RoleName, PolicyName and PolicyDocument), arriving in us-east-1, and
+ * STS's AssumeRole by ARN ("AWS STS API Reference", AssumeRole: RoleArn, RoleSessionName; a read-only
+ * event, "Logging IAM and AWS STS API calls with AWS CloudTrail"), in the region of the endpoint called.
+ */
+export function trustChainCalls(account: string, roleName: string): { iam: ApiCall[]; sts: ApiCall[] } {
+  const iam = (eventName: string, params: Record<string, unknown>): ApiCall => ({ service: 'iam', eventName, requestParameters: { roleName, ...params } });
+  const trustMe = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::' + account + ':role/Administrators"},"Action":"sts:AssumeRole"}]}';
+  return {
+    iam: [
+      iam('UpdateAssumeRolePolicy', { policyDocument: trustMe }),
+      iam('AttachRolePolicy', { policyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' }),
+      iam('PutRolePolicy', { policyName: 'more', policyDocument: '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}' }),
+      iam('CreateRole', { assumeRolePolicyDocument: trustMe, permissionsBoundary: `arn:aws:iam::${account}:policy/any` }),
+      iam('DeleteRole', {}),
+    ],
+    sts: [{ service: 'sts', eventName: 'AssumeRole', readOnly: true, requestParameters: { roleArn: `arn:aws:iam::${account}:role/${roleName}`, roleSessionName: 'alice' } }],
   };
 }

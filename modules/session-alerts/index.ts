@@ -347,7 +347,8 @@ const RULE_DESCRIPTIONS: Readonly<Record<string, string>> = {
   sessions: 'A watched role started a Session Manager session',
   'recording-path': "Someone other than the pipeline changed, or tried to change, an instance's profile or tags, Default Host Management or account log policies",
   'ways-in': 'Someone other than the pipeline ran, or tried to run, something on an instance other than through a session',
-  'recording-roles': 'Someone other than the pipeline changed, or tried to change, the roles or profiles sessions are recorded with',
+  'recording-roles': 'Someone other than the pipeline changed, or tried to change, the roles or profiles sessions are recorded with, or a role of the trust chain',
+  'trust-chain': 'Someone assumed, or tried to assume, a role of the trust chain (the pipeline\'s roles, OrganizationAccountAccessRole, break-glass)',
 };
 
 /**

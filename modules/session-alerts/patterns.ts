@@ -1,4 +1,4 @@
-import { ALERTING_ACTIONS, DEFAULT_HOST_MANAGEMENT_SETTING, OTHER_WAYS_IN, PROTECTED_ACTIONS, RECORDING_PATH_ACTIONS } from '../shared/protected-actions';
+import { ALERTING_ACTIONS, DEFAULT_HOST_MANAGEMENT_SETTING, OTHER_WAYS_IN, PROTECTED_ACTIONS, RECORDING_PATH_ACTIONS, TRUST_CHAIN_ACTIONS } from '../shared/protected-actions';
 
 /**
  * EventBridge event patterns over CloudTrail's records of API calls ("AWS API Call via CloudTrail"),
@@ -23,6 +23,7 @@ const EVENT_SOURCES: Readonly<Record<string, string>> = {
   sns: 'sns.amazonaws.com',
   ec2: 'ec2.amazonaws.com',
   iam: 'iam.amazonaws.com',
+  sts: 'sts.amazonaws.com',
   // ("Log connections established over EC2 Instance Connect Endpoint", its OpenTunnel record)
   'ec2-instance-connect': 'ec2-instance-connect.amazonaws.com',
 };
@@ -204,6 +205,12 @@ export interface WatchedRecordingPath {
   readonly instanceProfileNames: readonly string[];
   /** The tag keys the guardrails scope the instances' denies by, whose changes alert anywhere. */
   readonly instanceTagKeys: readonly string[];
+  /**
+   * The trust chain (the pipeline's roles, `OrganizationAccountAccessRole`, the break-glass roles): any
+   * change to one, its creation, and anyone's `AssumeRole` of one alert.
+   * @default the trust chain not watched
+   */
+  readonly trustChain?: { readonly roleNames: readonly string[]; readonly roleArns: readonly string[] };
 }
 
 /** Every way onto an instance but a session, and the runbooks that call them as another role. */
@@ -229,10 +236,13 @@ export function recordingPathPatterns(watched: WatchedRecordingPath, excludedRol
     regional: {
       'recording-path': { source: ['aws.ec2', 'aws.ssm', 'aws.logs'], 'detail-type': ['AWS API Call via CloudTrail'], detail: { ...caller, $or: alternatives } },
       'ways-in': apiCalls(WAY_IN_ACTIONS, caller),
+      // Nobody assumes a role of the chain with AssumeRole (the pipeline's come with a web identity): by
+      // anyone, where STS records it, the region of the endpoint called.
+      ...(watched.trustChain ? { 'trust-chain': apiCalls(TRUST_CHAIN_ACTIONS.assume, { requestParameters: { roleArn: [...watched.trustChain.roleArns] } }) } : {}),
     },
-    iam: apiCalls([...RECORDING_PATH_ACTIONS.roles, ...RECORDING_PATH_ACTIONS.instanceProfiles], {
+    iam: apiCalls([...new Set([...RECORDING_PATH_ACTIONS.roles, ...(watched.trustChain ? TRUST_CHAIN_ACTIONS.roles : []), ...RECORDING_PATH_ACTIONS.instanceProfiles])], {
       ...caller,
-      requestParameters: { $or: [{ roleName: [...watched.roleNames] }, { instanceProfileName: [...watched.instanceProfileNames] }] },
+      requestParameters: { $or: [{ roleName: [...watched.roleNames, ...(watched.trustChain?.roleNames ?? [])] }, { instanceProfileName: [...watched.instanceProfileNames] }] },
     }),
   };
 }
