@@ -4,7 +4,7 @@ import { validateConfig } from '../config/validate';
 import * as fs from 'fs';
 import * as path from 'path';
 import {
-  ALERTING_ACTIONS, AuditTrailGuardrail, auditTrailDenyStatements, guardrailStatements, OTHER_WAYS_IN, packDenies, PROTECTED_ACTIONS, RECORDING_PATH_ACTIONS, SCP_LIMITS, TRUST_CHAIN_ACTIONS,
+  ALERTING_ACTIONS, AuditTrailGuardrail, auditTrailDenyStatements, guardrailStatements, IDENTITY_CENTER_ACTIONS, OTHER_WAYS_IN, packDenies, PROTECTED_ACTIONS, RECORDING_PATH_ACTIONS, SCP_LIMITS, TRUST_CHAIN_ACTIONS,
   UNPROTECTED_ACTIONS,
 } from '../modules/guardrails';
 import { policySize } from '../modules/compliance';
@@ -300,7 +300,7 @@ describe('the protected actions', () => {
   ];
   // Actions with no resource type reach every resource of their service at once (logs:PutAccountPolicy).
   const servicesInvolved = ['ssm', 'logs', 's3', 'kms', 'events', 'sns', 'cloudtrail', 'iam', 'ec2', 'ec2-instance-connect', 'ssmmessages', 'ec2messages'];
-  const protectedActions = [PROTECTED_ACTIONS, ALERTING_ACTIONS, RECORDING_PATH_ACTIONS, OTHER_WAYS_IN, TRUST_CHAIN_ACTIONS].flatMap((list) => Object.values(list)).flat() as string[];
+  const protectedActions = [PROTECTED_ACTIONS, ALERTING_ACTIONS, RECORDING_PATH_ACTIONS, OTHER_WAYS_IN, TRUST_CHAIN_ACTIONS, IDENTITY_CENTER_ACTIONS].flatMap((list) => Object.values(list)).flat() as string[];
   const writes = (action: { accessLevel: string }) => /Write|Permissions management|Tagging/.test(action.accessLevel);
   const unsortedOf = (service: string, applies: (action: ReferenceAction) => boolean) => Object.values(serviceActions(service))
     .filter((action) => applies(action) && writes(action))
@@ -340,7 +340,7 @@ describe('the guardrails guide\'s what-stops-whom table', () => {
 
 describe('the organization SCP for 100 environments', () => {
   const config = validateConfig(generatedConfig(100));
-  const org = JSON.parse(Testing.synth(new OrganizationStack(Testing.app(), config.organization!, config.environments), true));
+  const org = JSON.parse(Testing.synth(new OrganizationStack(Testing.app(), config.organization!, config), true));
   const scps = resources(org, 'aws_organizations_policy');
   const policies = scps.map((p) => asTerraformWrites(JSON.parse(p.content)));
   const admin = (account: string) => `arn:aws:iam::${account}:role/AWSReservedSSO_Administrators_${account}`;
@@ -354,7 +354,7 @@ describe('the organization SCP for 100 environments', () => {
 
   it('fits the policies a target takes, each within the limit, growing by an account id per environment and by no name', () => {
     const few = validateConfig(generatedConfig(3));
-    const fewScps = resources(JSON.parse(Testing.synth(new OrganizationStack(Testing.app(), few.organization!, few.environments), true)), 'aws_organizations_policy');
+    const fewScps = resources(JSON.parse(Testing.synth(new OrganizationStack(Testing.app(), few.organization!, few), true)), 'aws_organizations_policy');
     const size = (list: Json[]) => list.reduce((n, p) => n + p.content.length, 0);
     // Each pipeline is the exception in its own account only: its account id ("100000000001",) is all that
     // grows, and the statements it pushes into a further policy take that policy's frame.

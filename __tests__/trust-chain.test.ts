@@ -4,6 +4,7 @@ import { ALLOW_EVERYTHING, decide, ResolvedPlan } from './iam-evaluation';
 import { shippedPlans } from './support/shipped-plans';
 import { accountAdministersKey } from '../modules/shared/encryption-key';
 import { archiveAndIdentityCenter } from './support/archive-and-identity-center';
+import { IDENTITY_CENTER_ACCOUNT } from './support/identity-center-config';
 import { ARCHIVE_ACCOUNT, ARCHIVE_BUCKET, ARCHIVE_PIPELINE } from './support/log-archive-config';
 
 /**
@@ -274,5 +275,45 @@ describe('the state, in the bootstrap account: an administrator rewriting what t
     for (const [action, object] of [['s3:PutObject', prodState], ['s3:DeleteObject', `${prodState}.tflock`]]) {
       for (const under of ['resource policy', 'SCP'] as const) expect({ action, under, decision: await request(writer, action, object, under) }).toEqual({ action, under, decision: 'Allowed' });
     }
+  });
+});
+
+describe("IAM Identity Center's administrators, where Identity Center is managed from an account the SCP reaches", () => {
+  const account = IDENTITY_CENTER_ACCOUNT;
+  let scps: PolicyJson[];
+  beforeAll(async () => {
+    const shared = await archiveAndIdentityCenter();
+    const org = new ResolvedPlan(shared.results.organization.planFile!);
+    scps = org.all('aws_organizations_policy').map((p) => org.policy(p, 'content'));
+  });
+  const permissionSet = 'arn:aws:sso:::permissionSet/ssoins-1234567890abcdef/ps-1234567890abcdef';
+  const instance = 'arn:aws:sso:::instance/ssoins-1234567890abcdef';
+  const admin = role(account, 'AWSReservedSSO_IdentityAdministrators_0123456789abcdef');
+  const pipeline = role(account, 'ssm-session-kit-identity-center-deploy');
+  // ("Actions, resources, and condition keys for AWS IAM Identity Center") a permission set's tags are
+  // aws:ResourceTag keys of its requests; the project's carry ManagedBy through the provider's default tags.
+  const request = (principal: string, action: string, resource: string, tags: Record<string, string>) => decide({
+    principal, action, resource, resourceAccount: account,
+    identityPolicies: [{ name: 'AdministratorAccess', policy: ALLOW_EVERYTHING }],
+    scps,
+    context: Object.fromEntries(Object.entries(tags).map(([k, v]) => [`aws:ResourceTag/${k}`, v])),
+  });
+  const ours = { ManagedBy: 'ssm-session-kit' };
+  const moves: [string, string][] = [
+    ['sso:DeletePermissionsBoundaryFromPermissionSet', permissionSet], ['sso:PutInlinePolicyToPermissionSet', permissionSet],
+    ['sso:AttachManagedPolicyToPermissionSet', permissionSet], ['sso:CreateAccountAssignment', permissionSet], ['sso:UntagResource', permissionSet],
+  ];
+
+  it("refuses changing the project's permission sets, their boundary, policies, assignments or tags, and the run-as attribute", async () => {
+    for (const [action, resource] of moves) {
+      expect({ action, decision: await request(admin, action, resource, ours) }).toEqual({ action, decision: 'ExplicitlyDenied' });
+    }
+    expect(await request(admin, 'sso:UpdateInstanceAccessControlAttributeConfiguration', instance, {})).toBe('ExplicitlyDenied');
+  });
+
+  it("leaves them to Identity Center's pipeline, and other permission sets to their administrators", async () => {
+    for (const [action, resource] of moves) expect({ action, decision: await request(pipeline, action, resource, ours) }).toEqual({ action, decision: 'Allowed' });
+    expect(await request(pipeline, 'sso:UpdateInstanceAccessControlAttributeConfiguration', instance, {})).toBe('Allowed');
+    expect(await request(admin, 'sso:PutInlinePolicyToPermissionSet', permissionSet, { ManagedBy: 'finance-team' })).toBe('Allowed');
   });
 });

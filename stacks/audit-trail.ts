@@ -14,7 +14,7 @@ import { DEFAULT_HOST_MANAGEMENT_PATH } from '../modules/instance-profile/names'
 import { SESSION_PREFERENCES_DOCUMENT } from '../modules/session-logging/names';
 import { MANAGED_BY_TAG } from '../config/access';
 import { partitionOf } from '../config/aws-rules';
-import type { BootstrapConfig, EnvironmentConfig, LogArchiveConfig } from '../config/types';
+import type { BootstrapConfig, EnvironmentConfig, IdentityCenterConfig, LogArchiveConfig } from '../config/types';
 import {
   ENVIRONMENT_NAME_PREFIX, environmentNames, environmentPrefix, FORWARD_INFIX, LOG_ARCHIVE, recordingPathNames, SESSION_LOG_GROUPS_PATTERN, STATE_ROLE_NAME_PREFIX,
 } from './naming';
@@ -142,13 +142,14 @@ export function forwardsIamEvents(env: EnvironmentConfig): boolean {
  * the policy does not grow with the environments), keys by the audit-trail tag.
  */
 export function organizationAuditTrail(
-  environments: readonly EnvironmentConfig[], logArchive?: LogArchiveConfig, bootstrap?: BootstrapConfig,
+  environments: readonly EnvironmentConfig[], logArchive?: LogArchiveConfig, bootstrap?: BootstrapConfig, identityCenter?: IdentityCenterConfig,
 ): StackAuditTrail & { guarded: AuditTrail } {
   const every = environmentNames('*');
   // The state is guarded where the bootstrap stack has a pipeline of its own to change it.
   const state = bootstrap?.pipelineRoleArn ? bootstrap : undefined;
   const pipelines = [
     ...environments.map((e) => e.guardrails.pipelineRoleArn), ...(logArchive ? [logArchive.pipelineRoleArn] : []), ...(state ? [state.pipelineRoleArn!] : []),
+    ...(identityCenter ? [identityCenter.pipelineRoleArn] : []),
   ];
   const planRoles = [...environments.map((e) => e.guardrails.planRoleArn), logArchive?.planRoleArn].flatMap((arn) => (arn ? [arn] : []));
   const exceptionAccounts: Record<string, string[]> = {};
@@ -187,6 +188,9 @@ export function organizationAuditTrail(
         // ManagedBy too: it decides which instances the SCP protects.
         accessTagKeys: [...accessTagKeys(environments), MANAGED_BY_TAG.key],
       }),
+      // Where Identity Center is managed from an account the SCP reaches (a delegated administrator):
+      // the project's permission sets (tagged by the provider's default tags) and the run-as attribute.
+      ...(identityCenter ? { identityCenter: { permissionSetTag: MANAGED_BY_TAG, attributes: identityCenter.runAsAttribute !== undefined } } : {}),
       // Names in every account: nobody creates, re-trusts or assumes a role of these names anywhere.
       trustChain: {
         roleArns: distinct([...pipelines, ...planRoles].map((arn) => anyAccountRole(roleNameOf(arn))).concat(anyAccountRole(ORGANIZATION_ACCESS_ROLE))),

@@ -33,7 +33,7 @@ export function createStacks(app: App, config: ProjectConfig): ProjectStacks {
     ...(center ? [{ name: IDENTITY_CENTER, ...center }] : []),
   ]);
   const environments = config.environments.map((env) => new EnvironmentStack(app, env));
-  const organization = org && new OrganizationStack(app, org, config.environments, archive, config.bootstrap);
+  const organization = org && new OrganizationStack(app, org, config);
   const logArchive = archive && new LogArchiveStack(app, archive, config.environments);
   const identityCenter = center && new IdentityCenterStack(app, center, config.environments);
   const all = [bootstrap, ...environments, ...[organization, logArchive, identityCenter].filter((s): s is NonNullable<typeof s> => s !== undefined)];

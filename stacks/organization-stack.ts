@@ -1,6 +1,6 @@
 import { TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
-import type { BootstrapConfig, EnvironmentConfig, LogArchiveConfig, OrganizationConfig } from '../config/types';
+import type { ProjectConfig } from '../config/types';
 import { AuditTrailScp } from '../modules/guardrails';
 import { organizationAuditTrail, type StackAuditTrail } from './audit-trail';
 import { addAwsProvider } from './aws-provider';
@@ -17,11 +17,11 @@ export class OrganizationStack extends TerraformStack {
   readonly auditTrail: StackAuditTrail;
   readonly scp: AuditTrailScp;
 
-  constructor(scope: Construct, config: OrganizationConfig, environments: readonly EnvironmentConfig[], logArchive?: LogArchiveConfig, bootstrap?: BootstrapConfig) {
+  constructor(scope: Construct, config: NonNullable<ProjectConfig['organization']>, project: Omit<ProjectConfig, 'organization'>) {
     super(scope, ORGANIZATION_STACK);
     addAwsProvider(this, config);
     addRemoteState(this, config.state);
-    const trail = organizationAuditTrail(environments, logArchive, bootstrap);
+    const trail = organizationAuditTrail(project.environments, project.logArchive, project.bootstrap, project.identityCenter);
     this.auditTrail = trail;
     this.scp = new AuditTrailScp(this, 'audit-trail-scp', {
       name: SCP_NAME,

@@ -1,7 +1,7 @@
 import { RUN_AS_TAG } from '../access-policies/choices';
 import type { PolicyStatement } from '../shared/policy-document';
 import type { Condition } from './conditions';
-import { ALERTING_ACTIONS, DEFAULT_HOST_MANAGEMENT_SETTING, IDENTITY_PROVIDER_CHANGES, OTHER_WAYS_IN, PROTECTED_ACTIONS, RECORDING_PATH_ACTIONS, STATE_HISTORY_ACTIONS,
+import { ALERTING_ACTIONS, DEFAULT_HOST_MANAGEMENT_SETTING, IDENTITY_CENTER_ACTIONS, IDENTITY_PROVIDER_CHANGES, OTHER_WAYS_IN, PROTECTED_ACTIONS, RECORDING_PATH_ACTIONS, STATE_HISTORY_ACTIONS,
   TRUST_CHAIN_ACTIONS,
 } from '../shared/protected-actions';
 
@@ -67,6 +67,12 @@ export interface AuditTrail {
    * @default the trust chain not protected
    */
   readonly trustChain?: TrustChain;
+  /**
+   * IAM Identity Center's side of access: the permission sets carrying this tag (the project's, by the
+   * provider's default tags), and with `attributes`, the instances' attributes for access control.
+   * @default Identity Center not protected
+   */
+  readonly identityCenter?: { readonly permissionSetTag: { readonly key: string; readonly value: string }; readonly attributes: boolean };
 }
 
 /** The trust chain of `AuditTrail`, as ARNs or ARN patterns. */
@@ -157,6 +163,12 @@ export function auditTrailDenyStatements(trail: AuditTrail, only?: Condition): P
     ...alertingDenyStatements(trail.alerting, deny),
     ...(trail.recordingPath ? recordingPathDenyStatements(trail.recordingPath, only) : []),
     ...(trail.trustChain ? trustChainDenyStatements(trail.trustChain, only) : []),
+    ...(trail.identityCenter ? [
+      deny('ProtectPermissionSets', IDENTITY_CENTER_ACTIONS.permissionSets, ['arn:*:sso:::permissionSet/*'], {
+        StringEquals: { [`aws:ResourceTag/${trail.identityCenter.permissionSetTag.key}`]: trail.identityCenter.permissionSetTag.value },
+      }),
+      ...(trail.identityCenter.attributes ? [deny('ProtectAttributesForAccessControl', IDENTITY_CENTER_ACTIONS.attributes, ['arn:*:sso:::instance/*'])] : []),
+    ] : []),
   ].filter((st) => st.Resource === undefined || ([] as string[]).concat(st.Resource).length > 0);
 }
 

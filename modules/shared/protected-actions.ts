@@ -110,6 +110,25 @@ export const TRUST_CHAIN_ACTIONS = {
 export const IDENTITY_PROVIDER_CHANGES = 'iam:*OpenIDConnectProvider*';
 
 /**
+ * What an IAM Identity Center administrator changes of the access the project gives ("Actions, resources,
+ * and condition keys for AWS IAM Identity Center"): a permission set's policies, boundary and
+ * assignments, and the attributes for access control, one of which names the OS user a session runs as.
+ */
+export const IDENTITY_CENTER_ACTIONS = {
+  permissionSets: [
+    'sso:UpdatePermissionSet', 'sso:DeletePermissionSet', 'sso:ProvisionPermissionSet', 'sso:PutInlinePolicyToPermissionSet',
+    'sso:DeleteInlinePolicyFromPermissionSet', 'sso:AttachManagedPolicyToPermissionSet', 'sso:DetachManagedPolicyFromPermissionSet',
+    'sso:AttachCustomerManagedPolicyReferenceToPermissionSet', 'sso:DetachCustomerManagedPolicyReferenceFromPermissionSet',
+    'sso:PutPermissionsBoundaryToPermissionSet', 'sso:DeletePermissionsBoundaryFromPermissionSet', 'sso:CreateAccountAssignment',
+    'sso:DeleteAccountAssignment', 'sso:TagResource', 'sso:UntagResource',
+  ],
+  attributes: [
+    'sso:CreateInstanceAccessControlAttributeConfiguration', 'sso:UpdateInstanceAccessControlAttributeConfiguration',
+    'sso:DeleteInstanceAccessControlAttributeConfiguration',
+  ],
+} as const;
+
+/**
  * A Terraform state bucket's history: what a rewritten state could no longer be compared with, or
  * recovered from. (Its configuration is protected as the log bucket's, `PROTECTED_ACTIONS.logBucket`.)
  */
