@@ -288,8 +288,7 @@ describe.each([
       const adminRole = `arn:aws:iam::${account}:role/AWSReservedSSO_Administrators_${env}`;
       const pipelineRole = `arn:aws:iam::${account}:role/ssm-session-kit-deploy`;
       const guardrail = plan.policy(plan.one('aws_iam_policy', (v) => v.name === `ssm-session-kit-${env}-audit-trail-guardrail`));
-      const org = new ResolvedPlan(results.find((r) => r.stack === 'organization')!.planFile!);
-      const scps = org.all('aws_organizations_policy').map((p) => org.policy(p, 'content'));
+      const scps = new ResolvedPlan(results.find((r) => r.stack === 'organization')!.planFile!).scps();
       const rule = `arn:aws:events:${region}:${account}:rule/ssm-session-kit-${env}-alert-sessions`;
       const trailArn = `arn:aws:cloudtrail:${region}:${account}:trail/ssm-session-kit-${env}-trail`;
       const requests: [string, string][] = [

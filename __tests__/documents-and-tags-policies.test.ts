@@ -19,8 +19,7 @@ function devGuardrails(): { named: (name: string) => PolicyJson; scps: () => Pol
   let scps: PolicyJson[];
   beforeAll(() => {
     plan = new ResolvedPlan(results.find((r) => r.stack === 'dev')!.planFile!);
-    const org = new ResolvedPlan(results.find((r) => r.stack === 'organization')!.planFile!);
-    scps = org.all('aws_organizations_policy').map((p) => org.policy(p, 'content'));
+    scps = new ResolvedPlan(results.find((r) => r.stack === 'organization')!.planFile!).scps();
   });
   return { named: (name) => plan.policy(plan.one('aws_iam_policy', (v) => v.name === name)), scps: () => scps };
 }

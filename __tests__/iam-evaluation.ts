@@ -43,6 +43,11 @@ export class ResolvedPlan {
     return JSON.parse(text);
   }
 
+  /** The service control policies of an organization stack's plan. */
+  scps(): PolicyJson[] {
+    return this.all('aws_organizations_policy').map((p) => this.policy(p, 'content'));
+  }
+
   /** Inline policies of a role. */
   inlinePolicies(roleName: string): { name: string; policy: PolicyJson }[] {
     return this.all('aws_iam_role_policy')

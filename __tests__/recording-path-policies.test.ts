@@ -35,8 +35,7 @@ describe.each(['dev', 'prod'])("the recording path against an insider's next mov
   let scps: PolicyJson[];
   beforeAll(() => {
     plan = new ResolvedPlan(results.find((r) => r.stack === envName)!.planFile!);
-    const org = new ResolvedPlan(results.find((r) => r.stack === 'organization')!.planFile!);
-    scps = org.all('aws_organizations_policy').map((p) => org.policy(p, 'content'));
+    scps = new ResolvedPlan(results.find((r) => r.stack === 'organization')!.planFile!).scps();
   });
   const named = (name: string) => plan.policy(plan.one('aws_iam_policy', (v) => v.name === name));
   const denyPolicies = () => [`ssm-session-kit-${envName}-audit-trail-guardrail`, `ssm-session-kit-${envName}-recording-path-guardrail`]

@@ -43,8 +43,7 @@ function deliveries(envName: string) {
   let scps: PolicyJson[];
   beforeAll(() => {
     plan = new ResolvedPlan(results.find((r) => r.stack === envName)!.planFile!);
-    const org = new ResolvedPlan(results.find((r) => r.stack === 'organization')!.planFile!);
-    scps = org.all('aws_organizations_policy').map((p) => org.policy(p, 'content'));
+    scps = new ResolvedPlan(results.find((r) => r.stack === 'organization')!.planFile!).scps();
   });
   const named = (name: string) => plan.policy(plan.one('aws_iam_policy', (v) => v.name === name));
   const prefix = `ssm-session-kit-${envName}`;
@@ -170,8 +169,7 @@ describe('the log-archive account: an administrator taking its pipeline over, th
   beforeAll(async () => {
     const shared = await archiveAndIdentityCenter();
     plan = new ResolvedPlan(shared.results['log-archive'].planFile!);
-    const org = new ResolvedPlan(shared.results.organization.planFile!);
-    scps = org.all('aws_organizations_policy').map((p) => org.policy(p, 'content'));
+    scps = new ResolvedPlan(shared.results.organization.planFile!).scps();
   });
   const admin = role(archive, 'AWSReservedSSO_Administrators_archive');
   const pipeline = ARCHIVE_PIPELINE;
@@ -213,8 +211,7 @@ describe('the state, in the bootstrap account: an administrator rewriting what t
   let scps: PolicyJson[];
   beforeAll(() => {
     plan = new ResolvedPlan(results.find((r) => r.stack === 'bootstrap')!.planFile!);
-    const org = new ResolvedPlan(results.find((r) => r.stack === 'organization')!.planFile!);
-    scps = org.all('aws_organizations_policy').map((p) => org.policy(p, 'content'));
+    scps = new ResolvedPlan(results.find((r) => r.stack === 'organization')!.planFile!).scps();
   });
   const key = () => plan.one('aws_kms_key').values.arn as string;
   const denyPolicies = () => ['audit-trail-guardrail', 'recording-path-guardrail']
@@ -283,8 +280,7 @@ describe("IAM Identity Center's administrators, where Identity Center is managed
   let scps: PolicyJson[];
   beforeAll(async () => {
     const shared = await archiveAndIdentityCenter();
-    const org = new ResolvedPlan(shared.results.organization.planFile!);
-    scps = org.all('aws_organizations_policy').map((p) => org.policy(p, 'content'));
+    scps = new ResolvedPlan(shared.results.organization.planFile!).scps();
   });
   const permissionSet = 'arn:aws:sso:::permissionSet/ssoins-1234567890abcdef/ps-1234567890abcdef';
   const instance = 'arn:aws:sso:::instance/ssoins-1234567890abcdef';
