@@ -260,3 +260,30 @@ describe('the config fields (config/fields.ts)', () => {
     expect(f.never('is replaced').optional().safeParse(true).issues).toEqual([{ path: [], message: 'is replaced' }]);
   });
 });
+
+describe('the trust chain in the config', () => {
+  it("refuses a break-glass role trusting an account's root, naming the group and field", () => {
+    const raw = rawConfig();
+    raw.environments.prod.accessGroups['break-glass'].createRole.trustedArns = ['arn:aws:iam::000000000000:root'];
+    expectProblem(raw, 'environment "prod"', 'accessGroups.break-glass.createRole.trustedArns[0]', /account's root: whoever administers that account/);
+  });
+
+  it('refuses an environment whose name would name a read-only state role', () => {
+    const raw = rawConfig();
+    raw.environments['prod-read'] = raw.environments.prod;
+    delete raw.environments.prod;
+    expectProblem(raw, 'environment "prod-read"', 'name', /ends in "-read", which names the read-only state roles/);
+  });
+
+  it("refuses the bootstrap stack's pipeline in another account, among the administrators, or administrators without it", () => {
+    const raw = rawConfig();
+    raw.bootstrap.pipelineRoleArn = 'arn:aws:iam::111111111111:role/ssm-session-kit-bootstrap-deploy';
+    expectProblem(raw, 'bootstrap', 'pipelineRoleArn', /is a role of account 111111111111: the bootstrap stack is deployed in 000000000000/);
+    const among = rawConfig();
+    among.bootstrap.attachToRoles = ['ssm-session-kit-bootstrap-deploy'];
+    expectProblem(among, 'bootstrap', 'attachToRoles[0]', /is the pipeline role/);
+    const without = rawConfig();
+    delete without.bootstrap.pipelineRoleArn;
+    expectProblem(without, 'bootstrap', 'pipelineRoleArn', /is required with attachToRoles or attachToGroups/);
+  });
+});

@@ -105,6 +105,19 @@ describe.each([
     }
   });
 
+  it("refuses rewriting the access groups' and the guardrails' managed policies (what a break-glass role may do) in the deny policy and the SCP", async () => {
+    for (const name of [`ssm-session-kit-${envName}-operators`, `ssm-session-kit-${envName}-audit-trail-guardrail`]) {
+      for (const action of ['iam:CreatePolicyVersion', 'iam:SetDefaultPolicyVersion', 'iam:DeletePolicy']) {
+        const move = { what: action, action, resource: `arn:aws:iam::${account}:policy/${name}` };
+        expect(await decideAs(admin, account, 'none', move)).toBe('Allowed');
+        for (const delivery of ['deny policy', 'SCP'] as const) {
+          expect({ name, action, delivery, decision: await decideAs(admin, account, delivery, move) }).toEqual({ name, action, delivery, decision: 'ExplicitlyDenied' });
+        }
+      }
+    }
+    expect(await decideAs(deploy, account, 'SCP', { what: 'deploy', action: 'iam:CreatePolicyVersion', resource: `arn:aws:iam::${account}:policy/ssm-session-kit-${envName}-operators` })).toBe('Allowed');
+  });
+
   it('refuses OrganizationAccountAccessRole itself, under the SCP, every step on the deploy role: it is an administrator, not an exception', async () => {
     for (const move of moves.filter((m) => m.resource === deploy)) {
       expect({ move: move.what, decision: await decideAs(orgAccess, account, 'SCP', move) }).toEqual({ move: move.what, decision: 'ExplicitlyDenied' });
@@ -246,6 +259,19 @@ describe('the state, in the bootstrap account: an administrator rewriting what t
       await refusedBy(admin, action, role(account, 'ssm-session-kit-state-prod'), ['deny policy', 'SCP']);
     }
     await refusedBy(admin, 'sts:AssumeRole', role(account, 'ssm-session-kit-state-prod'), ['deny policy']);
+  });
+
+  it('refuses reading a version of the state or its lock, and replicating into the bucket, to anyone but the state roles', async () => {
+    // ("Actions, resources, and condition keys for Amazon S3") a GET naming a version is s3:GetObjectVersion;
+    // a replication role writes and deletes replicas with s3:ReplicateObject and s3:ReplicateDelete.
+    await refusedBy(admin, 's3:GetObjectVersion', prodState, ['resource policy']);
+    await refusedBy(admin, 's3:GetObjectVersion', `${prodState}.tflock`, ['resource policy']);
+    const replication = role(account, 'attacker-replication');
+    for (const action of ['s3:ReplicateObject', 's3:ReplicateDelete']) {
+      await refusedBy(replication, action, prodState, ['resource policy']);
+      await refusedBy(replication, action, `${prodState}.tflock`, ['resource policy']);
+    }
+    await refusedBy(admin, 's3:PutReplicationConfiguration', bucket, ['resource policy', 'deny policy', 'SCP']);
   });
 
   it("refuses a read-only state role breaking prod's lock or writing its state, whatever it is granted", async () => {

@@ -197,6 +197,8 @@ export function organizationAuditTrail(
         // The state roles too: assumed by the pipelines, changed by the bootstrap stack's.
         pipelineManagedRoleArns: [...breakGlassRoleNames(environments), ...(state ? [`${STATE_ROLE_NAME_PREFIX}*`] : [])].map(anyAccountRole),
         identityProviderArns: [PIPELINE_IDENTITY_PROVIDER],
+        // Every managed policy of the project's names: the access groups' and the guardrails'.
+        pipelineManagedPolicyArns: [`arn:*:iam::*:policy/${ENVIRONMENT_NAME_PREFIX}*`],
       },
     },
   };

@@ -103,6 +103,13 @@ export const accessGroupSchema = strict({
   if (ctx.value.runCommand !== undefined && !ctx.value.runCommand.trim()) {
     problem(ctx, ['runCommand'], 'must say why this group may run commands outside a session');
   }
+  // An account's root trusts whatever principal that account's administrators make, who would then run
+  // commands past every guardrail: a break-glass role trusts named principals only.
+  if (ctx.value.runCommand !== undefined) {
+    createRole?.trustedArns.forEach((arn, i) => {
+      if (/:root$/.test(arn)) problem(ctx, ['createRole', 'trustedArns', i], "is an account's root: whoever administers that account could make a principal that becomes this break-glass role; name the users or roles");
+    });
+  }
   if (ctx.value.runCommand !== undefined && !createRole) {
     problem(ctx, ['runCommand'], 'needs createRole: the guardrails except the break-glass role by its exact ARN, which only a role of the project\'s has');
   }

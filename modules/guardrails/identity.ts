@@ -12,7 +12,7 @@ import { auditTrailDenyStatements, type AuditTrail, recordingPathDenyStatements,
 
 export interface AuditTrailGuardrailProps {
   readonly trail: AuditTrail;
-  /** Prefix of the policies' names. */
+  /** Prefix of the policies' names; every managed policy named with it is the pipeline's (nobody the deny applies to rewrites one). */
   readonly namePrefix: string;
   /**
    * Existing roles and groups (administrators included) that get the deny policy attached.
@@ -146,7 +146,9 @@ export function guardrailStatements(props: GuardrailStatementsProps): { deny: Po
     deny: [
       ...auditTrailDenyStatements({ ...props.trail, recordingPath: undefined, trustChain: undefined }, except),
       ...withCondition(except, [
-        ...guardrailSelfProtection(guarded),
+        // Every policy named with the prefix is the pipeline's (the guardrail's and the access groups'):
+        // nobody the deny applies to rewrites or deletes one, as with the boundary below.
+        ...guardrailSelfProtection({ ...guarded, versionedPolicyArns: [iamArn(`policy/${props.namePrefix}-*`)] }),
         ...(groupArns.length > 0 ? [{ Sid: 'StayInGuardedGroups', Effect: 'Deny' as const, Action: 'iam:RemoveUserFromGroup', Resource: groupArns }] : []),
         ...(props.strict ? strictStatements(guarded.boundaryArn) : []),
       ]),
@@ -223,7 +225,9 @@ interface Group {
 }
 
 /** The deny policy and the boundary: neither detached, rewritten nor deleted, and the boundary kept. */
-function guardrailSelfProtection({ policyArns, boundaryArn }: { policyArns: string[]; boundaryArn: string }): PolicyStatement[] {
+function guardrailSelfProtection({ policyArns, boundaryArn, versionedPolicyArns = policyArns }: {
+  policyArns: string[]; boundaryArn: string; versionedPolicyArns?: string[];
+}): PolicyStatement[] {
   return [
     {
       Sid: 'KeepTheGuardrailAttached',
@@ -236,7 +240,7 @@ function guardrailSelfProtection({ policyArns, boundaryArn }: { policyArns: stri
       Sid: 'KeepTheGuardrailPolicies',
       Effect: 'Deny',
       Action: ['iam:CreatePolicyVersion', 'iam:DeletePolicyVersion', 'iam:SetDefaultPolicyVersion', 'iam:DeletePolicy'],
-      Resource: policyArns,
+      Resource: versionedPolicyArns,
     },
     {
       Sid: 'KeepTheBoundary',

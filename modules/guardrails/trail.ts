@@ -1,7 +1,7 @@
 import { RUN_AS_TAG } from '../access-policies/choices';
 import type { PolicyStatement } from '../shared/policy-document';
 import type { Condition } from './conditions';
-import { ALERTING_ACTIONS, DEFAULT_HOST_MANAGEMENT_SETTING, IDENTITY_CENTER_ACTIONS, IDENTITY_PROVIDER_CHANGES, OTHER_WAYS_IN, PROTECTED_ACTIONS, RECORDING_PATH_ACTIONS, STATE_HISTORY_ACTIONS,
+import { ALERTING_ACTIONS, DEFAULT_HOST_MANAGEMENT_SETTING, IDENTITY_CENTER_ACTIONS, IDENTITY_PROVIDER_CHANGES, OTHER_WAYS_IN, PROTECTED_ACTIONS, RECORDING_PATH_ACTIONS, STATE_BUCKET_ACTIONS, STATE_HISTORY_ACTIONS,
   TRUST_CHAIN_ACTIONS,
 } from '../shared/protected-actions';
 
@@ -87,6 +87,11 @@ export interface TrustChain {
   readonly pipelineManagedRoleArns?: readonly string[];
   /** The identity providers the chain's roles trust (`oidc-provider/token.actions.githubusercontent.com`). @default none */
   readonly identityProviderArns?: readonly string[];
+  /**
+   * Managed policies only the excepted principals (the pipeline) rewrite or delete: what the roles it
+   * creates (break-glass, access groups) may do. @default none
+   */
+  readonly pipelineManagedPolicyArns?: readonly string[];
 }
 
 /** The recording path of `AuditTrail`, as ARNs or ARN patterns. */
@@ -157,7 +162,7 @@ export function auditTrailDenyStatements(trail: AuditTrail, only?: Condition): P
     deny('ProtectSessionLogGroup', PROTECTED_ACTIONS.logGroup, trail.logGroupArns.flatMap((arn) => [arn, `${arn}:*`])),
     deny('ProtectSessionLogObjects', PROTECTED_ACTIONS.logObjects, trail.bucketArns.map((arn) => `${arn}/*`)),
     deny('ProtectSessionLogBucket', PROTECTED_ACTIONS.logBucket, [...trail.bucketArns]),
-    deny('ProtectStateBucket', PROTECTED_ACTIONS.logBucket, [...state]),
+    deny('ProtectStateBucket', STATE_BUCKET_ACTIONS, [...state]),
     deny('KeepStateHistory', STATE_HISTORY_ACTIONS, state.map((arn) => `${arn}/*`)),
     deny('ProtectSessionKey', PROTECTED_ACTIONS.key, [...trail.kmsKeyArns], keyTag),
     ...alertingDenyStatements(trail.alerting, deny),
@@ -184,6 +189,7 @@ export function trustChainDenyStatements(chain: TrustChain, only?: Condition): P
       ? [{ Sid: 'ProtectPipelineIdentityProvider', Effect: 'Deny' as const, Action: IDENTITY_PROVIDER_CHANGES, Resource: [...chain.identityProviderArns] }]
       : []),
     ...(chain.pipelineManagedRoleArns?.length ? [denyFor(only)('OnlyPipelineManagesBreakGlassRoles', roleChanges, [...chain.pipelineManagedRoleArns])] : []),
+    ...(chain.pipelineManagedPolicyArns?.length ? [denyFor(only)('OnlyPipelineRewritesPolicies', TRUST_CHAIN_ACTIONS.policies, [...chain.pipelineManagedPolicyArns])] : []),
   ];
 }
 

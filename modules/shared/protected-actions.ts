@@ -95,6 +95,8 @@ export const TRUST_CHAIN_ACTIONS = {
     'iam:CreateRole', 'iam:DeleteRole', 'iam:UpdateAssumeRolePolicy', 'iam:AttachRolePolicy', 'iam:DetachRolePolicy', 'iam:PutRolePolicy',
     'iam:DeleteRolePolicy', 'iam:PutRolePermissionsBoundary', 'iam:DeleteRolePermissionsBoundary',
   ],
+  /** Rewriting a managed policy changes what every role it is attached to may do. */
+  policies: ['iam:CreatePolicyVersion', 'iam:SetDefaultPolicyVersion', 'iam:DeletePolicyVersion', 'iam:DeletePolicy'],
   /** Becoming the role, from inside the accounts (the pipeline's web identity and the management account are not principals of them). */
   assume: ['sts:AssumeRole'],
   identityProvider: [
@@ -133,6 +135,9 @@ export const IDENTITY_CENTER_ACTIONS = {
  * recovered from. (Its configuration is protected as the log bucket's, `PROTECTED_ACTIONS.logBucket`.)
  */
 export const STATE_HISTORY_ACTIONS = ['s3:DeleteObjectVersion', 's3:BypassGovernanceRetention', 's3:PutObjectRetention', 's3:PutObjectLegalHold'] as const;
+
+/** A Terraform state bucket's configuration: the log bucket's, and its replication, which would copy every state out. */
+export const STATE_BUCKET_ACTIONS = [...PROTECTED_ACTIONS.logBucket, 's3:PutReplicationConfiguration'] as const;
 
 /** The Systems Manager service setting that lends instances the Default Host Management role. */
 export const DEFAULT_HOST_MANAGEMENT_SETTING = '/ssm/managed-instance/default-ec2-instance-management-role';

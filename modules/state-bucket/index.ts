@@ -5,7 +5,7 @@ import { PolicyDocument, PolicyStatement } from '../shared/policy-document';
 import { EncryptedBucket } from '../shared/encrypted-bucket';
 import { EncryptionKey } from '../shared/encryption-key';
 import { partitionOf } from '../shared/aws-environment';
-import { PROTECTED_ACTIONS, STATE_HISTORY_ACTIONS } from '../shared/protected-actions';
+import { STATE_BUCKET_ACTIONS, STATE_HISTORY_ACTIONS } from '../shared/protected-actions';
 import { AUDIT_TRAIL_TAG, keyGuardStatement } from '../shared/resource-guards';
 
 export interface StateBucketProps {
@@ -71,7 +71,7 @@ export class StateBucket extends Construct {
   private guardFor(pipelineRoleArns: readonly string[]): void {
     const everyoneButPipeline = { ArnNotLike: { 'aws:PrincipalArn': [...pipelineRoleArns] } };
     this.bucket.addToResourcePolicy(
-      { Sid: 'OnlyPipelineConfiguresBucket', Effect: 'Deny', Principal: '*', Action: [...PROTECTED_ACTIONS.logBucket], Resource: this.bucket.bucketArn, Condition: everyoneButPipeline },
+      { Sid: 'OnlyPipelineConfiguresBucket', Effect: 'Deny', Principal: '*', Action: [...STATE_BUCKET_ACTIONS], Resource: this.bucket.bucketArn, Condition: everyoneButPipeline },
       { Sid: 'OnlyPipelineDeletesStateHistory', Effect: 'Deny', Principal: '*', Action: [...STATE_HISTORY_ACTIONS], Resource: `${this.bucket.bucketArn}/*`, Condition: everyoneButPipeline },
     );
     this.key.addToKeyPolicy(keyGuardStatement(pipelineRoleArns));
@@ -87,7 +87,9 @@ export class StateBucket extends Construct {
       Sid: 'OnlyStateRolesTouchState',
       Effect: 'Deny',
       Principal: '*',
-      Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+      // Every object action, not only the backend's: a version is read with s3:GetObjectVersion, and a
+      // replication role writes and deletes with s3:ReplicateObject and s3:ReplicateDelete.
+      Action: 's3:*',
       Resource: `${this.bucket.bucketArn}/*`,
       Condition: { ArnNotLike: { 'aws:PrincipalArn': [...principalArns] } },
     });

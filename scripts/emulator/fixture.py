@@ -53,6 +53,14 @@ class Account:
         except iam.exceptions.EntityAlreadyExistsException:
             pass
 
+    def user(self, name: str) -> None:
+        """An IAM user a role's trust names: IAM refuses a trust policy naming a principal that does not exist."""
+        iam = self.client("iam")
+        try:
+            iam.create_user(UserName=name)
+        except iam.exceptions.EntityAlreadyExistsException:
+            pass
+
 
 def role_name(arn: str) -> str:
     return arn.split(":role/", 1)[1].split("/")[-1]
@@ -122,6 +130,8 @@ def main(endpoint: str, config_in: str, config_out: str, credentials_out: str) -
             for arn in group.get("createRole", {}).get("trustedArns", []):
                 if ":role/" in arn:
                     account(account_of(arn)).role(role_name(arn))
+                elif ":user/" in arn:
+                    account(account_of(arn)).user(arn.split(":user/")[1].split("/")[-1])
         log_bucket = env.get("sessionLogging", {}).get("accessLogBucket")
         if log_bucket:
             s3 = acct.client("s3", env["region"])
