@@ -8,6 +8,8 @@ import { identityCenterUser, sessionOf } from './support/callers';
 import { IDENTITY_CENTER_ACCOUNT, PLATFORM_ENGINEERS_ID, withIdentityCenter } from './support/identity-center-config';
 import { identityCenterSessionTags, sessionOsUser } from './support/run-as';
 import { archiveAndIdentityCenter } from './support/archive-and-identity-center';
+import { type ApiCall, cloudTrailEvent, identityCenterSession, roleSession } from './support/cloudtrail';
+import { matches } from './support/event-pattern';
 
 /**
  * Access through IAM Identity Center: the permission sets the identity-center stack plans, evaluated
@@ -163,5 +165,38 @@ describe('Identity Center config', () => {
     const developers = config.environments.find((e) => e.name === 'dev')!.accessGroups.find((g) => g.name === 'developers')!;
     expect(developers).toMatchObject({ mfa: 'identity-provider', permissionSet: { name: 'dev-developers', runAs: 'shared' } });
     expect(config.identityCenter).toMatchObject({ accountId: IDENTITY_CENTER_ACCOUNT, state: { key: 'ssm-session-kit/identity-center/terraform.tfstate' } });
+  });
+});
+
+describe("alerts on the groups that have session access, in Identity Center's account", () => {
+  // ("Identity Store API Reference") CreateGroupMembership takes IdentityStoreId, GroupId and MemberId
+  // (a UserId); UpdateUser, IdentityStoreId, UserId and Operations. CloudTrail records them camel-cased,
+  // from identitystore.amazonaws.com ("Identity Store events", EventBridge).
+  const join = (groupId: string): ApiCall => ({
+    service: 'identitystore', eventName: 'CreateGroupMembership',
+    requestParameters: { identityStoreId: 'd-1234567890', groupId, memberId: { userId: '94482488-3041-7026-18f3-be45837cd0e4' } },
+  });
+  const updateUser: ApiCall = {
+    service: 'identitystore', eventName: 'UpdateUser',
+    requestParameters: { identityStoreId: 'd-1234567890', userId: '94482488-3041-7026-18f3-be45837cd0e4', operations: [{ attributePath: 'userName', attributeValue: 'alice' }] },
+  };
+  const at = { account: IDENTITY_CENTER_ACCOUNT, region: 'us-east-1' };
+  const admin = identityCenterSession(IDENTITY_CENTER_ACCOUNT, 'IdentityAdministrators', 'mallory@example.com', 'us-east-1');
+  const pipeline = roleSession(IDENTITY_CENTER_ACCOUNT, 'ssm-session-kit-identity-center-deploy', 'github-actions-1');
+  const pattern = () => JSON.parse(plans['identity-center'].one('aws_cloudwatch_event_rule', (v) => v.name === 'ssm-session-kit-identity-center-alert-identity-store').values.event_pattern);
+  /** The groups the permission sets are assigned to, as the plan resolves them. */
+  const assigned = () => [...new Set(plans['identity-center'].all('aws_ssoadmin_account_assignment').map((a) => a.values.principal_id as string))];
+
+  it('alerts when anyone but the pipeline adds a member to a group assigned a permission set, allowed or refused', () => {
+    expect(assigned()).toContain(PLATFORM_ENGINEERS_ID);
+    for (const group of assigned()) {
+      for (const denied of [false, true]) expect({ group, denied, fires: matches(pattern(), cloudTrailEvent(join(group), admin, { ...at, denied })) }).toEqual({ group, denied, fires: true });
+      expect(matches(pattern(), cloudTrailEvent(join(group), pipeline, at))).toBe(false);
+    }
+    expect(matches(pattern(), cloudTrailEvent(join('9a6b5c4d3e-00000000-0000-0000-0000-000000000000'), admin, at))).toBe(false);
+  });
+
+  it("alerts on any change to a user, whose attributes name the OS user each engineer's sessions run as (runAsAttribute)", () => {
+    expect(matches(pattern(), cloudTrailEvent(updateUser, admin, at))).toBe(true);
   });
 });

@@ -4,10 +4,11 @@ import { partitionOf } from '../config/aws-rules';
 import type { EnvironmentConfig, IdentityCenterConfig } from '../config/types';
 import { sessionAccessStatements } from '../modules/access-policies';
 import { IdentityCenterInstance, SessionPermissionSet } from '../modules/identity-center';
+import { SessionAlerts } from '../modules/session-alerts';
 import { addAwsProvider } from './aws-provider';
 import { groupAccess } from './environment-props';
 import { addRemoteState } from './locking-s3-backend';
-import { environmentNames, IDENTITY_CENTER } from './naming';
+import { environmentNames, environmentPrefix, IDENTITY_CENTER, SESSION_ALERTS_ID } from './naming';
 
 export { IDENTITY_CENTER };
 
@@ -20,6 +21,8 @@ export { IDENTITY_CENTER };
 export class IdentityCenterStack extends TerraformStack {
   readonly instance: IdentityCenterInstance;
   readonly permissionSets: SessionPermissionSet[];
+  /** New members of the permission sets' groups, and user changes where users pick their OS user. */
+  readonly alerts: SessionAlerts;
 
   constructor(scope: Construct, config: IdentityCenterConfig, environments: readonly EnvironmentConfig[]) {
     super(scope, IDENTITY_CENTER);
@@ -46,5 +49,14 @@ export class IdentityCenterStack extends TerraformStack {
         accountId: env.accountId,
       })];
     }));
+    const groups = [...new Set(environments.flatMap((env) => env.accessGroups.flatMap((g) => g.permissionSet?.groups ?? [])))];
+    this.alerts = new SessionAlerts(this, SESSION_ALERTS_ID, {
+      namePrefix: environmentPrefix(IDENTITY_CENTER),
+      watched: {},
+      excludedRoleArns: [config.pipelineRoleArn],
+      topicArn: config.alerts.topicArn,
+      emails: config.alerts.emails,
+      identityStore: { groupIds: groups.map((group) => this.instance.groupId(this, group)), userChanges: config.runAsAttribute !== undefined },
+    });
   }
 }

@@ -1,6 +1,7 @@
 /** `identityCenter`: IAM Identity Center, where access groups with a permission set get one. */
 import * as f from '../fields';
 import * as rules from '../aws-rules';
+import { alertEmails, alertTopicArn } from './alerts';
 import { accountId, awsString, region, strict, tags } from './common';
 import { type RemoteStateConfig, stateSchema } from './state';
 
@@ -14,6 +15,10 @@ export const identityCenterSchema = strict({
     .meta({ description: 'the user attribute passed as the SSMSessionRunAs session tag ("Attributes for access control"), so that each engineer runs as their own OS user; for every permission set of the instance' }),
   pipelineRoleArn: awsString(rules.iamRoleArn, 'the role that deploys the identity-center stack; its state role trusts it'),
   planRoleArn: awsString(rules.iamRoleArn, 'the read-only role that plans the identity-center stack').optional(),
+  alerts: strict({
+    emails: alertEmails,
+    topicArn: alertTopicArn,
+  }, "alerts when anyone but the pipeline adds a member to a group that has session access (and, with runAsAttribute, changes a user); the account's trail (an organisation trail) records the calls").prefault({}),
   tags,
   state: stateSchema,
 }, 'IAM Identity Center: permission sets from the access groups that name one');

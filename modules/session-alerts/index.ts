@@ -14,7 +14,9 @@ import { accountIdOf, partitionOf, regionOf } from '../shared/aws-environment';
 import { EncryptionKey } from '../shared/encryption-key';
 import { PolicyDocument, PolicyStatement } from '../shared/policy-document';
 import { IAM_EVENTS_REGION, sessionAlertNames, TRAIL_KEY_PREFIX } from './names';
-import { EventPattern, eventNames, recordingPathPatterns, sessionPattern, tamperPatterns, WATCHED_ACTIONS, type WatchedRecordingPath } from './patterns';
+import {
+  EventPattern, eventNames, identityStorePattern, type IdentityStoreWatch, recordingPathPatterns, sessionPattern, tamperPatterns, WATCHED_ACTIONS, type WatchedRecordingPath,
+} from './patterns';
 
 export * from './patterns';
 export * from './names';
@@ -27,9 +29,10 @@ export interface WatchedAuditTrail {
   /** @default no log group watched (a log archive has none) */
   readonly logGroupName?: string;
   readonly logGroupArn?: string;
-  readonly bucketName: string;
-  /** The session key: ARN, id (its UUID) and alias (`alias/...`). */
-  readonly key: { readonly arn: string; readonly id: string; readonly alias: string };
+  /** @default no bucket watched (Identity Center's alerts watch none) */
+  readonly bucketName?: string;
+  /** The session key: ARN, id (its UUID) and alias (`alias/...`). @default no key but the alerts' own */
+  readonly key?: { readonly arn: string; readonly id: string; readonly alias: string };
 }
 
 /** A multi-region trail of management events, for accounts no organisation trail covers. */
@@ -120,6 +123,12 @@ export interface SessionAlertsProps {
    */
   readonly permissionsBoundaryArn?: string;
   /**
+   * IAM Identity Center's groups whose new members alert, and with `userChanges` any change to a user
+   * (whose attributes may name the OS user sessions run as).
+   * @default no Identity Store change watched
+   */
+  readonly identityStore?: IdentityStoreWatch;
+  /**
    * Days KMS waits before deleting the topic's key once deletion is scheduled (7 to 30).
    * @default 30
    */
@@ -205,6 +214,7 @@ export class SessionAlerts extends Construct {
     }));
 
     if (props.trail) {
+      if (!props.watched.bucketName) throw new Error(`${this.node.path}: a trail records the watched bucket's objects: watched.bucketName is required`);
       this.trailArn = `arn:${partition}:cloudtrail:${region}:${accountId}:trail/${names.trail}`;
       this.trail = new Cloudtrail(this, 'trail', {
         name: names.trail,
@@ -226,13 +236,14 @@ export class SessionAlerts extends Construct {
       logGroupName: watched.logGroupName,
       logGroupArn: watched.logGroupArn,
       bucketName: watched.bucketName,
-      keyArns: [watched.key.arn, ...(this.key ? [this.key.keyArn] : [])],
-      keyIds: [watched.key.id, ...(this.key ? [this.key.key.keyId] : [])],
-      keyAliases: [watched.key.alias, ...(this.key ? [this.key.aliasName] : [])],
+      keyArns: [...(watched.key ? [watched.key.arn] : []), ...(this.key ? [this.key.keyArn] : [])],
+      keyIds: [...(watched.key ? [watched.key.id] : []), ...(this.key ? [this.key.key.keyId] : [])],
+      keyAliases: [...(watched.key ? [watched.key.alias] : []), ...(this.key ? [this.key.aliasName] : [])],
       trails: this.trailArn ? [names.trail, this.trailArn] : [],
       rulePrefix: this.ruleNamePrefix,
       topicArn: this.topic ? this.topicArn : undefined,
     }, excluded, { objectEvents: this.objectEvents });
+    if (props.identityStore) patterns['identity-store'] = identityStorePattern(props.identityStore, excluded);
     if (props.allSessions) patterns.sessions = sessionPattern();
     else if (props.sessionRoleNames?.length) patterns.sessions = sessionPattern(props.sessionRoleNames);
     if (props.recordingPath) {
@@ -348,6 +359,7 @@ const RULE_DESCRIPTIONS: Readonly<Record<string, string>> = {
   'recording-path': "Someone other than the pipeline changed, or tried to change, an instance's profile or tags, Default Host Management or account log policies",
   'ways-in': 'Someone other than the pipeline ran, or tried to run, something on an instance other than through a session',
   'recording-roles': 'Someone other than the pipeline changed, or tried to change, the roles or profiles sessions are recorded with, or a role of the trust chain',
+  'identity-store': "Someone added a member to an Identity Center group that has session access, or changed a user's attributes",
   'trust-chain': 'Someone assumed, or tried to assume, a role of the trust chain (the pipeline\'s roles, OrganizationAccountAccessRole, break-glass)',
 };
 

@@ -74,7 +74,8 @@ export interface WatchedResources {
   /** The log group, where the trail has one. @default not watched */
   readonly logGroupName?: string;
   readonly logGroupArn?: string;
-  readonly bucketName: string;
+  /** @default no bucket watched */
+  readonly bucketName?: string;
   /** The key's ARN and id (its UUID), as callers may name it either way. */
   readonly keyArns: readonly string[];
   readonly keyIds: readonly string[];
@@ -148,22 +149,24 @@ export function tamperPatterns(watched: WatchedResources, excludedRoleArns: read
         },
       }),
     } : {}),
-    'log-bucket': apiCalls(WATCHED_ACTIONS.logBucket, { ...caller, requestParameters: { bucketName: [watched.bucketName] } }),
-    key: apiCalls(WATCHED_ACTIONS.key, {
-      ...caller,
-      // Key calls name the key by id or ARN; alias calls by alias and target key.
-      $or: [
-        { requestParameters: { keyId: keyNamed } },
-        { requestParameters: { targetKeyId: keyNamed } },
-        { requestParameters: { aliasName: [...watched.keyAliases] } },
-        { resources: { ARN: [...watched.keyArns] } },
-      ],
-    }),
+    ...(watched.bucketName ? { 'log-bucket': apiCalls(WATCHED_ACTIONS.logBucket, { ...caller, requestParameters: { bucketName: [watched.bucketName] } }) } : {}),
+    ...(keyNamed.length > 0 ? {
+      key: apiCalls(WATCHED_ACTIONS.key, {
+        ...caller,
+        // Key calls name the key by id or ARN; alias calls by alias and target key.
+        $or: [
+          { requestParameters: { keyId: keyNamed } },
+          { requestParameters: { targetKeyId: keyNamed } },
+          { requestParameters: { aliasName: [...watched.keyAliases] } },
+          { resources: { ARN: [...watched.keyArns] } },
+        ],
+      }),
+      // Sent by KMS itself ("AWS Key Management Service events", EventBridge): arrives with no trail at all.
+      'key-deleted': { source: ['aws.kms'], 'detail-type': ['KMS CMK Deletion'], resources: [...watched.keyArns] },
+    } : {}),
     alerting: alertingPattern(watched, caller),
   };
-  // Sent by KMS itself ("AWS Key Management Service events", EventBridge): arrives with no trail at all.
-  patterns['key-deleted'] = { source: ['aws.kms'], 'detail-type': ['KMS CMK Deletion'], resources: [...watched.keyArns] };
-  if (objectEvents) {
+  if (objectEvents && watched.bucketName) {
     patterns['log-objects'] = apiCalls(WATCHED_ACTIONS.logObjects, { ...caller, requestParameters: { bucketName: [watched.bucketName] } });
   }
   return patterns;
@@ -187,6 +190,37 @@ function alertingPattern(watched: WatchedResources, caller: EventPattern): Event
     'detail-type': ['AWS API Call via CloudTrail'],
     // EventBridge's $or takes two alternatives or more.
     detail: { ...caller, ...(alternatives.length > 1 ? { $or: alternatives } : alternatives[0]) },
+  };
+}
+
+/** What Identity Store changes alert (`SessionAlerts.identityStore`). */
+export interface IdentityStoreWatch {
+  /** The groups, by id, that permission sets with session access are assigned to. */
+  readonly groupIds: readonly string[];
+  /** Alert on any change to a user, whose attributes may name the OS user its sessions run as. @default false */
+  readonly userChanges?: boolean;
+}
+
+/**
+ * A member added to a watched group ("Identity Store API Reference", CreateGroupMembership: IdentityStoreId,
+ * GroupId, MemberId), and with `userChanges` any UpdateUser, as CloudTrail sends them ("Identity Store
+ * events", EventBridge: source aws.identitystore). A removal names a membership, not its group
+ * (DeleteGroupMembership: MembershipId), and takes access away: not watched.
+ */
+export function identityStorePattern(watch: IdentityStoreWatch, excludedRoleArns: readonly string[]): EventPattern {
+  const alternatives = [
+    { eventName: ['CreateGroupMembership'], requestParameters: { groupId: [...watch.groupIds] } },
+    ...(watch.userChanges ? [{ eventName: ['UpdateUser'] }] : []),
+  ];
+  return {
+    source: ['aws.identitystore'],
+    'detail-type': ['AWS API Call via CloudTrail'],
+    detail: {
+      ...callerOtherThan(excludedRoleArns),
+      eventSource: ['identitystore.amazonaws.com'],
+      // EventBridge's $or takes two alternatives or more.
+      ...(alternatives.length > 1 ? { $or: alternatives } : alternatives[0]),
+    },
   };
 }
 
