@@ -21,7 +21,7 @@ function devGuardrails(): { named: (name: string) => PolicyJson; scps: () => Pol
     plan = new ResolvedPlan(results.find((r) => r.stack === 'dev')!.planFile!);
     scps = new ResolvedPlan(results.find((r) => r.stack === 'organization')!.planFile!).scps();
   });
-  return { named: (name) => plan.policy(plan.one('aws_iam_policy', (v) => v.name === name)), scps: () => scps };
+  return { named: (name) => plan.managedPolicy(name), scps: () => scps };
 }
 
 describe('no unrecorded shell: custom session documents against every guardrail delivery, on the resolved policies', () => {

@@ -43,6 +43,11 @@ export class ResolvedPlan {
     return JSON.parse(text);
   }
 
+  /** A managed policy of the plan, by its name. */
+  managedPolicy(name: string): PolicyJson {
+    return this.policy(this.one('aws_iam_policy', (v) => v.name === name));
+  }
+
   /** The service control policies of an organization stack's plan. */
   scps(): PolicyJson[] {
     return this.all('aws_organizations_policy').map((p) => this.policy(p, 'content'));

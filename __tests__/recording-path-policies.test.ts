@@ -37,7 +37,7 @@ describe.each(['dev', 'prod'])("the recording path against an insider's next mov
     plan = new ResolvedPlan(results.find((r) => r.stack === envName)!.planFile!);
     scps = new ResolvedPlan(results.find((r) => r.stack === 'organization')!.planFile!).scps();
   });
-  const named = (name: string) => plan.policy(plan.one('aws_iam_policy', (v) => v.name === name));
+  const named = (name: string) => plan.managedPolicy(name);
   const denyPolicies = () => [`ssm-session-kit-${envName}-audit-trail-guardrail`, `ssm-session-kit-${envName}-recording-path-guardrail`]
     .map((name) => ({ name, policy: named(name) }));
   const boundary = () => named(`ssm-session-kit-${envName}-permissions-boundary`);

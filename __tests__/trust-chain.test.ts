@@ -45,7 +45,7 @@ function deliveries(envName: string) {
     plan = new ResolvedPlan(results.find((r) => r.stack === envName)!.planFile!);
     scps = new ResolvedPlan(results.find((r) => r.stack === 'organization')!.planFile!).scps();
   });
-  const named = (name: string) => plan.policy(plan.one('aws_iam_policy', (v) => v.name === name));
+  const named = (name: string) => plan.managedPolicy(name);
   const prefix = `ssm-session-kit-${envName}`;
   /** Whether a principal holding AdministratorAccess, under one delivery, is allowed the move. */
   return (principal: string, account: string, delivery: Delivery | 'none', move: Move) => decide({
