@@ -200,3 +200,41 @@ describe("alerts on the groups that have session access, in Identity Center's ac
     expect(matches(pattern(), cloudTrailEvent(updateUser, admin, at))).toBe(true);
   });
 });
+
+describe("alerts on the project's permission sets and attributes for access control, in Identity Center's account", () => {
+  // ("IAM Identity Center API Reference") the permission-set calls name the set by PermissionSetArn and the
+  // instance by InstanceArn; CreateAccountAssignment also TargetId, TargetType, PrincipalType, PrincipalId;
+  // UpdateInstanceAccessControlAttributeConfiguration the InstanceAccessControlAttributeConfiguration.
+  const at = { account: IDENTITY_CENTER_ACCOUNT, region: 'us-east-1' };
+  const admin = identityCenterSession(IDENTITY_CENTER_ACCOUNT, 'IdentityAdministrators', 'mallory@example.com', 'us-east-1');
+  const pipeline = roleSession(IDENTITY_CENTER_ACCOUNT, 'ssm-session-kit-identity-center-deploy', 'github-actions-1');
+  const instanceArn = 'arn:aws:sso:::instance/ssoins-1234567890abcdef';
+  const sso = (eventName: string, params: Record<string, unknown>): ApiCall => ({ service: 'sso', eventName, requestParameters: { instanceArn, ...params } });
+  const moves = (permissionSetArn: string) => [
+    sso('PutInlinePolicyToPermissionSet', { permissionSetArn, inlinePolicy: '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}' }),
+    sso('DeletePermissionsBoundaryFromPermissionSet', { permissionSetArn }),
+    sso('AttachManagedPolicyToPermissionSet', { permissionSetArn, managedPolicyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' }),
+    sso('CreateAccountAssignment', { permissionSetArn, targetId: '333333333333', targetType: 'AWS_ACCOUNT', principalType: 'USER', principalId: '94482488-3041-7026-18f3-be45837cd0e4' }),
+  ];
+  const pattern = () => JSON.parse(plans['identity-center'].one('aws_cloudwatch_event_rule', (v) => v.name === 'ssm-session-kit-identity-center-alert-permission-sets').values.event_pattern);
+  const sets = () => plans['identity-center'].all('aws_ssoadmin_permission_set').map((s) => s.values.arn as string);
+
+  it("alerts when anyone but the pipeline changes a project permission set's policies, boundary or assignments, within EventBridge's size", () => {
+    expect(JSON.stringify(pattern()).length).toBeLessThanOrEqual(2048);
+    expect(sets().length).toBeGreaterThan(0);
+    for (const set of sets()) {
+      for (const call of moves(set)) {
+        for (const denied of [false, true]) expect({ call: call.eventName, denied, fires: matches(pattern(), cloudTrailEvent(call, admin, { ...at, denied })) }).toEqual({ call: call.eventName, denied, fires: true });
+        expect(matches(pattern(), cloudTrailEvent(call, pipeline, at))).toBe(false);
+      }
+    }
+    for (const call of moves(`${instanceArn.replace(':instance/', ':permissionSet/')}/ps-0000000000000000`)) expect(matches(pattern(), cloudTrailEvent(call, admin, at))).toBe(false);
+  });
+
+  it('alerts on remapping the attributes for access control, one of which names the OS user sessions run as', () => {
+    const remap = sso('UpdateInstanceAccessControlAttributeConfiguration', {
+      instanceAccessControlAttributeConfiguration: { accessControlAttributes: [{ key: 'SSMSessionRunAs', value: { source: ['${path:name.givenName}'] } }] },
+    });
+    expect(matches(pattern(), cloudTrailEvent(remap, admin, at))).toBe(true);
+  });
+});

@@ -56,7 +56,12 @@ export class IdentityCenterStack extends TerraformStack {
       excludedRoleArns: [config.pipelineRoleArn],
       topicArn: config.alerts.topicArn,
       emails: config.alerts.emails,
-      identityStore: { groupIds: groups.map((group) => this.instance.groupId(this, group)), userChanges: config.runAsAttribute !== undefined },
+      identityStore: {
+        groupIds: groups.map((group) => this.instance.groupId(this, group)),
+        userChanges: config.runAsAttribute !== undefined,
+        permissionSetArns: this.permissionSets.map((set) => set.permissionSet.arn),
+        attributeChanges: config.runAsAttribute !== undefined,
+      },
     });
   }
 }

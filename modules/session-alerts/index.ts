@@ -15,7 +15,7 @@ import { EncryptionKey } from '../shared/encryption-key';
 import { PolicyDocument, PolicyStatement } from '../shared/policy-document';
 import { IAM_EVENTS_REGION, sessionAlertNames, TRAIL_KEY_PREFIX } from './names';
 import {
-  EventPattern, eventNames, identityStorePattern, type IdentityStoreWatch, recordingPathPatterns, sessionPattern, tamperPatterns, WATCHED_ACTIONS, type WatchedRecordingPath,
+  EventPattern, eventNames, identityStorePattern, type IdentityStoreWatch, permissionSetPattern, recordingPathPatterns, sessionPattern, tamperPatterns, WATCHED_ACTIONS, type WatchedRecordingPath,
 } from './patterns';
 
 export * from './patterns';
@@ -243,7 +243,11 @@ export class SessionAlerts extends Construct {
       rulePrefix: this.ruleNamePrefix,
       topicArn: this.topic ? this.topicArn : undefined,
     }, excluded, { objectEvents: this.objectEvents });
-    if (props.identityStore) patterns['identity-store'] = identityStorePattern(props.identityStore, excluded);
+    if (props.identityStore) {
+      patterns['identity-store'] = identityStorePattern(props.identityStore, excluded);
+      const sets = permissionSetPattern(props.identityStore, excluded);
+      if (sets) patterns['permission-sets'] = sets;
+    }
     if (props.allSessions) patterns.sessions = sessionPattern();
     else if (props.sessionRoleNames?.length) patterns.sessions = sessionPattern(props.sessionRoleNames);
     if (props.recordingPath) {
@@ -359,6 +363,7 @@ const RULE_DESCRIPTIONS: Readonly<Record<string, string>> = {
   'recording-path': "Someone other than the pipeline changed, or tried to change, an instance's profile or tags, Default Host Management or account log policies",
   'ways-in': 'Someone other than the pipeline ran, or tried to run, something on an instance other than through a session',
   'recording-roles': 'Someone other than the pipeline changed, or tried to change, the roles or profiles sessions are recorded with, or a role of the trust chain',
+  'permission-sets': "Someone other than the pipeline changed, or tried to change, a permission set's policies, boundary or assignments, or the attributes for access control",
   'identity-store': "Someone added a member to an Identity Center group that has session access, or changed a user's attributes",
   'trust-chain': 'Someone assumed, or tried to assume, a role of the trust chain (the pipeline\'s roles, OrganizationAccountAccessRole, break-glass)',
 };

@@ -1,4 +1,6 @@
-import { ALERTING_ACTIONS, DEFAULT_HOST_MANAGEMENT_SETTING, OTHER_WAYS_IN, PROTECTED_ACTIONS, RECORDING_PATH_ACTIONS, TRUST_CHAIN_ACTIONS } from '../shared/protected-actions';
+import {
+  ALERTING_ACTIONS, DEFAULT_HOST_MANAGEMENT_SETTING, IDENTITY_CENTER_ACTIONS, OTHER_WAYS_IN, PROTECTED_ACTIONS, RECORDING_PATH_ACTIONS, TRUST_CHAIN_ACTIONS,
+} from '../shared/protected-actions';
 
 /**
  * EventBridge event patterns over CloudTrail's records of API calls ("AWS API Call via CloudTrail"),
@@ -193,12 +195,16 @@ function alertingPattern(watched: WatchedResources, caller: EventPattern): Event
   };
 }
 
-/** What Identity Store changes alert (`SessionAlerts.identityStore`). */
+/** What Identity Center changes alert (`SessionAlerts.identityStore`). */
 export interface IdentityStoreWatch {
   /** The groups, by id, that permission sets with session access are assigned to. */
   readonly groupIds: readonly string[];
   /** Alert on any change to a user, whose attributes may name the OS user its sessions run as. @default false */
   readonly userChanges?: boolean;
+  /** Permission sets (ARNs) whose policies, boundary or assignments changing alerts. @default none */
+  readonly permissionSetArns?: readonly string[];
+  /** Alert on changes to the instance's attributes for access control. @default false */
+  readonly attributeChanges?: boolean;
 }
 
 /**
@@ -219,6 +225,29 @@ export function identityStorePattern(watch: IdentityStoreWatch, excludedRoleArns
       ...callerOtherThan(excludedRoleArns),
       eventSource: ['identitystore.amazonaws.com'],
       // EventBridge's $or takes two alternatives or more.
+      ...(alternatives.length > 1 ? { $or: alternatives } : alternatives[0]),
+    },
+  };
+}
+
+/**
+ * Changes to the watched permission sets (their requests name them by `permissionSetArn`, "IAM Identity
+ * Center API Reference") and, with `attributeChanges`, to the attributes for access control, as CloudTrail
+ * sends them (source aws.sso); undefined when nothing of Identity Center's side is watched.
+ */
+export function permissionSetPattern(watch: IdentityStoreWatch, excludedRoleArns: readonly string[]): EventPattern | undefined {
+  const alternatives = [
+    ...(watch.permissionSetArns?.length
+      ? [{ eventName: eventNames(IDENTITY_CENTER_ACTIONS.permissionSets), requestParameters: { permissionSetArn: [...watch.permissionSetArns] } }] : []),
+    ...(watch.attributeChanges ? [{ eventName: eventNames(IDENTITY_CENTER_ACTIONS.attributes) }] : []),
+  ];
+  if (alternatives.length === 0) return undefined;
+  return {
+    source: ['aws.sso'],
+    'detail-type': ['AWS API Call via CloudTrail'],
+    detail: {
+      ...callerOtherThan(excludedRoleArns),
+      eventSource: ['sso.amazonaws.com'],
       ...(alternatives.length > 1 ? { $or: alternatives } : alternatives[0]),
     },
   };

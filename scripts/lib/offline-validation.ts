@@ -375,6 +375,8 @@ function applyTimeStandIns(partition: string, region: string, accountId: string)
       const policyPath = typeof config.path === 'string' ? config.path : '/';
       return { arn: `arn:${partition}:iam::${accountId}:policy${policyPath}${policyName}` };
     },
+    // ("Actions, resources, and condition keys for AWS IAM Identity Center") permissionSet/<instance id>/<set id>.
+    aws_ssoadmin_permission_set: (name) => ({ arn: `arn:${partition}:sso:::permissionSet/ssoins-${hex(accountId, 16)}/ps-${hex(name, 16)}` }),
     aws_instance: (name) => {
       const id = `i-0${hex(name, 16)}`;
       return { id, arn: `arn:${partition}:ec2:${region}:${accountId}:instance/${id}` };
