@@ -102,7 +102,7 @@ export function environmentAuditTrail(env: EnvironmentConfig, refs: EnvironmentT
       }),
       trustChain: {
         // By name: IAM's calls act on the caller's own account only, and names are shorter than ARNs.
-        roleArns: [env.guardrails.pipelineRoleArn, env.guardrails.planRoleArn, ORGANIZATION_ACCESS_ROLE].flatMap((arn) => (arn ? [anyAccountRole(arn.includes(':role/') ? roleNameOf(arn) : arn)] : [])),
+        roleArns: [...pipelineAndPlanRoleNames(env), ORGANIZATION_ACCESS_ROLE].map(anyAccountRole),
         pipelineManagedRoleArns: breakGlassRoleNames([env]).map(anyAccountRole),
         identityProviderArns: [PIPELINE_IDENTITY_PROVIDER],
       },
@@ -124,6 +124,11 @@ export function environmentAuditTrail(env: EnvironmentConfig, refs: EnvironmentT
       trustChain: { roleNames: chainRoleArns.map((arn) => arn.split('/').pop()!), roleArns: chainRoleArns },
     },
   };
+}
+
+/** The names of the environment's deploy role and, where it has one, its plan role. */
+function pipelineAndPlanRoleNames(env: EnvironmentConfig): string[] {
+  return [env.guardrails.pipelineRoleArn, env.guardrails.planRoleArn].flatMap((arn) => (arn ? [roleNameOf(arn)] : []));
 }
 
 /** Whether the environment's alerts create a topic and a key of their own (no topic of the config's). */
