@@ -218,16 +218,7 @@ export function identityStorePattern(watch: IdentityStoreWatch, excludedRoleArns
     { eventName: ['CreateGroupMembership'], requestParameters: { groupId: [...watch.groupIds] } },
     ...(watch.userChanges ? [{ eventName: ['UpdateUser'] }] : []),
   ];
-  return {
-    source: ['aws.identitystore'],
-    'detail-type': ['AWS API Call via CloudTrail'],
-    detail: {
-      ...callerOtherThan(excludedRoleArns),
-      eventSource: ['identitystore.amazonaws.com'],
-      // EventBridge's $or takes two alternatives or more.
-      ...(alternatives.length > 1 ? { $or: alternatives } : alternatives[0]),
-    },
-  };
+  return callsOfOneService('identitystore', alternatives, excludedRoleArns);
 }
 
 /**
@@ -241,13 +232,18 @@ export function permissionSetPattern(watch: IdentityStoreWatch, excludedRoleArns
       ? [{ eventName: eventNames(IDENTITY_CENTER_ACTIONS.permissionSets), requestParameters: { permissionSetArn: [...watch.permissionSetArns] } }] : []),
     ...(watch.attributeChanges ? [{ eventName: eventNames(IDENTITY_CENTER_ACTIONS.attributes) }] : []),
   ];
-  if (alternatives.length === 0) return undefined;
+  return alternatives.length > 0 ? callsOfOneService('sso', alternatives, excludedRoleArns) : undefined;
+}
+
+/** CloudTrail's records of one service's calls, by anyone but the excluded roles, matching any of the alternatives. */
+function callsOfOneService(service: string, alternatives: readonly EventPattern[], excludedRoleArns: readonly string[]): EventPattern {
   return {
-    source: ['aws.sso'],
+    source: [`aws.${service}`],
     'detail-type': ['AWS API Call via CloudTrail'],
     detail: {
       ...callerOtherThan(excludedRoleArns),
-      eventSource: ['sso.amazonaws.com'],
+      eventSource: [`${service}.amazonaws.com`],
+      // EventBridge's $or takes two alternatives or more.
       ...(alternatives.length > 1 ? { $or: alternatives } : alternatives[0]),
     },
   };
