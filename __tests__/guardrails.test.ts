@@ -4,7 +4,7 @@ import { validateConfig } from '../config/validate';
 import * as fs from 'fs';
 import * as path from 'path';
 import {
-  ALERTING_ACTIONS, AuditTrailGuardrail, auditTrailDenyStatements, guardrailStatements, IDENTITY_CENTER_ACTIONS, OTHER_WAYS_IN, packDenies, PROTECTED_ACTIONS, RECORDING_PATH_ACTIONS, SCP_LIMITS, TRUST_CHAIN_ACTIONS,
+  ALERTING_ACTIONS, AuditTrailGuardrail, auditTrailDenyStatements, guardrailStatements, IDENTITY_CENTER_ACTIONS, OTHER_WAYS_IN, packDenies, PROTECTED_ACTIONS, IDENTITY_PROVIDER_CHANGES, RECORDING_PATH_ACTIONS, SCP_LIMITS, TRUST_CHAIN_ACTIONS,
   UNPROTECTED_ACTIONS,
 } from '../modules/guardrails';
 import { policySize } from '../modules/compliance';
@@ -318,6 +318,15 @@ describe('the protected actions', () => {
     expect(unsorted).toEqual([]);
     // What the walk above once missed: account-wide log policies apply to the session log group too.
     expect(protectedActions).toEqual(expect.arrayContaining(['logs:PutAccountPolicy', 'logs:DeleteAccountPolicy']));
+  });
+
+  it("denies the identity provider's changes by one action pattern that covers each of them, and beyond them only reads", () => {
+    const pattern = new RegExp(`^${IDENTITY_PROVIDER_CHANGES.replace(/\*/g, '.*')}$`, 'i');
+    const matched = Object.values(serviceActions('iam')).filter((a) => pattern.test(`iam:${a.name}`));
+    const listed: readonly string[] = TRUST_CHAIN_ACTIONS.identityProvider;
+    expect(listed.filter((a) => !pattern.test(a))).toEqual([]);
+    expect(matched.filter((a) => !listed.includes(`iam:${a.name}`)).map((a) => a.accessLevel).filter((level) => !/^(Read|List)$/.test(level))).toEqual([]);
+    expect(matched.length).toBeGreaterThan(listed.length);
   });
 
   it('names only actions the reference knows, each in one list', () => {
