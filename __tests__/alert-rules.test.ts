@@ -25,13 +25,19 @@ describe.each([
   const at = { account, region };
   let plan: ResolvedPlan;
   let patterns: Record<string, Record<string, unknown>>;
+  /** The rules in us-east-1 that forward its events here, by the name they share with the rule here. */
+  let forwards: Record<string, Record<string, unknown>>;
   let named: Named;
   let alertKeyArn: string;
 
   beforeAll(() => {
     plan = new ResolvedPlan(results.find((r) => r.stack === env)!.planFile!);
     // The patterns as Terraform will send them to EventBridge: every reference resolved.
-    patterns = Object.fromEntries(plan.all('aws_cloudwatch_event_rule').map((r) => [r.values.name.replace(`ssm-session-kit-${env}-alert-`, ''), JSON.parse(r.values.event_pattern)]));
+    const rules = (forwarding: boolean) => Object.fromEntries(plan.all('aws_cloudwatch_event_rule')
+      .filter((r) => r.values.description.startsWith('Forwards') === forwarding)
+      .map((r) => [r.values.name.replace(`ssm-session-kit-${env}-alert-`, ''), JSON.parse(r.values.event_pattern)]));
+    patterns = rules(false);
+    forwards = rules(true);
     alertKeyArn = plan.one('aws_kms_key', (v) => v.description === 'Encrypts the Session Manager audit-trail alerts').values.arn;
     named = {
       document: 'SSM-SessionManagerRunShell',
@@ -52,9 +58,10 @@ describe.each([
   it('has every reference in its patterns resolved, each pattern within 2,048 characters', () => {
     expect(Object.keys(patterns).sort()).toEqual([
       'alerting', 'key', 'key-deleted', 'log-bucket', 'log-group', 'log-objects', 'preferences', 'recording-path', 'recording-roles', 'sessions', 'trust-chain',
-      'ways-in',
+      'trust-chain-roles', 'ways-in',
     ]);
-    for (const pattern of Object.values(patterns)) {
+    expect(Object.keys(forwards).sort()).toEqual(['recording-roles', 'trust-chain', 'trust-chain-roles']);
+    for (const pattern of [...Object.values(patterns), ...Object.values(forwards)]) {
       expect(JSON.stringify(pattern)).not.toMatch(/\$\{/);
       expect(JSON.stringify(pattern).length).toBeLessThanOrEqual(2048);
     }
@@ -92,8 +99,10 @@ describe.each([
     }
   });
 
-  it('alerts on every move against the trust chain, allowed or denied, by anyone: IAM\'s forwarded from us-east-1, AssumeRole in the region', () => {
-    const forward = JSON.parse(plan.one('aws_cloudwatch_event_rule', (v) => v.description.startsWith('Forwards IAM events')).values.event_pattern);
+  // The rules in us-east-1 that forward an event recorded there.
+  const forwarding = (event: Record<string, unknown>) => Object.keys(forwards).filter((name) => matches(forwards[name], event)).sort();
+
+  it('alerts on every move against the trust chain, allowed or denied, by anyone: IAM\'s forwarded from us-east-1, AssumeRole in the region and from the global endpoint', () => {
     const chain = ['ssm-session-kit-deploy', 'ssm-session-kit-plan', 'OrganizationAccountAccessRole', ...(env === 'prod' ? ['ssm-session-kit-prod-break-glass'] : [])];
     for (const roleName of chain) {
       const calls = trustChainCalls(account, roleName);
@@ -101,17 +110,25 @@ describe.each([
         for (const denied of [false, true]) {
           for (const call of calls.iam) {
             const event = cloudTrailEvent(call, caller, { account, region: 'us-east-1', denied });
-            expect({ roleName, call: call.eventName, forwarded: matches(forward, event), firing: firing(event) }).toEqual({ roleName, call: call.eventName, forwarded: true, firing: ['recording-roles'] });
+            expect({ roleName, call: call.eventName, forwarded: forwarding(event), firing: firing(event) })
+              .toEqual({ roleName, call: call.eventName, forwarded: ['trust-chain-roles'], firing: ['trust-chain-roles'] });
           }
           for (const call of calls.sts) {
             expect({ roleName, call: call.eventName, denied, firing: firing(cloudTrailEvent(call, caller, { ...at, denied })) }).toEqual({ roleName, call: call.eventName, denied, firing: ['trust-chain'] });
+            // sts.amazonaws.com, the global endpoint, records in us-east-1: forwarded, then matched here.
+            const global = cloudTrailEvent(call, caller, { account, region: 'us-east-1', denied });
+            expect({ roleName, denied, forwarded: forwarding(global), firing: firing(global) }).toEqual({ roleName, denied, forwarded: ['trust-chain'], firing: ['trust-chain'] });
           }
         }
       }
     }
     // Another role's, and the pipeline's own web identity (a call of its own name), stay quiet.
     for (const call of [...trustChainCalls(account, 'app-role').iam, ...trustChainCalls(account, 'app-role').sts]) {
-      expect({ call: call.eventName, firing: firing(cloudTrailEvent(call, administrator, { account, region: call.service === 'iam' ? 'us-east-1' : region })) }).toEqual({ call: call.eventName, firing: [] });
+      const event = cloudTrailEvent(call, administrator, { account, region: 'us-east-1' });
+      expect({ call: call.eventName, forwarded: forwarding(event), firing: firing(event) }).toEqual({ call: call.eventName, forwarded: [], firing: [] });
+    }
+    for (const call of trustChainCalls(account, 'ssm-session-kit-deploy').iam) {
+      expect({ call: call.eventName, firing: firing(cloudTrailEvent(call, pipeline, { account, region: 'us-east-1' })) }).toEqual({ call: call.eventName, firing: [] });
     }
     const webIdentity: ApiCall = { ...trustChainCalls(account, 'ssm-session-kit-deploy').sts[0], eventName: 'AssumeRoleWithWebIdentity' };
     expect(firing(cloudTrailEvent(webIdentity, rootUser(account), at))).toEqual([]);
@@ -124,12 +141,12 @@ describe.each([
     for (const call of quiet) expect({ call: call.eventName, firing: firing(cloudTrailEvent(call, administrator, { account, region: regionOf(call) })) }).toEqual({ call: call.eventName, firing: [] });
   });
 
-  it('forwards IAM\'s events from us-east-1 to the alerts\' default event bus, with a role only that rule may use for that bus', async () => {
-    const forward = plan.one('aws_cloudwatch_event_rule', (v) => v.description.startsWith('Forwards IAM events'));
-    const pattern = JSON.parse(forward.values.event_pattern);
-    for (const call of recordingPath()['recording-roles']) expect({ call: call.eventName, forwarded: matches(pattern, cloudTrailEvent(call, administrator, { account, region: 'us-east-1' })) }).toEqual({ call: call.eventName, forwarded: true });
+  it('forwards IAM\'s and STS\'s global events from us-east-1 to the alerts\' default event bus, with a role only those rules may use for that bus', async () => {
+    for (const call of recordingPath()['recording-roles']) {
+      expect({ call: call.eventName, forwarded: forwarding(cloudTrailEvent(call, administrator, { account, region: 'us-east-1' })) }).toEqual({ call: call.eventName, forwarded: ['recording-roles'] });
+    }
     const bus = `arn:aws:events:${region}:${account}:event-bus/default`;
-    expect(plan.one('aws_cloudwatch_event_target', (v) => v.target_id === 'alerts-region').values.arn).toBe(bus);
+    expect(plan.all('aws_cloudwatch_event_target').filter((t) => t.values.target_id === 'alerts-region').map((t) => t.values.arn)).toEqual([bus, bus, bus]);
     const forwarder = `ssm-session-kit-${env}-alert-forwarder`;
     const role = plan.one('aws_iam_role', (v) => v.name === forwarder);
     const trust = JSON.parse(role.values.assume_role_policy);
@@ -137,7 +154,8 @@ describe.each([
       principal: 'events.amazonaws.com', action: 'sts:AssumeRole', resource: `arn:aws:iam::${account}:role/${forwarder}`, resourceAccount: account, identityPolicies: [], resourcePolicy: trust,
       context: { 'aws:SourceAccount': account, 'aws:SourceArn': sourceArn },
     });
-    expect(await asEventBridge(`arn:aws:events:us-east-1:${account}:rule/ssm-session-kit-${env}-alert-recording-roles`)).toBe('Allowed');
+    for (const name of Object.keys(forwards)) expect(await asEventBridge(`arn:aws:events:us-east-1:${account}:rule/ssm-session-kit-${env}-alert-${name}`)).toBe('Allowed');
+    expect(await asEventBridge(`arn:aws:events:us-east-1:${account}:rule/ssm-session-kit-${env}-alert-key`)).not.toBe('Allowed');
     expect(await asEventBridge(`arn:aws:events:us-east-1:${account}:rule/someone-elses`)).not.toBe('Allowed');
     const put = (resource: string) => decide({
       principal: `arn:aws:iam::${account}:role/${forwarder}`, action: 'events:PutEvents', resource, resourceAccount: account,

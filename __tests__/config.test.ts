@@ -1,3 +1,4 @@
+import { withLogArchive } from './support/log-archive-config';
 import * as f from '../config/fields';
 import { loadConfig } from '../config/load';
 import { ConfigError, ConfigProblem, validateConfig } from '../config/validate';
@@ -285,5 +286,19 @@ describe('the trust chain in the config', () => {
     const without = rawConfig();
     delete without.bootstrap.pipelineRoleArn;
     expectProblem(without, 'bootstrap', 'pipelineRoleArn', /is required with attachToRoles or attachToGroups/);
+  });
+
+  it("refuses the bootstrap stack's alerts without its pipeline, and an alert topic of another region for the state and the archive", () => {
+    const without = rawConfig();
+    delete without.bootstrap.pipelineRoleArn;
+    without.bootstrap.attachToRoles = [];
+    without.bootstrap.alerts = { emails: ['security@example.com'] };
+    expectProblem(without, 'bootstrap', 'alerts', /alert only with pipelineRoleArn/);
+    const elsewhere = rawConfig();
+    elsewhere.bootstrap.alerts = { topicArn: 'arn:aws:sns:us-east-1:000000000000:security' };
+    expectProblem(elsewhere, 'bootstrap', 'alerts.topicArn', /is in us-east-1: EventBridge rules in eu-west-1 publish only to a topic of their own region/);
+    const archive = withLogArchive(rawConfig());
+    archive.logArchive.alerts = { topicArn: 'arn:aws:sns:us-east-1:444444444444:security' };
+    expectProblem(archive, 'log-archive', 'alerts.topicArn', /is in us-east-1/);
   });
 });

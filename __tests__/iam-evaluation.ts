@@ -36,6 +36,11 @@ export class ResolvedPlan {
     return this.one('aws_kms_key', (v) => v.description === 'Encrypts Session Manager sessions and their logs');
   }
 
+  /** The bootstrap stack's state key (beside it, the alerts' own). */
+  stateKey(): PlannedResource {
+    return this.one('aws_kms_key', (v) => String(v.description).startsWith('Encrypts Terraform state'));
+  }
+
   /** A policy attribute, parsed; it must have been known at plan time. */
   policy(resource: PlannedResource, attribute = 'policy'): PolicyJson {
     const text = resource.values[attribute];

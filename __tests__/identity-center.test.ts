@@ -10,6 +10,7 @@ import { identityCenterSessionTags, sessionOsUser } from './support/run-as';
 import { archiveAndIdentityCenter } from './support/archive-and-identity-center';
 import { type ApiCall, cloudTrailEvent, identityCenterSession, roleSession } from './support/cloudtrail';
 import { matches } from './support/event-pattern';
+import { expectChainAlerts, plannedAlertRules } from './support/trust-chain-alerts';
 
 /**
  * Access through IAM Identity Center: the permission sets the identity-center stack plans, evaluated
@@ -236,5 +237,15 @@ describe("alerts on the project's permission sets and attributes for access cont
       instanceAccessControlAttributeConfiguration: { accessControlAttributes: [{ key: 'SSMSessionRunAs', value: { source: ['${path:name.givenName}'] } }] },
     });
     expect(matches(pattern(), cloudTrailEvent(remap, admin, at))).toBe(true);
+  });
+});
+
+describe("alerts on the trust chain of Identity Center's account", () => {
+  it('alerts when anyone moves on its pipeline role or OrganizationAccountAccessRole: IAM calls, AssumeRole, allowed or refused', () => {
+    const rules = plannedAlertRules(plans['identity-center'], 'ssm-session-kit-identity-center-alert-');
+    // Identity Center's region is us-east-1 here: IAM's and STS's global events arrive where the rules are.
+    expect(rules.forwards).toEqual({});
+    expectChainAlerts(rules, { account: IDENTITY_CENTER_ACCOUNT, region: 'us-east-1' }, ['ssm-session-kit-identity-center-deploy', 'OrganizationAccountAccessRole'],
+      roleSession(IDENTITY_CENTER_ACCOUNT, 'ssm-session-kit-identity-center-deploy', 'github-actions-1'));
   });
 });

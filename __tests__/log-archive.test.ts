@@ -12,6 +12,7 @@ import { transcriptLocation } from '../scripts/lib/session-audit';
 import { ALLOW_EVERYTHING, decide, ResolvedPlan } from './iam-evaluation';
 import { cloudTrailEvent, roleSession, watchedCalls } from './support/cloudtrail';
 import { matches } from './support/event-pattern';
+import { expectChainAlerts, plannedAlertRules } from './support/trust-chain-alerts';
 import { archiveAndIdentityCenter } from './support/archive-and-identity-center';
 import { ARCHIVE_ACCOUNT, ARCHIVE_BUCKET, ARCHIVE_PIPELINE, ARCHIVE_READER, ORGANIZATION_ID, withLogArchive } from './support/log-archive-config';
 
@@ -177,6 +178,13 @@ describe('alerts in the archive account', () => {
     }
     // The trail that feeds them records the archive's object-level writes, into the archive itself.
     expect(archive.one('aws_cloudtrail').values).toMatchObject({ s3_bucket_name: BUCKET, s3_key_prefix: 'cloudtrail', enable_logging: true, is_multi_region_trail: true });
+  });
+
+  it('alert when anyone moves on the archive pipeline or OrganizationAccountAccessRole, IAM\'s and the global STS endpoint\'s forwarded from us-east-1', () => {
+    const rules = plannedAlertRules(plans['log-archive'], 'ssm-session-kit-log-archive-alert-');
+    expect(Object.keys(rules.forwards).sort()).toEqual(['trust-chain', 'trust-chain-roles']);
+    expectChainAlerts(rules, { account: ARCHIVE, region: 'eu-west-1' }, ['ssm-session-kit-log-archive-deploy', 'OrganizationAccountAccessRole'],
+      roleSession(ARCHIVE, 'ssm-session-kit-log-archive-deploy', 'deploy'));
   });
 });
 

@@ -70,10 +70,13 @@ describe('offline validation of every synthesized stack', () => {
     const planned = plannedResources(bootstrap);
     expect(planned.map((r) => r.type).sort()).toEqual([
       // Per stack a state role (organization included), per environment a read-only one for its plan role;
-      // the state's guardrail (deny policies, boundary) attached to the bootstrap account's administrators.
-      ...Array(3).fill('aws_iam_policy'), ...Array(7).fill('aws_iam_role'), ...Array(7).fill('aws_iam_role_policy'), ...Array(2).fill('aws_iam_role_policy_attachment'),
-      'aws_kms_alias', 'aws_kms_key', 'aws_s3_bucket', 'aws_s3_bucket_ownership_controls', 'aws_s3_bucket_policy',
+      // the state's guardrail (deny policies, boundary) attached to the bootstrap account's administrators;
+      // its alerts (topic, key, trail, and the rules of the state and the trust chain, forwarded from us-east-1).
+      'aws_cloudtrail', ...Array(8).fill('aws_cloudwatch_event_rule'), ...Array(8).fill('aws_cloudwatch_event_target'),
+      ...Array(3).fill('aws_iam_policy'), ...Array(8).fill('aws_iam_role'), ...Array(8).fill('aws_iam_role_policy'), ...Array(2).fill('aws_iam_role_policy_attachment'),
+      'aws_kms_alias', 'aws_kms_alias', 'aws_kms_key', 'aws_kms_key', 'aws_s3_bucket', 'aws_s3_bucket_ownership_controls', 'aws_s3_bucket_policy',
       'aws_s3_bucket_public_access_block', 'aws_s3_bucket_server_side_encryption_configuration', 'aws_s3_bucket_versioning',
+      'aws_sns_topic', 'aws_sns_topic_policy',
     ]);
     expect(planned.every((r) => r.actions.join() === 'create')).toBe(true);
     const bucket = planned.find((r) => r.type === 'aws_s3_bucket')!;

@@ -39,7 +39,7 @@ describe('state access through the roles the bootstrap stack creates, on the res
   const asStateRole = (name: string, action: string, resource: string, access: Access = 'read-write') => decide({
     principal: `arn:aws:sts::${STATE_ACCOUNT}:assumed-role/${roleName(name, access)}/terraform`, action, resource, resourceAccount: STATE_ACCOUNT,
     identityPolicies: plan.inlinePolicies(roleName(name, access)),
-    resourcePolicy: resource.startsWith('arn:aws:s3') ? plan.policy(plan.one('aws_s3_bucket_policy')) : plan.policy(plan.one('aws_kms_key')),
+    resourcePolicy: resource.startsWith('arn:aws:s3') ? plan.policy(plan.one('aws_s3_bucket_policy')) : plan.policy(plan.stateKey()),
     context: { 'aws:PrincipalArn': role(name, access).values.arn },
   });
 
@@ -54,7 +54,7 @@ describe('state access through the roles the bootstrap stack creates, on the res
       expect({ action, object, decision: await asStateRole(name, action, `${bucket}/${object}`) }).toEqual({ action, object, decision: 'Allowed' });
     }
     expect(await asStateRole(name, 's3:ListBucket', bucket)).toBe('Allowed');
-    const stateKey = plan.one('aws_kms_key').values.arn;
+    const stateKey = plan.stateKey().values.arn;
     for (const action of ['kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey']) expect(await asStateRole(name, action, stateKey)).toBe('Allowed');
   });
 
@@ -66,7 +66,7 @@ describe('state access through the roles the bootstrap stack creates, on the res
   });
 
   it.each(stacks)("lets $name's read-only state role read its state, and write nothing", async ({ name, key }) => {
-    const stateKey = plan.one('aws_kms_key').values.arn;
+    const stateKey = plan.stateKey().values.arn;
     const cases: [string, string, string][] = [
       ['s3:ListBucket', bucket, 'Allowed'], ['s3:GetObject', `${bucket}/${key}`, 'Allowed'], ['kms:Decrypt', stateKey, 'Allowed'],
       // Not granted, and refused by the bucket's own policy to every reader whatever it is granted.

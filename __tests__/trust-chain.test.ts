@@ -6,6 +6,8 @@ import { accountAdministersKey } from '../modules/shared/encryption-key';
 import { archiveAndIdentityCenter } from './support/archive-and-identity-center';
 import { IDENTITY_CENTER_ACCOUNT } from './support/identity-center-config';
 import { ARCHIVE_ACCOUNT, ARCHIVE_BUCKET, ARCHIVE_PIPELINE } from './support/log-archive-config';
+import { cloudTrailEvent, identityCenterSession, otherAccount, roleSession, trustChainCalls, watchedCalls } from './support/cloudtrail';
+import { firing, type PlannedAlertRules, plannedAlertRules, expectChainAlerts } from './support/trust-chain-alerts';
 
 /**
  * Nobody becomes the pipeline: an administrator of an environment's account (AdministratorAccess),
@@ -226,7 +228,7 @@ describe('the state, in the bootstrap account: an administrator rewriting what t
     plan = new ResolvedPlan(results.find((r) => r.stack === 'bootstrap')!.planFile!);
     scps = new ResolvedPlan(results.find((r) => r.stack === 'organization')!.planFile!).scps();
   });
-  const key = () => plan.one('aws_kms_key').values.arn as string;
+  const key = () => plan.stateKey().values.arn as string;
   const denyPolicies = () => ['audit-trail-guardrail', 'recording-path-guardrail']
     .map((n) => ({ name: n, policy: plan.policy(plan.one('aws_iam_policy', (v) => v.name === `ssm-session-kit-bootstrap-${n}`)) }));
   type Under = 'deny policy' | 'resource policy' | 'SCP';
@@ -236,7 +238,7 @@ describe('the state, in the bootstrap account: an administrator rewriting what t
     // KMS needs its key policy to allow any use at all: the other deliveries are evaluated beside the
     // default key policy ("Default key policy", AWS KMS Developer Guide), which lets the account's IAM decide.
     resourcePolicy: resource.startsWith('arn:aws:kms')
-      ? (under === 'resource policy' ? plan.policy(plan.one('aws_kms_key')) : { Version: '2012-10-17', Statement: [accountAdministersKey('aws', account)] })
+      ? (under === 'resource policy' ? plan.policy(plan.stateKey()) : { Version: '2012-10-17', Statement: [accountAdministersKey('aws', account)] })
       : under === 'resource policy' ? plan.policy(plan.one('aws_s3_bucket_policy')) : undefined,
     scps: under === 'SCP' ? scps : undefined,
     context: resource.startsWith('arn:aws:kms') ? { 'aws:ResourceTag/ssm-session-kit:audit-trail': 'true' } : {},
@@ -298,6 +300,74 @@ describe('the state, in the bootstrap account: an administrator rewriting what t
     for (const [action, object] of [['s3:PutObject', prodState], ['s3:DeleteObject', `${prodState}.tflock`]]) {
       for (const under of ['resource policy', 'SCP'] as const) expect({ action, under, decision: await request(writer, action, object, under) }).toEqual({ action, under, decision: 'Allowed' });
     }
+  });
+});
+
+describe('the state, in the bootstrap account: alerts on each take-over step', () => {
+  const account = '000000000000';
+  const at = { account, region: 'eu-west-1' };
+  const stateBucket = 'acme-ssm-session-kit-tfstate';
+  const pipeline = roleSession(account, 'ssm-session-kit-bootstrap-deploy', 'github-actions-1');
+  const admin = identityCenterSession(account, 'Administrators', 'mallory@example.com', 'eu-west-1');
+  let plan: ResolvedPlan;
+  let rules: PlannedAlertRules;
+  beforeAll(() => {
+    plan = new ResolvedPlan(results.find((r) => r.stack === 'bootstrap')!.planFile!);
+    rules = plannedAlertRules(plan, 'ssm-session-kit-bootstrap-alert-');
+  });
+
+  it('alerts on every move on its pipeline role and OrganizationAccountAccessRole, and on creating or changing a state role', () => {
+    expectChainAlerts(rules, at, ['ssm-session-kit-bootstrap-deploy', 'OrganizationAccountAccessRole'], pipeline);
+    for (const roleName of ['ssm-session-kit-state-prod', 'ssm-session-kit-state-x']) {
+      for (const call of trustChainCalls(account, roleName).iam) {
+        const event = cloudTrailEvent(call, admin, { account, region: 'us-east-1' });
+        expect({ roleName, call: call.eventName, forwarded: firing(rules.forwards, event), firing: firing(rules.here, event) })
+          .toEqual({ roleName, call: call.eventName, forwarded: ['trust-chain-roles'], firing: ['trust-chain-roles'] });
+      }
+    }
+  });
+
+  it("stays quiet when prod's pipeline assumes prod's state role, and alerts when anyone is refused it", () => {
+    // The role's account records a cross-account AssumeRole with the caller as AWSAccount ("CloudTrail
+    // userIdentity element"); the caller's own account records it too, with its ARN.
+    const [assume] = trustChainCalls(account, 'ssm-session-kit-state-prod').sts;
+    for (const region of ['eu-west-1', 'us-east-1']) {
+      expect(firing(rules.here, cloudTrailEvent(assume, otherAccount('333333333333'), { account, region }))).toEqual([]);
+      for (const caller of [otherAccount('333333333333'), admin]) {
+        expect({ region, caller: caller.type, firing: firing(rules.here, cloudTrailEvent(assume, caller, { account, region, denied: true })) })
+          .toEqual({ region, caller: caller.type, firing: ['trust-chain'] });
+      }
+    }
+  });
+
+  it("alerts when anyone but its pipeline changes the state bucket's configuration or its key, allowed or refused", () => {
+    const key = plan.stateKey().values;
+    const calls = watchedCalls({
+      document: '-', logGroup: '-', logGroupArn: '-', bucket: stateBucket, keyArn: key.arn, keyAlias: 'alias/ssm-session-kit-tfstate', ruleName: '-', topicArn: '-', trailName: '-',
+    });
+    for (const call of [...calls['log-bucket'], ...calls.key]) {
+      for (const denied of [false, true]) {
+        expect({ call: call.eventName, denied, alerts: firing(rules.here, cloudTrailEvent(call, admin, { ...at, denied })).length > 0 }).toEqual({ call: call.eventName, denied, alerts: true });
+      }
+      expect({ call: call.eventName, firing: firing(rules.here, cloudTrailEvent(call, pipeline, at)) }).toEqual({ call: call.eventName, firing: [] });
+    }
+  });
+
+  it('lets its trail, and no other service, deliver into the state bucket under cloudtrail/, and nobody else write there', async () => {
+    const trail = plan.one('aws_cloudtrail').values;
+    expect(trail).toMatchObject({ s3_bucket_name: stateBucket, s3_key_prefix: 'cloudtrail', is_multi_region_trail: true, enable_logging: true });
+    const trailArn = `arn:aws:cloudtrail:eu-west-1:${account}:trail/ssm-session-kit-bootstrap-trail`;
+    // As "Amazon S3 bucket policy for CloudTrail" describes CloudTrail's delivery.
+    const deliver = (object: string, sourceArn = trailArn, principal = 'cloudtrail.amazonaws.com') => decide({
+      principal, action: 's3:PutObject', resource: `arn:aws:s3:::${stateBucket}/${object}`, resourceAccount: account,
+      identityPolicies: [], resourcePolicy: plan.policy(plan.one('aws_s3_bucket_policy')),
+      context: { 'aws:SourceArn': sourceArn, 's3:x-amz-acl': 'bucket-owner-full-control', 'aws:PrincipalIsAWSService': 'true', 's3:x-amz-server-side-encryption': 'aws:kms' },
+    });
+    const log = `cloudtrail/AWSLogs/${account}/CloudTrail/eu-west-1/2026/12/03/${account}_CloudTrail_eu-west-1_20261203T1200Z_abc.json.gz`;
+    expect(await deliver(log)).toBe('Allowed');
+    expect(await deliver('ssm-session-kit/prod/terraform.tfstate')).not.toBe('Allowed');
+    expect(await deliver(log, `arn:aws:cloudtrail:eu-west-1:${account}:trail/another`)).not.toBe('Allowed');
+    expect(await deliver(log, trailArn, 'logging.s3.amazonaws.com')).not.toBe('Allowed');
   });
 });
 

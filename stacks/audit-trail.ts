@@ -9,14 +9,14 @@ import { AUDIT_TRAIL_TAG } from '../modules/shared/resource-guards';
 import type { AuditTrail, RecordingPath } from '../modules/guardrails/trail';
 import { IAM_EVENTS_REGION } from '../modules/session-alerts/names';
 import type { WatchedAuditTrail } from '../modules/session-alerts';
-import type { WatchedRecordingPath } from '../modules/session-alerts/patterns';
+import type { WatchedRecordingPath, WatchedTrustChain } from '../modules/session-alerts/patterns';
 import { DEFAULT_HOST_MANAGEMENT_PATH } from '../modules/instance-profile/names';
 import { SESSION_PREFERENCES_DOCUMENT } from '../modules/session-logging/names';
 import { MANAGED_BY_TAG } from '../config/access';
 import { partitionOf } from '../config/aws-rules';
 import type { BootstrapConfig, EnvironmentConfig, IdentityCenterConfig, LogArchiveConfig } from '../config/types';
 import {
-  ENVIRONMENT_NAME_PREFIX, environmentNames, environmentPrefix, FORWARD_INFIX, LOG_ARCHIVE, recordingPathNames, SESSION_LOG_GROUPS_PATTERN, STATE_ROLE_NAME_PREFIX,
+  BOOTSTRAP_STACK, ENVIRONMENT_NAME_PREFIX, environmentNames, environmentPrefix, FORWARD_INFIX, LOG_ARCHIVE, recordingPathNames, SESSION_LOG_GROUPS_PATTERN, STATE_ROLE_NAME_PREFIX,
 } from './naming';
 
 /** A stack's audit trail: what its guardrails protect, what its alerts watch, and who alone changes it. */
@@ -34,6 +34,8 @@ export interface StackAuditTrail {
   readonly watched?: WatchedAuditTrail;
   /** The recording path as the alert rules match it. @default not watched */
   readonly watchedRecordingPath?: WatchedRecordingPath;
+  /** The account's roles of the trust chain as the alert rules match them. @default not watched */
+  readonly watchedTrustChain?: WatchedTrustChain;
 }
 
 /** A key of the audit trail, as the stack knows it. */
@@ -68,11 +70,6 @@ export function environmentAuditTrail(env: EnvironmentConfig, refs: EnvironmentT
   const names = environmentNames(env.name);
   const pipelineRoleArns = [env.guardrails.pipelineRoleArn];
   const keyIds = [refs.sessionKey.id, ...(createsAlertKey(env) && refs.alertKeyId ? [refs.alertKeyId] : [])];
-  const accountRole = (name: string) => `arn:${refs.partition}:iam::${refs.accountId}:role/${name}`;
-  const chainRoleArns = [
-    ...[env.guardrails.pipelineRoleArn, env.guardrails.planRoleArn].flatMap((arn) => (arn ? [arn] : [])),
-    ...[ORGANIZATION_ACCESS_ROLE, ...breakGlassRoleNames([env])].map(accountRole),
-  ];
   return {
     pipelineRoleArns,
     guarded: {
@@ -120,10 +117,24 @@ export function environmentAuditTrail(env: EnvironmentConfig, refs: EnvironmentT
       roleNames: [names.recordingPath.instanceRole, names.recordingPath.defaultHostManagementRole],
       instanceProfileNames: [names.recordingPath.instanceProfile],
       instanceTagKeys: [ACCESS_TAG_KEYS.environment, MANAGED_BY_TAG.key],
-      // IAM's requests name a role by its name alone, without its path; STS's by its ARN.
-      trustChain: { roleNames: chainRoleArns.map((arn) => arn.split('/').pop()!), roleArns: chainRoleArns },
     },
+    watchedTrustChain: watchedTrustChain(refs, [env.guardrails.pipelineRoleArn, env.guardrails.planRoleArn], breakGlassRoleNames([env])),
   };
+}
+
+/**
+ * An account's roles of the trust chain as the alerts watch them: the pipeline's (by ARN), and roles of
+ * the account by name (`OrganizationAccountAccessRole` first). IAM's requests name a role by its name
+ * alone, without its path; STS's by its ARN.
+ */
+function watchedTrustChain(
+  account: { readonly partition: string; readonly accountId: string }, pipelineRoleArns: readonly (string | undefined)[], roleNames: readonly string[] = [],
+): WatchedTrustChain {
+  const roleArns = [
+    ...pipelineRoleArns.flatMap((arn) => (arn ? [arn] : [])),
+    ...[ORGANIZATION_ACCESS_ROLE, ...roleNames].map((name) => `arn:${account.partition}:iam::${account.accountId}:role/${name}`),
+  ];
+  return { roleNames: roleArns.map((arn) => arn.split('/').pop()!), roleArns };
 }
 
 /** The names of the environment's deploy role and, where it has one, its plan role. */
@@ -214,9 +225,13 @@ export function organizationAuditTrail(
  * bucket's configuration and history, its key, and who may become a state role (nobody but its trust
  * chain: its pipeline, which creates them; the pipelines they trust assume them from their accounts).
  */
-export function bootstrapAuditTrail(config: BootstrapConfig, stateKeyId: string): StackAuditTrail {
+export function bootstrapAuditTrail(
+  config: BootstrapConfig, state: { readonly key: TrailKey; readonly roleArns: readonly string[]; readonly alertKeyId?: string },
+): StackAuditTrail {
   const pipeline = config.pipelineRoleArn;
   if (!pipeline) return { pipelineRoleArns: [] };
+  const alerts = environmentNames(BOOTSTRAP_STACK).alerts;
+  const chain = watchedTrustChain({ partition: partitionOf(config.region), accountId: config.accountId }, [pipeline]);
   return {
     pipelineRoleArns: [pipeline],
     guarded: {
@@ -224,18 +239,43 @@ export function bootstrapAuditTrail(config: BootstrapConfig, stateKeyId: string)
       logGroupArns: [],
       bucketArns: [],
       stateBucketArns: [`arn:*:s3:::${config.stateBucket}`],
-      kmsKeyArns: [`arn:*:kms:*:*:key/${stateKeyId}`],
+      kmsKeyArns: [state.key.id, ...(state.alertKeyId ? [state.alertKeyId] : [])].map((id) => `arn:*:kms:*:*:key/${id}`),
+      alerting: {
+        ruleArns: [`arn:*:events:*:*:rule/${alerts.rulePrefix}*`],
+        topicArns: config.alerts.topicArn ? [] : [`arn:*:sns:*:*:${alerts.topic}`],
+        trailArns: config.alerts.trail.source === 'stack' ? [`arn:*:cloudtrail:*:*:trail/${alerts.trail}`] : [],
+        roleArns: config.region !== IAM_EVENTS_REGION ? [anyAccountRole(alerts.forwarderRole)] : [],
+      },
       trustChain: {
         roleArns: [`${STATE_ROLE_NAME_PREFIX}*`, roleNameOf(pipeline), ORGANIZATION_ACCESS_ROLE].map(anyAccountRole),
         identityProviderArns: [PIPELINE_IDENTITY_PROVIDER],
       },
     },
+    // The state bucket's configuration, not its objects: the pipelines write states and delete locks all day.
+    watched: { bucketName: config.stateBucket, key: state.key },
+    // The state roles by prefix too: one created under their names alerts.
+    watchedTrustChain: { ...chain, roleNamePrefixes: [STATE_ROLE_NAME_PREFIX], assumedByPipelineArns: state.roleArns },
   };
 }
 
-/** The log archive's audit trail: its bucket and key, watched by its alerts (the organization's SCP guards them). */
+/**
+ * The log archive's audit trail: its bucket and key, and its account's trust chain, watched by its
+ * alerts (the organization's SCP guards them).
+ */
 export function logArchiveAuditTrail(config: LogArchiveConfig, key: TrailKey): StackAuditTrail & { watched: WatchedAuditTrail } {
-  return { pipelineRoleArns: [config.pipelineRoleArn], watched: { bucketName: config.bucketName, key } };
+  return {
+    pipelineRoleArns: [config.pipelineRoleArn],
+    watched: { bucketName: config.bucketName, key },
+    watchedTrustChain: watchedTrustChain({ partition: partitionOf(config.region), accountId: config.accountId }, [config.pipelineRoleArn, config.planRoleArn]),
+  };
+}
+
+/** Identity Center's account's trust chain, watched by its alerts: who becomes its pipeline changes every permission set. */
+export function identityCenterAuditTrail(config: IdentityCenterConfig): StackAuditTrail {
+  return {
+    pipelineRoleArns: [config.pipelineRoleArn],
+    watchedTrustChain: watchedTrustChain({ partition: partitionOf(config.region), accountId: config.accountId }, [config.pipelineRoleArn, config.planRoleArn]),
+  };
 }
 
 /**

@@ -2,6 +2,7 @@ import { TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { MANAGED_BY_TAG } from '../config/access';
 import type { Tags } from '../config/types';
+import { IAM_EVENTS_REGION } from '../modules/session-alerts/names';
 
 /** Oldest Terraform that understands the S3 backend's `use_lockfile`. */
 export const REQUIRED_TERRAFORM_VERSION = '>= 1.10.0';
@@ -26,4 +27,12 @@ export function addAwsProvider(stack: TerraformStack, target: AwsTarget): AwsPro
     allowedAccountIds: [target.accountId],
     defaultTags: [{ tags: { [MANAGED_BY_TAG.key]: MANAGED_BY_TAG.value, ...target.tags } }],
   });
+}
+
+/**
+ * A second provider for us-east-1, where IAM delivers its events (and STS those of its global endpoint),
+ * for a stack whose alerts are in another region; none in us-east-1.
+ */
+export function addIamEventsProvider(stack: TerraformStack, target: AwsTarget): AwsProvider | undefined {
+  return target.region === IAM_EVENTS_REGION ? undefined : addAwsProvider(stack, { ...target, region: IAM_EVENTS_REGION, alias: 'iam-events' });
 }

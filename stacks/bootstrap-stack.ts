@@ -1,12 +1,13 @@
-import { LocalBackend, TerraformOutput, TerraformStack } from 'cdktf';
+import { Lazy, LocalBackend, TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import { partitionOf } from '../config/aws-rules';
 import type { BootstrapConfig, RemoteStateConfig } from '../config/types';
 import { StateAccessRole, StateBucket } from '../modules/state-bucket';
-import { addAwsProvider } from './aws-provider';
+import { addAwsProvider, addIamEventsProvider } from './aws-provider';
 import { AuditTrailGuardrail } from '../modules/guardrails';
+import { SessionAlerts } from '../modules/session-alerts';
 import { bootstrapAuditTrail, type StackAuditTrail } from './audit-trail';
-import { BOOTSTRAP_STACK, environmentPrefix, GUARDRAIL_ID, STATE_READ_ROLE_SUFFIX, STATE_ROLE_NAME_PREFIX } from './naming';
+import { BOOTSTRAP_STACK, environmentPrefix, GUARDRAIL_ID, SESSION_ALERTS_ID, STATE_READ_ROLE_SUFFIX, STATE_ROLE_NAME_PREFIX } from './naming';
 
 export { BOOTSTRAP_STACK };
 
@@ -33,6 +34,8 @@ export class BootstrapStack extends TerraformStack {
   readonly auditTrail: StackAuditTrail;
   /** The deny policy for the bootstrap account's administrators, with `auditTrail.guarded`. */
   readonly guardrail?: AuditTrailGuardrail;
+  /** Anyone but the pipeline changing the state bucket or its key, and any move on the trust chain, with `pipelineRoleArn`. */
+  readonly alerts?: SessionAlerts;
 
   constructor(scope: Construct, config: BootstrapConfig, stacks: readonly StackState[] = []) {
     super(scope, BOOTSTRAP_STACK);
@@ -69,7 +72,14 @@ export class BootstrapStack extends TerraformStack {
     const roleArn = (name: string) => `arn:${partitionOf(config.region)}:iam::${config.accountId}:role/${name}`;
     const stateRoleArns = [...Object.values(roles), ...Object.values(readRoles)].map((r) => roleArn(r.roleName));
     this.stateBucket.restrictStateAccess([...stateRoleArns, ...config.administratorArns], [roleArn(`${STATE_ROLE_NAME_PREFIX}*${STATE_READ_ROLE_SUFFIX}`)]);
-    this.auditTrail = bootstrapAuditTrail(config, this.stateBucket.key.key.keyId);
+    const key = this.stateBucket.key;
+    this.auditTrail = bootstrapAuditTrail(config, {
+      key: { arn: key.keyArn, id: key.key.keyId, alias: key.aliasName },
+      roleArns: stateRoleArns,
+      // The guardrail protects the alerts' key, created with the alerts below.
+      alertKeyId: config.alerts.topicArn ? undefined : Lazy.stringValue({ produce: () => this.alerts?.key?.key.keyId }),
+    });
+    if (this.auditTrail.watched) this.alerts = this.addAlerts(config);
     if (this.auditTrail.guarded) {
       // The state roles carry no boundary: they delete lock files, which the trail's history denies.
       this.guardrail = new AuditTrailGuardrail(this, GUARDRAIL_ID, {
@@ -84,6 +94,28 @@ export class BootstrapStack extends TerraformStack {
     new TerraformOutput(this, 'state_bucket', { value: this.stateBucket.bucket.bucket.bucket });
     new TerraformOutput(this, 'state_key_arn', { value: this.stateBucket.key.keyArn });
     new TerraformOutput(this, 'state_key_alias', { value: this.stateBucket.key.alias.name });
+  }
+
+  /**
+   * As in the environments, on the state bucket's configuration and key (not its objects: the pipelines
+   * write states and delete locks all day) and on the account's trust chain, read from a trail that
+   * delivers into the state bucket.
+   */
+  private addAlerts(config: BootstrapConfig): SessionAlerts {
+    const state = this.stateBucket;
+    const alerts = new SessionAlerts(this, SESSION_ALERTS_ID, {
+      namePrefix: environmentPrefix(BOOTSTRAP_STACK),
+      watched: this.auditTrail.watched!,
+      excludedRoleArns: this.auditTrail.pipelineRoleArns,
+      trustChain: this.auditTrail.watchedTrustChain,
+      iamEventsProvider: addIamEventsProvider(this, config),
+      topicArn: config.alerts.topicArn,
+      emails: config.alerts.emails,
+      trail: config.alerts.trail.source === 'stack' ? { bucketName: config.stateBucket, kmsKeyArn: state.key.keyArn } : undefined,
+      objectEvents: false,
+    });
+    if (alerts.trail) alerts.grantTrailDelivery(state.bucket, state.key);
+    return alerts;
   }
 }
 

@@ -6,13 +6,13 @@ import { destinationLabel, PortForwardingDocument, SessionAccessPolicy } from '.
 import { suppressCompliance } from '../modules/compliance';
 import { AuditTrailGuardrail } from '../modules/guardrails';
 import { IamSsmRole } from '../modules/iam-ssm-role';
-import { IAM_EVENTS_REGION, SessionAlerts, TRAIL_KEY_PREFIX } from '../modules/session-alerts';
+import { SessionAlerts, TRAIL_KEY_PREFIX } from '../modules/session-alerts';
 import { SessionLogging } from '../modules/session-logging';
 import { DefaultHostManagement, InstanceProfile } from '../modules/instance-profile';
 import { SsmInstance, SsmVpcEndpoints } from '../modules/ssm-instance';
 import { accountIdOf, partitionOf, regionOf } from '../modules/shared/aws-environment';
-import { environmentAuditTrail, forwardsIamEvents, type StackAuditTrail } from './audit-trail';
-import { addAwsProvider } from './aws-provider';
+import { environmentAuditTrail, type StackAuditTrail } from './audit-trail';
+import { addAwsProvider, addIamEventsProvider } from './aws-provider';
 import { distinctDestinations, groupAccess, opensSsh, runAsUsers } from './environment-props';
 import { addRemoteState } from './locking-s3-backend';
 import {
@@ -170,9 +170,9 @@ export class EnvironmentStack extends TerraformStack {
         : undefined,
       objectEvents: alerts.trail.objectEvents,
       recordingPath: this.auditTrail.watchedRecordingPath,
-      // IAM delivers its events to us-east-1 only: from another region, a rule there forwards them.
-      iamEventsProvider: !forwardsIamEvents(this.environment) ? undefined
-        : addAwsProvider(this, { accountId: this.environment.accountId, region: IAM_EVENTS_REGION, tags: this.providerTags, alias: 'iam-events' }),
+      trustChain: this.auditTrail.watchedTrustChain,
+      // IAM delivers its events to us-east-1 only: from another region, rules there forward them.
+      iamEventsProvider: addIamEventsProvider(this, { accountId: this.environment.accountId, region: this.environment.region, tags: this.providerTags }),
       permissionsBoundaryArn,
       keyDeletionWindowInDays: config.keyDeletionWindowInDays,
     });

@@ -5,7 +5,8 @@ import type { EnvironmentConfig, IdentityCenterConfig } from '../config/types';
 import { sessionAccessStatements } from '../modules/access-policies';
 import { IdentityCenterInstance, SessionPermissionSet } from '../modules/identity-center';
 import { SessionAlerts } from '../modules/session-alerts';
-import { addAwsProvider } from './aws-provider';
+import { addAwsProvider, addIamEventsProvider } from './aws-provider';
+import { identityCenterAuditTrail, type StackAuditTrail } from './audit-trail';
 import { groupAccess } from './environment-props';
 import { addRemoteState } from './locking-s3-backend';
 import { environmentNames, environmentPrefix, IDENTITY_CENTER, SESSION_ALERTS_ID } from './naming';
@@ -21,6 +22,8 @@ export { IDENTITY_CENTER };
 export class IdentityCenterStack extends TerraformStack {
   readonly instance: IdentityCenterInstance;
   readonly permissionSets: SessionPermissionSet[];
+  /** Who alone changes the permission sets, and the account's trust chain the alerts watch. */
+  readonly auditTrail: StackAuditTrail;
   /** New members of the permission sets' groups, and user changes where users pick their OS user. */
   readonly alerts: SessionAlerts;
 
@@ -50,10 +53,13 @@ export class IdentityCenterStack extends TerraformStack {
       })];
     }));
     const groups = [...new Set(environments.flatMap((env) => env.accessGroups.flatMap((g) => g.permissionSet?.groups ?? [])))];
+    this.auditTrail = identityCenterAuditTrail(config);
     this.alerts = new SessionAlerts(this, SESSION_ALERTS_ID, {
       namePrefix: environmentPrefix(IDENTITY_CENTER),
       watched: {},
-      excludedRoleArns: [config.pipelineRoleArn],
+      excludedRoleArns: this.auditTrail.pipelineRoleArns,
+      trustChain: this.auditTrail.watchedTrustChain,
+      iamEventsProvider: addIamEventsProvider(this, config),
       topicArn: config.alerts.topicArn,
       emails: config.alerts.emails,
       identityStore: {

@@ -4,7 +4,7 @@ import type { EnvironmentConfig, LogArchiveConfig } from '../config/types';
 import { SessionLogArchive } from '../modules/log-archive';
 import { SessionAlerts } from '../modules/session-alerts';
 import { LOG_ARCHIVE_PREFIX, logArchiveAuditTrail, recordingRoleArns, type StackAuditTrail } from './audit-trail';
-import { addAwsProvider } from './aws-provider';
+import { addAwsProvider, addIamEventsProvider } from './aws-provider';
 import { addRemoteState } from './locking-s3-backend';
 import { LOG_ARCHIVE, LOG_ARCHIVE_ID, SESSION_ALERTS_ID } from './naming';
 
@@ -34,11 +34,16 @@ export class LogArchiveStack extends TerraformStack {
     if (this.alerts.trail) this.alerts.grantTrailDelivery(bucket, key);
   }
 
-  /** As in the environments: anyone but the pipeline touching the bucket, its objects or its key alerts. */
+  /**
+   * As in the environments: anyone but the pipeline touching the bucket, its objects or its key alerts,
+   * and so does any move on the account's trust chain.
+   */
   private addAlerts(config: LogArchiveConfig): SessionAlerts {
     return new SessionAlerts(this, SESSION_ALERTS_ID, {
       namePrefix: LOG_ARCHIVE_PREFIX,
       watched: this.auditTrail.watched!,
+      trustChain: this.auditTrail.watchedTrustChain,
+      iamEventsProvider: addIamEventsProvider(this, config),
       excludedRoleArns: this.auditTrail.pipelineRoleArns,
       topicArn: config.alerts.topicArn,
       emails: config.alerts.emails,

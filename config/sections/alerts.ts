@@ -17,6 +17,20 @@ export const trailSource = f.oneOf(['stack', 'existing'], 'must be "stack" (the 
   .default('stack')
   .meta({ description: 'the CloudTrail trail the alerts read: "stack" creates a multi-region trail of management events, "existing" relies on one already logging (an organisation trail)' });
 
+/**
+ * The alerts of an account that records no sessions (the log archive, the state): who is told, and
+ * which trail the rules read.
+ */
+export function accountAlertsSchema(trailNote: string, description: string) {
+  return strict({ emails: alertEmails, topicArn: alertTopicArn, trail: strict({ source: trailSource }, trailNote).prefault({}) }, description).prefault({});
+}
+
+/** An alert topic named in another region than the rules that publish to it, which EventBridge cannot. */
+export function topicRegionProblem(topicArn: string | undefined, region: string): string | undefined {
+  const topicRegion = topicArn?.split(':')[3];
+  return topicRegion !== undefined && topicRegion !== region ? `is in ${topicRegion}: EventBridge rules in ${region} publish only to a topic of their own region` : undefined;
+}
+
 export const alertsSchema = strict({
   emails: alertEmails,
   topicArn: alertTopicArn,
@@ -42,10 +56,8 @@ export function alertsOf(alerts: AlertsFile): AlertsConfig {
 }
 
 export function checkAlerts({ alerts, accessGroups, region }: EnvironmentConfig, report: Report): void {
-  const topicRegion = alerts.topicArn?.split(':')[3];
-  if (topicRegion !== undefined && topicRegion !== region) {
-    report('alerts.topicArn', `is in ${topicRegion}: EventBridge rules in ${region} publish only to a topic of their own region`);
-  }
+  const topicProblem = topicRegionProblem(alerts.topicArn, region);
+  if (topicProblem) report('alerts.topicArn', topicProblem);
   if (alerts.trail.bucketName !== undefined && alerts.trail.source !== 'stack') {
     report('alerts.trail.bucketName', 'names where a trail the stack creates delivers; with "source": "existing" there is none');
   }

@@ -3,7 +3,7 @@ import * as f from '../fields';
 import * as rules from '../aws-rules';
 import { checkSessionLoggingProps } from '../../modules/session-logging/limits';
 import { LOG_ARCHIVE } from '../../stacks/naming';
-import { alertEmails, alertTopicArn, trailSource } from './alerts';
+import { accountAlertsSchema, topicRegionProblem } from './alerts';
 import { accountId, awsString, type ConfigProblem, list, problem, region, strict, tags } from './common';
 import type { EnvironmentConfig } from './environment';
 import { destinationOf, retentionFields } from './session-logging';
@@ -18,16 +18,17 @@ export const logArchiveSchema = strict({
   planRoleArn: awsString(rules.iamRoleArn, 'the read-only role that plans the log-archive stack').optional(),
   readerArns: list(awsString(rules.accountRoleArnPattern, 'reader role ARN'), 'who may read and decrypt the transcripts (security teams): role ARNs of named accounts, * allowed in the name', { nonEmpty: true }),
   ...retentionFields('transcripts', 'archive bucket'),
-  alerts: strict({
-    emails: alertEmails,
-    topicArn: alertTopicArn,
-    trail: strict({ source: trailSource }, 'with "stack", the trail delivers into the archive bucket, under cloudtrail/, and records its object-level writes').prefault({}),
-  }, "alerts when anyone but the archive's pipeline touches the archive").prefault({}),
+  alerts: accountAlertsSchema(
+    'with "stack", the trail delivers into the archive bucket, under cloudtrail/, and records its object-level writes',
+    "alerts when anyone but the archive's pipeline touches the archive or its account's trust chain (its pipeline and plan roles, OrganizationAccountAccessRole)",
+  ),
   tags,
   state: stateSchema,
 }, "a central log archive: every environment's transcripts in one account its own administrators cannot reach").check((ctx) => {
   // The retention rules are the environments' own.
   for (const p of checkSessionLoggingProps(ctx.value)) problem(ctx, p.field.split('.'), p.message);
+  const topicProblem = topicRegionProblem(ctx.value.alerts.topicArn, ctx.value.region);
+  if (topicProblem) problem(ctx, ['alerts', 'topicArn'], topicProblem);
 });
 
 export type LogArchiveFile = f.Output<typeof logArchiveSchema>;

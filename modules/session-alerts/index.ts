@@ -15,7 +15,8 @@ import { EncryptionKey } from '../shared/encryption-key';
 import { PolicyDocument, PolicyStatement } from '../shared/policy-document';
 import { IAM_EVENTS_REGION, sessionAlertNames, TRAIL_KEY_PREFIX } from './names';
 import {
-  EventPattern, eventNames, identityStorePattern, type IdentityStoreWatch, permissionSetPattern, recordingPathPatterns, sessionPattern, tamperPatterns, WATCHED_ACTIONS, type WatchedRecordingPath,
+  EventPattern, eventNames, identityStorePattern, type IdentityStoreWatch, permissionSetPattern, recordingPathPatterns, sessionPattern, tamperPatterns, trustChainPatterns,
+  WATCHED_ACTIONS, type WatchedRecordingPath, type WatchedTrustChain,
 } from './patterns';
 
 export * from './patterns';
@@ -111,14 +112,21 @@ export interface SessionAlertsProps {
    */
   readonly recordingPath?: WatchedRecordingPath;
   /**
-   * A provider for us-east-1, where IAM delivers its events, when the stack is in another region: a rule
-   * there forwards the recording roles' events to this region's default event bus, where they alert.
-   * Without it, the stack's own region must be us-east-1 for IAM's events to alert.
+   * Alert on changes to, and assumptions of, the roles of the trust chain: who becomes the pipeline, or
+   * changes what it applies.
+   * @default the trust chain not watched
+   */
+  readonly trustChain?: WatchedTrustChain;
+  /**
+   * A provider for us-east-1, where IAM delivers its events (and STS those of its global endpoint), when
+   * the stack is in another region: rules there forward the recording roles' and the trust chain's
+   * events to this region's default event bus, where they alert. Without it, the stack's own region must
+   * be us-east-1 for IAM's events to alert.
    * @default none
    */
   readonly iamEventsProvider?: TerraformProvider;
   /**
-   * Permissions boundary of the role that forwards IAM's events (`iamEventsProvider`).
+   * Permissions boundary of the role that forwards us-east-1's events (`iamEventsProvider`).
    * @default none
    */
   readonly permissionsBoundaryArn?: string;
@@ -159,8 +167,8 @@ export class SessionAlerts extends Construct {
   readonly trailArn?: string;
   /** Whether deletions of log objects alert (a trail records them). */
   readonly objectEvents: boolean;
-  /** The rule in us-east-1 that forwards IAM's events, and the role it forwards with (`iamEventsProvider`). */
-  readonly iamForwarder?: { readonly rule: CloudwatchEventRule; readonly role: IamRole; readonly roleArn: string };
+  /** The rules in us-east-1 that forward IAM's and STS's global events, and the role they forward with (`iamEventsProvider`). */
+  readonly iamForwarder?: { readonly rules: readonly CloudwatchEventRule[]; readonly role: IamRole; readonly roleArn: string };
 
   constructor(scope: Construct, id: string, private readonly props: SessionAlertsProps) {
     super(scope, id);
@@ -250,36 +258,46 @@ export class SessionAlerts extends Construct {
     }
     if (props.allSessions) patterns.sessions = sessionPattern();
     else if (props.sessionRoleNames?.length) patterns.sessions = sessionPattern(props.sessionRoleNames);
+    // What CloudTrail records in us-east-1 alone, whatever the region called (IAM), or by default (STS's
+    // global endpoint): matched here, and forwarded from there.
+    const global: Record<string, EventPattern> = {};
     if (props.recordingPath) {
       const recording = recordingPathPatterns(props.recordingPath, excluded);
-      Object.assign(patterns, recording.regional, { 'recording-roles': recording.iam });
-      if (props.iamEventsProvider) this.iamForwarder = this.forwardIamEvents(recording.iam, props.iamEventsProvider, names.forwarderRole, props.permissionsBoundaryArn);
+      Object.assign(patterns, recording.regional);
+      global['recording-roles'] = recording.iam;
+    }
+    if (props.trustChain) {
+      const chain = trustChainPatterns(props.trustChain, excluded);
+      Object.assign(global, { 'trust-chain-roles': chain.roles, 'trust-chain': chain.assume });
+    }
+    Object.assign(patterns, global);
+    if (props.iamEventsProvider && Object.keys(global).length > 0) {
+      this.iamForwarder = this.forwardIamEvents(global, props.iamEventsProvider, names.forwarderRole, props.permissionsBoundaryArn);
     }
     this.patterns = patterns;
     this.rules = Object.entries(patterns).map(([name, pattern]) => this.addRule(name, pattern));
   }
 
   /**
-   * A rule in us-east-1 that sends IAM's events to this region's default event bus ("Sending and
-   * receiving Amazon EventBridge events between AWS Regions"), with a role only that rule may use to
-   * put events on that bus alone. The `recording-roles` rule here matches them as they arrive.
+   * Rules in us-east-1 that send its events to this region's default event bus ("Sending and receiving
+   * Amazon EventBridge events between AWS Regions"), each named as the rule here that matches them as they
+   * arrive, with a role only those rules may use to put events on that bus alone.
    */
-  private forwardIamEvents(pattern: EventPattern, provider: TerraformProvider, roleName: string, permissionsBoundary?: string) {
+  private forwardIamEvents(patterns: Record<string, EventPattern>, provider: TerraformProvider, roleName: string, permissionsBoundary?: string) {
     const partition = partitionOf(this);
     const accountId = accountIdOf(this);
-    const ruleName = `${this.ruleNamePrefix}recording-roles`;
-    const ruleArn = `arn:${partition}:events:${IAM_EVENTS_REGION}:${accountId}:rule/${ruleName}`;
+    const ruleArns = Object.keys(patterns).map((name) => `arn:${partition}:events:${IAM_EVENTS_REGION}:${accountId}:rule/${this.ruleNamePrefix}${name}`);
     const busArn = `arn:${partition}:events:${regionOf(this)}:${accountId}:event-bus/default`;
     const role = new IamRole(this, 'forwarder-role', {
       name: roleName,
       permissionsBoundary,
-      description: 'EventBridge forwards IAM events of the Session Manager recording path from us-east-1',
+      description: 'EventBridge forwards IAM and STS events of the Session Manager audit trail from us-east-1',
       assumeRolePolicy: new PolicyDocument([{
         Sid: 'ForwardingRuleAssumes',
         Effect: 'Allow',
         Principal: { Service: 'events.amazonaws.com' },
         Action: 'sts:AssumeRole',
-        Condition: { StringEquals: { 'aws:SourceAccount': accountId, 'aws:SourceArn': ruleArn } },
+        Condition: { StringEquals: { 'aws:SourceAccount': accountId, 'aws:SourceArn': ruleArns.length === 1 ? ruleArns[0] : ruleArns } },
       }]).toJson(),
     });
     new IamRolePolicy(this, 'forwarder-policy', {
@@ -287,15 +305,18 @@ export class SessionAlerts extends Construct {
       role: role.name,
       policy: new PolicyDocument([{ Sid: 'PutOnDefaultBus', Effect: 'Allow', Action: 'events:PutEvents', Resource: busArn }]).toJson(),
     });
-    const rule = new CloudwatchEventRule(this, 'rule-recording-roles-forward', {
-      provider,
-      name: ruleName,
-      description: 'Forwards IAM events of the Session Manager recording path to the alerts\' region',
-      eventPattern: JSON.stringify(pattern),
-      state: 'ENABLED',
+    const rules = Object.entries(patterns).map(([name, pattern]) => {
+      const rule = new CloudwatchEventRule(this, `rule-${name}-forward`, {
+        provider,
+        name: `${this.ruleNamePrefix}${name}`,
+        description: `Forwards IAM and STS events to the alerts' region: ${RULE_DESCRIPTIONS[name]}`,
+        eventPattern: JSON.stringify(pattern),
+        state: 'ENABLED',
+      });
+      new CloudwatchEventTarget(this, `target-${name}-forward`, { provider, rule: rule.name, targetId: 'alerts-region', arn: busArn, roleArn: role.arn });
+      return rule;
     });
-    new CloudwatchEventTarget(this, 'target-recording-roles-forward', { provider, rule: rule.name, targetId: 'alerts-region', arn: busArn, roleArn: role.arn });
-    return { rule, role, roleArn: `arn:${partition}:iam::${accountId}:role/${roleName}` };
+    return { rules, role, roleArn: `arn:${partition}:iam::${accountId}:role/${roleName}` };
   }
 
   /**
@@ -362,10 +383,11 @@ const RULE_DESCRIPTIONS: Readonly<Record<string, string>> = {
   sessions: 'A watched role started a Session Manager session',
   'recording-path': "Someone other than the pipeline changed, or tried to change, an instance's profile or tags, Default Host Management or account log policies",
   'ways-in': 'Someone other than the pipeline ran, or tried to run, something on an instance other than through a session',
-  'recording-roles': 'Someone other than the pipeline changed, or tried to change, the roles or profiles sessions are recorded with, or a role of the trust chain',
+  'recording-roles': 'Someone other than the pipeline changed, or tried to change, the roles or profiles sessions are recorded with',
+  'trust-chain-roles': "Someone other than the pipeline created, changed or deleted, or tried to, a role of the trust chain (the pipeline's roles, OrganizationAccountAccessRole, break-glass, state)",
   'permission-sets': "Someone other than the pipeline changed, or tried to change, a permission set's policies, boundary or assignments, or the attributes for access control",
   'identity-store': "Someone added a member to an Identity Center group that has session access, or changed a user's attributes",
-  'trust-chain': 'Someone assumed, or tried to assume, a role of the trust chain (the pipeline\'s roles, OrganizationAccountAccessRole, break-glass)',
+  'trust-chain': "Someone assumed, or tried to assume, a role of the trust chain (the pipeline's roles, OrganizationAccountAccessRole, break-glass; the state roles when refused)",
 };
 
 /**

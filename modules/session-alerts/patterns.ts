@@ -264,12 +264,25 @@ export interface WatchedRecordingPath {
   readonly instanceProfileNames: readonly string[];
   /** The tag keys the guardrails scope the instances' denies by, whose changes alert anywhere. */
   readonly instanceTagKeys: readonly string[];
+}
+
+/**
+ * The trust chain as CloudTrail's records name it: the roles that become the pipeline or change what it
+ * applies (its deploy and plan roles, `OrganizationAccountAccessRole`, the break-glass roles, the state
+ * roles). Any change to one, its creation, and anyone's `AssumeRole` of one alert.
+ */
+export interface WatchedTrustChain {
+  /** By name, as IAM's requests name a role (without its path). */
+  readonly roleNames: readonly string[];
+  /** Roles whose names start so, created and changed by the pipeline only (the state roles). @default none */
+  readonly roleNamePrefixes?: readonly string[];
+  /** By ARN, as STS's AssumeRole names a role. */
+  readonly roleArns: readonly string[];
   /**
-   * The trust chain (the pipeline's roles, `OrganizationAccountAccessRole`, the break-glass roles): any
-   * change to one, its creation, and anyone's `AssumeRole` of one alert.
-   * @default the trust chain not watched
+   * Roles the pipelines assume with AssumeRole (the state roles): only refused assumptions alert, since a
+   * new principal in their trust policies alerts as a change first. @default none
    */
-  readonly trustChain?: { readonly roleNames: readonly string[]; readonly roleArns: readonly string[] };
+  readonly assumedByPipelineArns?: readonly string[];
 }
 
 /** Every way onto an instance but a session, and the runbooks that call them as another role. */
@@ -295,13 +308,29 @@ export function recordingPathPatterns(watched: WatchedRecordingPath, excludedRol
     regional: {
       'recording-path': { source: ['aws.ec2', 'aws.ssm', 'aws.logs'], 'detail-type': ['AWS API Call via CloudTrail'], detail: { ...caller, $or: alternatives } },
       'ways-in': apiCalls(WAY_IN_ACTIONS, caller),
-      // Nobody assumes a role of the chain with AssumeRole (the pipeline's come with a web identity): by
-      // anyone, where STS records it, the region of the endpoint called.
-      ...(watched.trustChain ? { 'trust-chain': apiCalls(TRUST_CHAIN_ACTIONS.assume, { requestParameters: { roleArn: [...watched.trustChain.roleArns] } }) } : {}),
     },
-    iam: apiCalls([...new Set([...RECORDING_PATH_ACTIONS.roles, ...(watched.trustChain ? TRUST_CHAIN_ACTIONS.roles : []), ...RECORDING_PATH_ACTIONS.instanceProfiles])], {
+    iam: apiCalls([...new Set([...RECORDING_PATH_ACTIONS.roles, ...RECORDING_PATH_ACTIONS.instanceProfiles])], {
       ...caller,
-      requestParameters: { $or: [{ roleName: [...watched.roleNames, ...(watched.trustChain?.roleNames ?? [])] }, { instanceProfileName: [...watched.instanceProfileNames] }] },
+      requestParameters: { $or: [{ roleName: [...watched.roleNames] }, { instanceProfileName: [...watched.instanceProfileNames] }] },
+    }),
+  };
+}
+
+/**
+ * The trust chain's patterns: `roles` on IAM's calls that create, re-trust, change or delete one of its
+ * roles, by anyone but the pipeline; `assume` on STS's AssumeRole of one, by anyone (the pipeline's own
+ * come with a web identity, a call of another name), refused only for roles the pipelines assume. Both
+ * arrive where CloudTrail records them: IAM's in us-east-1, STS's in the region of the endpoint called
+ * (the global endpoint's in us-east-1), "Logging IAM and AWS STS API calls with AWS CloudTrail".
+ */
+export function trustChainPatterns(chain: WatchedTrustChain, excludedRoleArns: readonly string[]): { roles: EventPattern; assume: EventPattern } {
+  const named = [...chain.roleNames, ...(chain.roleNamePrefixes ?? []).map((prefix) => ({ prefix }))];
+  const refusedOnly = chain.assumedByPipelineArns ?? [];
+  const assumed = { requestParameters: { roleArn: [...chain.roleArns] } };
+  return {
+    roles: apiCalls(TRUST_CHAIN_ACTIONS.roles, { ...callerOtherThan(excludedRoleArns), requestParameters: { roleName: named } }),
+    assume: apiCalls(TRUST_CHAIN_ACTIONS.assume, refusedOnly.length === 0 ? assumed : {
+      $or: [assumed, { requestParameters: { roleArn: [...refusedOnly] }, errorCode: [{ exists: true }] }],
     }),
   };
 }

@@ -91,7 +91,8 @@ export class StateBucket extends Construct {
       // replication role writes and deletes with s3:ReplicateObject and s3:ReplicateDelete.
       Action: 's3:*',
       Resource: `${this.bucket.bucketArn}/*`,
-      Condition: { ArnNotLike: { 'aws:PrincipalArn': [...principalArns] } },
+      // Services have no identity policy here: the policy's own Allows (a trail's delivery) decide them.
+      Condition: { ArnNotLike: { 'aws:PrincipalArn': [...principalArns] }, BoolIfExists: { 'aws:PrincipalIsAWSService': 'false' } },
     });
     if (readOnlyArns.length === 0) return;
     // Whatever their own policies say: a reader writes no state and takes or breaks no lock.

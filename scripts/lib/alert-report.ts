@@ -30,6 +30,8 @@ function environmentAlerts(env: EnvironmentConfig, width: number): string {
     ['disable, delete or re-policy the session or alert key', 'yes'],
     ['change the alert rules, topic or trail', 'yes'],
     ['change the recording roles or profile', env.region === IAM_EVENTS_REGION ? 'yes' : `yes (IAM's events, forwarded from ${IAM_EVENTS_REGION})`],
+    ['create, change or assume a role of the trust chain', env.region === IAM_EVENTS_REGION ? 'yes (AssumeRole by anyone)'
+      : `yes (AssumeRole by anyone; IAM's and STS's global events forwarded from ${IAM_EVENTS_REGION})`],
     ["change an instance's profile or tags, DHM, account log policies", 'yes'],
     ['get onto an instance another way than a session', 'yes, on any instance of the account'],
     ['open a session', alerts.allSessions ? 'yes, every session' : sessionRoles.length > 0 ? `by ${sessionRoles.join(', ')}` : 'no'],
