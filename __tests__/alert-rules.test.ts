@@ -2,7 +2,11 @@ import { StackValidation } from '../scripts/lib/offline-validation';
 import { shippedPlans } from './support/shipped-plans';
 import { Json } from './helpers';
 import { ALLOW_EVERYTHING, decide, ResolvedPlan } from './iam-evaluation';
-import { matches } from './support/event-pattern';
+import type { RuleOf } from './support/event-pattern';
+import { tamperRecords } from './support/tamper-calls';
+import { tamperMoves } from '../scripts/lib/tamper-report';
+import { loadConfig } from '../config/load';
+import { firing as firingOf, plannedAlertRules } from './support/trust-chain-alerts';
 import { ApiCall, cloudTrailEvent, iamUser, identityCenterSession, Named, otherAccount, recordingPathCalls, roleSession, rootUser, startSession, trustChainCalls, watchedCalls } from './support/cloudtrail';
 
 /** The alert rules as the plans resolve them, matched against CloudTrail records of every watched call. */
@@ -24,20 +28,16 @@ describe.each([
   const administrator = identityCenterSession(account, 'Administrators', 'alice@example.com', region);
   const at = { account, region };
   let plan: ResolvedPlan;
-  let patterns: Record<string, Record<string, unknown>>;
+  let patterns: Record<string, RuleOf>;
   /** The rules in us-east-1 that forward its events here, by the name they share with the rule here. */
-  let forwards: Record<string, Record<string, unknown>>;
+  let forwards: Record<string, RuleOf>;
   let named: Named;
   let alertKeyArn: string;
 
   beforeAll(() => {
     plan = new ResolvedPlan(results.find((r) => r.stack === env)!.planFile!);
     // The patterns as Terraform will send them to EventBridge: every reference resolved.
-    const rules = (forwarding: boolean) => Object.fromEntries(plan.all('aws_cloudwatch_event_rule')
-      .filter((r) => r.values.description.startsWith('Forwards') === forwarding)
-      .map((r) => [r.values.name.replace(`ssm-session-kit-${env}-alert-`, ''), JSON.parse(r.values.event_pattern)]));
-    patterns = rules(false);
-    forwards = rules(true);
+    ({ here: patterns, forwards } = plannedAlertRules(plan, `ssm-session-kit-${env}-alert-`));
     alertKeyArn = plan.one('aws_kms_key', (v) => v.description === 'Encrypts the Session Manager audit-trail alerts').values.arn;
     named = {
       document: 'SSM-SessionManagerRunShell',
@@ -52,16 +52,16 @@ describe.each([
     };
   });
 
-  const firing = (event: Record<string, unknown>) => Object.keys(patterns).filter((name) => matches(patterns[name], event)).sort();
+  const firing = (event: Record<string, unknown>) => firingOf(patterns, event);
   const everyCall = () => Object.entries(watchedCalls(named)).flatMap(([rule, calls]) => calls.map((call) => ({ rule, call })));
 
   it('has every reference in its patterns resolved, each pattern within 2,048 characters', () => {
     expect(Object.keys(patterns).sort()).toEqual([
-      'alerting', 'key', 'key-deleted', 'log-bucket', 'log-group', 'log-objects', 'preferences', 'recording-path', 'recording-roles', 'sessions', 'trust-chain',
-      'trust-chain-roles', 'ways-in',
+      'alerting', 'guarded', 'guarded-iam', 'key', 'key-deleted', 'log-bucket', 'log-group', 'log-objects', 'preferences', 'reads', 'recording-path', 'recording-roles',
+      'sessions', 'trust-chain', 'trust-chain-roles', 'ways-in',
     ]);
-    expect(Object.keys(forwards).sort()).toEqual(['recording-roles', 'trust-chain', 'trust-chain-roles']);
-    for (const pattern of [...Object.values(patterns), ...Object.values(forwards)]) {
+    expect(Object.keys(forwards).sort()).toEqual(['guarded-iam', 'recording-roles', 'trust-chain', 'trust-chain-roles']);
+    for (const { pattern } of [...Object.values(patterns), ...Object.values(forwards)]) {
       expect(JSON.stringify(pattern)).not.toMatch(/\$\{/);
       expect(JSON.stringify(pattern).length).toBeLessThanOrEqual(2048);
     }
@@ -88,10 +88,12 @@ describe.each([
   it('alerts on every move against the recording path, allowed or denied, by anyone but the pipeline; IAM\'s from us-east-1', () => {
     for (const [rule, calls] of Object.entries(recordingPath())) {
       for (const call of calls) {
+        // Lifting any role's boundary alerts on its own too.
+        const rules = [rule, ...(call.eventName === 'DeleteRolePermissionsBoundary' ? ['guarded-iam'] : [])].sort();
         for (const caller of [administrator, iamUser(account, 'mallory'), rootUser(account), otherAccount('999999999999')]) {
           for (const denied of [false, true]) {
             const event = cloudTrailEvent(call, caller, { account, region: regionOf(call), denied });
-            expect({ call: call.eventName, caller: caller.type, denied, firing: firing(event) }).toEqual({ call: call.eventName, caller: caller.type, denied, firing: [rule] });
+            expect({ call: call.eventName, caller: caller.type, denied, firing: firing(event) }).toEqual({ call: call.eventName, caller: caller.type, denied, firing: rules });
           }
         }
         expect({ call: call.eventName, firing: firing(cloudTrailEvent(call, pipeline, { account, region: regionOf(call) })) }).toEqual({ call: call.eventName, firing: [] });
@@ -100,7 +102,7 @@ describe.each([
   });
 
   // The rules in us-east-1 that forward an event recorded there.
-  const forwarding = (event: Record<string, unknown>) => Object.keys(forwards).filter((name) => matches(forwards[name], event)).sort();
+  const forwarding = (event: Record<string, unknown>) => firingOf(forwards, event);
 
   it('alerts on every move against the trust chain, allowed or denied, by anyone: IAM\'s forwarded from us-east-1, AssumeRole in the region and from the global endpoint', () => {
     const chain = ['ssm-session-kit-deploy', 'ssm-session-kit-plan', 'OrganizationAccountAccessRole', ...(env === 'prod' ? ['ssm-session-kit-prod-break-glass'] : [])];
@@ -136,17 +138,18 @@ describe.each([
 
   it('stays quiet for other roles, other tags and other service settings', () => {
     const other = recordingPathCalls({ instanceRole: 'app-role', dhmRole: 'batch-role', instanceProfile: 'app-profile', instanceId: 'i-0fedcba9876543210', tagKey: 'CostCenter' });
-    const quiet = [...other['recording-roles'], ...other['recording-path'].filter((c) => ['CreateTags', 'DeleteTags'].includes(c.eventName)),
+    const quiet = [...other['recording-roles'].filter((c) => c.eventName !== 'DeleteRolePermissionsBoundary'), ...other['recording-path'].filter((c) => ['CreateTags', 'DeleteTags'].includes(c.eventName)),
       { service: 'ssm' as const, eventName: 'UpdateServiceSetting', requestParameters: { settingId: '/ssm/parameter-store/high-throughput-enabled', settingValue: 'true' } }];
     for (const call of quiet) expect({ call: call.eventName, firing: firing(cloudTrailEvent(call, administrator, { account, region: regionOf(call) })) }).toEqual({ call: call.eventName, firing: [] });
   });
 
   it('forwards IAM\'s and STS\'s global events from us-east-1 to the alerts\' default event bus, with a role only those rules may use for that bus', async () => {
     for (const call of recordingPath()['recording-roles']) {
-      expect({ call: call.eventName, forwarded: forwarding(cloudTrailEvent(call, administrator, { account, region: 'us-east-1' })) }).toEqual({ call: call.eventName, forwarded: ['recording-roles'] });
+      expect({ call: call.eventName, forwarded: forwarding(cloudTrailEvent(call, administrator, { account, region: 'us-east-1' })).includes('recording-roles') })
+        .toEqual({ call: call.eventName, forwarded: true });
     }
     const bus = `arn:aws:events:${region}:${account}:event-bus/default`;
-    expect(plan.all('aws_cloudwatch_event_target').filter((t) => t.values.target_id === 'alerts-region').map((t) => t.values.arn)).toEqual([bus, bus, bus]);
+    expect(plan.all('aws_cloudwatch_event_target').filter((t) => t.values.target_id === 'alerts-region').map((t) => t.values.arn)).toEqual(Object.keys(forwards).map(() => bus));
     const forwarder = `ssm-session-kit-${env}-alert-forwarder`;
     const role = plan.one('aws_iam_role', (v) => v.name === forwarder);
     const trust = JSON.parse(role.values.assume_role_policy);
@@ -165,6 +168,27 @@ describe.each([
     expect(await put(`arn:aws:events:${region}:${account}:event-bus/elsewhere`)).not.toBe('Allowed');
   });
 
+  it('alerts on every move of the what-stops-whom table, refused or allowed, or says why it cannot', () => {
+    const config = loadConfig().environments.find((e) => e.name === env)!;
+    const records = tamperRecords({ env, account, region, bucket: named.bucket, keyArn: named.keyArn, routeTableId: config.network.routeTableIds[0] });
+    const unalertable: string[] = [];
+    for (const { what } of tamperMoves(config)) {
+      const record = records[what];
+      expect({ what, recorded: record !== undefined }).toEqual({ what, recorded: true });
+      if ('unalertable' in record) {
+        unalertable.push(what);
+        continue;
+      }
+      for (const denied of [false, true]) {
+        // IAM's arrive in us-east-1 and alert once forwarded here.
+        const event = cloudTrailEvent(record.call, administrator, { account, region: record.where === 'us-east-1' ? 'us-east-1' : region, denied });
+        const alerts = firing(event).length > 0 && (record.where === 'region' || forwarding(event).length > 0);
+        expect({ what, denied, alerts }).toEqual({ what, denied, alerts: record.alerts === 'always' || denied });
+      }
+    }
+    expect(unalertable).toEqual(['open a session in a region that records nothing']);
+  });
+
   it('alerts on changes to the alert topic\'s key as to the session key', () => {
     for (const call of watchedCalls({ ...named, keyArn: alertKeyArn, keyAlias: `alias/ssm-session-kit-${env}-alerts` }).key) {
       expect({ call: call.eventName, firing: firing(cloudTrailEvent(call, administrator, at)) }).toEqual({ call: call.eventName, firing: ['key'] });
@@ -180,8 +204,10 @@ describe.each([
       bucket: `acme-app-data-${account}`, keyArn: `arn:aws:kms:${region}:${account}:key/00000000-1111-4222-8333-444444444444`, keyAlias: 'alias/app',
       ruleName: 'nightly-report', topicArn: `arn:aws:sns:${region}:${account}:orders`, trailName: 'organization-trail',
     });
+    // A Session document of one's own alerts whatever its name: sessions with it would record nothing.
     for (const call of Object.values(elsewhere).flat()) {
-      expect({ call: call.eventName, firing: firing(cloudTrailEvent(call, administrator, at)) }).toEqual({ call: call.eventName, firing: [] });
+      const expected = call.eventName === 'CreateDocument' ? ['guarded'] : [];
+      expect({ call: call.eventName, firing: firing(cloudTrailEvent(call, administrator, at)) }).toEqual({ call: call.eventName, firing: expected });
     }
     const reads: ApiCall[] = [
       { service: 'ssm', eventName: 'GetDocument', requestParameters: { name: named.document }, readOnly: true },

@@ -33,7 +33,7 @@ describe.each([
     otherKey = key.replace(/key\/.*$/, 'key/00000000-1111-4222-8333-444444444444');
   });
 
-  const asInstance = (action: string, resource: string, extra: { resourcePolicy?: any; context?: any } = {}) =>
+  const asInstance = (action: string, resource: string, extra: { resourcePolicy?: any; context?: any; endpointPolicy?: any } = {}) =>
     decide({
       principal: role,
       action,
@@ -74,6 +74,35 @@ describe.each([
       expect(await asInstance(action, `arn:aws:s3:::${bucket}`, { resourcePolicy: bucketPolicy() })).toMatch(/^(Implicitly|Explicitly)Denied$/);
     }
   });
+
+  if (env === 'prod') {
+    it("records through the VPC endpoints' policies, which refuse nothing the agent does; an upload-only Deny would", async () => {
+      // The agent's own calls ("Create a custom IAM instance profile for Session Manager": the bucket's
+      // encryption check, the upload, the stream, the key), each through the endpoint of its service.
+      const endpoints = plan.all('aws_vpc_endpoint');
+      const policyOf = (service: string) => JSON.parse(endpoints.find((e) => e.values.service_name === `com.amazonaws.eu-central-1.${service}`)!.values.policy);
+      const object = `arn:aws:s3:::${bucket}/sessions/i-0123456789abcdef0/alice-0a1b2c3d.log`;
+      const stream = `${logGroup}:log-stream:alice-0a1b2c3d`;
+      const calls: [string, string, string, { resourcePolicy?: any; context?: any }][] = [
+        ['s3', 's3:GetEncryptionConfiguration', `arn:aws:s3:::${bucket}`, { resourcePolicy: bucketPolicy() }],
+        ['s3', 's3:PutObject', object, { resourcePolicy: bucketPolicy(), context: { 's3:TlsVersion': '1.3' } }],
+        ['logs', 'logs:PutLogEvents', stream, {}],
+        ['kms', 'kms:GenerateDataKey', key, { resourcePolicy: keyPolicy() }],
+      ];
+      expect(endpoints.map((e) => e.values.service_name.split('.').pop()).sort()).toEqual(['kms', 'logs', 's3', 'ssm', 'ssmmessages']);
+      for (const [service, action, resource, extra] of calls) {
+        expect({ action, decision: await asInstance(action, resource, { ...extra, endpointPolicy: policyOf(service) }) }).toEqual({ action, decision: 'Allowed' });
+      }
+      // The move the guardrails now refuse (ec2:ModifyVpcEndpoint): a policy that denies the uploads only.
+      const uploadsRefused = { Version: '2012-10-17', Statement: [
+        { Effect: 'Allow', Principal: '*', Action: '*', Resource: '*' },
+        { Effect: 'Deny', Principal: '*', Action: ['s3:PutObject', 'logs:PutLogEvents'], Resource: '*' },
+      ] };
+      expect(await asInstance('s3:GetEncryptionConfiguration', `arn:aws:s3:::${bucket}`, { resourcePolicy: bucketPolicy(), endpointPolicy: uploadsRefused })).toBe('Allowed');
+      expect(await asInstance('s3:PutObject', object, { resourcePolicy: bucketPolicy(), context: { 's3:TlsVersion': '1.3' }, endpointPolicy: uploadsRefused })).toBe('ExplicitlyDenied');
+      expect(await asInstance('logs:PutLogEvents', stream, { endpointPolicy: uploadsRefused })).toBe('ExplicitlyDenied');
+    });
+  }
 
   it('may stream to the session log group only, and not delete it', async () => {
     const stream = `${logGroup}:log-stream:alice-0a1b2c3d`;

@@ -12,7 +12,7 @@ import { transcriptLocation } from '../scripts/lib/session-audit';
 import { ALLOW_EVERYTHING, decide, ResolvedPlan } from './iam-evaluation';
 import { cloudTrailEvent, roleSession, watchedCalls } from './support/cloudtrail';
 import { matches } from './support/event-pattern';
-import { expectChainAlerts, plannedAlertRules } from './support/trust-chain-alerts';
+import { expectChainAlerts, firing, plannedAlertRules } from './support/trust-chain-alerts';
 import { archiveAndIdentityCenter } from './support/archive-and-identity-center';
 import { ARCHIVE_ACCOUNT, ARCHIVE_BUCKET, ARCHIVE_PIPELINE, ARCHIVE_READER, ORGANIZATION_ID, withLogArchive } from './support/log-archive-config';
 
@@ -185,6 +185,54 @@ describe('alerts in the archive account', () => {
     expect(Object.keys(rules.forwards).sort()).toEqual(['trust-chain', 'trust-chain-roles']);
     expectChainAlerts(rules, { account: ARCHIVE, region: 'eu-west-1' }, ['ssm-session-kit-log-archive-deploy', 'OrganizationAccountAccessRole'],
       roleSession(ARCHIVE, 'ssm-session-kit-log-archive-deploy', 'deploy'));
+  });
+});
+
+describe('one readable copy: the CloudWatch copy of an archived environment', () => {
+  const account = '333333333333';
+  const logGroup = 'arn:aws:logs:eu-central-1:333333333333:log-group:/ssm-session-kit/prod/sessions';
+  // The read calls and the log group or stream each names ("Actions, resources, and condition keys for
+  // Amazon CloudWatch Logs": GetLogEvents on a stream, the others on the group).
+  const reads: [string, string][] = [
+    ['logs:GetLogEvents', `${logGroup}:log-stream:alice-0a1b2c3d`], ['logs:FilterLogEvents', logGroup], ['logs:StartQuery', logGroup],
+    ['logs:StartLiveTail', logGroup], ['logs:CreateExportTask', logGroup], ['logs:Unmask', logGroup],
+  ];
+
+  it("is refused to prod's administrator (deny policies) and to any bounded role, whatever they are granted; the pipeline keeps it", async () => {
+    const prod = plans.prod;
+    const denyPolicies = ['audit-trail-guardrail', 'recording-path-guardrail'].map((n) => ({ name: n, policy: prod.managedPolicy(`ssm-session-kit-prod-${n}`) }));
+    const boundary = prod.managedPolicy('ssm-session-kit-prod-permissions-boundary');
+    const admin = `arn:aws:iam::${account}:role/AWSReservedSSO_Administrators_prod`;
+    const request = (principal: string, action: string, resource: string, extra: object) => decide({
+      principal, action, resource, resourceAccount: account, identityPolicies: [{ name: 'AdministratorAccess', policy: ALLOW_EVERYTHING }], ...extra,
+      context: { 'aws:PrincipalArn': principal },
+    });
+    for (const [action, resource] of reads) {
+      expect({ action, decision: await request(admin, action, resource, { identityPolicies: [{ name: 'AdministratorAccess', policy: ALLOW_EVERYTHING }, ...denyPolicies] }) })
+        .toEqual({ action, decision: 'ExplicitlyDenied' });
+      expect({ action, decision: await request(`arn:aws:iam::${account}:role/ssm-session-kit-prod-operators`, action, resource, { permissionBoundary: boundary }) })
+        .toEqual({ action, decision: 'ExplicitlyDenied' });
+      expect({ action, decision: await request('arn:aws:iam::333333333333:role/ssm-session-kit-deploy', action, resource, {}) }).toEqual({ action, decision: 'Allowed' });
+    }
+  });
+
+  it('alerts on reading it, a read-only call, from a rule that receives read-only events', () => {
+    const rules = plannedAlertRules(plans.prod, 'ssm-session-kit-prod-alert-');
+    expect(rules.here.reads.state).toBe('ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS');
+    const admin = roleSession(account, 'AWSReservedSSO_Administrators_prod', 'mallory@example.com');
+    // ("Amazon CloudWatch Logs API Reference") StartQuery names groups by logGroupName(s) or logGroupIdentifiers.
+    const queries = [
+      { logGroupName: '/ssm-session-kit/prod/sessions', queryString: 'fields @message', startTime: 0, endTime: 1 },
+      { logGroupIdentifiers: [logGroup], queryString: 'fields @message', startTime: 0, endTime: 1 },
+    ];
+    for (const requestParameters of queries) {
+      for (const denied of [false, true]) {
+        const event = cloudTrailEvent({ service: 'logs', eventName: 'StartQuery', requestParameters, readOnly: true }, admin, { account, region: 'eu-central-1', denied });
+        expect({ denied, firing: firing(rules.here, event) }).toEqual({ denied, firing: ['reads'] });
+      }
+    }
+    const elsewhere = cloudTrailEvent({ service: 'logs', eventName: 'StartQuery', requestParameters: { logGroupName: '/aws/lambda/orders', queryString: 'x' }, readOnly: true }, admin, { account, region: 'eu-central-1' });
+    expect(firing(rules.here, elsewhere)).toEqual([]);
   });
 });
 

@@ -31,6 +31,10 @@ describe.each(['dev', 'prod'])("the recording path against an insider's next mov
   // tagged resource carries them as aws:ResourceTag/<key> ("Controlling access to AWS resources using
   // tags"), and Systems Manager's requests also as ssm:resourceTag/<key>.
   const instanceTagKeys = { 'aws:ResourceTag/Environment': envName, 'aws:ResourceTag/ManagedBy': 'ssm-session-kit', 'ssm:resourceTag/Environment': envName };
+  // AWS assigns the endpoints' and the group's ids; any stand for them.
+  const endpoint = `arn:aws:ec2:${region}:${account}:vpc-endpoint/vpce-0123456789abcdef0`;
+  const securityGroup = `arn:aws:ec2:${region}:${account}:security-group/sg-0123456789abcdef0`;
+  const networkTagKeys = { 'aws:ResourceTag/Environment': envName, 'aws:ResourceTag/ManagedBy': 'ssm-session-kit' };
   let plan: ResolvedPlan;
   let scps: PolicyJson[];
   beforeAll(() => {
@@ -83,6 +87,27 @@ describe.each(['dev', 'prod'])("the recording path against an insider's next mov
     ['open a session in a region that records nothing', 'ssm:StartSession', `arn:aws:ec2:us-west-2:${account}:instance/i-0123456789abcdef1`, {
       ...instanceTagKeys, 'ssm:SessionDocumentAccessCheck': 'true', 'aws:MultiFactorAuthPresent': 'true',
     }],
+    // A copy of the instance, read without a session.
+    ['image the instance', 'ec2:CreateImage', instance, instanceTagKeys],
+    ["snapshot the instance's volumes", 'ec2:CreateSnapshots', instance, instanceTagKeys],
+    ['export the instance to S3', 'ec2:CreateInstanceExportTask', instance, instanceTagKeys],
+    ["read the instance's console output", 'ec2:GetConsoleOutput', instance, instanceTagKeys],
+    ["screenshot the instance's console", 'ec2:GetConsoleScreenshot', instance, instanceTagKeys],
+    // The way out: the endpoints and their security group carry the provider's default tags.
+    ["rewrite an endpoint's policy to refuse uploads", 'ec2:ModifyVpcEndpoint', endpoint, networkTagKeys],
+    ['delete an endpoint', 'ec2:DeleteVpcEndpoints', endpoint, networkTagKeys],
+    ["open the endpoints' security group", 'ec2:AuthorizeSecurityGroupIngress', securityGroup, networkTagKeys],
+    ["revoke the endpoints' HTTPS rule", 'ec2:RevokeSecurityGroupIngress', securityGroup, networkTagKeys],
+    ['untag an endpoint out of the environment', 'ec2:DeleteTags', endpoint, { ...networkTagKeys, 'aws:TagKeys': ['Environment'] }],
+    // The alerts' way in: the default bus's encryption.
+    ["move the default bus to a key of one's own", 'events:UpdateEventBus', `arn:aws:events:${region}:${account}:event-bus/default`],
+  ];
+  // Refused in the account (deny policies, boundary), not by the SCP: the route tables are named by the
+  // environment's config alone, and a bus's policy changes by actions with no resource (every bus of
+  // every account the SCP reaches would be refused).
+  const accountOnlyMoves: Move[] = [
+    ...(env.network.vpcEndpoints ? [['route around the S3 gateway endpoint', 'ec2:ReplaceRoute', `arn:aws:ec2:${region}:${account}:route-table/${env.network.routeTableIds[0]}`] as Move] : []),
+    ["drop the forwarder's events with a Deny in the bus policy", 'events:PutPermission', '*', { 'aws:RequestedRegion': region }],
   ];
 
   it.each(Object.keys(insiders))('refuses every move to an %s', async (insider) => {
@@ -91,6 +116,14 @@ describe.each(['dev', 'prod'])("the recording path against an insider's next mov
       const decision = await decide({ ...holds, action, resource, resourceAccount: account, context: { 'aws:PrincipalArn': holds.principal, ...context } });
       expect({ what, allowed: decision === 'Allowed' }).toEqual({ what, allowed: false });
       if (insider !== 'engineer of an access group') expect({ what, decision }).toEqual({ what, decision: 'ExplicitlyDenied' });
+    }
+  });
+
+  it.each(['administrator with the deny policies', 'bounded role granted everything'] as const)('refuses the route tables and the bus policy to an %s', async (insider) => {
+    const holds = insiders[insider]();
+    for (const [what, action, resource, context = {}] of accountOnlyMoves) {
+      const decision = await decide({ ...holds, action, resource, resourceAccount: account, context: { 'aws:PrincipalArn': holds.principal, ...context } });
+      expect({ what, decision }).toEqual({ what, decision: 'ExplicitlyDenied' });
     }
   });
 
@@ -112,7 +145,7 @@ describe.each(['dev', 'prod'])("the recording path against an insider's next mov
   });
 
   it('leaves the pipeline its deploys on the same resources under the SCP, and passes the roles to EC2 and Systems Manager only', async () => {
-    for (const [what, action, resource, context] of moves.filter(([, action]) => !action.startsWith('ec2-instance-connect:') && action !== 'ssm:StartSession')) {
+    for (const [what, action, resource, context] of [...moves, ...accountOnlyMoves].filter(([, action]) => !action.startsWith('ec2-instance-connect:') && action !== 'ssm:StartSession')) {
       expect({ what, decision: await asPipeline(action, resource, context) }).toEqual({ what, decision: 'Allowed' });
     }
     expect(await asPipeline('iam:PassRole', dhmRole, { 'iam:PassedToService': 'ssm.amazonaws.com' })).toBe('Allowed');

@@ -9,7 +9,8 @@ import { AUDIT_TRAIL_TAG } from '../modules/shared/resource-guards';
 import type { AuditTrail, RecordingPath } from '../modules/guardrails/trail';
 import { IAM_EVENTS_REGION } from '../modules/session-alerts/names';
 import type { WatchedAuditTrail } from '../modules/session-alerts';
-import type { WatchedRecordingPath, WatchedTrustChain } from '../modules/session-alerts/patterns';
+import type { WatchedRecordingPath, WatchedRefusals, WatchedTrustChain } from '../modules/session-alerts/patterns';
+import { RUN_AS_TAG } from '../modules/access-policies/choices';
 import { DEFAULT_HOST_MANAGEMENT_PATH } from '../modules/instance-profile/names';
 import { SESSION_PREFERENCES_DOCUMENT } from '../modules/session-logging/names';
 import { MANAGED_BY_TAG } from '../config/access';
@@ -36,6 +37,8 @@ export interface StackAuditTrail {
   readonly watchedRecordingPath?: WatchedRecordingPath;
   /** The account's roles of the trust chain as the alert rules match them. @default not watched */
   readonly watchedTrustChain?: WatchedTrustChain;
+  /** The rest of what the guardrails refuse, as the alert rules match it. @default not watched */
+  readonly watchedRefusals?: WatchedRefusals;
 }
 
 /** A key of the audit trail, as the stack knows it. */
@@ -75,6 +78,8 @@ export function environmentAuditTrail(env: EnvironmentConfig, refs: EnvironmentT
     guarded: {
       preferencesDocumentArns: [anywhere('ssm', `document/${SESSION_PREFERENCES_DOCUMENT}`)],
       logGroupArns: [anywhere('logs', `log-group:${names.logGroup}`)],
+      // With an archive, the archive's readers read the transcripts there, and nobody reads them here.
+      unreadLogGroupArns: env.archive ? [anywhere('logs', `log-group:${names.logGroup}`)] : [],
       bucketArns: [`arn:*:s3:::${env.sessionLogging.bucketName}`],
       kmsKeyArns: keyIds.map((id) => anywhere('kms', `key/${id}`)),
       approvedSessionDocumentArns: [
@@ -89,6 +94,9 @@ export function environmentAuditTrail(env: EnvironmentConfig, refs: EnvironmentT
         topicArns: createsAlertKey(env) ? [anywhere('sns', names.alerts.topic)] : [],
         trailArns: env.alerts.trail.source === 'stack' ? [anywhere('cloudtrail', `trail/${names.alerts.trail}`)] : [],
         roleArns: forwardsIamEvents(env) ? [`arn:*:iam::*:role/${names.alerts.forwarderRole}`] : [],
+        eventBusArns: [DEFAULT_EVENT_BUS],
+        // In the environment's account alone: the SCP would refuse every bus's policy in the organization.
+        busPolicies: true,
       },
       // The instances by their Environment tag, sessions in the regions this account records them in.
       recordingPath: recordingPathArns(names.prefix, {
@@ -96,6 +104,7 @@ export function environmentAuditTrail(env: EnvironmentConfig, refs: EnvironmentT
         sessionRegions: env.sessionRegions,
         commandRoleNames: breakGlassRoleNames([env]),
         accessTagKeys: accessTagKeys([env]),
+        routeTableArns: env.network.vpcEndpoints ? (env.network.routeTableIds ?? []).map((id) => `arn:*:ec2:*:*:route-table/${id}`) : [],
       }),
       trustChain: {
         // By name: IAM's calls act on the caller's own account only, and names are shorter than ARNs.
@@ -116,7 +125,20 @@ export function environmentAuditTrail(env: EnvironmentConfig, refs: EnvironmentT
     watchedRecordingPath: {
       roleNames: [names.recordingPath.instanceRole, names.recordingPath.defaultHostManagementRole],
       instanceProfileNames: [names.recordingPath.instanceProfile],
-      instanceTagKeys: [ACCESS_TAG_KEYS.environment, MANAGED_BY_TAG.key],
+      // Every tag a guardrail scopes by or an access group matches on.
+      instanceTagKeys: [...accessTagKeys([env]), MANAGED_BY_TAG.key],
+    },
+    watchedRefusals: {
+      policyNamePrefix: `${names.prefix}-`,
+      policyArnPrefix: `arn:${refs.partition}:iam::${refs.accountId}:policy/`,
+      principalTagKeys: [RUN_AS_TAG],
+      approvedSessionDocuments: [
+        SESSION_PREFERENCES_DOCUMENT, ...optedInDocumentArns([env]).map((arn) => arn.split('/').pop()!),
+        ...(env.accessGroups.some((g) => g.portForwarding.length > 0) ? [`${names.prefix}${FORWARD_INFIX}*`] : []),
+      ],
+      accountId: refs.accountId,
+      routeTableIds: env.network.vpcEndpoints ? env.network.routeTableIds : [],
+      unreadLogGroup: env.archive ? { name: names.logGroup, arn: refs.logGroupArn } : undefined,
     },
     watchedTrustChain: watchedTrustChain(refs, [env.guardrails.pipelineRoleArn, env.guardrails.planRoleArn], breakGlassRoleNames([env])),
   };
@@ -194,6 +216,7 @@ export function organizationAuditTrail(
         topicArns: [`arn:*:sns:*:*:${every.alerts.topic}`],
         trailArns: [`arn:*:cloudtrail:*:*:trail/${every.alerts.trail}`],
         roleArns: [`arn:*:iam::*:role/${every.alerts.forwarderRole}`],
+        eventBusArns: [DEFAULT_EVENT_BUS],
       },
       // Every environment's instances by the tag every resource of the project carries, sessions in
       // the regions of every environment.
@@ -245,6 +268,7 @@ export function bootstrapAuditTrail(
         topicArns: config.alerts.topicArn ? [] : [`arn:*:sns:*:*:${alerts.topic}`],
         trailArns: config.alerts.trail.source === 'stack' ? [`arn:*:cloudtrail:*:*:trail/${alerts.trail}`] : [],
         roleArns: config.region !== IAM_EVENTS_REGION ? [anyAccountRole(alerts.forwarderRole)] : [],
+        eventBusArns: [DEFAULT_EVENT_BUS],
       },
       trustChain: {
         roleArns: [`${STATE_ROLE_NAME_PREFIX}*`, roleNameOf(pipeline), ORGANIZATION_ACCESS_ROLE].map(anyAccountRole),
@@ -285,6 +309,9 @@ export function identityCenterAuditTrail(config: IdentityCenterConfig): StackAud
  */
 export const ORGANIZATION_ACCESS_ROLE = 'OrganizationAccountAccessRole';
 
+/** The default event bus of any region: the alerts' events reach their rules, and the forwarder puts them, there. */
+const DEFAULT_EVENT_BUS = 'arn:*:events:*:*:event-bus/default';
+
 /**
  * The identity provider the pipeline's roles trust: GitHub's ("Configuring OpenID Connect in Amazon Web
  * Services", GitHub Docs), by its ARN in any account.
@@ -321,7 +348,7 @@ export function optedInDocumentArns(environments: readonly EnvironmentConfig[]):
  */
 export function recordingPathArns(
   prefix: string,
-  scope: Pick<RecordingPath, 'instanceTag' | 'sessionRegions' | 'accessTagKeys'> & { readonly commandRoleNames: readonly string[] },
+  scope: Pick<RecordingPath, 'instanceTag' | 'sessionRegions' | 'accessTagKeys' | 'routeTableArns'> & { readonly commandRoleNames: readonly string[] },
 ): RecordingPath {
   const names = recordingPathNames(prefix);
   const role = (path: string) => `arn:*:iam::*:role${path}`;
@@ -332,6 +359,7 @@ export function recordingPathArns(
     sessionRegions: scope.sessionRegions,
     commandPrincipalArns: scope.commandRoleNames.map((name) => role(`/${name}`)),
     accessTagKeys: scope.accessTagKeys,
+    routeTableArns: scope.routeTableArns,
   };
 }
 

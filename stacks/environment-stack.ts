@@ -16,7 +16,7 @@ import { addAwsProvider, addIamEventsProvider } from './aws-provider';
 import { distinctDestinations, groupAccess, opensSsh, runAsUsers } from './environment-props';
 import { addRemoteState } from './locking-s3-backend';
 import {
-  accessPolicyName, environmentNames, forwardDocumentName, GUARDRAIL_ID, PORT_FORWARDING_ID, RECORDING_PATH_IDS, SESSION_ALERTS_ID, SESSION_LOGGING_ID,
+  accessPolicyName, environmentNames, forwardDocumentName, GUARDRAIL_ID, PORT_FORWARDING_ID, RECORDING_NETWORK_ID, RECORDING_PATH_IDS, SESSION_ALERTS_ID, SESSION_LOGGING_ID,
 } from './naming';
 
 /**
@@ -91,7 +91,7 @@ export class EnvironmentStack extends TerraformStack {
       profileName: names.recordingPath.instanceProfile,
     });
     if (network.vpcEndpoints) {
-      this.vpcEndpoints = new SsmVpcEndpoints(this, 'ssm-endpoints', {
+      this.vpcEndpoints = new SsmVpcEndpoints(this, RECORDING_NETWORK_ID, {
         vpcId: network.vpcId,
         subnetIds: network.subnetIds,
         vpcCidrs: network.vpcCidrs,
@@ -171,6 +171,7 @@ export class EnvironmentStack extends TerraformStack {
       objectEvents: alerts.trail.objectEvents,
       recordingPath: this.auditTrail.watchedRecordingPath,
       trustChain: this.auditTrail.watchedTrustChain,
+      refusals: this.auditTrail.watchedRefusals,
       // IAM delivers its events to us-east-1 only: from another region, rules there forward them.
       iamEventsProvider: addIamEventsProvider(this, { accountId: this.environment.accountId, region: this.environment.region, tags: this.providerTags }),
       permissionsBoundaryArn,

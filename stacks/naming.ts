@@ -114,5 +114,7 @@ export const SESSION_ALERTS_ID = 'session-alerts';
 export const PORT_FORWARDING_ID = 'port-forwarding';
 /** The recording path: what the agent records with is part of the audit trail too. */
 export const RECORDING_PATH_IDS = ['instance-role', 'instance-profile', 'default-host-management'] as const;
+/** The VPC endpoints the agent records through, and their security group: the recording path's way out. */
+export const RECORDING_NETWORK_ID = 'ssm-endpoints';
 /** The archive in the log-archive stack. */
 export const LOG_ARCHIVE_ID = 'log-archive';

@@ -129,7 +129,7 @@ test('3. a config change users make applies without replacing or destroying any 
   expect(await changedStacks(stacks)).toEqual([]);
 });
 
-test('4. drift in the log group, the bucket policy and the preferences document is reported as audit-trail drift', async () => {
+test('4. drift in the log group, the bucket policy, the preferences document and an endpoint policy is reported as audit-trail drift', async () => {
   const { accountId, region } = walk.config('dev');
   const outputs = await walk.outputs('dev');
   walk.aws(accountId, region, 'logs', 'put_retention_policy', { logGroupName: outputs.session_log_group, retentionInDays: 1 });
@@ -155,8 +155,26 @@ test('4. drift in the log group, the bucket policy and the preferences document 
   }
   expect(report.stdout).toContain('::error title=Audit-trail drift::dev');
 
+  // The way out: an endpoint policy that refuses only the uploads (staging records through endpoints).
+  const staging = walk.config('staging');
+  const endpoints = walk.aws(staging.accountId, staging.region, 'ec2', 'describe_vpc_endpoints', {}).VpcEndpoints as any[];
+  const logsEndpoint = endpoints.find((e) => e.ServiceName === `com.amazonaws.${staging.region}.logs`);
+  walk.aws(staging.accountId, staging.region, 'ec2', 'modify_vpc_endpoint', {
+    VpcEndpointId: logsEndpoint.VpcEndpointId,
+    PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [
+      { Effect: 'Allow', Principal: '*', Action: '*', Resource: '*' }, { Effect: 'Deny', Principal: '*', Action: 'logs:PutLogEvents', Resource: '*' },
+    ] }),
+  });
+  const stagingEntry = stackMatrix(loadConfig(walk.configFile)).all.find((e) => e.stack === 'staging')!;
+  await walk.init('staging', 'plan', stagingEntry.stateReadRoleArn);
+  expect((await walk.plan('staging', 'plan')).code).toBe(2);
+  const stagingReport = walk.driftReport('staging', (await walk.run('staging', 'show', ['show', '-json', 'tfplan'], 'plan')).stdout);
+  expect(stagingReport.stdout).toMatch(/^  update aws_vpc_endpoint\.ssm-endpoints_logs_\S+  \(audit trail\)$/m);
+  expect(stagingReport.stdout).toContain('::error title=Audit-trail drift::staging');
+
   await walk.deploy('dev');
-  expect(await changedStacks(['dev'])).toEqual([]);
+  await walk.deploy('staging');
+  expect(await changedStacks(['dev', 'staging'])).toEqual([]);
 });
 
 test('5. destroy is refused for the audit trail; the decommissioning procedure removes the rest', async () => {

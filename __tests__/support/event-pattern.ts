@@ -102,3 +102,21 @@ function numeric(conditions: unknown[], value: number): boolean {
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
+
+/** A rule as EventBridge holds it: its pattern and its state. */
+export interface RuleOf {
+  readonly pattern: Record<string, unknown>;
+  readonly state: string;
+}
+
+/**
+ * Whether a rule receives an event: its pattern matches, and a read-only CloudTrail management event
+ * (`detail.readOnly` true) reaches only a rule in state `ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS`
+ * ("Receiving read-only management events from AWS services", Amazon EventBridge User Guide).
+ */
+export function receives(rule: RuleOf, event: Record<string, unknown>): boolean {
+  const detail = event.detail as Record<string, unknown> | undefined;
+  const readOnly = event['detail-type'] === 'AWS API Call via CloudTrail' && detail?.readOnly === true;
+  if (readOnly && rule.state !== 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS') return false;
+  return rule.state !== 'DISABLED' && matches(rule.pattern, event);
+}

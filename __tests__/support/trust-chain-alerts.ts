@@ -1,25 +1,25 @@
 import type { ResolvedPlan } from '../iam-evaluation';
-import { matches } from './event-pattern';
+import { receives, type RuleOf } from './event-pattern';
 import { cloudTrailEvent, iamUser, identityCenterSession, rootUser, trustChainCalls, type UserIdentity } from './cloudtrail';
 
 type Pattern = Record<string, unknown>;
 
 /** A planned stack's alert rules by short name: those of its region, and those in us-east-1 that forward there. */
 export interface PlannedAlertRules {
-  readonly here: Record<string, Pattern>;
-  readonly forwards: Record<string, Pattern>;
+  readonly here: Record<string, RuleOf>;
+  readonly forwards: Record<string, RuleOf>;
 }
 
 export function plannedAlertRules(plan: ResolvedPlan, rulePrefix: string): PlannedAlertRules {
   const rules = (forwarding: boolean) => Object.fromEntries(plan.all('aws_cloudwatch_event_rule')
     .filter((r) => String(r.values.description).startsWith('Forwards') === forwarding)
-    .map((r) => [String(r.values.name).replace(rulePrefix, ''), JSON.parse(r.values.event_pattern)]));
+    .map((r) => [String(r.values.name).replace(rulePrefix, ''), { pattern: JSON.parse(r.values.event_pattern), state: String(r.values.state) }]));
   return { here: rules(false), forwards: rules(true) };
 }
 
-/** Which of the rules match an event. */
-export function firing(rules: Record<string, Pattern>, event: Pattern): string[] {
-  return Object.keys(rules).filter((name) => matches(rules[name], event)).sort();
+/** Which of the rules receive an event. */
+export function firing(rules: Record<string, RuleOf>, event: Pattern): string[] {
+  return Object.keys(rules).filter((name) => receives(rules[name], event)).sort();
 }
 
 /**

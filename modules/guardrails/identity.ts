@@ -8,6 +8,7 @@ import { suppressCompliance } from '../compliance';
 import { PolicyDocument, type PolicyStatement } from '../shared/policy-document';
 import { guardrailPolicyNames } from './names';
 import { type Condition, exceptCondition, withCondition } from './conditions';
+import { packDenies, widenForBoundary } from './packing';
 import { auditTrailDenyStatements, type AuditTrail, recordingPathDenyStatements, trustChainDenyStatements } from './trail';
 
 export interface AuditTrailGuardrailProps {
@@ -155,7 +156,7 @@ export function guardrailStatements(props: GuardrailStatementsProps): { deny: Po
     ],
     // A boundary is one managed policy: its denies are packed, without statement ids, to stay within
     // IAM's size. The deny policy carries the same statements one by one, with their ids.
-    boundary: packDenies([
+    boundary: packDenies(widenForBoundary([
       { Sid: 'BoundAllGrants', Effect: 'Allow', Action: '*', Resource: '*' },
       // Without the identity provider: its changes are the deny policy's and the SCP's (one managed policy
       // holds 6,144 characters); a bounded role replacing it forges no token of GitHub's, whose subject
@@ -172,56 +173,8 @@ export function guardrailStatements(props: GuardrailStatementsProps): { deny: Po
       ...guardrailSelfProtection({ ...guarded, policyArns: [iamArn(`policy/${props.namePrefix}-*`)] }).filter((st) => st.Sid !== 'KeepTheBoundary'),
       // A bounded role mints no unbounded one, whatever it is granted.
       ...strictStatements(guarded.boundaryArn),
-    ]).map(({ Sid: _id, ...st }) => st),
+    ])).map(({ Sid: _id, ...st }) => st),
   };
-}
-
-/**
- * The same decisions in fewer statements: denies with the same condition and named resources become
- * one, with every action and resource of the group. No request is denied that was not before: each
- * action is authorized only against resources of its own service and type, so an action never matches
- * another statement's resources (a role's action on a policy's ARN, a bucket's on an object's).
- * Statements on `*` merge with each other only; those with `NotAction`/`NotResource` are kept as they are.
- */
-export function packDenies(statements: readonly PolicyStatement[]): PolicyStatement[] {
-  const out: (PolicyStatement | Group)[] = [];
-  const groups = new Map<string, Group>();
-  for (const st of statements) {
-    const resources = st.Resource === undefined ? [] : ([] as string[]).concat(st.Resource);
-    const everything = resources.includes('*');
-    if (st.Effect !== 'Deny' || st.Action === undefined || resources.length === 0 || (everything && resources.length > 1)) {
-      out.push(st);
-      continue;
-    }
-    // Statements on every resource merge only with each other.
-    const key = `${everything}:${JSON.stringify(st.Condition ?? {})}`;
-    const group = groups.get(key) ?? { first: st, actions: [], resources: [], count: 0 };
-    if (group.count === 0) {
-      groups.set(key, group);
-      out.push(group);
-    }
-    group.actions.push(...([] as string[]).concat(st.Action).filter((a) => !group.actions.includes(a)));
-    group.resources.push(...resources.filter((r) => !group.resources.includes(r)));
-    group.count++;
-  }
-  // An action denied on every resource, whatever the request, needs no other deny.
-  const always = groups.get('true:{}');
-  return out.flatMap((item) => {
-    if (!('first' in item)) return [item];
-    const actions = item === always ? item.actions : item.actions.filter((a) => !always?.actions.includes(a));
-    if (actions.length === 0) return [];
-    if (item.count === 1 && actions.length === item.actions.length) return [item.first];
-    const { Condition } = item.first;
-    return [{ Effect: 'Deny', Action: actions, Resource: item.resources, ...(Condition ? { Condition } : {}) }];
-  });
-}
-
-/** Deny statements `packDenies` merges: the first one's condition, every one's actions and resources. */
-interface Group {
-  readonly first: PolicyStatement;
-  readonly actions: string[];
-  readonly resources: string[];
-  count: number;
 }
 
 /** The deny policy and the boundary: neither detached, rewritten nor deleted, and the boundary kept. */

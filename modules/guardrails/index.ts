@@ -6,6 +6,7 @@
 export * from './trail';
 export * from './names';
 export * from './identity';
+export * from './packing';
 export * from './scp';
 export * from '../shared/resource-guards';
 export * from '../shared/protected-actions';

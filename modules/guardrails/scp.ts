@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { OrganizationsPolicy } from '@cdktf/provider-aws/lib/organizations-policy';
 import { OrganizationsPolicyAttachment } from '@cdktf/provider-aws/lib/organizations-policy-attachment';
 import type { PolicyStatement } from '../shared/policy-document';
+import { packDenies } from './packing';
 import { auditTrailDenyStatements, type AuditTrail, RECORDING_ROLE_SERVICES } from './trail';
 
 export interface AuditTrailScpProps {
@@ -63,7 +64,10 @@ export class AuditTrailScp extends Construct {
   }
 }
 
-/** The SCP statements as policy documents, each within AWS's size: greedily packed in order. */
+/**
+ * The SCP statements as policy documents, each within AWS's size: denies with the same condition merged
+ * (`packDenies`: each names the pipelines it excepts once, not once a statement), then greedily packed in order.
+ */
 export function scpDocuments(props: ScpDocumentsProps): { Version: string; Statement: PolicyStatement[] }[] {
   const notPipeline = { ArnNotLike: { 'aws:PrincipalArn': [...props.exceptPrincipalArns] } };
   const roles = props.trail.recordingPath?.roleArns ?? [];
@@ -77,7 +81,7 @@ export function scpDocuments(props: ScpDocumentsProps): { Version: string; State
     ...exceptionsInTheirAccountsOnly(props),
   ];
   const documents: { Version: string; Statement: PolicyStatement[] }[] = [];
-  for (const statement of statements) {
+  for (const statement of packDenies(statements)) {
     const last = documents[documents.length - 1];
     if (last && JSON.stringify({ ...last, Statement: [...last.Statement, statement] }).length <= SCP_LIMITS.characters) last.Statement.push(statement);
     else documents.push({ Version: '2012-10-17', Statement: [statement] });

@@ -1,8 +1,8 @@
 import { RUN_AS_TAG } from '../access-policies/choices';
 import type { PolicyStatement } from '../shared/policy-document';
 import type { Condition } from './conditions';
-import { ALERTING_ACTIONS, DEFAULT_HOST_MANAGEMENT_SETTING, IDENTITY_CENTER_ACTIONS, IDENTITY_PROVIDER_CHANGES, OTHER_WAYS_IN, PROTECTED_ACTIONS, RECORDING_PATH_ACTIONS, STATE_BUCKET_ACTIONS, STATE_HISTORY_ACTIONS,
-  TRUST_CHAIN_ACTIONS,
+import { ALERTING_ACTIONS, DEFAULT_HOST_MANAGEMENT_SETTING, EVENT_BUS_ACTIONS, IDENTITY_CENTER_ACTIONS, IDENTITY_PROVIDER_CHANGES, OTHER_WAYS_IN, PROTECTED_ACTIONS, TRANSCRIPT_READ_ACTIONS,
+  RECORDING_NETWORK_ACTIONS, RECORDING_PATH_ACTIONS, STATE_BUCKET_ACTIONS, STATE_HISTORY_ACTIONS, TRUST_CHAIN_ACTIONS,
 } from '../shared/protected-actions';
 
 /**
@@ -15,6 +15,12 @@ import { ALERTING_ACTIONS, DEFAULT_HOST_MANAGEMENT_SETTING, IDENTITY_CENTER_ACTI
 export interface AuditTrail {
   readonly preferencesDocumentArns: readonly string[];
   readonly logGroupArns: readonly string[];
+  /**
+   * Log groups nobody reads in this account, since a central archive holds the readable copy: reading,
+   * querying, tailing, exporting or unmasking their events is refused.
+   * @default every log group readable
+   */
+  readonly unreadLogGroupArns?: readonly string[];
   readonly bucketArns: readonly string[];
   /** Key ARNs; for an SCP, where keys are not known, `['*']` with `keyTag` set. */
   readonly kmsKeyArns: readonly string[];
@@ -53,6 +59,16 @@ export interface AuditTrail {
     readonly trailArns?: readonly string[];
     /** Roles the alerting works with (the one forwarding IAM's events from us-east-1). @default none */
     readonly roleArns?: readonly string[];
+    /**
+     * The event buses the alerts' events go through (the default bus): their encryption.
+     * @default no bus protected
+     */
+    readonly eventBusArns?: readonly string[];
+    /**
+     * Every event bus's policy in the account (the actions take no resource), which a Deny for the
+     * forwarder would cut the alerts with. @default bus policies not protected
+     */
+    readonly busPolicies?: boolean;
   };
   /**
    * What records the sessions and the instances it records, protected as the trail is: the recording
@@ -110,6 +126,12 @@ export interface RecordingPath {
    */
   readonly commandPrincipalArns?: readonly string[];
   /**
+   * Route tables of the S3 gateway endpoint the agent uploads through: their routes and associations
+   * are refused. (The endpoints and their security group carry `instanceTag`, and are kept by it.)
+   * @default none
+   */
+  readonly routeTableArns?: readonly string[];
+  /**
    * Tag keys that decide who reaches an instance (`ssm:resourceTag/<key>` in the access policies):
    * creating, changing or deleting them on any instance or managed node, and the `SSMSessionRunAs` tag
    * on any role or user, is refused.
@@ -160,6 +182,7 @@ export function auditTrailDenyStatements(trail: AuditTrail, only?: Condition): P
     ...documents,
     deny('ProtectSessionPreferences', PROTECTED_ACTIONS.preferences, [...trail.preferencesDocumentArns]),
     deny('ProtectSessionLogGroup', PROTECTED_ACTIONS.logGroup, trail.logGroupArns.flatMap((arn) => [arn, `${arn}:*`])),
+    deny('ArchiveHoldsTheReadableCopy', TRANSCRIPT_READ_ACTIONS, (trail.unreadLogGroupArns ?? []).flatMap((arn) => [arn, `${arn}:*`])),
     deny('ProtectSessionLogObjects', PROTECTED_ACTIONS.logObjects, trail.bucketArns.map((arn) => `${arn}/*`)),
     deny('ProtectSessionLogBucket', PROTECTED_ACTIONS.logBucket, [...trail.bucketArns]),
     deny('ProtectStateBucket', STATE_BUCKET_ACTIONS, [...state]),
@@ -204,12 +227,17 @@ function denyFor(only: Condition | undefined): Deny {
 }
 
 const INSTANCES = ['arn:*:ec2:*:*:instance/*'];
+/** What the agent records through, tagged as the instances are: the VPC endpoints and their security group. */
+const RECORDING_NETWORK = ['arn:*:ec2:*:*:vpc-endpoint/*', 'arn:*:ec2:*:*:security-group/*'];
 
 /** The deny statements that protect the recording path and keep every way onto the instances but a session shut. */
 export function recordingPathDenyStatements(path: RecordingPath, only?: Condition): PolicyStatement[] {
   const deny = denyFor(only);
   const roles = [...path.roleArns];
   const tagged: Condition = { StringLike: { [`aws:ResourceTag/${path.instanceTag.key}`]: [...path.instanceTag.values] } };
+  // The same values, exact: kept apart from the instances' statements when packed (ModifyInstanceAttribute
+  // takes a security group too, which the network's statement names).
+  const taggedNetwork: Condition = { StringEquals: { [`aws:ResourceTag/${path.instanceTag.key}`]: [...path.instanceTag.values] } };
   // Run Command alone stays open to the break-glass roles, beside the pipeline: whatever else they are
   // granted later, no other way in.
   const excepted = [...(only?.ArnNotLike?.['aws:PrincipalArn'] as string[] | undefined ?? []), ...(path.commandPrincipalArns ?? [])];
@@ -221,9 +249,12 @@ export function recordingPathDenyStatements(path: RecordingPath, only?: Conditio
     // Neither has a resource to name: the account's log policies, the serial console, a tunnel to an address.
     deny('NoAccountWideBypass', [...RECORDING_PATH_ACTIONS.accountLogPolicies, ...OTHER_WAYS_IN.account], ['*']),
     deny('KeepInstanceProfiles', RECORDING_PATH_ACTIONS.associations, INSTANCES, tagged),
-    // Every tag of the instances is the pipeline's: the one scoping these denies, and those granting access.
+    // Every tag of the instances and the network is the pipeline's: the one scoping these denies, and those granting access.
     deny('KeepInstanceTags', RECORDING_PATH_ACTIONS.instanceTags, INSTANCES, tagged),
+    deny('KeepNetworkTags', RECORDING_PATH_ACTIONS.instanceTags, RECORDING_NETWORK, taggedNetwork),
     deny('OnlySessionsOntoInstances', OTHER_WAYS_IN.instances.filter((a) => !runCommand.includes(a)), INSTANCES, tagged),
+    deny('KeepRecordingNetwork', [...RECORDING_NETWORK_ACTIONS.endpoints, ...RECORDING_NETWORK_ACTIONS.securityGroups], RECORDING_NETWORK, taggedNetwork),
+    ...(path.routeTableArns?.length ? [deny('KeepRecordingRoutes', RECORDING_NETWORK_ACTIONS.routes, [...path.routeTableArns])] : []),
     {
       Sid: 'RunCommandOnlyByBreakGlass', Effect: 'Deny', Action: [...runCommand], Resource: INSTANCES,
       Condition: { ...only, ...tagged, ...(excepted.length > 0 ? { ArnNotLike: { 'aws:PrincipalArn': excepted } } : {}) },
@@ -255,5 +286,7 @@ function alertingDenyStatements(
     deny('ProtectSessionAlerts', [...ALERTING_ACTIONS.rules, ...ALERTING_ACTIONS.topic], [...alerting.ruleArns, ...alerting.topicArns]),
     ...(trails.length > 0 ? [deny('ProtectAlertTrail', ALERTING_ACTIONS.trail, [...trails])] : []),
     ...(alerting.roleArns?.length ? [deny('ProtectAlertForwarder', [...RECORDING_PATH_ACTIONS.roles, ...RECORDING_PATH_ACTIONS.passRole], [...alerting.roleArns])] : []),
+    ...(alerting.eventBusArns?.length ? [deny('ProtectAlertBus', EVENT_BUS_ACTIONS.bus, [...alerting.eventBusArns])] : []),
+    ...(alerting.busPolicies ? [deny('KeepBusPolicies', EVENT_BUS_ACTIONS.policy, ['*'])] : []),
   ];
 }

@@ -15,8 +15,8 @@ import { EncryptionKey } from '../shared/encryption-key';
 import { PolicyDocument, PolicyStatement } from '../shared/policy-document';
 import { IAM_EVENTS_REGION, sessionAlertNames, TRAIL_KEY_PREFIX } from './names';
 import {
-  EventPattern, eventNames, identityStorePattern, type IdentityStoreWatch, permissionSetPattern, recordingPathPatterns, sessionPattern, tamperPatterns, trustChainPatterns,
-  WATCHED_ACTIONS, type WatchedRecordingPath, type WatchedTrustChain,
+  EventPattern, eventNames, identityStorePattern, type IdentityStoreWatch, permissionSetPattern, recordingPathPatterns, refusalPatterns, sessionPattern, tamperPatterns,
+  trustChainPatterns, WATCHED_ACTIONS, type WatchedRecordingPath, type WatchedRefusals, type WatchedTrustChain,
 } from './patterns';
 
 export * from './patterns';
@@ -117,6 +117,14 @@ export interface SessionAlertsProps {
    * @default the trust chain not watched
    */
   readonly trustChain?: WatchedTrustChain;
+  /**
+   * Alert on the rest of what the guardrails refuse, allowed or refused: their policies detached or
+   * rewritten, boundaries lifted, unbounded principals, run-as tags, the network the agent records
+   * through, the default event bus, session documents, and (read-only calls) the instances' console and
+   * the unread transcripts.
+   * @default not watched
+   */
+  readonly refusals?: WatchedRefusals;
   /**
    * A provider for us-east-1, where IAM delivers its events (and STS those of its global endpoint), when
    * the stack is in another region: rules there forward the recording roles' and the trust chain's
@@ -270,6 +278,11 @@ export class SessionAlerts extends Construct {
       const chain = trustChainPatterns(props.trustChain, excluded);
       Object.assign(global, { 'trust-chain-roles': chain.roles, 'trust-chain': chain.assume });
     }
+    if (props.refusals) {
+      const refusals = refusalPatterns(props.refusals, excluded);
+      Object.assign(patterns, { guarded: refusals.regional, reads: refusals.reads });
+      global['guarded-iam'] = refusals.iam;
+    }
     Object.assign(patterns, global);
     if (props.iamEventsProvider && Object.keys(global).length > 0) {
       this.iamForwarder = this.forwardIamEvents(global, props.iamEventsProvider, names.forwarderRole, props.permissionsBoundaryArn);
@@ -311,7 +324,7 @@ export class SessionAlerts extends Construct {
         name: `${this.ruleNamePrefix}${name}`,
         description: `Forwards IAM and STS events to the alerts' region: ${RULE_DESCRIPTIONS[name]}`,
         eventPattern: JSON.stringify(pattern),
-        state: 'ENABLED',
+        state: ruleState(name),
       });
       new CloudwatchEventTarget(this, `target-${name}-forward`, { provider, rule: rule.name, targetId: 'alerts-region', arn: busArn, roleArn: role.arn });
       return rule;
@@ -361,7 +374,7 @@ export class SessionAlerts extends Construct {
       name: `${this.ruleNamePrefix}${name}`,
       description: RULE_DESCRIPTIONS[name] ?? name,
       eventPattern: JSON.stringify(pattern),
-      state: 'ENABLED',
+      state: ruleState(name),
     });
     new CloudwatchEventTarget(this, `target-${name}`, { rule: rule.name, targetId: 'alerts-topic', arn: this.topic?.arn ?? this.topicArn });
     return rule;
@@ -370,6 +383,15 @@ export class SessionAlerts extends Construct {
 
 function trailKeyPrefix(trail: AlertTrailProps): string {
   return trail.keyPrefix ?? TRAIL_KEY_PREFIX;
+}
+
+/**
+ * Rules on read-only calls (a console's output, a log query; STS's AssumeRole, which CloudTrail records as
+ * read-only), which reach a rule only in this state ("Receiving read-only management events from AWS
+ * services"); every other rule watches writes and keeps the plain `ENABLED`.
+ */
+function ruleState(name: string): string {
+  return ['reads', 'trust-chain'].includes(name) ? 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS' : 'ENABLED';
 }
 
 const RULE_DESCRIPTIONS: Readonly<Record<string, string>> = {
@@ -387,6 +409,9 @@ const RULE_DESCRIPTIONS: Readonly<Record<string, string>> = {
   'trust-chain-roles': "Someone other than the pipeline created, changed or deleted, or tried to, a role of the trust chain (the pipeline's roles, OrganizationAccountAccessRole, break-glass, state)",
   'permission-sets': "Someone other than the pipeline changed, or tried to change, a permission set's policies, boundary or assignments, or the attributes for access control",
   'identity-store': "Someone added a member to an Identity Center group that has session access, or changed a user's attributes",
+  guarded: 'Someone other than the pipeline changed, or was refused changing, the endpoints, security groups or routes sessions are recorded through, the event bus, or a session document; or started a session with an unapproved document',
+  'guarded-iam': "Someone other than the pipeline detached or rewrote the guardrail's policies, lifted a boundary, created an unbounded role or user, or tagged a principal's run-as user",
+  reads: "Someone other than the pipeline read an instance's console, or transcripts an archive holds the readable copy of",
   'trust-chain': "Someone assumed, or tried to assume, a role of the trust chain (the pipeline's roles, OrganizationAccountAccessRole, break-glass; the state roles when refused)",
 };
 

@@ -1,5 +1,6 @@
 import {
-  ALERTING_ACTIONS, DEFAULT_HOST_MANAGEMENT_SETTING, IDENTITY_CENTER_ACTIONS, OTHER_WAYS_IN, PROTECTED_ACTIONS, RECORDING_PATH_ACTIONS, TRUST_CHAIN_ACTIONS,
+  ALERTING_ACTIONS, DEFAULT_HOST_MANAGEMENT_SETTING, EVENT_BUS_ACTIONS, IDENTITY_CENTER_ACTIONS, OTHER_WAYS_IN, PROTECTED_ACTIONS, RECORDING_NETWORK_ACTIONS,
+  RECORDING_PATH_ACTIONS, TRANSCRIPT_READ_ACTIONS, TRUST_CHAIN_ACTIONS,
 } from '../shared/protected-actions';
 
 /**
@@ -190,9 +191,13 @@ function alertingPattern(watched: WatchedResources, caller: EventPattern): Event
   return {
     source: calls.map(({ service }) => `aws.${service}`),
     'detail-type': ['AWS API Call via CloudTrail'],
-    // EventBridge's $or takes two alternatives or more.
-    detail: { ...caller, ...(alternatives.length > 1 ? { $or: alternatives } : alternatives[0]) },
+    detail: { ...caller, ...anyOf(alternatives) },
   };
+}
+
+/** Any of the alternatives: EventBridge's $or takes two or more, one stands alone. */
+function anyOf(alternatives: readonly EventPattern[]): EventPattern {
+  return alternatives.length > 1 ? { $or: [...alternatives] } : alternatives[0];
 }
 
 /** What Identity Center changes alert (`SessionAlerts.identityStore`). */
@@ -243,8 +248,7 @@ function callsOfOneService(service: string, alternatives: readonly EventPattern[
     detail: {
       ...callerOtherThan(excludedRoleArns),
       eventSource: [`${service}.amazonaws.com`],
-      // EventBridge's $or takes two alternatives or more.
-      ...(alternatives.length > 1 ? { $or: alternatives } : alternatives[0]),
+      ...anyOf(alternatives),
     },
   };
 }
@@ -285,8 +289,15 @@ export interface WatchedTrustChain {
   readonly assumedByPipelineArns?: readonly string[];
 }
 
+/**
+ * Calls CloudTrail records as read-only ("readOnly": true), which reach a rule only in state
+ * `ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS` ("Receiving read-only management events from AWS services").
+ */
+export const READ_ONLY_WAYS_IN = ['ec2:GetConsoleOutput', 'ec2:GetConsoleScreenshot'] as const;
+
 /** Every way onto an instance but a session, and the runbooks that call them as another role. */
-export const WAY_IN_ACTIONS = [...OTHER_WAYS_IN.instances, ...OTHER_WAYS_IN.account, 'ssm:StartAutomationExecution'] as const;
+export const WAY_IN_ACTIONS = [...OTHER_WAYS_IN.instances, ...OTHER_WAYS_IN.account, 'ssm:StartAutomationExecution']
+  .filter((a) => !(READ_ONLY_WAYS_IN as readonly string[]).includes(a));
 
 /**
  * The recording path's patterns: `regional` ones for the stack's region (the instances' profiles and
@@ -333,4 +344,91 @@ export function trustChainPatterns(chain: WatchedTrustChain, excludedRoleArns: r
       $or: [assumed, { requestParameters: { roleArn: [...refusedOnly] }, errorCode: [{ exists: true }] }],
     }),
   };
+}
+
+/** The rest of what the guardrails refuse, as CloudTrail's records name it (`SessionAlerts.refusals`). */
+export interface WatchedRefusals {
+  /** What the guardrail's and the access groups' managed policies are named with (`<prefix>-`). */
+  readonly policyNamePrefix: string;
+  /** The account and partition of those policies' ARNs, as IAM's requests name them. */
+  readonly policyArnPrefix: string;
+  /** Principal tags that decide a session's OS user (`SSMSessionRunAs`). */
+  readonly principalTagKeys: readonly string[];
+  /** Session documents sessions may use, by name, the preferences document first (which its own rule watches); a trailing `*` a prefix. */
+  readonly approvedSessionDocuments: readonly string[];
+  /** The account whose documents those are (`DocumentName` takes an ARN too). */
+  readonly accountId: string;
+  /** Route tables of the S3 gateway endpoint. @default none */
+  readonly routeTableIds?: readonly string[];
+  /** The session log group, where nobody reads it (an archive holds the readable copy). @default reads not watched */
+  readonly unreadLogGroup?: { readonly name: string; readonly arn: string };
+}
+
+/**
+ * What the guardrails refuse beyond the trail's own resources, by anyone but the pipeline: IAM's (in
+ * us-east-1) on the guardrail's policies, boundaries, unbounded principals and run-as tags; the
+ * network the agent records through, the default event bus, session documents; and, read-only, the
+ * instances' console and the unread transcripts.
+ */
+export function refusalPatterns(watch: WatchedRefusals, excludedRoleArns: readonly string[]): { iam: EventPattern; regional: EventPattern; reads: EventPattern } {
+  const caller = callerOtherThan(excludedRoleArns);
+  const policies = { policyArn: [{ prefix: `${watch.policyArnPrefix}${watch.policyNamePrefix}` }] };
+  const tagKeys = [...watch.principalTagKeys];
+  const refused = { errorCode: [{ exists: true }] };
+  const documents = watch.approvedSessionDocuments.flatMap((d) => [d, `arn:*:ssm:*:${watch.accountId}:document/${d}`]);
+  const call = (action: string) => eventNames([action]);
+  return {
+    iam: {
+      source: ['aws.iam'],
+      'detail-type': ['AWS API Call via CloudTrail'],
+      detail: {
+        ...caller,
+        eventSource: [EVENT_SOURCES.iam],
+        $or: [
+          { eventName: ['DetachRolePolicy', 'DetachGroupPolicy', 'DetachUserPolicy', ...eventNames(TRUST_CHAIN_ACTIONS.policies)], requestParameters: policies },
+          { eventName: ['DeleteRolePermissionsBoundary', 'DeleteUserPermissionsBoundary'] },
+          { eventName: ['CreateRole', 'CreateUser'], requestParameters: { permissionsBoundary: [{ exists: false }] } },
+          { eventName: ['TagRole', 'TagUser'], requestParameters: { tags: { key: tagKeys } } },
+          { eventName: ['UntagRole', 'UntagUser'], requestParameters: { tagKeys } },
+        ],
+      },
+    },
+    regional: {
+      source: ['aws.ec2', 'aws.events', 'aws.ssm'],
+      'detail-type': ['AWS API Call via CloudTrail'],
+      detail: {
+        ...caller,
+        $or: [
+          { eventSource: [EVENT_SOURCES.ec2], eventName: eventNames(RECORDING_NETWORK_ACTIONS.endpoints) },
+          // A security group or a route the guardrails refuse: ours are the pipeline's alone, and their ids unknown before they exist.
+          { eventSource: [EVENT_SOURCES.ec2], eventName: eventNames([...RECORDING_NETWORK_ACTIONS.securityGroups, ...RECORDING_NETWORK_ACTIONS.routes]), ...refused },
+          ...(watch.routeTableIds?.length ? [{ eventSource: [EVENT_SOURCES.ec2], eventName: eventNames(RECORDING_NETWORK_ACTIONS.routes), requestParameters: { routeTableId: [...watch.routeTableIds] } }] : []),
+          { eventSource: [EVENT_SOURCES.events], eventName: eventNames([...EVENT_BUS_ACTIONS.bus, ...EVENT_BUS_ACTIONS.policy]) },
+          { eventSource: [EVENT_SOURCES.ssm], eventName: call('ssm:CreateDocument'), requestParameters: { documentType: ['Session'], name: [{ 'anything-but': watch.approvedSessionDocuments[0] }] } },
+          { eventSource: [EVENT_SOURCES.ssm], eventName: call('ssm:StartSession'), requestParameters: { documentName: [{ 'anything-but': { wildcard: documents } }] } },
+        ],
+      },
+    },
+    reads: {
+      source: ['aws.ec2', ...(watch.unreadLogGroup ? ['aws.logs'] : [])],
+      'detail-type': ['AWS API Call via CloudTrail'],
+      detail: {
+        ...caller,
+        ...anyOf([{ eventSource: [EVENT_SOURCES.ec2], eventName: eventNames(READ_ONLY_WAYS_IN) }, ...(watch.unreadLogGroup ? logGroupReads(watch.unreadLogGroup) : [])]),
+      },
+    },
+  };
+}
+
+/** Reads of a log group, by each way CloudWatch Logs' requests name it ("Amazon CloudWatch Logs API Reference"). */
+function logGroupReads(group: { readonly name: string; readonly arn: string }): EventPattern[] {
+  const eventSource = [EVENT_SOURCES.logs];
+  const eventName = eventNames(TRANSCRIPT_READ_ACTIONS);
+  const identifiers = [group.name, group.arn, `${group.arn}:*`];
+  return [
+    { eventSource, eventName, requestParameters: { logGroupName: [group.name] } },
+    { eventSource, eventName, requestParameters: { logGroupIdentifier: identifiers } },
+    { eventSource, eventName, requestParameters: { logGroupNames: [group.name] } },
+    { eventSource, eventName, requestParameters: { logGroupIdentifiers: identifiers } },
+  ];
 }

@@ -78,9 +78,46 @@ export const OTHER_WAYS_IN = {
     'ssm:SendCommand', 'ssm:CreateAssociation', 'ssm:CreateAssociationBatch', 'ssm:UpdateAssociation',
     'ec2:ModifyInstanceAttribute', 'ec2:ModifyInstanceMetadataOptions', 'ec2:CreateReplaceRootVolumeTask', 'ec2:AttachVolume', 'ec2:DetachVolume',
     'ec2-instance-connect:SendSSHPublicKey', 'ec2-instance-connect:SendSerialConsoleSSHPublicKey',
+    // A copy of the instance reads its disks, or its screen, without a session.
+    'ec2:CreateImage', 'ec2:CreateSnapshots', 'ec2:CreateInstanceExportTask', 'ec2:GetConsoleOutput', 'ec2:GetConsoleScreenshot',
   ],
   // Neither names an instance: the console is switched on per account, a tunnel opens to an address.
   account: ['ec2:EnableSerialConsoleAccess', 'ec2-instance-connect:OpenTunnel'],
+} as const;
+
+/**
+ * The way out the agent records through ("Improve the security of EC2 instances by using VPC endpoints
+ * for Systems Manager"): its VPC endpoints, whose policy could refuse only the uploads, their security
+ * group, and the routes of the S3 gateway endpoint. A session goes on when its upload fails.
+ */
+export const RECORDING_NETWORK_ACTIONS = {
+  endpoints: ['ec2:ModifyVpcEndpoint', 'ec2:DeleteVpcEndpoints'],
+  securityGroups: [
+    'ec2:AuthorizeSecurityGroupIngress', 'ec2:AuthorizeSecurityGroupEgress', 'ec2:RevokeSecurityGroupIngress', 'ec2:RevokeSecurityGroupEgress',
+    'ec2:ModifySecurityGroupRules', 'ec2:DeleteSecurityGroup',
+  ],
+  routes: ['ec2:CreateRoute', 'ec2:ReplaceRoute', 'ec2:DeleteRoute', 'ec2:DeleteRouteTable', 'ec2:ReplaceRouteTableAssociation', 'ec2:DisassociateRouteTable'],
+} as const;
+
+/**
+ * Reading the transcripts CloudWatch Logs keeps ("Actions, resources, and condition keys for Amazon
+ * CloudWatch Logs": the Read actions on a log group or stream, the export, the unmasking): refused where a
+ * central archive holds the one readable copy.
+ */
+export const TRANSCRIPT_READ_ACTIONS = [
+  'logs:GetLogEvents', 'logs:FilterLogEvents', 'logs:StartQuery', 'logs:StartLiveTail', 'logs:GetLogRecord', 'logs:GetQueryResults', 'logs:Unmask',
+  'logs:CreateExportTask',
+] as const;
+
+/**
+ * Where EventBridge delivers: the default event bus's policy (a Deny there drops the events the us-east-1
+ * forwarder puts) and its encryption ("Permissions for Amazon EventBridge event buses"). A bus's policy
+ * changes by actions with no resource type ("Actions, resources, and condition keys for Amazon
+ * EventBridge"): refused on every bus of the account, or not at all.
+ */
+export const EVENT_BUS_ACTIONS = {
+  bus: ['events:UpdateEventBus'],
+  policy: ['events:PutPermission', 'events:RemovePermission'],
 } as const;
 
 /**
@@ -200,7 +237,7 @@ const RECORDING_PATH_UNPROTECTED: Readonly<Record<string, string>> = {
     'ec2:StartInstances', 'ec2:StopInstances', 'ec2:RebootInstances', 'ec2:TerminateInstances', 'ec2:SendDiagnosticInterrupt',
     'ec2:SendSpotInstanceInterruptions', 'ec2:PauseVolumeIO',
   ]),
-  ...because('copies the instance\'s disks; a copy launched elsewhere cannot carry the recording roles', ['ec2:CreateImage', 'ec2:CreateSnapshots', 'ec2:CreateInstanceExportTask', 'ec2:BundleInstance', 'ec2:CancelBundleTask']),
+  ...because('bundles an instance-store-backed Windows instance; the environment\'s are EBS-backed', ['ec2:BundleInstance', 'ec2:CancelBundleTask']),
   ...because('changes how the instance runs (capacity, placement, CPU, credits, maintenance, monitoring, status checks, DNS names); runs nothing on it', [
     'ec2:ModifyInstanceCapacityReservationAttributes', 'ec2:ModifyInstanceCpuOptions', 'ec2:ModifyInstanceCreditSpecification', 'ec2:ModifyInstanceEventStartTime',
     'ec2:ModifyInstanceMaintenanceOptions', 'ec2:ModifyInstanceNetworkPerformanceOptions', 'ec2:ModifyInstancePlacement', 'ec2:ModifyPrivateDnsNameOptions',
@@ -285,7 +322,7 @@ export const UNPROTECTED_ACTIONS: Readonly<Record<string, string>> = {
   'logs:CreateLogGroup': 'the group exists; creating it again fails',
   'logs:CreateLogStream': 'adds a stream beside the recorded ones, which it cannot change',
   'logs:PutLogEvents': 'adds events beside the recorded ones, which it cannot change or remove; the S3 copy is written separately',
-  'logs:CreateExportTask': COPIES,
+  'logs:CreateExportTask': `${COPIES}; refused where an archive holds the readable copy (TRANSCRIPT_READ_ACTIONS)`,
   'logs:IntegrateWithDataset': COPIES,
   'logs:IntegrateWithS3Table': COPIES,
   'logs:ProcessWithPipeline': COPIES,

@@ -3,6 +3,7 @@ import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { regionOf } from '../shared/aws-environment';
+import { PolicyDocument, type PolicyStatement } from '../shared/policy-document';
 import { MIN_SSM_AGENT_VERSION } from '../shared/ssm-agent';
 
 export { MIN_SSM_AGENT_VERSION };
@@ -37,7 +38,22 @@ export interface SsmVpcEndpointsProps {
    * @default false
    */
   readonly legacyMessageEndpoint?: boolean;
+  /**
+   * Each endpoint's policy. Written out, never left to AWS, so that a plan sees any change to it: an
+   * endpoint policy that refuses only uploads blocks the record while sessions go on.
+   * @default AWS's default, full access (every workload of the VPC shares the endpoints)
+   */
+  readonly policyStatements?: readonly PolicyStatement[];
 }
+
+/**
+ * AWS's default endpoint policy, full access ("Control access to VPC endpoints using endpoint policies",
+ * AWS PrivateLink Guide): the endpoints serve every workload of the VPC through their private DNS names,
+ * so a narrower one would break what else runs there.
+ */
+export const FULL_ACCESS_ENDPOINT_POLICY: readonly PolicyStatement[] = [
+  { Sid: 'FullAccessAsAwsDefault', Effect: 'Allow', Principal: '*', Action: '*', Resource: '*' },
+];
 
 /**
  * VPC endpoints that let instances without internet access reach Systems Manager: interface
@@ -48,10 +64,13 @@ export class SsmVpcEndpoints extends Construct {
   /** Interface endpoints by service name (`ssm`, `ssmmessages`, ...). */
   readonly interfaceEndpoints: Readonly<Record<string, VpcEndpoint>>;
   readonly s3GatewayEndpoint?: VpcEndpoint;
+  /** The policy every endpoint carries. */
+  readonly policy: PolicyDocument;
 
   constructor(scope: Construct, id: string, props: SsmVpcEndpointsProps) {
     super(scope, id);
     const region = regionOf(this);
+    this.policy = new PolicyDocument([...(props.policyStatements ?? FULL_ACCESS_ENDPOINT_POLICY)]);
     this.securityGroup = new SecurityGroup(this, 'security-group', {
       vpcId: props.vpcId,
       namePrefix: 'ssm-endpoints-',
@@ -75,6 +94,7 @@ export class SsmVpcEndpoints extends Construct {
       subnetIds: [...props.subnetIds],
       securityGroupIds: [this.securityGroup.id],
       privateDnsEnabled: true,
+      policy: this.policy.toJson(),
     })]));
 
     if (props.routeTableIds && props.routeTableIds.length > 0) {
@@ -83,6 +103,7 @@ export class SsmVpcEndpoints extends Construct {
         serviceName: `com.amazonaws.${region}.s3`,
         vpcEndpointType: 'Gateway',
         routeTableIds: [...props.routeTableIds],
+        policy: this.policy.toJson(),
       });
     }
   }

@@ -17,6 +17,8 @@ export interface Request {
   readonly permissionBoundary?: PolicyJson;
   /** Service control policies of the account's organization; FullAWSAccess is added beside them. */
   readonly scps?: PolicyJson[];
+  /** The policy of the VPC endpoint the request goes through. @default not through an endpoint */
+  readonly endpointPolicy?: PolicyJson;
   readonly context?: Record<string, string | string[]>;
 }
 
@@ -34,6 +36,7 @@ export async function decide(request: Request): Promise<Decision> {
     resourceControlPolicies: [],
     resourcePolicy: request.resourcePolicy && policy(request.resourcePolicy),
     permissionBoundaryPolicies: request.permissionBoundary ? [{ name: 'boundary', policy: policy(request.permissionBoundary) }] : undefined,
+    vpcEndpointPolicies: request.endpointPolicy ? [{ name: 'endpoint', policy: policy(request.endpointPolicy) }] : undefined,
     request: {
       principal: request.principal,
       action: request.action,

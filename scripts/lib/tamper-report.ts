@@ -33,7 +33,7 @@ interface Move {
   readonly what: string;
   readonly action: string;
   readonly resource: (t: Trail) => string;
-  readonly context?: (t: Trail) => Record<string, string>;
+  readonly context?: (t: Trail) => Record<string, string | string[]>;
   /** Whether the environment has what the move touches. @default always */
   readonly applies?: (t: Trail) => boolean;
 }
@@ -61,6 +61,10 @@ interface Trail {
   readonly instanceTags: Record<string, string>;
   /** The deploy role. */
   readonly pipeline: string;
+  /** The VPC endpoints' and their security group's ARNs, with the tags they carry, where the environment creates them. */
+  readonly network?: { readonly endpoint: string; readonly securityGroup: string; readonly routeTable?: string; readonly tags: Record<string, string> };
+  /** Whether an archive holds the readable copy of the transcripts. */
+  readonly archived: boolean;
 }
 
 /** The moves an administrator makes, in the order they would. */
@@ -88,11 +92,31 @@ export const TAMPERING_MOVES: readonly Move[] = [
   { what: 'push an SSH key with EC2 Instance Connect', action: 'ec2-instance-connect:SendSSHPublicKey', resource: (t) => t.instance, context: (t) => t.instanceTags },
   { what: 'retag an instance out of the environment', action: 'ec2:DeleteTags', resource: (t) => t.instance, context: (t) => ({ ...t.instanceTags, 'aws:TagKeys': 'Environment' }) },
   { what: 'open a session in a region that records nothing', action: 'ssm:StartSession', resource: (t) => t.instance.replace(`:${t.region}:`, `:${otherRegion(t.region)}:`) },
+  { what: 'start a session with an unapproved document', action: 'ssm:StartSession', resource: (t) => `arn:aws:ssm:${t.region}:${t.account}:document/team-shell` },
+  { what: 'create a Session document that records nothing', action: 'ssm:CreateDocument', resource: (t) => `arn:aws:ssm:${t.region}:${t.account}:document/no-logging`, context: () => ({ 'ssm:DocumentType': 'Session' }) },
+  { what: "tag an instance into another group's reach", action: 'ec2:CreateTags', resource: (t) => t.instance, context: (t) => ({ ...t.instanceTags, 'aws:TagKeys': ['Team'] }) },
+  { what: 'tag a role to run as another OS user', action: 'iam:TagRole', resource: (t) => `arn:aws:iam::${t.account}:role/Administrators`, context: () => ({ 'aws:TagKeys': ['SSMSessionRunAs'] }) },
+  // Copies of an instance, read without a session; the transcripts' second copy.
+  { what: 'image an instance', action: 'ec2:CreateImage', resource: (t) => t.instance, context: (t) => t.instanceTags },
+  { what: "read an instance's console output", action: 'ec2:GetConsoleOutput', resource: (t) => t.instance, context: (t) => t.instanceTags },
+  { what: 'read the transcripts an archive holds', action: 'logs:StartQuery', resource: (t) => t.logGroup, applies: (t) => t.archived },
+  // The way out the agent records through, and the way in of the alerts.
+  { what: "rewrite an endpoint's policy to refuse uploads", action: 'ec2:ModifyVpcEndpoint', resource: (t) => t.network!.endpoint, context: (t) => t.network!.tags, applies: (t) => t.network !== undefined },
+  { what: "open the endpoints' security group", action: 'ec2:AuthorizeSecurityGroupIngress', resource: (t) => t.network!.securityGroup, context: (t) => t.network!.tags, applies: (t) => t.network !== undefined },
+  { what: 'route around the S3 gateway endpoint', action: 'ec2:ReplaceRoute', resource: (t) => t.network!.routeTable!, applies: (t) => t.network?.routeTable !== undefined },
+  // No resource: a bus's policy changes for the account's default bus, or the one the request names.
+  { what: "drop the alerts' events by the bus policy", action: 'events:PutPermission', resource: () => '*', context: (t) => ({ 'aws:RequestedRegion': t.region }) },
   // The trust chain: becoming the pipeline, directly or through the role Organizations creates.
   { what: 're-trust the deploy role to oneself', action: 'iam:UpdateAssumeRolePolicy', resource: (t) => t.pipeline },
   { what: 'assume the deploy role', action: 'sts:AssumeRole', resource: (t) => t.pipeline },
   { what: 're-trust OrganizationAccountAccessRole to oneself', action: 'iam:UpdateAssumeRolePolicy', resource: (t) => `arn:aws:iam::${t.account}:role/OrganizationAccountAccessRole` },
 ];
+
+/** The moves of the table that apply to an environment (what it has). */
+export function tamperMoves(env: EnvironmentConfig): readonly Move[] {
+  const trail = trailOf(env);
+  return TAMPERING_MOVES.filter((m) => m.applies?.(trail) ?? true);
+}
 
 /** A region where the environment records nothing. */
 function otherRegion(region: string): string {
@@ -128,7 +152,7 @@ export async function tamperMatrix(env: EnvironmentConfig, options: TamperMatrix
   const policies = { strict: policiesOf(env, trail, true), lenient: policiesOf(env, trail, false) };
   const columns = principals(env, options);
   const rows: string[][] = [];
-  for (const move of TAMPERING_MOVES.filter((m) => m.applies?.(trail) ?? true)) {
+  for (const move of tamperMoves(env)) {
     const cells = [move.what];
     for (const principal of columns) {
       const stoppedBy: Delivery[] = [];
@@ -182,6 +206,14 @@ function trailOf(env: EnvironmentConfig): Trail {
     instance: `arn:aws:ec2:${region}:${account}:instance/i-0123456789abcdef0`,
     pipeline: env.guardrails.pipelineRoleArn,
     instanceTags: { 'aws:ResourceTag/Environment': name, [`aws:ResourceTag/${MANAGED_BY_TAG.key}`]: MANAGED_BY_TAG.value, 'ssm:resourceTag/Environment': name },
+    // AWS assigns the ids; any stand for them. The provider's default tags mark them as the instances.
+    network: env.network.vpcEndpoints ? {
+      endpoint: `arn:aws:ec2:${region}:${account}:vpc-endpoint/vpce-0123456789abcdef0`,
+      securityGroup: `arn:aws:ec2:${region}:${account}:security-group/sg-0123456789abcdef0`,
+      routeTable: env.network.routeTableIds[0] && `arn:aws:ec2:${region}:${account}:route-table/${env.network.routeTableIds[0]}`,
+      tags: { 'aws:ResourceTag/Environment': name, [`aws:ResourceTag/${MANAGED_BY_TAG.key}`]: MANAGED_BY_TAG.value },
+    } : undefined,
+    archived: env.archive !== undefined,
   };
 }
 
