@@ -14,6 +14,9 @@ import { asTerraformWrites } from '../scripts/lib/iam-decide';
 import { complianceSuppressions } from '../modules/compliance';
 import { createStacks } from '../stacks';
 import { OrganizationStack } from '../stacks/organization-stack';
+import { organizationAuditTrail } from '../stacks/audit-trail';
+import { withIdentityCenter } from './support/identity-center-config';
+import { withLogArchive } from './support/log-archive-config';
 import { renderMatrix, tamperMatrix } from '../scripts/lib/tamper-report';
 import { actionApplies, ReferenceAction, serviceActions } from './support/service-reference';
 import type { PolicyStatement } from '../modules/shared/policy-document';
@@ -93,6 +96,19 @@ describe('packDenies', () => {
     expect(actionApplies('iam:PutRolePolicy', 'arn:*:iam::*:policy/dev-guardrail')).toBe(false);
     expect(actionApplies('s3:DeleteBucket', 'arn:*:s3:::session-logs/*')).toBe(false);
     expect(actionApplies('s3:DeleteObject', 'arn:*:s3:::session-logs/*')).toBe(true);
+  });
+
+  it("packs the organization's SCP, with the state and the archive beside the environments' trail, adding no pair a request can match", () => {
+    // The log buckets' objects and the state's are of one type: their statements (different actions) stay apart.
+    const config = validateConfig(withIdentityCenter(withLogArchive(rawConfig())));
+    const org = organizationAuditTrail(config.environments, config.logArchive, config.bootstrap, config.identityCenter);
+    const unpacked = auditTrailDenyStatements(org.guarded, { ArnNotLike: { 'aws:PrincipalArn': [...org.pipelineRoleArns] } });
+    const before = new Set(deniedPairs(unpacked));
+    const scp = packDenies(unpacked);
+    expect(scp.length).toBeLessThan(unpacked.length / 2);
+    for (const pair of before) expect(deniedPairs(scp)).toContain(pair);
+    const added = deniedPairs(scp).filter((pair) => !before.has(pair)).map((pair) => pair.split(' ').slice(0, 2));
+    expect(added.filter(([action, resource]) => actionApplies(action, resource))).toEqual([]);
   });
 });
 

@@ -217,3 +217,31 @@ describe("the test run's shared set-up", () => {
     for (const outcome of asked) await expect(outcome).rejects.toThrow(/the shared set-up "scripts-test-failing" failed:\nError: synthesis broke/);
   });
 });
+
+describe('npm run confirm-subscription', () => {
+  // The SubscribeURL SNS puts in its e-mail ("Subscribe", Amazon SNS API Reference, and "Confirm your
+  // Amazon SNS subscription": the ConfirmSubscription action, the topic's ARN, the token).
+  const token = '2336412f37fb687f5d51e6e2425f004aed8a2ce3a1d6a2a5d2c37b7a5e3e7e35f5e0b25e5b4e0f3a1e4e3b2c1d0e9f8a7b6c5d4e3f2a1b0c9d8e7f6a5b4c3d2e1f0';
+  const link = `https://sns.eu-central-1.amazonaws.com/?Action=ConfirmSubscription&TopicArn=arn:aws:sns:eu-central-1:333333333333:ssm-session-kit-prod-alerts&Token=${token}`;
+
+  it('prints the signed confirmation that takes unauthenticated cancelling away', () => {
+    const result = run('confirm-subscription', [link]);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toBe(
+      `aws sns confirm-subscription --region eu-central-1 --topic-arn arn:aws:sns:eu-central-1:333333333333:ssm-session-kit-prod-alerts --token ${token} --authenticate-on-unsubscribe true\n`,
+    );
+  });
+
+  it.each([
+    [link.replace('sns.eu-central-1.amazonaws.com', 'sns.eu-central-1.example.com'), /is not an SNS endpoint/],
+    [link.replace('Action=ConfirmSubscription', 'Action=Unsubscribe'), /action is Unsubscribe, not ConfirmSubscription/],
+    [link.replace('sns.eu-central-1', 'sns.us-east-1'), /topic is in eu-central-1, its endpoint in us-east-1/],
+    [link.replace(/&Token=.*$/, ''), /has no token/],
+    ['not a link', /is not a link/],
+  ])('refuses %s with a reason and its usage, exit code 2', (bad, reason) => {
+    const result = run('confirm-subscription', [bad]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(reason);
+    expect(result.stderr).toContain('usage: npm run -s confirm-subscription');
+  });
+});
