@@ -11,7 +11,21 @@ import { createStacks } from './stacks';
  * is written, then synthesize one stack per environment, the bootstrap stack and, when configured, the
  * organization stack, each held to the compliance rules.
  */
+const USAGE = `usage: npm run synth
+Validates the config (config/environments.json, or the file SSK_CONFIG names), then writes every stack into
+cdktf.out/stacks (or CDKTF_OUTDIR), one folder a stack; no AWS credentials needed. A rejected config writes
+nothing and takes the previous synth's configuration (cdk.tf.json) out of each stack's folder, keeping
+.terraform/, lock files and saved plans.`;
+
 function main(): void {
+  if (process.argv.slice(2).some((a) => a === '--help' || a === '-h')) {
+    process.stderr.write(`${USAGE}\n`);
+    return;
+  }
+  if (process.argv.length > 2) {
+    process.stderr.write(`unexpected argument ${process.argv[2]}\n\n${USAGE}\n`);
+    process.exit(2);
+  }
   const started = process.hrtime.bigint();
   let config;
   try {
@@ -50,14 +64,18 @@ function skipTokenStackTraces(): void {
   if (typeof module.captureStackTrace === 'function') module.captureStackTrace = () => [];
 }
 
-/** Stops with the error, and removes the previous output, so that no stack of an older config is left to deploy. */
+/**
+ * Stops with the error. The previous synth's configuration goes, so that no stack of an older config is
+ * planned or deployed (Terraform finds no configuration in its folder), and nothing else does: the
+ * `.terraform/` folders, lock files, saved plans and state that Terraform or a user made there stay.
+ */
 function fail(outdir: string, message: string): never {
   console.error(message);
   const stacksDir = path.join(outdir, 'stacks');
-  if (fs.existsSync(stacksDir)) {
-    fs.rmSync(stacksDir, { recursive: true, force: true });
-    fs.rmSync(path.join(outdir, 'manifest.json'), { force: true });
-    console.error(`Removed ${stacksDir}, the previous synth's stacks: nothing stale remains to deploy.`);
+  const cleared = fs.existsSync(stacksDir) ? fs.readdirSync(stacksDir).filter((name) => removeSynthesized(path.join(stacksDir, name))) : [];
+  fs.rmSync(path.join(outdir, 'manifest.json'), { force: true });
+  if (cleared.length > 0) {
+    console.error(`Took the previous synth's cdk.tf.json out of ${stacksDir} (${cleared.join(', ')}): nothing stale remains to plan or deploy; .terraform/, lock files and saved plans are kept.`);
   }
   process.exit(1);
 }
@@ -66,8 +84,20 @@ function fail(outdir: string, message: string): never {
 function removeOrphanedStacks(outdir: string, current: readonly string[]): void {
   const stacksDir = path.join(outdir, 'stacks');
   for (const name of fs.readdirSync(stacksDir)) {
-    if (!current.includes(name)) fs.rmSync(path.join(stacksDir, name), { recursive: true, force: true });
+    if (!current.includes(name)) removeSynthesized(path.join(stacksDir, name));
   }
 }
+
+/** The file synth writes in a stack's folder, and the folder when nothing else is left in it; whether it removed one. */
+function removeSynthesized(stackDir: string): boolean {
+  const file = path.join(stackDir, SYNTHESIZED_FILE);
+  const present = fs.existsSync(file);
+  fs.rmSync(file, { force: true });
+  if (fs.existsSync(stackDir) && fs.readdirSync(stackDir).length === 0) fs.rmdirSync(stackDir);
+  return present;
+}
+
+/** What cdktf writes for a stack: its Terraform configuration, as JSON. */
+const SYNTHESIZED_FILE = 'cdk.tf.json';
 
 main();

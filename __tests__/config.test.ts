@@ -194,6 +194,22 @@ describe('config validation', () => {
     require('fs').writeFileSync(file, '{\n  "bootstrap": {\n    "accountId": "000000000000",\n  },\n}');
     expect(() => loadConfig(file)).toThrow(/is not valid JSON: .* \(line 4, column 3\)/);
   });
+
+  it('says a file is not JSON at all, from its first line, a YAML file say', () => {
+    const file = writeConfig('');
+    require('fs').writeFileSync(file, '# environments\nbootstrap:\n  accountId: "000000000000"\n');
+    expect(() => loadConfig(file)).toThrow(/field "\(file\)": is not JSON: the config is one JSON object, and line 1 starts "# environments"/);
+  });
+
+  it('refuses a key given twice, which JSON.parse drops without a word, with both lines', () => {
+    // A copied environment block: the first "dev" would be lost.
+    const shipped = JSON.stringify(rawConfig(), null, 2);
+    const copied = shipped.replace('"environments": {\n', '"environments": {\n    "dev": { "accountId": "111111111111" },\n');
+    const file = writeConfig('');
+    require('fs').writeFileSync(file, copied);
+    const devLine = copied.split('\n').findIndex((l, i) => i > 3 && l.startsWith('    "dev": {\n'.slice(0, 11)) && !l.includes('accountId')) + 1;
+    expect(() => loadConfig(file)).toThrow(new RegExp(`field "environments\\.dev": is given twice, on lines \\d+ and ${devLine}: keep one`));
+  });
 });
 
 describe('the config fields (config/fields.ts)', () => {
@@ -286,6 +302,27 @@ describe('the trust chain in the config', () => {
     const without = rawConfig();
     delete without.bootstrap.pipelineRoleArn;
     expectProblem(without, 'bootstrap', 'pipelineRoleArn', /is required with attachToRoles or attachToGroups/);
+  });
+
+  it('refuses names AWS keeps unique given twice: buckets anywhere, roles within an account', () => {
+    // A copied environment block, renamed but for its bucket and a role named in full, in prod's account.
+    const raw = rawConfig();
+    raw.environments['prod-eu'] = JSON.parse(JSON.stringify(raw.environments.prod));
+    expectProblem(raw, 'environment "prod-eu"', 'sessionLogging.bucketName', /"acme-ssm-sessions-prod-333333333333" is also environment "prod"'s sessionLogging\.bucketName: bucket names are global/);
+    expectProblem(raw, 'environment "prod-eu"', 'accessGroups.ci-diagnostics.createRole.name', /"ssm-session-kit-prod-ci" is also environment "prod"'s accessGroups\.ci-diagnostics\.createRole\.name: role names are account 333333333333's/);
+    const state = rawConfig();
+    state.environments.dev.sessionLogging.bucketName = state.bootstrap.stateBucket;
+    expectProblem(state, 'environment "dev"', 'sessionLogging.bucketName', /is also bootstrap's stateBucket/);
+  });
+
+  it("refuses an instance's Team or AccessGroup that no access group names, with the near miss", () => {
+    const typo = rawConfig();
+    const instance = typo.environments.staging.instances.find((i: { accessGroup?: string }) => i.accessGroup === 'operators');
+    instance.accessGroup = 'operator';
+    expectProblem(typo, 'environment "staging"', `instances.${instance.name}.accessGroup`, /"operator" is named by no access group, nor any group's instances\.accessGroup \(did you mean "operators"\?\)/);
+    const team = rawConfig();
+    team.environments.dev.instances[0].team = 'payments';
+    expectProblem(team, 'environment "dev"', `instances.${team.environments.dev.instances[0].name}.team`, /"payments" is named by no access group's instances\.team \(they name "platform"/);
   });
 
   it("refuses the bootstrap stack's alerts without its pipeline, and an alert topic of another region for the state and the archive", () => {

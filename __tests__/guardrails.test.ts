@@ -4,7 +4,7 @@ import { validateConfig } from '../config/validate';
 import * as fs from 'fs';
 import * as path from 'path';
 import {
-  actionMatches, ALERTING_ACTIONS, AuditTrailGuardrail, auditTrailDenyStatements, guardrailStatements, IDENTITY_CENTER_ACTIONS, OTHER_WAYS_IN, packDenies, PROTECTED_ACTIONS, IDENTITY_PROVIDER_CHANGES, RECORDING_PATH_ACTIONS, SCP_LIMITS, TRUST_CHAIN_ACTIONS,
+  actionMatches, ALERTING_ACTIONS, RECORDING_NETWORK_ACTIONS, AuditTrailGuardrail, auditTrailDenyStatements, guardrailStatements, IDENTITY_CENTER_ACTIONS, OTHER_WAYS_IN, packDenies, PROTECTED_ACTIONS, IDENTITY_PROVIDER_CHANGES, RECORDING_PATH_ACTIONS, SCP_LIMITS, TRUST_CHAIN_ACTIONS,
   UNPROTECTED_ACTIONS,
 } from '../modules/guardrails';
 import { policySize } from '../modules/compliance';
@@ -323,7 +323,9 @@ describe('the protected actions', () => {
   ];
   // Actions with no resource type reach every resource of their service at once (logs:PutAccountPolicy).
   const servicesInvolved = ['ssm', 'logs', 's3', 'kms', 'events', 'sns', 'cloudtrail', 'iam', 'ec2', 'ec2-instance-connect', 'ssmmessages', 'ec2messages'];
-  const protectedActions = [PROTECTED_ACTIONS, ALERTING_ACTIONS, RECORDING_PATH_ACTIONS, OTHER_WAYS_IN, TRUST_CHAIN_ACTIONS, IDENTITY_CENTER_ACTIONS].flatMap((list) => Object.values(list)).flat() as string[];
+  // (TRANSCRIPT_READ_ACTIONS are refused only with an archive: harmless otherwise, with that reason.)
+  const protectedActions = [PROTECTED_ACTIONS, ALERTING_ACTIONS, RECORDING_PATH_ACTIONS, OTHER_WAYS_IN, TRUST_CHAIN_ACTIONS, IDENTITY_CENTER_ACTIONS, RECORDING_NETWORK_ACTIONS]
+    .flatMap((list) => Object.values(list)).flat() as string[];
   const writes = (action: { accessLevel: string }) => /Write|Permissions management|Tagging/.test(action.accessLevel);
   const unsortedOf = (service: string, applies: (action: ReferenceAction) => boolean) => Object.values(serviceActions(service))
     .filter((action) => applies(action) && writes(action))

@@ -196,6 +196,8 @@ describe('one readable copy: the CloudWatch copy of an archived environment', ()
   const reads: [string, string][] = [
     ['logs:GetLogEvents', `${logGroup}:log-stream:alice-0a1b2c3d`], ['logs:FilterLogEvents', logGroup], ['logs:StartQuery', logGroup],
     ['logs:StartLiveTail', logGroup], ['logs:CreateExportTask', logGroup], ['logs:Unmask', logGroup],
+    // What carries events elsewhere: an anomaly detector keeps sample events, a metric filter their fields.
+    ['logs:CreateLogAnomalyDetector', logGroup], ['logs:PutMetricFilter', logGroup], ['logs:IntegrateWithS3Table', logGroup],
   ];
 
   it("is refused to prod's administrator (deny policies) and to any bounded role, whatever they are granted; the pipeline keeps it", async () => {
@@ -213,6 +215,18 @@ describe('one readable copy: the CloudWatch copy of an archived environment', ()
       expect({ action, decision: await request(`arn:aws:iam::${account}:role/ssm-session-kit-prod-operators`, action, resource, { permissionBoundary: boundary }) })
         .toEqual({ action, decision: 'ExplicitlyDenied' });
       expect({ action, decision: await request('arn:aws:iam::333333333333:role/ssm-session-kit-deploy', action, resource, {}) }).toEqual({ action, decision: 'Allowed' });
+    }
+  });
+
+  it("leaves the state's pipelines their locks under the SCP, though the archive's bucket and the state's share a prefix", async () => {
+    // acme-ssm-session-archive-... and acme-ssm-session-kit-tfstate: a pattern of the log buckets must not reach the state.
+    const scps = plans.organization.scps();
+    const stateRole = 'arn:aws:iam::000000000000:role/ssm-session-kit-state-prod';
+    for (const action of ['s3:PutObject', 's3:DeleteObject']) {
+      expect({ action, decision: await decide({
+        principal: stateRole, action, resource: 'arn:aws:s3:::acme-ssm-session-kit-tfstate/ssm-session-kit/prod/terraform.tfstate.tflock', resourceAccount: '000000000000',
+        identityPolicies: [{ name: 'AdministratorAccess', policy: ALLOW_EVERYTHING }], scps, context: { 'aws:PrincipalArn': stateRole },
+      }) }).toEqual({ action, decision: 'Allowed' });
     }
   });
 
@@ -283,7 +297,7 @@ describe('log archive config', () => {
     ['the archive bucket equal to an environment\'s bucket', (raw: any) => {
       Object.assign(raw, { logArchive: archivedConfig().logArchive });
       raw.logArchive.bucketName = raw.environments.prod.sessionLogging.bucketName;
-    }, /log-archive, field "bucketName": "acme-ssm-sessions-prod-333333333333" is environment "prod"'s own log bucket/],
+    }, /log-archive, field "bucketName": "acme-ssm-sessions-prod-333333333333" is also environment "prod"'s sessionLogging\.bucketName: bucket names are global/],
     ['readers that are not role ARNs', (raw: any) => {
       Object.assign(raw, { logArchive: archivedConfig().logArchive });
       raw.logArchive.readerArns = ['security-auditors', 'arn:aws:iam::*:role/auditors'];

@@ -99,6 +99,8 @@ describe.each(['dev', 'prod'])("the recording path against an insider's next mov
     ["open the endpoints' security group", 'ec2:AuthorizeSecurityGroupIngress', securityGroup, networkTagKeys],
     ["revoke the endpoints' HTTPS rule", 'ec2:RevokeSecurityGroupIngress', securityGroup, networkTagKeys],
     ['untag an endpoint out of the environment', 'ec2:DeleteTags', endpoint, { ...networkTagKeys, 'aws:TagKeys': ['Environment'] }],
+    // Another security group on the instance's interface: one that lets only the Systems Manager endpoints through.
+    ["swap the security group on the instance's interface", 'ec2:ModifyNetworkInterfaceAttribute', instance, instanceTagKeys],
     // The alerts' way in: the default bus's encryption.
     ["move the default bus to a key of one's own", 'events:UpdateEventBus', `arn:aws:events:${region}:${account}:event-bus/default`],
   ];
@@ -108,6 +110,10 @@ describe.each(['dev', 'prod'])("the recording path against an insider's next mov
   const accountOnlyMoves: Move[] = [
     ...(env.network.vpcEndpoints ? [['route around the S3 gateway endpoint', 'ec2:ReplaceRoute', `arn:aws:ec2:${region}:${account}:route-table/${env.network.routeTableIds[0]}`] as Move] : []),
     ["drop the forwarder's events with a Deny in the bus policy", 'events:PutPermission', '*', { 'aws:RequestedRegion': region }],
+    // The instance's subnet onto a route table, or a network ACL, of one's own.
+    ["move the instance's subnet to another route table", 'ec2:ReplaceRouteTableAssociation', `arn:aws:ec2:${region}:${account}:subnet/${env.instances[0].subnetId}`],
+    ["associate the instance's subnet with another route table", 'ec2:AssociateRouteTable', `arn:aws:ec2:${region}:${account}:subnet/${env.instances[0].subnetId}`],
+    ["move the instance's subnet to another network ACL", 'ec2:ReplaceNetworkAclAssociation', `arn:aws:ec2:${region}:${account}:subnet/${env.instances[0].subnetId}`],
   ];
 
   it.each(Object.keys(insiders))('refuses every move to an %s', async (insider) => {
@@ -119,7 +125,7 @@ describe.each(['dev', 'prod'])("the recording path against an insider's next mov
     }
   });
 
-  it.each(['administrator with the deny policies', 'bounded role granted everything'] as const)('refuses the route tables and the bus policy to an %s', async (insider) => {
+  it.each(['administrator with the deny policies', 'bounded role granted everything'] as const)('refuses the route tables, the subnets and the bus policy to an %s', async (insider) => {
     const holds = insiders[insider]();
     for (const [what, action, resource, context = {}] of accountOnlyMoves) {
       const decision = await decide({ ...holds, action, resource, resourceAccount: account, context: { 'aws:PrincipalArn': holds.principal, ...context } });

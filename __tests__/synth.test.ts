@@ -72,14 +72,37 @@ describe('npm run synth', () => {
     expect(fs.existsSync(outdir)).toBe(false);
   });
 
-  it('says what it wrote, and after a failed synth leaves no stale stack behind', () => {
+  it('says what it wrote, and after a failed synth leaves no stale configuration, and everything Terraform or a user made', () => {
     const outdir = path.join(tempDir('synth'), 'out');
     const ok = runSynth(outdir, withoutAws());
     expect(ok.stdout).toMatch(/^synthesized 5 stacks \(bootstrap, dev, staging, prod, organization\) into .*stacks in \d+\.\d s$/m);
+    // What `terraform init` and a reviewed `terraform plan -out=tfplan` leave in a stack's folder.
+    const dev = path.join(outdir, 'stacks', 'dev');
+    const made = ['.terraform/providers/marker', '.terraform.lock.hcl', 'tfplan', 'terraform.tfstate'];
+    for (const file of made) {
+      fs.mkdirSync(path.dirname(path.join(dev, file)), { recursive: true });
+      fs.writeFileSync(path.join(dev, file), 'kept');
+    }
     const broken = runSynth(outdir, withoutAws({ SSK_CONFIG: brokenConfigFile() }));
     expect(broken.status).not.toBe(0);
-    expect(broken.stderr).toMatch(/Removed .*stacks, the previous synth's stacks: nothing stale remains to deploy/);
-    expect(fs.existsSync(path.join(outdir, 'stacks'))).toBe(false);
+    expect(broken.stderr).toMatch(/Took the previous synth's cdk\.tf\.json out of .*stacks \(bootstrap, dev, .*\): nothing stale remains to plan or deploy/);
+    for (const file of made) expect({ file, kept: fs.existsSync(path.join(dev, file)) }).toEqual({ file, kept: true });
+    expect(STACKS.filter((stack) => fs.existsSync(path.join(outdir, 'stacks', stack, 'cdk.tf.json')))).toEqual([]);
+    expect(synthesizedStacks(outdir)).toEqual(['dev']);
+    // Fixed, it writes the stacks again beside what was kept.
+    expect(runSynth(outdir, withoutAws()).status).toBe(0);
+    expect(fs.readFileSync(path.join(dev, 'tfplan'), 'utf8')).toBe('kept');
+  });
+
+  it('prints its usage on --help and synthesizes nothing; refuses an argument it does not take', () => {
+    const outdir = path.join(tempDir('synth'), 'out');
+    const help = spawnSync('node', ['--require', './scripts/transpile-hook.cjs', 'main.ts', '--help'], { cwd: ROOT, env: withoutAws({ CDKTF_OUTDIR: outdir }), encoding: 'utf8' });
+    expect(help.status).toBe(0);
+    expect(help.stderr).toMatch(/^usage: npm run synth\n/);
+    expect(fs.existsSync(outdir)).toBe(false);
+    const extra = spawnSync('node', ['--require', './scripts/transpile-hook.cjs', 'main.ts', 'dev'], { cwd: ROOT, env: withoutAws({ CDKTF_OUTDIR: outdir }), encoding: 'utf8' });
+    expect(extra.status).toBe(2);
+    expect(extra.stderr).toMatch(/unexpected argument dev/);
   });
 
   it('drops the output of an environment removed from the config', () => {
@@ -112,6 +135,6 @@ describe('cdktf synth', () => {
     const run = cdktfSynth(outdir, withoutAws({ SSK_CONFIG: brokenConfigFile() }));
     expect(run.status).not.toBe(0);
     for (const problem of EXPECTED_PROBLEMS) expect(run.stdout + run.stderr).toMatch(problem);
-    expect(fs.existsSync(path.join(outdir, 'stacks'))).toBe(false);
+    expect(fs.existsSync(path.join(outdir, 'stacks')) ? fs.readdirSync(path.join(outdir, 'stacks')) : []).toEqual([]);
   }, 60_000);
 });

@@ -7,6 +7,7 @@ import type { ConfigProblem } from './sections/common';
 import { checkEnvironment, type EnvironmentConfig, environmentSchema, withSessionRegions } from './sections/environment';
 import { identityCenterSchema } from './sections/identity-center';
 import { checkLogArchive, logArchiveSchema } from './sections/log-archive';
+import { checkUniqueNames } from './sections/unique-names';
 import { withArchive } from './sections/session-logging';
 import { checkSharedState, stateWithDefaults, withBootstrapState } from './sections/state';
 import type { ProjectConfig } from './types';
@@ -51,10 +52,12 @@ export function validateConfig(raw: unknown, source = 'config'): ProjectConfig {
     const checked = env.success ? checkEnvironment(name, env.data, report(scope), identityCenter) : undefined;
     if (checked && !nameProblem) environments.push(checked);
   }
-  checkSharedState(problems, environments, bootstrapSchema.safeParse(objectAt({ raw }, 'raw')?.bootstrap).data);
+  const bootstrap = bootstrapSchema.safeParse(objectAt({ raw }, 'raw')?.bootstrap).data;
+  checkSharedState(problems, environments, bootstrap);
 
   const logArchive = logArchiveSchema.safeParse(objectAt(raw, 'logArchive')).data;
   checkLogArchive(problems, environments, logArchive);
+  checkUniqueNames(problems, environments, logArchive, bootstrap);
   checkPermissionSetNames(problems, environments);
 
   if (problems.length > 0 || !parsed.success) throw new ConfigError(source, sortByScope(problems, Object.keys(rawEnvironments)));

@@ -105,6 +105,7 @@ export function environmentAuditTrail(env: EnvironmentConfig, refs: EnvironmentT
         commandRoleNames: breakGlassRoleNames([env]),
         accessTagKeys: accessTagKeys([env]),
         routeTableArns: env.network.vpcEndpoints ? (env.network.routeTableIds ?? []).map((id) => `arn:*:ec2:*:*:route-table/${id}`) : [],
+        subnetArns: instanceSubnets(env).map((id) => `arn:*:ec2:*:*:subnet/${id}`),
       }),
       trustChain: {
         // By name: IAM's calls act on the caller's own account only, and names are shorter than ARNs.
@@ -138,6 +139,7 @@ export function environmentAuditTrail(env: EnvironmentConfig, refs: EnvironmentT
       ],
       accountId: refs.accountId,
       routeTableIds: env.network.vpcEndpoints ? env.network.routeTableIds : [],
+      subnetIds: instanceSubnets(env),
       unreadLogGroup: env.archive ? { name: names.logGroup, arn: refs.logGroupArn } : undefined,
     },
     watchedTrustChain: watchedTrustChain(refs, [env.guardrails.pipelineRoleArn, env.guardrails.planRoleArn], breakGlassRoleNames([env])),
@@ -201,7 +203,9 @@ export function organizationAuditTrail(
       preferencesDocumentArns: [`arn:*:ssm:*:*:document/${SESSION_PREFERENCES_DOCUMENT}`],
       logGroupArns: [SESSION_LOG_GROUPS_PATTERN],
       // The archive's too: its account is under the SCP as well.
-      bucketArns: bucketPatterns([...environments.map((e) => e.sessionLogging.bucketName), ...(logArchive ? [logArchive.bucketName] : [])]).map((b) => `arn:*:s3:::${b}`),
+      // Never a pattern that names the state bucket: its pipelines delete their locks there.
+      bucketArns: bucketPatterns([...environments.map((e) => e.sessionLogging.bucketName), ...(logArchive ? [logArchive.bucketName] : [])], bootstrap ? [bootstrap.stateBucket] : [])
+        .map((b) => `arn:*:s3:::${b}`),
       ...(state ? { stateBucketArns: [`arn:*:s3:::${state.stateBucket}`] } : {}),
       kmsKeyArns: ['*'],
       keyTag: AUDIT_TRAIL_TAG,
@@ -348,7 +352,7 @@ export function optedInDocumentArns(environments: readonly EnvironmentConfig[]):
  */
 export function recordingPathArns(
   prefix: string,
-  scope: Pick<RecordingPath, 'instanceTag' | 'sessionRegions' | 'accessTagKeys' | 'routeTableArns'> & { readonly commandRoleNames: readonly string[] },
+  scope: Pick<RecordingPath, 'instanceTag' | 'sessionRegions' | 'accessTagKeys' | 'routeTableArns' | 'subnetArns'> & { readonly commandRoleNames: readonly string[] },
 ): RecordingPath {
   const names = recordingPathNames(prefix);
   const role = (path: string) => `arn:*:iam::*:role${path}`;
@@ -360,6 +364,7 @@ export function recordingPathArns(
     commandPrincipalArns: scope.commandRoleNames.map((name) => role(`/${name}`)),
     accessTagKeys: scope.accessTagKeys,
     routeTableArns: scope.routeTableArns,
+    subnetArns: scope.subnetArns,
   };
 }
 
@@ -368,6 +373,11 @@ export function recordingRoleArns(env: EnvironmentConfig): string[] {
   const names = recordingPathNames(environmentPrefix(env.name));
   const role = (path: string) => `arn:${partitionOf(env.region)}:iam::${env.accountId}:role${path}`;
   return [role(`/${names.instanceRole}`), ...(env.defaultHostManagement ? [role(`${DEFAULT_HOST_MANAGEMENT_PATH}${names.defaultHostManagementRole}`)] : [])];
+}
+
+/** The subnets the environment's instances run in. */
+function instanceSubnets(env: EnvironmentConfig): string[] {
+  return [...new Set(env.instances.map((i) => i.subnetId))];
 }
 
 /** Every tag key an access group of these environments matches on, the project's own access tags first. */
@@ -384,14 +394,15 @@ export function breakGlassRoleNames(environments: readonly EnvironmentConfig[]):
 
 /**
  * The log buckets as few patterns as keep the SCP small: their common prefix and a wildcard when they
- * share one of at least 8 characters (other buckets of that prefix are protected too), else each name.
+ * share one of at least 8 characters (other buckets of that prefix are protected too) and it names none of
+ * `avoid`, else each name.
  */
-export function bucketPatterns(names: readonly string[]): string[] {
+export function bucketPatterns(names: readonly string[], avoid: readonly string[] = []): string[] {
   const unique = distinct([...names]);
   if (unique.length < 2) return unique;
   let prefix = unique[0];
   for (const name of unique) while (!name.startsWith(prefix)) prefix = prefix.slice(0, -1);
-  return prefix.length >= 8 ? [`${prefix}*`] : unique;
+  return prefix.length >= 8 && !avoid.some((a) => a.startsWith(prefix)) ? [`${prefix}*`] : unique;
 }
 
 function distinct(values: string[]): string[] {

@@ -215,6 +215,37 @@ export function accessGroupsOf(name: string, env: EnvironmentFile, identityCente
   return accessGroups;
 }
 
+/**
+ * Every instance's Team and AccessGroup tag is one some group matches on: a value no group names (a typo
+ * of a group's) would leave the instance out of the access it was meant for, without a word.
+ */
+export function checkInstanceTags(env: EnvironmentConfig, report: Report): void {
+  for (const [field, key] of [['team', ACCESS_TAG_KEYS.team], ['accessGroup', ACCESS_TAG_KEYS.accessGroup]] as const) {
+    // An AccessGroup tag may also name a group that matches on something else.
+    const named = [...new Set([...env.accessGroups.flatMap((g) => g.instanceTags[key] ?? []), ...(field === 'accessGroup' ? env.accessGroups.map((g) => g.name) : [])])];
+    for (const instance of env.instances) {
+      const value = instance[field];
+      if (value === undefined || named.includes(value)) continue;
+      const near = nearest(value, named);
+      report(`instances.${instance.name}.${field}`, `"${value}" is named by no access group${field === 'accessGroup' ? ', nor any group\'s instances.accessGroup' : '\'s instances.team'}${near ? ` (did you mean "${near}"?)` : named.length > 0 ? ` (they name ${named.map((n) => `"${n}"`).join(', ')})` : ''}`);
+    }
+  }
+}
+
+/** The candidate within two edits of `value`, if one is ("Levenshtein distance"). */
+function nearest(value: string, candidates: readonly string[]): string | undefined {
+  const distance = (a: string, b: string) => {
+    let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+      const next = [i];
+      for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      row = next;
+    }
+    return row[b.length];
+  };
+  return candidates.map((c) => ({ c, d: distance(value.toLowerCase(), c.toLowerCase()) })).filter((x) => x.d <= 2).sort((x, y) => x.d - y.d)[0]?.c;
+}
+
 /** Every group reaches an instance, and its run-as user exists there, as the default run-as user on every instance. */
 export function checkReachAndRunAs(env: EnvironmentConfig, report: Report): void {
   const runAsDefaultUser = env.sessionLogging.runAsDefaultUser;

@@ -5,7 +5,7 @@
 import * as f from '../fields';
 import * as rules from '../aws-rules';
 import { MANAGED_BY_TAG } from '../access';
-import { accessGroupSchema, type AccessGroupConfig, accessGroupsOf, checkReachAndRunAs } from './access-groups';
+import { accessGroupSchema, type AccessGroupConfig, accessGroupsOf, checkInstanceTags, checkReachAndRunAs } from './access-groups';
 import { alertsOf, alertsSchema, type AlertsConfig, checkAlerts } from './alerts';
 import { accountId, awsString, keyedBy, list, problem, region, type Report, strict, tags } from './common';
 import { guardrailsSchema } from './guardrails';
@@ -75,6 +75,7 @@ export function checkEnvironment(name: string, env: EnvironmentFile, report: Rep
   checkManagedByTag(checked, report);
   checkAlerts(checked, report);
   checkReachAndRunAs(checked, report);
+  checkInstanceTags(checked, report);
   return checked;
 }
 

@@ -2,7 +2,6 @@
 import * as f from '../fields';
 import * as rules from '../aws-rules';
 import { checkSessionLoggingProps } from '../../modules/session-logging/limits';
-import { LOG_ARCHIVE } from '../../stacks/naming';
 import { accountAlertsSchema, topicRegionProblem } from './alerts';
 import { accountId, awsString, type ConfigProblem, list, problem, region, strict, tags } from './common';
 import type { EnvironmentConfig } from './environment';
@@ -37,14 +36,11 @@ export interface LogArchiveConfig extends Readonly<Omit<LogArchiveFile, 'state'>
   readonly state: RemoteStateConfig;
 }
 
-/** Environments sending their transcripts to an archive that exists, one that is not their own bucket. */
+/** Environments sending their transcripts to an archive that exists (its bucket is its own: unique-names.ts). */
 export function checkLogArchive(problems: ConfigProblem[], environments: readonly EnvironmentConfig[], archive: LogArchiveFile | undefined): void {
   for (const env of environments) {
     if (destinationOf(env) === 'archive' && !archive) {
       problems.push({ scope: `environment "${env.name}"`, field: 'sessionLogging.destination', message: 'is "archive", but the config has no logArchive to send the transcripts to' });
-    }
-    if (archive && env.sessionLogging.bucketName === archive.bucketName) {
-      problems.push({ scope: LOG_ARCHIVE, field: 'bucketName', message: `"${archive.bucketName}" is environment "${env.name}"'s own log bucket: the archive needs a bucket of its own` });
     }
   }
 }

@@ -84,7 +84,11 @@ function resourceType(arn: string): string {
  * as one pattern, which also denies what a role bounded by it never needs there. The deny policy and the
  * SCP, attached to administrators who read these resources, keep the actions one by one.
  */
-export const BOUNDARY_ACTION_PATTERNS: readonly string[] = ['iam:*', 'cloudtrail:*', 'sns:*', 's3:PutBucket*', 's3:DeleteBucket*', 'logs:Delete*', 'logs:Get*', 'logs:Start*'];
+export const BOUNDARY_ACTION_PATTERNS: readonly string[] = [
+  'iam:*', 'cloudtrail:*', 'sns:*', 's3:PutBucket*', 's3:DeleteBucket*', 'kms:*Alias', 'events:*Rule', 'events:*Targets', 'ec2:*Route*',
+  // The log group: the recording roles create streams and put events, nothing of these.
+  'logs:Delete*', 'logs:Get*', 'logs:Start*', 'logs:*SubscriptionFilter', 'logs:*Transformer', 'logs:*DataProtectionPolicy', 'logs:*KmsKey', 'logs:Integrate*',
+];
 
 /**
  * `BOUNDARY_ACTION_PATTERNS` in place of the actions they match, in the statements on named resources

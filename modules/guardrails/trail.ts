@@ -131,6 +131,8 @@ export interface RecordingPath {
    * @default none
    */
   readonly routeTableArns?: readonly string[];
+  /** The instances' subnets: their route table and network ACL associations are refused. @default none */
+  readonly subnetArns?: readonly string[];
   /**
    * Tag keys that decide who reaches an instance (`ssm:resourceTag/<key>` in the access policies):
    * creating, changing or deleting them on any instance or managed node, and the `SSMSessionRunAs` tag
@@ -254,7 +256,9 @@ export function recordingPathDenyStatements(path: RecordingPath, only?: Conditio
     deny('KeepNetworkTags', RECORDING_PATH_ACTIONS.instanceTags, RECORDING_NETWORK, taggedNetwork),
     deny('OnlySessionsOntoInstances', OTHER_WAYS_IN.instances.filter((a) => !runCommand.includes(a)), INSTANCES, tagged),
     deny('KeepRecordingNetwork', [...RECORDING_NETWORK_ACTIONS.endpoints, ...RECORDING_NETWORK_ACTIONS.securityGroups], RECORDING_NETWORK, taggedNetwork),
+    deny('KeepInstanceInterfaces', RECORDING_NETWORK_ACTIONS.instances, INSTANCES, tagged),
     ...(path.routeTableArns?.length ? [deny('KeepRecordingRoutes', RECORDING_NETWORK_ACTIONS.routes, [...path.routeTableArns])] : []),
+    ...(path.subnetArns?.length ? [deny('KeepSubnetRoutes', RECORDING_NETWORK_ACTIONS.subnets, [...path.subnetArns])] : []),
     {
       Sid: 'RunCommandOnlyByBreakGlass', Effect: 'Deny', Action: [...runCommand], Resource: INSTANCES,
       Condition: { ...only, ...tagged, ...(excepted.length > 0 ? { ArnNotLike: { 'aws:PrincipalArn': excepted } } : {}) },

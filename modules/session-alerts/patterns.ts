@@ -360,6 +360,8 @@ export interface WatchedRefusals {
   readonly accountId: string;
   /** Route tables of the S3 gateway endpoint. @default none */
   readonly routeTableIds?: readonly string[];
+  /** The instances' subnets. @default none */
+  readonly subnetIds?: readonly string[];
   /** The session log group, where nobody reads it (an archive holds the readable copy). @default reads not watched */
   readonly unreadLogGroup?: { readonly name: string; readonly arn: string };
 }
@@ -401,7 +403,12 @@ export function refusalPatterns(watch: WatchedRefusals, excludedRoleArns: readon
         $or: [
           { eventSource: [EVENT_SOURCES.ec2], eventName: eventNames(RECORDING_NETWORK_ACTIONS.endpoints) },
           // A security group or a route the guardrails refuse: ours are the pipeline's alone, and their ids unknown before they exist.
-          { eventSource: [EVENT_SOURCES.ec2], eventName: eventNames([...RECORDING_NETWORK_ACTIONS.securityGroups, ...RECORDING_NETWORK_ACTIONS.routes]), ...refused },
+          {
+            eventSource: [EVENT_SOURCES.ec2],
+            eventName: eventNames([...RECORDING_NETWORK_ACTIONS.securityGroups, ...RECORDING_NETWORK_ACTIONS.routes, ...RECORDING_NETWORK_ACTIONS.instances, ...RECORDING_NETWORK_ACTIONS.subnets]),
+            ...refused,
+          },
+          ...(watch.subnetIds?.length ? [{ eventSource: [EVENT_SOURCES.ec2], eventName: eventNames(RECORDING_NETWORK_ACTIONS.subnets), requestParameters: { subnetId: [...watch.subnetIds] } }] : []),
           ...(watch.routeTableIds?.length ? [{ eventSource: [EVENT_SOURCES.ec2], eventName: eventNames(RECORDING_NETWORK_ACTIONS.routes), requestParameters: { routeTableId: [...watch.routeTableIds] } }] : []),
           { eventSource: [EVENT_SOURCES.events], eventName: eventNames([...EVENT_BUS_ACTIONS.bus, ...EVENT_BUS_ACTIONS.policy]) },
           { eventSource: [EVENT_SOURCES.ssm], eventName: call('ssm:CreateDocument'), requestParameters: { documentType: ['Session'], name: [{ 'anything-but': watch.approvedSessionDocuments[0] }] } },

@@ -92,6 +92,10 @@ export const OTHER_WAYS_IN = {
  */
 export const RECORDING_NETWORK_ACTIONS = {
   endpoints: ['ec2:ModifyVpcEndpoint', 'ec2:DeleteVpcEndpoints'],
+  /** An instance's interfaces: another security group on them cuts the uploads alone. */
+  instances: ['ec2:ModifyNetworkInterfaceAttribute'],
+  /** The instances' subnets: another route table or network ACL cuts the uploads alone. */
+  subnets: ['ec2:AssociateRouteTable', 'ec2:ReplaceRouteTableAssociation', 'ec2:DisassociateRouteTable', 'ec2:ReplaceNetworkAclAssociation'],
   securityGroups: [
     'ec2:AuthorizeSecurityGroupIngress', 'ec2:AuthorizeSecurityGroupEgress', 'ec2:RevokeSecurityGroupIngress', 'ec2:RevokeSecurityGroupEgress',
     'ec2:ModifySecurityGroupRules', 'ec2:DeleteSecurityGroup',
@@ -106,7 +110,10 @@ export const RECORDING_NETWORK_ACTIONS = {
  */
 export const TRANSCRIPT_READ_ACTIONS = [
   'logs:GetLogEvents', 'logs:FilterLogEvents', 'logs:StartQuery', 'logs:StartLiveTail', 'logs:GetLogRecord', 'logs:GetQueryResults', 'logs:Unmask',
-  'logs:CreateExportTask',
+  // Copies out of the group, and what carries its events elsewhere: anomalies keep sample events, metric
+  // filters dimensions of their fields.
+  'logs:CreateExportTask', 'logs:IntegrateWithDataset', 'logs:IntegrateWithS3Table', 'logs:ProcessWithPipeline', 'logs:CreateLogAnomalyDetector',
+  'logs:PutMetricFilter',
 ] as const;
 
 /**
@@ -246,7 +253,7 @@ const RECORDING_PATH_UNPROTECTED: Readonly<Record<string, string>> = {
   ]),
   'ec2:ResetInstanceAttribute': 'resets the kernel, RAM disk or source/destination check only, never the user data',
   ...because('changes how the instance is reached on the network; nothing on it listens (no inbound rule, no key, sshd off)', [
-    'ec2:AssociateAddress', 'ec2:AttachNetworkInterface', 'ec2:DetachNetworkInterface', 'ec2:ModifyNetworkInterfaceAttribute',
+    'ec2:AssociateAddress', 'ec2:AttachNetworkInterface', 'ec2:DetachNetworkInterface',
   ]),
   ...because('EC2-Classic, retired', ['ec2:AttachClassicLinkVpc', 'ec2:DetachClassicLinkVpc', 'ec2:MoveAddressToVpc', 'ec2:RestoreAddressToClassic']),
   ...because('Mac and Windows SQL Server instances only', [
@@ -322,12 +329,10 @@ export const UNPROTECTED_ACTIONS: Readonly<Record<string, string>> = {
   'logs:CreateLogGroup': 'the group exists; creating it again fails',
   'logs:CreateLogStream': 'adds a stream beside the recorded ones, which it cannot change',
   'logs:PutLogEvents': 'adds events beside the recorded ones, which it cannot change or remove; the S3 copy is written separately',
-  'logs:CreateExportTask': `${COPIES}; refused where an archive holds the readable copy (TRANSCRIPT_READ_ACTIONS)`,
-  'logs:IntegrateWithDataset': COPIES,
-  'logs:IntegrateWithS3Table': COPIES,
-  'logs:ProcessWithPipeline': COPIES,
-  'logs:CreateLogAnomalyDetector': 'analyses events; changes none',
-  'logs:PutMetricFilter': 'derives metrics from events; changes none',
+  ...because(`${COPIES}; refused where an archive holds the readable copy (TRANSCRIPT_READ_ACTIONS)`, [
+    'logs:CreateExportTask', 'logs:IntegrateWithDataset', 'logs:IntegrateWithS3Table', 'logs:ProcessWithPipeline', 'logs:CreateLogAnomalyDetector',
+    'logs:PutMetricFilter',
+  ]),
   'logs:DeleteMetricFilter': 'derives metrics from events; changes none',
   'logs:PutSyslogConfiguration': 'configures syslog ingestion into groups; the session events are sent by the agent',
   'logs:DeleteSyslogConfiguration': 'configures syslog ingestion into groups; the session events are sent by the agent',

@@ -89,8 +89,7 @@ export const AWS_PROVIDER = { source: 'hashicorp/aws', version: '5.100.0' } as c
  */
 export async function assertProviderAvailable(env: NodeJS.ProcessEnv = process.env, registryUrl = `https://${REGISTRY}/.well-known/terraform.json`): Promise<void> {
   if (mirrorFromEnv(env)) return;
-  const cached = path.join(pluginCacheDir(env), REGISTRY, AWS_PROVIDER.source, AWS_PROVIDER.version);
-  if (fs.existsSync(cached)) return;
+  if (fs.existsSync(cachedProvider(pluginCacheDir(env)))) return;
   const reason = await unreachable(registryUrl);
   if (!reason) return;
   throw new Error([
@@ -117,8 +116,16 @@ export function pluginCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   return path.join(base, 'ssm-session-kit', 'terraform-plugins');
 }
 
+/**
+ * Where Terraform gets the AWS provider: the mirror named, which is remembered in the plugin cache (a
+ * link to its provider folder), so that later commands find it without the variable; else the plugin
+ * cache, where it already is (from a mirror or the registry); else the registry, into the cache.
+ */
 function cliConfig(mirror: string | undefined): string {
+  const cache = pluginCacheDir();
+  fs.mkdirSync(cache, { recursive: true });
   if (mirror) {
+    rememberMirror(mirror, cache);
     return `disable_checkpoint = true
 provider_installation {
   filesystem_mirror {
@@ -127,11 +134,44 @@ provider_installation {
 }
 `;
   }
-  const cache = pluginCacheDir();
-  fs.mkdirSync(cache, { recursive: true });
-  return `disable_checkpoint = true
+  if (!fs.existsSync(cachedProvider(cache))) {
+    return `disable_checkpoint = true
 plugin_cache_dir = ${JSON.stringify(cache)}
 `;
+  }
+  // The cache has the unpacked layout of a filesystem mirror: no registry needed for the AWS provider.
+  const aws = `${REGISTRY}/${AWS_PROVIDER.source}`;
+  return `disable_checkpoint = true
+plugin_cache_dir = ${JSON.stringify(cache)}
+provider_installation {
+  filesystem_mirror {
+    path    = ${JSON.stringify(cache)}
+    include = [${JSON.stringify(aws)}]
+  }
+  direct {
+    exclude = [${JSON.stringify(aws)}]
+  }
+}
+`;
+}
+
+/** The AWS provider's folder in an unpacked mirror or the plugin cache (both `<host>/<source>/<version>`). */
+function cachedProvider(root: string): string {
+  return path.join(root, REGISTRY, AWS_PROVIDER.source, AWS_PROVIDER.version);
+}
+
+/** Links the mirror's AWS provider into the plugin cache, where none is yet (no copy of its hundreds of megabytes). */
+function rememberMirror(mirror: string, cache: string): void {
+  const source = cachedProvider(mirror);
+  const target = cachedProvider(cache);
+  if (!fs.existsSync(source) || fs.existsSync(target)) return;
+  fs.mkdirSync(path.dirname(target), { recursive: true });
+  try {
+    fs.symlinkSync(source, target, 'dir');
+  } catch (e) {
+    // Another run linked it first.
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+  }
 }
 
 /** A diagnostic as Terraform's JSON output writes it. */
