@@ -3,6 +3,9 @@ import * as path from 'path';
 import { StackValidation, STACK_FILE } from '../scripts/lib/offline-validation';
 import { SHIPPED_STACKS, shippedPlans } from './support/shipped-plans';
 import { PlainTerraformRun } from './support/plain-terraform';
+import { spawnSync } from 'child_process';
+import { MIRROR_VARIABLE, pluginCacheDir } from '../scripts/lib/terraform';
+import { tempDir } from './helpers';
 
 // Real Terraform plans with the real AWS provider: minutes on a cold plugin cache.
 jest.setTimeout(10 * 60_000);
@@ -151,3 +154,26 @@ describe('offline validation of every synthesized stack', () => {
     );
   });
 });
+
+describe('the AWS provider, once found', () => {
+  it('serves every later command from the plugin cache, with neither the mirror named nor the registry in reach', () => {
+    // The mirror the suite runs with, else the cache the registry filled: either holds the provider now.
+    const source = process.env[MIRROR_VARIABLE] ?? pluginCacheDir();
+    const cacheHome = tempDir('plugin-cache');
+    const validate = (extra: NodeJS.ProcessEnv) => spawnSync('node', ['--require', './scripts/transpile-hook.cjs', 'scripts/validate.ts', 'dev'], {
+      cwd: path.resolve(__dirname, '..'), encoding: 'utf8', timeout: 300_000,
+      // A proxy that refuses every connection keeps Terraform from the registry.
+      env: { ...withoutVariable(process.env, MIRROR_VARIABLE), XDG_CACHE_HOME: cacheHome, HTTPS_PROXY: 'http://127.0.0.1:9', HTTP_PROXY: 'http://127.0.0.1:9', ...extra },
+    });
+    const unfound = validate({});
+    expect(unfound.status).not.toBe(0);
+    expect(validate({ [MIRROR_VARIABLE]: source }).status).toBe(0);
+    const later = validate({});
+    expect({ status: later.status, out: later.stdout }).toEqual({ status: 0, out: expect.stringMatching(/^ok\s+dev\s/m) });
+  }, 10 * 60_000);
+});
+
+function withoutVariable(env: NodeJS.ProcessEnv, name: string): NodeJS.ProcessEnv {
+  const { [name]: _removed, ...rest } = env;
+  return rest;
+}

@@ -139,10 +139,10 @@ provider_installation {
 plugin_cache_dir = ${JSON.stringify(cache)}
 `;
   }
-  // The cache has the unpacked layout of a filesystem mirror: no registry needed for the AWS provider.
+  // The cache has the unpacked layout of a filesystem mirror: no registry needed for the AWS provider
+  // (and no plugin_cache_dir, which Terraform would install it into from itself).
   const aws = `${REGISTRY}/${AWS_PROVIDER.source}`;
   return `disable_checkpoint = true
-plugin_cache_dir = ${JSON.stringify(cache)}
 provider_installation {
   filesystem_mirror {
     path    = ${JSON.stringify(cache)}
@@ -160,17 +160,24 @@ function cachedProvider(root: string): string {
   return path.join(root, REGISTRY, AWS_PROVIDER.source, AWS_PROVIDER.version);
 }
 
-/** Links the mirror's AWS provider into the plugin cache, where none is yet (no copy of its hundreds of megabytes). */
+/**
+ * Links the mirror's AWS provider into the plugin cache, where none is yet: its folders made, each file
+ * linked (Terraform does not follow a linked folder there), no copy of its hundreds of megabytes.
+ */
 function rememberMirror(mirror: string, cache: string): void {
   const source = cachedProvider(mirror);
   const target = cachedProvider(cache);
   if (!fs.existsSync(source) || fs.existsSync(target)) return;
-  fs.mkdirSync(path.dirname(target), { recursive: true });
+  const staging = `${target}.${process.pid}.tmp`;
+  for (const platform of fs.readdirSync(source)) {
+    fs.mkdirSync(path.join(staging, platform), { recursive: true });
+    for (const file of fs.readdirSync(path.join(source, platform))) fs.symlinkSync(path.join(source, platform, file), path.join(staging, platform, file));
+  }
   try {
-    fs.symlinkSync(source, target, 'dir');
-  } catch (e) {
-    // Another run linked it first.
-    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    // Whole or not at all: another run may be linking it too.
+    fs.renameSync(staging, target);
+  } catch {
+    fs.rmSync(staging, { recursive: true, force: true });
   }
 }
 
