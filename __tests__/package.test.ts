@@ -52,6 +52,17 @@ describe('the published package', () => {
     expect(unwanted).toEqual([]);
   });
 
+  it('keeps the AGPL-licensed IAM engine out: a development dependency only, required by no shipped file, absent once installed', () => {
+    const installed = JSON.parse(fs.readFileSync(path.join(app, 'node_modules', 'ssm-session-kit', 'package.json'), 'utf8'));
+    for (const field of ['dependencies', 'peerDependencies', 'optionalDependencies', 'bundleDependencies']) {
+      expect({ field, engine: Object.keys(installed[field] ?? {}).filter((d) => d.startsWith('@cloud-copilot/')) }).toEqual({ field, engine: [] });
+    }
+    const shipped = files.filter((f) => f.endsWith('.js') || f.endsWith('.d.ts'));
+    const requiring = shipped.filter((f) => fs.readFileSync(path.join(app, 'node_modules', 'ssm-session-kit', f), 'utf8').includes('@cloud-copilot'));
+    expect(requiring).toEqual([]);
+    expect(fs.existsSync(path.join(app, 'node_modules', '@cloud-copilot'))).toBe(false);
+  });
+
   it('resolves, once installed, the public entry point and each module subpath to the built constructs', () => {
     const probe = `
       const all = require('ssm-session-kit');
