@@ -1,4 +1,4 @@
-import { execFileSync } from 'child_process';
+import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { ConfigError, validateConfig } from '../config/validate';
@@ -201,4 +201,32 @@ describe('the transcript audit sample', () => {
     }, { since: d('2026-11-25T00:00:00Z') });
     expect(sample('docs/recording.md', 'audit-sessions')).toBe(auditTable(audits));
   });
+});
+
+describe("the README's commands", () => {
+  const table = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8').split('\n').filter((l) => l.startsWith('| `npm run '));
+  const scripts = [...new Set(table.flatMap((row) => [...row.matchAll(/`npm run ([\w:-]+)/g)].map((m) => m[1])))];
+  const help = (script: string, env: NodeJS.ProcessEnv = {}) => spawnSync('npm', ['run', '-s', script, '--', '--help'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...env } });
+
+  it('each print their usage on --help, as the README says, and do nothing else', () => {
+    expect(scripts).toEqual(expect.arrayContaining(['synth', 'validate', 'docs', 'schema', 'bench', 'emulator']));
+    const outdir = path.join(tempDir('help'), 'out');
+    const written = ['config/environments.schema.json', 'docs/config-reference.md', 'docs/api/README.md'].map((f) => [f, fs.statSync(path.join(ROOT, f)).mtimeMs] as const);
+    for (const script of scripts) {
+      const run = help(script, { CDKTF_OUTDIR: outdir });
+      expect({ script, status: run.status, usage: /^usage: npm run/.test(run.stderr + run.stdout) }).toEqual({ script, status: 0, usage: true });
+    }
+    expect(fs.existsSync(outdir)).toBe(false);
+    for (const [file, mtime] of written) expect({ file, unchanged: fs.statSync(path.join(ROOT, file)).mtimeMs === mtime }).toEqual({ file, unchanged: true });
+  }, 5 * 60_000);
+
+  it('name, in their usage, only documents and sections that exist', () => {
+    for (const script of scripts) {
+      const usage = help(script).stderr + help(script).stdout;
+      for (const [, file, section] of usage.matchAll(/\b(README|docs\/[\w-]+\.md), "([^"]+)"/g)) {
+        const text = fs.readFileSync(path.join(ROOT, file === 'README' ? 'README.md' : file), 'utf8');
+        expect({ script, file, section, found: text.split('\n').some((l) => /^#+ /.test(l) && l.replace(/^#+ /, '') === section) }).toEqual({ script, file, section, found: true });
+      }
+    }
+  }, 5 * 60_000);
 });

@@ -5,7 +5,7 @@ import { positionalArguments } from './lib/usage';
 
 /**
  * `npm run -s retained-resources -- <stack>`: the addresses a decommissioning keeps, one a line, for
- * `terraform state rm` (README, "Decommission an environment"): the session records and what protects
+ * `terraform state rm` (docs/pipeline.md, "Decommission an environment"): the session records and what protects
  * them (the session logging and the guardrail), and every resource Terraform may not destroy
  * (`prevent_destroy`) with the resources its construct owns (a key's alias).
  */
@@ -26,7 +26,7 @@ export function retainedResources(stack: StackJson): string[] {
 
 const USAGE = `usage: npm run -s retained-resources -- <stack>
 
-Prints, one a line, the addresses a decommissioning keeps (README, "Decommission an environment"), for
+Prints, one a line, the addresses a decommissioning keeps (docs/pipeline.md, "Decommission an environment"), for
 terraform state rm. Reads cdktf.out/stacks/<stack>/cdk.tf.json (CDKTF_OUTDIR): run npm run synth first.`;
 
 if (require.main === module) {
