@@ -310,6 +310,12 @@ describe('the trust chain in the config', () => {
     raw.environments['prod-eu'] = JSON.parse(JSON.stringify(raw.environments.prod));
     expectProblem(raw, 'environment "prod-eu"', 'sessionLogging.bucketName', /"acme-ssm-sessions-prod-333333333333" is also environment "prod"'s sessionLogging\.bucketName: bucket names are global/);
     expectProblem(raw, 'environment "prod-eu"', 'accessGroups.ci-diagnostics.createRole.name', /"ssm-session-kit-prod-ci" is also environment "prod"'s accessGroups\.ci-diagnostics\.createRole\.name: role names are account 333333333333's/);
+    // Names the stacks derive collide too: prod's group "eu-ops" and prod-eu's "ops" name one policy.
+    const derived = rawConfig();
+    derived.environments['prod-eu'] = JSON.parse(JSON.stringify(derived.environments.prod));
+    derived.environments['prod-eu'].sessionLogging.bucketName = 'acme-ssm-sessions-prod-eu-333333333333';
+    derived.environments.prod.accessGroups['eu-operators'] = derived.environments.prod.accessGroups.operators;
+    expectProblem(derived, 'environment "prod-eu"', 'accessGroups.operators', /"ssm-session-kit-prod-eu-operators" is also environment "prod"'s accessGroups\.eu-operators: its policy's name, account 333333333333's/);
     const state = rawConfig();
     state.environments.dev.sessionLogging.bucketName = state.bootstrap.stateBucket;
     expectProblem(state, 'environment "dev"', 'sessionLogging.bucketName', /is also bootstrap's stateBucket/);

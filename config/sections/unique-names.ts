@@ -3,7 +3,7 @@ import type { BootstrapFile } from './bootstrap';
 import type { ConfigProblem } from './common';
 import type { EnvironmentConfig } from './environment';
 import type { LogArchiveFile } from './log-archive';
-import { LOG_ARCHIVE } from '../../stacks/naming';
+import { accessPolicyName, LOG_ARCHIVE } from '../../stacks/naming';
 
 interface Named {
   readonly scope: string;
@@ -13,7 +13,8 @@ interface Named {
 
 /**
  * Bucket names are global: every environment's log bucket, the archive's and the state bucket differ.
- * IAM names are the account's: two access groups of one account never create roles of one name.
+ * IAM names are the account's: two access groups of one account never create roles, nor policies, of one
+ * name (environment "prod"'s group "eu-operators" and environment "prod-eu"'s "operators" would).
  */
 export function checkUniqueNames(problems: ConfigProblem[], environments: readonly EnvironmentConfig[], archive?: LogArchiveFile, bootstrap?: BootstrapFile): void {
   const buckets: Named[] = [
@@ -27,6 +28,10 @@ export function checkUniqueNames(problems: ConfigProblem[], environments: readon
     const roles = environments.filter((e) => e.accountId === account).flatMap((env) => env.accessGroups.flatMap((g) => (g.createRole
       ? [{ scope: `environment "${env.name}"`, field: `accessGroups.${g.name}.createRole.name`, name: g.createRole.name }] : [])));
     reportCollisions(problems, roles, `role names are account ${account}'s`);
+    const policies = environments.filter((e) => e.accountId === account).flatMap((env) => env.accessGroups.map((g) => ({
+      scope: `environment "${env.name}"`, field: `accessGroups.${g.name}`, name: accessPolicyName(env.name, g.name),
+    })));
+    reportCollisions(problems, policies, `its policy's name, account ${account}'s`);
   }
 }
 
