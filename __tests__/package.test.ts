@@ -20,9 +20,11 @@ let app: string;
 let compiled: { status: number | null; output: string };
 let compiledWithTemplate: { status: number | null; output: string };
 let templateApp: string;
+let packedTarball: string;
 
 beforeAll(() => {
   const packed = pack(ROOT, tempDir('pack'));
+  packedTarball = packed.tarball;
   files = packed.files;
   app = createApp(tempDir('consumer'), packed.tarball, APP_DEPENDENCIES);
 
@@ -61,6 +63,24 @@ describe('the published package', () => {
     const requiring = shipped.filter((f) => fs.readFileSync(path.join(app, 'node_modules', 'ssm-session-kit', f), 'utf8').includes('@cloud-copilot'));
     expect(requiring).toEqual([]);
     expect(fs.existsSync(path.join(app, 'node_modules', '@cloud-copilot'))).toBe(false);
+  });
+
+  it("runs as an app made with cdktf's template today (TypeScript 7, from the registry) with the app command the guide names", () => {
+    // cdktf's template installs typescript@latest; under 7 its `npx ts-node main.ts` fails (ts-node needs
+    // TypeScript's JavaScript compiler API). The guide: `npx tsx main.ts`, and `tsc --noEmit` with the
+    // node types named (TypeScript 7 includes no @types package by default).
+    const today = tempDir('consumer-typescript-7');
+    const tsconfig = cdktfTemplateTsconfig() as { compilerOptions: Record<string, unknown> };
+    tsconfig.compilerOptions.types = ['node'];
+    createApp(today, packedTarball, [...APP_DEPENDENCIES.filter((d) => !/typescript|@types/.test(d)), 'typescript@7', '@types/node@20', 'tsx@4'], { offline: false, tsconfig });
+    expect(JSON.parse(fs.readFileSync(path.join(today, 'node_modules', 'typescript', 'package.json'), 'utf8')).version).toMatch(/^7\./);
+    fs.writeFileSync(path.join(today, 'main.ts'), readmeExample());
+    const check = spawnSync(path.join(today, 'node_modules', '.bin', 'tsc'), ['--noEmit'], { cwd: today, encoding: 'utf8' });
+    expect({ status: check.status, output: check.stdout }).toEqual({ status: 0, output: '' });
+    const outdir = path.join(today, 'cdktf.out');
+    const run = spawnSync(path.join(today, 'node_modules', '.bin', 'tsx'), ['main.ts'], { cwd: today, encoding: 'utf8', env: { ...process.env, CDKTF_OUTDIR: outdir } });
+    expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: '' });
+    expect(fs.readdirSync(path.join(outdir, 'stacks')).length).toBeGreaterThan(0);
   });
 
   it('resolves, once installed, the public entry point and each module subpath to the built constructs', () => {
