@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdktf';
+import { endedGrants } from './config/grants';
 import { loadConfig } from './config/load';
 import { ConfigError } from './config/validate';
 import { complianceSuppressions } from './modules/compliance';
@@ -34,6 +35,9 @@ function main(): void {
     if (!(e instanceof ConfigError)) throw e;
     // Where the App would write (cdktf's default), without creating it.
     fail(process.env.CDKTF_OUTDIR ?? 'cdktf.out', e.message);
+  }
+  for (const g of endedGrants(config, new Date())) {
+    console.warn(`warning: environment "${g.environment}", field "accessGroups.${g.group}.createRole.temporaryGrants[${g.index}]": ${g.principalArn}'s grant ended ${g.until}; npm run -s grant -- --prune removes it`);
   }
   const stackTraces = process.env.SSK_STACK_TRACES === '1';
   if (!stackTraces) skipTokenStackTraces();

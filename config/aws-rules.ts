@@ -202,6 +202,17 @@ export const principalArn = matching(
   'must be the ARN of an account root, IAM user or role (arn:aws:iam::<account>:role/<name>)',
 );
 
+/** A single IAM user or role, who is granted something for a while: not an account's root, nor a session. */
+export const iamPrincipalArn = matching(
+  new RegExp(`^arn:${PARTITION}:iam::\\d{12}:(user|role)/[\\w+=,.@/-]+$`),
+  'must be the ARN of an IAM user or role (arn:aws:iam::<account>:user/<name>): one principal, not an account',
+);
+
+/** A moment as `aws:CurrentTime` compares it ("IAM JSON policy elements: Condition operators", date): ISO 8601 in UTC. */
+const UTC_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?Z$/;
+export const utcTime = beyond(UTC_TIME, (v) => (UTC_TIME.test(v) && !Number.isNaN(Date.parse(v)) && new Date(v).toISOString().slice(0, 16) === v.slice(0, 16)
+  ? undefined : 'must be a time in UTC such as "2026-12-03T18:00:00Z"'));
+
 /** A principal ARN that may hold `*` wildcards, as `ArnLike` compares them. */
 export const principalArnPattern = matching(
   new RegExp(`^arn:(${PARTITION}|\\*):(iam|sts)::(\\d{12}|\\*):(root|(user|role|assumed-role)/[\\w+=,.@/*-]+)$`),

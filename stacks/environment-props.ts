@@ -3,6 +3,7 @@
  * instance and as which user, what a group may do, which port-forwarding documents exist. Shared by the
  * environment stack and the Identity Center stack, and free of cdktf.
  */
+import { partitionOf } from '../config/aws-rules';
 import { instanceTags, reaches } from '../config/access';
 import type { AccessGroupConfig, EnvironmentConfig, InstanceConfig } from '../config/types';
 import { destinationLabel, type PortForwardingDestination } from '../modules/access-policies/destinations';
@@ -50,4 +51,23 @@ export function opensSsh(env: EnvironmentConfig, instance: InstanceConfig): bool
 export function distinctDestinations(env: EnvironmentConfig): PortForwardingDestination[] {
   const byLabel = new Map(env.accessGroups.flatMap((g) => g.portForwarding).map((d) => [destinationLabel(d), d]));
   return [...byLabel.keys()].sort().map((label) => byLabel.get(label)!);
+}
+
+/**
+ * The sessions whose every StartSession alerts: the alerting groups' roles, and each temporary grantee's
+ * sessions of a created role (named after the IAM user; after the source identity, which the grant does
+ * not name, the role's every session).
+ */
+export function alertingSessions(env: EnvironmentConfig): { roleNames: string[]; sessionArns: string[] } {
+  // Known at plan time: the pattern names the sessions by value.
+  const partition = partitionOf(env.region);
+  const roleNames = env.accessGroups.filter((g) => g.alertOnSessions).flatMap((g) => [...g.roleNames, ...(g.createRole ? [g.createRole.name] : [])]);
+  const sessionArns: string[] = [];
+  for (const g of env.accessGroups) {
+    const role = g.createRole;
+    if (!role || role.temporaryGrants.length === 0 || roleNames.includes(role.name)) continue;
+    if (role.sessionName === 'source-identity') roleNames.push(role.name);
+    else sessionArns.push(...role.temporaryGrants.map((grant) => `arn:${partition}:sts::${env.accountId}:assumed-role/${role.name}/${grant.principalArn.split('/').pop()}`));
+  }
+  return { roleNames, sessionArns };
 }

@@ -13,7 +13,7 @@ import { SsmInstance, SsmVpcEndpoints } from '../modules/ssm-instance';
 import { accountIdOf, partitionOf, regionOf } from '../modules/shared/aws-environment';
 import { environmentAuditTrail, type StackAuditTrail } from './audit-trail';
 import { addAwsProvider, addIamEventsProvider } from './aws-provider';
-import { distinctDestinations, groupAccess, opensSsh, runAsUsers } from './environment-props';
+import { alertingSessions, distinctDestinations, groupAccess, opensSsh, runAsUsers } from './environment-props';
 import { addRemoteState } from './locking-s3-backend';
 import {
   accessPolicyName, environmentNames, forwardDocumentName, GUARDRAIL_ID, PORT_FORWARDING_ID, RECORDING_NETWORK_ID, RECORDING_PATH_IDS, SESSION_ALERTS_ID, SESSION_LOGGING_ID,
@@ -137,6 +137,7 @@ export class EnvironmentStack extends TerraformStack {
         permissionsBoundaryArn: boundaryArn,
         requireMfaToAssume: group.createRole.requireMfaToAssume,
         sessionName: group.createRole.sessionName,
+        temporaryGrants: group.createRole.temporaryGrants,
       },
     }));
     // The config demands a reason for SSH, which is not recorded; it is the suppression's reason too.
@@ -153,15 +154,18 @@ export class EnvironmentStack extends TerraformStack {
 
   /** Alerts on the audit trail and on the alerting groups' sessions, read from the trail the config names. */
   private addAlerts(permissionsBoundaryArn: string | undefined): SessionAlerts {
-    const { alerts, accessGroups, sessionLogging: config } = this.environment;
+    const { alerts, sessionLogging: config } = this.environment;
     const logging = this.sessionLogging;
+    // The alerting groups' sessions, and each temporary grantee's.
+    const sessions = alertingSessions(this.environment);
     const trailBucket = alerts.trail.bucketName ?? config.bucketName;
     const intoLogBucket = alerts.trail.bucketName === undefined;
     const sessionAlerts = new SessionAlerts(this, SESSION_ALERTS_ID, {
       namePrefix: environmentNames(this.environment.name).prefix,
       watched: this.auditTrail.watched!,
       excludedRoleArns: this.auditTrail.pipelineRoleArns,
-      sessionRoleNames: accessGroups.filter((g) => g.alertOnSessions).flatMap((g) => [...g.roleNames, ...(g.createRole ? [g.createRole.name] : [])]),
+      sessionRoleNames: sessions.roleNames,
+      sessionArns: sessions.sessionArns,
       allSessions: alerts.allSessions,
       topicArn: alerts.topicArn,
       emails: alerts.emails,

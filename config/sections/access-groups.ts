@@ -3,6 +3,7 @@ import * as f from '../fields';
 import * as rules from '../aws-rules';
 import { ANY_PORT_DOCUMENTS, MFA_ENFORCEMENTS, type MfaEnforcement, SESSION_DOCUMENTS, SESSION_NAMINGS, type SessionNaming } from '../../modules/access-policies/choices';
 import { destinationProblem } from '../../modules/access-policies/destinations';
+import type { TemporaryGrant } from '../../modules/access-policies/choices';
 import { ACCESS_TAG_KEYS } from '../../modules/ssm-instance/access-tags';
 import { accessPolicyName } from '../../stacks/naming';
 import { reachableInstances } from '../access';
@@ -52,6 +53,13 @@ export const accessGroupSchema = strict({
     trustedArns: list(awsString(rules.principalArn, 'principal ARN'), 'IAM principals (or accounts\' root) that may assume the role').default([]),
     trustedServices: list(awsString(rules.servicePrincipal, 'service principal'), 'services that may assume the role').default([]),
     requireMfaToAssume: f.boolean().optional().meta({ description: 'trusted principals must give an MFA code to assume the role; default on with "mfa": "iam"' }),
+    temporaryGrants: list(strict({
+      principalArn: awsString(rules.iamPrincipalArn, 'the IAM user or role granted the role for a while'),
+      until: awsString(rules.utcTime, 'when the grant ends by itself (aws:CurrentTime in the role\'s trust), in UTC'),
+      reason: f.string().check((ctx) => {
+        if (ctx.value.trim().length < 3) ctx.issues.push({ message: 'must say why (at least a few words)' });
+      }).meta({ description: 'why, for the review and the access report' }),
+    }, 'a principal trusted until a time'), 'principals that may assume the role until a time; `npm run grant` writes one, `npm run grant -- --prune` removes the ended').default([]),
     sessionName: f.oneOf(SESSION_NAMINGS, `must be one of ${SESSION_NAMINGS.map((n) => `"${n}"`).join(', ')}`).default('user-name').meta({
       description: 'what sessions of the role are named after, so that nobody resumes or ends another\'s: "user-name" (callers are IAM users: the session is named after aws:username) or "source-identity" (callers are roles carrying a source identity, which they pass on and name the session after)',
     }),
@@ -92,9 +100,22 @@ export const accessGroupSchema = strict({
   if (mfaMaxAgeSeconds !== undefined && (mfa !== 'iam' || !Number.isInteger(mfaMaxAgeSeconds) || mfaMaxAgeSeconds < 1)) {
     problem(ctx, ['mfaMaxAgeSeconds'], 'must be a whole number of seconds, with "mfa": "iam" (the only MFA whose age IAM knows)');
   }
-  if (createRole && createRole.trustedArns.length === 0 && createRole.trustedServices.length === 0) {
-    problem(ctx, ['createRole'], 'must trust at least one principal (trustedArns or trustedServices)');
+  if (createRole && createRole.trustedArns.length === 0 && createRole.trustedServices.length === 0 && createRole.temporaryGrants.length === 0) {
+    problem(ctx, ['createRole'], 'must trust at least one principal (trustedArns, trustedServices or temporaryGrants)');
   }
+  const granted = new Set<string>();
+  createRole?.temporaryGrants.forEach((grant, i) => {
+    // Standing trust would outlive the grant; two grants of one principal, one would hide the other.
+    const account = grant.principalArn.split(':')[4];
+    if (createRole.trustedArns.includes(grant.principalArn) || createRole.trustedArns.some((arn) => arn.endsWith(`:${account}:root`))) {
+      problem(ctx, ['createRole', 'temporaryGrants', i, 'principalArn'], `is already trusted by trustedArns (${createRole.trustedArns.includes(grant.principalArn) ? 'by name' : `account ${account}'s root trusts each of its principals`}), which never ends: a grant is for principals without standing access`);
+    }
+    if (granted.has(grant.principalArn)) problem(ctx, ['createRole', 'temporaryGrants', i, 'principalArn'], 'is granted twice: keep the one that ends last');
+    if (createRole.sessionName === 'user-name' && /:role\//.test(grant.principalArn)) {
+      problem(ctx, ['createRole', 'temporaryGrants', i, 'principalArn'], 'is a role, which has no aws:username to name its sessions after; set createRole.sessionName to "source-identity"');
+    }
+    granted.add(grant.principalArn);
+  });
   createRole?.trustedArns.forEach((arn, i) => {
     if (createRole.sessionName === 'user-name' && /:role\//.test(arn)) {
       problem(ctx, ['createRole', 'trustedArns', i], 'is a role, which has no aws:username to name its sessions after; set createRole.sessionName to "source-identity"');
@@ -165,6 +186,8 @@ export interface AccessGroupConfig extends Readonly<Omit<AccessGroupFile, 'insta
     readonly requireMfaToAssume: boolean;
     /** What the trusted principals' sessions of the role are named after. */
     readonly sessionName: SessionNaming;
+    /** Principals trusted until a time, each for a reason. */
+    readonly temporaryGrants: readonly TemporaryGrant[];
   };
 }
 
@@ -200,6 +223,7 @@ export function accessGroupsOf(name: string, env: EnvironmentFile, identityCente
         trustedServices: createRole.trustedServices,
         requireMfaToAssume: createRole.requireMfaToAssume ?? mfa === 'iam',
         sessionName: createRole.sessionName,
+        temporaryGrants: createRole.temporaryGrants,
       },
     };
   });

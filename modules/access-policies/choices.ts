@@ -46,3 +46,13 @@ export const RUN_COMMAND_DOCUMENT = 'AWS-RunShellScript';
  */
 export const SESSION_NAMINGS = ['user-name', 'source-identity'] as const;
 export type SessionNaming = (typeof SESSION_NAMINGS)[number];
+
+/** A principal trusted until a time. */
+export interface TemporaryGrant {
+  /** An IAM user's or role's ARN. */
+  readonly principalArn: string;
+  /** When the grant ends, ISO 8601 in UTC (`2026-12-03T18:00:00Z`). */
+  readonly until: string;
+  /** Why, for the review and the access report. */
+  readonly reason: string;
+}

@@ -4,7 +4,7 @@ import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { PolicyDocument, PolicyStatement } from '../shared/policy-document';
-import { type MfaEnforcement, RUN_AS_TAG, RUN_COMMAND_DOCUMENT, type SessionNaming, SHELL_DOCUMENT } from './choices';
+import { type MfaEnforcement, RUN_AS_TAG, RUN_COMMAND_DOCUMENT, type SessionNaming, SHELL_DOCUMENT, type TemporaryGrant } from './choices';
 
 export * from './choices';
 import { accountIdOf, partitionOf, regionOf } from '../shared/aws-environment';
@@ -90,6 +90,12 @@ export interface CreateRoleProps {
    * @default true when `mfa` is `'iam'`
    */
   readonly requireMfaToAssume?: boolean;
+  /**
+   * Principals who may assume the role until a time, each for a reason: the trust's `aws:CurrentTime`
+   * ends the grant by itself, whatever happens to the config.
+   * @default none
+   */
+  readonly temporaryGrants?: readonly TemporaryGrant[];
 }
 
 /**
@@ -127,6 +133,7 @@ export class SessionAccessPolicy extends Construct {
           props.createRole.trustedPrincipals,
           props.createRole.sessionName ?? 'user-name',
           requireMfaToAssume ? mfaCondition(props.mfaMaxAgeSeconds) : {},
+          props.createRole.temporaryGrants ?? [],
         ).toJson(),
         permissionsBoundary: props.createRole.permissionsBoundaryArn,
         tags: props.runAsUser ? { [RUN_AS_TAG]: props.runAsUser } : undefined,
@@ -264,8 +271,19 @@ const SESSION_NAMED_AFTER: Record<SessionNaming, Condition> = {
   'source-identity': { StringEquals: { 'sts:SourceIdentity': '$${aws:SourceIdentity}', 'sts:RoleSessionName': '$${aws:SourceIdentity}' } },
 };
 
-function trustPolicy({ arns = [], services = [] }: TrustedPrincipals, naming: SessionNaming, mfa: Condition): PolicyDocument {
+/** A caller passes on the source identity it carries, no other (sts:SetSourceIdentity's only key). */
+const PASS_OWN_SOURCE_IDENTITY: Condition = { StringEquals: { 'sts:SourceIdentity': '$${aws:SourceIdentity}' } };
+
+function trustPolicy({ arns = [], services = [] }: TrustedPrincipals, naming: SessionNaming, mfa: Condition, grants: readonly TemporaryGrant[]): PolicyDocument {
   const statements: PolicyStatement[] = [];
+  // One statement per end time: trusted as the standing principals are, until then.
+  const ends = [...new Set(grants.map((g) => g.until))].sort();
+  ends.forEach((until, i) => {
+    const Principal = { AWS: grants.filter((g) => g.until === until).map((g) => g.principalArn) };
+    const before = { DateLessThan: { 'aws:CurrentTime': until } };
+    statements.push({ Sid: `TemporaryGrant${i + 1}`, Effect: 'Allow', Principal, Action: 'sts:AssumeRole', Condition: { ...SESSION_NAMED_AFTER[naming], ...mfa, ...before } });
+    if (naming === 'source-identity') statements.push({ Sid: `TemporaryGrant${i + 1}SourceIdentity`, Effect: 'Allow', Principal, Action: 'sts:SetSourceIdentity', Condition: { ...PASS_OWN_SOURCE_IDENTITY, ...mfa, ...before } });
+  });
   if (arns.length > 0) {
     statements.push({
       Sid: 'TrustedPrincipalsAssumeRole',
@@ -283,7 +301,7 @@ function trustPolicy({ arns = [], services = [] }: TrustedPrincipals, naming: Se
       Effect: 'Allow',
       Principal: { AWS: [...arns] },
       Action: 'sts:SetSourceIdentity',
-      Condition: { StringEquals: { 'sts:SourceIdentity': '$${aws:SourceIdentity}' }, ...mfa },
+      Condition: { ...PASS_OWN_SOURCE_IDENTITY, ...mfa },
     });
   }
   if (services.length > 0) {

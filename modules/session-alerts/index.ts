@@ -76,6 +76,12 @@ export interface SessionAlertsProps {
    */
   readonly sessionRoleNames?: readonly string[];
   /**
+   * Sessions, by their assumed-role ARN (`arn:<partition>:sts::<account>:assumed-role/<role>/<session>`),
+   * whose every session alerts: temporary grantees', in a role others hold too.
+   * @default none
+   */
+  readonly sessionArns?: readonly string[];
+  /**
    * Alert on every session, by anyone.
    * @default false
    */
@@ -265,7 +271,7 @@ export class SessionAlerts extends Construct {
       if (sets) patterns['permission-sets'] = sets;
     }
     if (props.allSessions) patterns.sessions = sessionPattern();
-    else if (props.sessionRoleNames?.length) patterns.sessions = sessionPattern(props.sessionRoleNames);
+    else if (props.sessionRoleNames?.length || props.sessionArns?.length) patterns.sessions = sessionPattern(props.sessionRoleNames ?? [], props.sessionArns);
     // What CloudTrail records in us-east-1 alone, whatever the region called (IAM), or by default (STS's
     // global endpoint): matched here, and forwarded from there.
     const global: Record<string, EventPattern> = {};

@@ -257,8 +257,12 @@ function callsOfOneService(service: string, alternatives: readonly EventPattern[
  * Sessions started by these roles (`sessionIssuer.userName` is the role's name, without its path), or
  * every session with `roleNames` undefined.
  */
-export function sessionPattern(roleNames?: readonly string[]): EventPattern {
-  return apiCalls(['ssm:StartSession'], roleNames ? { userIdentity: { sessionContext: { sessionIssuer: { userName: [...roleNames] } } } } : {});
+export function sessionPattern(roleNames?: readonly string[], sessionArns: readonly string[] = []): EventPattern {
+  if (!roleNames) return apiCalls(['ssm:StartSession'], {});
+  const byRole = roleNames.length > 0 ? [{ userIdentity: { sessionContext: { sessionIssuer: { userName: [...roleNames] } } } }] : [];
+  // A role's sessions named after their callers (`assumed-role/<role>/<session>`): one caller's alone.
+  const bySession = sessionArns.length > 0 ? [{ userIdentity: { arn: [...sessionArns] } }] : [];
+  return apiCalls(['ssm:StartSession'], anyOf([...byRole, ...bySession]));
 }
 
 /** The recording path as CloudTrail's records name it. */

@@ -58,7 +58,9 @@ function environmentReport(env: EnvironmentConfig, archive: LogArchiveConfig | u
     ...(group.permissionSet ? identityCenterSignIn(env, group.permissionSet.name) : []),
     ...connectCommands(env, group).map((c) => `    ${c.what}:\n${wrapCommand(c.command, width, '      ')}`),
   ].join('\n'));
-  return `${header}\n${table(['group', 'instances', 'documents', 'MFA', 'may end', 'given to'], rows, width)}\n\n  how to connect\n${connect.join('\n')}`;
+  const grants = env.accessGroups.flatMap((group) => (group.createRole?.temporaryGrants ?? []).map((g) => `  ${group.name}: ${g.principalArn} until ${g.until} (${g.reason}), in ${group.createRole!.name}; every session alerts`));
+  const temporary = grants.length > 0 ? `\n\n  temporary access (ends by itself; npm run -s grant adds, --prune removes)\n${grants.join('\n')}` : '';
+  return `${header}\n${table(['group', 'instances', 'documents', 'MFA', 'may end', 'given to'], rows, width)}${temporary}\n\n  how to connect\n${connect.join('\n')}`;
 }
 
 export interface ConnectCommand {
