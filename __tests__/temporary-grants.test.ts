@@ -137,6 +137,15 @@ describe('npm run grant', () => {
     expect(fs.readFileSync(file, 'utf8')).toBe(before);
   });
 
+  it('touches no config the synth already refuses', () => {
+    const file = writeConfig('');
+    fs.writeFileSync(file, '{ "environments": ');
+    const run = grant(file, ['dev', 'operators', ALICE, '--for', '4h', '--reason', 'x y z']);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/is not valid JSON[\s\S]*nothing written: fix the config first/);
+    expect(fs.readFileSync(file, 'utf8')).toBe('{ "environments": ');
+  });
+
   it('writes nothing the synth would refuse: a principal that is not an IAM user or role', () => {
     const file = writeConfig(rawConfig());
     const before = fs.readFileSync(file, 'utf8');

@@ -26,26 +26,39 @@ export function endedGrants(config: ProjectConfig, now: Date): GrantAt[] {
   return grantsOf(config).filter((g) => Date.parse(g.until) <= now.getTime());
 }
 
+/** A grant as the config file writes it. */
+export interface GrantFile {
+  readonly principalArn: string;
+  readonly until: string;
+  readonly reason: string;
+}
+
+/** What of a config file (parsed, not yet validated) the grants read and write. */
+export interface RawGrantsConfig {
+  environments?: Record<string, { accessGroups?: Record<string, { createRole?: { temporaryGrants?: GrantFile[] } }> }>;
+}
+
 /** The raw config (a parsed environments.json) with a grant added to a group's created role. */
-export function withGrant(raw: any, environment: string, group: string, grant: { principalArn: string; until: string; reason: string }): any {
-  const role = raw?.environments?.[environment]?.accessGroups?.[group]?.createRole;
-  if (!raw?.environments?.[environment]) throw new Error(`no environment "${environment}" in the config`);
-  if (!raw.environments[environment].accessGroups?.[group]) throw new Error(`environment "${environment}" has no access group "${group}"`);
+export function withGrant<T extends RawGrantsConfig>(raw: T, environment: string, group: string, grant: GrantFile): T {
+  const env = raw.environments?.[environment];
+  if (!env) throw new Error(`no environment "${environment}" in the config`);
+  const role = env.accessGroups?.[group]?.createRole;
+  if (!env.accessGroups?.[group]) throw new Error(`environment "${environment}" has no access group "${group}"`);
   if (!role) throw new Error(`environment "${environment}", access group "${group}" creates no role (createRole): a grant trusts a principal in a role the project creates`);
-  role.temporaryGrants = [...(role.temporaryGrants ?? []).filter((g: { principalArn: string }) => g.principalArn !== grant.principalArn), grant];
+  role.temporaryGrants = [...(role.temporaryGrants ?? []).filter((g) => g.principalArn !== grant.principalArn), grant];
   return raw;
 }
 
 /** The raw config without the grants that ended before `now`; and how many it removed. */
-export function withoutEndedGrants(raw: any, now: Date): { raw: any; removed: number } {
+export function withoutEndedGrants<T extends RawGrantsConfig>(raw: T, now: Date): { raw: T; removed: number } {
   let removed = 0;
-  for (const env of Object.values<any>(raw?.environments ?? {})) {
-    for (const group of Object.values<any>(env?.accessGroups ?? {})) {
-      const grants = group?.createRole?.temporaryGrants;
-      if (!Array.isArray(grants)) continue;
-      const kept = grants.filter((g: { until: string }) => !(Date.parse(g.until) <= now.getTime()));
-      removed += grants.length - kept.length;
-      group.createRole.temporaryGrants = kept;
+  for (const env of Object.values(raw.environments ?? {})) {
+    for (const group of Object.values(env.accessGroups ?? {})) {
+      const role = group.createRole;
+      if (!role || !Array.isArray(role.temporaryGrants)) continue;
+      const kept = role.temporaryGrants.filter((g) => !(Date.parse(g.until) <= now.getTime()));
+      removed += role.temporaryGrants.length - kept.length;
+      role.temporaryGrants = kept;
     }
   }
   return { raw, removed };

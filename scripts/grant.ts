@@ -1,6 +1,6 @@
 import * as fs from 'fs';
-import { configFile } from '../config/load';
-import { durationMs, withGrant, withoutEndedGrants } from '../config/grants';
+import { configFile, loadConfig } from '../config/load';
+import { durationMs, type RawGrantsConfig, withGrant, withoutEndedGrants } from '../config/grants';
 import { ConfigError, validateConfig } from '../config/validate';
 import { usageError } from './lib/usage';
 
@@ -17,12 +17,22 @@ const LONGEST_MS = 30 * 86_400_000;
 function main(args: readonly string[], now = new Date()): void {
   if (args.includes('--help') || args.includes('-h')) return void process.stderr.write(`${USAGE}\n`);
   const file = configFile();
-  const raw = JSON.parse(fs.readFileSync(file, 'utf8'));
+  let raw: RawGrantsConfig;
+  try {
+    // Read as the synth reads it: a file that is not a valid config stops here, untouched.
+    loadConfig(file);
+    raw = JSON.parse(fs.readFileSync(file, 'utf8')) as RawGrantsConfig;
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    process.stderr.write(`${e.message}\nnothing written: fix the config first\n`);
+    process.exitCode = 1;
+    return;
+  }
   const valueOf = (flag: string) => {
     const i = args.indexOf(flag);
     return i >= 0 ? args[i + 1] : undefined;
   };
-  let next: any;
+  let next: RawGrantsConfig;
   let done: string;
   if (args.includes('--prune')) {
     if (args.length !== 1) return void usageError(USAGE, '--prune takes nothing else');
