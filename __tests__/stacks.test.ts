@@ -3,6 +3,7 @@ import { validateConfig } from '../config/validate';
 import { stateReadRoleName, stateRoleName } from '../stacks/naming';
 import { policySize } from '../modules/compliance';
 import { generatedConfig } from '../scripts/lib/generated-config';
+import { EVENT_PATTERN_MAX_CHARACTERS } from '../modules/session-alerts';
 import { ALLOW_EVERYTHING, decide } from './iam-evaluation';
 import type { ProjectConfig } from '../config/types';
 import { BootstrapStack, createStacks } from '../stacks';
@@ -199,6 +200,17 @@ describe('the bootstrap stack for 100 environments', () => {
     expect(policySize(policy)).toBeLessThanOrEqual(20_480);
     expect(policySize(policy)).toBeGreaterThan(200 * 'arn:aws:iam::000000000000:role/ssm-session-kit-state-env1'.length);
     expect(resources(bootstrap, 'aws_iam_role').length).toBeGreaterThanOrEqual(200);
+  });
+
+  it("keeps the trust chain's patterns within EventBridge's size, however many state roles there are", () => {
+    // Terraform's references at their longest values: a partition, a region, an account, an ARN.
+    const longest = (reference: string) => (/partition/.test(reference) ? 'aws-us-gov' : /region/.test(reference) ? 'ap-southeast-2' : /account_id/.test(reference) ? '000000000000' : 'x'.repeat(90));
+    const rules = resources(bootstrap, 'aws_cloudwatch_event_rule').filter((r) => /trust-chain/.test(r.name));
+    expect(rules.length).toBeGreaterThanOrEqual(2);
+    for (const rule of rules) {
+      const size = String(rule.event_pattern).replace(/\$\{[^}]+\}/g, longest).length;
+      expect({ rule: rule.name, within: size <= EVENT_PATTERN_MAX_CHARACTERS }).toEqual({ rule: rule.name, within: true });
+    }
   });
 
   it('lets the state roles, and nobody else, read a state object', async () => {

@@ -253,7 +253,7 @@ export function organizationAuditTrail(
  * chain: its pipeline, which creates them; the pipelines they trust assume them from their accounts).
  */
 export function bootstrapAuditTrail(
-  config: BootstrapConfig, state: { readonly key: TrailKey; readonly roleArns: readonly string[]; readonly alertKeyId?: string },
+  config: BootstrapConfig, state: { readonly key: TrailKey; readonly alertKeyId?: string },
 ): StackAuditTrail {
   const pipeline = config.pipelineRoleArn;
   if (!pipeline) return { pipelineRoleArns: [] };
@@ -282,7 +282,10 @@ export function bootstrapAuditTrail(
     // The state bucket's configuration, not its objects: the pipelines write states and delete locks all day.
     watched: { bucketName: config.stateBucket, key: state.key },
     // The state roles by prefix too: one created under their names alerts.
-    watchedTrustChain: { ...chain, roleNamePrefixes: [STATE_ROLE_NAME_PREFIX], assumedByPipelineArns: state.roleArns },
+    watchedTrustChain: {
+      ...chain, roleNamePrefixes: [STATE_ROLE_NAME_PREFIX],
+      assumedByPipelineArnPrefixes: [`arn:${partitionOf(config.region)}:iam::${config.accountId}:role/${STATE_ROLE_NAME_PREFIX}`],
+    },
   };
 }
 

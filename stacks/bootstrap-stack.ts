@@ -75,7 +75,6 @@ export class BootstrapStack extends TerraformStack {
     const key = this.stateBucket.key;
     this.auditTrail = bootstrapAuditTrail(config, {
       key: { arn: key.keyArn, id: key.key.keyId, alias: key.aliasName },
-      roleArns: stateRoleArns,
       // The guardrail protects the alerts' key, created with the alerts below.
       alertKeyId: config.alerts.topicArn ? undefined : Lazy.stringValue({ produce: () => this.alerts?.key?.key.keyId }),
     });

@@ -15,7 +15,7 @@ import { EncryptionKey } from '../shared/encryption-key';
 import { PolicyDocument, PolicyStatement } from '../shared/policy-document';
 import { IAM_EVENTS_REGION, sessionAlertNames, TRAIL_KEY_PREFIX } from './names';
 import {
-  EventPattern, eventNames, identityStorePattern, type IdentityStoreWatch, permissionSetPattern, recordingPathPatterns, refusalPatterns, sessionPattern, tamperPatterns,
+  EVENT_PATTERN_MAX_CHARACTERS, EventPattern, eventNames, identityStorePattern, type IdentityStoreWatch, permissionSetPattern, recordingPathPatterns, refusalPatterns, sessionPattern, tamperPatterns,
   trustChainPatterns, WATCHED_ACTIONS, type WatchedRecordingPath, type WatchedRefusals, type WatchedTrustChain,
 } from './patterns';
 
@@ -376,6 +376,7 @@ export class SessionAlerts extends Construct {
   }
 
   private addRule(name: string, pattern: EventPattern): CloudwatchEventRule {
+    checkPatternSize(this.node.path, name, pattern);
     const rule = new CloudwatchEventRule(this, `rule-${name}`, {
       name: `${this.ruleNamePrefix}${name}`,
       description: RULE_DESCRIPTIONS[name] ?? name,
@@ -384,6 +385,14 @@ export class SessionAlerts extends Construct {
     });
     new CloudwatchEventTarget(this, `target-${name}`, { rule: rule.name, targetId: 'alerts-topic', arn: this.topic?.arn ?? this.topicArn });
     return rule;
+  }
+}
+
+/** EventBridge refuses a longer pattern at apply: the synth stops first, naming the rule. */
+function checkPatternSize(path: string, name: string, pattern: EventPattern): void {
+  const size = JSON.stringify(pattern).length;
+  if (size > EVENT_PATTERN_MAX_CHARACTERS) {
+    throw new Error(`${path}: the ${name} rule's event pattern is ${size} characters, over EventBridge's ${EVENT_PATTERN_MAX_CHARACTERS}`);
   }
 }
 

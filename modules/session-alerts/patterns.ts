@@ -287,10 +287,11 @@ export interface WatchedTrustChain {
   /** By ARN, as STS's AssumeRole names a role. */
   readonly roleArns: readonly string[];
   /**
-   * Roles the pipelines assume with AssumeRole (the state roles): only refused assumptions alert, since a
-   * new principal in their trust policies alerts as a change first. @default none
+   * Roles the pipelines assume with AssumeRole (the state roles), by ARN prefix (one for any number of
+   * them, within EventBridge's pattern size): only refused assumptions alert, since a new principal in
+   * their trust policies alerts as a change first. @default none
    */
-  readonly assumedByPipelineArns?: readonly string[];
+  readonly assumedByPipelineArnPrefixes?: readonly string[];
 }
 
 /**
@@ -340,7 +341,7 @@ export function recordingPathPatterns(watched: WatchedRecordingPath, excludedRol
  */
 export function trustChainPatterns(chain: WatchedTrustChain, excludedRoleArns: readonly string[]): { roles: EventPattern; assume: EventPattern } {
   const named = [...chain.roleNames, ...(chain.roleNamePrefixes ?? []).map((prefix) => ({ prefix }))];
-  const refusedOnly = chain.assumedByPipelineArns ?? [];
+  const refusedOnly = (chain.assumedByPipelineArnPrefixes ?? []).map((prefix) => ({ prefix }));
   const assumed = { requestParameters: { roleArn: [...chain.roleArns] } };
   return {
     roles: apiCalls(TRUST_CHAIN_ACTIONS.roles, { ...callerOtherThan(excludedRoleArns), requestParameters: { roleName: named } }),
@@ -433,13 +434,12 @@ export function refusalPatterns(watch: WatchedRefusals, excludedRoleArns: readon
 
 /** Reads of a log group, by each way CloudWatch Logs' requests name it ("Amazon CloudWatch Logs API Reference"). */
 function logGroupReads(group: { readonly name: string; readonly arn: string }): EventPattern[] {
-  const eventSource = [EVENT_SOURCES.logs];
-  const eventName = eventNames(TRANSCRIPT_READ_ACTIONS);
   const identifiers = [group.name, group.arn, `${group.arn}:*`];
-  return [
-    { eventSource, eventName, requestParameters: { logGroupName: [group.name] } },
-    { eventSource, eventName, requestParameters: { logGroupIdentifier: identifiers } },
-    { eventSource, eventName, requestParameters: { logGroupNames: [group.name] } },
-    { eventSource, eventName, requestParameters: { logGroupIdentifiers: identifiers } },
-  ];
+  return [{
+    eventSource: [EVENT_SOURCES.logs],
+    eventName: eventNames(TRANSCRIPT_READ_ACTIONS),
+    requestParameters: {
+      $or: [{ logGroupName: [group.name] }, { logGroupIdentifier: identifiers }, { logGroupNames: [group.name] }, { logGroupIdentifiers: identifiers }],
+    },
+  }];
 }
