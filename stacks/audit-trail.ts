@@ -7,7 +7,7 @@
 import { ACCESS_TAG_KEYS } from '../modules/ssm-instance/access-tags';
 import { AUDIT_TRAIL_TAG } from '../modules/shared/resource-guards';
 import type { AuditTrail, RecordingPath } from '../modules/guardrails/trail';
-import { IAM_EVENTS_REGION } from '../modules/session-alerts/names';
+import { forwardsIamEvents } from '../modules/session-alerts/names';
 import type { WatchedAuditTrail } from '../modules/session-alerts';
 import type { WatchedRecordingPath, WatchedRefusals, WatchedTrustChain } from '../modules/session-alerts/patterns';
 import { RUN_AS_TAG } from '../modules/access-policies/choices';
@@ -93,7 +93,7 @@ export function environmentAuditTrail(env: EnvironmentConfig, refs: EnvironmentT
         ruleArns: [anywhere('events', `rule/${names.alerts.rulePrefix}*`)],
         topicArns: createsAlertKey(env) ? [anywhere('sns', names.alerts.topic)] : [],
         trailArns: env.alerts.trail.source === 'stack' ? [anywhere('cloudtrail', `trail/${names.alerts.trail}`)] : [],
-        roleArns: forwardsIamEvents(env) ? [`arn:*:iam::*:role/${names.alerts.forwarderRole}`] : [],
+        roleArns: forwardsIamEvents(env.region) ? [`arn:*:iam::*:role/${names.alerts.forwarderRole}`] : [],
         eventBusArns: [DEFAULT_EVENT_BUS],
         // In the environment's account alone: the SCP would refuse every bus's policy in the organization.
         busPolicies: true,
@@ -171,10 +171,6 @@ function createsAlertKey(env: EnvironmentConfig): boolean {
   return env.alerts.topicArn === undefined;
 }
 
-/** Whether IAM's events reach the environment's alerts through a forwarding rule in us-east-1 (and its role). */
-export function forwardsIamEvents(env: EnvironmentConfig): boolean {
-  return env.region !== IAM_EVENTS_REGION;
-}
 
 /**
  * Every environment's audit trail, and the log archive's, as the organization's SCP names them: it
@@ -271,7 +267,7 @@ export function bootstrapAuditTrail(
         ruleArns: [`arn:*:events:*:*:rule/${alerts.rulePrefix}*`],
         topicArns: config.alerts.topicArn ? [] : [`arn:*:sns:*:*:${alerts.topic}`],
         trailArns: config.alerts.trail.source === 'stack' ? [`arn:*:cloudtrail:*:*:trail/${alerts.trail}`] : [],
-        roleArns: config.region !== IAM_EVENTS_REGION ? [anyAccountRole(alerts.forwarderRole)] : [],
+        roleArns: forwardsIamEvents(config.region) ? [anyAccountRole(alerts.forwarderRole)] : [],
         eventBusArns: [DEFAULT_EVENT_BUS],
       },
       trustChain: {

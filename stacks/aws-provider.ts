@@ -2,7 +2,7 @@ import { TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { MANAGED_BY_TAG } from '../config/access';
 import type { Tags } from '../config/types';
-import { IAM_EVENTS_REGION } from '../modules/session-alerts/names';
+import { forwardsIamEvents, IAM_EVENTS_REGION } from '../modules/session-alerts/names';
 
 /** Oldest Terraform that understands the S3 backend's `use_lockfile`. */
 export const REQUIRED_TERRAFORM_VERSION = '>= 1.10.0';
@@ -34,5 +34,5 @@ export function addAwsProvider(stack: TerraformStack, target: AwsTarget): AwsPro
  * for a stack whose alerts are in another region; none in us-east-1.
  */
 export function addIamEventsProvider(stack: TerraformStack, target: AwsTarget): AwsProvider | undefined {
-  return target.region === IAM_EVENTS_REGION ? undefined : addAwsProvider(stack, { ...target, region: IAM_EVENTS_REGION, alias: 'iam-events' });
+  return !forwardsIamEvents(target.region) ? undefined : addAwsProvider(stack, { ...target, region: IAM_EVENTS_REGION, alias: 'iam-events' });
 }

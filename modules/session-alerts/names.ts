@@ -13,3 +13,8 @@ export function sessionAlertNames(namePrefix: string): { rulePrefix: string; top
 
 /** The region where IAM, a global service, delivers its events to EventBridge. */
 export const IAM_EVENTS_REGION = 'us-east-1';
+
+/** Whether alerts in `region` need IAM's (and STS's global) events forwarded from us-east-1. */
+export function forwardsIamEvents(region: string): boolean {
+  return region !== IAM_EVENTS_REGION;
+}
