@@ -4,9 +4,12 @@ import * as path from 'path';
 import { ConfigError, validateConfig } from '../config/validate';
 import { configExamples, mergeExample } from '../scripts/lib/doc-examples';
 import { runSynth } from '../scripts/lib/synth';
+import { APP, BUDGETS, type BenchRecord, FLOOR, TEST_SUITE, VALIDATE_5, VALIDATE_100, withFigures } from '../scripts/lib/bench-figures';
+import { judge } from '../scripts/lib/budgets';
 import { alertReport } from '../scripts/lib/alert-report';
 import { audit, auditTable } from '../scripts/lib/session-audit';
 import { rawConfig, tempDir, writeConfig } from './helpers';
+import { headingAnchors, relativeLinks } from './support/markdown';
 
 const ROOT = path.resolve(__dirname, '..');
 jest.setTimeout(60_000);
@@ -89,11 +92,7 @@ describe('the README and the guides', () => {
   it('link only to files and headings that exist', () => {
     const broken: string[] = [];
     for (const file of ['README.md', ...guides]) {
-      // Inline code (a pattern, say) holds no links.
-      const text = fs.readFileSync(path.join(ROOT, file), 'utf8').replace(/`[^`\n]*`/g, '');
-      for (const [, target] of text.matchAll(/\]\(([^)\s]+)\)/g)) {
-        if (/^[a-z]+:/.test(target)) continue;
-        const [relative, anchor] = target.split('#');
+      for (const { target, relative, anchor } of relativeLinks(fs.readFileSync(path.join(ROOT, file), 'utf8'))) {
         const resolved = relative ? path.join(path.dirname(path.join(ROOT, file)), relative) : path.join(ROOT, file);
         if (!fs.existsSync(resolved)) broken.push(`${file}: ${target}`);
         else if (anchor && resolved.endsWith('.md') && !headingAnchors(fs.readFileSync(resolved, 'utf8')).includes(anchor)) broken.push(`${file}: ${target}`);
@@ -102,11 +101,6 @@ describe('the README and the guides', () => {
     expect(broken).toEqual([]);
   });
 });
-
-/** GitHub's anchors of a Markdown file's headings: lower case, punctuation dropped, spaces as hyphens. */
-function headingAnchors(markdown: string): string[] {
-  return [...markdown.matchAll(/^#+ (.+)$/gm)].map(([, heading]) => heading.toLowerCase().replace(/[^\w\- ]/g, '').replace(/ /g, '-'));
-}
 
 /** The block after `<!-- sample: <id> -->` in a file of the project. */
 function sample(file: string, id: string): string {
@@ -137,6 +131,34 @@ describe('the sample outputs of the guides', () => {
       message = (e as Error).message;
     }
     expect(sample('docs/configuration.md', 'config-error').trimEnd()).toBe(message);
+  });
+});
+
+describe("the guides' figures", () => {
+  const record = JSON.parse(fs.readFileSync(path.join(ROOT, 'docs', 'bench-results.json'), 'utf8')) as BenchRecord;
+  const guide = fs.readFileSync(path.join(ROOT, 'docs', 'performance.md'), 'utf8');
+
+  it("are a run of the bench as it wrote it: every budgeted case measured, the verdicts its results give", () => {
+    const cases = record.results.map((r) => r.case);
+    expect(cases).toEqual(expect.arrayContaining([FLOOR, APP, VALIDATE_5, VALIDATE_100, TEST_SUITE]));
+    expect(cases.some((c) => c.startsWith('deploy walk'))).toBe(true);
+    const cores = Number(/^(\d+) x /.exec(record.machine)?.[1]);
+    expect(record.budgets).toEqual(judge(record.results, BUDGETS, cores));
+  });
+
+  it('are written into the performance guide from that file (npm run docs changes nothing), and restated nowhere else', () => {
+    expect(guide).toBe(withFigures(guide, record));
+    // The bench's own format (two decimals and x, or seconds): outside the block no guide has one.
+    const outside = ['README.md', ...fs.readdirSync(path.join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)]
+      .map((file) => ({ file, text: fs.readFileSync(path.join(ROOT, file), 'utf8').replace(/<!-- bench: [\s\S]*?<!-- \/bench -->/, '') }));
+    const restated = outside.flatMap(({ file, text }) => [...text.matchAll(/\b\d+\.\d\dx\b/g)].map(([figure]) => `${file}: ${figure}`));
+    expect(restated).toEqual([]);
+  });
+
+  it('fail when the guide and the record part: a figure edited by hand', () => {
+    const edited = guide.replace(/\| (\d+\.\d\d) \|/, (_, figure: string) => `| ${(Number(figure) + 0.01).toFixed(2)} |`);
+    expect(edited).not.toBe(guide);
+    expect(withFigures(edited, record)).not.toBe(edited);
   });
 });
 

@@ -2,7 +2,9 @@ import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { validateOffline } from '../scripts/lib/offline-validation';
+import { missingPackagePageFields } from '../scripts/lib/publish-check';
 import { tempDir } from './helpers';
+import { relativeLinks } from './support/markdown';
 import { cdktfTemplateTsconfig, compile, createApp, pack, readmeExample, ROOT, synthesizeApp } from './support/consumer-app';
 
 // Packs the project once (prepack builds it), checks what the tarball holds, then installs it into a
@@ -81,6 +83,27 @@ describe('the published package', () => {
     const run = spawnSync(path.join(today, 'node_modules', '.bin', 'tsx'), ['main.ts'], { cwd: today, encoding: 'utf8', env: { ...process.env, CDKTF_OUTDIR: outdir } });
     expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: '' });
     expect(fs.readdirSync(path.join(outdir, 'stacks')).length).toBeGreaterThan(0);
+  });
+
+  it("ships the guides the README links to: every link of the README and of the shipped guides reaches a file in the package", () => {
+    const installed = path.join(app, 'node_modules', 'ssm-session-kit');
+    const pages = files.filter((f) => f === 'README.md' || /^docs\/[^/]+\.md$/.test(f));
+    expect(pages).toEqual(expect.arrayContaining(['README.md', 'docs/getting-started.md', 'docs/access.md']));
+    const dead = pages.flatMap((page) => relativeLinks(fs.readFileSync(path.join(installed, page), 'utf8'))
+      .filter(({ relative }) => relative && !files.includes(path.posix.join(path.posix.dirname(page), relative)))
+      .map(({ target }) => `${page}: ${target}`));
+    expect(dead).toEqual([]);
+  });
+
+  it('is not published without the fields its package page links from: npm publish stops, naming them', () => {
+    // npm resolves the README's relative links on the package page against `repository`.
+    const publish = spawnSync('npm', ['publish', '--dry-run'], { cwd: ROOT, encoding: 'utf8' });
+    expect(publish.status).not.toBe(0);
+    expect(publish.stderr).toContain('package.json needs repository, homepage, bugs');
+    const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+    const home = 'https://example.org/ssm-session-kit';
+    expect(missingPackagePageFields({ ...manifest, repository: { type: 'git', url: `git+${home}.git` }, homepage: home, bugs: { url: `${home}/issues` } })).toEqual([]);
+    expect(missingPackagePageFields({ ...manifest, repository: 'ssm-session-kit', homepage: home, bugs: { url: `${home}/issues` } })).toEqual(['repository']);
   });
 
   it('resolves, once installed, the public entry point and each module subpath to the built constructs', () => {

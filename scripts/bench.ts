@@ -2,7 +2,8 @@ import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { type Budget, formatVerdicts, judge, machineDescription } from './lib/budgets';
+import { APP, BUDGETS, type BenchRecord, FLOOR, type Result, TEST_SUITE, VALIDATE_5, VALIDATE_100, writeFigures } from './lib/bench-figures';
+import { formatVerdicts, judge, machineDescription } from './lib/budgets';
 import { generatedConfig } from './lib/generated-config';
 import { appCommand } from './lib/synth';
 import { assertProviderAvailable } from './lib/terraform';
@@ -30,21 +31,6 @@ function scratchDir(prefix: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
   scratch.push(dir);
   return dir;
-}
-
-interface Result {
-  readonly case: string;
-  readonly runs: number;
-  readonly medianSeconds: number;
-  /**
-   * Peak memory in MB: of the process (resident, by GNU time; null where it is not installed), or for
-   * validation of the whole process tree (private resident memory summed, sampled every 500 ms).
-   */
-  readonly medianPeakMb: number | null;
-  /** The median of each run's ratio to the floor run just before it (synthesis cases only). */
-  readonly timesFloor?: number;
-  /** Median CPU seconds (user and system) of the whole process tree, by GNU time (tree cases only). */
-  readonly cpuSeconds?: number;
 }
 
 /** One run of a command: wall seconds (GNU time's when installed) and peak resident MB (null without it). */
@@ -200,26 +186,15 @@ interface Case {
   readonly run: () => Result | Promise<Result>;
 }
 
-const FLOOR = 'floor: load cdktf and the provider classes used';
-const APP = 'app process alone (what npm run synth starts)';
-const VALIDATE_5 = 'validate: 3 environments (5 stacks)';
-const VALIDATE_100 = 'validate: 100 environments x 5 instances (102 stacks)';
-const TEST_SUITE = 'npm test: the whole suite, warm';
-
-/** Issue 34's budgets: synthesis against the floor, validation's growth, the test suite's wall time. */
-const BUDGETS: Budget[] = [
-  { name: 'synth: the app process, x the floor', case: APP, per: 'floor', limit: 2.0 },
-  { name: 'validate: 102 stacks, x the 5-stack run', case: VALIDATE_100, per: VALIDATE_5, limit: 6.0 },
-  { name: 'npm test: wall time of the warm suite', case: TEST_SUITE, limit: 60 },
-];
-
-const USAGE = `usage: npm run bench -- [word ...]
-  word  only the cases whose names hold one of the words (default every case; the floor runs with each
-        synthesis case regardless)
+const USAGE = `usage: npm run bench -- [--record] [word ...]
+  word      only the cases whose names hold one of the words (default every case; the floor runs with
+            each synthesis case regardless)
+  --record  also write the run to docs/bench-results.json and its figures into docs/performance.md
+            (section Measured): the guides' figures come from that file only
 BENCH_RUNS (default 5), BENCH_VALIDATE_RUNS (3), BENCH_TEST_RUNS (1), BENCH_DEPLOY_RUNS (1): runs per case.`;
 
 async function main(): Promise<void> {
-  const args = parseArguments(USAGE, {});
+  const args = parseArguments(USAGE, { flags: ['--record'] });
   if (!args) return;
   const node = process.execPath;
   const app = appCommand();
@@ -252,7 +227,12 @@ async function main(): Promise<void> {
   const verdicts = judge(results, BUDGETS);
   console.log('\nbudgets (each ratio measured within this run):');
   for (const line of formatVerdicts(verdicts)) console.log(`  ${line}`);
-  fs.writeFileSync(path.join(ROOT, 'bench-results.json'), JSON.stringify({ date: new Date().toISOString(), machine, results, budgets: verdicts }, null, 2));
+  const record: BenchRecord = { date: new Date().toISOString(), machine, results, budgets: verdicts };
+  fs.writeFileSync(path.join(ROOT, 'bench-results.json'), `${JSON.stringify(record, null, 2)}\n`);
+  if (args.flags.has('--record')) {
+    fs.writeFileSync(path.join(ROOT, 'docs', 'bench-results.json'), `${JSON.stringify(record, null, 2)}\n`);
+    writeFigures(ROOT);
+  }
 }
 
 /** `npm run validate`'s script (synth, then plan every stack offline) on 5 stacks, 20 and 100 environments. */

@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { PACKAGE_PAGE_FIELDS } from './lib/publish-check';
 
 /**
  * `npm run build:cdktn`: the same modules for CDK Terrain, as the package `ssm-session-kit-cdktn` in
@@ -19,6 +20,9 @@ export function toCdktn(source: string): string {
     .replace(/(["'])cdktf\1/g, '$1cdktn$1')
     .replace(/(["'])@cdktf\/provider-aws\/lib\//g, '$1@cdktn/provider-aws/lib/');
 }
+
+/** The flavour's own refusal to publish without the package page's fields: a package of its own, without this project's scripts. */
+const PUBLISH_CHECK = `node -e "const m = require('./package.json'), missing = ${JSON.stringify(PACKAGE_PAGE_FIELDS).replace(/"/g, "'")}.filter((f) => !m[f]); if (missing.length) { console.error('not published: package.json needs ' + missing.join(', ')); process.exit(1); }"`;
 
 function copyRewritten(from: string, to: string): void {
   fs.mkdirSync(to, { recursive: true });
@@ -46,11 +50,15 @@ function main(): void {
     main: pkg.main,
     types: pkg.types,
     exports: pkg.exports,
-    files: ['dist/', 'CHANGELOG.md'],
+    files: ['dist/', 'docs/', 'CHANGELOG.md'],
     peerDependencies: CDKTN_PEERS,
+    // The package page's links, once the project has a public home (scripts/lib/publish-check.ts).
+    ...Object.fromEntries(PACKAGE_PAGE_FIELDS.filter((field) => pkg[field]).map((field) => [field, pkg[field]])),
+    scripts: { prepublishOnly: PUBLISH_CHECK },
   };
   fs.writeFileSync(path.join(CDKTN_PACKAGE_DIR, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   for (const file of ['README.md', 'CHANGELOG.md', 'LICENSE']) fs.copyFileSync(path.join(ROOT, file), path.join(CDKTN_PACKAGE_DIR, file));
+  fs.cpSync(path.join(ROOT, 'docs'), path.join(CDKTN_PACKAGE_DIR, 'docs'), { recursive: true });
   console.log(`wrote ${path.relative(process.cwd(), CDKTN_PACKAGE_DIR)} (${manifest.name}@${manifest.version})`);
 }
 

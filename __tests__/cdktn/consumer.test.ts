@@ -1,4 +1,4 @@
-import { execFileSync } from 'child_process';
+import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { CDKTN_PACKAGE_DIR, CDKTN_PEERS, toCdktn } from '../../scripts/build-cdktn';
@@ -64,6 +64,13 @@ describe('the modules in a CDK Terrain app', () => {
     expect(sources).toMatch(/require\("cdktn"\)/);
     // No copy of cdktf anywhere in the app: one construct library, one construct tree.
     expect(fs.existsSync(path.join(cdktnApp, 'node_modules', 'cdktf'))).toBe(false);
+  });
+
+  it("ships the guides its README links to, and refuses to publish without the package page's fields", () => {
+    expect(cdktnFiles).toEqual(expect.arrayContaining(['docs/getting-started.md', 'docs/cdk-terrain.md', 'docs/api/README.md']));
+    const publish = spawnSync('npm', ['publish', '--dry-run'], { cwd: CDKTN_PACKAGE_DIR, encoding: 'utf8' });
+    expect(publish.status).not.toBe(0);
+    expect(publish.stderr).toContain('package.json needs repository, homepage, bugs');
   });
 
   it('synthesizes the same resources, data sources and outputs as the cdktf app, with hashicorp/aws 6', () => {
