@@ -9,6 +9,7 @@ export * from './modules/session-logging';
 export * from './modules/log-archive';
 export * from './modules/identity-center';
 export * from './modules/access-policies';
+export * from './modules/just-in-time';
 export * from './modules/guardrails';
 export * from './modules/compliance';
 export * from './modules/session-alerts';

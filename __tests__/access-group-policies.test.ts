@@ -145,6 +145,16 @@ describe.each(loadConfig().environments.flatMap((env) => env.accessGroups.map((g
       const member = group.mfa === 'iam' ? assumedRole(env.accountId, `ssm-session-kit-${env.name}-${group.name}`, 'alice', true)
         : group.mfa === 'identity-provider' ? identityCenterUser(env.accountId, 'Engineers', 'bob@example.com')
         : assumedRole(env.accountId, 'ci-deployer', 'build-42', false);
+      if (group.justInTime) {
+        // Just in time: the member asks; the session starts with the approved request's token, never the member's own credentials.
+        for (const connect of connectCommands(env, group)) {
+          const instanceArn = `arn:aws:ec2:${env.region}:${env.accountId}:instance/i-0123456789abcdef0`;
+          const action = connect.command.startsWith('aws ssm start-access-request') ? 'ssm:StartAccessRequest' : 'ssm:StartSession';
+          const decision = await decide({ principal: member.principal, action, resource: instanceArn, resourceAccount: env.accountId, identityPolicies: policy(), context: member.context });
+          expect({ command: connect.what, action, decision }).toEqual({ command: connect.what, action, decision: action === 'ssm:StartSession' ? 'ImplicitlyDenied' : 'Allowed' });
+        }
+        return;
+      }
       for (const connect of connectCommands(env, group)) {
         // The command taken apart: the instance its target looks up, the document, the parameters.
         const target = /Name=tag:Name,Values=([\w-]+)/.exec(connect.command)![1];
@@ -265,7 +275,9 @@ describe('MFA and session names per kind of caller, on the resolved policies', (
   });
 });
 
-describe.each(loadConfig().environments.flatMap((env) => env.accessGroups.map((group) => [env.name, group.name, env, group] as const)))(
+// A just-in-time group starts no session of its own: where its requests are approved, Cedar decides
+// (just-in-time.test.ts).
+describe.each(loadConfig().environments.flatMap((env) => env.accessGroups.filter((g) => !g.justInTime).map((group) => [env.name, group.name, env, group] as const)))(
   'the %s access group %s, evaluated',
   (_envName, _groupName, env, group) => {
     const other = env.name === 'prod' ? 'dev' : 'prod';

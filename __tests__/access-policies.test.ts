@@ -226,15 +226,16 @@ describe('access report', () => {
     const report = accessReport(validateConfig(rawConfig()));
     expect(report).toMatch(/^dev \(account 111111111111, eu-west-1\)\n/);
     expect(rowOf(report, 'staging', 'developers')).toEqual([
-      'developers', 'staging-tools', 'SSM-SessionManagerRunShell', 'identity provider', 'own sessions', 'role AWSReservedSSO_Developers_staging',
+      'developers', 'staging-tools', 'SSM-SessionManagerRunShell', 'identity provider', 'standing', 'own sessions', 'role AWSReservedSSO_Developers_staging',
     ]);
     expect(rowOf(report, 'prod', 'operators')).toEqual([
       'operators', 'prod-tools, prod-db-admin',
       'SSM-SessionManagerRunShell, forward to the instance:8080 only (not recorded), forward to db.internal.example:5432 only (not recorded)',
-      'IAM', 'own sessions', 'new role ssm-session-kit-prod-operators (runs as ssm-operator)',
+      'IAM', 'standing', 'own sessions', 'new role ssm-session-kit-prod-operators (runs as ssm-operator)',
     ]);
     expect(rowOf(report, 'prod', 'ci-diagnostics')[3]).toBe('no');
-    expect(rowOf(report, 'prod', 'break-glass')[4]).toBe('any session');
+    expect(rowOf(report, 'prod', 'break-glass')[5]).toBe('any session');
+    expect(rowOf(report, 'staging', 'on-call')[4]).toBe('on request');
   });
 
   it('marks SSH and port forwarding as not recorded, AWS\'s forwarding documents as any port, and takes each with its acknowledgment', () => {

@@ -56,10 +56,12 @@ describe.each([
   const everyCall = () => Object.entries(watchedCalls(named)).flatMap(([rule, calls]) => calls.map((call) => ({ rule, call })));
 
   it('has every reference in its patterns resolved, each pattern within 2,048 characters', () => {
+    // Staging's on-call group asks for access just in time, and its alerts watch every approved request.
+    const justInTime = env === 'staging' ? ['access-approvals', 'access-tokens', 'approval-policies'] : [];
     expect(Object.keys(patterns).sort()).toEqual([
-      'alerting', 'guarded', 'guarded-iam', 'key', 'key-deleted', 'log-bucket', 'log-group', 'log-objects', 'preferences', 'reads', 'recording-path', 'recording-roles',
-      'sessions', 'trust-chain', 'trust-chain-roles', 'ways-in',
-    ]);
+      ...justInTime, 'alerting', 'guarded', 'guarded-iam', 'key', 'key-deleted', 'log-bucket', 'log-group', 'log-objects', 'preferences', 'reads', 'recording-path',
+      'recording-roles', 'sessions', 'trust-chain', 'trust-chain-roles', 'ways-in',
+    ].sort());
     expect(Object.keys(forwards).sort()).toEqual(['guarded-iam', 'recording-roles', 'trust-chain', 'trust-chain-roles']);
     for (const { pattern } of [...Object.values(patterns), ...Object.values(forwards)]) {
       expect(JSON.stringify(pattern)).not.toMatch(/\$\{/);
@@ -363,5 +365,57 @@ describe.each([
         expect({ action, decisions }).toEqual({ action, decisions: { guardrail: 'ExplicitlyDenied', scp: 'ExplicitlyDenied', boundary: 'ExplicitlyDenied', pipeline: 'Allowed' } });
       }
     });
+  });
+});
+
+describe('staging just-in-time alerts, on the resolved plan', () => {
+  const account = '222222222222';
+  const region = 'eu-west-1';
+  let patterns: Record<string, RuleOf>;
+  beforeAll(() => {
+    ({ here: patterns } = plannedAlertRules(new ResolvedPlan(results.find((r) => r.stack === 'staging')!.planFile!), 'ssm-session-kit-staging-alert-'));
+  });
+  const firing = (event: Record<string, unknown>) => firingOf(patterns, event);
+  const administrator = identityCenterSession(account, 'Administrators', 'alice@example.com', region);
+  const pipeline = roleSession(account, 'ssm-session-kit-deploy', 'github-actions-1234');
+  // ("UpdateDocument", "DeleteDocument", "CreateDocument", Systems Manager API Reference) Name names the
+  // document; CreateDocument also carries its DocumentType.
+  const changes: ApiCall[] = [
+    { service: 'ssm', eventName: 'UpdateDocument', requestParameters: { name: 'ssm-session-kit-staging-on-call-approval', documentVersion: '$LATEST' } },
+    { service: 'ssm', eventName: 'DeleteDocument', requestParameters: { name: 'SSM-JustInTimeAccessAutoApprovalPolicy' } },
+    { service: 'ssm', eventName: 'CreateDocument', requestParameters: { name: 'my-own-approvals', documentType: 'ManualApprovalPolicy', documentFormat: 'YAML' } },
+  ];
+
+  it('alerts on every change to an approval policy, allowed or refused, by anyone but the pipeline', () => {
+    for (const call of changes) {
+      for (const denied of [false, true]) {
+        expect({ call: call.eventName, denied, firing: firing(cloudTrailEvent(call, administrator, { account, region, denied })) })
+          .toEqual({ call: call.eventName, denied, firing: ['approval-policies'] });
+      }
+      expect({ call: call.eventName, firing: firing(cloudTrailEvent(call, pipeline, { account, region })) }).toEqual({ call: call.eventName, firing: [] });
+    }
+    // Another document of theirs is none of these rules' business.
+    const command: ApiCall = { service: 'ssm', eventName: 'CreateDocument', requestParameters: { name: 'my-runbook', documentType: 'Command' } };
+    expect(firing(cloudTrailEvent(command, administrator, { account, region }))).toEqual([]);
+  });
+
+  it('alerts on every access token taken, even were CloudTrail to record it as read-only, and on every manual approval given', () => {
+    for (const readOnly of [false, true]) {
+      const token: ApiCall = { service: 'ssm', eventName: 'GetAccessToken', requestParameters: { accessRequestId: 'oi-0123456789ab' }, readOnly };
+      const engineer = identityCenterSession(account, 'OnCall', 'bob@example.com', region);
+      expect(firing(cloudTrailEvent(token, engineer, { account, region }))).toEqual(['access-tokens']);
+    }
+    // ("Amazon EventBridge events reference", Systems Manager: "Requester Access Request Status Update";
+    // its detail as aws-samples/cloud-operations-best-practices' just-in-time recipe shows one).
+    const status = (AccessRequestStatus: string) => ({
+      version: '0', id: '7bf73129-1428-4cd3-a780-95db273d1602', 'detail-type': 'Requester Access Request Status Update', source: 'aws.ssm', account,
+      time: '2026-12-03T10:00:00Z', region, resources: [`arn:aws:ssm:${region}:${account}:automation-execution/0aa5a695-0000-4000-8000-0123456789ab`],
+      detail: {
+        ExecutionId: '0aa5a695-0000-4000-8000-0123456789ab', OpsItemId: 'oi-0123456789ab', TargetResourceArn: `arn:aws:ec2:${region}:${account}:instance/i-0123456789abcdef0`,
+        Requester: 'e1fbc510-8081-70c2-448f-123456789012', AccessRequestStatus,
+      },
+    });
+    expect(firing(status('Approved'))).toEqual(['access-approvals']);
+    expect(firing(status('PendingApproval'))).toEqual([]);
   });
 });

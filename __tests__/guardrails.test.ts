@@ -286,6 +286,7 @@ describe('guardrails in the project', () => {
       'dev/guardrail/boundary HUMAN_POLICY_NO_WILDCARD_ACTION',
       'staging/guardrail/boundary HUMAN_POLICY_NO_WILDCARD_ACTION',
       'prod/guardrail/boundary HUMAN_POLICY_NO_WILDCARD_ACTION',
+      'organization/guardrail/boundary HUMAN_POLICY_NO_WILDCARD_ACTION',
     ]);
   });
 });

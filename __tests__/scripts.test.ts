@@ -32,7 +32,7 @@ describe.each([
   ['validate', /^usage: npm run validate -- \[stack \.\.\.\]/m, ['--all']],
   ['stack-matrix', /^usage: npm run -s stack-matrix -- \[--github-output\]/m, ['dev']],
   ['schema', /^usage: npm run schema$/m, ['--check']],
-  ['bench', /^usage: npm run bench -- \[word \.\.\.\]/m, ['no-such-case']],
+  ['bench', /^usage: npm run bench -- \[--record\] \[word \.\.\.\]/m, ['no-such-case']],
   ['access-report', /^usage: npm run -s access-report -- \[environment \.\.\.\] \[--wide\]/m, ['--narrow']],
   ['audit-sessions', /^usage: npm run audit-sessions -- <environment>/m, []],
 ])('npm run %s', (script, usage, wrong) => {
@@ -115,7 +115,8 @@ describe('npm run access-report', () => {
     // Each printed command with its continuation lines.
     const lines = narrow.split('\n');
     const shells = lines.flatMap((line, i) => {
-      if (!/^ {6}aws /.test(line)) return [];
+      // A just-in-time group's commands keep the request's id, then its token, in shell variables.
+      if (!/^ {6}(aws |REQUEST_ID=|read )/.test(line)) return [];
       const parts = [line];
       for (let j = i; lines[j].endsWith(' \\'); j++) parts.push(lines[j + 1]);
       return [parts.join('\n')];

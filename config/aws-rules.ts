@@ -135,6 +135,13 @@ export const identityCenterGroup = matching(/^\S(.{0,1022}\S)?$/, 'must be an Id
 /** What "Group" names a group's id by: an optional 10 hexadecimal digits and a hyphen, then a UUID. */
 export const IDENTITY_CENTER_GROUP_ID = /^([0-9a-f]{10}-)?[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}$/;
 
+/** An Identity Store group's id, as Cedar names it (`AWS::IdentityStore::Group::"<id>"`): approval policies take no display name. */
+export const identityCenterGroupId = matching(IDENTITY_CENTER_GROUP_ID, 'must be an Identity Store group id (a UUID, optionally after 10 hexadecimal digits and a hyphen)');
+/** A Cedar attribute name (an identifier); which ones exist, the just-in-time schema decides at validation. */
+export const cedarAttribute = matching(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'must be an attribute name (letters, digits, _; not starting with a digit)');
+/** A value written into Cedar as a string literal: no quote, backslash or control character. */
+export const cedarStringValue = matching(/^[^"\\\x00-\x1f]{1,256}$/, 'must be 1 to 256 characters without quotes, backslashes or control characters');
+
 /**
  * User attributes IAM Identity Center can pass as session tags ("Attributes for access control",
  * "Supported user and group attributes": the SCIM core and enterprise user attributes), as
@@ -229,6 +236,9 @@ export const accessGroupName = matching(/^[a-z0-9][a-z0-9-]{0,31}$/, 'must be 1 
 export const linuxUserName = matching(/^[a-z_][a-z0-9_-]{0,31}$/, 'must be a Linux user name');
 
 /** What an SCP attaches to: the root, an OU, or an account. */
+/** An organizational unit's id ("OrganizationalUnit", Organizations API Reference: Id). */
+export const organizationalUnit = matching(/^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/, 'must be an OU id (ou-...-...)');
+
 export const organizationTarget = matching(
   /^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|\d{12})$/,
   'must be a root (r-...), OU (ou-...-...) or account id',

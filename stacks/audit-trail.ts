@@ -9,13 +9,14 @@ import { AUDIT_TRAIL_TAG } from '../modules/shared/resource-guards';
 import type { AuditTrail, RecordingPath } from '../modules/guardrails/trail';
 import { forwardsIamEvents } from '../modules/session-alerts/names';
 import type { WatchedAuditTrail } from '../modules/session-alerts';
-import type { WatchedRecordingPath, WatchedRefusals, WatchedTrustChain } from '../modules/session-alerts/patterns';
+import type { WatchedJustInTime, WatchedRecordingPath, WatchedRefusals, WatchedTrustChain } from '../modules/session-alerts/patterns';
+import { AUTO_APPROVAL_DOCUMENT, DENY_ACCESS_DOCUMENT } from '../modules/just-in-time/choices';
 import { RUN_AS_TAG } from '../modules/access-policies/choices';
 import { DEFAULT_HOST_MANAGEMENT_PATH } from '../modules/instance-profile/names';
 import { SESSION_PREFERENCES_DOCUMENT } from '../modules/session-logging/names';
 import { MANAGED_BY_TAG } from '../config/access';
 import { partitionOf } from '../config/aws-rules';
-import type { BootstrapConfig, EnvironmentConfig, IdentityCenterConfig, LogArchiveConfig } from '../config/types';
+import type { BootstrapConfig, EnvironmentConfig, IdentityCenterConfig, LogArchiveConfig, OrganizationConfig } from '../config/types';
 import {
   BOOTSTRAP_STACK, ENVIRONMENT_NAME_PREFIX, environmentNames, environmentPrefix, FORWARD_INFIX, LOG_ARCHIVE, recordingPathNames, SESSION_LOG_GROUPS_PATTERN, STATE_ROLE_NAME_PREFIX,
 } from './naming';
@@ -39,6 +40,8 @@ export interface StackAuditTrail {
   readonly watchedTrustChain?: WatchedTrustChain;
   /** The rest of what the guardrails refuse, as the alert rules match it. @default not watched */
   readonly watchedRefusals?: WatchedRefusals;
+  /** Just-in-time access's approval policies, and its approved requests, as the alert rules match them. @default not watched */
+  readonly watchedJustInTime?: WatchedJustInTime;
 }
 
 /** A key of the audit trail, as the stack knows it. */
@@ -77,6 +80,7 @@ export function environmentAuditTrail(env: EnvironmentConfig, refs: EnvironmentT
     pipelineRoleArns,
     guarded: {
       preferencesDocumentArns: [anywhere('ssm', `document/${SESSION_PREFERENCES_DOCUMENT}`)],
+      ...(usesJustInTime([env]) ? { approvalPolicies: true } : {}),
       logGroupArns: [anywhere('logs', `log-group:${names.logGroup}`)],
       // With an archive, the archive's readers read the transcripts there, and nobody reads them here.
       unreadLogGroupArns: env.archive ? [anywhere('logs', `log-group:${names.logGroup}`)] : [],
@@ -143,7 +147,15 @@ export function environmentAuditTrail(env: EnvironmentConfig, refs: EnvironmentT
       unreadLogGroup: env.archive ? { name: names.logGroup, arn: refs.logGroupArn } : undefined,
     },
     watchedTrustChain: watchedTrustChain(refs, [env.guardrails.pipelineRoleArn, env.guardrails.planRoleArn], breakGlassRoleNames([env])),
+    ...(usesJustInTime([env]) ? { watchedJustInTime: watchedJustInTime(env) } : {}),
   };
+}
+
+/** The environment's approval policies by name (the organization's deny-access policy too), and its approved requests where it asks. */
+function watchedJustInTime(env: EnvironmentConfig): WatchedJustInTime {
+  const names = environmentNames(env.name).justInTime;
+  const manual = env.accessGroups.filter((g) => g.justInTime?.manualApproval).map((g) => names.manualApproval(g.name));
+  return { approvalDocumentNames: [AUTO_APPROVAL_DOCUMENT, DENY_ACCESS_DOCUMENT, ...manual], approvedRequests: env.alerts.justInTimeAccess };
 }
 
 /**
@@ -179,6 +191,7 @@ function createsAlertKey(env: EnvironmentConfig): boolean {
  */
 export function organizationAuditTrail(
   environments: readonly EnvironmentConfig[], logArchive?: LogArchiveConfig, bootstrap?: BootstrapConfig, identityCenter?: IdentityCenterConfig,
+  organization?: Pick<OrganizationConfig, 'justInTime'>,
 ): StackAuditTrail & { guarded: AuditTrail } {
   const every = environmentNames('*');
   // The state is guarded where the bootstrap stack has a pipeline of its own to change it.
@@ -197,6 +210,8 @@ export function organizationAuditTrail(
     exceptionAccounts,
     guarded: {
       preferencesDocumentArns: [`arn:*:ssm:*:*:document/${SESSION_PREFERENCES_DOCUMENT}`],
+      // Where the organization enables it, in every account: a policy of one's own would approve oneself.
+      ...(usesJustInTime(environments) || organization?.justInTime ? { approvalPolicies: true } : {}),
       logGroupArns: [SESSION_LOG_GROUPS_PATTERN],
       // The archive's too: its account is under the SCP as well.
       // Never a pattern that names the state bucket: its pipelines delete their locks there.
@@ -384,6 +399,20 @@ export function accessTagKeys(environments: readonly EnvironmentConfig[]): strin
   const own: string[] = Object.values(ACCESS_TAG_KEYS);
   const matched = environments.flatMap((e) => e.accessGroups.flatMap((g) => Object.keys(g.instanceTags)));
   return [...own, ...[...new Set(matched)].filter((k) => !own.includes(k)).sort()];
+}
+
+/** The management account's part of just-in-time access: the approval policies there, and Quick Setup's enablement (the project's by its tag). */
+export function justInTimeEnablementTrail(): AuditTrail {
+  return {
+    preferencesDocumentArns: [], logGroupArns: [], bucketArns: [], kmsKeyArns: [],
+    approvalPolicies: true,
+    quickSetupTag: { key: MANAGED_BY_TAG.key, value: MANAGED_BY_TAG.value },
+  };
+}
+
+/** Whether a group of these environments asks for access per need: its approval policies are then audit trail. */
+function usesJustInTime(environments: readonly EnvironmentConfig[]): boolean {
+  return environments.some((e) => e.accessGroups.some((g) => g.justInTime));
 }
 
 /** The roles of the break-glass groups that may still run commands (`runCommand`, which needs `createRole`). */

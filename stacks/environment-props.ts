@@ -8,7 +8,7 @@ import { instanceTags, reaches } from '../config/access';
 import type { AccessGroupConfig, EnvironmentConfig, InstanceConfig } from '../config/types';
 import { destinationLabel, type PortForwardingDestination } from '../modules/access-policies/destinations';
 import type { SessionAccessStatementsProps } from '../modules/access-policies';
-import { environmentPrefix, forwardDocumentName } from './naming';
+import { environmentPrefix, forwardDocumentName, justInTimeNames } from './naming';
 
 /**
  * What a group may do in Session Manager, from its config: the same for its IAM policy and for its
@@ -23,7 +23,14 @@ export function groupAccess(env: EnvironmentConfig, group: AccessGroupConfig): O
     mfaMaxAgeSeconds: group.mfaMaxAgeSeconds,
     canTerminateAnySession: group.admin,
     runCommand: group.runCommand !== undefined,
+    justInTime: group.justInTime !== undefined,
   };
+}
+
+/** The manual approval policy that targets the instance: the one just-in-time group with approvers that reaches it (the config allows no second). */
+export function justInTimeApproval(env: EnvironmentConfig, instance: InstanceConfig): string | undefined {
+  const group = env.accessGroups.find((g) => g.justInTime?.manualApproval && reaches(g, instanceTags(env, instance)));
+  return group && justInTimeNames(environmentPrefix(env.name)).manualApproval(group.name);
 }
 
 /**

@@ -13,10 +13,13 @@ import { SsmInstance, SsmVpcEndpoints } from '../modules/ssm-instance';
 import { accountIdOf, partitionOf, regionOf } from '../modules/shared/aws-environment';
 import { environmentAuditTrail, type StackAuditTrail } from './audit-trail';
 import { addAwsProvider, addIamEventsProvider } from './aws-provider';
-import { alertingSessions, distinctDestinations, groupAccess, opensSsh, runAsUsers } from './environment-props';
+import { alertingSessions, distinctDestinations, groupAccess, justInTimeApproval, opensSsh, runAsUsers } from './environment-props';
+import { ApprovalPolicies, type Approver } from '../modules/just-in-time';
+import { autoApprovalRules } from '../config/sections/just-in-time';
+import { ACCESS_TAG_KEYS } from '../modules/ssm-instance/access-tags';
 import { addRemoteState } from './locking-s3-backend';
 import {
-  accessPolicyName, environmentNames, forwardDocumentName, GUARDRAIL_ID, PORT_FORWARDING_ID, RECORDING_NETWORK_ID, RECORDING_PATH_IDS, SESSION_ALERTS_ID, SESSION_LOGGING_ID,
+  accessPolicyName, environmentNames, forwardDocumentName, GUARDRAIL_ID, JUST_IN_TIME_ID, PORT_FORWARDING_ID, RECORDING_NETWORK_ID, RECORDING_PATH_IDS, SESSION_ALERTS_ID, SESSION_LOGGING_ID,
 } from './naming';
 
 /**
@@ -34,6 +37,8 @@ export class EnvironmentStack extends TerraformStack {
   readonly defaultHostManagement?: DefaultHostManagement;
   readonly sessionLogging: SessionLogging;
   readonly accessPolicies: readonly SessionAccessPolicy[];
+  /** Just-in-time access's approval policies, where a group uses it. */
+  readonly approvalPolicies?: ApprovalPolicies;
   /** One Session document per port-forwarding destination some group declared. */
   readonly portForwarding: readonly PortForwardingDocument[];
   /** What the guardrail protects and the alerts watch. */
@@ -114,7 +119,7 @@ export class EnvironmentStack extends TerraformStack {
       machineImageId: instance.ami,
       agentVersion: instance.ssmAgentVersion,
       detailedMonitoring: instance.detailedMonitoring,
-      accessTags: { environment: name, team: instance.team, accessGroup: instance.accessGroup },
+      accessTags: { environment: name, team: instance.team, accessGroup: instance.accessGroup, justInTimeApproval: justInTimeApproval(environment, instance) },
       instanceProfile: { role: this.instanceRole, profile: this.instanceProfile },
       tags: instance.tags,
       osUsers: instance.manageOsUsers && { users: runAsUsers(environment, instance), ssmUserSudo: environment.osUsers.ssmUserSudo },
@@ -140,6 +145,7 @@ export class EnvironmentStack extends TerraformStack {
         temporaryGrants: group.createRole.temporaryGrants,
       },
     }));
+    this.approvalPolicies = this.addApprovalPolicies();
     // The config demands a reason for SSH, which is not recorded; it is the suppression's reason too.
     this.accessPolicies.forEach((policy, i) => {
       const reason = environment.accessGroups[i].unrecordedSsh;
@@ -150,6 +156,30 @@ export class EnvironmentStack extends TerraformStack {
       this.guardrail.protectRoles(...bounded.flatMap((role) => (role ? [role] : [])));
     }
     this.addOutputs();
+  }
+
+  /** Just-in-time access's approval policies, where a group asks for access per need. */
+  private addApprovalPolicies(): ApprovalPolicies | undefined {
+    const env = this.environment;
+    const jit = env.accessGroups.filter((g) => g.justInTime);
+    if (jit.length === 0) return undefined;
+    const names = environmentNames(env.name).justInTime;
+    const approvers = jit.flatMap((g) => g.justInTime!.manualApproval?.levels.flat() ?? []);
+    return new ApprovalPolicies(this, JUST_IN_TIME_ID, {
+      stackName: names.stack,
+      autoApproval: autoApprovalRules(env),
+      manualApprovals: jit.flatMap((g) => {
+        const approval = g.justInTime!.manualApproval;
+        return approval ? [{
+          name: names.manualApproval(g.name),
+          description: `${env.name} ${g.name}: access on approval`,
+          targetTag: { key: ACCESS_TAG_KEYS.justInTimeApproval, values: [names.manualApproval(g.name)] },
+          hours: approval.hours,
+          levels: approval.levels.map((level) => level.map((a): Approver => (a.iamRoleName ? { iamRoleName: a.iamRoleName } : { identityCenterGroupId: a.identityCenterGroupId! }))),
+        }] : [];
+      }),
+      approverRoles: { policyName: names.approverPolicy, roleNames: [...new Set(approvers.flatMap((a) => (a.iamRoleName ? [a.iamRoleName] : [])))] },
+    });
   }
 
   /** Alerts on the audit trail and on the alerting groups' sessions, read from the trail the config names. */
@@ -176,6 +206,7 @@ export class EnvironmentStack extends TerraformStack {
       recordingPath: this.auditTrail.watchedRecordingPath,
       trustChain: this.auditTrail.watchedTrustChain,
       refusals: this.auditTrail.watchedRefusals,
+      justInTime: this.auditTrail.watchedJustInTime,
       // IAM delivers its events to us-east-1 only: from another region, rules there forward them.
       iamEventsProvider: addIamEventsProvider(this, { accountId: this.environment.accountId, region: this.environment.region, tags: this.providerTags }),
       permissionsBoundaryArn,

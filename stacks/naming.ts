@@ -63,6 +63,16 @@ export function forwardDocumentName(prefix: string, destination: PortForwardingD
   return `${prefix}${FORWARD_INFIX}${hash}-${destination.port}`;
 }
 
+/** Just-in-time access's names: the CloudFormation stack of the approval policies, a manual policy's document, the approvers' policy. */
+export function justInTimeNames(prefix: string) {
+  return {
+    stack: `${prefix}-approval-policies`,
+    manualApproval: (group: string) => `${prefix}-${group}-approval`,
+    approverPolicy: `${prefix}-approvers`,
+    enablement: `${prefix}-just-in-time`,
+  };
+}
+
 /** Every name of an environment's resources that some other stack, a policy or a script refers to. */
 export function environmentNames(environment: string) {
   const prefix = environmentPrefix(environment);
@@ -73,6 +83,7 @@ export function environmentNames(environment: string) {
     guardrail: guardrailPolicyNames(prefix),
     alerts: sessionAlertNames(prefix),
     recordingPath: recordingPathNames(prefix),
+    justInTime: justInTimeNames(prefix),
   };
 }
 
@@ -112,6 +123,8 @@ export const GUARDRAIL_ID = 'guardrail';
 export const SESSION_ALERTS_ID = 'session-alerts';
 /** Where a session may forward ports decides access as much as a policy does. */
 export const PORT_FORWARDING_ID = 'port-forwarding';
+export const JUST_IN_TIME_ID = 'just-in-time';
+export const DENY_ACCESS_ID = 'deny-access';
 /** The recording path: what the agent records with is part of the audit trail too. */
 export const RECORDING_PATH_IDS = ['instance-role', 'instance-profile', 'default-host-management'] as const;
 /** The VPC endpoints the agent records through, and their security group: the recording path's way out. */

@@ -1,11 +1,13 @@
 import { TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { ProjectConfig } from '../config/types';
-import { AuditTrailScp } from '../modules/guardrails';
-import { organizationAuditTrail, type StackAuditTrail } from './audit-trail';
+import { AuditTrailGuardrail, AuditTrailScp } from '../modules/guardrails';
+import { ApprovalPolicies, JustInTimeEnablement } from '../modules/just-in-time';
+import { denyAccessRules, type JustInTimeEnablementConfig } from '../config/sections/just-in-time';
+import { justInTimeEnablementTrail, organizationAuditTrail, type StackAuditTrail } from './audit-trail';
 import { addAwsProvider } from './aws-provider';
 import { addRemoteState } from './locking-s3-backend';
-import { ORGANIZATION_STACK, SCP_NAME } from './naming';
+import { DENY_ACCESS_ID, environmentPrefix, GUARDRAIL_ID, JUST_IN_TIME_ID, justInTimeNames, ORGANIZATION_STACK, SCP_NAME } from './naming';
 
 export { ORGANIZATION_STACK };
 
@@ -16,12 +18,18 @@ export { ORGANIZATION_STACK };
 export class OrganizationStack extends TerraformStack {
   readonly auditTrail: StackAuditTrail;
   readonly scp: AuditTrailScp;
+  /** Quick Setup's enablement of just-in-time access, with `justInTime`. */
+  justInTime?: JustInTimeEnablement;
+  /** The organization's deny-access policy, with `justInTime.denyAccess`. */
+  denyAccess?: ApprovalPolicies;
+  /** The deny policy on the management account's administrators, with `justInTime.attachToRoles`. */
+  guardrail?: AuditTrailGuardrail;
 
   constructor(scope: Construct, config: NonNullable<ProjectConfig['organization']>, project: Omit<ProjectConfig, 'organization'>) {
     super(scope, ORGANIZATION_STACK);
     addAwsProvider(this, config);
     addRemoteState(this, config.state);
-    const trail = organizationAuditTrail(project.environments, project.logArchive, project.bootstrap, project.identityCenter);
+    const trail = organizationAuditTrail(project.environments, project.logArchive, project.bootstrap, project.identityCenter, config);
     this.auditTrail = trail;
     this.scp = new AuditTrailScp(this, 'audit-trail-scp', {
       name: SCP_NAME,
@@ -30,5 +38,32 @@ export class OrganizationStack extends TerraformStack {
       exceptPrincipalAccounts: trail.exceptionAccounts,
       trail: trail.guarded,
     });
+    if (config.justInTime) this.addJustInTime(config, config.justInTime);
+  }
+
+  /**
+   * Just-in-time access for the organization: Quick Setup's enablement and the one deny-access policy,
+   * both in this account, which no SCP reaches: the deny policy on its administrators' roles keeps them.
+   */
+  private addJustInTime(config: NonNullable<ProjectConfig['organization']>, jit: JustInTimeEnablementConfig): void {
+    const names = justInTimeNames(environmentPrefix(ORGANIZATION_STACK));
+    this.justInTime = new JustInTimeEnablement(this, JUST_IN_TIME_ID, {
+      name: names.enablement,
+      delegatedAdministratorAccountId: jit.delegatedAdministratorAccountId,
+      homeRegion: jit.homeRegion,
+      identityProvider: jit.identityProvider,
+      targetOrganizationalUnits: jit.targetOrganizationalUnits,
+      targetRegions: jit.targetRegions,
+    });
+    const rules = denyAccessRules(jit);
+    if (rules.length > 0) this.denyAccess = new ApprovalPolicies(this, DENY_ACCESS_ID, { stackName: names.stack, denyAccess: rules });
+    if (jit.attachToRoles.length > 0) {
+      this.guardrail = new AuditTrailGuardrail(this, GUARDRAIL_ID, {
+        namePrefix: environmentPrefix(ORGANIZATION_STACK),
+        trail: justInTimeEnablementTrail(),
+        attachToRoles: jit.attachToRoles,
+        exceptPrincipalArns: config.pipelineRoleArn ? [config.pipelineRoleArn] : [],
+      });
+    }
   }
 }

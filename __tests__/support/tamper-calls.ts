@@ -64,6 +64,8 @@ export function tamperRecords(n: TamperNames): Record<string, MoveRecord> {
     },
     'start a session with an unapproved document': here('ssm', 'StartSession', { target: instanceId, documentName: 'team-shell' }),
     'create a Session document that records nothing': here('ssm', 'CreateDocument', { name: 'no-logging', content: '{}', documentType: 'Session', documentFormat: 'JSON' }),
+    // ("CreateDocument", Systems Manager API Reference) DocumentType, as the request names it.
+    'write an approval policy that approves oneself': here('ssm', 'CreateDocument', { name: 'my-approvals', content: '{}', documentType: 'ManualApprovalPolicy', documentFormat: 'YAML' }),
     "tag an instance into another group's reach": here('ec2', 'CreateTags', { resourcesSet: { items: [{ resourceId: instanceId }] }, tagSet: { items: [{ key: 'Team', value: 'payments' }] } }),
     'tag a role to run as another OS user': iam('TagRole', { roleName: 'Administrators', tags: [{ key: 'SSMSessionRunAs', value: 'root' }] }),
     'image an instance': here('ec2', 'CreateImage', { instanceId, name: 'copy', noReboot: true }),

@@ -10,6 +10,7 @@ import { reachableInstances } from '../access';
 import { awsString, type ConfigProblem, keyedBy, list, problem, type Report, strict } from './common';
 import type { EnvironmentConfig, EnvironmentFile } from './environment';
 import type { IdentityCenterFile } from './identity-center';
+import { justInTimeSchema } from './just-in-time';
 
 const mfaChoices = MFA_ENFORCEMENTS.map((m) => `"${m}"`).join(', ');
 
@@ -43,6 +44,7 @@ export const accessGroupSchema = strict({
   mfaMaxAgeSeconds: f.number().optional().meta({ description: 'with "mfa": "iam": the most seconds since the MFA code (aws:MultiFactorAuthAge)', minimum: 1 }),
   runAsUser: awsString(rules.linuxUserName, "OS user of the created role's sessions (its SSMSessionRunAs tag)").optional(),
   admin: f.boolean().default(false).meta({ description: "may also end anyone's session" }),
+  justInTime: justInTimeSchema.optional(),
   alertOnSessions: f.boolean().optional().meta({
     description: "every session the group's roles start alerts (CloudTrail names roles, not IAM groups, so the group needs roleNames or createRole); default true for admin groups",
   }),

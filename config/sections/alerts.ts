@@ -35,6 +35,7 @@ export const alertsSchema = strict({
   emails: alertEmails,
   topicArn: alertTopicArn,
   allSessions: f.boolean().default(false).meta({ description: 'alert on every session in the environment, not only those of alerting groups' }),
+  justInTimeAccess: f.boolean().default(false).meta({ description: "alert on every approved just-in-time request used (each access token taken) and each manual approval given; changes to the approval policies always alert" }),
   trail: strict({
     source: trailSource,
     bucketName: awsString(rules.bucketName, 'with "stack": an existing bucket for the trail\'s log files; default the session log bucket, under cloudtrail/').optional(),

@@ -5,6 +5,7 @@
 import * as f from '../fields';
 import * as rules from '../aws-rules';
 import { MANAGED_BY_TAG } from '../access';
+import { checkJustInTime } from './just-in-time';
 import { accessGroupSchema, type AccessGroupConfig, accessGroupsOf, checkInstanceTags, checkReachAndRunAs } from './access-groups';
 import { alertsOf, alertsSchema, type AlertsConfig, checkAlerts } from './alerts';
 import { accountId, awsString, keyedBy, list, problem, region, type Report, strict, tags } from './common';
@@ -76,6 +77,7 @@ export function checkEnvironment(name: string, env: EnvironmentFile, report: Rep
   checkAlerts(checked, report);
   checkReachAndRunAs(checked, report);
   checkInstanceTags(checked, report);
+  checkJustInTime(checked, report);
   return checked;
 }
 

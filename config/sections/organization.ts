@@ -1,8 +1,9 @@
 /** `organization`: the management account's stack, which holds the guardrail SCP. */
 import * as f from '../fields';
 import * as rules from '../aws-rules';
-import { accountId, awsString, list, region, strict, tags } from './common';
+import { accountId, awsString, list, problem, region, strict, tags } from './common';
 import { type RemoteStateConfig, stateSchema } from './state';
+import { justInTimeEnablementSchema } from './just-in-time';
 
 export const organizationSchema = strict({
   accountId: accountId.meta({ description: "the organization's management account" }),
@@ -12,7 +13,13 @@ export const organizationSchema = strict({
   planRoleArn: awsString(rules.iamRoleArn, "the read-only role that plans the organization stack: its read-only state role trusts it").optional(),
   tags,
   state: stateSchema,
-}, "the management account's organization stack, which holds the guardrail SCP");
+  justInTime: justInTimeEnablementSchema.optional(),
+}, "the management account's organization stack, which holds the guardrail SCP").check((ctx) => {
+  const roles = ctx.value.justInTime?.attachToRoles ?? [];
+  if (roles.length > 0 && !ctx.value.pipelineRoleArn) problem(ctx, ['justInTime', 'attachToRoles'], "needs pipelineRoleArn: the deny policy keeps just-in-time access's enablement to the role that deploys the organization stack");
+  const pipeline = roles.indexOf(ctx.value.pipelineRoleArn?.split('/').pop() ?? '');
+  if (pipeline >= 0) problem(ctx, ['justInTime', 'attachToRoles', pipeline], 'is the pipeline role, the one principal that must still change the enablement');
+});
 
 export type OrganizationFile = f.Output<typeof organizationSchema>;
 

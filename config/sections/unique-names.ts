@@ -4,6 +4,7 @@ import type { ConfigProblem } from './common';
 import type { EnvironmentConfig } from './environment';
 import type { LogArchiveFile } from './log-archive';
 import { accessPolicyName, LOG_ARCHIVE } from '../../stacks/naming';
+import { AUTO_APPROVAL_DOCUMENT, MANUAL_APPROVAL_LIMITS } from '../../modules/just-in-time/choices';
 
 interface Named {
   readonly scope: string;
@@ -32,7 +33,25 @@ export function checkUniqueNames(problems: ConfigProblem[], environments: readon
       scope: `environment "${env.name}"`, field: `accessGroups.${g.name}`, name: accessPolicyName(env.name, g.name),
     })));
     reportCollisions(problems, policies, `its policy's name, account ${account}'s`);
+    // ("Create an auto-approval policy for just-in-time node access") One per account and Region, of a fixed name.
+    for (const region of [...new Set(environments.filter((e) => e.accountId === account).map((e) => e.region))]) {
+      const autoApprovals = environments.filter((e) => e.accountId === account && e.region === region).flatMap((env) => env.accessGroups
+        .filter((g) => g.justInTime?.autoApprove.length)
+        .map((g) => ({ scope: `environment "${env.name}"`, field: `accessGroups.${g.name}.justInTime.autoApprove`, name: AUTO_APPROVAL_DOCUMENT })));
+      reportCollisions(problems, distinctScopes(autoApprovals), `an account and Region have one auto-approval policy (account ${account}, ${region})`);
+      const manual = environments.filter((e) => e.accountId === account && e.region === region)
+        .flatMap((env) => env.accessGroups.filter((g) => g.justInTime?.manualApproval).map((g) => ({ env, g })));
+      if (manual.length > MANUAL_APPROVAL_LIMITS.maxPolicies) {
+        const { env, g } = manual[MANUAL_APPROVAL_LIMITS.maxPolicies];
+        problems.push({ scope: `environment "${env.name}"`, field: `accessGroups.${g.name}.justInTime.manualApproval`, message: `is manual approval policy ${MANUAL_APPROVAL_LIMITS.maxPolicies + 1} of account ${account} in ${region}: Systems Manager takes up to ${MANUAL_APPROVAL_LIMITS.maxPolicies}` });
+      }
+    }
   }
+}
+
+/** The first of each scope: one environment's groups share its one policy. */
+function distinctScopes(named: readonly Named[]): Named[] {
+  return named.filter((n, i) => named.findIndex((m) => m.scope === n.scope) === i);
 }
 
 /** Each name given before, at the later place, naming the first. */

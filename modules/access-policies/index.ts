@@ -8,6 +8,7 @@ import { type MfaEnforcement, RUN_AS_TAG, RUN_COMMAND_DOCUMENT, type SessionNami
 
 export * from './choices';
 import { accountIdOf, partitionOf, regionOf } from '../shared/aws-environment';
+import { requesterStatements } from '../just-in-time';
 
 export interface TrustedPrincipals {
   /** ARNs of IAM principals (or accounts' `root`) that may assume the role. @default none */
@@ -71,6 +72,13 @@ export interface SessionAccessPolicyProps {
    * @default false
    */
   readonly runCommand?: boolean;
+  /**
+   * Just-in-time: the group asks for access per need (`ssm:StartAccessRequest`) and connects with the
+   * token of an approved request, holding no `ssm:StartSession` of its own; the approval policies
+   * (`ApprovalPolicies`) decide who is approved where.
+   * @default false
+   */
+  readonly justInTime?: boolean;
 }
 
 export interface CreateRoleProps {
@@ -144,7 +152,7 @@ export class SessionAccessPolicy extends Construct {
 }
 
 export interface SessionAccessStatementsProps extends Pick<SessionAccessPolicyProps,
-  'instanceTags' | 'documents' | 'mfa' | 'mfaMaxAgeSeconds' | 'canTerminateAnySession' | 'runCommand'> {
+  'instanceTags' | 'documents' | 'mfa' | 'mfaMaxAgeSeconds' | 'canTerminateAnySession' | 'runCommand' | 'justInTime'> {
   /** Where the instances and sessions are. */
   readonly partition: string;
   readonly region: string;
@@ -174,7 +182,8 @@ export function sessionAccessStatements(props: SessionAccessStatementsProps): Po
   // check, in every statement that allows ssm:StartSession, keeps a session to the named document.
   const documentCheck = { 'ssm:SessionDocumentAccessCheck': 'true' };
 
-  const statements: PolicyStatement[] = [
+  // Whoever keeps ssm:StartSession connects past every approval ("Start a just-in-time node access session").
+  const start: PolicyStatement[] = props.justInTime ? requesterStatements({ partition, region, accountId }) : [
     {
       Sid: 'StartSessionOnTaggedInstances',
       Effect: 'Allow',
@@ -190,6 +199,9 @@ export function sessionAccessStatements(props: SessionAccessStatementsProps): Po
       Resource: documents.map((d) => ssmArn(d.startsWith('AWS-') ? '*' : accountId, `document/${d}`)),
       Condition: { BoolIfExists: documentCheck, ...mfa },
     },
+  ];
+  const statements: PolicyStatement[] = [
+    ...start,
     {
       // ("Additional sample IAM policies for Session Manager", Example 3, Method 2) Session Manager
       // tags each session aws:ssmmessages:session-id with its caller's id: an IAM user's unique id, or

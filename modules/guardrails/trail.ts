@@ -1,7 +1,8 @@
 import { RUN_AS_TAG } from '../access-policies/choices';
 import type { PolicyStatement } from '../shared/policy-document';
+import { APPROVAL_DOCUMENT_TYPES } from '../just-in-time/choices';
 import type { Condition } from './conditions';
-import { ALERTING_ACTIONS, DEFAULT_HOST_MANAGEMENT_SETTING, EVENT_BUS_ACTIONS, IDENTITY_CENTER_ACTIONS, IDENTITY_PROVIDER_CHANGES, OTHER_WAYS_IN, PROTECTED_ACTIONS, TRANSCRIPT_READ_ACTIONS,
+import { ALERTING_ACTIONS, DEFAULT_HOST_MANAGEMENT_SETTING, QUICK_SETUP_ACTIONS, EVENT_BUS_ACTIONS, IDENTITY_CENTER_ACTIONS, IDENTITY_PROVIDER_CHANGES, OTHER_WAYS_IN, PROTECTED_ACTIONS, TRANSCRIPT_READ_ACTIONS,
   RECORDING_NETWORK_ACTIONS, RECORDING_PATH_ACTIONS, STATE_BUCKET_ACTIONS, STATE_HISTORY_ACTIONS, TRUST_CHAIN_ACTIONS,
 } from '../shared/protected-actions';
 
@@ -14,6 +15,18 @@ import { ALERTING_ACTIONS, DEFAULT_HOST_MANAGEMENT_SETTING, EVENT_BUS_ACTIONS, I
 /** The audit trail, as ARNs (or ARN patterns, for an organization-wide policy). */
 export interface AuditTrail {
   readonly preferencesDocumentArns: readonly string[];
+  /**
+   * Just-in-time access's approval policies (every document of the approval types, the deny-access
+   * policy included) change only by the excepted principals: whoever rewrites them approves anyone.
+   * @default approval policies not protected
+   */
+  readonly approvalPolicies?: boolean;
+  /**
+   * Quick Setup configuration managers carrying this tag (the project's: its enablement of just-in-time
+   * access) change only by the excepted principals.
+   * @default Quick Setup not protected
+   */
+  readonly quickSetupTag?: { readonly key: string; readonly value: string };
   readonly logGroupArns: readonly string[];
   /**
    * Log groups nobody reads in this account, since a central archive holds the readable copy: reading,
@@ -183,6 +196,11 @@ export function auditTrailDenyStatements(trail: AuditTrail, only?: Condition): P
   return [
     ...documents,
     deny('ProtectSessionPreferences', PROTECTED_ACTIONS.preferences, [...trail.preferencesDocumentArns]),
+    // ("Setting up just-in-time node access") ssm:DocumentType is the key AWS names for guarding them.
+    ...(trail.approvalPolicies ? [deny('ProtectApprovalPolicies', PROTECTED_ACTIONS.preferences, ['*'], { StringEquals: { 'ssm:DocumentType': [...APPROVAL_DOCUMENT_TYPES] } })] : []),
+    ...(trail.quickSetupTag ? [deny('ProtectJustInTimeEnablement', QUICK_SETUP_ACTIONS, ['arn:*:ssm-quicksetup:*:*:configuration-manager/*'], {
+      StringEquals: { [`aws:ResourceTag/${trail.quickSetupTag.key}`]: trail.quickSetupTag.value },
+    })] : []),
     deny('ProtectSessionLogGroup', PROTECTED_ACTIONS.logGroup, trail.logGroupArns.flatMap((arn) => [arn, `${arn}:*`])),
     deny('ArchiveHoldsTheReadableCopy', TRANSCRIPT_READ_ACTIONS, (trail.unreadLogGroupArns ?? []).flatMap((arn) => [arn, `${arn}:*`])),
     deny('ProtectSessionLogObjects', PROTECTED_ACTIONS.logObjects, trail.bucketArns.map((arn) => `${arn}/*`)),

@@ -16,7 +16,7 @@ import { PolicyDocument, PolicyStatement } from '../shared/policy-document';
 import { IAM_EVENTS_REGION, sessionAlertNames, TRAIL_KEY_PREFIX } from './names';
 import {
   EVENT_PATTERN_MAX_CHARACTERS, EventPattern, eventNames, identityStorePattern, type IdentityStoreWatch, permissionSetPattern, recordingPathPatterns, refusalPatterns, sessionPattern, tamperPatterns,
-  trustChainPatterns, WATCHED_ACTIONS, type WatchedRecordingPath, type WatchedRefusals, type WatchedTrustChain,
+  trustChainPatterns, WATCHED_ACTIONS, justInTimePatterns, type WatchedJustInTime, type WatchedRecordingPath, type WatchedRefusals, type WatchedTrustChain,
 } from './patterns';
 
 export * from './patterns';
@@ -151,6 +151,12 @@ export interface SessionAlertsProps {
    */
   readonly identityStore?: IdentityStoreWatch;
   /**
+   * Just-in-time access: changes to its approval policies, and with `approvedRequests` every approved
+   * request used.
+   * @default not watched
+   */
+  readonly justInTime?: WatchedJustInTime;
+  /**
    * Days KMS waits before deleting the topic's key once deletion is scheduled (7 to 30).
    * @default 30
    */
@@ -270,6 +276,7 @@ export class SessionAlerts extends Construct {
       const sets = permissionSetPattern(props.identityStore, excluded);
       if (sets) patterns['permission-sets'] = sets;
     }
+    if (props.justInTime) Object.assign(patterns, justInTimePatterns(props.justInTime, excluded));
     if (props.allSessions) patterns.sessions = sessionPattern();
     else if (props.sessionRoleNames?.length || props.sessionArns?.length) patterns.sessions = sessionPattern(props.sessionRoleNames ?? [], props.sessionArns);
     // What CloudTrail records in us-east-1 alone, whatever the region called (IAM), or by default (STS's
@@ -406,7 +413,8 @@ function trailKeyPrefix(trail: AlertTrailProps): string {
  * services"); every other rule watches writes and keeps the plain `ENABLED`.
  */
 function ruleState(name: string): string {
-  return ['reads', 'trust-chain'].includes(name) ? 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS' : 'ENABLED';
+  // GetAccessToken may be recorded as read-only, like other reads that hand out credentials.
+  return ['reads', 'trust-chain', 'access-tokens'].includes(name) ? 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS' : 'ENABLED';
 }
 
 const RULE_DESCRIPTIONS: Readonly<Record<string, string>> = {

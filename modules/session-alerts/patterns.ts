@@ -1,3 +1,4 @@
+import { APPROVAL_DOCUMENT_TYPES } from '../just-in-time/choices';
 import {
   ALERTING_ACTIONS, DEFAULT_HOST_MANAGEMENT_SETTING, EVENT_BUS_ACTIONS, IDENTITY_CENTER_ACTIONS, OTHER_WAYS_IN, PROTECTED_ACTIONS, RECORDING_NETWORK_ACTIONS,
   RECORDING_PATH_ACTIONS, TRANSCRIPT_READ_ACTIONS, TRUST_CHAIN_ACTIONS,
@@ -263,6 +264,34 @@ export function sessionPattern(roleNames?: readonly string[], sessionArns: reado
   // A role's sessions named after their callers (`assumed-role/<role>/<session>`): one caller's alone.
   const bySession = sessionArns.length > 0 ? [{ userIdentity: { arn: [...sessionArns] } }] : [];
   return apiCalls(['ssm:StartSession'], anyOf([...byRole, ...bySession]));
+}
+
+/** Just-in-time access as CloudTrail and Systems Manager record it. */
+export interface WatchedJustInTime {
+  /** The approval policies' documents, by name. */
+  readonly approvalDocumentNames: readonly string[];
+  /**
+   * Every approved request used: each access token taken (CloudTrail's GetAccessToken), and each
+   * manual approval given (Systems Manager's "Requester Access Request Status Update" event, "Amazon
+   * EventBridge events reference", aws.ssm; auto-approved requests send none).
+   * @default false
+   */
+  readonly approvedRequests?: boolean;
+}
+
+/**
+ * Changes to the approval policies by anyone but the excluded roles, by name or by type (a new policy
+ * of one's own), and with `approvedRequests` every token taken and every manual approval.
+ */
+export function justInTimePatterns(watched: WatchedJustInTime, excludedRoleArns: readonly string[]): Record<string, EventPattern> {
+  const documents = { $or: [{ requestParameters: { name: [...watched.approvalDocumentNames] } }, { requestParameters: { documentType: [...APPROVAL_DOCUMENT_TYPES] } }] };
+  return {
+    'approval-policies': apiCalls(WATCHED_ACTIONS.preferences, { ...callerOtherThan(excludedRoleArns), ...documents }),
+    ...(watched.approvedRequests ? {
+      'access-tokens': apiCalls(['ssm:GetAccessToken'], {}),
+      'access-approvals': { source: ['aws.ssm'], 'detail-type': ['Requester Access Request Status Update'], detail: { AccessRequestStatus: ['Approved'] } },
+    } : {}),
+  };
 }
 
 /** The recording path as CloudTrail's records name it. */

@@ -183,6 +183,12 @@ export const STATE_HISTORY_ACTIONS = ['s3:DeleteObjectVersion', 's3:BypassGovern
 /** A Terraform state bucket's configuration: the log bucket's, and its replication, which would copy every state out. */
 export const STATE_BUCKET_ACTIONS = [...PROTECTED_ACTIONS.logBucket, 's3:PutReplicationConfiguration'] as const;
 
+/** What switching just-in-time access off, or its identity provider over, takes in Quick Setup: the configuration manager that enables it. */
+export const QUICK_SETUP_ACTIONS = [
+  'ssm-quicksetup:UpdateConfigurationDefinition', 'ssm-quicksetup:UpdateConfigurationManager', 'ssm-quicksetup:DeleteConfigurationManager',
+  'ssm-quicksetup:TagResource', 'ssm-quicksetup:UntagResource',
+] as const;
+
 /** The Systems Manager service setting that lends instances the Default Host Management role. */
 export const DEFAULT_HOST_MANAGEMENT_SETTING = '/ssm/managed-instance/default-ec2-instance-management-role';
 

@@ -440,6 +440,154 @@ def _identity_center_permission_sets() -> Callable[[], None]:
     return _undo_all([_patch(SSOAdminResponse, name, method) for name, method in methods.items()])
 
 
+APPROVAL_DOCUMENT_TYPES = ("AutoApprovalPolicy", "ManualApprovalPolicy")
+
+
+def _approval_policy_documents() -> Callable[[], None]:
+    import yaml
+    from moto.ssm import models
+
+    validate = models._validate_document_info
+
+    def validate_document_info(content: str, name: str, document_type: str | None, document_format: str, strict: bool = True) -> None:
+        approval = document_type in APPROVAL_DOCUMENT_TYPES
+        validate(content, name, "Command" if approval else document_type, document_format, strict)
+
+    create = models.Document.create_from_cloudformation_json.__func__
+
+    def create_from_cloudformation_json(cls: Any, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str, **kwargs: Any) -> Any:
+        properties = dict(cloudformation_json["Properties"])
+        properties.setdefault("DocumentFormat", "JSON")
+        content = properties.get("Content")
+        if isinstance(content, dict):
+            properties["Content"] = yaml.safe_dump(content, sort_keys=False) if properties["DocumentFormat"] == "YAML" else json.dumps(content)
+        return create(cls, resource_name, {**cloudformation_json, "Properties": properties}, account_id, region_name, **kwargs)
+
+    return _undo_all([
+        _patch(models, "_validate_document_info", validate_document_info),
+        _patch(models.Document, "create_from_cloudformation_json", classmethod(create_from_cloudformation_json)),
+    ])
+
+
+def _quick_setup() -> Callable[[], None]:
+    """Quick Setup's configuration managers as a moto service of their own (moto has none): moto finds a
+    service by its module, moto.<name>.models and .urls, and by the host pattern it signs for."""
+    import re
+    import sys
+    import types
+    import uuid
+    from urllib.parse import unquote
+
+    from moto import backend_index
+    from moto.core.base_backend import BackendDict, BaseBackend
+    from moto.core.exceptions import JsonRESTError
+    from moto.core.responses import BaseResponse
+
+    package, models, urls = (types.ModuleType(f"moto.ssmquicksetup{suffix}") for suffix in ("", ".models", ".urls"))
+
+    class QuickSetupBackend(BaseBackend):
+        def __init__(self, region_name: str, account_id: str) -> None:
+            super().__init__(region_name, account_id)
+            self.managers: dict[str, dict[str, Any]] = {}
+
+    QuickSetupBackend.__module__ = models.__name__
+    backends = BackendDict(QuickSetupBackend, "ssm-quicksetup")
+
+    def now() -> str:
+        return datetime.datetime.now(datetime.timezone.utc).isoformat()
+
+    class QuickSetupResponse(BaseResponse):
+        def __init__(self) -> None:
+            super().__init__(service_name="ssm-quicksetup")
+
+        @property
+        def backend(self) -> QuickSetupBackend:
+            return backends[self.current_account][self.region]
+
+        def _body(self) -> dict[str, Any]:
+            return json.loads(self.body or "{}")
+
+        def _arn(self, prefix: str) -> str:
+            return unquote(unquote(self.raw_path).split(prefix, 1)[1].split("?")[0])
+
+        def _manager(self, arn: str) -> dict[str, Any]:
+            if arn not in self.backend.managers:
+                raise JsonRESTError("ResourceNotFoundException", f"Configuration manager {arn} not found")
+            return self.backend.managers[arn]
+
+        # ("CreateConfigurationManager", Quick Setup API Reference) Each definition gets an id; the
+        # deployment's status is reported in StatusSummaries, here at once SUCCEEDED.
+        def create_configuration_manager(self) -> str:
+            body = self._body()
+            arn = f"arn:aws:ssm-quicksetup:{self.region}:{self.current_account}:configuration-manager/{uuid.uuid4()}"
+            definitions = [{**d, "Id": str(uuid.uuid4())[:8]} for d in body.get("ConfigurationDefinitions", [])]
+            self.backend.managers[arn] = {
+                "ManagerArn": arn, "Name": body.get("Name"), "Description": body.get("Description", ""),
+                "ConfigurationDefinitions": definitions, "Tags": body.get("Tags", {}), "CreatedAt": now(), "LastModifiedAt": now(),
+                "StatusSummaries": [{"StatusType": "Deployment", "Status": "SUCCEEDED", "LastUpdatedAt": now()}],
+            }
+            return json.dumps({"ManagerArn": arn})
+
+        def get_configuration_manager(self) -> str:
+            return json.dumps(self._manager(self._arn("/configurationManager/")))
+
+        def update_configuration_manager(self) -> str:
+            manager = self._manager(self._arn("/configurationManager/"))
+            manager.update({k: v for k, v in self._body().items() if k in ("Name", "Description")}, LastModifiedAt=now())
+            return "{}"
+
+        def update_configuration_definition(self) -> str:
+            arn, definition_id = self._arn("/configurationDefinition/").rsplit("/", 1)
+            manager = self._manager(arn)
+            for definition in manager["ConfigurationDefinitions"]:
+                if definition["Id"] == definition_id:
+                    definition.update({k: v for k, v in self._body().items() if v is not None})
+            manager["LastModifiedAt"] = now()
+            return "{}"
+
+        def delete_configuration_manager(self) -> str:
+            self._manager(self._arn("/configurationManager/"))
+            del self.backend.managers[self._arn("/configurationManager/")]
+            return "{}"
+
+        def list_tags_for_resource(self) -> str:
+            tags = self._manager(self._arn("/tags/"))["Tags"]
+            return json.dumps({"Tags": [{"Key": k, "Value": v} for k, v in tags.items()]})
+
+        def tag_resource(self) -> str:
+            self._manager(self._arn("/tags/"))["Tags"].update(self._body().get("Tags", {}))
+            return "{}"
+
+        def untag_resource(self) -> str:
+            manager = self._manager(self._arn("/tags/"))
+            for key in self.querystring.get("tagKeys", []):
+                manager["Tags"].pop(key, None)
+            return "{}"
+
+    models.ssmquicksetup_backends = backends  # type: ignore[attr-defined]
+    models.QuickSetupBackend = QuickSetupBackend  # type: ignore[attr-defined]
+    urls.url_bases = [r"https?://ssm-quicksetup\.(.+)\.amazonaws\.com"]  # type: ignore[attr-defined]
+    urls.url_paths = {  # type: ignore[attr-defined]
+        "{0}/configurationManager$": QuickSetupResponse.dispatch,
+        "{0}/configurationManager/(?P<arn>.+)$": QuickSetupResponse.dispatch,
+        "{0}/configurationDefinition/(?P<arn>.+)$": QuickSetupResponse.dispatch,
+        "{0}/tags/(?P<arn>.+)$": QuickSetupResponse.dispatch,
+    }
+    package.ssmquicksetup_backends = backends  # type: ignore[attr-defined]
+    package.models, package.urls = models, urls  # type: ignore[attr-defined]
+    modules = {m.__name__: m for m in (package, models, urls)}
+    sys.modules.update(modules)
+    pattern = ("ssm-quicksetup", re.compile(r"https?://ssm-quicksetup\.(.+)\.amazonaws\.com"))
+    backend_index.backend_url_patterns.append(pattern)
+
+    def undo() -> None:
+        backend_index.backend_url_patterns.remove(pattern)
+        for name in modules:
+            sys.modules.pop(name, None)
+
+    return undo
+
+
 # An unset setting is marked by Status "Default" ("ServiceSetting": Status); its default value is not
 # documented for the Default Host Management role, so this placeholder stands for "no role".
 DEFAULT_SETTINGS = {"/ssm/managed-instance/default-ec2-instance-management-role": "$None"}
@@ -484,6 +632,16 @@ CLOSURES: tuple[Closure, ...] = (
             "permissions boundaries of permission sets, the instance's access control attributes, provisioning status and "
             "tags (IAM Identity Center API Reference)",
             _identity_center_permission_sets),
+    Closure("approval-policy-documents",
+            "CreateDocument takes the approval policy types AutoApprovalPolicy and ManualApprovalPolicy (Systems Manager "
+            "API Reference, 'CreateDocument': DocumentType); CloudFormation's AWS::SSM::Document writes an object Content in "
+            "its DocumentFormat, JSON by default (CloudFormation Template Reference, 'AWS::SSM::Document')",
+            _approval_policy_documents),
+    Closure("quick-setup",
+            "Quick Setup's configuration managers: CreateConfigurationManager, GetConfigurationManager (its "
+            "StatusSummaries), UpdateConfigurationManager, UpdateConfigurationDefinition, DeleteConfigurationManager "
+            "and their tags (Quick Setup API Reference)",
+            _quick_setup),
     Closure("sessions",
             "StartSession, TerminateSession and DescribeSessions (Systems Manager API Reference), each recorded in "
             "CloudTrail's event history, which LookupEvents reads (CloudTrail API Reference, 'LookupEvents')",

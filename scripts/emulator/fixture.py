@@ -153,6 +153,8 @@ def main(endpoint: str, config_in: str, config_out: str, credentials_out: str) -
             elif target.startswith("r-"):
                 ids[target] = root
         acct.role(role_name(organization["pipelineRoleArn"]))
+        for role in organization.get("justInTime", {}).get("attachToRoles", []):
+            acct.role(role)
         stacks["organization"] = {"deploy": acct.assume(organization["pipelineRoleArn"])}
 
     archive = config.get("logArchive")

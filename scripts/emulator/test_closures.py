@@ -317,6 +317,70 @@ class IdentityCenterPermissionSets(unittest.TestCase):
         self.assertEqual(tags(), [{"Key": "Owner", "Value": "platform"}])
 
 
+class ApprovalPolicyDocuments(unittest.TestCase):
+    CLOSURE = "approval-policy-documents"
+
+    # As the environment stack's template writes one (AWS's sample: aws-samples/cloud-operations-best-
+    # practices, just-in-time-cfn-approval-policies.yaml): an object Content in YAML format.
+    TEMPLATE = {"Resources": {"Manual": {"Type": "AWS::SSM::Document", "Properties": {
+        "Name": "ssm-session-kit-dev-on-call-approval", "DocumentType": "ManualApprovalPolicy", "DocumentFormat": "YAML",
+        "Content": {"schemaVersion": "0.3", "description": "on approval", "accessDuration": 3600,
+                    "targets": [{"Key": "tag:JustInTimeApproval", "Values": ["ssm-session-kit-dev-on-call-approval"]}],
+                    "mainSteps": [{"name": "ApprovalLevel1", "action": "aws:approve", "inputs": {"MinRequiredApprovals": 1}}]}}}}}
+
+    @both
+    def test_cloudformation_creates_and_deletes_a_manual_approval_policy(self, closed: bool) -> None:
+        cfn, ssm = client("cloudformation"), client("ssm")
+        if not closed:
+            with self.assertRaises(ClientError):
+                cfn.create_stack(StackName="approvals", TemplateBody=json.dumps(self.TEMPLATE))
+            return
+        cfn.create_stack(StackName="approvals", TemplateBody=json.dumps(self.TEMPLATE))
+        document = ssm.describe_document(Name="ssm-session-kit-dev-on-call-approval")["Document"]
+        self.assertEqual((document["DocumentType"], document["DocumentFormat"]), ("ManualApprovalPolicy", "YAML"))
+        content = ssm.get_document(Name="ssm-session-kit-dev-on-call-approval")["Content"]
+        self.assertIn("tag:JustInTimeApproval", content)
+        cfn.delete_stack(StackName="approvals")
+        with self.assertRaises(ClientError):
+            ssm.describe_document(Name="ssm-session-kit-dev-on-call-approval")
+
+    @both
+    def test_create_document_takes_the_auto_approval_type(self, closed: bool) -> None:
+        ssm = client("ssm")
+        create = lambda: ssm.create_document(Name="SSM-JustInTimeAccessAutoApprovalPolicy", DocumentType="AutoApprovalPolicy",
+                                             DocumentFormat="JSON", Content=json.dumps({"schemaVersion": "0.3"}))
+        if closed:
+            self.assertEqual(create()["DocumentDescription"]["DocumentType"], "AutoApprovalPolicy")
+        else:
+            with self.assertRaises(ClientError):
+                create()
+
+
+class QuickSetup(unittest.TestCase):
+    CLOSURE = "quick-setup"
+
+    @both
+    def test_a_configuration_manager_is_created_read_changed_and_deleted(self, closed: bool) -> None:
+        quick_setup = client("ssm-quicksetup")
+        # The organization stack's enablement, as the AWS provider's CreateConfigurationManager sends it.
+        create = lambda: quick_setup.create_configuration_manager(Name="ssm-session-kit-organization-just-in-time", Tags={"ManagedBy": "ssm-session-kit"},
+                                                                  ConfigurationDefinitions=[{"Type": "AWSQuickSetupType-JITNA", "Parameters": {"HomeRegion": REGION}}])
+        if not closed:
+            with self.assertRaises(Exception):
+                create()
+            return
+        arn = create()["ManagerArn"]
+        manager = quick_setup.get_configuration_manager(ManagerArn=arn)
+        self.assertEqual([(s["StatusType"], s["Status"]) for s in manager["StatusSummaries"]], [("Deployment", "SUCCEEDED")])
+        definition = manager["ConfigurationDefinitions"][0]
+        quick_setup.update_configuration_definition(ManagerArn=arn, Id=definition["Id"], Parameters={"HomeRegion": "us-east-1"})
+        self.assertEqual(quick_setup.get_configuration_manager(ManagerArn=arn)["ConfigurationDefinitions"][0]["Parameters"], {"HomeRegion": "us-east-1"})
+        self.assertEqual(quick_setup.list_tags_for_resource(ResourceArn=arn)["Tags"], [{"Key": "ManagedBy", "Value": "ssm-session-kit"}])
+        quick_setup.delete_configuration_manager(ManagerArn=arn)
+        with self.assertRaises(ClientError):
+            quick_setup.get_configuration_manager(ManagerArn=arn)
+
+
 class EveryClosureIsTested(unittest.TestCase):
     def test_each_closure_has_a_test_case(self) -> None:
         tested = {case.CLOSURE for case in unittest.TestCase.__subclasses__() if hasattr(case, "CLOSURE")}

@@ -50,6 +50,7 @@ function environmentReport(env: EnvironmentConfig, archive: LogArchiveConfig | u
       ...group.portForwarding.map((d) => `forward to ${d.host ?? 'the instance'}:${d.port} only (not recorded)`),
     ].join(', '),
     MFA_COLUMN[group.mfa],
+    group.justInTime ? 'on request' : 'standing',
     group.admin ? 'any session' : 'own sessions',
     recipients(group, env),
   ]);
@@ -60,7 +61,25 @@ function environmentReport(env: EnvironmentConfig, archive: LogArchiveConfig | u
   ].join('\n'));
   const grants = env.accessGroups.flatMap((group) => (group.createRole?.temporaryGrants ?? []).map((g) => `  ${group.name}: ${g.principalArn} until ${g.until} (${g.reason}), in ${group.createRole!.name}; every session alerts`));
   const temporary = grants.length > 0 ? `\n\n  temporary access (ends by itself; npm run -s grant adds, --prune removes)\n${grants.join('\n')}` : '';
-  return `${header}\n${table(['group', 'instances', 'documents', 'MFA', 'may end', 'given to'], rows, width)}${temporary}\n\n  how to connect\n${connect.join('\n')}`;
+  const onRequest = env.accessGroups.flatMap(justInTimeLines);
+  const justInTime = onRequest.length > 0 ? `\n\n  just-in-time access (no session without an approved request)\n${onRequest.join('\n')}` : '';
+  return `${header}\n${table(['group', 'instances', 'documents', 'MFA', 'access', 'may end', 'given to'], rows, width)}${temporary}${justInTime}\n\n  how to connect\n${connect.join('\n')}`;
+}
+
+/** Who a just-in-time group's requests are approved for at once, and who approves the rest, for how long. */
+function justInTimeLines(group: AccessGroupConfig): string[] {
+  const jit = group.justInTime;
+  if (!jit) return [];
+  const who = (w: NonNullable<typeof jit>['autoApprove'][number]) => [
+    ...w.identityCenterGroupIds.map((g) => `Identity Center group ${g}`),
+    ...Object.entries(w.userAttributes).map(([k, v]) => `${k} ${v}`),
+    ...Object.entries(w.principalTags).map(([k, v]) => `principal tag ${k}=${v}`),
+  ].join(' and ') || 'anyone';
+  const levels = (jit.manualApproval?.levels ?? []).map((level, i) => `level ${i + 1}: ${level.map((a) => (a.iamRoleName ? `role ${a.iamRoleName}` : `Identity Center group ${a.identityCenterGroupId}`)).join(' or ')}`);
+  return [
+    ...jit.autoApprove.map((w) => `  ${group.name}: approved at once for 1 hour: ${who(w)}`),
+    ...(jit.manualApproval ? [`  ${group.name}: otherwise up to ${jit.manualApproval.hours} h once approved by ${levels.join(', then ')}`] : []),
+  ];
 }
 
 export interface ConnectCommand {
@@ -96,6 +115,7 @@ export function connectCommands(env: EnvironmentConfig, group: AccessGroupConfig
     ...(parameters ? [`--parameters '${JSON.stringify(parameters)}'`] : []),
     `--region ${env.region}`,
   ].join(' ');
+  if (group.justInTime) return instances.flatMap((i) => requestCommands(env, i.name));
   const shells = group.documents.includes(SHELL_DOCUMENT)
     ? instances.map((i) => ({ what: `shell on ${i.name}`, instance: i.name, document: SHELL_DOCUMENT, command: command(i.name, SHELL_DOCUMENT) }))
     : [];
@@ -118,6 +138,24 @@ export function connectCommands(env: EnvironmentConfig, group: AccessGroupConfig
     };
   });
   return [...shells, ...forwards, ...declared];
+}
+
+/**
+ * ("Start a just-in-time node access session", AWS CLI) Ask for access, take the approved request's
+ * token into the environment, then start the session with it: the group's own credentials start none.
+ */
+function requestCommands(env: EnvironmentConfig, instance: string): ConnectCommand[] {
+  const target = `"$(aws ec2 describe-instances --region ${env.region} --filters Name=tag:Name,Values=${instance} Name=tag:Environment,Values=${env.name} Name=instance-state-name,Values=running --query 'Reservations[0].Instances[0].InstanceId' --output text)"`;
+  return [
+    {
+      what: `ask for access to ${instance} (keeps the request's id in REQUEST_ID)`, instance, document: SHELL_DOCUMENT,
+      command: `REQUEST_ID="$(aws ssm start-access-request --targets Key=InstanceIds,Values=${target} --reason "<why>" --query AccessRequestId --output text --region ${env.region})"`,
+    },
+    {
+      what: `once approved, a shell on ${instance} with the request's token`, instance, document: SHELL_DOCUMENT,
+      command: `read -r AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN <<< "$(aws ssm get-access-token --access-request-id "$REQUEST_ID" --query 'Credentials.[AccessKeyId,SecretAccessKey,SessionToken]' --output text --region ${env.region})" && export AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN && aws ssm start-session --target ${target} --region ${env.region}`,
+    },
+  ];
 }
 
 /** A local port for the example: 10000 above the destination's, where there is room. */

@@ -65,6 +65,8 @@ interface Trail {
   readonly network?: { readonly endpoint: string; readonly securityGroup: string; readonly routeTable?: string; readonly tags: Record<string, string> };
   /** Whether an archive holds the readable copy of the transcripts. */
   readonly archived: boolean;
+  /** Whether a group asks for access just in time: its approval policies are then audit trail. */
+  readonly justInTime: boolean;
 }
 
 /** The moves an administrator makes, in the order they would. */
@@ -95,6 +97,11 @@ export const TAMPERING_MOVES: readonly Move[] = [
   { what: 'start a session with an unapproved document', action: 'ssm:StartSession', resource: (t) => `arn:aws:ssm:${t.region}:${t.account}:document/team-shell` },
   { what: 'create a Session document that records nothing', action: 'ssm:CreateDocument', resource: (t) => `arn:aws:ssm:${t.region}:${t.account}:document/no-logging`, context: () => ({ 'ssm:DocumentType': 'Session' }) },
   { what: "tag an instance into another group's reach", action: 'ec2:CreateTags', resource: (t) => t.instance, context: (t) => ({ ...t.instanceTags, 'aws:TagKeys': ['Team'] }) },
+  // ("Setting up just-in-time node access") ssm:DocumentType names the approval policies' type.
+  {
+    what: 'write an approval policy that approves oneself', action: 'ssm:CreateDocument', resource: (t) => `arn:aws:ssm:${t.region}:${t.account}:document/my-approvals`,
+    context: () => ({ 'ssm:DocumentType': 'ManualApprovalPolicy' }), applies: (t) => t.justInTime,
+  },
   { what: 'tag a role to run as another OS user', action: 'iam:TagRole', resource: (t) => `arn:aws:iam::${t.account}:role/Administrators`, context: () => ({ 'aws:TagKeys': ['SSMSessionRunAs'] }) },
   // Copies of an instance, read without a session; the transcripts' second copy.
   { what: 'image an instance', action: 'ec2:CreateImage', resource: (t) => t.instance, context: (t) => t.instanceTags },
@@ -214,6 +221,7 @@ function trailOf(env: EnvironmentConfig): Trail {
       tags: { 'aws:ResourceTag/Environment': name, [`aws:ResourceTag/${MANAGED_BY_TAG.key}`]: MANAGED_BY_TAG.value },
     } : undefined,
     archived: env.archive !== undefined,
+    justInTime: env.accessGroups.some((g) => g.justInTime),
   };
 }
 

@@ -1,0 +1,157 @@
+/** An access group's `justInTime`: access asked for and approved, never held (Systems Manager just-in-time node access). */
+import * as f from '../fields';
+import * as rules from '../aws-rules';
+import { type CedarRule, cedarPolicies, JUST_IN_TIME_CEDAR_SCHEMA } from '../../modules/just-in-time/cedar';
+import { IDENTITY_PROVIDERS, MANUAL_APPROVAL_LIMITS } from '../../modules/just-in-time/choices';
+import { SHELL_DOCUMENT } from '../../modules/access-policies/choices';
+import { reachableInstances } from '../access';
+import { accountId, awsString, keyedBy, list, problem, region, type Report, strict } from './common';
+import type { EnvironmentConfig } from './environment';
+
+const groupId = awsString(rules.identityCenterGroupId, 'Identity Store group id');
+
+const requesters = strict({
+  identityCenterGroupIds: list(groupId, 'Identity Center groups (Identity Store ids) whose members are approved').default([]),
+  userAttributes: keyedBy(rules.cedarAttribute, 'attribute', awsString(rules.cedarStringValue, 'value'), 'Identity Center user attributes (employeeNumber, costCenter, organization, division) and the value each must have').default({}),
+  principalTags: keyedBy(rules.conditionTagKey, 'tag key', awsString(rules.tagValue, 'tag value'), "the IAM principal's tags and the value each must have, for requesters who are not Identity Center users").default({}),
+}, 'who: every field given must hold');
+
+const approver = strict({
+  identityCenterGroupId: groupId.optional(),
+  iamRoleName: awsString(rules.iamRoleName, "an IAM role in the environment's account; the stack gives it the approver's policy").optional(),
+}, 'one approver: an Identity Center group or an IAM role').check((ctx) => {
+  if ((ctx.value.identityCenterGroupId === undefined) === (ctx.value.iamRoleName === undefined)) problem(ctx, [], 'must name one of identityCenterGroupId and iamRoleName');
+});
+
+export const justInTimeSchema = strict({
+  autoApprove: list(requesters, "requesters approved without an approver, on the group's instances, for one hour").default([]),
+  manualApproval: strict({
+    hours: f.number().meta({ description: 'the longest access an approval gives, in hours', minimum: MANUAL_APPROVAL_LIMITS.minHours, maximum: MANUAL_APPROVAL_LIMITS.maxHours }),
+    levels: list(list(approver, 'approvers of one level; one of them approves', { nonEmpty: true }), 'approval levels, in order', { nonEmpty: true }),
+  }, "requests for the group's instances that no auto-approval covers wait for approvers").optional(),
+}, "the group's members ask for access per need (Systems Manager just-in-time node access) and hold no session permission; needs mfa \"identity-provider\" or \"none\"").check((ctx) => {
+  const approval = ctx.value.manualApproval;
+  if (!approval) {
+    if (ctx.value.autoApprove.length === 0) problem(ctx, [], 'approves nobody: give autoApprove or manualApproval');
+    return;
+  }
+  const { hours, levels } = approval;
+  if (!Number.isInteger(hours) || hours < MANUAL_APPROVAL_LIMITS.minHours || hours > MANUAL_APPROVAL_LIMITS.maxHours) {
+    problem(ctx, ['manualApproval', 'hours'], `must be a whole number of hours from ${MANUAL_APPROVAL_LIMITS.minHours} to ${MANUAL_APPROVAL_LIMITS.maxHours} (Systems Manager's limits)`);
+  }
+  if (levels.length > MANUAL_APPROVAL_LIMITS.maxLevels) problem(ctx, ['manualApproval', 'levels'], `has ${levels.length} levels; Systems Manager takes up to ${MANUAL_APPROVAL_LIMITS.maxLevels}`);
+  levels.forEach((level, i) => {
+    if (level.length > MANUAL_APPROVAL_LIMITS.maxApproversPerLevel) problem(ctx, ['manualApproval', 'levels', i], `has ${level.length} approvers; Systems Manager takes up to ${MANUAL_APPROVAL_LIMITS.maxApproversPerLevel} a level`);
+  });
+});
+
+export type JustInTimeFile = f.Output<typeof justInTimeSchema>;
+
+/** `organization.justInTime`: the enablement for the organization, and its one deny-access policy. */
+export const justInTimeEnablementSchema = strict({
+  delegatedAdministratorAccountId: accountId.meta({ description: "Systems Manager's delegated administrator account" }),
+  homeRegion: region,
+  identityProvider: f.oneOf(IDENTITY_PROVIDERS, `must be one of ${IDENTITY_PROVIDERS.map((p) => `"${p}"`).join(', ')}`).default('SSO').meta({
+    description: 'who requesters and approvers are: "SSO" (IAM Identity Center) or "IAM"',
+  }),
+  targetOrganizationalUnits: list(awsString(rules.organizationalUnit, 'OU id'), 'the OUs whose accounts get just-in-time access', { nonEmpty: true }),
+  targetRegions: list(region, 'the Regions where it is enabled: those of the unified Systems Manager console, or fewer', { nonEmpty: true }),
+  attachToRoles: list(awsString(rules.iamRoleName, 'IAM role name'), "the management account's administrators' roles, which get a deny policy keeping the enablement and the deny-access policy to the organization's pipeline (organization.pipelineRoleArn); no SCP reaches the management account").default([]),
+  denyAccess: list(strict({
+    reason: f.string().nonEmpty().meta({ description: 'why these requests always wait for an approver, written above the rule' }),
+    who: requesters.optional(),
+    instances: keyedBy(rules.conditionTagKey, 'tag key', list(awsString(rules.cedarStringValue, 'tag value'), 'accepted values', { nonEmpty: true }), 'node tags: every key, with one of its values'),
+  }, 'one deny-access rule: these requesters are never approved automatically on these nodes'), "the organization's deny-access policy: requests it matches wait for an approver, whatever an auto-approval policy says").default([]),
+}, "just-in-time node access for the organization: its Quick Setup enablement (after the unified Systems Manager console's) and deny-access policy, in the management account").check((ctx) => {
+  const rules = ctx.value.denyAccess.map((rule, i) => ({ ...ruleOf(rule), description: `denyAccess[${i}]` }));
+  for (const message of cedarProblems(cedarPolicies('forbid', rules))) problem(ctx, ['denyAccess'], `deny-access policy: ${message}`);
+});
+
+export type JustInTimeEnablementConfig = f.Output<typeof justInTimeEnablementSchema>;
+
+/** The organization's deny-access rules, a `forbid` each. */
+export function denyAccessRules(enablement: JustInTimeEnablementConfig): CedarRule[] {
+  return enablement.denyAccess.map((rule, i) => ({ ...ruleOf(rule), description: `${rule.reason} (organization.justInTime.denyAccess[${i}])` }));
+}
+
+function ruleOf(rule: JustInTimeEnablementConfig['denyAccess'][number]): Omit<CedarRule, 'description'> {
+  return { identityCenterGroupIds: rule.who?.identityCenterGroupIds, userAttributes: rule.who?.userAttributes, principalTags: rule.who?.principalTags, nodeTags: rule.instances };
+}
+
+/** Why a just-in-time group keeps to the shell: the access token allows only `SSM-SessionManagerRunShell` (AWSSystemsManagerJustInTimeAccessTokenPolicy). */
+const SHELL_ONLY = 'the access token of an approved request starts shell sessions only (AWSSystemsManagerJustInTimeAccessTokenPolicy)';
+
+/**
+ * What spans a just-in-time group and the rest of its environment: no standing session for its
+ * principals (whoever keeps ssm:StartSession connects past every approval), MFA the request calls can
+ * see, one manual policy per instance, and auto-approval Cedar that AWS's schema validates.
+ */
+export function checkJustInTime(env: EnvironmentConfig, report: Report): void {
+  const jit = env.accessGroups.filter((g) => g.justInTime);
+  if (jit.length === 0) return;
+  const standing = env.accessGroups.filter((g) => !g.justInTime);
+  for (const group of jit) {
+    const at = (field: string) => `accessGroups.${group.name}.${field}`;
+    if (group.mfa === 'iam') {
+      report(at('mfa'), 'is "iam" (the default without a permissionSet), which a just-in-time group cannot have: StartAccessRequest and GetAccessToken ignore aws:MultiFactorAuthPresent ("Setting up just-in-time node access"); set "identity-provider" (MFA at sign-in) or "none"');
+    }
+    if (group.documents.some((d) => d !== SHELL_DOCUMENT)) report(at('documents'), `names ${group.documents.filter((d) => d !== SHELL_DOCUMENT).join(', ')}: ${SHELL_ONLY}`);
+    if (group.portForwarding.length > 0) report(at('portForwarding'), `is set on a just-in-time group: ${SHELL_ONLY}`);
+    if (group.runCommand !== undefined) report(at('runCommand'), 'is set on a just-in-time group: break glass is standing access, which no approval gates');
+    for (const other of standing) {
+      const shared = [
+        ...group.roleNames.filter((r) => other.roleNames.includes(r)).map((r) => `role ${r}`),
+        ...group.groupNames.filter((g) => other.groupNames.includes(g)).map((g) => `IAM group ${g}`),
+        ...(group.permissionSet?.groups ?? []).filter((g) => other.permissionSet?.groups.includes(g)).map((g) => `Identity Center group ${g}`),
+      ];
+      if (shared.length > 0) report(at('justInTime'), `gives approvals to ${shared.join(', ')}, which group ${other.name} also gives standing ssm:StartSession: they would connect past every approval`);
+    }
+    // Nobody approves their own request: an approver is none of the group's requesters.
+    const requesterGroups = new Set([...(group.permissionSet?.groups ?? []), ...group.justInTime!.autoApprove.flatMap((w) => w.identityCenterGroupIds)]);
+    const requesterRoles = new Set([...group.roleNames, ...(group.createRole ? [group.createRole.name] : [])]);
+    group.justInTime!.manualApproval?.levels.forEach((level, l) => level.forEach((approver, a) => {
+      const own = approver.iamRoleName !== undefined ? requesterRoles.has(approver.iamRoleName) : requesterGroups.has(approver.identityCenterGroupId!);
+      if (own) report(at(`justInTime.manualApproval.levels[${l}][${a}]`), `is also a requester of the group (${approver.iamRoleName ?? approver.identityCenterGroupId}): nobody approves their own request`);
+    }));
+  }
+  const manual = jit.filter((g) => g.justInTime!.manualApproval);
+  for (const instance of env.instances) {
+    const reaching = manual.filter((g) => reachableInstances(env, g).includes(instance)).map((g) => g.name);
+    if (reaching.length > 1) report(`instances.${instance.name}`, `is reached by the manual approval policies of ${reaching.join(' and ')}: Systems Manager fails every request to a node two manual policies target ("Approval policies")`);
+  }
+  const problems = cedarProblems(cedarPolicies('permit', autoApprovalRules(env)));
+  for (const message of problems) report('accessGroups', `auto-approval policy: ${message}`);
+}
+
+/** The environment's auto-approval rules: a `permit` per requester of each group, on the group's instances. */
+export function autoApprovalRules(env: EnvironmentConfig): CedarRule[] {
+  return env.accessGroups.flatMap((group) => (group.justInTime?.autoApprove ?? []).map((who, i) => ({
+    description: `${env.name} ${group.name}: requester ${i + 1} (accessGroups.${group.name}.justInTime.autoApprove[${i}])`,
+    identityCenterGroupIds: who.identityCenterGroupIds,
+    userAttributes: who.userAttributes,
+    principalTags: who.principalTags,
+    nodeTags: group.instanceTags,
+  })));
+}
+
+/**
+ * Cedar's own validator on `policies` against AWS's just-in-time schema, strict, warnings as errors: a
+ * misspelled attribute makes a policy that can never match, which Cedar only warns about.
+ */
+export function cedarProblems(policies: string): string[] {
+  if (!policies.trim()) return [];
+  // Loaded only for a config that uses just-in-time access: the engine is 4 MB of WebAssembly.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const cedar = require('@cedar-policy/cedar-wasm/nodejs') as typeof import('@cedar-policy/cedar-wasm/nodejs');
+  const answer = cedar.validate({ validationSettings: { mode: 'strict' }, schema: JUST_IN_TIME_CEDAR_SCHEMA, policies: { staticPolicies: policies } });
+  if (answer.type === 'failure') return answer.errors.map((e) => e.message);
+  const described = (e: { policyId: string; error: { message: string } }) => `${statementDescription(policies, e.policyId)}: ${e.error.message}`;
+  return [...answer.validationErrors, ...answer.validationWarnings].map(described).concat(answer.otherWarnings.map((w) => w.message));
+}
+
+/** The comment above the n-th statement ("policy0", "policy1", ...), which names the config field it came from. */
+function statementDescription(policies: string, policyId: string): string {
+  const index = Number(/^policy(\d+)$/.exec(policyId)?.[1]);
+  const comments = [...policies.matchAll(/^\/\/ (.*)\n(?:permit|forbid)/gm)].map((m) => m[1]);
+  return comments[index] ?? policyId;
+}

@@ -1,0 +1,104 @@
+/**
+ * Cedar for just-in-time node access: the schema AWS publishes and the readable policies generated
+ * from rules. ("Statement structure and built-in operators for auto-approval and deny-access policies",
+ * AWS Systems Manager User Guide, section "Just-in-time node access schema".)
+ */
+
+/** The one action of just-in-time node access's policies (same page, "Policy components"). */
+export const GET_TOKEN_ACTION = 'AWS::SSM::Action::"getTokenForInstanceAccess"';
+
+/** Identity Center user attributes the schema declares, each optional. */
+export const USER_ATTRIBUTES = ['employeeNumber', 'costCenter', 'organization', 'division'] as const;
+
+/** The schema as AWS publishes it: an Identity Center user (in groups), EC2 and hybrid nodes by tag, IAM principal tags in the context. */
+export const JUST_IN_TIME_CEDAR_SCHEMA = `namespace AWS::EC2 {
+  entity Instance tags String;
+}
+
+namespace AWS::IdentityStore {
+  entity Group;
+
+  entity User in [Group] {
+    employeeNumber?: String,
+    costCenter?: String,
+    organization?: String,
+    division?: String,
+  };
+}
+
+namespace AWS::IAM {
+  entity Role;
+
+  type AuthorizationContext = {
+    principalTags: PrincipalTags,
+  };
+
+  entity PrincipalTags tags String;
+}
+
+namespace AWS::SSM {
+  entity ManagedInstance tags String;
+
+  action "getTokenForInstanceAccess" appliesTo {
+    principal: [AWS::IdentityStore::User],
+    resource: [AWS::EC2::Instance, AWS::SSM::ManagedInstance],
+    context: {
+      "iam": AWS::IAM::AuthorizationContext
+    }
+  };
+}
+`;
+
+/** Who and where a statement is about: every field given must hold. */
+export interface CedarRule {
+  /** Why the statement exists, written above it as a comment. */
+  readonly description: string;
+  /**
+   * Identity Store group ids: the requester is a member of one of them.
+   * @default any requester
+   */
+  readonly identityCenterGroupIds?: readonly string[];
+  /**
+   * Identity Center user attributes (`employeeNumber`, `costCenter`, `organization`, `division`) with
+   * the value each must have. Another name fails validation against the schema.
+   * @default none
+   */
+  readonly userAttributes?: Readonly<Record<string, string>>;
+  /**
+   * Tags of the IAM principal asking (`context.iam.principalTags`), for requesters who are not
+   * Identity Center users, with the value each must have.
+   * @default none
+   */
+  readonly principalTags?: Readonly<Record<string, string>>;
+  /** Node tags: every key, with one of its values. */
+  readonly nodeTags: Readonly<Record<string, readonly string[]>>;
+}
+
+/** A Cedar policy set of one effect, a statement per rule, each with its reason above it. */
+export function cedarPolicies(effect: 'permit' | 'forbid', rules: readonly CedarRule[]): string {
+  return rules.map((rule) => cedarStatement(effect, rule)).join('\n\n') + '\n';
+}
+
+function cedarStatement(effect: 'permit' | 'forbid', rule: CedarRule): string {
+  const conditions: string[] = [];
+  const groups = rule.identityCenterGroupIds ?? [];
+  if (groups.length > 0) conditions.push(`principal in [${groups.map((g) => `AWS::IdentityStore::Group::${literal(g)}`).join(', ')}]`);
+  for (const [name, value] of Object.entries(rule.userAttributes ?? {})) {
+    conditions.push(`principal has ${name} && principal.${name} == ${literal(value)}`);
+  }
+  for (const [key, value] of Object.entries(rule.principalTags ?? {})) {
+    conditions.push(`context.iam.principalTags.hasTag(${literal(key)}) && context.iam.principalTags.getTag(${literal(key)}) == ${literal(value)}`);
+  }
+  for (const [key, values] of Object.entries(rule.nodeTags)) {
+    const oneOf = values.map((v) => `resource.getTag(${literal(key)}) == ${literal(v)}`);
+    conditions.push(`resource.hasTag(${literal(key)}) && ${oneOf.length === 1 ? oneOf[0] : `(${oneOf.join(' || ')})`}`);
+  }
+  const comment = rule.description.split('\n').map((line) => `// ${line}`).join('\n');
+  const when = conditions.length === 0 ? '' : ` when {\n  ${conditions.join(' &&\n  ')}\n}`;
+  return `${comment}\n${effect} (\n  principal,\n  action == ${GET_TOKEN_ACTION},\n  resource\n)${when};`;
+}
+
+/** A Cedar string literal. */
+function literal(value: string): string {
+  return JSON.stringify(value);
+}
