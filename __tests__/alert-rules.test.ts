@@ -57,12 +57,12 @@ describe.each([
 
   it('has every reference in its patterns resolved, each pattern within 2,048 characters', () => {
     // Staging's on-call group asks for access just in time, and its alerts watch every approved request.
-    const justInTime = env === 'staging' ? ['access-approvals', 'access-tokens', 'approval-policies'] : [];
+    const justInTime = env === 'staging' ? ['access-approvals', 'access-tokens', 'approval-policies', 'just-in-time-settings', 'just-in-time-token-role'] : [];
     expect(Object.keys(patterns).sort()).toEqual([
       ...justInTime, 'alerting', 'guarded', 'guarded-iam', 'key', 'key-deleted', 'log-bucket', 'log-group', 'log-objects', 'preferences', 'reads', 'recording-path',
       'recording-roles', 'sessions', 'trust-chain', 'trust-chain-roles', 'ways-in',
     ].sort());
-    expect(Object.keys(forwards).sort()).toEqual(['guarded-iam', 'recording-roles', 'trust-chain', 'trust-chain-roles']);
+    expect(Object.keys(forwards).sort()).toEqual(['guarded-iam', ...(env === 'staging' ? ['just-in-time-token-role'] : []), 'recording-roles', 'trust-chain', 'trust-chain-roles']);
     for (const { pattern } of [...Object.values(patterns), ...Object.values(forwards)]) {
       expect(JSON.stringify(pattern)).not.toMatch(/\$\{/);
       expect(JSON.stringify(pattern).length).toBeLessThanOrEqual(2048);
@@ -372,8 +372,9 @@ describe('staging just-in-time alerts, on the resolved plan', () => {
   const account = '222222222222';
   const region = 'eu-west-1';
   let patterns: Record<string, RuleOf>;
+  let forwards: Record<string, RuleOf>;
   beforeAll(() => {
-    ({ here: patterns } = plannedAlertRules(new ResolvedPlan(results.find((r) => r.stack === 'staging')!.planFile!), 'ssm-session-kit-staging-alert-'));
+    ({ here: patterns, forwards } = plannedAlertRules(new ResolvedPlan(results.find((r) => r.stack === 'staging')!.planFile!), 'ssm-session-kit-staging-alert-'));
   });
   const firing = (event: Record<string, unknown>) => firingOf(patterns, event);
   const administrator = identityCenterSession(account, 'Administrators', 'alice@example.com', region);
@@ -384,6 +385,8 @@ describe('staging just-in-time alerts, on the resolved plan', () => {
     { service: 'ssm', eventName: 'UpdateDocument', requestParameters: { name: 'ssm-session-kit-staging-on-call-approval', documentVersion: '$LATEST' } },
     { service: 'ssm', eventName: 'DeleteDocument', requestParameters: { name: 'SSM-JustInTimeAccessAutoApprovalPolicy' } },
     { service: 'ssm', eventName: 'CreateDocument', requestParameters: { name: 'my-own-approvals', documentType: 'ManualApprovalPolicy', documentFormat: 'YAML' } },
+    // The API takes a document's name or its ARN.
+    { service: 'ssm', eventName: 'UpdateDocumentDefaultVersion', requestParameters: { name: `arn:aws:ssm:${region}:${account}:document/ssm-session-kit-staging-on-call-approval`, documentVersion: '1' } },
   ];
 
   it('alerts on every change to an approval policy, allowed or refused, by anyone but the pipeline', () => {
@@ -397,6 +400,17 @@ describe('staging just-in-time alerts, on the resolved plan', () => {
     // Another document of theirs is none of these rules' business.
     const command: ApiCall = { service: 'ssm', eventName: 'CreateDocument', requestParameters: { name: 'my-runbook', documentType: 'Command' } };
     expect(firing(cloudTrailEvent(command, administrator, { account, region }))).toEqual([]);
+  });
+
+  it("alerts on its setup changed: the identity provider setting (by id or ARN), the token role's trust (IAM's, forwarded from us-east-1)", () => {
+    for (const settingId of ['/ssm/just-in-time-access/identity-provider', `arn:aws:ssm:${region}:${account}:servicesetting/ssm/just-in-time-access/identity-provider`]) {
+      const call: ApiCall = { service: 'ssm', eventName: 'UpdateServiceSetting', requestParameters: { settingId, settingValue: 'IAM' } };
+      expect(firing(cloudTrailEvent(call, administrator, { account, region }))).toEqual(['just-in-time-settings']);
+      expect(firing(cloudTrailEvent(call, pipeline, { account, region }))).toEqual([]);
+    }
+    const retrust: ApiCall = { service: 'iam', eventName: 'UpdateAssumeRolePolicy', requestParameters: { roleName: 'SSM-JustInTimeAccessTokenRole', policyDocument: '{}' } };
+    const event = cloudTrailEvent(retrust, administrator, { account, region: 'us-east-1' });
+    expect({ forwarded: firingOf(forwards, event), here: firing(event) }).toEqual({ forwarded: ['just-in-time-token-role'], here: ['just-in-time-token-role'] });
   });
 
   it('alerts on every access token taken, even were CloudTrail to record it as read-only, and on every manual approval given', () => {

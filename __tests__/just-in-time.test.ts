@@ -119,7 +119,7 @@ describe('the config of a just-in-time group', () => {
   });
 
   it.each([
-    ['standing access for its principals in another group', (g: any, raw: any) => { raw.environments.staging.accessGroups.developers.roleNames.push(...g.roleNames); }, 'justInTime', /role AWSReservedSSO_OnCall_staging, which group developers also gives standing ssm:StartSession/],
+    ['standing access for its principals in another group', (g: any, raw: any) => { raw.environments.staging.accessGroups.developers.roleNames.push(...g.roleNames); }, 'justInTime', /role awsreservedsso_oncall_staging, to whom group developers also gives standing ssm:StartSession/],
     ['hours out of range', (g: any) => { g.justInTime.manualApproval.hours = 337; }, 'justInTime.manualApproval.hours', /from 1 to 336/],
     ['a fraction of an hour', (g: any) => { g.justInTime.manualApproval.hours = 1.5; }, 'justInTime.manualApproval.hours', /whole number of hours/],
     ['six levels', (g: any) => { g.justInTime.manualApproval.levels = Array(6).fill([{ iamRoleName: 'leads' }]); }, 'justInTime.manualApproval.levels', /up to 5/],
@@ -129,6 +129,14 @@ describe('the config of a just-in-time group', () => {
     ['an approver who is a requester', (g: any) => { g.justInTime.manualApproval.levels = [[{ identityCenterGroupId: AUTO_GROUP }]]; }, 'justInTime.manualApproval.levels[0][0]', /nobody approves their own request/],
     ['an approver naming both kinds', (g: any) => { g.justInTime.manualApproval.levels = [[{ identityCenterGroupId: APPROVERS, iamRoleName: 'leads' }]]; }, 'justInTime.manualApproval.levels[0][0]', /must name one of/],
     ['nobody approved', (g: any) => { g.justInTime = {}; }, 'justInTime', /approves nobody/],
+    ['a standing role that trusts the group\'s role', (_g: any, raw: any) => {
+      const operators = raw.environments.staging.accessGroups.operators;
+      Object.assign(operators, { mfa: 'identity-provider' });
+      Object.assign(operators.createRole, { sessionName: 'source-identity', trustedArns: ['arn:aws:iam::222222222222:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_OnCall_staging'] });
+    }, 'justInTime', /trusted by group operators's created role/],
+    ['its role in another case in a standing group', (_g: any, raw: any) => { raw.environments.staging.accessGroups.developers.roleNames.push('awsreservedsso_oncall_STAGING'); }, 'justInTime', /group developers also gives standing/],
+    ['a requester named by attributes alone', (g: any) => { g.justInTime.autoApprove[0].identityCenterGroupIds = []; }, 'justInTime.autoApprove[0]', /names no identityCenterGroupIds or principalTags/],
+    ['session alerts by role, which a token session never carries', (g: any) => { g.alertOnSessions = true; }, 'alertOnSessions', /token role/],
   ])('refuses %s, naming the field', (_what, mutate, at, message) => {
     const problems = onCall(mutate);
     expect(problems).toContain(field(at));
@@ -208,6 +216,8 @@ describe("the IAM engine on staging's resolved plan", () => {
     const manual = `arn:aws:ssm:eu-west-1:${STAGING}:document/ssm-session-kit-staging-on-call-approval`;
     expect(await asOnCall('ssm:StartAutomationExecution', manual, { 'ssm:DocumentType': 'ManualApprovalPolicy' })).toBe('Allowed');
     expect(await asOnCall('ssm:StartAutomationExecution', `arn:aws:ssm:eu-west-1:${STAGING}:document/AWS-RunShellScript`, { 'ssm:DocumentType': 'Command' })).toBe('ImplicitlyDenied');
+    // Nor another group's manual approval policy.
+    expect(await asOnCall('ssm:StartAutomationExecution', `arn:aws:ssm:eu-west-1:${STAGING}:document/ssm-session-kit-staging-db-approval`, { 'ssm:DocumentType': 'ManualApprovalPolicy' })).toBe('ImplicitlyDenied');
   });
 
   const approvalDocument = `arn:aws:ssm:eu-west-1:${STAGING}:document/ssm-session-kit-staging-on-call-approval`;
@@ -218,7 +228,7 @@ describe("the IAM engine on staging's resolved plan", () => {
     principal: administrator, action, resource, resourceAccount: STAGING,
     identityPolicies: [
       { name: 'AdministratorAccess', policy: ALLOW_EVERYTHING },
-      ...(delivery === 'deny policy' ? [{ name: 'guardrail', policy: named('ssm-session-kit-staging-audit-trail-guardrail') }] : []),
+      ...(delivery === 'deny policy' ? ['audit-trail', 'recording-path'].map((p) => ({ name: p, policy: named(`ssm-session-kit-staging-${p}-guardrail`) })) : []),
     ],
     permissionBoundary: delivery === 'boundary' ? named('ssm-session-kit-staging-permissions-boundary') : undefined,
     scps: delivery === 'SCP' ? scps : undefined,
@@ -269,7 +279,7 @@ describe("the IAM engine on staging's resolved plan", () => {
       principal: `arn:aws:iam::${management}:role/AWSReservedSSO_Administrators_organization`, action, resource, resourceAccount: management, context,
       identityPolicies: [
         { name: 'AdministratorAccess', policy: ALLOW_EVERYTHING },
-        ...(guarded ? [{ name: 'guardrail', policy: org.managedPolicy('ssm-session-kit-organization-audit-trail-guardrail') }] : []),
+        ...(guarded ? ['audit-trail', 'recording-path'].map((p) => ({ name: p, policy: org.managedPolicy(`ssm-session-kit-organization-${p}-guardrail`) })) : []),
       ],
     });
     const manager = `arn:aws:ssm-quicksetup:us-east-1:${management}:configuration-manager/0aa5a695-0000-4000-8000-0123456789ab`;
@@ -278,12 +288,48 @@ describe("the IAM engine on staging's resolved plan", () => {
     for (const [action, resource, context] of [
       ['ssm-quicksetup:UpdateConfigurationDefinition', manager, tagged], ['ssm-quicksetup:DeleteConfigurationManager', manager, tagged],
       ['ssm-quicksetup:UntagResource', manager, tagged], ['ssm:UpdateDocument', denyDocument, { 'ssm:DocumentType': 'AutoApprovalPolicy' }],
+      // The deny-access policy's stack, frozen or deleted with its documents retained.
+      ['cloudformation:SetStackPolicy', `arn:aws:cloudformation:us-east-1:${management}:stack/ssm-session-kit-organization-approval-policies/0aa5a695`, {}],
+      // The SCP itself, detached: every member account's guard at once.
+      ['organizations:DetachPolicy', `arn:aws:organizations::${management}:policy/o-a1b2c3d4e5/service_control_policy/p-0123abcd`, tagged],
+      // A role of their own without the boundary (strict).
+      ['iam:CreateRole', `arn:aws:iam::${management}:role/escape-hatch`, {}],
     ] as const) {
       expect({ action, decision: await asOrgAdministrator(false, action, resource, context) }).toEqual({ action, decision: 'Allowed' });
       expect({ action, decision: await asOrgAdministrator(true, action, resource, context) }).toEqual({ action, decision: 'ExplicitlyDenied' });
     }
     // Another Quick Setup configuration of theirs (a patch policy, say) stays theirs.
     expect(await asOrgAdministrator(true, 'ssm-quicksetup:UpdateConfigurationDefinition', manager, { 'aws:ResourceTag/ManagedBy': 'someone-else' })).toBe('Allowed');
+  });
+
+  it.each([
+    ['freeze the approval policies\' stack with a stack policy', 'cloudformation:SetStackPolicy', `arn:aws:cloudformation:eu-west-1:${STAGING}:stack/ssm-session-kit-staging-approval-policies/0aa5a695`],
+    ['delete the approval policies\' stack', 'cloudformation:DeleteStack', `arn:aws:cloudformation:eu-west-1:${STAGING}:stack/ssm-session-kit-staging-approval-policies/0aa5a695`],
+  ])('refuses an administrator who would %s, in every delivery on its own', async (_what, action, resource) => {
+    expect(await asAdministrator('none', action, resource, 'none')).toBe('Allowed');
+    for (const delivery of ['deny policy', 'boundary', 'SCP'] as const) {
+      expect({ delivery, decision: await asAdministrator(delivery, action, resource, 'none') }).toEqual({ delivery, decision: 'ExplicitlyDenied' });
+    }
+  });
+
+  it("refuses re-trusting the token role (deny policy, boundary) and switching the identity provider (deny policy), leaving the SCP to Quick Setup's own deployment", async () => {
+    const recordingPathDeny = plan.managedPolicy('ssm-session-kit-staging-recording-path-guardrail');
+    const asGuarded = (delivery: 'deny policy' | 'boundary' | 'SCP', action: string, resource: string) => decide({
+      principal: administrator, action, resource, resourceAccount: STAGING,
+      identityPolicies: [{ name: 'AdministratorAccess', policy: ALLOW_EVERYTHING }, ...(delivery === 'deny policy' ? [{ name: 'guardrail', policy: recordingPathDeny }] : [])],
+      permissionBoundary: delivery === 'boundary' ? named('ssm-session-kit-staging-permissions-boundary') : undefined,
+      scps: delivery === 'SCP' ? scps : undefined,
+    });
+    for (const [action, resource, refusedBy] of [
+      ['iam:UpdateAssumeRolePolicy', `arn:aws:iam::${STAGING}:role/SSM-JustInTimeAccessTokenRole`, ['deny policy', 'boundary']],
+      // The boundary leaves the settings to the deny policy and the alerts (one managed policy's size).
+      ['ssm:UpdateServiceSetting', `arn:aws:ssm:eu-west-1:${STAGING}:servicesetting/ssm/just-in-time-access/identity-provider`, ['deny policy']],
+    ] as const) {
+      for (const delivery of refusedBy) {
+        expect({ action, delivery, decision: await asGuarded(delivery, action, resource) }).toEqual({ action, delivery, decision: 'ExplicitlyDenied' });
+      }
+      expect({ action, decision: await asGuarded('SCP', action, resource) }).toEqual({ action, decision: 'Allowed' });
+    }
   });
 
   it('leaves other documents to the other guardrails: a Command document of their own is not an approval policy', async () => {

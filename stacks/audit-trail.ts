@@ -10,7 +10,7 @@ import type { AuditTrail, RecordingPath } from '../modules/guardrails/trail';
 import { forwardsIamEvents } from '../modules/session-alerts/names';
 import type { WatchedAuditTrail } from '../modules/session-alerts';
 import type { WatchedJustInTime, WatchedRecordingPath, WatchedRefusals, WatchedTrustChain } from '../modules/session-alerts/patterns';
-import { AUTO_APPROVAL_DOCUMENT, DENY_ACCESS_DOCUMENT } from '../modules/just-in-time/choices';
+import { ACCESS_TOKEN_ROLE, AUTO_APPROVAL_DOCUMENT, DENY_ACCESS_DOCUMENT, JUST_IN_TIME_SETTINGS } from '../modules/just-in-time/choices';
 import { RUN_AS_TAG } from '../modules/access-policies/choices';
 import { DEFAULT_HOST_MANAGEMENT_PATH } from '../modules/instance-profile/names';
 import { SESSION_PREFERENCES_DOCUMENT } from '../modules/session-logging/names';
@@ -18,7 +18,8 @@ import { MANAGED_BY_TAG } from '../config/access';
 import { partitionOf } from '../config/aws-rules';
 import type { BootstrapConfig, EnvironmentConfig, IdentityCenterConfig, LogArchiveConfig, OrganizationConfig } from '../config/types';
 import {
-  BOOTSTRAP_STACK, ENVIRONMENT_NAME_PREFIX, environmentNames, environmentPrefix, FORWARD_INFIX, LOG_ARCHIVE, recordingPathNames, SESSION_LOG_GROUPS_PATTERN, STATE_ROLE_NAME_PREFIX,
+  APPROVAL_STACK_SUFFIX, BOOTSTRAP_STACK, ENVIRONMENT_NAME_PREFIX, environmentNames, environmentPrefix, FORWARD_INFIX, LOG_ARCHIVE, recordingPathNames, SESSION_LOG_GROUPS_PATTERN,
+  STATE_ROLE_NAME_PREFIX,
 } from './naming';
 
 /** A stack's audit trail: what its guardrails protect, what its alerts watch, and who alone changes it. */
@@ -80,7 +81,12 @@ export function environmentAuditTrail(env: EnvironmentConfig, refs: EnvironmentT
     pipelineRoleArns,
     guarded: {
       preferencesDocumentArns: [anywhere('ssm', `document/${SESSION_PREFERENCES_DOCUMENT}`)],
-      ...(usesJustInTime([env]) ? { approvalPolicies: true } : {}),
+      ...(usesJustInTime([env]) ? {
+        approvalPolicies: true,
+        // By the suffix every stack of approval policies has: the environment's full name would not fit the boundary.
+        approvalStackArns: [anywhere('cloudformation', `stack/*${APPROVAL_STACK_SUFFIX}/*`)],
+        justInTimeSetup: { tokenRoleArns: [`arn:*:iam::*:role/*${ACCESS_TOKEN_ROLE}`], settingArns: [anywhere('ssm', `servicesetting${JUST_IN_TIME_SETTINGS}*`)] },
+      } : {}),
       logGroupArns: [anywhere('logs', `log-group:${names.logGroup}`)],
       // With an archive, the archive's readers read the transcripts there, and nobody reads them here.
       unreadLogGroupArns: env.archive ? [anywhere('logs', `log-group:${names.logGroup}`)] : [],
@@ -108,6 +114,7 @@ export function environmentAuditTrail(env: EnvironmentConfig, refs: EnvironmentT
         sessionRegions: env.sessionRegions,
         commandRoleNames: breakGlassRoleNames([env]),
         accessTagKeys: accessTagKeys([env]),
+        principalTagKeys: approvalPrincipalTagKeys([env]),
         routeTableArns: env.network.vpcEndpoints ? (env.network.routeTableIds ?? []).map((id) => `arn:*:ec2:*:*:route-table/${id}`) : [],
         subnetArns: instanceSubnets(env).map((id) => `arn:*:ec2:*:*:subnet/${id}`),
       }),
@@ -211,7 +218,7 @@ export function organizationAuditTrail(
     guarded: {
       preferencesDocumentArns: [`arn:*:ssm:*:*:document/${SESSION_PREFERENCES_DOCUMENT}`],
       // Where the organization enables it, in every account: a policy of one's own would approve oneself.
-      ...(usesJustInTime(environments) || organization?.justInTime ? { approvalPolicies: true } : {}),
+      ...(usesJustInTime(environments) || organization?.justInTime ? { approvalPolicies: true, approvalStackArns: [`arn:*:cloudformation:*:*:stack/*${APPROVAL_STACK_SUFFIX}/*`] } : {}),
       logGroupArns: [SESSION_LOG_GROUPS_PATTERN],
       // The archive's too: its account is under the SCP as well.
       // Never a pattern that names the state bucket: its pipelines delete their locks there.
@@ -241,6 +248,7 @@ export function organizationAuditTrail(
         commandRoleNames: breakGlassRoleNames(environments),
         // ManagedBy too: it decides which instances the SCP protects.
         accessTagKeys: [...accessTagKeys(environments), MANAGED_BY_TAG.key],
+        principalTagKeys: approvalPrincipalTagKeys(environments),
       }),
       // Where Identity Center is managed from an account the SCP reaches (a delegated administrator):
       // the project's permission sets (tagged by the provider's default tags) and the run-as attribute.
@@ -366,7 +374,7 @@ export function optedInDocumentArns(environments: readonly EnvironmentConfig[]):
  */
 export function recordingPathArns(
   prefix: string,
-  scope: Pick<RecordingPath, 'instanceTag' | 'sessionRegions' | 'accessTagKeys' | 'routeTableArns' | 'subnetArns'> & { readonly commandRoleNames: readonly string[] },
+  scope: Pick<RecordingPath, 'instanceTag' | 'sessionRegions' | 'accessTagKeys' | 'principalTagKeys' | 'routeTableArns' | 'subnetArns'> & { readonly commandRoleNames: readonly string[] },
 ): RecordingPath {
   const names = recordingPathNames(prefix);
   const role = (path: string) => `arn:*:iam::*:role${path}`;
@@ -377,6 +385,7 @@ export function recordingPathArns(
     sessionRegions: scope.sessionRegions,
     commandPrincipalArns: scope.commandRoleNames.map((name) => role(`/${name}`)),
     accessTagKeys: scope.accessTagKeys,
+    ...(scope.principalTagKeys?.length ? { principalTagKeys: scope.principalTagKeys } : {}),
     routeTableArns: scope.routeTableArns,
     subnetArns: scope.subnetArns,
   };
@@ -406,8 +415,16 @@ export function justInTimeEnablementTrail(): AuditTrail {
   return {
     preferencesDocumentArns: [], logGroupArns: [], bucketArns: [], kmsKeyArns: [],
     approvalPolicies: true,
+    approvalStackArns: [`arn:*:cloudformation:*:*:stack/*${APPROVAL_STACK_SUFFIX}/*`],
     quickSetupTag: { key: MANAGED_BY_TAG.key, value: MANAGED_BY_TAG.value },
+    // Detached, the SCP guards no member account: the deny policy keeps it (the provider's default tags mark it).
+    organizationPolicyTag: { key: MANAGED_BY_TAG.key, value: MANAGED_BY_TAG.value },
   };
+}
+
+/** The principal tags the environments' auto-approval rules match on. */
+function approvalPrincipalTagKeys(environments: readonly EnvironmentConfig[]): string[] {
+  return [...new Set(environments.flatMap((e) => e.accessGroups.flatMap((g) => (g.justInTime?.autoApprove ?? []).flatMap((w) => Object.keys(w.principalTags)))))].sort();
 }
 
 /** Whether a group of these environments asks for access per need: its approval policies are then audit trail. */

@@ -23,7 +23,9 @@ export function groupAccess(env: EnvironmentConfig, group: AccessGroupConfig): O
     mfaMaxAgeSeconds: group.mfaMaxAgeSeconds,
     canTerminateAnySession: group.admin,
     runCommand: group.runCommand !== undefined,
-    justInTime: group.justInTime !== undefined,
+    justInTime: group.justInTime && {
+      manualApprovalDocument: group.justInTime.manualApproval ? justInTimeNames(environmentPrefix(env.name)).manualApproval(group.name) : undefined,
+    },
   };
 }
 

@@ -52,7 +52,14 @@ export class IdentityCenterStack extends TerraformStack {
         accountId: env.accountId,
       })];
     }));
-    const groups = [...new Set(environments.flatMap((env) => env.accessGroups.flatMap((g) => g.permissionSet?.groups ?? [])))];
+    // Membership decides who is approved just in time and who approves: those groups are watched too.
+    const jit = environments.flatMap((env) => env.accessGroups.flatMap((g) => (g.justInTime ? [g.justInTime] : [])));
+    const groups = [...new Set([
+      ...environments.flatMap((env) => env.accessGroups.flatMap((g) => g.permissionSet?.groups ?? [])),
+      ...jit.flatMap((j) => [...j.autoApprove.flatMap((w) => w.identityCenterGroupIds), ...(j.manualApproval?.levels.flat() ?? []).flatMap((a) => (a.identityCenterGroupId ? [a.identityCenterGroupId] : []))]),
+    ])];
+    // A user's attributes decide auto-approval where a rule matches on them.
+    const attributesDecide = jit.some((j) => j.autoApprove.some((w) => Object.keys(w.userAttributes).length > 0));
     this.auditTrail = identityCenterAuditTrail(config);
     this.alerts = new SessionAlerts(this, SESSION_ALERTS_ID, {
       namePrefix: environmentPrefix(IDENTITY_CENTER),
@@ -64,7 +71,7 @@ export class IdentityCenterStack extends TerraformStack {
       emails: config.alerts.emails,
       identityStore: {
         groupIds: groups.map((group) => this.instance.groupId(this, group)),
-        userChanges: config.runAsAttribute !== undefined,
+        userChanges: config.runAsAttribute !== undefined || attributesDecide,
         permissionSetArns: this.permissionSets.map((set) => set.permissionSet.arn),
         attributeChanges: config.runAsAttribute !== undefined,
       },

@@ -63,10 +63,13 @@ export function forwardDocumentName(prefix: string, destination: PortForwardingD
   return `${prefix}${FORWARD_INFIX}${hash}-${destination.port}`;
 }
 
+/** What the CloudFormation stack of a stack's approval policies is named with, after its prefix. */
+export const APPROVAL_STACK_SUFFIX = '-approval-policies';
+
 /** Just-in-time access's names: the CloudFormation stack of the approval policies, a manual policy's document, the approvers' policy. */
 export function justInTimeNames(prefix: string) {
   return {
-    stack: `${prefix}-approval-policies`,
+    stack: `${prefix}${APPROVAL_STACK_SUFFIX}`,
     manualApproval: (group: string) => `${prefix}-${group}-approval`,
     approverPolicy: `${prefix}-approvers`,
     enablement: `${prefix}-just-in-time`,

@@ -22,7 +22,7 @@ export class OrganizationStack extends TerraformStack {
   justInTime?: JustInTimeEnablement;
   /** The organization's deny-access policy, with `justInTime.denyAccess`. */
   denyAccess?: ApprovalPolicies;
-  /** The deny policy on the management account's administrators, with `justInTime.attachToRoles`. */
+  /** The deny policy on the management account's administrators, with `justInTime`. */
   guardrail?: AuditTrailGuardrail;
 
   constructor(scope: Construct, config: NonNullable<ProjectConfig['organization']>, project: Omit<ProjectConfig, 'organization'>) {
@@ -43,7 +43,8 @@ export class OrganizationStack extends TerraformStack {
 
   /**
    * Just-in-time access for the organization: Quick Setup's enablement and the one deny-access policy,
-   * both in this account, which no SCP reaches: the deny policy on its administrators' roles keeps them.
+   * both in this account, which no SCP reaches: the strict deny policy on its administrators' roles
+   * keeps them, and the SCP itself.
    */
   private addJustInTime(config: NonNullable<ProjectConfig['organization']>, jit: JustInTimeEnablementConfig): void {
     const names = justInTimeNames(environmentPrefix(ORGANIZATION_STACK));
@@ -57,13 +58,14 @@ export class OrganizationStack extends TerraformStack {
     });
     const rules = denyAccessRules(jit);
     if (rules.length > 0) this.denyAccess = new ApprovalPolicies(this, DENY_ACCESS_ID, { stackName: names.stack, denyAccess: rules });
-    if (jit.attachToRoles.length > 0) {
-      this.guardrail = new AuditTrailGuardrail(this, GUARDRAIL_ID, {
-        namePrefix: environmentPrefix(ORGANIZATION_STACK),
-        trail: justInTimeEnablementTrail(),
-        attachToRoles: jit.attachToRoles,
-        exceptPrincipalArns: config.pipelineRoleArn ? [config.pipelineRoleArn] : [],
-      });
-    }
+    this.guardrail = new AuditTrailGuardrail(this, GUARDRAIL_ID, {
+      namePrefix: environmentPrefix(ORGANIZATION_STACK),
+      trail: justInTimeEnablementTrail(),
+      attachToRoles: jit.attachToRoles,
+      // The config requires the pipeline role with justInTime.
+      exceptPrincipalArns: [config.pipelineRoleArn!],
+      // A role of their own without the boundary would carry none of it.
+      strict: true,
+    });
   }
 }

@@ -56,7 +56,7 @@ export const justInTimeEnablementSchema = strict({
   }),
   targetOrganizationalUnits: list(awsString(rules.organizationalUnit, 'OU id'), 'the OUs whose accounts get just-in-time access', { nonEmpty: true }),
   targetRegions: list(region, 'the Regions where it is enabled: those of the unified Systems Manager console, or fewer', { nonEmpty: true }),
-  attachToRoles: list(awsString(rules.iamRoleName, 'IAM role name'), "the management account's administrators' roles, which get a deny policy keeping the enablement and the deny-access policy to the organization's pipeline (organization.pipelineRoleArn); no SCP reaches the management account").default([]),
+  attachToRoles: list(awsString(rules.iamRoleName, 'IAM role name'), "the management account's administrators' roles, which get a strict deny policy keeping the enablement, the deny-access policy and the SCP to the organization's pipeline (organization.pipelineRoleArn); no SCP reaches the management account", { nonEmpty: true }),
   denyAccess: list(strict({
     reason: f.string().nonEmpty().meta({ description: 'why these requests always wait for an approver, written above the rule' }),
     who: requesters.optional(),
@@ -98,21 +98,34 @@ export function checkJustInTime(env: EnvironmentConfig, report: Report): void {
     if (group.documents.some((d) => d !== SHELL_DOCUMENT)) report(at('documents'), `names ${group.documents.filter((d) => d !== SHELL_DOCUMENT).join(', ')}: ${SHELL_ONLY}`);
     if (group.portForwarding.length > 0) report(at('portForwarding'), `is set on a just-in-time group: ${SHELL_ONLY}`);
     if (group.runCommand !== undefined) report(at('runCommand'), 'is set on a just-in-time group: break glass is standing access, which no approval gates');
-    for (const other of standing) {
-      const shared = [
-        ...group.roleNames.filter((r) => other.roleNames.includes(r)).map((r) => `role ${r}`),
-        ...group.groupNames.filter((g) => other.groupNames.includes(g)).map((g) => `IAM group ${g}`),
-        ...(group.permissionSet?.groups ?? []).filter((g) => other.permissionSet?.groups.includes(g)).map((g) => `Identity Center group ${g}`),
-      ];
-      if (shared.length > 0) report(at('justInTime'), `gives approvals to ${shared.join(', ')}, which group ${other.name} also gives standing ssm:StartSession: they would connect past every approval`);
+    if (group.alertOnSessions || group.admin) {
+      report(at(group.admin ? 'admin' : 'alertOnSessions'), "is set on a just-in-time group, whose sessions run as Systems Manager's token role, not the group's: alert on its approved requests with alerts.justInTimeAccess");
     }
-    // Nobody approves their own request: an approver is none of the group's requesters.
-    const requesterGroups = new Set([...(group.permissionSet?.groups ?? []), ...group.justInTime!.autoApprove.flatMap((w) => w.identityCenterGroupIds)]);
-    const requesterRoles = new Set([...group.roleNames, ...(group.createRole ? [group.createRole.name] : [])]);
+    const mine = principalsOf(group);
+    for (const other of standing) {
+      const theirs = principalsOf(other);
+      const shared = [...mine].filter((p) => theirs.has(p));
+      // A standing role that trusts one of the group's roles is standing access for it too (same account: no permission needed on the caller's side).
+      const trusting = [...(other.createRole?.trustedArns ?? []), ...(other.createRole?.temporaryGrants ?? []).map((g) => g.principalArn)]
+        .filter((arn) => /:role\//.test(arn) && mine.has(`role ${arn.split('/').pop()!.toLowerCase()}`));
+      if (shared.length + trusting.length > 0) {
+        const named = [...shared, ...trusting.map((arn) => `${arn} (trusted by group ${other.name}'s created role)`)];
+        report(at('justInTime'), `gives approvals to ${named.join(', ')}, to whom group ${other.name} also gives standing ssm:StartSession: they would connect past every approval`);
+      }
+    }
+    // Nobody approves their own request: an approver is none of the group's requesters, nor anyone the config lets become one.
+    const autoGroups = group.justInTime!.autoApprove.flatMap((w) => w.identityCenterGroupIds);
     group.justInTime!.manualApproval?.levels.forEach((level, l) => level.forEach((approver, a) => {
-      const own = approver.iamRoleName !== undefined ? requesterRoles.has(approver.iamRoleName) : requesterGroups.has(approver.identityCenterGroupId!);
+      const principal = approver.iamRoleName !== undefined ? `role ${approver.iamRoleName.toLowerCase()}` : `Identity Center group ${approver.identityCenterGroupId!.toLowerCase()}`;
+      const own = mine.has(principal) || autoGroups.includes(approver.identityCenterGroupId ?? '');
       if (own) report(at(`justInTime.manualApproval.levels[${l}][${a}]`), `is also a requester of the group (${approver.iamRoleName ?? approver.identityCenterGroupId}): nobody approves their own request`);
     }));
+    group.justInTime!.autoApprove.forEach((who, i) => {
+      // An attribute alone reaches every Identity Center user of the account who may ask for any access.
+      if (who.identityCenterGroupIds.length === 0 && Object.keys(who.principalTags).length === 0) {
+        report(at(`justInTime.autoApprove[${i}]`), 'names no identityCenterGroupIds or principalTags: it would approve whoever else in the account may ask, not this group\'s members');
+      }
+    });
   }
   const manual = jit.filter((g) => g.justInTime!.manualApproval);
   for (const instance of env.instances) {
@@ -121,6 +134,20 @@ export function checkJustInTime(env: EnvironmentConfig, report: Report): void {
   }
   const problems = cedarProblems(cedarPolicies('permit', autoApprovalRules(env)));
   for (const message of problems) report('accessGroups', `auto-approval policy: ${message}`);
+}
+
+/**
+ * Who holds a group's policy, as comparable strings: its roles (IAM role names are case-insensitive),
+ * IAM groups, created role, and Identity Center groups (by id or name, as written: a group given by
+ * name in one place and by id in another compares unequal, so the guide asks for ids).
+ */
+function principalsOf(group: EnvironmentConfig['accessGroups'][number]): Set<string> {
+  return new Set([
+    ...group.roleNames.map((r) => `role ${r.toLowerCase()}`),
+    ...group.groupNames.map((g) => `IAM group ${g.toLowerCase()}`),
+    ...(group.createRole ? [`role ${group.createRole.name.toLowerCase()}`] : []),
+    ...(group.permissionSet?.groups ?? []).map((g) => `Identity Center group ${g.toLowerCase()}`),
+  ]);
 }
 
 /** The environment's auto-approval rules: a `permit` per requester of each group, on the group's instances. */

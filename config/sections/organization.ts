@@ -16,7 +16,7 @@ export const organizationSchema = strict({
   justInTime: justInTimeEnablementSchema.optional(),
 }, "the management account's organization stack, which holds the guardrail SCP").check((ctx) => {
   const roles = ctx.value.justInTime?.attachToRoles ?? [];
-  if (roles.length > 0 && !ctx.value.pipelineRoleArn) problem(ctx, ['justInTime', 'attachToRoles'], "needs pipelineRoleArn: the deny policy keeps just-in-time access's enablement to the role that deploys the organization stack");
+  if (ctx.value.justInTime && !ctx.value.pipelineRoleArn) problem(ctx, ['pipelineRoleArn'], "is required with justInTime: the deny policy keeps just-in-time access's enablement to the role that deploys the organization stack");
   const pipeline = roles.indexOf(ctx.value.pipelineRoleArn?.split('/').pop() ?? '');
   if (pipeline >= 0) problem(ctx, ['justInTime', 'attachToRoles', pipeline], 'is the pipeline role, the one principal that must still change the enablement');
 });

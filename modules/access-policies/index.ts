@@ -8,7 +8,7 @@ import { type MfaEnforcement, RUN_AS_TAG, RUN_COMMAND_DOCUMENT, type SessionNami
 
 export * from './choices';
 import { accountIdOf, partitionOf, regionOf } from '../shared/aws-environment';
-import { requesterStatements } from '../just-in-time';
+import { type JustInTimeRequests, requesterStatements } from '../just-in-time';
 
 export interface TrustedPrincipals {
   /** ARNs of IAM principals (or accounts' `root`) that may assume the role. @default none */
@@ -76,9 +76,9 @@ export interface SessionAccessPolicyProps {
    * Just-in-time: the group asks for access per need (`ssm:StartAccessRequest`) and connects with the
    * token of an approved request, holding no `ssm:StartSession` of its own; the approval policies
    * (`ApprovalPolicies`) decide who is approved where.
-   * @default false
+   * @default standing access: `ssm:StartSession` on the instances
    */
-  readonly justInTime?: boolean;
+  readonly justInTime?: JustInTimeRequests;
 }
 
 export interface CreateRoleProps {
@@ -183,7 +183,7 @@ export function sessionAccessStatements(props: SessionAccessStatementsProps): Po
   const documentCheck = { 'ssm:SessionDocumentAccessCheck': 'true' };
 
   // Whoever keeps ssm:StartSession connects past every approval ("Start a just-in-time node access session").
-  const start: PolicyStatement[] = props.justInTime ? requesterStatements({ partition, region, accountId }) : [
+  const start: PolicyStatement[] = props.justInTime ? requesterStatements({ partition, region, accountId }, props.justInTime) : [
     {
       Sid: 'StartSessionOnTaggedInstances',
       Effect: 'Allow',

@@ -8,8 +8,8 @@ import { suppressCompliance } from '../compliance';
 import { PolicyDocument, type PolicyStatement } from '../shared/policy-document';
 import { guardrailPolicyNames } from './names';
 import { type Condition, exceptCondition, withCondition } from './conditions';
-import { packDenies, widenForBoundary } from './packing';
-import { auditTrailDenyStatements, type AuditTrail, recordingPathDenyStatements, trustChainDenyStatements } from './trail';
+import { joinSameDenies, packDenies, widenForBoundary } from './packing';
+import { auditTrailDenyStatements, type AuditTrail, justInTimeDenyStatements, recordingPathDenyStatements, trustChainDenyStatements } from './trail';
 
 export interface AuditTrailGuardrailProps {
   readonly trail: AuditTrail;
@@ -134,18 +134,20 @@ export function guardrailStatements(props: GuardrailStatementsProps): { deny: Po
   // Built from the names: a policy cannot refer to its own ARN.
   const iamArn = ownAccountIamArn;
   const { recordingPath } = props.trail;
-  const denyPolicies = [names.deny, ...(recordingPath || props.trail.trustChain ? [names.recordingPath] : [])];
+  const justInTime = justInTimeDenyStatements(props.trail).length > 0;
+  const denyPolicies = [names.deny, ...(recordingPath || props.trail.trustChain || justInTime ? [names.recordingPath] : [])];
   const guarded = { policyArns: [...denyPolicies, names.boundary].map((n) => iamArn(`policy/${n}`)), boundaryArn: iamArn(`policy/${names.boundary}`) };
   const groupArns = (props.attachToGroups ?? []).flatMap((g) => [iamArn(`group/${g}`), iamArn(`group/*/${g}`)]);
   const except = exceptCondition(props.exceptPrincipalArns);
   return {
     // The second policy carries the recording path and the trust chain (one managed policy holds 6,144 characters).
-    recordingPath: [
+    // Just-in-time access's token role and settings join the recording roles' and settings' statements.
+    recordingPath: joinSameDenies([
       ...(recordingPath ? recordingPathDenyStatements(recordingPath, except) : []),
       ...(props.trail.trustChain ? trustChainDenyStatements(props.trail.trustChain, except) : []),
-    ],
+    ], justInTimeDenyStatements(props.trail, except)),
     deny: [
-      ...auditTrailDenyStatements({ ...props.trail, recordingPath: undefined, trustChain: undefined }, except),
+      ...auditTrailDenyStatements({ ...props.trail, recordingPath: undefined, trustChain: undefined, approvalStackArns: undefined, justInTimeSetup: undefined }, except),
       ...withCondition(except, [
         // Every policy named with the prefix is the pipeline's (the guardrail's and the access groups'):
         // nobody the deny applies to rewrites or deletes one, as with the boundary below.
@@ -158,10 +160,7 @@ export function guardrailStatements(props: GuardrailStatementsProps): { deny: Po
     // IAM's size. The deny policy carries the same statements one by one, with their ids.
     boundary: packDenies(widenForBoundary([
       { Sid: 'BoundAllGrants', Effect: 'Allow', Action: '*', Resource: '*' },
-      // Without the identity provider: its changes are the deny policy's and the SCP's (one managed policy
-      // holds 6,144 characters); a bounded role replacing it forges no token of GitHub's, whose subject
-      // the pipeline's trust still checks.
-      ...auditTrailDenyStatements(props.trail.trustChain ? { ...props.trail, trustChain: { ...props.trail.trustChain, identityProviderArns: undefined } } : props.trail),
+      ...auditTrailDenyStatements(boundaryTrail(props.trail)),
       {
         Sid: 'KeepTheBoundary',
         Effect: 'Deny',
@@ -206,6 +205,21 @@ function guardrailSelfProtection({ policyArns, boundaryArn, versionedPolicyArns 
 }
 
 /** No principal without the boundary, no other boundary, no new trust for a bounded role. */
+/**
+ * The trail as the boundary guards it, within one managed policy's 6,144 characters: without the
+ * identity provider (a bounded role replacing it forges no token of GitHub's, whose subject the
+ * pipeline's trust still checks) and without just-in-time access's service settings (switching its
+ * identity provider approves nobody new by itself); both stay with the deny policy, the SCP where it
+ * has them, and the alerts.
+ */
+function boundaryTrail(trail: AuditTrail): AuditTrail {
+  return {
+    ...trail,
+    ...(trail.trustChain ? { trustChain: { ...trail.trustChain, identityProviderArns: undefined } } : {}),
+    ...(trail.justInTimeSetup ? { justInTimeSetup: { ...trail.justInTimeSetup, settingArns: [] } } : {}),
+  };
+}
+
 function strictStatements(boundaryArn: string): PolicyStatement[] {
   return [
     {

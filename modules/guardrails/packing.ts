@@ -50,6 +50,22 @@ export function packDenies(statements: readonly PolicyStatement[]): PolicyStatem
 }
 
 /**
+ * `extra`'s denies added to `base`: each one whose actions and condition a statement of `base` has
+ * exactly joins it, by its resources (the same decisions, the base statement's id kept); the rest are
+ * appended as they are.
+ */
+export function joinSameDenies(base: readonly PolicyStatement[], extra: readonly PolicyStatement[]): PolicyStatement[] {
+  const out = [...base];
+  for (const st of extra) {
+    const key = (s: PolicyStatement) => JSON.stringify([s.Effect, [...([] as string[]).concat(s.Action ?? [])].sort(), s.Condition ?? {}, s.NotResource !== undefined]);
+    const i = out.findIndex((s) => s.Effect === 'Deny' && s.Resource !== undefined && key(s) === key(st));
+    if (i < 0 || st.Resource === undefined) out.push(st);
+    else out[i] = { ...out[i], Resource: [...new Set([...([] as string[]).concat(out[i].Resource!), ...([] as string[]).concat(st.Resource)])] };
+  }
+  return out;
+}
+
+/**
  * Whether a statement joins a group without denying anything new: the same actions, or, for each
  * resource type both name, the very same resources of it (so each one's actions reach only what the
  * other's already covered).
@@ -86,6 +102,8 @@ function resourceType(arn: string): string {
  */
 export const BOUNDARY_ACTION_PATTERNS: readonly string[] = [
   'iam:*', 'cloudtrail:*', 'sns:*', 's3:PutBucket*', 's3:DeleteBucket*', 'kms:*Alias', 'events:*Rule', 'events:*Targets', 'ec2:*Route*',
+  // The approval policies' stack: reading it too is refused to bounded roles, which never need to.
+  'cloudformation:*',
   // The log group: the recording roles create streams and put events, nothing of these.
   'logs:Delete*', 'logs:Get*', 'logs:Start*', 'logs:*SubscriptionFilter', 'logs:*Transformer', 'logs:*DataProtectionPolicy', 'logs:*KmsKey', 'logs:Integrate*',
 ];

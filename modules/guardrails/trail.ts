@@ -2,7 +2,7 @@ import { RUN_AS_TAG } from '../access-policies/choices';
 import type { PolicyStatement } from '../shared/policy-document';
 import { APPROVAL_DOCUMENT_TYPES } from '../just-in-time/choices';
 import type { Condition } from './conditions';
-import { ALERTING_ACTIONS, DEFAULT_HOST_MANAGEMENT_SETTING, QUICK_SETUP_ACTIONS, EVENT_BUS_ACTIONS, IDENTITY_CENTER_ACTIONS, IDENTITY_PROVIDER_CHANGES, OTHER_WAYS_IN, PROTECTED_ACTIONS, TRANSCRIPT_READ_ACTIONS,
+import { ALERTING_ACTIONS, APPROVAL_STACK_ACTIONS, DEFAULT_HOST_MANAGEMENT_SETTING, ORGANIZATION_POLICY_ACTIONS, QUICK_SETUP_ACTIONS, EVENT_BUS_ACTIONS, IDENTITY_CENTER_ACTIONS, IDENTITY_PROVIDER_CHANGES, OTHER_WAYS_IN, PROTECTED_ACTIONS, TRANSCRIPT_READ_ACTIONS,
   RECORDING_NETWORK_ACTIONS, RECORDING_PATH_ACTIONS, STATE_BUCKET_ACTIONS, STATE_HISTORY_ACTIONS, TRUST_CHAIN_ACTIONS,
 } from '../shared/protected-actions';
 
@@ -27,6 +27,17 @@ export interface AuditTrail {
    * @default Quick Setup not protected
    */
   readonly quickSetupTag?: { readonly key: string; readonly value: string };
+  /** The CloudFormation stacks holding the approval policies (ARN patterns). @default none */
+  readonly approvalStackArns?: readonly string[];
+  /**
+   * What just-in-time access's setup leaves in an account: the role its tokens are issued with, and its
+   * service settings (the identity provider). Refused by identity policies only, never by an SCP: Quick
+   * Setup's own deployment writes them.
+   * @default not protected
+   */
+  readonly justInTimeSetup?: { readonly tokenRoleArns: readonly string[]; readonly settingArns: readonly string[] };
+  /** Organizations policies carrying this tag (the project's SCP, in the management account) change only by the excepted principals. @default none */
+  readonly organizationPolicyTag?: { readonly key: string; readonly value: string };
   readonly logGroupArns: readonly string[];
   /**
    * Log groups nobody reads in this account, since a central archive holds the readable copy: reading,
@@ -153,6 +164,12 @@ export interface RecordingPath {
    * @default access tags not protected beyond the instances' own
    */
   readonly accessTagKeys?: readonly string[];
+  /**
+   * Principal tags just-in-time auto-approval matches on (`context.iam.principalTags`): tagging oneself
+   * with one is as good as a rule of one's own, so they are kept as `SSMSessionRunAs` is.
+   * @default none
+   */
+  readonly principalTagKeys?: readonly string[];
 }
 
 /** The services a recording role may be passed to: EC2 for instance profiles, Systems Manager for Default Host Management. */
@@ -184,20 +201,23 @@ export function auditTrailDenyStatements(trail: AuditTrail, only?: Condition): P
       // `$${` keeps IAM's policy variable away from Terraform's own interpolation.
       Condition: { ...only, StringNotEquals: { 'aws:ResourceAccount': '$${aws:PrincipalAccount}' } },
     }] : []),
-    {
+    // With the approval policies, one statement for both: every Session and approval document is the pipeline's.
+    trail.approvalPolicies ? approvalPoliciesStatement(only, ['Session']) : {
       Sid: 'NoNewSessionDocuments',
       Effect: 'Deny',
       Action: ['ssm:CreateDocument', 'ssm:UpdateDocument'],
       Resource: '*',
       Condition: { ...only, StringEquals: { 'ssm:DocumentType': 'Session' } },
     },
-  ] : [];
+  ] : trail.approvalPolicies ? [approvalPoliciesStatement(only, [])] : [];
   const state = trail.stateBucketArns ?? [];
   return [
     ...documents,
     deny('ProtectSessionPreferences', PROTECTED_ACTIONS.preferences, [...trail.preferencesDocumentArns]),
-    // ("Setting up just-in-time node access") ssm:DocumentType is the key AWS names for guarding them.
-    ...(trail.approvalPolicies ? [deny('ProtectApprovalPolicies', PROTECTED_ACTIONS.preferences, ['*'], { StringEquals: { 'ssm:DocumentType': [...APPROVAL_DOCUMENT_TYPES] } })] : []),
+    ...(trail.organizationPolicyTag ? [deny('ProtectOrganizationPolicy', ORGANIZATION_POLICY_ACTIONS, ['arn:*:organizations::*:policy/*'], {
+      StringEquals: { [`aws:ResourceTag/${trail.organizationPolicyTag.key}`]: trail.organizationPolicyTag.value },
+    })] : []),
+    ...justInTimeDenyStatements(trail, only),
     ...(trail.quickSetupTag ? [deny('ProtectJustInTimeEnablement', QUICK_SETUP_ACTIONS, ['arn:*:ssm-quicksetup:*:*:configuration-manager/*'], {
       StringEquals: { [`aws:ResourceTag/${trail.quickSetupTag.key}`]: trail.quickSetupTag.value },
     })] : []),
@@ -234,6 +254,32 @@ export function trustChainDenyStatements(chain: TrustChain, only?: Condition): P
     ...(chain.pipelineManagedRoleArns?.length ? [denyFor(only)('OnlyPipelineManagesBreakGlassRoles', roleChanges, [...chain.pipelineManagedRoleArns])] : []),
     ...(chain.pipelineManagedPolicyArns?.length ? [denyFor(only)('OnlyPipelineRewritesPolicies', TRUST_CHAIN_ACTIONS.policies, [...chain.pipelineManagedPolicyArns])] : []),
   ];
+}
+
+/**
+ * ("Setting up just-in-time node access") ssm:DocumentType is the key AWS names for guarding the
+ * approval policies: every document of those types (and of `types`) is the excepted principals'.
+ */
+function approvalPoliciesStatement(only: Condition | undefined, types: readonly string[]): PolicyStatement {
+  return {
+    Sid: 'ProtectApprovalPolicies',
+    Effect: 'Deny',
+    Action: [...PROTECTED_ACTIONS.preferences],
+    Resource: '*',
+    Condition: { ...only, StringEquals: { 'ssm:DocumentType': [...types, ...APPROVAL_DOCUMENT_TYPES] } },
+  };
+}
+
+/** What keeps just-in-time access as the pipeline and Quick Setup made it: the approval policies' stack, the token role, the service settings. */
+export function justInTimeDenyStatements(trail: Pick<AuditTrail, 'approvalStackArns' | 'justInTimeSetup'>, only?: Condition): PolicyStatement[] {
+  const deny = denyFor(only);
+  const setup = trail.justInTimeSetup;
+  return [
+    // Frozen (a stack policy, a delete that retains the documents), nobody revokes an approval.
+    deny('KeepApprovalPoliciesManaged', APPROVAL_STACK_ACTIONS, [...(trail.approvalStackArns ?? [])]),
+    deny('ProtectJustInTimeTokenRole', [...RECORDING_PATH_ACTIONS.roles, ...RECORDING_PATH_ACTIONS.passRole], [...(setup?.tokenRoleArns ?? [])]),
+    deny('ProtectJustInTimeSettings', RECORDING_PATH_ACTIONS.serviceSetting, [...(setup?.settingArns ?? [])]),
+  ].filter((st) => ([] as string[]).concat(st.Resource ?? []).length > 0);
 }
 
 type Deny = (sid: string, actions: readonly string[], resources: string[], extra?: Condition) => PolicyStatement;
@@ -285,7 +331,7 @@ export function recordingPathDenyStatements(path: RecordingPath, only?: Conditio
     ...(path.accessTagKeys?.length ? [
       // Any instance or node: tagging one into a group's reach is as good as changing the group's policy.
       deny('KeepAccessTags', ACCESS_TAG_ACTIONS.resources, ACCESS_TAG_TARGETS, { 'ForAnyValue:StringEquals': { 'aws:TagKeys': [...path.accessTagKeys] } }),
-      deny('KeepRunAsTags', ACCESS_TAG_ACTIONS.principals, ['*'], { 'ForAnyValue:StringEquals': { 'aws:TagKeys': [RUN_AS_TAG] } }),
+      deny('KeepRunAsTags', ACCESS_TAG_ACTIONS.principals, ['*'], { 'ForAnyValue:StringEquals': { 'aws:TagKeys': [RUN_AS_TAG, ...(path.principalTagKeys ?? [])] } }),
     ] : []),
   ];
 }

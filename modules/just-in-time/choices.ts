@@ -10,6 +10,8 @@ export const DENY_ACCESS_DOCUMENT = 'SSM-JustInTimeAccessDenyAccessOrgPolicy';
 export const APPROVAL_DOCUMENT_TYPES = ['AutoApprovalPolicy', 'ManualApprovalPolicy'] as const;
 /** The role Systems Manager issues access tokens with, which Quick Setup's enablement creates. */
 export const ACCESS_TOKEN_ROLE = 'SSM-JustInTimeAccessTokenRole';
+/** Just-in-time access's service settings ("AWSQuickSetupManageJITNAResourcesExecutionPolicy": servicesetting/ssm/just-in-time-access/identity-provider). */
+export const JUST_IN_TIME_SETTINGS = '/ssm/just-in-time-access/';
 /** The tag Systems Manager puts on the automation executions of access requests. */
 export const JUST_IN_TIME_MANAGED_TAG = 'SystemsManagerJustInTimeNodeAccessManaged';
 

@@ -163,28 +163,31 @@ export interface JustInTimeScope {
   readonly accountId: string;
 }
 
+/** What a group's requests go to. */
+export interface JustInTimeRequests {
+  /**
+   * The group's manual approval policy, the one automation its members may start.
+   * @default no manual approval: requests are approved automatically or not at all
+   */
+  readonly manualApprovalDocument?: string;
+}
+
 /**
  * What an engineer needs to ask for access and use it ("Setting up just-in-time node access", the
  * user policy): request access to the account's instances, take the token of an approved request,
  * follow and cancel their requests, read the approval policies. No `ssm:StartSession`: whoever keeps
  * it connects past every approval ("Start a just-in-time node access session").
  */
-export function requesterStatements({ partition, region, accountId }: JustInTimeScope): PolicyStatement[] {
+export function requesterStatements({ partition, region, accountId }: JustInTimeScope, requests: JustInTimeRequests = {}): PolicyStatement[] {
   const ssm = (resource: string) => `arn:${partition}:ssm:${region}:${accountId}:${resource}`;
+  const manual = requests.manualApprovalDocument;
   return [
     // The Service Authorization Reference: StartAccessRequest on instance or managed-instance, GetAccessToken on the request's OpsItem.
     { Sid: 'RequestAccess', Effect: 'Allow', Action: 'ssm:StartAccessRequest', Resource: [`arn:${partition}:ec2:${region}:${accountId}:instance/*`, ssm('managed-instance/*')] },
     { Sid: 'TakeApprovedAccess', Effect: 'Allow', Action: ['ssm:GetAccessToken', 'ssm:GetOpsItem'], Resource: ssm('opsitem/*') },
     { Sid: 'FollowRequests', Effect: 'Allow', Action: ['ssm:DescribeOpsItems', 'ssm:ListOpsItemEvents'], Resource: '*' },
-    {
-      Sid: 'AskForManualApproval',
-      Effect: 'Allow',
-      Action: 'ssm:StartAutomationExecution',
-      // As AWS's user policy writes it; the Service Authorization Reference does not list ssm:DocumentType
-      // for this action, so where AWS does not send it, no automation starts (never any other document).
-      Resource: [ssm('automation-execution/*'), ssm('document/*')],
-      Condition: { StringEquals: { 'ssm:DocumentType': 'ManualApprovalPolicy' } },
-    },
+    // AWS's user policy allows every ManualApprovalPolicy document (ssm:DocumentType); the group's own is narrower, by name.
+    ...(manual ? [{ Sid: 'AskForManualApproval', Effect: 'Allow' as const, Action: 'ssm:StartAutomationExecution', Resource: [ssm('automation-execution/*'), ssm(`document/${manual}`)] }] : []),
     {
       Sid: 'CancelOwnRequests',
       Effect: 'Allow',

@@ -276,7 +276,6 @@ export class SessionAlerts extends Construct {
       const sets = permissionSetPattern(props.identityStore, excluded);
       if (sets) patterns['permission-sets'] = sets;
     }
-    if (props.justInTime) Object.assign(patterns, justInTimePatterns(props.justInTime, excluded));
     if (props.allSessions) patterns.sessions = sessionPattern();
     else if (props.sessionRoleNames?.length || props.sessionArns?.length) patterns.sessions = sessionPattern(props.sessionRoleNames ?? [], props.sessionArns);
     // What CloudTrail records in us-east-1 alone, whatever the region called (IAM), or by default (STS's
@@ -290,6 +289,11 @@ export class SessionAlerts extends Construct {
     if (props.trustChain) {
       const chain = trustChainPatterns(props.trustChain, excluded);
       Object.assign(global, { 'trust-chain-roles': chain.roles, 'trust-chain': chain.assume });
+    }
+    if (props.justInTime) {
+      const jit = justInTimePatterns(props.justInTime, excluded);
+      Object.assign(patterns, jit.regional);
+      global['just-in-time-token-role'] = jit.iam;
     }
     if (props.refusals) {
       const refusals = refusalPatterns(props.refusals, excluded);

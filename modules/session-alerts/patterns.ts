@@ -1,4 +1,4 @@
-import { APPROVAL_DOCUMENT_TYPES } from '../just-in-time/choices';
+import { ACCESS_TOKEN_ROLE, APPROVAL_DOCUMENT_TYPES, JUST_IN_TIME_SETTINGS } from '../just-in-time/choices';
 import {
   ALERTING_ACTIONS, DEFAULT_HOST_MANAGEMENT_SETTING, EVENT_BUS_ACTIONS, IDENTITY_CENTER_ACTIONS, OTHER_WAYS_IN, PROTECTED_ACTIONS, RECORDING_NETWORK_ACTIONS,
   RECORDING_PATH_ACTIONS, TRANSCRIPT_READ_ACTIONS, TRUST_CHAIN_ACTIONS,
@@ -280,17 +280,29 @@ export interface WatchedJustInTime {
 }
 
 /**
- * Changes to the approval policies by anyone but the excluded roles, by name or by type (a new policy
- * of one's own), and with `approvedRequests` every token taken and every manual approval.
+ * Changes to the approval policies by anyone but the excluded roles, named or by ARN, or by type (a new
+ * policy of one's own); to just-in-time access's service settings and its token role (IAM: `iam`, for
+ * us-east-1); and with `approvedRequests` every token taken and every manual approval.
  */
-export function justInTimePatterns(watched: WatchedJustInTime, excludedRoleArns: readonly string[]): Record<string, EventPattern> {
-  const documents = { $or: [{ requestParameters: { name: [...watched.approvalDocumentNames] } }, { requestParameters: { documentType: [...APPROVAL_DOCUMENT_TYPES] } }] };
+export function justInTimePatterns(watched: WatchedJustInTime, excludedRoleArns: readonly string[]): { regional: Record<string, EventPattern>; iam: EventPattern } {
+  const caller = callerOtherThan(excludedRoleArns);
+  const names = watched.approvalDocumentNames;
+  const documents = { $or: [
+    { requestParameters: { name: [...names, ...names.map((n) => ({ suffix: `:document/${n}` }))] } },
+    { requestParameters: { documentType: [...APPROVAL_DOCUMENT_TYPES] } },
+  ] };
+  // ("UpdateServiceSetting": SettingId, the setting's id or its ARN.)
+  const settings = { requestParameters: { settingId: [{ prefix: JUST_IN_TIME_SETTINGS }, { wildcard: `arn:*:servicesetting${JUST_IN_TIME_SETTINGS}*` }] } };
   return {
-    'approval-policies': apiCalls(WATCHED_ACTIONS.preferences, { ...callerOtherThan(excludedRoleArns), ...documents }),
-    ...(watched.approvedRequests ? {
-      'access-tokens': apiCalls(['ssm:GetAccessToken'], {}),
-      'access-approvals': { source: ['aws.ssm'], 'detail-type': ['Requester Access Request Status Update'], detail: { AccessRequestStatus: ['Approved'] } },
-    } : {}),
+    regional: {
+      'approval-policies': apiCalls(WATCHED_ACTIONS.preferences, { ...caller, ...documents }),
+      'just-in-time-settings': apiCalls(RECORDING_PATH_ACTIONS.serviceSetting, { ...caller, ...settings }),
+      ...(watched.approvedRequests ? {
+        'access-tokens': apiCalls(['ssm:GetAccessToken'], {}),
+        'access-approvals': { source: ['aws.ssm'], 'detail-type': ['Requester Access Request Status Update'], detail: { AccessRequestStatus: ['Approved'] } },
+      } : {}),
+    },
+    iam: apiCalls(TRUST_CHAIN_ACTIONS.roles, { ...caller, requestParameters: { roleName: [ACCESS_TOKEN_ROLE] } }),
   };
 }
 

@@ -183,6 +183,22 @@ export const STATE_HISTORY_ACTIONS = ['s3:DeleteObjectVersion', 's3:BypassGovern
 /** A Terraform state bucket's configuration: the log bucket's, and its replication, which would copy every state out. */
 export const STATE_BUCKET_ACTIONS = [...PROTECTED_ACTIONS.logBucket, 's3:PutReplicationConfiguration'] as const;
 
+/**
+ * What freezes the CloudFormation stack that holds the approval policies (a stack policy refusing
+ * updates, a delete that retains the documents unmanaged): then nobody, the pipeline included, revokes
+ * an approval.
+ */
+export const APPROVAL_STACK_ACTIONS = [
+  'cloudformation:DeleteStack', 'cloudformation:UpdateStack', 'cloudformation:SetStackPolicy', 'cloudformation:CreateChangeSet',
+  'cloudformation:ExecuteChangeSet', 'cloudformation:UpdateTerminationProtection', 'cloudformation:CancelUpdateStack',
+  'cloudformation:ContinueUpdateRollback', 'cloudformation:RollbackStack', 'cloudformation:TagResource', 'cloudformation:UntagResource',
+] as const;
+
+/** What detaches or rewrites the organization's service control policy, in the management account. */
+export const ORGANIZATION_POLICY_ACTIONS = [
+  'organizations:DetachPolicy', 'organizations:UpdatePolicy', 'organizations:DeletePolicy', 'organizations:TagResource', 'organizations:UntagResource',
+] as const;
+
 /** What switching just-in-time access off, or its identity provider over, takes in Quick Setup: the configuration manager that enables it. */
 export const QUICK_SETUP_ACTIONS = [
   'ssm-quicksetup:UpdateConfigurationDefinition', 'ssm-quicksetup:UpdateConfigurationManager', 'ssm-quicksetup:DeleteConfigurationManager',
