@@ -10,6 +10,7 @@ import type { PolicyJson } from '../scripts/lib/iam-decide';
 import { ALLOW_EVERYTHING, decide, ResolvedPlan } from './iam-evaluation';
 import { configProblems, type Json, rawConfig, resources } from './helpers';
 import { shippedPlans } from './support/shipped-plans';
+import { withIdentityCenter } from './support/identity-center-config';
 import type { StackValidation } from '../scripts/lib/offline-validation';
 
 /**
@@ -143,10 +144,29 @@ describe('the config of a just-in-time group', () => {
     expect(problems).toMatch(message);
   });
 
+  it('refuses Identity Center groups as approvers without identityCenter, whose stack makes their permission set', () => {
+    const problems = onCall((g) => { g.justInTime.manualApproval.levels = [[{ identityCenterGroupId: APPROVERS }]]; });
+    expect(problems).toContain(field('justInTime.manualApproval'));
+    expect(problems).toMatch(/configure identityCenter, or name IAM roles/);
+  });
+
+  it("gives Identity Center approver groups a permission set <env>-approvers with the approvers' policy, assigned in the environment's account", () => {
+    const raw = withIdentityCenter(rawConfig());
+    raw.environments.staging.accessGroups['on-call'].justInTime.manualApproval.levels = [[{ identityCenterGroupId: APPROVERS }]];
+    const app = createStacks(Testing.app(), validateConfig(raw)).all.find((s) => s.node.id === 'identity-center')!;
+    const json = JSON.parse(Testing.synth(app, true));
+    const set = resources(json, 'aws_ssoadmin_permission_set').find((s) => s.name === 'staging-approvers')!;
+    expect(set).toBeDefined();
+    const inline = resources(json, 'aws_ssoadmin_permission_set_inline_policy').find((p) => String(p.permission_set_arn).includes('staging-approvers'))!;
+    expect(JSON.parse(inline.inline_policy).Statement.map((s: any) => s.Sid)).toContain('ApproveOrRejectRequests');
+    const assignments = resources(json, 'aws_ssoadmin_account_assignment').filter((a) => String(a.permission_set_arn).includes('staging-approvers'));
+    expect(assignments.map((a) => a.target_id)).toEqual([STAGING]);
+  });
+
   it("refuses two manual approval policies reaching one instance, which Systems Manager would fail every request to", () => {
     const problems = configProblems((raw) => {
       const groups = raw.environments.staging.accessGroups;
-      groups['db-on-call'] = { ...structuredClone(groups['on-call']), roleNames: ['AWSReservedSSO_DbOnCall_staging'], justInTime: { manualApproval: { hours: 2, levels: [[{ identityCenterGroupId: APPROVERS }]] } } };
+      groups['db-on-call'] = { ...structuredClone(groups['on-call']), roleNames: ['AWSReservedSSO_DbOnCall_staging'], justInTime: { manualApproval: { hours: 2, levels: [[{ iamRoleName: 'platform-leads' }]] } } };
     });
     expect(problems).toMatch(/field "instances\.staging-db-admin": is reached by the manual approval policies of on-call and db-on-call/);
   });
@@ -179,7 +199,13 @@ describe("staging's stack", () => {
     expect(template.Resources.AutoApprovalPolicy.Properties.Content.AutoApprovalPolicyDocuments[0].content).toBe(cedarPolicies('permit', autoApprovalRules(staging())));
     const manual = template.Resources.ManualApprovalPolicy1.Properties.Content;
     expect(manual).toMatchObject({ accessDuration: 8 * 3600, targets: [{ Key: 'tag:JustInTimeApproval', Values: ['ssm-session-kit-staging-on-call-approval'] }] });
-    expect(manual.mainSteps.map((s: any) => s.inputs.EnhancedApprovals.Approvers)).toEqual([[{ approver: APPROVERS, type: 'SSOGroup' }]]);
+    expect(manual.mainSteps.map((s: any) => s.inputs.EnhancedApprovals.Approvers)).toEqual([[{ approver: 'platform-leads', type: 'IamRole' }]]);
+  });
+
+  it("gives the approver role the approvers' policy, and nothing else", () => {
+    const [policy] = resources(stack, 'aws_iam_policy').filter((p) => p.name === 'ssm-session-kit-staging-approvers');
+    expect(JSON.parse(policy.policy).Statement.map((s: any) => s.Sid)).toEqual(['SeeRequests', 'ReadRequests', 'ApproveOrRejectRequests', 'ReadApprovalPolicies']);
+    expect(resources(stack, 'aws_iam_role_policy_attachment').filter((a) => a.policy_arn.includes('approver')).map((a) => a.role)).toEqual(['platform-leads']);
   });
 
   it('tags the instances the manual policy targets, and only those', () => {

@@ -29,6 +29,12 @@ export function groupAccess(env: EnvironmentConfig, group: AccessGroupConfig): O
   };
 }
 
+/** The Identity Center groups (by id) that approve an environment's just-in-time requests. */
+export function approverGroups(env: EnvironmentConfig): string[] {
+  const levels = env.accessGroups.flatMap((g) => g.justInTime?.manualApproval?.levels.flat() ?? []);
+  return [...new Set(levels.flatMap((a) => (a.identityCenterGroupId ? [a.identityCenterGroupId] : [])))];
+}
+
 /** The manual approval policy that targets the instance: the one just-in-time group with approvers that reaches it (the config allows no second). */
 export function justInTimeApproval(env: EnvironmentConfig, instance: InstanceConfig): string | undefined {
   const group = env.accessGroups.find((g) => g.justInTime?.manualApproval && reaches(g, instanceTags(env, instance)));

@@ -7,9 +7,10 @@ import { IdentityCenterInstance, SessionPermissionSet } from '../modules/identit
 import { SessionAlerts } from '../modules/session-alerts';
 import { addAwsProvider, addIamEventsProvider } from './aws-provider';
 import { identityCenterAuditTrail, type StackAuditTrail } from './audit-trail';
-import { groupAccess } from './environment-props';
 import { addRemoteState } from './locking-s3-backend';
-import { environmentNames, environmentPrefix, IDENTITY_CENTER, SESSION_ALERTS_ID } from './naming';
+import { approverPermissionSetName, environmentNames, environmentPrefix, IDENTITY_CENTER, SESSION_ALERTS_ID } from './naming';
+import { approverStatements } from '../modules/just-in-time';
+import { approverGroups, groupAccess } from './environment-props';
 
 export { IDENTITY_CENTER };
 
@@ -22,6 +23,8 @@ export { IDENTITY_CENTER };
 export class IdentityCenterStack extends TerraformStack {
   readonly instance: IdentityCenterInstance;
   readonly permissionSets: SessionPermissionSet[];
+  /** Each environment's just-in-time approvers' permission set, where Identity Center groups approve. */
+  readonly approverPermissionSets: SessionPermissionSet[];
   /** Who alone changes the permission sets, and the account's trust chain the alerts watch. */
   readonly auditTrail: StackAuditTrail;
   /** New members of the permission sets' groups, and user changes where users pick their OS user. */
@@ -52,6 +55,19 @@ export class IdentityCenterStack extends TerraformStack {
         accountId: env.accountId,
       })];
     }));
+    this.approverPermissionSets = environments.flatMap((env) => {
+      const groups = approverGroups(env);
+      if (groups.length === 0) return [];
+      return [new SessionPermissionSet(this, `${env.name}-approvers`, {
+        instance: this.instance,
+        name: approverPermissionSetName(env.name),
+        description: `Just-in-time node access approvers: ${env.name}`,
+        statements: approverStatements({ partition: partitionOf(env.region), region: env.region, accountId: env.accountId }),
+        boundaryPolicyName: env.guardrails.permissionsBoundary ? environmentNames(env.name).guardrail.boundary : undefined,
+        groups,
+        accountId: env.accountId,
+      })];
+    });
     // Membership decides who is approved just in time and who approves: those groups are watched too.
     const jit = environments.flatMap((env) => env.accessGroups.flatMap((g) => (g.justInTime ? [g.justInTime] : [])));
     const groups = [...new Set([
@@ -72,7 +88,7 @@ export class IdentityCenterStack extends TerraformStack {
       identityStore: {
         groupIds: groups.map((group) => this.instance.groupId(this, group)),
         userChanges: config.runAsAttribute !== undefined || attributesDecide,
-        permissionSetArns: this.permissionSets.map((set) => set.permissionSet.arn),
+        permissionSetArns: [...this.permissionSets, ...this.approverPermissionSets].map((set) => set.permissionSet.arn),
         attributeChanges: config.runAsAttribute !== undefined,
       },
     });

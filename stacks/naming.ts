@@ -76,6 +76,11 @@ export function justInTimeNames(prefix: string) {
   };
 }
 
+/** The Identity Center permission set of an environment's just-in-time approvers (at most 32 characters, as the config checks). */
+export function approverPermissionSetName(environment: string): string {
+  return `${environment}-approvers`;
+}
+
 /** Every name of an environment's resources that some other stack, a policy or a script refers to. */
 export function environmentNames(environment: string) {
   const prefix = environmentPrefix(environment);

@@ -5,7 +5,7 @@ import { ANY_PORT_DOCUMENTS, MFA_ENFORCEMENTS, type MfaEnforcement, SESSION_DOCU
 import { destinationProblem } from '../../modules/access-policies/destinations';
 import type { TemporaryGrant } from '../../modules/access-policies/choices';
 import { ACCESS_TAG_KEYS } from '../../modules/ssm-instance/access-tags';
-import { accessPolicyName } from '../../stacks/naming';
+import { accessPolicyName, approverPermissionSetName } from '../../stacks/naming';
 import { reachableInstances } from '../access';
 import { awsString, type ConfigProblem, keyedBy, list, problem, type Report, strict } from './common';
 import type { EnvironmentConfig, EnvironmentFile } from './environment';
@@ -330,6 +330,17 @@ export function checkPermissionSetNames(problems: ConfigProblem[], environments:
         problems.push({ scope: `environment "${env.name}"`, field: `accessGroups.${group.name}.permissionSet.name`, message: `"${group.permissionSet.name}" is also ${other}'s permission set: names are the Identity Center instance's` });
       }
       seen.set(group.permissionSet.name, owner);
+    }
+    // The approvers' permission set, where Identity Center groups approve its just-in-time requests.
+    const approvers = env.accessGroups.find((g) => g.justInTime?.manualApproval?.levels.some((l) => l.some((a) => a.identityCenterGroupId)));
+    if (approvers) {
+      const name = approverPermissionSetName(env.name);
+      const field = `accessGroups.${approvers.name}.justInTime.manualApproval`;
+      const problem = rules.permissionSetName(name);
+      if (problem) problems.push({ scope: `environment "${env.name}"`, field, message: `makes the approvers' permission set "${name}", which ${problem}: shorten the environment's name or name IAM roles` });
+      const other = seen.get(name);
+      if (other) problems.push({ scope: `environment "${env.name}"`, field, message: `makes the approvers' permission set "${name}", which is also ${other}'s permission set: names are the Identity Center instance's` });
+      seen.set(name, `environment "${env.name}"'s approvers`);
     }
   }
 }

@@ -77,7 +77,7 @@ export function checkEnvironment(name: string, env: EnvironmentFile, report: Rep
   checkAlerts(checked, report);
   checkReachAndRunAs(checked, report);
   checkInstanceTags(checked, report);
-  checkJustInTime(checked, report);
+  checkJustInTime(checked, report, identityCenter);
   return checked;
 }
 

@@ -7,6 +7,7 @@ import { SHELL_DOCUMENT } from '../../modules/access-policies/choices';
 import { reachableInstances } from '../access';
 import { accountId, awsString, keyedBy, list, problem, region, type Report, strict } from './common';
 import type { EnvironmentConfig } from './environment';
+import type { IdentityCenterFile } from './identity-center';
 
 const groupId = awsString(rules.identityCenterGroupId, 'Identity Store group id');
 
@@ -86,9 +87,14 @@ const SHELL_ONLY = 'the access token of an approved request starts shell session
  * principals (whoever keeps ssm:StartSession connects past every approval), MFA the request calls can
  * see, one manual policy per instance, and auto-approval Cedar that AWS's schema validates.
  */
-export function checkJustInTime(env: EnvironmentConfig, report: Report): void {
+export function checkJustInTime(env: EnvironmentConfig, report: Report, identityCenter: IdentityCenterFile | undefined): void {
   const jit = env.accessGroups.filter((g) => g.justInTime);
   if (jit.length === 0) return;
+  // Identity Center groups approve through a permission set of the identity-center stack's.
+  for (const group of jit) {
+    const byGroup = group.justInTime!.manualApproval?.levels.some((level) => level.some((a) => a.identityCenterGroupId !== undefined));
+    if (byGroup && !identityCenter) report(`accessGroups.${group.name}.justInTime.manualApproval`, 'names Identity Center groups as approvers, whose permission set the identity-center stack makes: configure identityCenter, or name IAM roles');
+  }
   const standing = env.accessGroups.filter((g) => !g.justInTime);
   for (const group of jit) {
     const at = (field: string) => `accessGroups.${group.name}.${field}`;

@@ -127,6 +127,11 @@ def main(endpoint: str, config_in: str, config_out: str, credentials_out: str) -
         for group in env.get("accessGroups", {}).values():
             for role in group.get("roleNames", []):
                 acct.role(role)
+            # Approvers that are roles of the account, which the stack gives the approvers' policy.
+            for level in group.get("justInTime", {}).get("manualApproval", {}).get("levels", []):
+                for approver in level:
+                    if "iamRoleName" in approver:
+                        acct.role(approver["iamRoleName"])
             for arn in group.get("createRole", {}).get("trustedArns", []):
                 if ":role/" in arn:
                     account(account_of(arn)).role(role_name(arn))
