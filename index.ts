@@ -5,6 +5,7 @@
 export * from './modules/iam-ssm-role';
 export * from './modules/instance-profile';
 export * from './modules/ssm-instance';
+export * from './modules/ssm-fleet';
 export * from './modules/session-logging';
 export * from './modules/log-archive';
 export * from './modules/identity-center';

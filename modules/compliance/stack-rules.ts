@@ -43,9 +43,9 @@ export const STACK_COMPLIANCE_RULES: readonly StackComplianceRule[] = [
   },
   {
     id: 'SESSION_LOGGING_PRESENT',
-    description: 'a stack with instances records their sessions',
-    resourceTypes: ['aws_ssm_document', 'aws_instance'],
-    check: (stack, resources) => (preferencesOf(resources).length === 0 && resources.some((r) => r.type === 'aws_instance')
+    description: 'a stack with instances or fleets records their sessions',
+    resourceTypes: ['aws_ssm_document', 'aws_instance', 'aws_autoscaling_group'],
+    check: (stack, resources) => (preferencesOf(resources).length === 0 && resources.some((r) => r.type === 'aws_instance' || r.type === 'aws_autoscaling_group')
       ? [{ node: stack, problem: `no ${PREFERENCES_DOCUMENT} document records its instances' sessions` }]
       : []),
   },

@@ -116,12 +116,12 @@ export class SsmInstance extends Construct {
     this.role = props.instanceProfile?.role ?? new IamSsmRole(this, 'role');
     this.instanceProfile = props.instanceProfile?.profile ??
       new InstanceProfile(this, 'profile', { roleName: this.role.roleName });
-    this.securityGroup = this.httpsOnlySecurityGroup(props);
+    this.securityGroup = httpsOnlySecurityGroup(this, props);
 
     const instanceType = props.instanceType ?? 't3.micro';
-    this.userData = userDataOf(props);
+    this.userData = sessionOnlyUserData(props);
     this.instance = new Instance(this, 'instance', {
-      ami: props.machineImageId ?? this.latestAmazonLinux(instanceType),
+      ami: props.machineImageId ?? latestAmazonLinuxImage(this, instanceType),
       instanceType,
       subnetId: props.subnetId,
       vpcSecurityGroupIds: [this.securityGroup.id],
@@ -154,33 +154,37 @@ export class SsmInstance extends Construct {
     this.startSessionCommand = `aws ssm start-session --target ${this.instance.id} --document-name ${SESSION_PREFERENCES_DOCUMENT} --region ${region}`;
   }
 
-  private latestAmazonLinux(instanceType: string): string {
-    return new DataAwsSsmParameter(this, 'amazon-linux-2023', {
-      name: latestAmazonLinux2023Parameter(architectureOf(instanceType)),
-    }).insecureValue;
-  }
 
-  /** No ingress rule at all; egress on 443 only. */
-  private httpsOnlySecurityGroup(props: SsmInstanceProps): SecurityGroup {
-    const group = new SecurityGroup(this, 'security-group', {
-      vpcId: props.vpcId,
-      namePrefix: `${props.name}-`,
-      description: `${props.name}: Session Manager only, no inbound access`,
-      lifecycle: { createBeforeDestroy: true },
-    });
-    (props.httpsEgressCidrs ?? ['0.0.0.0/0']).forEach((cidr, i) => new VpcSecurityGroupEgressRule(this, `https-out-${i}`, {
-      securityGroupId: group.id,
-      description: 'HTTPS to Systems Manager and package repositories',
-      ipProtocol: 'tcp',
-      fromPort: 443,
-      toPort: 443,
-      cidrIpv4: cidr,
-    }));
-    return group;
-  }
 }
 
-function userDataOf(props: SsmInstanceProps): string | undefined {
+/** The latest Amazon Linux 2023 image for the instance type's architecture, by its public SSM parameter. */
+export function latestAmazonLinuxImage(scope: Construct, instanceType: string): string {
+  return new DataAwsSsmParameter(scope, 'amazon-linux-2023', {
+    name: latestAmazonLinux2023Parameter(architectureOf(instanceType)),
+  }).insecureValue;
+}
+
+/** No ingress rule at all; egress on 443 only: an instance's, or a fleet's launch template's. */
+export function httpsOnlySecurityGroup(scope: Construct, props: Pick<SsmInstanceProps, 'name' | 'vpcId' | 'httpsEgressCidrs'>): SecurityGroup {
+  const group = new SecurityGroup(scope, 'security-group', {
+    vpcId: props.vpcId,
+    namePrefix: `${props.name}-`,
+    description: `${props.name}: Session Manager only, no inbound access`,
+    lifecycle: { createBeforeDestroy: true },
+  });
+  (props.httpsEgressCidrs ?? ['0.0.0.0/0']).forEach((cidr, i) => new VpcSecurityGroupEgressRule(scope, `https-out-${i}`, {
+    securityGroupId: group.id,
+    description: 'HTTPS to Systems Manager and package repositories',
+    ipProtocol: 'tcp',
+    fromPort: 443,
+    toPort: 443,
+    cidrIpv4: cidr,
+  }));
+  return group;
+}
+
+/** The hardened cloud-config an instance or a fleet's instances boot with (undefined with neither OS users nor extra config). */
+export function sessionOnlyUserData(props: Pick<SsmInstanceProps, 'osUsers' | 'hardening' | 'extraCloudConfig'>): string | undefined {
   const users = props.osUsers === false ? undefined : mergeCloudConfig(osUsersCloudConfig(props.osUsers ?? {}), hardeningCloudConfig(props.hardening));
   const config = users && props.extraCloudConfig ? mergeCloudConfig(users, props.extraCloudConfig) : users ?? props.extraCloudConfig;
   return config ? renderCloudConfig(config) : undefined;

@@ -1,0 +1,111 @@
+import { App, Aspects, TerraformStack } from 'cdktf';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { ComplianceChecker } from '../modules/compliance';
+import { IamSsmRole } from '../modules/iam-ssm-role';
+import { InstanceProfile } from '../modules/instance-profile';
+import { SsmFleet, SsmLaunchTemplate } from '../modules/ssm-fleet';
+import { SsmInstance } from '../modules/ssm-instance';
+import { SessionLogging } from '../modules/session-logging';
+import { validateOffline } from '../scripts/lib/offline-validation';
+import { type Json, resources, synthStack, tempDir } from './helpers';
+
+/**
+ * A fleet's launch template and Auto Scaling group, as a developer uses them from the package: the
+ * same hardening as a single instance, checked in the synthesized configuration and planned offline
+ * with the real Terraform and AWS provider.
+ */
+jest.setTimeout(10 * 60_000);
+
+const ACCESS = { environment: 'prod', team: 'data', accessGroup: 'operators' };
+
+function fleet(stack: TerraformStack, props: { instanceRefresh?: boolean } = {}): { template: SsmLaunchTemplate; instance: SsmInstance } {
+  const role = new IamSsmRole(stack, 'role', { roleName: 'fleet-instance' });
+  const profile = new InstanceProfile(stack, 'profile', { roleName: role.roleName, profileName: 'fleet-instance' });
+  const common = { vpcId: 'vpc-0a1b2c3d4e5f60001', accessTags: ACCESS, instanceProfile: { role, profile }, osUsers: { users: ['ssm-operator'] }, hardening: { sshd: false } };
+  const template = new SsmLaunchTemplate(stack, 'launch-template', { ...common, name: 'prod-workers', instanceType: 't3.small', tags: { ManagedBy: 'ssm-session-kit' } });
+  new SsmFleet(stack, 'fleet', {
+    name: 'prod-workers', launchTemplate: template, subnetIds: ['subnet-0a1b2c3d4e5f61001', 'subnet-0a1b2c3d4e5f61002'], minSize: 2, maxSize: 4, ...props,
+  });
+  // A single instance of the same props, for its user data.
+  const instance = new SsmInstance(stack, 'single', { ...common, name: 'prod-single', subnetId: 'subnet-0a1b2c3d4e5f61001' });
+  return { template, instance };
+}
+
+describe('SsmLaunchTemplate', () => {
+  let stack: Json;
+  let userData: { fleet?: string; single?: string };
+  beforeAll(() => {
+    stack = synthStack((s) => {
+      const { template, instance } = fleet(s);
+      userData = { fleet: template.userData, single: instance.userData };
+    });
+  });
+  const template = () => resources(stack, 'aws_launch_template')[0];
+
+  it('launches as SsmInstance does: IMDSv2 with one hop, no key pair, no public IP, an encrypted gp3 root volume, the recording profile', () => {
+    const t = template();
+    expect(t.metadata_options).toEqual({ http_endpoint: 'enabled', http_tokens: 'required', http_put_response_hop_limit: 1 });
+    expect(t.key_name).toBeUndefined();
+    expect(t.network_interfaces).toEqual([expect.objectContaining({ associate_public_ip_address: 'false', device_index: 0 })]);
+    expect(t.block_device_mappings).toEqual([expect.objectContaining({ device_name: '/dev/xvda', ebs: expect.objectContaining({ encrypted: 'true', volume_type: 'gp3' }) })]);
+    expect(t.iam_instance_profile.arn).toMatch(/aws_iam_instance_profile\.profile_.*\.arn/);
+  });
+
+  it('boots with the very user data a single instance of the same props gets, base64-encoded as launch templates take it', () => {
+    expect(userData.fleet).toBeDefined();
+    expect(userData.fleet).toBe(userData.single);
+    expect(Buffer.from(template().user_data, 'base64').toString('utf8')).toBe(userData.single);
+    expect(userData.fleet).toContain('ssm-session-kit-metadata-firewall.service');
+  });
+
+  it('tags every instance and volume it launches with the access tags, the Name and the extra tags', () => {
+    const expected = { Environment: 'prod', Team: 'data', AccessGroup: 'operators', Name: 'prod-workers', ManagedBy: 'ssm-session-kit' };
+    expect(template().tag_specifications).toEqual([{ resource_type: 'instance', tags: expected }, { resource_type: 'volume', tags: expected }]);
+  });
+
+  it("passes the compliance checks the project holds every stack to, and fails the one that wants its sessions recorded without session logging", () => {
+    const compliant = (withLogging: boolean) => {
+      const app = new App({ outdir: tempDir('fleet-compliance') });
+      const s = new TerraformStack(app, 'fleet');
+      new AwsProvider(s, 'aws', { region: 'eu-west-1', allowedAccountIds: ['111111111111'] });
+      const role = new IamSsmRole(s, 'role', { roleName: 'fleet-instance' });
+      const profile = new InstanceProfile(s, 'profile', { roleName: role.roleName });
+      const template = new SsmLaunchTemplate(s, 'launch-template', { name: 'workers', vpcId: 'vpc-0a1b2c3d4e5f60001', accessTags: ACCESS, instanceProfile: { role, profile } });
+      new SsmFleet(s, 'fleet', { name: 'workers', launchTemplate: template, subnetIds: ['subnet-0a1b2c3d4e5f61001'], minSize: 1, maxSize: 1 });
+      if (withLogging) {
+        const logging = new SessionLogging(s, 'logging', { bucketName: 'acme-fleet-sessions-111111111111', pipelineRoleArns: ['arn:aws:iam::111111111111:role/deploy'] });
+        role.grantSessionLogging(logging.grantTarget);
+      }
+      Aspects.of(s).add(new ComplianceChecker());
+      return () => app.synth();
+    };
+    expect(compliant(true)).not.toThrow();
+    expect(compliant(false)).toThrow(/SESSION_LOGGING_PRESENT \(a stack with instances or fleets records their sessions\)/);
+  });
+});
+
+describe('SsmFleet', () => {
+  it("launches the template's latest version, refreshes its instances on a new one, and marks the group with the template's tags without copying them", () => {
+    const group = resources(synthStack((s) => void fleet(s)), 'aws_autoscaling_group')[0];
+    expect(group.launch_template).toEqual({ id: expect.stringMatching(/aws_launch_template\..*\.id/), version: expect.stringMatching(/aws_launch_template\..*\.latest_version/) });
+    expect(group.instance_refresh).toEqual({ strategy: 'Rolling', preferences: { min_healthy_percentage: 90 } });
+    expect(group.tag).toEqual(expect.arrayContaining([{ key: 'Environment', value: 'prod', propagate_at_launch: false }]));
+    expect(group.vpc_zone_identifier).toEqual(['subnet-0a1b2c3d4e5f61001', 'subnet-0a1b2c3d4e5f61002']);
+    expect({ min: group.min_size, max: group.max_size, desired: group.desired_capacity }).toEqual({ min: 2, max: 4, desired: 2 });
+  });
+
+  it('leaves instance refresh out when asked', () => {
+    expect(resources(synthStack((s) => void fleet(s, { instanceRefresh: false })), 'aws_autoscaling_group')[0].instance_refresh).toBeUndefined();
+  });
+
+  it('plans offline with the real Terraform and AWS provider, without an error or a warning', async () => {
+    const app = new App({ outdir: tempDir('fleet-plan') });
+    const s = new TerraformStack(app, 'fleet');
+    new AwsProvider(s, 'aws', { region: 'eu-west-1', allowedAccountIds: ['111111111111'] });
+    fleet(s);
+    app.synth();
+    const [result] = await validateOffline({ outdir: app.outdir, workdir: tempDir('fleet-validate') });
+    expect({ stack: result.stack, diagnostics: result.diagnostics, ok: result.ok }).toEqual({ stack: 'fleet', diagnostics: [], ok: true });
+    expect(result.changes?.add).toBeGreaterThan(8);
+  });
+});
