@@ -305,7 +305,7 @@ describe("the IAM engine on staging's resolved plan", () => {
       principal: `arn:aws:iam::${management}:role/AWSReservedSSO_Administrators_organization`, action, resource, resourceAccount: management, context,
       identityPolicies: [
         { name: 'AdministratorAccess', policy: ALLOW_EVERYTHING },
-        ...(guarded ? ['audit-trail', 'recording-path'].map((p) => ({ name: p, policy: org.managedPolicy(`ssm-session-kit-organization-${p}-guardrail`) })) : []),
+        ...(guarded ? [{ name: 'guardrail', policy: org.managedPolicy('ssm-session-kit-organization-audit-trail-guardrail') }] : []),
       ],
     });
     const manager = `arn:aws:ssm-quicksetup:us-east-1:${management}:configuration-manager/0aa5a695-0000-4000-8000-0123456789ab`;

@@ -8,6 +8,9 @@ import { SsmInstance } from '../modules/ssm-instance';
 import { SessionLogging } from '../modules/session-logging';
 import { validateOffline } from '../scripts/lib/offline-validation';
 import { type Json, resources, synthStack, tempDir } from './helpers';
+import type { PolicyJson } from '../scripts/lib/iam-decide';
+import { ALLOW_EVERYTHING, decide, ResolvedPlan } from './iam-evaluation';
+import { shippedPlans } from './support/shipped-plans';
 
 /**
  * A fleet's launch template and Auto Scaling group, as a developer uses them from the package: the
@@ -107,5 +110,68 @@ describe('SsmFleet', () => {
     const [result] = await validateOffline({ outdir: app.outdir, workdir: tempDir('fleet-validate') });
     expect({ stack: result.stack, diagnostics: result.diagnostics, ok: result.ok }).toEqual({ stack: 'fleet', diagnostics: [], ok: true });
     expect(result.changes?.add).toBeGreaterThan(8);
+  });
+});
+
+/**
+ * An environment's administrator (AdministratorAccess) against its fleets, under each delivery on its
+ * own, on the shipped plans. Condition keys as the Service Authorization Reference lists them:
+ * aws:TagKeys/aws:RequestTag on CreateAutoScalingGroup, CreateOrUpdateTags and CreateLaunchTemplate;
+ * aws:ResourceTag on a group's and a launch template's every other action; RunInstances tags its
+ * instances through ec2:CreateTags with ec2:CreateAction ("Tag your resources on creation").
+ */
+describe("an environment's fleets, decided by the IAM engine on dev's resolved plan", () => {
+  const DEV = '111111111111';
+  let plan: ResolvedPlan;
+  let scps: PolicyJson[];
+  beforeAll(async () => {
+    const { results } = await shippedPlans();
+    plan = new ResolvedPlan(results.find((r) => r.stack === 'dev')!.planFile!);
+    scps = new ResolvedPlan(results.find((r) => r.stack === 'organization')!.planFile!).scps();
+  });
+  type Delivery = 'deny policy' | 'boundary' | 'SCP' | 'none';
+  const as = (principal: string, delivery: Delivery, action: string, resource: string, context: Record<string, string | string[]> = {}) => decide({
+    principal, action, resource, resourceAccount: DEV,
+    // ("AWS global condition context keys") every signed request carries its principal's ARN and account.
+    context: { 'aws:PrincipalArn': principal, 'aws:PrincipalAccount': DEV, ...context },
+    identityPolicies: [
+      { name: 'AdministratorAccess', policy: ALLOW_EVERYTHING },
+      ...(delivery === 'deny policy' ? ['audit-trail', 'recording-path'].map((p) => ({ name: p, policy: plan.managedPolicy(`ssm-session-kit-dev-${p}-guardrail`) })) : []),
+    ],
+    permissionBoundary: delivery === 'boundary' ? plan.managedPolicy('ssm-session-kit-dev-permissions-boundary') : undefined,
+    scps: delivery === 'SCP' ? scps : undefined,
+  });
+  const admin = `arn:aws:iam::${DEV}:role/AWSReservedSSO_Administrators_dev`;
+  const pipeline = `arn:aws:iam::${DEV}:role/ssm-session-kit-deploy`;
+  const group = `arn:aws:autoscaling:eu-west-1:${DEV}:autoScalingGroup:0aa5a695-0000-4000-8000-0123456789ab:autoScalingGroupName/ssm-session-kit-dev-workers`;
+  const template = `arn:aws:ec2:eu-west-1:${DEV}:launch-template/lt-0123456789abcdef0`;
+  const tagged = { 'aws:ResourceTag/Environment': 'dev', 'aws:ResourceTag/ManagedBy': 'ssm-session-kit' };
+  const taggingIn = { 'aws:TagKeys': ['Environment', 'AccessGroup'], 'aws:RequestTag/Environment': 'dev', 'aws:RequestTag/AccessGroup': 'operators' };
+  const moves: [string, string, string, Record<string, string | string[]>][] = [
+    ['create a group tagged into an access group', 'autoscaling:CreateAutoScalingGroup', `arn:aws:autoscaling:eu-west-1:${DEV}:autoScalingGroup:*:autoScalingGroupName/mine`, taggingIn],
+    ['tag a group of their own into one', 'autoscaling:CreateOrUpdateTags', `arn:aws:autoscaling:eu-west-1:${DEV}:autoScalingGroup:1:autoScalingGroupName/mine`, taggingIn],
+    ['create a launch template tagged in', 'ec2:CreateLaunchTemplate', `arn:aws:ec2:eu-west-1:${DEV}:launch-template/*`, taggingIn],
+    ["point the environment's group at another template or version", 'autoscaling:UpdateAutoScalingGroup', group, tagged],
+    ["add a version to the environment's launch template (other user data, another profile, IMDSv1)", 'ec2:CreateLaunchTemplateVersion', template, tagged],
+    ["make another version the template's default", 'ec2:ModifyLaunchTemplate', template, tagged],
+    ['attach an instance of their own to the group', 'autoscaling:AttachInstances', group, tagged],
+    ["retag the environment's template", 'ec2:DeleteTags', template, { ...tagged, 'aws:TagKeys': ['Environment'] }],
+  ];
+
+  it.each(moves)('refuses an administrator who would %s, in every delivery on its own; the pipeline, under the SCP, may', async (_what, action, resource, context) => {
+    expect(await as(admin, 'none', action, resource, context)).toBe('Allowed');
+    for (const delivery of ['deny policy', 'boundary', 'SCP'] as const) {
+      expect({ delivery, decision: await as(admin, delivery, action, resource, context) }).toEqual({ delivery, decision: 'ExplicitlyDenied' });
+    }
+    // The deny policy is never attached to the pipeline's role (the config refuses it); the SCP excepts it.
+    expect(await as(pipeline, 'SCP', action, resource, context)).toBe('Allowed');
+  });
+
+  it("leaves a team's own groups and templates, untagged into any environment, to them", async () => {
+    const theirs = { 'aws:ResourceTag/Environment': 'their-own' };
+    for (const delivery of ['deny policy', 'boundary', 'SCP'] as const) {
+      expect({ delivery, decision: await as(admin, delivery, 'autoscaling:UpdateAutoScalingGroup', group, theirs) }).toEqual({ delivery, decision: 'Allowed' });
+      expect({ delivery, decision: await as(admin, delivery, 'ec2:CreateLaunchTemplateVersion', template, theirs) }).toEqual({ delivery, decision: 'Allowed' });
+    }
   });
 });

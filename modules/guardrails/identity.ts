@@ -147,7 +147,7 @@ export function guardrailStatements(props: GuardrailStatementsProps): { deny: Po
       ...(props.trail.trustChain ? trustChainDenyStatements(props.trail.trustChain, except) : []),
     ], justInTimeDenyStatements(props.trail, except)),
     deny: [
-      ...auditTrailDenyStatements({ ...props.trail, recordingPath: undefined, trustChain: undefined, approvalStackArns: undefined, justInTimeSetup: undefined }, except),
+      ...auditTrailDenyStatements({ ...props.trail, recordingPath: undefined, trustChain: undefined, justInTimeSetup: undefined }, except),
       ...withCondition(except, [
         // Every policy named with the prefix is the pipeline's (the guardrail's and the access groups'):
         // nobody the deny applies to rewrites or deletes one, as with the boundary below.

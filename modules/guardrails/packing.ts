@@ -104,19 +104,23 @@ export const BOUNDARY_ACTION_PATTERNS: readonly string[] = [
   'iam:*', 'cloudtrail:*', 'sns:*', 's3:PutBucket*', 's3:DeleteBucket*', 'kms:*Alias', 'events:*Rule', 'events:*Targets', 'ec2:*Route*',
   // The approval policies' stack: reading it too is refused to bounded roles, which never need to.
   'cloudformation:*',
+  // On the environment's instances (tagged): profiles, volumes, the serial and console ways in, attributes.
+  'ec2:*IamInstanceProfile*', 'ec2:*Volume*', 'ec2-instance-connect:Send*', 'ec2:GetConsole*', 'ec2:Modify*Attribute',
+
   // The log group: the recording roles create streams and put events, nothing of these.
   'logs:Delete*', 'logs:Get*', 'logs:Start*', 'logs:*SubscriptionFilter', 'logs:*Transformer', 'logs:*DataProtectionPolicy', 'logs:*KmsKey', 'logs:Integrate*',
 ];
 
 /**
  * `BOUNDARY_ACTION_PATTERNS` in place of the actions they match, in the statements on named resources
- * with no condition (a condition may not hold for every action of a pattern: a missing key makes a
- * `...NotEquals` condition true).
+ * with no condition or only conditions that a missing key makes false (a `...NotEquals` or `...IfExists`
+ * one holds without the key, so it may not hold for every action of a pattern alike).
  */
 export function widenForBoundary(statements: readonly PolicyStatement[]): PolicyStatement[] {
   return statements.map((st) => {
     const resources = st.Resource === undefined ? [] : ([] as string[]).concat(st.Resource);
-    if (st.Effect !== 'Deny' || st.Condition || st.Action === undefined || resources.length === 0 || resources.includes('*')) return st;
+    const negative = Object.keys(st.Condition ?? {}).some((operator) => !POSITIVE_OPERATORS.includes(operator));
+    if (st.Effect !== 'Deny' || negative || st.Action === undefined || resources.length === 0 || resources.includes('*')) return st;
     const actions: string[] = [];
     for (const action of ([] as string[]).concat(st.Action)) {
       const pattern = BOUNDARY_ACTION_PATTERNS.find((p) => actionMatches(p, action));
@@ -126,6 +130,9 @@ export function widenForBoundary(statements: readonly PolicyStatement[]): Policy
     return { ...st, Action: actions };
   });
 }
+
+/** Condition operators that are false when the request lacks the key ("IAM JSON policy elements: Condition operators"). */
+const POSITIVE_OPERATORS = ['StringEquals', 'StringLike', 'ArnEquals', 'ArnLike', 'ForAnyValue:StringEquals', 'ForAnyValue:StringLike'];
 
 /** Whether an IAM action pattern (`*` for any characters, case-insensitive) matches an action. */
 export function actionMatches(pattern: string, action: string): boolean {

@@ -2,7 +2,7 @@ import { RUN_AS_TAG } from '../access-policies/choices';
 import type { PolicyStatement } from '../shared/policy-document';
 import { APPROVAL_DOCUMENT_TYPES } from '../just-in-time/choices';
 import type { Condition } from './conditions';
-import { ALERTING_ACTIONS, APPROVAL_STACK_ACTIONS, DEFAULT_HOST_MANAGEMENT_SETTING, ORGANIZATION_POLICY_ACTIONS, QUICK_SETUP_ACTIONS, EVENT_BUS_ACTIONS, IDENTITY_CENTER_ACTIONS, IDENTITY_PROVIDER_CHANGES, OTHER_WAYS_IN, PROTECTED_ACTIONS, TRANSCRIPT_READ_ACTIONS,
+import { ALERTING_ACTIONS, APPROVAL_STACK_ACTIONS, DEFAULT_HOST_MANAGEMENT_SETTING, FLEET_ACTIONS, ORGANIZATION_POLICY_ACTIONS, QUICK_SETUP_ACTIONS, EVENT_BUS_ACTIONS, IDENTITY_CENTER_ACTIONS, IDENTITY_PROVIDER_CHANGES, OTHER_WAYS_IN, PROTECTED_ACTIONS, TRANSCRIPT_READ_ACTIONS,
   RECORDING_NETWORK_ACTIONS, RECORDING_PATH_ACTIONS, STATE_BUCKET_ACTIONS, STATE_HISTORY_ACTIONS, TRUST_CHAIN_ACTIONS,
 } from '../shared/protected-actions';
 
@@ -217,6 +217,8 @@ export function auditTrailDenyStatements(trail: AuditTrail, only?: Condition): P
     ...(trail.organizationPolicyTag ? [deny('ProtectOrganizationPolicy', ORGANIZATION_POLICY_ACTIONS, ['arn:*:organizations::*:policy/*'], {
       StringEquals: { [`aws:ResourceTag/${trail.organizationPolicyTag.key}`]: trail.organizationPolicyTag.value },
     })] : []),
+    // Frozen (a stack policy, a delete that retains the documents), nobody revokes an approval.
+    deny('KeepApprovalPoliciesManaged', APPROVAL_STACK_ACTIONS, [...(trail.approvalStackArns ?? [])]),
     ...justInTimeDenyStatements(trail, only),
     ...(trail.quickSetupTag ? [deny('ProtectJustInTimeEnablement', QUICK_SETUP_ACTIONS, ['arn:*:ssm-quicksetup:*:*:configuration-manager/*'], {
       StringEquals: { [`aws:ResourceTag/${trail.quickSetupTag.key}`]: trail.quickSetupTag.value },
@@ -270,13 +272,11 @@ function approvalPoliciesStatement(only: Condition | undefined, types: readonly 
   };
 }
 
-/** What keeps just-in-time access as the pipeline and Quick Setup made it: the approval policies' stack, the token role, the service settings. */
-export function justInTimeDenyStatements(trail: Pick<AuditTrail, 'approvalStackArns' | 'justInTimeSetup'>, only?: Condition): PolicyStatement[] {
+/** What keeps just-in-time access's setup as Quick Setup made it: the token role and the service settings. */
+export function justInTimeDenyStatements(trail: Pick<AuditTrail, 'justInTimeSetup'>, only?: Condition): PolicyStatement[] {
   const deny = denyFor(only);
   const setup = trail.justInTimeSetup;
   return [
-    // Frozen (a stack policy, a delete that retains the documents), nobody revokes an approval.
-    deny('KeepApprovalPoliciesManaged', APPROVAL_STACK_ACTIONS, [...(trail.approvalStackArns ?? [])]),
     deny('ProtectJustInTimeTokenRole', [...RECORDING_PATH_ACTIONS.roles, ...RECORDING_PATH_ACTIONS.passRole], [...(setup?.tokenRoleArns ?? [])]),
     deny('ProtectJustInTimeSettings', RECORDING_PATH_ACTIONS.serviceSetting, [...(setup?.settingArns ?? [])]),
   ].filter((st) => ([] as string[]).concat(st.Resource ?? []).length > 0);
@@ -319,6 +319,8 @@ export function recordingPathDenyStatements(path: RecordingPath, only?: Conditio
     deny('KeepInstanceTags', RECORDING_PATH_ACTIONS.instanceTags, INSTANCES, tagged),
     deny('KeepNetworkTags', RECORDING_PATH_ACTIONS.instanceTags, RECORDING_NETWORK, taggedNetwork),
     deny('OnlySessionsOntoInstances', OTHER_WAYS_IN.instances.filter((a) => !runCommand.includes(a)), INSTANCES, tagged),
+    // What the environment's fleets launch, and how many, is the pipeline's.
+    deny('KeepFleets', FLEET_ACTIONS.tagged, FLEET_TARGETS, tagged),
     deny('KeepRecordingNetwork', [...RECORDING_NETWORK_ACTIONS.endpoints, ...RECORDING_NETWORK_ACTIONS.securityGroups], RECORDING_NETWORK, taggedNetwork),
     deny('KeepInstanceInterfaces', RECORDING_NETWORK_ACTIONS.instances, INSTANCES, tagged),
     ...(path.routeTableArns?.length ? [deny('KeepRecordingRoutes', RECORDING_NETWORK_ACTIONS.routes, [...path.routeTableArns])] : []),
@@ -330,7 +332,8 @@ export function recordingPathDenyStatements(path: RecordingPath, only?: Conditio
     deny('SessionsOnlyWhereRecorded', ['ssm:StartSession'], ['*'], { StringNotEquals: { 'aws:RequestedRegion': [...path.sessionRegions] } }),
     ...(path.accessTagKeys?.length ? [
       // Any instance or node: tagging one into a group's reach is as good as changing the group's policy.
-      deny('KeepAccessTags', ACCESS_TAG_ACTIONS.resources, ACCESS_TAG_TARGETS, { 'ForAnyValue:StringEquals': { 'aws:TagKeys': [...path.accessTagKeys] } }),
+      // Groups and launch templates too: a fleet tagged in launches instances tagged in, by a role no guardrail reaches.
+      deny('KeepAccessTags', [...ACCESS_TAG_ACTIONS.resources, ...FLEET_ACTIONS.taggingIn], [...ACCESS_TAG_TARGETS, ...FLEET_TARGETS], { 'ForAnyValue:StringEquals': { 'aws:TagKeys': [...path.accessTagKeys] } }),
       deny('KeepRunAsTags', ACCESS_TAG_ACTIONS.principals, ['*'], { 'ForAnyValue:StringEquals': { 'aws:TagKeys': [RUN_AS_TAG, ...(path.principalTagKeys ?? [])] } }),
     ] : []),
   ];
@@ -343,6 +346,8 @@ export const ACCESS_TAG_ACTIONS = {
 } as const;
 
 const ACCESS_TAG_TARGETS = ['arn:*:ec2:*:*:instance/*', 'arn:*:ssm:*:*:managed-instance/*'];
+/** Auto Scaling's resources (its groups; launch configurations, which the fleets do not use) and launch templates. */
+const FLEET_TARGETS = ['arn:*:autoscaling:*', 'arn:*:ec2:*:*:launch-template/*'];
 
 function alertingDenyStatements(
   alerting: AuditTrail['alerting'],

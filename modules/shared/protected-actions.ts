@@ -189,9 +189,9 @@ export const STATE_BUCKET_ACTIONS = [...PROTECTED_ACTIONS.logBucket, 's3:PutRepl
  * an approval.
  */
 export const APPROVAL_STACK_ACTIONS = [
+  // Without a change set of one's own, none to execute; cancelling the pipeline's update or tagging changes no policy.
   'cloudformation:DeleteStack', 'cloudformation:UpdateStack', 'cloudformation:SetStackPolicy', 'cloudformation:CreateChangeSet',
-  'cloudformation:ExecuteChangeSet', 'cloudformation:UpdateTerminationProtection', 'cloudformation:CancelUpdateStack',
-  'cloudformation:ContinueUpdateRollback', 'cloudformation:RollbackStack', 'cloudformation:TagResource', 'cloudformation:UntagResource',
+  'cloudformation:UpdateTerminationProtection', 'cloudformation:RollbackStack',
 ] as const;
 
 /** What detaches or rewrites the organization's service control policy, in the management account. */
@@ -204,6 +204,23 @@ export const QUICK_SETUP_ACTIONS = [
   'ssm-quicksetup:UpdateConfigurationDefinition', 'ssm-quicksetup:UpdateConfigurationManager', 'ssm-quicksetup:DeleteConfigurationManager',
   'ssm-quicksetup:TagResource', 'ssm-quicksetup:UntagResource',
 ] as const;
+
+/**
+ * What changes what a fleet launches or runs: its Auto Scaling group (template, version, size, tags,
+ * instances) and its launch template's versions. The group's service-linked role launches and tags its
+ * instances, and no SCP or identity policy reaches it ("SCPs do not affect any service-linked role"):
+ * these calls, the caller's, are where a change is refused.
+ */
+export const FLEET_ACTIONS = {
+  /**
+   * Every action on the environment's groups and launch templates (tagged): a fleet's template, version,
+   * size, tags, instances and refreshes, and every tag of a template as of an instance. Reads name no
+   * group or template, so no read is refused.
+   */
+  tagged: ['autoscaling:*', 'ec2:*LaunchTemplate*', 'ec2:CreateTags', 'ec2:DeleteTags'],
+  /** Creating one tagged into the environment (with an access tag key): refused as tagging an instance is. */
+  taggingIn: ['autoscaling:CreateAutoScalingGroup', 'autoscaling:CreateOrUpdateTags', 'autoscaling:DeleteTags', 'ec2:CreateLaunchTemplate'],
+} as const;
 
 /** The Systems Manager service setting that lends instances the Default Host Management role. */
 export const DEFAULT_HOST_MANAGEMENT_SETTING = '/ssm/managed-instance/default-ec2-instance-management-role';
