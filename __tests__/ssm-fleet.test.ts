@@ -1,4 +1,4 @@
-import { App, Aspects, TerraformStack } from 'cdktf';
+import { App, Aspects, TerraformStack, Testing } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { ComplianceChecker } from '../modules/compliance';
 import { IamSsmRole } from '../modules/iam-ssm-role';
@@ -7,7 +7,11 @@ import { SsmFleet, SsmLaunchTemplate } from '../modules/ssm-fleet';
 import { SsmInstance } from '../modules/ssm-instance';
 import { SessionLogging } from '../modules/session-logging';
 import { validateOffline } from '../scripts/lib/offline-validation';
-import { type Json, resources, synthStack, tempDir } from './helpers';
+import { configProblems, type Json, rawConfig, resources, synthStack, tempDir, writeConfig } from './helpers';
+import { validateConfig } from '../config/validate';
+import { createStacks } from '../stacks';
+import { accessReport } from '../scripts/lib/access-report';
+import { synthesize } from '../scripts/lib/synth';
 import type { PolicyJson } from '../scripts/lib/iam-decide';
 import { ALLOW_EVERYTHING, decide, ResolvedPlan } from './iam-evaluation';
 import { shippedPlans } from './support/shipped-plans';
@@ -173,5 +177,48 @@ describe("an environment's fleets, decided by the IAM engine on dev's resolved p
       expect({ delivery, decision: await as(admin, delivery, 'autoscaling:UpdateAutoScalingGroup', group, theirs) }).toEqual({ delivery, decision: 'Allowed' });
       expect({ delivery, decision: await as(admin, delivery, 'ec2:CreateLaunchTemplateVersion', template, theirs) }).toEqual({ delivery, decision: 'Allowed' });
     }
+  });
+});
+
+describe('fleets in the config', () => {
+  const WORKERS = { name: 'workers', instanceType: 't3.small', minSize: 2, maxSize: 4, team: 'platform', accessGroup: 'operators' };
+  const withFleet = (fleet: object = WORKERS) => {
+    const raw = rawConfig();
+    raw.environments.dev.fleets = [fleet];
+    return raw;
+  };
+
+  it.each([
+    [{ ...WORKERS, maxSize: 1 }, 'fleets[0].maxSize', /is below minSize \(2\)/],
+    [{ ...WORKERS, desiredCapacity: 5 }, 'fleets[0].desiredCapacity', /must lie from minSize to maxSize \(2 to 4\)/],
+    [{ ...WORKERS, minSize: 1.5 }, 'fleets[0].minSize', /whole number/],
+    [{ ...WORKERS, name: 'dev-tools' }, 'fleets[0].name', /names another instance or fleet/],
+    [{ ...WORKERS, subnetIds: ['subnet-0a1b2c3d4e5f69999'] }, 'fleets[0].subnetIds[0]', /is not one of network\.subnetIds/],
+    [{ ...WORKERS, accessGroup: 'operator' }, 'fleets.workers.accessGroup', /did you mean "operators"/],
+    [{ ...WORKERS, ami: 'ami-0a1b2c3d4e5f60718' }, 'fleets[0].ssmAgentVersion', /is required with "ami"/],
+    [{ ...WORKERS, tags: { ManagedBy: 'me' } }, 'fleets[0].tags.ManagedBy', /is set by the project/],
+  ])('refuses %j, naming the environment and field', (fleet, field, message) => {
+    const problems = configProblems((raw) => { raw.environments.dev.fleets = [fleet]; });
+    expect(problems).toContain(`environment "dev", field "${field}"`);
+    expect(problems).toMatch(message);
+  });
+
+  it("launches from the environment's recording profile, tagged as its instances are, ManagedBy included, and the groups reaching its tags reach it", () => {
+    const config = validateConfig(withFleet());
+    const dev = JSON.parse(Testing.synth(createStacks(Testing.app(), config).all.find((s) => s.node.id === 'dev')!, true));
+    const [template] = resources(dev, 'aws_launch_template');
+    expect(template.name).toBe('ssm-session-kit-dev-workers');
+    expect(template.iam_instance_profile.arn).toMatch(/aws_iam_instance_profile\.instance-profile_[0-9A-F]{8}\.arn/);
+    expect(template.tag_specifications[0].tags).toEqual({ Environment: 'dev', Team: 'platform', AccessGroup: 'operators', Name: 'workers', ManagedBy: 'ssm-session-kit' });
+    expect(resources(dev, 'aws_autoscaling_group')[0]).toMatchObject({ name: 'ssm-session-kit-dev-workers', min_size: 2, max_size: 4 });
+    const operators = accessReport(config).split('\n').find((l) => l.startsWith('  operators '))!;
+    expect(operators).toContain('fleet workers');
+  });
+
+  it('plans offline, beside the shipped stacks, with no error and no warning', async () => {
+    const outdir = tempDir('fleet-config-synth');
+    synthesize(outdir, { SSK_CONFIG: writeConfig(withFleet()) });
+    const [dev] = await validateOffline({ outdir, stacks: ['dev'], workdir: tempDir('fleet-config-validate') });
+    expect({ diagnostics: dev.diagnostics, ok: dev.ok }).toEqual({ diagnostics: [], ok: true });
   });
 });

@@ -28,7 +28,7 @@ export type { AccessGroupConfig, PermissionSetConfig } from './sections/access-g
 export type { AlertsConfig } from './sections/alerts';
 export type { BootstrapConfig, EnvironmentConfig, IdentityCenterConfig, LogArchiveConfig, OrganizationConfig };
 export type { GuardrailsConfig } from './sections/guardrails';
-export type { InstanceConfig } from './sections/instances';
+export type { FleetConfig, InstanceConfig } from './sections/instances';
 export type { NetworkConfig } from './sections/network';
 export type { ArchiveDestination, SessionLoggingConfig } from './sections/session-logging';
 export type { RemoteStateConfig } from './sections/state';

@@ -4,8 +4,8 @@
  * environment stack and the Identity Center stack, and free of cdktf.
  */
 import { partitionOf } from '../config/aws-rules';
-import { instanceTags, reaches } from '../config/access';
-import type { AccessGroupConfig, EnvironmentConfig, InstanceConfig } from '../config/types';
+import { instanceTags, type Machine, reaches } from '../config/access';
+import type { AccessGroupConfig, EnvironmentConfig } from '../config/types';
 import { destinationLabel, type PortForwardingDestination } from '../modules/access-policies/destinations';
 import type { SessionAccessStatementsProps } from '../modules/access-policies';
 import { environmentPrefix, forwardDocumentName, justInTimeNames } from './naming';
@@ -36,7 +36,7 @@ export function approverGroups(env: EnvironmentConfig): string[] {
 }
 
 /** The manual approval policy that targets the instance: the one just-in-time group with approvers that reaches it (the config allows no second). */
-export function justInTimeApproval(env: EnvironmentConfig, instance: InstanceConfig): string | undefined {
+export function justInTimeApproval(env: EnvironmentConfig, instance: Machine): string | undefined {
   const group = env.accessGroups.find((g) => g.justInTime?.manualApproval && reaches(g, instanceTags(env, instance)));
   return group && justInTimeNames(environmentPrefix(env.name)).manualApproval(group.name);
 }
@@ -45,7 +45,7 @@ export function justInTimeApproval(env: EnvironmentConfig, instance: InstanceCon
  * Every OS user a session on the instance may run as: the preferences' default, the run-as user of each
  * group that reaches it, and the environment's own list.
  */
-export function runAsUsers(env: EnvironmentConfig, instance: InstanceConfig): string[] {
+export function runAsUsers(env: EnvironmentConfig, instance: Machine): string[] {
   const reaching = env.accessGroups.filter((g) => reaches(g, instanceTags(env, instance)));
   const users = [
     ...(env.sessionLogging.runAsDefaultUser ? [env.sessionLogging.runAsDefaultUser] : []),
@@ -58,7 +58,7 @@ export function runAsUsers(env: EnvironmentConfig, instance: InstanceConfig): st
 }
 
 /** Whether a group that reaches the instance opened SSH over Session Manager, which needs sshd. */
-export function opensSsh(env: EnvironmentConfig, instance: InstanceConfig): boolean {
+export function opensSsh(env: EnvironmentConfig, instance: Machine): boolean {
   return env.accessGroups.some((g) => g.documents.includes('AWS-StartSSHSession') && reaches(g, instanceTags(env, instance)));
 }
 

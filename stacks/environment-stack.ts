@@ -15,6 +15,8 @@ import { environmentAuditTrail, type StackAuditTrail } from './audit-trail';
 import { addAwsProvider, addIamEventsProvider } from './aws-provider';
 import { alertingSessions, distinctDestinations, groupAccess, justInTimeApproval, opensSsh, runAsUsers } from './environment-props';
 import { ApprovalPolicies, type Approver } from '../modules/just-in-time';
+import { SsmFleet, SsmLaunchTemplate } from '../modules/ssm-fleet';
+import { MANAGED_BY_TAG } from '../config/access';
 import { autoApprovalRules } from '../config/sections/just-in-time';
 import { ACCESS_TAG_KEYS } from '../modules/ssm-instance/access-tags';
 import { addRemoteState } from './locking-s3-backend';
@@ -37,6 +39,8 @@ export class EnvironmentStack extends TerraformStack {
   readonly defaultHostManagement?: DefaultHostManagement;
   readonly sessionLogging: SessionLogging;
   readonly accessPolicies: readonly SessionAccessPolicy[];
+  /** The Auto Scaling groups of instances, each with its launch template. */
+  readonly fleets: readonly SsmFleet[];
   /** Just-in-time access's approval policies, where a group uses it. */
   readonly approvalPolicies?: ApprovalPolicies;
   /** One Session document per port-forwarding destination some group declared. */
@@ -125,6 +129,33 @@ export class EnvironmentStack extends TerraformStack {
       osUsers: instance.manageOsUsers && { users: runAsUsers(environment, instance), ssmUserSudo: environment.osUsers.ssmUserSudo },
       hardening: { sshd: opensSsh(environment, instance) },
     }));
+    this.fleets = environment.fleets.map((fleet) => {
+      const scope = new Construct(this, `fleet-${fleet.name}`);
+      const launchTemplate = new SsmLaunchTemplate(scope, 'launch-template', {
+        name: fleet.name,
+        templateName: `${names.prefix}-${fleet.name}`,
+        vpcId: network.vpcId,
+        instanceType: fleet.instanceType,
+        machineImageId: fleet.ami,
+        agentVersion: fleet.ssmAgentVersion,
+        detailedMonitoring: fleet.detailedMonitoring,
+        accessTags: { environment: name, team: fleet.team, accessGroup: fleet.accessGroup, justInTimeApproval: justInTimeApproval(environment, fleet) },
+        instanceProfile: { role: this.instanceRole, profile: this.instanceProfile },
+        // The provider's default tags reach the template, not what it launches: the SCP knows the instances by this one.
+        tags: { ...fleet.tags, [MANAGED_BY_TAG.key]: MANAGED_BY_TAG.value },
+        osUsers: fleet.manageOsUsers && { users: runAsUsers(environment, fleet), ssmUserSudo: environment.osUsers.ssmUserSudo },
+        hardening: { sshd: opensSsh(environment, fleet) },
+      });
+      return new SsmFleet(scope, 'group', {
+        name: `${names.prefix}-${fleet.name}`,
+        launchTemplate,
+        subnetIds: fleet.subnetIds,
+        minSize: fleet.minSize,
+        maxSize: fleet.maxSize,
+        desiredCapacity: fleet.desiredCapacity,
+        instanceRefresh: fleet.instanceRefresh,
+      });
+    });
     const forwarding = new Construct(this, PORT_FORWARDING_ID);
     this.portForwarding = distinctDestinations(environment).map((destination) => new PortForwardingDocument(
       forwarding, destinationLabel(destination).replace(/\./g, '_'), { documentName: forwardDocumentName(names.prefix, destination), destination },

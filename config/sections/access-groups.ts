@@ -249,11 +249,12 @@ export function checkInstanceTags(env: EnvironmentConfig, report: Report): void 
   for (const [field, key] of [['team', ACCESS_TAG_KEYS.team], ['accessGroup', ACCESS_TAG_KEYS.accessGroup]] as const) {
     // An AccessGroup tag may also name a group that matches on something else.
     const named = [...new Set([...env.accessGroups.flatMap((g) => g.instanceTags[key] ?? []), ...(field === 'accessGroup' ? env.accessGroups.map((g) => g.name) : [])])];
-    for (const instance of env.instances) {
+    const machines = [...env.instances.map((m) => ({ m, at: `instances.${m.name}` })), ...env.fleets.map((m) => ({ m, at: `fleets.${m.name}` }))];
+    for (const { m: instance, at } of machines) {
       const value = instance[field];
       if (value === undefined || named.includes(value)) continue;
       const near = nearest(value, named);
-      report(`instances.${instance.name}.${field}`, `"${value}" is named by no access group${field === 'accessGroup' ? ', nor any group\'s instances.accessGroup' : '\'s instances.team'}${near ? ` (did you mean "${near}"?)` : named.length > 0 ? ` (they name ${named.map((n) => `"${n}"`).join(', ')})` : ''}`);
+      report(`${at}.${field}`, `"${value}" is named by no access group${field === 'accessGroup' ? ', nor any group\'s instances.accessGroup' : '\'s instances.team'}${near ? ` (did you mean "${near}"?)` : named.length > 0 ? ` (they name ${named.map((n) => `"${n}"`).join(', ')})` : ''}`);
     }
   }
 }
@@ -287,8 +288,9 @@ export function checkReachAndRunAs(env: EnvironmentConfig, report: Report): void
       report(`accessGroups.${group.name}.runAsUser`, `"${group.runAsUser}" is not created on instance ${unmanaged(reached).join(', ')} (manageOsUsers is false), where its sessions would fail`);
     }
   }
-  if (runAsDefaultUser !== undefined && unmanaged(env.instances).length > 0) {
-    report('sessionLogging.runAsDefaultUser', `"${runAsDefaultUser}" is not created on instance ${unmanaged(env.instances).join(', ')} (manageOsUsers is false), where every session would fail`);
+  const machines = [...env.instances, ...env.fleets];
+  if (runAsDefaultUser !== undefined && unmanaged(machines).length > 0) {
+    report('sessionLogging.runAsDefaultUser', `"${runAsDefaultUser}" is not created on instance ${unmanaged(machines).join(', ')} (manageOsUsers is false), where every session would fail`);
   }
 }
 

@@ -11,7 +11,7 @@ import { alertsOf, alertsSchema, type AlertsConfig, checkAlerts } from './alerts
 import { accountId, awsString, keyedBy, list, problem, region, type Report, strict, tags } from './common';
 import { guardrailsSchema } from './guardrails';
 import type { IdentityCenterFile } from './identity-center';
-import { type InstanceConfig, instancesOf, instancesSchema } from './instances';
+import { type FleetConfig, fleetsOf, fleetsSchema, type InstanceConfig, instancesOf, instancesSchema } from './instances';
 import { networkSchema } from './network';
 import { type ArchiveDestination, sessionLoggingSchema, type SessionLoggingConfig } from './session-logging';
 import { type RemoteStateConfig, stateSchema, stateWithDefaults } from './state';
@@ -26,6 +26,7 @@ export const environmentSchema = strict({
   state: stateSchema,
   network: networkSchema,
   instances: instancesSchema,
+  fleets: fleetsSchema,
   defaultHostManagement: f.boolean().default(false).meta({ description: 'turn on Default Host Management, so instances without a profile are managed too' }),
   deployWave: f.number().default(1).check((ctx) => {
     if (!Number.isInteger(ctx.value) || ctx.value < 1 || ctx.value > MAX_DEPLOY_WAVES) {
@@ -48,11 +49,13 @@ export const environmentSchema = strict({
 
 export type EnvironmentFile = f.Output<typeof environmentSchema>;
 
-export interface EnvironmentConfig extends Readonly<Omit<EnvironmentFile, 'state' | 'instances' | 'sessionLogging' | 'accessGroups' | 'alerts'>> {
+export interface EnvironmentConfig extends Readonly<Omit<EnvironmentFile, 'state' | 'instances' | 'fleets' | 'sessionLogging' | 'accessGroups' | 'alerts'>> {
   /** The key in `environments`: also the stack's name. */
   readonly name: string;
   readonly state: RemoteStateConfig;
   readonly instances: readonly InstanceConfig[];
+  /** Auto Scaling groups of instances, each with its subnets. */
+  readonly fleets: readonly FleetConfig[];
   readonly sessionLogging: SessionLoggingConfig;
   /** Who may open sessions on which instances, in the order the file declares the groups. */
   readonly accessGroups: readonly AccessGroupConfig[];
@@ -69,9 +72,10 @@ export interface EnvironmentConfig extends Readonly<Omit<EnvironmentFile, 'state
 /** What spans an environment's sections, and the defaults that depend on other fields. */
 export function checkEnvironment(name: string, env: EnvironmentFile, report: Report, identityCenter: IdentityCenterFile | undefined): EnvironmentConfig {
   const instances = instancesOf(env.instances, env.network, report);
+  const fleets = fleetsOf(env.fleets, env.instances, env.network, report);
   const accessGroups = accessGroupsOf(name, env, identityCenter, report);
   const checked: EnvironmentConfig = {
-    ...env, name, state: stateWithDefaults(env.state, name, env.region), instances, accessGroups, alerts: alertsOf(env.alerts), sessionRegions: [env.region],
+    ...env, name, state: stateWithDefaults(env.state, name, env.region), instances, fleets, accessGroups, alerts: alertsOf(env.alerts), sessionRegions: [env.region],
   };
   checkManagedByTag(checked, report);
   checkAlerts(checked, report);
@@ -82,11 +86,14 @@ export function checkEnvironment(name: string, env: EnvironmentFile, report: Rep
 }
 
 /** The organization SCP knows the project's instances by this tag: nothing may set it to another value. */
-function checkManagedByTag({ tags, instances }: EnvironmentConfig, report: Report): void {
+function checkManagedByTag({ tags, instances, fleets }: EnvironmentConfig, report: Report): void {
   const refuse = (field: string) => report(field, `is set by the project ("${MANAGED_BY_TAG.value}"): the organization SCP protects the instances that carry it`);
   if (tags[MANAGED_BY_TAG.key] !== undefined) refuse(`tags.${MANAGED_BY_TAG.key}`);
   instances.forEach((instance, i) => {
     if (instance.tags[MANAGED_BY_TAG.key] !== undefined) refuse(`instances[${i}].tags.${MANAGED_BY_TAG.key}`);
+  });
+  fleets.forEach((fleet, i) => {
+    if (fleet.tags[MANAGED_BY_TAG.key] !== undefined) refuse(`fleets[${i}].tags.${MANAGED_BY_TAG.key}`);
   });
 }
 

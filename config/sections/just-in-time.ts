@@ -134,9 +134,9 @@ export function checkJustInTime(env: EnvironmentConfig, report: Report, identity
     });
   }
   const manual = jit.filter((g) => g.justInTime!.manualApproval);
-  for (const instance of env.instances) {
+  for (const [field, machines] of [['instances', env.instances], ['fleets', env.fleets]] as const) for (const instance of machines) {
     const reaching = manual.filter((g) => reachableInstances(env, g).includes(instance)).map((g) => g.name);
-    if (reaching.length > 1) report(`instances.${instance.name}`, `is reached by the manual approval policies of ${reaching.join(' and ')}: Systems Manager fails every request to a node two manual policies target ("Approval policies")`);
+    if (reaching.length > 1) report(`${field}.${instance.name}`, `is reached by the manual approval policies of ${reaching.join(' and ')}: Systems Manager fails every request to a node two manual policies target ("Approval policies")`);
   }
   const problems = cedarProblems(cedarPolicies('permit', autoApprovalRules(env)));
   for (const message of problems) report('accessGroups', `auto-approval policy: ${message}`);

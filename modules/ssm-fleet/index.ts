@@ -10,8 +10,13 @@ import { SSM_AGENT_VERSION_TAG } from '../shared/ssm-agent';
 
 export interface SsmLaunchTemplateProps extends Pick<SsmInstanceProps,
   'vpcId' | 'machineImageId' | 'agentVersion' | 'httpsEgressCidrs' | 'detailedMonitoring' | 'rootVolumeSizeGiB' | 'rootVolumeKmsKeyId' | 'osUsers' | 'hardening' | 'extraCloudConfig'> {
-  /** The fleet's name: its instances' Name tag, and the template's name. */
+  /** The fleet's name: its instances' Name tag. */
   readonly name: string;
+  /**
+   * The launch template's name, unique in the account and Region.
+   * @default `name`
+   */
+  readonly templateName?: string;
   /** @default 't3.micro' */
   readonly instanceType?: string;
   /** The role and profile the instances record with: the environment's recording path. */
@@ -47,7 +52,7 @@ export class SsmLaunchTemplate extends Construct {
       ...(props.agentVersion ? { [SSM_AGENT_VERSION_TAG]: props.agentVersion } : {}),
     };
     this.launchTemplate = new LaunchTemplate(this, 'template', {
-      name: props.name,
+      name: props.templateName ?? props.name,
       description: `${props.name}: Session Manager only`,
       imageId: props.machineImageId ?? latestAmazonLinuxImage(this, instanceType),
       instanceType,

@@ -44,7 +44,7 @@ function environmentReport(env: EnvironmentConfig, archive: LogArchiveConfig | u
   if (env.accessGroups.length === 0) return `${header}\n  no access groups: nobody may start a session`;
   const rows = env.accessGroups.map((group) => [
     group.name,
-    reachableInstances(env, group).map((i) => i.name).join(', '),
+    reachableInstances(env, group).map((i) => ('minSize' in i ? `fleet ${i.name}` : i.name)).join(', '),
     [
       ...group.documents.map((d) => (ANY_PORT_DOCUMENTS.includes(d) ? `${d} (not recorded, any port)` : UNRECORDED_DOCUMENTS.includes(d) ? `${d} (not recorded)` : d)),
       ...group.portForwarding.map((d) => `forward to ${d.host ?? 'the instance'}:${d.port} only (not recorded)`),
