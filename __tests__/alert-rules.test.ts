@@ -59,7 +59,7 @@ describe.each([
     // Staging's on-call group asks for access just in time, and its alerts watch every approved request.
     const justInTime = env === 'staging' ? ['access-approvals', 'access-tokens', 'approval-policies', 'just-in-time-settings', 'just-in-time-token-role'] : [];
     expect(Object.keys(patterns).sort()).toEqual([
-      ...justInTime, 'alerting', 'guarded', 'guarded-iam', 'key', 'key-deleted', 'log-bucket', 'log-group', 'log-objects', 'preferences', 'reads', 'recording-path',
+      ...justInTime, 'alerting', 'fleets', 'guarded', 'guarded-iam', 'key', 'key-deleted', 'log-bucket', 'log-group', 'log-objects', 'preferences', 'reads', 'recording-path',
       'recording-roles', 'sessions', 'trust-chain', 'trust-chain-roles', 'ways-in',
     ].sort());
     expect(Object.keys(forwards).sort()).toEqual(['guarded-iam', ...(env === 'staging' ? ['just-in-time-token-role'] : []), 'recording-roles', 'trust-chain', 'trust-chain-roles']);

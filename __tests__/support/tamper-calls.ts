@@ -66,6 +66,15 @@ export function tamperRecords(n: TamperNames): Record<string, MoveRecord> {
     'create a Session document that records nothing': here('ssm', 'CreateDocument', { name: 'no-logging', content: '{}', documentType: 'Session', documentFormat: 'JSON' }),
     // ("CreateDocument", Systems Manager API Reference) DocumentType, as the request names it.
     'write an approval policy that approves oneself': here('ssm', 'CreateDocument', { name: 'my-approvals', content: '{}', documentType: 'ManualApprovalPolicy', documentFormat: 'YAML' }),
+    // ("CreateLaunchTemplateVersion", EC2 API Reference; "CreateAutoScalingGroup", Auto Scaling API Reference): refused, they alert.
+    "add a version to a fleet's launch template": {
+      call: { service: 'ec2', eventName: 'CreateLaunchTemplateVersion', requestParameters: { CreateLaunchTemplateVersionRequest: { LaunchTemplateId: 'lt-0123456789abcdef0', LaunchTemplateData: { UserData: '<sensitiveDataRemoved>' } } } },
+      where: 'region', alerts: 'refused only',
+    },
+    'create an Auto Scaling group tagged into an access group': {
+      call: { service: 'autoscaling', eventName: 'CreateAutoScalingGroup', requestParameters: { autoScalingGroupName: 'mine', tags: [{ key: 'AccessGroup', value: 'operators', propagateAtLaunch: true }] } },
+      where: 'region', alerts: 'refused only',
+    },
     "tag an instance into another group's reach": here('ec2', 'CreateTags', { resourcesSet: { items: [{ resourceId: instanceId }] }, tagSet: { items: [{ key: 'Team', value: 'payments' }] } }),
     'tag a role to run as another OS user': iam('TagRole', { roleName: 'Administrators', tags: [{ key: 'SSMSessionRunAs', value: 'root' }] }),
     'image an instance': here('ec2', 'CreateImage', { instanceId, name: 'copy', noReboot: true }),

@@ -297,7 +297,7 @@ export class SessionAlerts extends Construct {
     }
     if (props.refusals) {
       const refusals = refusalPatterns(props.refusals, excluded);
-      Object.assign(patterns, { guarded: refusals.regional, reads: refusals.reads });
+      Object.assign(patterns, { guarded: refusals.regional, fleets: refusals.fleets, reads: refusals.reads });
       global['guarded-iam'] = refusals.iam;
     }
     Object.assign(patterns, global);

@@ -26,6 +26,7 @@ const EVENT_SOURCES: Readonly<Record<string, string>> = {
   events: 'events.amazonaws.com',
   sns: 'sns.amazonaws.com',
   ec2: 'ec2.amazonaws.com',
+  autoscaling: 'autoscaling.amazonaws.com',
   iam: 'iam.amazonaws.com',
   sts: 'sts.amazonaws.com',
   // ("Log connections established over EC2 Instance Connect Endpoint", its OpenTunnel record)
@@ -392,6 +393,9 @@ export function trustChainPatterns(chain: WatchedTrustChain, excludedRoleArns: r
   };
 }
 
+/** What changes a launch template, as CloudTrail names the calls. */
+const FLEET_TEMPLATE_EVENTS = ['CreateLaunchTemplate', 'CreateLaunchTemplateVersion', 'ModifyLaunchTemplate', 'DeleteLaunchTemplate', 'DeleteLaunchTemplateVersions'];
+
 /** The rest of what the guardrails refuse, as CloudTrail's records name it (`SessionAlerts.refusals`). */
 export interface WatchedRefusals {
   /** What the guardrail's and the access groups' managed policies are named with (`<prefix>-`). */
@@ -418,7 +422,7 @@ export interface WatchedRefusals {
  * network the agent records through, the default event bus, session documents; and, read-only, the
  * instances' console and the unread transcripts.
  */
-export function refusalPatterns(watch: WatchedRefusals, excludedRoleArns: readonly string[]): { iam: EventPattern; regional: EventPattern; reads: EventPattern } {
+export function refusalPatterns(watch: WatchedRefusals, excludedRoleArns: readonly string[]): { iam: EventPattern; regional: EventPattern; fleets: EventPattern; reads: EventPattern } {
   const caller = callerOtherThan(excludedRoleArns);
   const policies = { policyArn: [{ prefix: `${watch.policyArnPrefix}${watch.policyNamePrefix}` }] };
   const tagKeys = [...watch.principalTagKeys];
@@ -440,6 +444,12 @@ export function refusalPatterns(watch: WatchedRefusals, excludedRoleArns: readon
           { eventName: ['UntagRole', 'UntagUser'], requestParameters: { tagKeys } },
         ],
       },
+    },
+    // A fleet's group or launch template the guardrails refuse (by its tag, which the record does not carry).
+    fleets: {
+      source: ['aws.ec2', 'aws.autoscaling'],
+      'detail-type': ['AWS API Call via CloudTrail'],
+      detail: { ...caller, ...refused, $or: [{ eventSource: [EVENT_SOURCES.autoscaling] }, { eventSource: [EVENT_SOURCES.ec2], eventName: FLEET_TEMPLATE_EVENTS }] },
     },
     regional: {
       source: ['aws.ec2', 'aws.events', 'aws.ssm'],

@@ -96,6 +96,13 @@ export const TAMPERING_MOVES: readonly Move[] = [
   { what: 'open a session in a region that records nothing', action: 'ssm:StartSession', resource: (t) => t.instance.replace(`:${t.region}:`, `:${otherRegion(t.region)}:`) },
   { what: 'start a session with an unapproved document', action: 'ssm:StartSession', resource: (t) => `arn:aws:ssm:${t.region}:${t.account}:document/team-shell` },
   { what: 'create a Session document that records nothing', action: 'ssm:CreateDocument', resource: (t) => `arn:aws:ssm:${t.region}:${t.account}:document/no-logging`, context: () => ({ 'ssm:DocumentType': 'Session' }) },
+  // A fleet: what it launches, and one tagged in.
+  { what: "add a version to a fleet's launch template", action: 'ec2:CreateLaunchTemplateVersion', resource: (t) => `arn:aws:ec2:${t.region}:${t.account}:launch-template/lt-0123456789abcdef0`, context: (t) => t.instanceTags },
+  {
+    what: 'create an Auto Scaling group tagged into an access group', action: 'autoscaling:CreateAutoScalingGroup',
+    resource: (t) => `arn:aws:autoscaling:${t.region}:${t.account}:autoScalingGroup:*:autoScalingGroupName/mine`,
+    context: () => ({ 'aws:TagKeys': ['Environment', 'AccessGroup'] }),
+  },
   { what: "tag an instance into another group's reach", action: 'ec2:CreateTags', resource: (t) => t.instance, context: (t) => ({ ...t.instanceTags, 'aws:TagKeys': ['Team'] }) },
   // ("Setting up just-in-time node access") ssm:DocumentType names the approval policies' type.
   {
