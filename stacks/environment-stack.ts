@@ -137,6 +137,7 @@ export class EnvironmentStack extends TerraformStack {
         vpcId: network.vpcId,
         instanceType: fleet.instanceType,
         machineImageId: fleet.ami,
+        rootDeviceName: fleet.rootDeviceName,
         agentVersion: fleet.ssmAgentVersion,
         detailedMonitoring: fleet.detailedMonitoring,
         accessTags: { environment: name, team: fleet.team, accessGroup: fleet.accessGroup, justInTimeApproval: justInTimeApproval(environment, fleet) },

@@ -106,6 +106,7 @@ test('3. a config change users make applies without replacing or destroying any 
   walk.synth((config) => {
     const dev = config.environments.dev;
     dev.instances.push({ name: 'dev-batch', instanceType: 't3.small', team: 'data', accessGroup: 'developers' });
+    dev.fleets = [{ name: 'dev-workers', instanceType: 't3.micro', minSize: 1, maxSize: 2, team: 'data', accessGroup: 'developers' }];
     dev.accessGroups.auditors = {
       instances: { team: ['data'] },
       documents: ['SSM-SessionManagerRunShell'],
@@ -125,7 +126,16 @@ test('3. a config change users make applies without replacing or destroying any 
   expect(role).toContain('ssm-session-kit-dev-auditors');
   const topics = walk.aws(dev.accountId, dev.region, 'sns', 'list_subscriptions', {}).Subscriptions.map((s: any) => s.Endpoint);
   expect(topics).toContain('oncall@example.com');
+  const fleet = () => walk.aws(dev.accountId, dev.region, 'autoscaling', 'describe_auto_scaling_groups', { AutoScalingGroupNames: ['ssm-session-kit-dev-workers'] }).AutoScalingGroups[0];
+  expect(fleet().Instances.map((i: any) => i.LifecycleState)).toEqual(['InService']);
+  expect(await changedStacks(stacks)).toEqual([]);
 
+  // The fleet's instance type changed: a new template version and a refresh, no audit-trail resource replaced.
+  walk.synth((config) => { config.environments.dev.fleets[0].instanceType = 't3.small'; });
+  expect(await applyChanges(stacks)).toEqual([]);
+  const version = fleet().LaunchTemplate.Version;
+  const template = walk.aws(dev.accountId, dev.region, 'ec2', 'describe_launch_template_versions', { LaunchTemplateName: 'ssm-session-kit-dev-workers', Versions: [version] });
+  expect(template.LaunchTemplateVersions[0].LaunchTemplateData.InstanceType).toBe('t3.small');
   expect(await changedStacks(stacks)).toEqual([]);
 });
 

@@ -43,6 +43,7 @@ const fleetSchema = strict({
   maxSize: f.number().meta({ description: 'the most instances', minimum: 1 }),
   desiredCapacity: f.number().optional().meta({ description: 'instances to run now; default minSize', minimum: 0 }),
   instanceRefresh: f.boolean().default(true).meta({ description: 'replace the instances, 10% at a time, when what they launch with changes' }),
+  rootDeviceName: f.string().optional().meta({ description: "with ami: the image's root device (the launch template encrypts it); default /dev/xvda, Amazon Linux 2023's" }),
   ...machineFields,
 }, 'an Auto Scaling group of instances reached only through Session Manager, launched from a hardened launch template').check((ctx) => {
   checkAgent(ctx);

@@ -19,6 +19,12 @@ export interface SsmLaunchTemplateProps extends Pick<SsmInstanceProps,
   readonly templateName?: string;
   /** @default 't3.micro' */
   readonly instanceType?: string;
+  /**
+   * The image's root device, which the encrypted root volume replaces (a mapping of another name adds a
+   * second volume, which AWS refuses without a size).
+   * @default '/dev/xvda', Amazon Linux 2023's
+   */
+  readonly rootDeviceName?: string;
   /** The role and profile the instances record with: the environment's recording path. */
   readonly instanceProfile: { readonly role: IamSsmRole; readonly profile: InstanceProfile };
   /** The tags access policies match on, on every instance and volume it launches. */
@@ -62,7 +68,7 @@ export class SsmLaunchTemplate extends Construct {
       monitoring: { enabled: props.detailedMonitoring ?? false },
       networkInterfaces: [{ deviceIndex: 0, associatePublicIpAddress: 'false', deleteOnTermination: 'true', securityGroups: [this.securityGroup.id] }],
       blockDeviceMappings: [{
-        deviceName: '/dev/xvda',
+        deviceName: props.rootDeviceName ?? '/dev/xvda',
         ebs: { encrypted: 'true', volumeType: 'gp3', volumeSize: props.rootVolumeSizeGiB, kmsKeyId: props.rootVolumeKmsKeyId, deleteOnTermination: 'true' },
       }],
       tagSpecifications: ['instance', 'volume'].map((resourceType) => ({ resourceType, tags: { ...this.launchTags } })),

@@ -114,9 +114,19 @@ def _root_volume_size_from_image() -> Callable[[], None]:
             ebs["VolumeSize"] = size
         return mappings
 
+    # Launched from a launch template (an Auto Scaling group's, say), the mapping reaches the instance as given.
+    from moto.ec2.models.instances import Instance
+    original_add = Instance.add_block_device
+
+    def add_block_device(self: Any, size: int | None, device_path: str, snapshot_id: str | None, *args: Any, **kwargs: Any) -> Any:
+        if size is None and snapshot_id is None:
+            size = _image_device_size(self.ec2_backend, self.image_id, device_path)
+        return original_add(self, size, device_path, snapshot_id, *args, **kwargs)
+
     return _undo_all([
         _patch(InstanceResponse, "_validate_block_device_mapping", staticmethod(validate)),
         _patch(InstanceResponse, "_parse_block_device_mapping", parse),
+        _patch(Instance, "add_block_device", add_block_device),
     ])
 
 
@@ -440,6 +450,59 @@ def _identity_center_permission_sets() -> Callable[[], None]:
     return _undo_all([_patch(SSOAdminResponse, name, method) for name, method in methods.items()])
 
 
+def _launch_template_data() -> Callable[[], None]:
+    from moto.core.types import Base64EncodedString
+    from moto.ec2.models.launch_templates import LaunchTemplateBackend, LaunchTemplateVersion
+
+    def user_data(self: Any) -> Any:
+        data = self.data.get("UserData")
+        return Base64EncodedString(data) if isinstance(data, str) else data
+
+    create = LaunchTemplateBackend.create_launch_template
+
+    def create_launch_template(self: Any, name: str, description: str, template_data: dict[str, Any], tag_spec: Any) -> Any:
+        # The template's own tags are the template's, not what it launches with.
+        specs = [s for s in template_data.get("TagSpecifications", []) if s.get("ResourceType") != "launch-template"]
+        return create(self, name, description, {**template_data, "TagSpecifications": specs}, tag_spec)
+
+    return _undo_all([
+        _patch(LaunchTemplateVersion, "user_data", property(user_data)),
+        _patch(LaunchTemplateBackend, "create_launch_template", create_launch_template),
+    ])
+
+
+def _instance_refreshes() -> Callable[[], None]:
+    import uuid
+    from moto.autoscaling.responses import AutoScalingResponse
+    from moto.core.responses import ActionResult
+
+    refreshes: dict[tuple[str, str], list[dict[str, Any]]] = {}
+
+    def start_instance_refresh(self: Any) -> Any:
+        name = self._get_param("AutoScalingGroupName")
+        group = self.autoscaling_backend.describe_auto_scaling_groups([name])[0]
+        # The group's instances replaced by ones of its current template version, all at once here.
+        count = len(group.instance_states)
+        group.set_desired_capacity(0)
+        group.set_desired_capacity(count)
+        now = datetime.datetime.now(datetime.timezone.utc)
+        refresh = {"InstanceRefreshId": str(uuid.uuid4()), "AutoScalingGroupName": name, "Status": "Successful", "PercentageComplete": 100,
+                   "InstancesToUpdate": 0, "StartTime": now, "EndTime": now, "StatusReason": "Replaced by the emulator at once"}
+        refreshes.setdefault((self.current_account, self.region), []).insert(0, refresh)
+        return ActionResult({"InstanceRefreshId": refresh["InstanceRefreshId"]})
+
+    def describe_instance_refreshes(self: Any) -> Any:
+        name = self._get_param("AutoScalingGroupName")
+        ids = self._get_param("InstanceRefreshIds", [])
+        found = [r for r in refreshes.get((self.current_account, self.region), []) if r["AutoScalingGroupName"] == name and (not ids or r["InstanceRefreshId"] in ids)]
+        return ActionResult({"InstanceRefreshes": found})
+
+    return _undo_all([
+        _patch(AutoScalingResponse, "start_instance_refresh", start_instance_refresh),
+        _patch(AutoScalingResponse, "describe_instance_refreshes", describe_instance_refreshes),
+    ])
+
+
 APPROVAL_DOCUMENT_TYPES = ("AutoApprovalPolicy", "ManualApprovalPolicy")
 
 
@@ -632,6 +695,16 @@ CLOSURES: tuple[Closure, ...] = (
             "permissions boundaries of permission sets, the instance's access control attributes, provisioning status and "
             "tags (IAM Identity Center API Reference)",
             _identity_center_permission_sets),
+    Closure("launch-template-data",
+            "an Auto Scaling group launches with its launch template's user data, which the template holds base64-encoded "
+            "(EC2 API Reference, 'RequestLaunchTemplateData': UserData; moto's server failed the group's creation on it); "
+            "CreateLaunchTemplate's TagSpecifications tag the template itself, and its data's are what it launches with "
+            "(EC2 API Reference, 'CreateLaunchTemplate': TagSpecifications, LaunchTemplateData)",
+            _launch_template_data),
+    Closure("instance-refreshes",
+            "StartInstanceRefresh replaces a group's instances with ones of its current launch template version, and "
+            "DescribeInstanceRefreshes reports it (Auto Scaling API Reference; here done at once, 'Successful')",
+            _instance_refreshes),
     Closure("approval-policy-documents",
             "CreateDocument takes the approval policy types AutoApprovalPolicy and ManualApprovalPolicy (Systems Manager "
             "API Reference, 'CreateDocument': DocumentType); CloudFormation's AWS::SSM::Document writes an object Content in "

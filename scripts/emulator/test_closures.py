@@ -169,6 +169,25 @@ class RootVolumeSize(unittest.TestCase):
         with self.assertRaises(ClientError):  # not the root device: no snapshot, no size
             ec2.run_instances(ImageId=image["ImageId"], MinCount=1, MaxCount=1, BlockDeviceMappings=other)
 
+    @both
+    def test_an_auto_scaling_group_launches_from_a_template_without_a_root_size(self, closed: bool) -> None:
+        ec2, autoscaling = client("ec2"), client("autoscaling")
+        image = amazon_linux_image(ec2)
+        subnet = instance_in_subnet(ec2)["instance"]["SubnetId"]
+        # SsmLaunchTemplate's root device: encrypted gp3, its size the image's.
+        ec2.create_launch_template(LaunchTemplateName="workers", LaunchTemplateData={
+            "ImageId": image["ImageId"], "InstanceType": "t3.micro",
+            "BlockDeviceMappings": [{"DeviceName": image["RootDeviceName"], "Ebs": {"VolumeType": "gp3", "Encrypted": True}}]})
+        create = lambda: autoscaling.create_auto_scaling_group(AutoScalingGroupName="workers", MinSize=1, MaxSize=1, VPCZoneIdentifier=subnet,
+                                                                LaunchTemplate={"LaunchTemplateName": "workers", "Version": "$Latest"})
+        if not closed:
+            with self.assertRaises(ClientError):
+                create()
+            return
+        create()
+        [group] = autoscaling.describe_auto_scaling_groups(AutoScalingGroupNames=["workers"])["AutoScalingGroups"]
+        self.assertEqual(len(group["Instances"]), 1)
+
 
 class NoEmptyAssociation(unittest.TestCase):
     CLOSURE = "no-empty-association"
@@ -315,6 +334,63 @@ class IdentityCenterPermissionSets(unittest.TestCase):
         sso.tag_resource(InstanceArn=instance, ResourceArn=permission_set, Tags=[{"Key": "Owner", "Value": "platform"}])
         sso.untag_resource(InstanceArn=instance, ResourceArn=permission_set, TagKeys=["ManagedBy"])
         self.assertEqual(tags(), [{"Key": "Owner", "Value": "platform"}])
+
+
+class LaunchTemplateData(unittest.TestCase):
+    CLOSURE = "launch-template-data"
+
+    @both
+    def test_the_template_s_own_tags_stay_out_of_what_it_launches_with(self, closed: bool) -> None:
+        ec2 = client("ec2")
+        # As the AWS provider creates SsmLaunchTemplate: its own tags, and the tags of what it launches.
+        ec2.create_launch_template(
+            LaunchTemplateName="workers",
+            TagSpecifications=[{"ResourceType": "launch-template", "Tags": [{"Key": "Environment", "Value": "dev"}]}],
+            LaunchTemplateData={"InstanceType": "t3.micro", "TagSpecifications": [{"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": "workers"}]}]})
+        [version] = ec2.describe_launch_template_versions(LaunchTemplateName="workers")["LaunchTemplateVersions"]
+        types = [s["ResourceType"] for s in version["LaunchTemplateData"]["TagSpecifications"]]
+        self.assertEqual(types, ["instance"] if closed else ["instance", "launch-template"])
+        [template] = ec2.describe_launch_templates(LaunchTemplateNames=["workers"])["LaunchTemplates"]
+        self.assertEqual(template["Tags"], [{"Key": "Environment", "Value": "dev"}])
+
+    @both
+    def test_a_template_version_holding_user_data_as_the_server_parses_it(self, closed: bool) -> None:
+        from moto.ec2.models.launch_templates import LaunchTemplateVersion
+        # moto's server keeps a RunInstances-style UserData as the request's string (the in-process stubber
+        # does not); the Auto Scaling group reads it back when it launches.
+        version = LaunchTemplateVersion.__new__(LaunchTemplateVersion)
+        version.data = {"UserData": "I2Nsb3VkLWNvbmZpZwo="}
+        if not closed:
+            with self.assertRaises(AssertionError):
+                version.user_data
+            return
+        self.assertEqual(version.user_data.decode(), "#cloud-config\n")
+
+
+class InstanceRefreshes(unittest.TestCase):
+    CLOSURE = "instance-refreshes"
+
+    @both
+    def test_a_refresh_replaces_the_instances_and_reports_it(self, closed: bool) -> None:
+        ec2, autoscaling = client("ec2"), client("autoscaling")
+        image = amazon_linux_image(ec2)
+        subnet = instance_in_subnet(ec2)["instance"]["SubnetId"]
+        ec2.create_launch_template(LaunchTemplateName="workers", LaunchTemplateData={"ImageId": image["ImageId"], "InstanceType": "t3.micro"})
+        autoscaling.create_auto_scaling_group(AutoScalingGroupName="workers", MinSize=1, MaxSize=1, VPCZoneIdentifier=subnet,
+                                              LaunchTemplate={"LaunchTemplateName": "workers", "Version": "$Latest"})
+        # As the AWS provider starts one after a new template version (aws_autoscaling_group.instance_refresh).
+        start = lambda: autoscaling.start_instance_refresh(AutoScalingGroupName="workers", Strategy="Rolling", Preferences={"MinHealthyPercentage": 90})
+        if not closed:
+            with self.assertRaises(Exception):
+                start()
+            return
+        before = [i["InstanceId"] for i in autoscaling.describe_auto_scaling_groups(AutoScalingGroupNames=["workers"])["AutoScalingGroups"][0]["Instances"]]
+        refresh = start()["InstanceRefreshId"]
+        [described] = autoscaling.describe_instance_refreshes(AutoScalingGroupName="workers", InstanceRefreshIds=[refresh])["InstanceRefreshes"]
+        self.assertEqual(described["Status"], "Successful")
+        after = [i["InstanceId"] for i in autoscaling.describe_auto_scaling_groups(AutoScalingGroupNames=["workers"])["AutoScalingGroups"][0]["Instances"]]
+        self.assertEqual(len(after), 1)
+        self.assertNotEqual(after, before)
 
 
 class ApprovalPolicyDocuments(unittest.TestCase):
