@@ -106,7 +106,7 @@ test('3. a config change users make applies without replacing or destroying any 
   walk.synth((config) => {
     const dev = config.environments.dev;
     dev.instances.push({ name: 'dev-batch', instanceType: 't3.small', team: 'data', accessGroup: 'developers' });
-    dev.fleets = [{ name: 'dev-workers', instanceType: 't3.micro', minSize: 1, maxSize: 2, team: 'data', accessGroup: 'developers' }];
+    dev.fleets = [{ name: 'workers', instanceType: 't3.micro', minSize: 1, maxSize: 2, team: 'data', accessGroup: 'developers' }];
     dev.accessGroups.auditors = {
       instances: { team: ['data'] },
       documents: ['SSM-SessionManagerRunShell'],
