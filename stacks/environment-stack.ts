@@ -1,7 +1,7 @@
 import { Lazy, TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import type { EnvironmentConfig } from '../config/types';
+import type { EnvironmentConfig, FleetConfig, InstanceConfig } from '../config/types';
 import { destinationLabel, PortForwardingDocument, SessionAccessPolicy } from '../modules/access-policies';
 import { suppressCompliance } from '../modules/compliance';
 import { AuditTrailGuardrail } from '../modules/guardrails';
@@ -116,36 +116,18 @@ export class EnvironmentStack extends TerraformStack {
       this.defaultHostManagement.grantSessionLogging(logging.grantTarget);
     }
     this.instances = environment.instances.map((instance) => new SsmInstance(this, `instance-${instance.name}`, {
-      name: instance.name,
-      vpcId: network.vpcId,
+      ...this.machineProps(instance),
       subnetId: instance.subnetId,
-      instanceType: instance.instanceType,
-      machineImageId: instance.ami,
-      agentVersion: instance.ssmAgentVersion,
-      detailedMonitoring: instance.detailedMonitoring,
-      accessTags: { environment: name, team: instance.team, accessGroup: instance.accessGroup, justInTimeApproval: justInTimeApproval(environment, instance) },
-      instanceProfile: { role: this.instanceRole, profile: this.instanceProfile },
       tags: instance.tags,
-      osUsers: instance.manageOsUsers && { users: runAsUsers(environment, instance), ssmUserSudo: environment.osUsers.ssmUserSudo },
-      hardening: { sshd: opensSsh(environment, instance) },
     }));
     this.fleets = environment.fleets.map((fleet) => {
       const scope = new Construct(this, `fleet-${fleet.name}`);
       const launchTemplate = new SsmLaunchTemplate(scope, 'launch-template', {
-        name: fleet.name,
+        ...this.machineProps(fleet),
         templateName: `${names.prefix}-${fleet.name}`,
-        vpcId: network.vpcId,
-        instanceType: fleet.instanceType,
-        machineImageId: fleet.ami,
         rootDeviceName: fleet.rootDeviceName,
-        agentVersion: fleet.ssmAgentVersion,
-        detailedMonitoring: fleet.detailedMonitoring,
-        accessTags: { environment: name, team: fleet.team, accessGroup: fleet.accessGroup, justInTimeApproval: justInTimeApproval(environment, fleet) },
-        instanceProfile: { role: this.instanceRole, profile: this.instanceProfile },
         // The provider's default tags reach the template, not what it launches: the SCP knows the instances by this one.
         tags: { ...fleet.tags, [MANAGED_BY_TAG.key]: MANAGED_BY_TAG.value },
-        osUsers: fleet.manageOsUsers && { users: runAsUsers(environment, fleet), ssmUserSudo: environment.osUsers.ssmUserSudo },
-        hardening: { sshd: opensSsh(environment, fleet) },
       });
       return new SsmFleet(scope, 'group', {
         name: `${names.prefix}-${fleet.name}`,
@@ -188,6 +170,23 @@ export class EnvironmentStack extends TerraformStack {
       this.guardrail.protectRoles(...bounded.flatMap((role) => (role ? [role] : [])));
     }
     this.addOutputs();
+  }
+
+  /** What an instance and a fleet's instances are made of, as the config and the environment say. */
+  private machineProps(machine: InstanceConfig | FleetConfig) {
+    const environment = this.environment;
+    return {
+      name: machine.name,
+      vpcId: environment.network.vpcId,
+      instanceType: machine.instanceType,
+      machineImageId: machine.ami,
+      agentVersion: machine.ssmAgentVersion,
+      detailedMonitoring: machine.detailedMonitoring,
+      accessTags: { environment: environment.name, team: machine.team, accessGroup: machine.accessGroup, justInTimeApproval: justInTimeApproval(environment, machine) },
+      instanceProfile: { role: this.instanceRole, profile: this.instanceProfile },
+      osUsers: machine.manageOsUsers && { users: runAsUsers(environment, machine), ssmUserSudo: environment.osUsers.ssmUserSudo },
+      hardening: { sshd: opensSsh(environment, machine) },
+    };
   }
 
   /** Just-in-time access's approval policies, where a group asks for access per need. */
