@@ -51,6 +51,12 @@ describe('SessionAccessPolicy', () => {
         Action: ['ssm:DescribeSessions', 'ssm:GetConnectionStatus', 'ssm:DescribeInstanceProperties', 'ec2:DescribeInstances'],
         Resource: '*',
       },
+      // By default no Auto Scaling group's instances, and none of an EC2 Fleet or a Spot Fleet.
+      ...[
+        ['OnlyOwnFleetsInstances', { 'ssm:resourceTag/aws:autoscaling:groupName': 'false' }],
+        ['NoEc2FleetInstances', { 'ssm:resourceTag/aws:ec2:fleet-id': 'false', 'ssm:resourceTag/aws:autoscaling:groupName': 'true' }],
+        ['NoSpotFleetInstances', { 'ssm:resourceTag/aws:ec2spot:fleet-request-id': 'false' }],
+      ].map(([Sid, Null]) => ({ Sid, Effect: 'Deny', Action: ['ssm:StartSession'], Resource: ARN('ec2', 'instance/\\*'), Condition: { Null } })),
     ]);
   });
 

@@ -89,7 +89,7 @@ describe('tags that grant access, against the deny policy and the SCP, on the re
     principal, action, resource, resourceAccount: account,
     identityPolicies: [
       { name: 'granted', policy: grants },
-      ...(delivery === 'deny policy' ? ['ssm-session-kit-dev-audit-trail-guardrail', 'ssm-session-kit-dev-recording-path-guardrail'].map((n) => ({ name: n, policy: named(n) })) : []),
+      ...(delivery === 'deny policy' ? ['audit-trail', 'recording-path', 'instances'].map((p) => `ssm-session-kit-dev-${p}-guardrail`).map((n) => ({ name: n, policy: named(n) })) : []),
     ],
     permissionBoundary: delivery === 'boundary' ? named('ssm-session-kit-dev-permissions-boundary') : undefined,
     scps: delivery === 'SCP' ? scps() : undefined,

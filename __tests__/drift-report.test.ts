@@ -35,7 +35,7 @@ describe('the nightly drift report, on a real plan', () => {
     // The session key and the alert topic's key.
     expect({ type: 'aws_kms_key', flagged: flagged('aws_kms_key') }).toEqual({ type: 'aws_kms_key', flagged: [true, true] });
     expect(new Set(flagged('aws_cloudwatch_event_rule'))).toEqual(new Set([true]));
-    expect(drift.filter((d) => d.address.startsWith('aws_iam_policy.guardrail_')).map((d) => d.auditTrail)).toEqual([true, true, true]);
+    expect(drift.filter((d) => d.address.startsWith('aws_iam_policy.guardrail_')).map((d) => d.auditTrail)).toEqual([true, true, true, true]);
     // The recording path is part of the audit trail: the instance role, its profile.
     expect(new Set([...flagged('aws_iam_role_policy'), ...flagged('aws_iam_instance_profile')])).toEqual(new Set([true]));
     // The way out: every endpoint and their security group, whose policy or rules changed would block the record.

@@ -42,7 +42,8 @@ describe('auditTrailDenyStatements', () => {
   it('denies every way to switch the audit trail off, on the trail only', () => {
     const bySid = Object.fromEntries(auditTrailDenyStatements(trail).map((s) => [s.Sid, s]));
     expect(bySid.ProtectSessionPreferences).toEqual({ Sid: 'ProtectSessionPreferences', Effect: 'Deny', Action: [...PROTECTED_ACTIONS.preferences], Resource: trail.preferencesDocumentArns });
-    expect(bySid.ProtectSessionLogGroup.Resource).toEqual([trail.logGroupArns[0], `${trail.logGroupArns[0]}:*`]);
+    // The group and its streams (`:*`) in one pattern.
+    expect(bySid.ProtectSessionLogGroup.Resource).toEqual([`${trail.logGroupArns[0]}*`]);
     expect(bySid.ProtectSessionLogObjects.Resource).toEqual(['arn:aws:s3:::session-logs/*']);
     expect(bySid.ProtectSessionLogBucket.Action).toEqual(expect.arrayContaining([
       's3:PutBucketPolicy', 's3:PutEncryptionConfiguration', 's3:PutBucketVersioning', 's3:PutLifecycleConfiguration',
@@ -162,17 +163,16 @@ describe('AuditTrailGuardrail', () => {
     expect(statements.length).toBeLessThan(11);
   });
 
-  it('keeps the deny policy attached, unchanged, and the boundary on, naming both policies', () => {
+  it('keeps the deny policies attached, unchanged, and the boundary on, naming every policy of the prefix', () => {
     const bySid = Object.fromEntries(policy('dev-audit-trail-guardrail').map((s: Json) => [s.Sid, s]));
     // By name alone: IAM acts on the caller's own account, where the policies are attached.
     const policyArn = (name: string) => `arn:*:iam::*:policy/${name}`;
-    const both = [policyArn('dev-audit-trail-guardrail'), policyArn('dev-permissions-boundary')];
+    // Detaching, rewriting or deleting: every policy of the prefix, the guardrail's among them (the access groups' too).
     expect(bySid.KeepTheGuardrailAttached).toMatchObject({
-      Action: ['iam:DetachRolePolicy', 'iam:DetachGroupPolicy', 'iam:DetachUserPolicy'], Condition: { ArnEquals: { 'iam:PolicyARN': both } },
+      Action: ['iam:DetachRolePolicy', 'iam:DetachGroupPolicy', 'iam:DetachUserPolicy'], Condition: { ArnEquals: { 'iam:PolicyARN': [policyArn('dev-*')] } },
     });
-    // Rewriting or deleting: every policy of the prefix, both of these among them (the access groups' too).
     expect(bySid.KeepTheGuardrailPolicies).toMatchObject({ Resource: [policyArn('dev-*')] });
-    expect(bySid.KeepTheBoundary.Condition).toEqual({ ArnEquals: { 'iam:PermissionsBoundary': both[1] } });
+    expect(bySid.KeepTheBoundary.Condition).toEqual({ ArnEquals: { 'iam:PermissionsBoundary': policyArn('dev-permissions-boundary') } });
     expect(bySid.StayInGuardedGroups).toMatchObject({ Action: 'iam:RemoveUserFromGroup' });
     expect(bySid.NoUnboundedPrincipals).toBeUndefined();
   });
@@ -190,10 +190,11 @@ describe('AuditTrailGuardrail', () => {
 describe('guardrails in the project', () => {
   const stacks = synthProject();
 
-  it('attaches each environment\'s deny policies, the trail\'s and the recording path\'s, to its administrators', () => {
+  it('attaches each environment\'s deny policies, the trail\'s, the recording path\'s and the instances\', to its administrators', () => {
     const attachments = resources(stacks.prod, 'aws_iam_role_policy_attachment').filter((a) => a.role === 'AWSReservedSSO_Administrators_prod');
     expect(attachments.map((a) => a.policy_arn).sort()).toEqual([
       expect.stringMatching(/^\$\{aws_iam_policy\.guardrail_deny_\S+\.arn\}$/),
+      expect.stringMatching(/^\$\{aws_iam_policy\.guardrail_instances-deny_\S+\.arn\}$/),
       expect.stringMatching(/^\$\{aws_iam_policy\.guardrail_recording-path-deny_\S+\.arn\}$/),
     ]);
   });

@@ -86,6 +86,15 @@ describe('the auto-approval policy generated from the config, decided by Cedar',
     expect(authorize(policies(), alice, {})).toBe('deny');
   });
 
+  it("approves the environment's own fleets' instances, and none that another group, an EC2 Fleet or a Spot Fleet launched with the group's tags", () => {
+    // The launchers' tags as AWS writes them ("Tag Auto Scaling groups and instances"; the EC2 Fleet and Spot Fleet guides).
+    const launched = (tags: Record<string, string>) => authorize(policies(), alice, { ...OPERATORS_NODE, ...tags });
+    expect(launched({ 'aws:autoscaling:groupName': 'ssm-session-kit-staging-workers', 'aws:ec2:fleet-id': 'fleet-0a1b2c3d-0000-4000-8000-0123456789ab' })).toBe('allow');
+    expect(launched({ 'aws:autoscaling:groupName': 'payments-workers' })).toBe('deny');
+    expect(launched({ 'aws:ec2:fleet-id': 'fleet-0a1b2c3d-0000-4000-8000-0123456789ab' })).toBe('deny');
+    expect(launched({ 'aws:ec2spot:fleet-request-id': 'sfr-0a1b2c3d-0000-4000-8000-0123456789ab' })).toBe('deny');
+  });
+
   it('gives way to a deny-access rule (forbid wins over permit)', () => {
     const forbid = cedarPolicies('forbid', [{ description: 'no data nodes without a person', nodeTags: { Team: ['data'] } }]);
     expect(cedarProblems(forbid)).toEqual([]);

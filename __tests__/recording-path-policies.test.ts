@@ -42,7 +42,7 @@ describe.each(['dev', 'prod'])("the recording path against an insider's next mov
     scps = new ResolvedPlan(results.find((r) => r.stack === 'organization')!.planFile!).scps();
   });
   const named = (name: string) => plan.managedPolicy(name);
-  const denyPolicies = () => [`ssm-session-kit-${envName}-audit-trail-guardrail`, `ssm-session-kit-${envName}-recording-path-guardrail`]
+  const denyPolicies = () => ['audit-trail', 'recording-path', 'instances'].map((p) => `ssm-session-kit-${envName}-${p}-guardrail`)
     .map((name) => ({ name, policy: named(name) }));
   const boundary = () => named(`ssm-session-kit-${envName}-permissions-boundary`);
 

@@ -10,7 +10,9 @@ import { validateOffline } from '../scripts/lib/offline-validation';
 import { configProblems, type Json, rawConfig, resources, synthStack, tempDir, writeConfig } from './helpers';
 import { validateConfig } from '../config/validate';
 import { createStacks } from '../stacks';
-import { accessReport } from '../scripts/lib/access-report';
+import { spawnSync } from 'child_process';
+import { accessReport, connectCommands } from '../scripts/lib/access-report';
+import { isAuditTrail } from '../scripts/drift-report';
 import { synthesize } from '../scripts/lib/synth';
 import type { PolicyJson } from '../scripts/lib/iam-decide';
 import { ALLOW_EVERYTHING, decide, ResolvedPlan } from './iam-evaluation';
@@ -140,7 +142,7 @@ describe("an environment's fleets, decided by the IAM engine on dev's resolved p
     context: { 'aws:PrincipalArn': principal, 'aws:PrincipalAccount': DEV, ...context },
     identityPolicies: [
       { name: 'AdministratorAccess', policy: ALLOW_EVERYTHING },
-      ...(delivery === 'deny policy' ? ['audit-trail', 'recording-path'].map((p) => ({ name: p, policy: plan.managedPolicy(`ssm-session-kit-dev-${p}-guardrail`) })) : []),
+      ...(delivery === 'deny policy' ? ['audit-trail', 'recording-path', 'instances'].map((p) => ({ name: p, policy: plan.managedPolicy(`ssm-session-kit-dev-${p}-guardrail`) })) : []),
     ],
     permissionBoundary: delivery === 'boundary' ? plan.managedPolicy('ssm-session-kit-dev-permissions-boundary') : undefined,
     scps: delivery === 'SCP' ? scps : undefined,
@@ -160,6 +162,8 @@ describe("an environment's fleets, decided by the IAM engine on dev's resolved p
     ["make another version the template's default", 'ec2:ModifyLaunchTemplate', template, tagged],
     ['attach an instance of their own to the group', 'autoscaling:AttachInstances', group, tagged],
     ["retag the environment's template", 'ec2:DeleteTags', template, { ...tagged, 'aws:TagKeys': ['Environment'] }],
+    // Untagged, with a template of their own: its instances would carry whatever tags that template gives them.
+    ["create a group of a fleet's name the pipeline has yet to create, untagged", 'autoscaling:CreateAutoScalingGroup', `arn:aws:autoscaling:eu-west-1:${DEV}:autoScalingGroup:*:autoScalingGroupName/ssm-session-kit-dev-payments`, {}],
   ];
 
   it.each(moves)('refuses an administrator who would %s, in every delivery on its own; the pipeline, under the SCP, may', async (_what, action, resource, context) => {
@@ -173,10 +177,48 @@ describe("an environment's fleets, decided by the IAM engine on dev's resolved p
 
   it("leaves a team's own groups and templates, untagged into any environment, to them", async () => {
     const theirs = { 'aws:ResourceTag/Environment': 'their-own' };
+    const theirGroup = `arn:aws:autoscaling:eu-west-1:${DEV}:autoScalingGroup:1:autoScalingGroupName/payments-workers`;
     for (const delivery of ['deny policy', 'boundary', 'SCP'] as const) {
-      expect({ delivery, decision: await as(admin, delivery, 'autoscaling:UpdateAutoScalingGroup', group, theirs) }).toEqual({ delivery, decision: 'Allowed' });
+      expect({ delivery, decision: await as(admin, delivery, 'autoscaling:CreateAutoScalingGroup', theirGroup, {}) }).toEqual({ delivery, decision: 'Allowed' });
+      expect({ delivery, decision: await as(admin, delivery, 'autoscaling:UpdateAutoScalingGroup', theirGroup, theirs) }).toEqual({ delivery, decision: 'Allowed' });
       expect({ delivery, decision: await as(admin, delivery, 'ec2:CreateLaunchTemplateVersion', template, theirs) }).toEqual({ delivery, decision: 'Allowed' });
     }
+  });
+});
+
+describe("who reaches a fleet's instances, decided by the IAM engine on dev's resolved plan", () => {
+  const DEV = '111111111111';
+  let plan: ResolvedPlan;
+  beforeAll(async () => {
+    plan = new ResolvedPlan((await shippedPlans()).results.find((r) => r.stack === 'dev')!.planFile!);
+  });
+  const engineer = `arn:aws:iam::${DEV}:role/AWSReservedSSO_Developers_dev/alice`;
+  const instance = `arn:aws:ec2:eu-west-1:${DEV}:instance/i-0123456789abcdef0`;
+  // The group's tags, as the developers' policy matches them; the launcher's as AWS writes them: "Tag
+  // Auto Scaling groups and instances" (aws:autoscaling:groupName), the EC2 Fleet guide
+  // (aws:ec2:fleet-id, which a group with several instance types launches through too), the Spot
+  // Fleet guide (aws:ec2spot:fleet-request-id).
+  const tags = (launcher: Record<string, string>) => Object.fromEntries(
+    Object.entries({ Environment: 'dev', AccessGroup: 'developers', ...launcher }).map(([k, v]) => [`ssm:resourceTag/${k}`, v]),
+  );
+  const start = (launcher: Record<string, string>) => decide({
+    principal: engineer, action: 'ssm:StartSession', resource: instance, resourceAccount: DEV,
+    context: { 'aws:PrincipalArn': engineer, 'aws:PrincipalAccount': DEV, ...tags(launcher) },
+    identityPolicies: [{ name: 'developers', policy: plan.managedPolicy('ssm-session-kit-dev-developers') }],
+  });
+  const FLEET_ID = 'fleet-0a1b2c3d-0000-4000-8000-0123456789ab';
+
+  it("lets engineers open sessions on an instance of the environment's own fleet, by its tags, as on a single instance", async () => {
+    expect(await start({})).toBe('Allowed');
+    expect(await start({ 'aws:autoscaling:groupName': 'ssm-session-kit-dev-workers' })).toBe('Allowed');
+    expect(await start({ 'aws:autoscaling:groupName': 'ssm-session-kit-dev-workers', 'aws:ec2:fleet-id': FLEET_ID })).toBe('Allowed');
+  });
+
+  it('refuses them an instance with the same tags that another group, an EC2 Fleet or a Spot Fleet launched', async () => {
+    expect(await start({ 'aws:autoscaling:groupName': 'payments-workers' })).toBe('ExplicitlyDenied');
+    expect(await start({ 'aws:autoscaling:groupName': 'ssm-session-kit-prod-workers' })).toBe('ExplicitlyDenied');
+    expect(await start({ 'aws:ec2:fleet-id': FLEET_ID })).toBe('ExplicitlyDenied');
+    expect(await start({ 'aws:ec2spot:fleet-request-id': 'sfr-0a1b2c3d-0000-4000-8000-0123456789ab' })).toBe('ExplicitlyDenied');
   });
 });
 
@@ -213,6 +255,28 @@ describe('fleets in the config', () => {
     expect(resources(dev, 'aws_autoscaling_group')[0]).toMatchObject({ name: 'ssm-session-kit-dev-workers', min_size: 2, max_size: 4 });
     const operators = accessReport(config).split('\n').find((l) => l.startsWith('  operators '))!;
     expect(operators).toContain('fleet workers');
+  });
+
+  it("connects to a fleet's instance by the group that launched it, not by a name its instances share", () => {
+    const config = validateConfig(withFleet());
+    const dev = config.environments.find((e) => e.name === 'dev')!;
+    const shell = connectCommands(dev, dev.accessGroups.find((g) => g.name === 'operators')!).find((c) => c.instance === 'workers')!;
+    expect(shell.what).toBe('shell on workers');
+    expect(shell.command).toContain('--filters Name=tag:aws:autoscaling:groupName,Values=ssm-session-kit-dev-workers Name=instance-state-name,Values=running');
+    expect(shell.command).not.toContain('tag:Name');
+    expect(spawnSync('bash', ['-n', '-c', shell.command]).status).toBe(0);
+  });
+
+  it("makes the fleet part of the recording path: the drift report marks its template and group, the guardrails keep its subnets' routes", () => {
+    const config = validateConfig(withFleet());
+    const dev = JSON.parse(Testing.synth(createStacks(Testing.app(), config).all.find((s) => s.node.id === 'dev')!, true));
+    const addresses = ['aws_launch_template', 'aws_autoscaling_group'].flatMap((type) => Object.keys(dev.resource[type]).map((name) => `${type}.${name}`));
+    expect(addresses).toHaveLength(2);
+    expect(addresses.filter((a) => !isAuditTrail(a))).toEqual([]);
+    const fleetSubnets = config.environments.find((e) => e.name === 'dev')!.fleets[0].subnetIds;
+    const recording = JSON.parse(resources(dev, 'aws_iam_policy').find((p) => p.name === 'ssm-session-kit-dev-recording-path-guardrail')!.policy);
+    const subnetRoutes = recording.Statement.find((st: Json) => st.Sid === 'KeepSubnetRoutes');
+    expect(subnetRoutes.Resource).toEqual(expect.arrayContaining(fleetSubnets.map((id) => `arn:*:ec2:*:*:subnet/${id}`)));
   });
 
   it('plans offline, beside the shipped stacks, with no error and no warning', async () => {

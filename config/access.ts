@@ -18,6 +18,11 @@ export function reaches(group: Pick<AccessGroupConfig, 'instanceTags'>, tags: Re
   return Object.entries(group.instanceTags).every(([key, values]) => values.includes(tags[key]));
 }
 
+/** Whether the machine is a fleet, whose instances an Auto Scaling group launches. */
+export function isFleet(machine: InstanceConfig | FleetConfig): machine is FleetConfig {
+  return 'minSize' in machine;
+}
+
 /** The instances a group reaches, and the fleets whose instances it reaches. */
 export function reachableInstances(env: EnvironmentConfig, group: AccessGroupConfig): (InstanceConfig | FleetConfig)[] {
   return [...env.instances, ...env.fleets].filter((machine) => reaches(group, instanceTags(env, machine)));

@@ -18,7 +18,7 @@ import { MANAGED_BY_TAG } from '../config/access';
 import { partitionOf } from '../config/aws-rules';
 import type { BootstrapConfig, EnvironmentConfig, IdentityCenterConfig, LogArchiveConfig, OrganizationConfig } from '../config/types';
 import {
-  APPROVAL_STACK_SUFFIX, BOOTSTRAP_STACK, ENVIRONMENT_NAME_PREFIX, environmentNames, environmentPrefix, FORWARD_INFIX, LOG_ARCHIVE, recordingPathNames, SESSION_LOG_GROUPS_PATTERN,
+  APPROVAL_STACK_SUFFIX, BOOTSTRAP_STACK, ENVIRONMENT_NAME_PREFIX, environmentNames, environmentPrefix, fleetNames, FORWARD_INFIX, LOG_ARCHIVE, recordingPathNames, SESSION_LOG_GROUPS_PATTERN,
   STATE_ROLE_NAME_PREFIX,
 } from './naming';
 
@@ -388,6 +388,7 @@ export function recordingPathArns(
     ...(scope.principalTagKeys?.length ? { principalTagKeys: scope.principalTagKeys } : {}),
     routeTableArns: scope.routeTableArns,
     subnetArns: scope.subnetArns,
+    fleetGroupArns: [`arn:*:autoscaling:*:*:autoScalingGroup:*:autoScalingGroupName/${fleetNames(prefix).groups}`],
   };
 }
 
@@ -398,9 +399,9 @@ export function recordingRoleArns(env: EnvironmentConfig): string[] {
   return [role(`/${names.instanceRole}`), ...(env.defaultHostManagement ? [role(`${DEFAULT_HOST_MANAGEMENT_PATH}${names.defaultHostManagementRole}`)] : [])];
 }
 
-/** The subnets the environment's instances run in. */
+/** The subnets the environment's instances and fleets run in. */
 function instanceSubnets(env: EnvironmentConfig): string[] {
-  return [...new Set(env.instances.map((i) => i.subnetId))];
+  return [...new Set([...env.instances.map((i) => i.subnetId), ...env.fleets.flatMap((f) => f.subnetIds)])];
 }
 
 /** Every tag key an access group of these environments matches on, the project's own access tags first. */

@@ -8,7 +8,7 @@ import { instanceTags, type Machine, reaches } from '../config/access';
 import type { AccessGroupConfig, EnvironmentConfig } from '../config/types';
 import { destinationLabel, type PortForwardingDestination } from '../modules/access-policies/destinations';
 import type { SessionAccessStatementsProps } from '../modules/access-policies';
-import { environmentPrefix, forwardDocumentName, justInTimeNames } from './naming';
+import { environmentPrefix, fleetNames, forwardDocumentName, justInTimeNames } from './naming';
 
 /**
  * What a group may do in Session Manager, from its config: the same for its IAM policy and for its
@@ -18,6 +18,7 @@ export function groupAccess(env: EnvironmentConfig, group: AccessGroupConfig): O
   const prefix = environmentPrefix(env.name);
   return {
     instanceTags: group.instanceTags,
+    autoScalingGroupNames: [fleetNames(prefix).groups],
     documents: [...group.documents, ...group.portForwarding.map((d) => forwardDocumentName(prefix, d))],
     mfa: group.mfa,
     mfaMaxAgeSeconds: group.mfaMaxAgeSeconds,

@@ -21,7 +21,7 @@ import { autoApprovalRules } from '../config/sections/just-in-time';
 import { ACCESS_TAG_KEYS } from '../modules/ssm-instance/access-tags';
 import { addRemoteState } from './locking-s3-backend';
 import {
-  accessPolicyName, environmentNames, forwardDocumentName, GUARDRAIL_ID, JUST_IN_TIME_ID, PORT_FORWARDING_ID, RECORDING_NETWORK_ID, RECORDING_PATH_IDS, SESSION_ALERTS_ID, SESSION_LOGGING_ID,
+  accessPolicyName, environmentNames, FLEETS_ID, forwardDocumentName, GUARDRAIL_ID, JUST_IN_TIME_ID, PORT_FORWARDING_ID, RECORDING_NETWORK_ID, RECORDING_PATH_IDS, SESSION_ALERTS_ID, SESSION_LOGGING_ID,
 } from './naming';
 
 /**
@@ -120,17 +120,18 @@ export class EnvironmentStack extends TerraformStack {
       subnetId: instance.subnetId,
       tags: instance.tags,
     }));
+    const fleets = new Construct(this, FLEETS_ID);
     this.fleets = environment.fleets.map((fleet) => {
-      const scope = new Construct(this, `fleet-${fleet.name}`);
+      const scope = new Construct(fleets, fleet.name);
       const launchTemplate = new SsmLaunchTemplate(scope, 'launch-template', {
         ...this.machineProps(fleet),
-        templateName: `${names.prefix}-${fleet.name}`,
+        templateName: names.fleets.of(fleet.name),
         rootDeviceName: fleet.rootDeviceName,
         // The provider's default tags reach the template, not what it launches: the SCP knows the instances by this one.
         tags: { ...fleet.tags, [MANAGED_BY_TAG.key]: MANAGED_BY_TAG.value },
       });
       return new SsmFleet(scope, 'group', {
-        name: `${names.prefix}-${fleet.name}`,
+        name: names.fleets.of(fleet.name),
         launchTemplate,
         subnetIds: fleet.subnetIds,
         minSize: fleet.minSize,

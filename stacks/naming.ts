@@ -51,6 +51,15 @@ export function recordingPathNames(prefix: string): { instanceRole: string; inst
   return { instanceRole: `${prefix}-instance`, instanceProfile: `${prefix}-instance`, defaultHostManagementRole: `${prefix}-default-host-management` };
 }
 
+/**
+ * A fleet's Auto Scaling group and launch template (`ssm-session-kit-prod-workers`), and the pattern of
+ * every fleet's group name: the access policies reach the instances of those groups alone, and only the
+ * pipeline creates a group of such a name.
+ */
+export function fleetNames(prefix: string): { of: (fleet: string) => string; groups: string } {
+  return { of: (fleet) => `${prefix}-${fleet}`, groups: `${prefix}-*` };
+}
+
 /** What a port-forwarding document's name carries between the environment's prefix and its destination. */
 export const FORWARD_INFIX = '-forward-';
 const MAX_DOCUMENT_NAME = 128;
@@ -91,6 +100,7 @@ export function environmentNames(environment: string) {
     guardrail: guardrailPolicyNames(prefix),
     alerts: sessionAlertNames(prefix),
     recordingPath: recordingPathNames(prefix),
+    fleets: fleetNames(prefix),
     justInTime: justInTimeNames(prefix),
   };
 }
@@ -135,6 +145,8 @@ export const JUST_IN_TIME_ID = 'just-in-time';
 export const DENY_ACCESS_ID = 'deny-access';
 /** The recording path: what the agent records with is part of the audit trail too. */
 export const RECORDING_PATH_IDS = ['instance-role', 'instance-profile', 'default-host-management'] as const;
+/** The fleets: what their launch templates and groups launch, with which profile and tags, is the recording path's too. */
+export const FLEETS_ID = 'fleets';
 /** The VPC endpoints the agent records through, and their security group: the recording path's way out. */
 export const RECORDING_NETWORK_ID = 'ssm-endpoints';
 /** The archive in the log-archive stack. */

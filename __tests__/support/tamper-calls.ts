@@ -75,6 +75,10 @@ export function tamperRecords(n: TamperNames): Record<string, MoveRecord> {
       call: { service: 'autoscaling', eventName: 'CreateAutoScalingGroup', requestParameters: { autoScalingGroupName: 'mine', tags: [{ key: 'AccessGroup', value: 'operators', propagateAtLaunch: true }] } },
       where: 'region', alerts: 'refused only',
     },
+    "create an Auto Scaling group of a fleet's name": {
+      call: { service: 'autoscaling', eventName: 'CreateAutoScalingGroup', requestParameters: { autoScalingGroupName: `ssm-session-kit-${n.env}-payments`, launchTemplate: { launchTemplateId: 'lt-0123456789abcdef0', version: '$Latest' } } },
+      where: 'region', alerts: 'refused only',
+    },
     "tag an instance into another group's reach": here('ec2', 'CreateTags', { resourcesSet: { items: [{ resourceId: instanceId }] }, tagSet: { items: [{ key: 'Team', value: 'payments' }] } }),
     'tag a role to run as another OS user': iam('TagRole', { roleName: 'Administrators', tags: [{ key: 'SSMSessionRunAs', value: 'root' }] }),
     'image an instance': here('ec2', 'CreateImage', { instanceId, name: 'copy', noReboot: true }),

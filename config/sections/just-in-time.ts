@@ -5,6 +5,7 @@ import { type CedarRule, cedarPolicies, JUST_IN_TIME_CEDAR_SCHEMA } from '../../
 import { IDENTITY_PROVIDERS, MANUAL_APPROVAL_LIMITS } from '../../modules/just-in-time/choices';
 import { SHELL_DOCUMENT } from '../../modules/access-policies/choices';
 import { reachableInstances } from '../access';
+import { environmentPrefix, fleetNames } from '../../stacks/naming';
 import { accountId, awsString, keyedBy, list, problem, region, type Report, strict } from './common';
 import type { EnvironmentConfig } from './environment';
 import type { IdentityCenterFile } from './identity-center';
@@ -164,6 +165,7 @@ export function autoApprovalRules(env: EnvironmentConfig): CedarRule[] {
     userAttributes: who.userAttributes,
     principalTags: who.principalTags,
     nodeTags: group.instanceTags,
+    autoScalingGroupNames: [fleetNames(environmentPrefix(env.name)).groups],
   })));
 }
 

@@ -26,6 +26,14 @@ export interface SessionAccessPolicyProps {
    */
   readonly instanceTags: Readonly<Record<string, readonly string[]>>;
   /**
+   * Auto Scaling groups whose instances the group reaches, by name (`*` a wildcard): only the pipeline
+   * should create or change one of these. Instances another group, an EC2 Fleet or a Spot Fleet launched
+   * are refused whatever their tags: those services tag what they launch as its launch template says,
+   * with roles no SCP or policy of the caller's reaches, so an instance's tags prove nothing there.
+   * @default the instances of no Auto Scaling group
+   */
+  readonly autoScalingGroupNames?: readonly string[];
+  /**
    * Session documents the group may start sessions with.
    * @default [SHELL_DOCUMENT]
    */
@@ -152,7 +160,7 @@ export class SessionAccessPolicy extends Construct {
 }
 
 export interface SessionAccessStatementsProps extends Pick<SessionAccessPolicyProps,
-  'instanceTags' | 'documents' | 'mfa' | 'mfaMaxAgeSeconds' | 'canTerminateAnySession' | 'runCommand' | 'justInTime'> {
+  'instanceTags' | 'autoScalingGroupNames' | 'documents' | 'mfa' | 'mfaMaxAgeSeconds' | 'canTerminateAnySession' | 'runCommand' | 'justInTime'> {
   /** Where the instances and sessions are. */
   readonly partition: string;
   readonly region: string;
@@ -232,6 +240,9 @@ export function sessionAccessStatements(props: SessionAccessStatementsProps): Po
     },
   ];
   if (props.sessionKey) statements.push(encryptSessions(props.sessionKey, partition, region, accountId));
+  // A just-in-time group's sessions are its approval policies' to decide (`CedarRule.autoScalingGroupNames`).
+  const onInstances = [...(props.justInTime ? [] : ['ssm:StartSession']), ...(props.runCommand ? ['ssm:SendCommand'] : [])];
+  if (onInstances.length > 0) statements.push(...launchedElsewhere(`arn:${partition}:ec2:${region}:${accountId}:instance/*`, onInstances, props.autoScalingGroupNames ?? []));
   if (props.runCommand) {
     statements.push(
       {
@@ -249,6 +260,30 @@ export function sessionAccessStatements(props: SessionAccessStatementsProps): Po
     statements.push({ Sid: 'EndAnySession', Effect: 'Allow', Action: 'ssm:TerminateSession', Resource: ssmArn(accountId, 'session/*') });
   }
   return statements;
+}
+
+/**
+ * Refused on instances a service launched on someone's behalf, unless one of `groups` did. AWS tags
+ * each instance with what launched it, and nobody else can set or remove an `aws:` tag ("Tag your
+ * Amazon EC2 resources", tag restrictions): `aws:autoscaling:groupName` (an Auto Scaling group: "Tag
+ * Auto Scaling groups and instances"), `aws:ec2:fleet-id` (an EC2 Fleet, which a group with several
+ * instance types also launches through: such an instance carries both), `aws:ec2spot:fleet-request-id`
+ * (a Spot Fleet).
+ */
+function launchedElsewhere(instances: string, actions: string[], groups: readonly string[]): PolicyStatement[] {
+  const tag = (key: string) => `ssm:resourceTag/${key}`;
+  const group = tag('aws:autoscaling:groupName');
+  return [
+    {
+      Sid: 'OnlyOwnFleetsInstances',
+      Effect: 'Deny',
+      Action: actions,
+      Resource: instances,
+      Condition: { Null: { [group]: 'false' }, ...(groups.length > 0 ? { StringNotLike: { [group]: [...groups] } } : {}) },
+    },
+    { Sid: 'NoEc2FleetInstances', Effect: 'Deny', Action: actions, Resource: instances, Condition: { Null: { [tag('aws:ec2:fleet-id')]: 'false', [group]: 'true' } } },
+    { Sid: 'NoSpotFleetInstances', Effect: 'Deny', Action: actions, Resource: instances, Condition: { Null: { [tag('aws:ec2spot:fleet-request-id')]: 'false' } } },
+  ];
 }
 
 /** Data keys for session encryption, from the key itself or any key of the account under its alias ("kms:ResourceAliases"). */

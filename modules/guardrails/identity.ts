@@ -9,7 +9,7 @@ import { PolicyDocument, type PolicyStatement } from '../shared/policy-document'
 import { guardrailPolicyNames } from './names';
 import { type Condition, exceptCondition, withCondition } from './conditions';
 import { joinSameDenies, packDenies, widenForBoundary } from './packing';
-import { auditTrailDenyStatements, type AuditTrail, justInTimeDenyStatements, recordingPathDenyStatements, trustChainDenyStatements } from './trail';
+import { auditTrailDenyStatements, type AuditTrail, instanceDenyStatements, justInTimeDenyStatements, recordingNetworkDenyStatements, trustChainDenyStatements } from './trail';
 
 export interface AuditTrailGuardrailProps {
   readonly trail: AuditTrail;
@@ -52,6 +52,8 @@ export class AuditTrailGuardrail extends Construct {
    * characters); present where the trail names a recording path.
    */
   readonly recordingPathDenyPolicy?: IamPolicy;
+  /** The instances' and fleets' denies, attached beside the others; present where the trail names a recording path. */
+  readonly instancesDenyPolicy?: IamPolicy;
   readonly boundary: IamPolicy;
   /** The deny policy's statements; `protectRoles` adds to them. */
   readonly denyDocument: PolicyDocument;
@@ -72,8 +74,15 @@ export class AuditTrailGuardrail extends Construct {
     if (statements.recordingPath.length > 0) {
       this.recordingPathDenyPolicy = new IamPolicy(this, 'recording-path-deny', {
         name: names.recordingPath,
-        description: 'Denies changing what records Session Manager sessions, and every way onto the instances but a session',
+        description: 'Denies changing what records Session Manager sessions, and who may become the pipeline',
         policy: new PolicyDocument(statements.recordingPath).toJson(),
+      });
+    }
+    if (statements.instances.length > 0) {
+      this.instancesDenyPolicy = new IamPolicy(this, 'instances-deny', {
+        name: names.instances,
+        description: "Denies changing the instances' and fleets' access, tags and launch, and every way onto them but a session",
+        policy: new PolicyDocument(statements.instances).toJson(),
       });
     }
     this.boundary = new IamPolicy(this, 'boundary', {
@@ -85,10 +94,10 @@ export class AuditTrailGuardrail extends Construct {
       'a permissions boundary caps what a role is granted elsewhere; it grants nothing itself');
     (props.attachToRoles ?? []).forEach((role, i) => new IamRolePolicyAttachment(this, `role-${i}`, { role, policyArn: this.denyPolicy.arn }));
     (props.attachToGroups ?? []).forEach((group, i) => new IamGroupPolicyAttachment(this, `group-${i}`, { group, policyArn: this.denyPolicy.arn }));
-    const recording = this.recordingPathDenyPolicy;
-    if (recording) {
-      (props.attachToRoles ?? []).forEach((role, i) => new IamRolePolicyAttachment(this, `recording-role-${i}`, { role, policyArn: recording.arn }));
-      (props.attachToGroups ?? []).forEach((group, i) => new IamGroupPolicyAttachment(this, `recording-group-${i}`, { group, policyArn: recording.arn }));
+    for (const [id, policy] of [['recording', this.recordingPathDenyPolicy], ['instances', this.instancesDenyPolicy]] as const) {
+      if (!policy) continue;
+      (props.attachToRoles ?? []).forEach((role, i) => new IamRolePolicyAttachment(this, `${id}-role-${i}`, { role, policyArn: policy.arn }));
+      (props.attachToGroups ?? []).forEach((group, i) => new IamGroupPolicyAttachment(this, `${id}-group-${i}`, { group, policyArn: policy.arn }));
     }
   }
 
@@ -129,29 +138,32 @@ export type GuardrailStatementsProps = Omit<AuditTrailGuardrailProps, 'attachToR
  * The statements of `AuditTrailGuardrail`'s deny policy and boundary, for an account: what the
  * construct creates, and what a report can evaluate with the account's values filled in.
  */
-export function guardrailStatements(props: GuardrailStatementsProps): { deny: PolicyStatement[]; recordingPath: PolicyStatement[]; boundary: PolicyStatement[] } {
+export function guardrailStatements(props: GuardrailStatementsProps): {
+  deny: PolicyStatement[]; recordingPath: PolicyStatement[]; instances: PolicyStatement[]; boundary: PolicyStatement[];
+} {
   const names = guardrailPolicyNames(props.namePrefix);
   // Built from the names: a policy cannot refer to its own ARN.
   const iamArn = ownAccountIamArn;
   const { recordingPath } = props.trail;
-  const justInTime = justInTimeDenyStatements(props.trail).length > 0;
-  const denyPolicies = [names.deny, ...(recordingPath || props.trail.trustChain || justInTime ? [names.recordingPath] : [])];
-  const guarded = { policyArns: [...denyPolicies, names.boundary].map((n) => iamArn(`policy/${n}`)), boundaryArn: iamArn(`policy/${names.boundary}`) };
+  // Every policy named with the prefix is the pipeline's: the guardrail's (deny policies and boundary) and the access groups'.
+  const guarded = { policyArns: [iamArn(`policy/${props.namePrefix}-*`)], boundaryArn: iamArn(`policy/${names.boundary}`) };
   const groupArns = (props.attachToGroups ?? []).flatMap((g) => [iamArn(`group/${g}`), iamArn(`group/*/${g}`)]);
   const except = exceptCondition(props.exceptPrincipalArns);
   return {
-    // The second policy carries the recording path and the trust chain (one managed policy holds 6,144 characters).
-    // Just-in-time access's token role and settings join the recording roles' and settings' statements.
+    // One managed policy holds 6,144 characters: the second carries the recording path and the trust
+    // chain (just-in-time access's token role and settings join the recording roles' and settings'
+    // statements), the third the instances and fleets.
     recordingPath: joinSameDenies([
-      ...(recordingPath ? recordingPathDenyStatements(recordingPath, except) : []),
+      ...(recordingPath ? recordingNetworkDenyStatements(recordingPath, except) : []),
       ...(props.trail.trustChain ? trustChainDenyStatements(props.trail.trustChain, except) : []),
     ], justInTimeDenyStatements(props.trail, except)),
+    instances: recordingPath ? instanceDenyStatements(recordingPath, except) : [],
     deny: [
       ...auditTrailDenyStatements({ ...props.trail, recordingPath: undefined, trustChain: undefined, justInTimeSetup: undefined }, except),
       ...withCondition(except, [
         // Every policy named with the prefix is the pipeline's (the guardrail's and the access groups'):
         // nobody the deny applies to rewrites or deletes one, as with the boundary below.
-        ...guardrailSelfProtection({ ...guarded, versionedPolicyArns: [iamArn(`policy/${props.namePrefix}-*`)] }),
+        ...guardrailSelfProtection(guarded),
         ...(groupArns.length > 0 ? [{ Sid: 'StayInGuardedGroups', Effect: 'Deny' as const, Action: 'iam:RemoveUserFromGroup', Resource: groupArns }] : []),
         ...(props.strict ? strictStatements(guarded.boundaryArn) : []),
       ]),
@@ -167,9 +179,8 @@ export function guardrailStatements(props: GuardrailStatementsProps): { deny: Po
         Action: ['iam:DeleteRolePermissionsBoundary', 'iam:PutRolePermissionsBoundary', 'iam:DeleteUserPermissionsBoundary', 'iam:PutUserPermissionsBoundary'],
         Resource: '*',
       },
-      // Every policy named with the prefix is the pipeline's (the guardrail's and the access policies):
-      // no bounded role changes or detaches one. One pattern where the deny policy names three.
-      ...guardrailSelfProtection({ ...guarded, policyArns: [iamArn(`policy/${props.namePrefix}-*`)] }).filter((st) => st.Sid !== 'KeepTheBoundary'),
+      // No bounded role changes or detaches a policy of the prefix.
+      ...guardrailSelfProtection(guarded).filter((st) => st.Sid !== 'KeepTheBoundary'),
       // A bounded role mints no unbounded one, whatever it is granted.
       ...strictStatements(guarded.boundaryArn),
     ])).map(({ Sid: _id, ...st }) => st),
@@ -177,9 +188,7 @@ export function guardrailStatements(props: GuardrailStatementsProps): { deny: Po
 }
 
 /** The deny policy and the boundary: neither detached, rewritten nor deleted, and the boundary kept. */
-function guardrailSelfProtection({ policyArns, boundaryArn, versionedPolicyArns = policyArns }: {
-  policyArns: string[]; boundaryArn: string; versionedPolicyArns?: string[];
-}): PolicyStatement[] {
+function guardrailSelfProtection({ policyArns, boundaryArn }: { policyArns: string[]; boundaryArn: string }): PolicyStatement[] {
   return [
     {
       Sid: 'KeepTheGuardrailAttached',
@@ -192,7 +201,7 @@ function guardrailSelfProtection({ policyArns, boundaryArn, versionedPolicyArns 
       Sid: 'KeepTheGuardrailPolicies',
       Effect: 'Deny',
       Action: ['iam:CreatePolicyVersion', 'iam:DeletePolicyVersion', 'iam:SetDefaultPolicyVersion', 'iam:DeletePolicy'],
-      Resource: versionedPolicyArns,
+      Resource: policyArns,
     },
     {
       Sid: 'KeepTheBoundary',

@@ -45,7 +45,8 @@ export function packDenies(statements: readonly PolicyStatement[]): PolicyStatem
     if (actions.length === 0) return [];
     if (item.count === 1 && actions.length === item.actions.length) return [item.first];
     const { Condition } = item.first;
-    return [{ Effect: 'Deny', Action: actions, Resource: item.resources, ...(Condition ? { Condition } : {}) }];
+    const Resource = item.resources.length === 1 ? item.resources[0] : item.resources;
+    return [{ Effect: 'Deny', Action: actions.length === 1 ? actions[0] : actions, Resource, ...(Condition ? { Condition } : {}) }];
   });
 }
 

@@ -158,6 +158,12 @@ export interface RecordingPath {
   /** The instances' subnets: their route table and network ACL associations are refused. @default none */
   readonly subnetArns?: readonly string[];
   /**
+   * The environment's Auto Scaling groups, by name (a pattern covers the fleets to come), whose instances
+   * the access policies reach: every action on them, creating one included, is refused.
+   * @default the groups kept by `instanceTag`, as the launch templates are
+   */
+  readonly fleetGroupArns?: readonly string[];
+  /**
    * Tag keys that decide who reaches an instance (`ssm:resourceTag/<key>` in the access policies):
    * creating, changing or deleting them on any instance or managed node, and the `SSMSessionRunAs` tag
    * on any role or user, is refused.
@@ -223,8 +229,8 @@ export function auditTrailDenyStatements(trail: AuditTrail, only?: Condition): P
     ...(trail.quickSetupTag ? [deny('ProtectJustInTimeEnablement', QUICK_SETUP_ACTIONS, ['arn:*:ssm-quicksetup:*:*:configuration-manager/*'], {
       StringEquals: { [`aws:ResourceTag/${trail.quickSetupTag.key}`]: trail.quickSetupTag.value },
     })] : []),
-    deny('ProtectSessionLogGroup', PROTECTED_ACTIONS.logGroup, trail.logGroupArns.flatMap((arn) => [arn, `${arn}:*`])),
-    deny('ArchiveHoldsTheReadableCopy', TRANSCRIPT_READ_ACTIONS, (trail.unreadLogGroupArns ?? []).flatMap((arn) => [arn, `${arn}:*`])),
+    deny('ProtectSessionLogGroup', PROTECTED_ACTIONS.logGroup, trail.logGroupArns.map(withStreams)),
+    deny('ArchiveHoldsTheReadableCopy', TRANSCRIPT_READ_ACTIONS, (trail.unreadLogGroupArns ?? []).map(withStreams)),
     deny('ProtectSessionLogObjects', PROTECTED_ACTIONS.logObjects, trail.bucketArns.map((arn) => `${arn}/*`)),
     deny('ProtectSessionLogBucket', PROTECTED_ACTIONS.logBucket, [...trail.bucketArns]),
     deny('ProtectStateBucket', STATE_BUCKET_ACTIONS, [...state]),
@@ -240,6 +246,15 @@ export function auditTrailDenyStatements(trail: AuditTrail, only?: Condition): P
       ...(trail.identityCenter.attributes ? [deny('ProtectAttributesForAccessControl', IDENTITY_CENTER_ACTIONS.attributes, ['arn:*:sso:::instance/*'])] : []),
     ] : []),
   ].filter((st) => st.Resource === undefined || ([] as string[]).concat(st.Resource).length > 0);
+}
+
+/**
+ * A log group and its streams in one pattern (`log-group:NAME` and `log-group:NAME:*`, as CloudWatch
+ * Logs' actions name them): also any group whose name starts with the same, in the project's own
+ * namespace, which keeps the boundary within IAM's size.
+ */
+function withStreams(logGroupArn: string): string {
+  return logGroupArn.endsWith('*') ? logGroupArn : `${logGroupArn}*`;
 }
 
 /**
@@ -296,35 +311,53 @@ const INSTANCES = ['arn:*:ec2:*:*:instance/*'];
 /** What the agent records through, tagged as the instances are: the VPC endpoints and their security group. */
 const RECORDING_NETWORK = ['arn:*:ec2:*:*:vpc-endpoint/*', 'arn:*:ec2:*:*:security-group/*'];
 
-/** The deny statements that protect the recording path and keep every way onto the instances but a session shut. */
+/**
+ * The deny statements that protect the recording path (its roles, profiles, settings and network) and
+ * the instances and fleets it records (`instanceDenyStatements`).
+ */
 export function recordingPathDenyStatements(path: RecordingPath, only?: Condition): PolicyStatement[] {
+  return [...recordingNetworkDenyStatements(path, only), ...instanceDenyStatements(path, only)];
+}
+
+/** What the agent records with and through: its roles, profiles and Default Host Management, the endpoints, routes and subnets. */
+export function recordingNetworkDenyStatements(path: RecordingPath, only?: Condition): PolicyStatement[] {
   const deny = denyFor(only);
   const roles = [...path.roleArns];
-  const tagged: Condition = { StringLike: { [`aws:ResourceTag/${path.instanceTag.key}`]: [...path.instanceTag.values] } };
-  // The same values, exact: kept apart from the instances' statements when packed (ModifyInstanceAttribute
-  // takes a security group too, which the network's statement names).
-  const taggedNetwork: Condition = { StringEquals: { [`aws:ResourceTag/${path.instanceTag.key}`]: [...path.instanceTag.values] } };
-  // Run Command alone stays open to the break-glass roles, beside the pipeline: whatever else they are
-  // granted later, no other way in.
-  const excepted = [...(only?.ArnNotLike?.['aws:PrincipalArn'] as string[] | undefined ?? []), ...(path.commandPrincipalArns ?? [])];
-  const runCommand: readonly string[] = ['ssm:SendCommand'];
   return [
     deny('ProtectRecordingRoles', [...RECORDING_PATH_ACTIONS.roles, ...RECORDING_PATH_ACTIONS.passRole], roles),
     deny('ProtectRecordingProfiles', RECORDING_PATH_ACTIONS.instanceProfiles, [...path.instanceProfileArns]),
     deny('ProtectDefaultHostManagement', RECORDING_PATH_ACTIONS.serviceSetting, [`arn:*:ssm:*:*:servicesetting${DEFAULT_HOST_MANAGEMENT_SETTING}`]),
     // Neither has a resource to name: the account's log policies, the serial console, a tunnel to an address.
     deny('NoAccountWideBypass', [...RECORDING_PATH_ACTIONS.accountLogPolicies, ...OTHER_WAYS_IN.account], ['*']),
+    deny('KeepNetworkTags', RECORDING_PATH_ACTIONS.instanceTags, RECORDING_NETWORK, taggedNetwork(path)),
+    deny('KeepRecordingNetwork', [...RECORDING_NETWORK_ACTIONS.endpoints, ...RECORDING_NETWORK_ACTIONS.securityGroups], RECORDING_NETWORK, taggedNetwork(path)),
+    ...(path.routeTableArns?.length ? [deny('KeepRecordingRoutes', RECORDING_NETWORK_ACTIONS.routes, [...path.routeTableArns])] : []),
+    ...(path.subnetArns?.length ? [deny('KeepSubnetRoutes', RECORDING_NETWORK_ACTIONS.subnets, [...path.subnetArns])] : []),
+  ];
+}
+
+/**
+ * The instances and fleets: their profiles, tags, interfaces and launch configuration, every way onto
+ * them but a session, sessions where they are not recorded, and the tags that decide who reaches them.
+ */
+export function instanceDenyStatements(path: RecordingPath, only?: Condition): PolicyStatement[] {
+  const deny = denyFor(only);
+  const tagged: Condition = { StringLike: { [`aws:ResourceTag/${path.instanceTag.key}`]: [...path.instanceTag.values] } };
+  // Run Command alone stays open to the break-glass roles, beside the pipeline: whatever else they are
+  // granted later, no other way in.
+  const excepted = [...(only?.ArnNotLike?.['aws:PrincipalArn'] as string[] | undefined ?? []), ...(path.commandPrincipalArns ?? [])];
+  const runCommand: readonly string[] = ['ssm:SendCommand'];
+  return [
     deny('KeepInstanceProfiles', RECORDING_PATH_ACTIONS.associations, INSTANCES, tagged),
     // Every tag of the instances and the network is the pipeline's: the one scoping these denies, and those granting access.
     deny('KeepInstanceTags', RECORDING_PATH_ACTIONS.instanceTags, INSTANCES, tagged),
-    deny('KeepNetworkTags', RECORDING_PATH_ACTIONS.instanceTags, RECORDING_NETWORK, taggedNetwork),
     deny('OnlySessionsOntoInstances', OTHER_WAYS_IN.instances.filter((a) => !runCommand.includes(a)), INSTANCES, tagged),
-    // What the environment's fleets launch, and how many, is the pipeline's.
-    deny('KeepFleets', FLEET_ACTIONS.tagged, FLEET_TARGETS, tagged),
-    deny('KeepRecordingNetwork', [...RECORDING_NETWORK_ACTIONS.endpoints, ...RECORDING_NETWORK_ACTIONS.securityGroups], RECORDING_NETWORK, taggedNetwork),
+    // What the environment's fleets launch, and how many, is the pipeline's: their groups by name where
+    // the trail names them (nobody else creates one of those names), else by tag, and their templates.
+    ...(path.fleetGroupArns?.length
+      ? [deny('KeepFleets', FLEET_ACTIONS.groups, [...path.fleetGroupArns]), deny('KeepLaunchTemplates', FLEET_ACTIONS.templates, [LAUNCH_TEMPLATES], tagged)]
+      : [deny('KeepFleets', [...FLEET_ACTIONS.groups, ...FLEET_ACTIONS.templates], FLEET_TARGETS, tagged)]),
     deny('KeepInstanceInterfaces', RECORDING_NETWORK_ACTIONS.instances, INSTANCES, tagged),
-    ...(path.routeTableArns?.length ? [deny('KeepRecordingRoutes', RECORDING_NETWORK_ACTIONS.routes, [...path.routeTableArns])] : []),
-    ...(path.subnetArns?.length ? [deny('KeepSubnetRoutes', RECORDING_NETWORK_ACTIONS.subnets, [...path.subnetArns])] : []),
     {
       Sid: 'RunCommandOnlyByBreakGlass', Effect: 'Deny', Action: [...runCommand], Resource: INSTANCES,
       Condition: { ...only, ...tagged, ...(excepted.length > 0 ? { ArnNotLike: { 'aws:PrincipalArn': excepted } } : {}) },
@@ -339,6 +372,14 @@ export function recordingPathDenyStatements(path: RecordingPath, only?: Conditio
   ];
 }
 
+/**
+ * The values of the instances' tag, exact: kept apart from the instances' statements when packed
+ * (ModifyInstanceAttribute takes a security group too, which the network's statement names).
+ */
+function taggedNetwork(path: RecordingPath): Condition {
+  return { StringEquals: { [`aws:ResourceTag/${path.instanceTag.key}`]: [...path.instanceTag.values] } };
+}
+
 /** Who may reach an instance, and as which OS user, is decided by tags: these change them. */
 export const ACCESS_TAG_ACTIONS = {
   resources: ['ec2:CreateTags', 'ec2:DeleteTags', 'ssm:AddTagsToResource', 'ssm:RemoveTagsFromResource'],
@@ -347,7 +388,8 @@ export const ACCESS_TAG_ACTIONS = {
 
 const ACCESS_TAG_TARGETS = ['arn:*:ec2:*:*:instance/*', 'arn:*:ssm:*:*:managed-instance/*'];
 /** Auto Scaling's resources (its groups; launch configurations, which the fleets do not use) and launch templates. */
-const FLEET_TARGETS = ['arn:*:autoscaling:*', 'arn:*:ec2:*:*:launch-template/*'];
+const LAUNCH_TEMPLATES = 'arn:*:ec2:*:*:launch-template/*';
+const FLEET_TARGETS = ['arn:*:autoscaling:*', LAUNCH_TEMPLATES];
 
 function alertingDenyStatements(
   alerting: AuditTrail['alerting'],

@@ -72,6 +72,13 @@ export interface CedarRule {
   readonly principalTags?: Readonly<Record<string, string>>;
   /** Node tags: every key, with one of its values. */
   readonly nodeTags: Readonly<Record<string, readonly string[]>>;
+  /**
+   * In a `permit`: the Auto Scaling groups (by name, `*` a wildcard) whose instances it covers; an
+   * instance another group, an EC2 Fleet or a Spot Fleet launched is not, whatever its tags (as
+   * `SessionAccessStatementsProps.autoScalingGroupNames`: AWS's `aws:` tags say what launched it).
+   * @default instances of any launcher
+   */
+  readonly autoScalingGroupNames?: readonly string[];
 }
 
 /** A Cedar policy set of one effect, a statement per rule, each with its reason above it. */
@@ -93,9 +100,22 @@ function cedarStatement(effect: 'permit' | 'forbid', rule: CedarRule): string {
     const oneOf = values.map((v) => `resource.getTag(${literal(key)}) == ${literal(v)}`);
     conditions.push(`resource.hasTag(${literal(key)}) && ${oneOf.length === 1 ? oneOf[0] : `(${oneOf.join(' || ')})`}`);
   }
+  if (rule.autoScalingGroupNames) conditions.push(...launchedByOneOf(rule.autoScalingGroupNames));
   const comment = rule.description.split('\n').map((line) => `// ${line}`).join('\n');
   const when = conditions.length === 0 ? '' : ` when {\n  ${conditions.join(' &&\n  ')}\n}`;
   return `${comment}\n${effect} (\n  principal,\n  action == ${GET_TOKEN_ACTION},\n  resource\n)${when};`;
+}
+
+/** The node was launched by none of the services that launch instances, or by one of these groups. */
+function launchedByOneOf(groups: readonly string[]): string[] {
+  const group = literal('aws:autoscaling:groupName');
+  const named = groups.map((g) => `resource.getTag(${group}) like ${literal(g)}`);
+  return [
+    // Cedar's validator knows a tag present only in the branch its test opens.
+    `(if resource.hasTag(${group}) then ${named.length > 0 ? named.join(' || ') : 'false'} else true)`,
+    `(!resource.hasTag(${literal('aws:ec2:fleet-id')}) || resource.hasTag(${group}))`,
+    `!resource.hasTag(${literal('aws:ec2spot:fleet-request-id')})`,
+  ];
 }
 
 /** A Cedar string literal. */

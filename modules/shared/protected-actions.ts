@@ -213,11 +213,13 @@ export const QUICK_SETUP_ACTIONS = [
  */
 export const FLEET_ACTIONS = {
   /**
-   * Every action on the environment's groups and launch templates (tagged): a fleet's template, version,
-   * size, tags, instances and refreshes, and every tag of a template as of an instance. Reads name no
-   * group or template, so no read is refused.
+   * Every action on the environment's groups: their template, version, size, tags, instances and
+   * refreshes; by their names where the trail gives them (the access policies reach their instances by
+   * those names), else by their tag. Reads name no group, so no read is refused.
    */
-  tagged: ['autoscaling:*', 'ec2:*LaunchTemplate*', 'ec2:CreateTags', 'ec2:DeleteTags'],
+  groups: ['autoscaling:*'],
+  /** Every action on the environment's launch templates (tagged): a new version, another default, every tag. */
+  templates: ['ec2:*LaunchTemplate*', 'ec2:CreateTags', 'ec2:DeleteTags'],
   /** Creating one tagged into the environment (with an access tag key): refused as tagging an instance is. */
   taggingIn: ['autoscaling:CreateAutoScalingGroup', 'autoscaling:CreateOrUpdateTags', 'autoscaling:DeleteTags', 'ec2:CreateLaunchTemplate'],
 } as const;

@@ -1,9 +1,11 @@
-import { reachableInstances } from '../../config/access';
-import type { AccessGroupConfig, EnvironmentConfig, LogArchiveConfig, ProjectConfig } from '../../config/types';
+import { isFleet, reachableInstances } from '../../config/access';
+import type { AccessGroupConfig, EnvironmentConfig, FleetConfig, InstanceConfig, LogArchiveConfig, ProjectConfig } from '../../config/types';
+
+type Machine = InstanceConfig | FleetConfig;
 import { DEFAULT_SESSION_KEY_PREFIX } from '../../modules/session-logging/names';
 import { ANY_PORT_DOCUMENTS, type MfaEnforcement, SHELL_DOCUMENT } from '../../modules/access-policies/choices';
 import type { PortForwardingDestination } from '../../modules/access-policies/destinations';
-import { environmentPrefix, forwardDocumentName, sessionLogGroupName } from '../../stacks/naming';
+import { environmentNames, environmentPrefix, forwardDocumentName, sessionLogGroupName } from '../../stacks/naming';
 import { fit, table, wrap } from './table';
 
 /** Who may reach which instances, with which documents, per environment: a table for humans. */
@@ -44,7 +46,7 @@ function environmentReport(env: EnvironmentConfig, archive: LogArchiveConfig | u
   if (env.accessGroups.length === 0) return `${header}\n  no access groups: nobody may start a session`;
   const rows = env.accessGroups.map((group) => [
     group.name,
-    reachableInstances(env, group).map((i) => ('minSize' in i ? `fleet ${i.name}` : i.name)).join(', '),
+    reachableInstances(env, group).map((i) => (isFleet(i) ? `fleet ${i.name}` : i.name)).join(', '),
     [
       ...group.documents.map((d) => (ANY_PORT_DOCUMENTS.includes(d) ? `${d} (not recorded, any port)` : UNRECORDED_DOCUMENTS.includes(d) ? `${d} (not recorded)` : d)),
       ...group.portForwarding.map((d) => `forward to ${d.host ?? 'the instance'}:${d.port} only (not recorded)`),
@@ -108,23 +110,23 @@ const FORWARDS: Readonly<Record<string, { what: string; parameters: Record<strin
  */
 export function connectCommands(env: EnvironmentConfig, group: AccessGroupConfig): ConnectCommand[] {
   const instances = reachableInstances(env, group);
-  const command = (instance: string, document: string, parameters?: Record<string, string[]>) => [
+  const command = (machine: Machine, document: string, parameters?: Record<string, string[]>) => [
     'aws ssm start-session',
-    `--target "$(aws ec2 describe-instances --region ${env.region} --filters Name=tag:Name,Values=${instance} Name=tag:Environment,Values=${env.name} Name=instance-state-name,Values=running --query 'Reservations[0].Instances[0].InstanceId' --output text)"`,
+    `--target ${targetOf(env, machine)}`,
     `--document-name ${document}`,
     ...(parameters ? [`--parameters '${JSON.stringify(parameters)}'`] : []),
     `--region ${env.region}`,
   ].join(' ');
-  if (group.justInTime) return instances.flatMap((i) => requestCommands(env, i.name));
+  if (group.justInTime) return instances.flatMap((i) => requestCommands(env, i));
   const shells = group.documents.includes(SHELL_DOCUMENT)
-    ? instances.map((i) => ({ what: `shell on ${i.name}`, instance: i.name, document: SHELL_DOCUMENT, command: command(i.name, SHELL_DOCUMENT) }))
+    ? instances.map((i) => ({ what: `shell on ${i.name}`, instance: i.name, document: SHELL_DOCUMENT, command: command(i, SHELL_DOCUMENT) }))
     : [];
   const forwards = instances.length === 0 ? [] : group.documents.filter((d) => FORWARDS[d]).map((document) => ({
     what: `${FORWARDS[document].what}, through ${instances[0].name}`,
     instance: instances[0].name,
     document,
     parameters: FORWARDS[document].parameters,
-    command: command(instances[0].name, document, FORWARDS[document].parameters),
+    command: command(instances[0], document, FORWARDS[document].parameters),
   }));
   const declared = instances.length === 0 ? [] : group.portForwarding.map((destination) => {
     const document = forwardDocumentName(environmentPrefix(env.name), destination);
@@ -134,18 +136,31 @@ export function connectCommands(env: EnvironmentConfig, group: AccessGroupConfig
       instance: instances[0].name,
       document,
       parameters,
-      command: command(instances[0].name, document, parameters),
+      command: command(instances[0], document, parameters),
     };
   });
   return [...shells, ...forwards, ...declared];
 }
 
 /**
+ * A running instance's id, looked up by its tags: a single instance by its `Name` and `Environment`, a
+ * fleet's by the group that launched it (`aws:autoscaling:groupName`, which AWS writes on each: "Tag
+ * Auto Scaling groups and instances"), the first of them.
+ */
+function targetOf(env: EnvironmentConfig, machine: Machine): string {
+  const tags = isFleet(machine)
+    ? `Name=tag:aws:autoscaling:groupName,Values=${environmentNames(env.name).fleets.of(machine.name)}`
+    : `Name=tag:Name,Values=${machine.name} Name=tag:Environment,Values=${env.name}`;
+  return `"$(aws ec2 describe-instances --region ${env.region} --filters ${tags} Name=instance-state-name,Values=running --query 'Reservations[0].Instances[0].InstanceId' --output text)"`;
+}
+
+/**
  * ("Start a just-in-time node access session", AWS CLI) Ask for access, take the approved request's
  * token into the environment, then start the session with it: the group's own credentials start none.
  */
-function requestCommands(env: EnvironmentConfig, instance: string): ConnectCommand[] {
-  const target = `"$(aws ec2 describe-instances --region ${env.region} --filters Name=tag:Name,Values=${instance} Name=tag:Environment,Values=${env.name} Name=instance-state-name,Values=running --query 'Reservations[0].Instances[0].InstanceId' --output text)"`;
+function requestCommands(env: EnvironmentConfig, machine: Machine): ConnectCommand[] {
+  const target = targetOf(env, machine);
+  const instance = machine.name;
   return [
     {
       what: `ask for access to ${instance} (keeps the request's id in REQUEST_ID)`, instance, document: SHELL_DOCUMENT,

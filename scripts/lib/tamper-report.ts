@@ -58,6 +58,8 @@ interface Trail {
   readonly dhmSetting: string;
   /** An instance of the environment, and the tags a request on it carries (aws:ResourceTag/<key>). */
   readonly instance: string;
+  /** A group of a fleet's name the pipeline has yet to create. */
+  readonly fleetGroup: string;
   readonly instanceTags: Record<string, string>;
   /** The deploy role. */
   readonly pipeline: string;
@@ -102,6 +104,11 @@ export const TAMPERING_MOVES: readonly Move[] = [
     what: 'create an Auto Scaling group tagged into an access group', action: 'autoscaling:CreateAutoScalingGroup',
     resource: (t) => `arn:aws:autoscaling:${t.region}:${t.account}:autoScalingGroup:*:autoScalingGroupName/mine`,
     context: () => ({ 'aws:TagKeys': ['Environment', 'AccessGroup'] }),
+  },
+  // Untagged, of a name the access policies reach: its template could tag its instances into any group.
+  {
+    what: "create an Auto Scaling group of a fleet's name", action: 'autoscaling:CreateAutoScalingGroup',
+    resource: (t) => `arn:aws:autoscaling:${t.region}:${t.account}:autoScalingGroup:*:autoScalingGroupName/${t.fleetGroup}`,
   },
   { what: "tag an instance into another group's reach", action: 'ec2:CreateTags', resource: (t) => t.instance, context: (t) => ({ ...t.instanceTags, 'aws:TagKeys': ['Team'] }) },
   // ("Setting up just-in-time node access") ssm:DocumentType names the approval policies' type.
@@ -218,6 +225,7 @@ function trailOf(env: EnvironmentConfig): Trail {
     instanceRole: `arn:aws:iam::${account}:role/${recording.instanceRole}`,
     dhmSetting: `arn:aws:ssm:${region}:${account}:servicesetting${DEFAULT_HOST_MANAGEMENT_SETTING}`,
     instance: `arn:aws:ec2:${region}:${account}:instance/i-0123456789abcdef0`,
+    fleetGroup: environmentNames(name).fleets.of('payments'),
     pipeline: env.guardrails.pipelineRoleArn,
     instanceTags: { 'aws:ResourceTag/Environment': name, [`aws:ResourceTag/${MANAGED_BY_TAG.key}`]: MANAGED_BY_TAG.value, 'ssm:resourceTag/Environment': name },
     // AWS assigns the ids; any stand for them. The provider's default tags mark them as the instances.
@@ -233,8 +241,8 @@ function trailOf(env: EnvironmentConfig): Trail {
 }
 
 interface Policies {
-  readonly deny: PolicyJson;
-  readonly recordingPath: PolicyJson;
+  /** The deny policies, by the names the guardrail gives them. */
+  readonly deny: { readonly name: string; readonly policy: PolicyJson }[];
   readonly boundary: PolicyJson;
   readonly bucket: PolicyJson;
   readonly key: PolicyJson;
@@ -260,8 +268,7 @@ function policiesOf(env: EnvironmentConfig, trail: Trail, strict: boolean): Poli
   const guards = sessionLoggingGuardStatements(trail.bucket, own.pipelineRoleArns);
   const organization = organizationAuditTrail([env]);
   return {
-    deny: doc(guardrail.deny),
-    recordingPath: doc(guardrail.recordingPath),
+    deny: [{ name: 'guardrail', policy: doc(guardrail.deny) }, { name: 'recording-path', policy: doc(guardrail.recordingPath) }, { name: 'instances', policy: doc(guardrail.instances) }],
     boundary: doc(guardrail.boundary),
     bucket: doc(guards.bucket),
     key: doc([accountAdministersKey('aws', env.accountId), ...guards.key]),
@@ -288,7 +295,7 @@ function decideWith(principal: Principal, move: Move, trail: Trail, policies: Po
     resourceAccount: trail.account,
     identityPolicies: [
       { name: 'AdministratorAccess', policy: ALLOW_EVERYTHING },
-      ...(deliveries.includes('deny policy') ? [{ name: 'guardrail', policy: policies.deny }, { name: 'recording-path', policy: policies.recordingPath }] : []),
+      ...(deliveries.includes('deny policy') ? policies.deny : []),
     ],
     permissionBoundary: deliveries.includes('boundary') ? policies.boundary : undefined,
     resourcePolicy,
