@@ -3,7 +3,7 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { ComplianceChecker } from '../modules/compliance';
 import { IamSsmRole } from '../modules/iam-ssm-role';
 import { InstanceProfile } from '../modules/instance-profile';
-import { SsmFleet, SsmLaunchTemplate } from '../modules/ssm-fleet';
+import { SsmFleet, type SsmFleetProps, SsmLaunchTemplate } from '../modules/ssm-fleet';
 import { SsmInstance } from '../modules/ssm-instance';
 import { SessionLogging } from '../modules/session-logging';
 import { validateOffline } from '../scripts/lib/offline-validation';
@@ -27,7 +27,7 @@ jest.setTimeout(10 * 60_000);
 
 const ACCESS = { environment: 'prod', team: 'data', accessGroup: 'operators' };
 
-function fleet(stack: TerraformStack, props: { instanceRefresh?: boolean } = {}): { template: SsmLaunchTemplate; instance: SsmInstance } {
+function fleet(stack: TerraformStack, props: Pick<SsmFleetProps, 'instanceRefresh' | 'mixedInstances'> = {}): { template: SsmLaunchTemplate; instance: SsmInstance } {
   const role = new IamSsmRole(stack, 'role', { roleName: 'fleet-instance' });
   const profile = new InstanceProfile(stack, 'profile', { roleName: role.roleName, profileName: 'fleet-instance' });
   const common = { vpcId: 'vpc-0a1b2c3d4e5f60001', accessTags: ACCESS, instanceProfile: { role, profile }, osUsers: { users: ['ssm-operator'] }, hardening: { sshd: false } };
@@ -103,6 +103,28 @@ describe('SsmFleet', () => {
     expect({ min: group.min_size, max: group.max_size, desired: group.desired_capacity }).toEqual({ min: 2, max: 4, desired: 2 });
   });
 
+  it('launches several instance types, On-Demand and Spot, from the same template version when asked', () => {
+    const mixedInstances = { instanceTypes: ['t3.small', 't3a.small', 'm5.large'], onDemandPercentage: 25 };
+    const group = resources(synthStack((s) => void fleet(s, { mixedInstances })), 'aws_autoscaling_group')[0];
+    expect(group.launch_template).toBeUndefined();
+    expect(group.mixed_instances_policy).toEqual({
+      launch_template: {
+        launch_template_specification: { launch_template_id: expect.stringMatching(/aws_launch_template\..*\.id/), version: expect.stringMatching(/aws_launch_template\..*\.latest_version/) },
+        override: [{ instance_type: 't3.small' }, { instance_type: 't3a.small' }, { instance_type: 'm5.large' }],
+      },
+      instances_distribution: { on_demand_base_capacity: 0, on_demand_percentage_above_base_capacity: 25, spot_allocation_strategy: 'price-capacity-optimized' },
+    });
+  });
+
+  it.each([
+    [{ instanceTypes: ['t3.small', 't4g.small'] }, /instanceTypes t4g\.small cannot boot the x86_64 image of t3\.small/],
+    [{ instanceTypes: [] }, /instanceTypes must name 1 to 40 instance types \(got 0\)/],
+    [{ instanceTypes: ['t3.small', 't3.small'] }, /instanceTypes names t3\.small more than once/],
+    [{ instanceTypes: ['t3.small'], onDemandPercentage: 101 }, /onDemandPercentage must be a whole number from 0 to 100 \(got 101\)/],
+  ])('refuses a mixed instances policy AWS would refuse or could not boot: %j', (mixedInstances, message) => {
+    expect(() => synthStack((s) => void fleet(s, { mixedInstances }))).toThrow(message);
+  });
+
   it('leaves instance refresh out when asked', () => {
     expect(resources(synthStack((s) => void fleet(s, { instanceRefresh: false })), 'aws_autoscaling_group')[0].instance_refresh).toBeUndefined();
   });
@@ -111,7 +133,7 @@ describe('SsmFleet', () => {
     const app = new App({ outdir: tempDir('fleet-plan') });
     const s = new TerraformStack(app, 'fleet');
     new AwsProvider(s, 'aws', { region: 'eu-west-1', allowedAccountIds: ['111111111111'] });
-    fleet(s);
+    fleet(s, { mixedInstances: { instanceTypes: ['t3.small', 't3a.small'], onDemandPercentage: 50 } });
     app.synth();
     const [result] = await validateOffline({ outdir: app.outdir, workdir: tempDir('fleet-validate') });
     expect({ stack: result.stack, diagnostics: result.diagnostics, ok: result.ok }).toEqual({ stack: 'fleet', diagnostics: [], ok: true });
@@ -224,9 +246,9 @@ describe("who reaches a fleet's instances, decided by the IAM engine on dev's re
 
 describe('fleets in the config', () => {
   const WORKERS = { name: 'workers', instanceType: 't3.small', minSize: 2, maxSize: 4, team: 'platform', accessGroup: 'operators' };
-  const withFleet = (fleet: object = WORKERS) => {
+  const withFleet = (...fleets: object[]) => {
     const raw = rawConfig();
-    raw.environments.dev.fleets = [fleet];
+    raw.environments.dev.fleets = fleets.length > 0 ? fleets : [WORKERS];
     return raw;
   };
 
@@ -239,6 +261,9 @@ describe('fleets in the config', () => {
     [{ ...WORKERS, accessGroup: 'operator' }, 'fleets.workers.accessGroup', /did you mean "operators"/],
     [{ ...WORKERS, ami: 'ami-0a1b2c3d4e5f60718' }, 'fleets[0].ssmAgentVersion', /is required with "ami"/],
     [{ ...WORKERS, tags: { ManagedBy: 'me' } }, 'fleets[0].tags.ManagedBy', /is set by the project/],
+    [{ ...WORKERS, mixedInstances: { instanceTypes: ['t3.small', 'm7g.large'] } }, 'fleets[0].mixedInstances.instanceTypes', /m7g\.large cannot boot the x86_64 image of t3\.small/],
+    [{ ...WORKERS, mixedInstances: { instanceTypes: ['t3.small'], onDemandPercentage: -5 } }, 'fleets[0].mixedInstances.onDemandPercentage', /whole number from 0 to 100/],
+    [{ ...WORKERS, mixedInstances: { instanceTypes: ['t3 small'] } }, 'fleets[0].mixedInstances.instanceTypes[0]', /must be an EC2 instance type such as "t3.micro"/],
   ])('refuses %j, naming the environment and field', (fleet, field, message) => {
     const problems = configProblems((raw) => { raw.environments.dev.fleets = [fleet]; });
     expect(problems).toContain(`environment "dev", field "${field}"`);
@@ -281,7 +306,8 @@ describe('fleets in the config', () => {
 
   it('plans offline, beside the shipped stacks, with no error and no warning', async () => {
     const outdir = tempDir('fleet-config-synth');
-    synthesize(outdir, { SSK_CONFIG: writeConfig(withFleet()) });
+    // Two: the second of several instance types, mostly Spot.
+    synthesize(outdir, { SSK_CONFIG: writeConfig(withFleet(WORKERS, { ...WORKERS, name: 'batch', mixedInstances: { instanceTypes: ['t3.small', 't3a.small', 'm5.large'], onDemandPercentage: 20 } })) });
     const [dev] = await validateOffline({ outdir, stacks: ['dev'], workdir: tempDir('fleet-config-validate') });
     expect({ diagnostics: dev.diagnostics, ok: dev.ok }).toEqual({ diagnostics: [], ok: true });
   });

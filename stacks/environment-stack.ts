@@ -138,6 +138,7 @@ export class EnvironmentStack extends TerraformStack {
         maxSize: fleet.maxSize,
         desiredCapacity: fleet.desiredCapacity,
         instanceRefresh: fleet.instanceRefresh,
+        mixedInstances: fleet.mixedInstances,
       });
     });
     const forwarding = new Construct(this, PORT_FORWARDING_ID);

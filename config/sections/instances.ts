@@ -2,6 +2,7 @@
 import * as f from '../fields';
 import * as rules from '../aws-rules';
 import { isAtLeastVersion, MIN_SSM_AGENT_VERSION } from '../../modules/shared/ssm-agent';
+import { MAX_INSTANCE_TYPES, mixedInstancesProblems } from '../../modules/ssm-fleet/mixed-instances';
 import { awsString, list, problem, type Report, strict, tags } from './common';
 import type { NetworkFile } from './network';
 
@@ -44,6 +45,10 @@ const fleetSchema = strict({
   desiredCapacity: f.number().optional().meta({ description: 'instances to run now; default minSize', minimum: 0 }),
   instanceRefresh: f.boolean().default(true).meta({ description: 'replace the instances, 10% at a time, when what they launch with changes' }),
   rootDeviceName: f.string().optional().meta({ description: "with ami: the image's root device (the launch template encrypts it); default /dev/xvda, Amazon Linux 2023's" }),
+  mixedInstances: strict({
+    instanceTypes: list(awsString(rules.instanceType, 'EC2 instance type'), `up to ${MAX_INSTANCE_TYPES} instance types, in order of priority, of instanceType's architecture`),
+    onDemandPercentage: f.number().default(100).meta({ description: 'percent of the capacity On-Demand, the rest Spot', minimum: 0, maximum: 100 }),
+  }, 'launch any of several instance types, On-Demand or Spot').optional(),
   ...machineFields,
 }, 'an Auto Scaling group of instances reached only through Session Manager, launched from a hardened launch template').check((ctx) => {
   checkAgent(ctx);
@@ -53,6 +58,8 @@ const fleetSchema = strict({
   }
   if (maxSize < minSize) problem(ctx, ['maxSize'], `is below minSize (${minSize})`);
   if (desiredCapacity < minSize || desiredCapacity > maxSize) problem(ctx, ['desiredCapacity'], `must lie from minSize to maxSize (${minSize} to ${maxSize})`);
+  const { instanceType, mixedInstances } = ctx.value;
+  for (const { field, message } of mixedInstances ? mixedInstancesProblems(instanceType, mixedInstances) : []) problem(ctx, ['mixedInstances', field], message);
 });
 
 /** The instances, each name once. */

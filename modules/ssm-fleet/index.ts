@@ -7,6 +7,9 @@ import type { InstanceProfile } from '../instance-profile';
 import { type AccessTags, accessTagsToTags } from '../ssm-instance/access-tags';
 import { httpsOnlySecurityGroup, latestAmazonLinuxImage, sessionOnlyUserData, type SsmInstanceProps } from '../ssm-instance';
 import { SSM_AGENT_VERSION_TAG } from '../shared/ssm-agent';
+import { type MixedInstances, mixedInstancesProblems } from './mixed-instances';
+
+export * from './mixed-instances';
 
 export interface SsmLaunchTemplateProps extends Pick<SsmInstanceProps,
   'vpcId' | 'machineImageId' | 'agentVersion' | 'httpsEgressCidrs' | 'detailedMonitoring' | 'rootVolumeSizeGiB' | 'rootVolumeKmsKeyId' | 'osUsers' | 'hardening' | 'extraCloudConfig'> {
@@ -47,10 +50,13 @@ export class SsmLaunchTemplate extends Construct {
   readonly userData?: string;
   /** The tags every instance and volume it launches carries. */
   readonly launchTags: Readonly<Record<string, string>>;
+  /** The instance type it launches, whose architecture its image is for. */
+  readonly instanceType: string;
 
   constructor(scope: Construct, id: string, props: SsmLaunchTemplateProps) {
     super(scope, id);
     const instanceType = props.instanceType ?? 't3.micro';
+    this.instanceType = instanceType;
     this.securityGroup = httpsOnlySecurityGroup(this, props);
     this.userData = sessionOnlyUserData(props);
     this.launchTags = {
@@ -97,7 +103,14 @@ export interface SsmFleetProps {
    * @default true, keeping 90% healthy
    */
   readonly instanceRefresh?: boolean;
+  /**
+   * Launch any of several instance types, On-Demand or Spot, from the same template: each type
+   * overrides the template's (the image stays the template's, so every type needs its architecture).
+   * @default the template's instance type alone, On-Demand
+   */
+  readonly mixedInstances?: MixedInstances;
 }
+
 
 /**
  * An Auto Scaling group of `SsmLaunchTemplate`'s instances: the template's latest version, its tags on
@@ -110,17 +123,37 @@ export class SsmFleet extends Construct {
   constructor(scope: Construct, id: string, props: SsmFleetProps) {
     super(scope, id);
     const template = props.launchTemplate.launchTemplate;
+    const problems = props.mixedInstances ? mixedInstancesProblems(props.launchTemplate.instanceType, props.mixedInstances) : [];
+    if (problems.length > 0) throw new Error(`${this.node.path}: mixedInstances: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}`);
     this.group = new AutoscalingGroup(this, 'group', {
       name: props.name,
       minSize: props.minSize,
       maxSize: props.maxSize,
       desiredCapacity: props.desiredCapacity ?? props.minSize,
       vpcZoneIdentifier: [...props.subnetIds],
-      launchTemplate: { id: template.id, version: template.latestVersion.toString() },
+      ...launchSpecification({ launchTemplateId: template.id, version: template.latestVersion.toString() }, props.mixedInstances),
       // The instances get the template's tags at launch; the group's own tags mark the group, not
       // copied to instances (the template's already are, volumes included).
       tag: Object.entries(props.launchTemplate.launchTags).map(([key, value]) => ({ key, value, propagateAtLaunch: false })),
       ...(props.instanceRefresh ?? true ? { instanceRefresh: { strategy: 'Rolling', preferences: { minHealthyPercentage: 90 } } } : {}),
     });
   }
+}
+
+/** The group's template, alone or with the instance types that override it. */
+function launchSpecification(template: { launchTemplateId: string; version: string }, mixed: MixedInstances | undefined) {
+  if (!mixed) return { launchTemplate: { id: template.launchTemplateId, version: template.version } };
+  return {
+    mixedInstancesPolicy: {
+      launchTemplate: {
+        launchTemplateSpecification: template,
+        override: mixed.instanceTypes.map((instanceType) => ({ instanceType })),
+      },
+      instancesDistribution: {
+        onDemandBaseCapacity: 0,
+        onDemandPercentageAboveBaseCapacity: mixed.onDemandPercentage ?? 100,
+        spotAllocationStrategy: 'price-capacity-optimized',
+      },
+    },
+  };
 }
