@@ -37,9 +37,9 @@ interface Requester {
   readonly principalTags?: Record<string, string>;
 }
 
-function authorize(policies: string, who: Requester, nodeTags: Record<string, string>): 'allow' | 'deny' {
+function authorize(policies: string, who: Requester, nodeTags: Record<string, string>, hybrid = false): 'allow' | 'deny' {
   const user = { type: 'AWS::IdentityStore::User', id: who.id };
-  const node = { type: 'AWS::EC2::Instance', id: 'i-0123456789abcdef0' };
+  const node = hybrid ? { type: 'AWS::SSM::ManagedInstance', id: 'mi-0123456789abcdef0' } : { type: 'AWS::EC2::Instance', id: 'i-0123456789abcdef0' };
   const tags = { type: 'AWS::IAM::PrincipalTags', id: 'default' };
   const answer = cedar.isAuthorized({
     principal: user,
@@ -93,6 +93,10 @@ describe('the auto-approval policy generated from the config, decided by Cedar',
     expect(launched({ 'aws:autoscaling:groupName': 'payments-workers' })).toBe('deny');
     expect(launched({ 'aws:ec2:fleet-id': 'fleet-0a1b2c3d-0000-4000-8000-0123456789ab' })).toBe('deny');
     expect(launched({ 'aws:ec2spot:fleet-request-id': 'sfr-0a1b2c3d-0000-4000-8000-0123456789ab' })).toBe('deny');
+  });
+
+  it("approves no hybrid node, whose tags whoever made its activation chose, even with the group's tags", () => {
+    expect(authorize(policies(), alice, OPERATORS_NODE, true)).toBe('deny');
   });
 
   it('gives way to a deny-access rule (forbid wins over permit)', () => {

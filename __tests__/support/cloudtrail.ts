@@ -55,7 +55,7 @@ export function otherAccount(account: string): UserIdentity {
 }
 
 export interface ApiCall {
-  readonly service: 'ssm' | 'logs' | 's3' | 'kms' | 'events' | 'sns' | 'cloudtrail' | 'iam' | 'ec2' | 'ec2-instance-connect' | 'sts' | 'identitystore' | 'sso' | 'autoscaling';
+  readonly service: 'ssm' | 'logs' | 's3' | 'kms' | 'events' | 'sns' | 'cloudtrail' | 'iam' | 'ec2' | 'ec2-instance-connect' | 'sts' | 'identitystore' | 'sso' | 'autoscaling' | 'imagebuilder';
   readonly eventName: string;
   readonly requestParameters: Record<string, unknown> | null;
   readonly resources?: readonly { ARN: string; type: string }[];

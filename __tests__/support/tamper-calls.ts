@@ -57,6 +57,20 @@ export function tamperRecords(n: TamperNames): Record<string, MoveRecord> {
     'put an account-wide log policy': here('logs', 'PutAccountPolicy', { policyName: 'elsewhere', policyType: 'SUBSCRIPTION_FILTER_POLICY', policyDocument: '{}', scope: 'ALL' }),
     'run a command with Run Command': here('ssm', 'SendCommand', { instanceIds: [instanceId], documentName: 'AWS-RunShellScript', parameters: 'HIDDEN_DUE_TO_SECURITY_REASONS' }),
     "change an instance's user data": here('ec2', 'ModifyInstanceAttribute', { instanceId, userData: { value: '<sensitiveDataRemoved>' } }),
+    // ("RegisterTaskWithMaintenanceWindow", "CreateAssociation", "CreateActivation", Systems Manager API Reference;
+    // "CreateInfrastructureConfiguration", EC2 Image Builder API Reference): any call alerts.
+    'run commands from a maintenance window task': here('ssm', 'RegisterTaskWithMaintenanceWindow', {
+      windowId: 'mw-0123456789abcdef0', targets: [{ key: 'WindowTargetIds', values: ['e32eecb2-646c-4f4b-8ed1-205fbEXAMPLE'] }], taskArn: 'AWS-RunShellScript', taskType: 'RUN_COMMAND',
+    }),
+    'associate a command document with the instances by tag': here('ssm', 'CreateAssociation', {
+      name: 'AWS-RunShellScript', targets: [{ key: `tag:Environment`, values: [n.env] }], parameters: 'HIDDEN_DUE_TO_SECURITY_REASONS',
+    }),
+    'register a machine of their own as a tagged node': here('ssm', 'CreateActivation', {
+      iamRole: 'mine', registrationLimit: 1, tags: [{ key: 'AccessGroup', value: 'operators' }],
+    }),
+    'build an image on an instance tagged into an access group': here('imagebuilder', 'CreateInfrastructureConfiguration', {
+      name: 'mine', instanceProfileName: 'mine', terminateInstanceOnFailure: false, resourceTags: { Environment: n.env, AccessGroup: 'operators' },
+    }),
     'push an SSH key with EC2 Instance Connect': here('ec2-instance-connect', 'SendSSHPublicKey', { instanceId, instanceOSUser: 'ec2-user', sSHPublicKey: 'ssh-ed25519 AAAA' }),
     'retag an instance out of the environment': here('ec2', 'DeleteTags', { resourcesSet: { items: [{ resourceId: instanceId }] }, tagSet: { items: [{ key: 'Environment' }] } }),
     'open a session in a region that records nothing': {

@@ -8,7 +8,7 @@ import { suppressCompliance } from '../compliance';
 import { PolicyDocument, type PolicyStatement } from '../shared/policy-document';
 import { guardrailPolicyNames } from './names';
 import { type Condition, exceptCondition, withCondition } from './conditions';
-import { joinSameDenies, packDenies, widenForBoundary } from './packing';
+import { actionMatches, joinSameDenies, packDenies, widenForBoundary } from './packing';
 import { auditTrailDenyStatements, type AuditTrail, instanceDenyStatements, justInTimeDenyStatements, recordingNetworkDenyStatements, trustChainDenyStatements } from './trail';
 
 export interface AuditTrailGuardrailProps {
@@ -172,7 +172,7 @@ export function guardrailStatements(props: GuardrailStatementsProps): {
     // IAM's size. The deny policy carries the same statements one by one, with their ids.
     boundary: packDenies(widenForBoundary([
       { Sid: 'BoundAllGrants', Effect: 'Allow', Action: '*', Resource: '*' },
-      ...auditTrailDenyStatements(boundaryTrail(props.trail)),
+      ...auditTrailDenyStatements(boundaryTrail(props.trail, props.namePrefix)).filter((st) => !BOUNDARY_LEAVES_OUT.includes(st.Sid ?? '')),
       {
         Sid: 'KeepTheBoundary',
         Effect: 'Deny',
@@ -213,22 +213,33 @@ function guardrailSelfProtection({ policyArns, boundaryArn }: { policyArns: stri
   ];
 }
 
-/** No principal without the boundary, no other boundary, no new trust for a bounded role. */
 /**
  * The trail as the boundary guards it, within one managed policy's 6,144 characters: without the
  * identity provider (a bounded role replacing it forges no token of GitHub's, whose subject the
  * pipeline's trust still checks) and without just-in-time access's service settings (switching its
  * identity provider approves nobody new by itself); both stay with the deny policy, the SCP where it
- * has them, and the alerts.
+ * has them, and the alerts. Every role named with the prefix is the pipeline's (the recording roles,
+ * break-glass, the alert forwarder, the access groups'): one pattern a path names them all.
  */
-function boundaryTrail(trail: AuditTrail): AuditTrail {
+function boundaryTrail(trail: AuditTrail, namePrefix: string): AuditTrail {
+  const ownRoles = [`arn:*:iam::*:role/${namePrefix}-*`, `arn:*:iam::*:role/service-role/${namePrefix}-*`];
+  const others = (arns: readonly string[] = []) => arns.filter((arn) => !ownRoles.some((pattern) => actionMatches(pattern, arn)));
   return {
     ...trail,
-    ...(trail.trustChain ? { trustChain: { ...trail.trustChain, identityProviderArns: undefined } } : {}),
+    ...(trail.recordingPath ? { recordingPath: { ...trail.recordingPath, roleArns: [...ownRoles, ...others(trail.recordingPath.roleArns)] } } : {}),
+    ...(trail.trustChain ? { trustChain: { ...trail.trustChain, identityProviderArns: undefined, pipelineManagedRoleArns: others(trail.trustChain.pipelineManagedRoleArns) } } : {}),
+    ...(trail.alerting ? { alerting: { ...trail.alerting, roleArns: others(trail.alerting.roleArns) } } : {}),
     ...(trail.justInTimeSetup ? { justInTimeSetup: { ...trail.justInTimeSetup, settingArns: [] } } : {}),
   };
 }
 
+/**
+ * Statements the boundary leaves to the deny policy, the SCP and the `ways-in` alert, which every call
+ * of them raises: what brings outside machines in (`NoOutsideMachines`), for the boundary's size.
+ */
+const BOUNDARY_LEAVES_OUT = ['NoOutsideMachines'];
+
+/** No principal without the boundary, no other boundary, no new trust for a bounded role. */
 function strictStatements(boundaryArn: string): PolicyStatement[] {
   return [
     {

@@ -329,6 +329,7 @@ export function recordingNetworkDenyStatements(path: RecordingPath, only?: Condi
     deny('ProtectDefaultHostManagement', RECORDING_PATH_ACTIONS.serviceSetting, [`arn:*:ssm:*:*:servicesetting${DEFAULT_HOST_MANAGEMENT_SETTING}`]),
     // Neither has a resource to name: the account's log policies, the serial console, a tunnel to an address.
     deny('NoAccountWideBypass', [...RECORDING_PATH_ACTIONS.accountLogPolicies, ...OTHER_WAYS_IN.account], ['*']),
+    deny('NoOutsideMachines', OTHER_WAYS_IN.machines, ['*']),
     deny('KeepNetworkTags', RECORDING_PATH_ACTIONS.instanceTags, RECORDING_NETWORK, taggedNetwork(path)),
     deny('KeepRecordingNetwork', [...RECORDING_NETWORK_ACTIONS.endpoints, ...RECORDING_NETWORK_ACTIONS.securityGroups], RECORDING_NETWORK, taggedNetwork(path)),
     ...(path.routeTableArns?.length ? [deny('KeepRecordingRoutes', RECORDING_NETWORK_ACTIONS.routes, [...path.routeTableArns])] : []),

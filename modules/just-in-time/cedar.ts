@@ -73,8 +73,9 @@ export interface CedarRule {
   /** Node tags: every key, with one of its values. */
   readonly nodeTags: Readonly<Record<string, readonly string[]>>;
   /**
-   * In a `permit`: the Auto Scaling groups (by name, `*` a wildcard) whose instances it covers; an
-   * instance another group, an EC2 Fleet or a Spot Fleet launched is not, whatever its tags (as
+   * In a `permit`: the Auto Scaling groups (by name, `*` a wildcard) whose instances it covers; a
+   * hybrid node, or an instance another group, an EC2 Fleet or a Spot Fleet launched, is not, whatever
+   * its tags (as
    * `SessionAccessStatementsProps.autoScalingGroupNames`: AWS's `aws:` tags say what launched it).
    * @default instances of any launcher
    */
@@ -100,7 +101,8 @@ function cedarStatement(effect: 'permit' | 'forbid', rule: CedarRule): string {
     const oneOf = values.map((v) => `resource.getTag(${literal(key)}) == ${literal(v)}`);
     conditions.push(`resource.hasTag(${literal(key)}) && ${oneOf.length === 1 ? oneOf[0] : `(${oneOf.join(' || ')})`}`);
   }
-  if (rule.autoScalingGroupNames) conditions.push(...launchedByOneOf(rule.autoScalingGroupNames));
+  // An EC2 instance only: a hybrid node is anyone's machine, tagged by whoever made its activation.
+  if (rule.autoScalingGroupNames) conditions.push('resource is AWS::EC2::Instance', ...launchedByOneOf(rule.autoScalingGroupNames));
   const comment = rule.description.split('\n').map((line) => `// ${line}`).join('\n');
   const when = conditions.length === 0 ? '' : ` when {\n  ${conditions.join(' &&\n  ')}\n}`;
   return `${comment}\n${effect} (\n  principal,\n  action == ${GET_TOKEN_ACTION},\n  resource\n)${when};`;

@@ -183,7 +183,8 @@ export function requesterStatements({ partition, region, accountId }: JustInTime
   const manual = requests.manualApprovalDocument;
   return [
     // The Service Authorization Reference: StartAccessRequest on instance or managed-instance, GetAccessToken on the request's OpsItem.
-    { Sid: 'RequestAccess', Effect: 'Allow', Action: 'ssm:StartAccessRequest', Resource: [`arn:${partition}:ec2:${region}:${accountId}:instance/*`, ssm('managed-instance/*')] },
+    // Instances only: a hybrid node (mi-*) is anyone's machine, tagged by whoever made its activation.
+    { Sid: 'RequestAccess', Effect: 'Allow', Action: 'ssm:StartAccessRequest', Resource: `arn:${partition}:ec2:${region}:${accountId}:instance/*` },
     { Sid: 'TakeApprovedAccess', Effect: 'Allow', Action: ['ssm:GetAccessToken', 'ssm:GetOpsItem'], Resource: ssm('opsitem/*') },
     { Sid: 'FollowRequests', Effect: 'Allow', Action: ['ssm:DescribeOpsItems', 'ssm:ListOpsItemEvents'], Resource: '*' },
     // AWS's user policy allows every ManualApprovalPolicy document (ssm:DocumentType); the group's own is narrower, by name.

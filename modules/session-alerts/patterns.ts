@@ -27,6 +27,8 @@ const EVENT_SOURCES: Readonly<Record<string, string>> = {
   sns: 'sns.amazonaws.com',
   ec2: 'ec2.amazonaws.com',
   autoscaling: 'autoscaling.amazonaws.com',
+  // ("Log EC2 Image Builder API calls using AWS CloudTrail")
+  imagebuilder: 'imagebuilder.amazonaws.com',
   iam: 'iam.amazonaws.com',
   sts: 'sts.amazonaws.com',
   // ("Log connections established over EC2 Instance Connect Endpoint", its OpenTunnel record)
@@ -343,7 +345,7 @@ export interface WatchedTrustChain {
 export const READ_ONLY_WAYS_IN = ['ec2:GetConsoleOutput', 'ec2:GetConsoleScreenshot'] as const;
 
 /** Every way onto an instance but a session, and the runbooks that call them as another role. */
-export const WAY_IN_ACTIONS = [...OTHER_WAYS_IN.instances, ...OTHER_WAYS_IN.account, 'ssm:StartAutomationExecution']
+export const WAY_IN_ACTIONS = [...OTHER_WAYS_IN.instances, ...OTHER_WAYS_IN.account, ...OTHER_WAYS_IN.machines, 'ssm:StartAutomationExecution']
   .filter((a) => !(READ_ONLY_WAYS_IN as readonly string[]).includes(a));
 
 /**

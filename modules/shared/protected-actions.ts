@@ -75,14 +75,32 @@ export const RECORDING_PATH_ACTIONS = {
  */
 export const OTHER_WAYS_IN = {
   instances: [
-    'ssm:SendCommand', 'ssm:CreateAssociation', 'ssm:CreateAssociationBatch', 'ssm:UpdateAssociation',
+    'ssm:SendCommand',
     'ec2:ModifyInstanceAttribute', 'ec2:ModifyInstanceMetadataOptions', 'ec2:CreateReplaceRootVolumeTask', 'ec2:AttachVolume', 'ec2:DetachVolume',
     'ec2-instance-connect:SendSSHPublicKey', 'ec2-instance-connect:SendSerialConsoleSSHPublicKey',
     // A copy of the instance reads its disks, or its screen, without a session.
     'ec2:CreateImage', 'ec2:CreateSnapshots', 'ec2:CreateInstanceExportTask', 'ec2:GetConsoleOutput', 'ec2:GetConsoleScreenshot',
   ],
-  // Neither names an instance: the console is switched on per account, a tunnel opens to an address.
-  account: ['ec2:EnableSerialConsoleAccess', 'ec2-instance-connect:OpenTunnel'],
+  account: [
+    // Neither names an instance: the console is switched on per account, a tunnel opens to an address.
+    'ec2:EnableSerialConsoleAccess', 'ec2-instance-connect:OpenTunnel',
+    // Commands run on instances chosen by tag, so no instance is in the request: State Manager's
+    // associations, and maintenance window tasks, which Systems Manager's service-linked role runs when
+    // the task names no role of its own ("MaintenanceWindowTask", ServiceRoleArn), out of any SCP's reach.
+    'ssm:CreateAssociation', 'ssm:CreateAssociationBatch', 'ssm:UpdateAssociation', 'ssm:RegisterTaskWithMaintenanceWindow', 'ssm:UpdateMaintenanceWindowTask',
+  ],
+  /**
+   * Machines of anyone's into the environment, tagged as its own by a service: an activation's tags
+   * reach every node it registers ("CreateActivation", Tags); Image Builder's service-linked role
+   * launches build instances tagged as its infrastructure configuration says, and writes launch
+   * template versions as its distribution configuration says ("CreateInfrastructureConfiguration",
+   * resourceTags; "LaunchTemplateConfiguration").
+   */
+  machines: [
+    'ssm:CreateActivation',
+    'imagebuilder:CreateInfrastructureConfiguration', 'imagebuilder:UpdateInfrastructureConfiguration',
+    'imagebuilder:CreateDistributionConfiguration', 'imagebuilder:UpdateDistributionConfiguration',
+  ],
 } as const;
 
 /**
@@ -265,7 +283,7 @@ const RECORDING_PATH_UNPROTECTED: Readonly<Record<string, string>> = {
     'ssm:UpdateManagedInstancePublicKey',
   ]),
   ...because("hybrid nodes (mi-*) and their credentials; the environment's instances are EC2 instances with their own profile", [
-    'ssm:RequestManagedInstanceRoleToken', 'ssm:UpdateManagedInstanceRole', 'ssm:DeregisterManagedInstance', 'ssm:CreateActivation', 'ssm:DeleteActivation',
+    'ssm:RequestManagedInstanceRoleToken', 'ssm:UpdateManagedInstanceRole', 'ssm:DeregisterManagedInstance', 'ssm:DeleteActivation',
     'ssm:RegisterManagedInstance',
   ]),
   'ssm:StartAccessRequest': 'asks for just-in-time access, which opens sessions the preferences record',

@@ -93,6 +93,13 @@ export const TAMPERING_MOVES: readonly Move[] = [
   { what: 'put an account-wide log policy', action: 'logs:PutAccountPolicy', resource: () => '*', context: (t) => ({ 'aws:RequestedRegion': t.region }) },
   { what: 'run a command with Run Command', action: 'ssm:SendCommand', resource: (t) => t.instance, context: (t) => t.instanceTags },
   { what: "change an instance's user data", action: 'ec2:ModifyInstanceAttribute', resource: (t) => t.instance, context: (t) => ({ ...t.instanceTags, 'ec2:Attribute': 'userData' }) },
+  // Run by a service's own role on instances chosen by tag: no instance in the request.
+  { what: 'run commands from a maintenance window task', action: 'ssm:RegisterTaskWithMaintenanceWindow', resource: (t) => `arn:aws:ssm:${t.region}:${t.account}:maintenancewindow/mw-0123456789abcdef0` },
+  // AWS's documents carry no account; the engine wants one in the ARN.
+  { what: 'associate a command document with the instances by tag', action: 'ssm:CreateAssociation', resource: (t) => `arn:aws:ssm:${t.region}:${t.account}:document/AWS-RunShellScript` },
+  // A machine of one's own, tagged into the environment by a service.
+  { what: 'register a machine of their own as a tagged node', action: 'ssm:CreateActivation', resource: () => '*' },
+  { what: 'build an image on an instance tagged into an access group', action: 'imagebuilder:CreateInfrastructureConfiguration', resource: (t) => `arn:aws:imagebuilder:${t.region}:${t.account}:infrastructure-configuration/mine` },
   { what: 'push an SSH key with EC2 Instance Connect', action: 'ec2-instance-connect:SendSSHPublicKey', resource: (t) => t.instance, context: (t) => t.instanceTags },
   { what: 'retag an instance out of the environment', action: 'ec2:DeleteTags', resource: (t) => t.instance, context: (t) => ({ ...t.instanceTags, 'aws:TagKeys': 'Environment' }) },
   { what: 'open a session in a region that records nothing', action: 'ssm:StartSession', resource: (t) => t.instance.replace(`:${t.region}:`, `:${otherRegion(t.region)}:`) },
