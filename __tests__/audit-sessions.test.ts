@@ -7,6 +7,7 @@ import { loadConfig } from '../config/load';
 import { parseArguments } from '../scripts/audit-sessions';
 import { transcriptLocation } from '../scripts/lib/session-audit';
 import { startEmulator, type Emulator } from './support/emulator';
+import { engineers } from './support/recorded-sessions';
 
 /**
  * `npm run audit-sessions` against the AWS emulator: sessions started through Session Manager's API
@@ -31,29 +32,10 @@ const clients = () => {
   return { s3: track(new S3Client({ ...config, forcePathStyle: true })), logs: track(new CloudWatchLogsClient(config)) };
 };
 
-/** The engineers: IAM users of the emulator's account, each with an access key (one Python start for all). */
+/** The engineers, with their Session Manager clients (closed after the tests). */
 const ENGINEERS = ['alice', 'bob', 'carol', 'dave'];
-let engineerKeys: Record<string, { accessKeyId: string; secretAccessKey: string }>;
-
-function createEngineers(): void {
-  const run = spawnSync('python3', ['-c', `
-import boto3, json, sys
-iam = boto3.client("iam", endpoint_url=sys.argv[1], region_name="us-east-1")
-keys = {}
-for name in sys.argv[2:]:
-    iam.create_user(UserName=name)
-    key = iam.create_access_key(UserName=name)["AccessKey"]
-    keys[name] = {"accessKeyId": key["AccessKeyId"], "secretAccessKey": key["SecretAccessKey"]}
-print(json.dumps(keys))
-`, emulator.url, ...ENGINEERS], { encoding: 'utf8', env: { ...process.env, ...credentialVariables() } });
-  if (run.status !== 0) throw new Error(run.stderr);
-  engineerKeys = JSON.parse(run.stdout);
-}
-
-/** An engineer's SSM client, for StartSession. */
-function engineer(name: string): SSMClient {
-  return track(new SSMClient({ region: where.region, endpoint: emulator.url, credentials: engineerKeys[name] }));
-}
+let engineerClients: Record<string, SSMClient>;
+const engineer = (name: string): SSMClient => engineerClients[name];
 
 function credentialVariables(): Record<string, string> {
   return { AWS_ACCESS_KEY_ID: credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey };
@@ -93,7 +75,8 @@ describe('npm run audit-sessions, against the AWS emulator', () => {
     await s3.send(new CreateBucketCommand({ Bucket: where.bucket, CreateBucketConfiguration: { LocationConstraint: where.region as 'eu-west-1' } }));
     await s3.send(new PutBucketVersioningCommand({ Bucket: where.bucket, VersioningConfiguration: { Status: 'Enabled' } }));
     await logs.send(new CreateLogGroupCommand({ logGroupName: where.logGroup }));
-    createEngineers();
+    engineerClients = engineers(emulator.url, where.region, ENGINEERS);
+    Object.values(engineerClients).forEach(track);
     sessions.alice = await recordedSession(engineer('alice'), ['sh-5.2$ uptime', ' 10:00:00 up 3 days']);
     sessions.carol = await recordedSession(engineer('carol'), ['sh-5.2$ sudo systemctl restart app']);
     // Still open: no transcript yet, and none expected.

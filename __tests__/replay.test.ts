@@ -1,77 +1,24 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { CloudWatchLogsClient, CreateLogGroupCommand, CreateLogStreamCommand, PutLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { CreateBucketCommand, PutBucketVersioningCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { loadConfig } from '../config/load';
 import { parseArguments } from '../scripts/replay';
 import { agree, comparable, fromStream, fromTranscript, inert, schedule, toAsciicast } from '../scripts/lib/recording';
-import { transcriptLocation } from '../scripts/lib/session-audit';
 import { startEmulator, type Emulator } from './support/emulator';
+import { agentMessage, BATCHES, emulatorVariables, INSTANCE, OWNER, recordingPlace, T0 } from './support/recorded-sessions';
 import { tempDir } from './helpers';
 
-/**
- * `npm run replay` against the AWS emulator, on sessions recorded as the agent records them:
- * - the stream: one log event per batch the agent sends, its message a JSON `CloudWatchMessage`
- *   (aws/amazon-ssm-agent, agent/agentlogstocloudwatch/cloudwatchlogspublisher/cloudwatchlogsservice.go:
- *   eventVersion, eventTime, awsRegion, target.id, userIdentity.arn, runAsUser, sessionId, sessionData,
- *   tabs made spaces, carriage returns and escape sequences removed by `buildEventInfo` and
- *   `processMessage`), in a stream named after the session ("Logging session data using Amazon
- *   CloudWatch Logs");
- * - the transcript: the terminal's output, escape sequences and all, at `<prefix>/<session-id>.log`
- *   ("Logging session data using Amazon S3").
- */
+/** `npm run replay` against the AWS emulator, on sessions recorded as the agent records them (support/recorded-sessions.ts). */
 const ROOT = path.resolve(__dirname, '..');
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const env = loadConfig().environments.find((e) => e.name === 'dev')!;
-const where = transcriptLocation(env);
-const credentials = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
-const OWNER = 'arn:aws:sts::111111111111:assumed-role/ssm-session-kit-dev-operators/alice';
-const INSTANCE = 'i-0123456789abcdef0';
-
-/** The agent's message for a batch of lines, as `buildEventInfo` marshals it. */
-function agentMessage(sessionId: string, at: Date, lines: string[]): string {
-  return JSON.stringify({
-    eventVersion: '1.0', eventTime: at.toISOString().replace(/\.\d{3}Z$/, 'Z'), awsRegion: where.region, target: { id: INSTANCE },
-    userIdentity: { arn: OWNER }, runAsUser: 'ssm-operator', sessionId, sessionData: lines,
-  });
-}
-
-// What the terminal received (the transcript), and what the agent streamed of it (the same, stripped).
-const T0 = Date.UTC(2026, 11, 3, 10, 0, 0);
-const BATCHES: { after: number; raw: string; lines: string[] }[] = [
-  { after: 0, raw: '\x1b]0;ssm-operator@ip-10-0-1-5\x07sh-5.2$ uptime\r\n', lines: ['sh-5.2$ uptime'] },
-  { after: 1500, raw: ' 10:00:01 up 3 days,  load average: 0.00\r\n', lines: [' 10:00:01 up 3 days,  load average: 0.00'] },
-  { after: 4000, raw: 'sh-5.2$ \x1b[1;31mls\x1b[0m\r\napp\tlogs\r\n', lines: ['sh-5.2$ ls', 'app logs'] },
-];
 
 let emulator: Emulator;
-const clients: { destroy(): void }[] = [];
-function aws() {
-  const config = { region: where.region, endpoint: emulator.url, credentials };
-  const s3 = new S3Client({ ...config, forcePathStyle: true });
-  const logs = new CloudWatchLogsClient(config);
-  clients.push(s3, logs);
-  return { s3, logs };
-}
-
-async function stream(sessionId: string, batches = BATCHES): Promise<void> {
-  const { logs } = aws();
-  await logs.send(new CreateLogStreamCommand({ logGroupName: where.logGroup, logStreamName: sessionId }));
-  await logs.send(new PutLogEventsCommand({
-    logGroupName: where.logGroup, logStreamName: sessionId,
-    logEvents: batches.map((b) => ({ timestamp: T0 + b.after, message: agentMessage(sessionId, new Date(T0 + b.after), b.lines) })),
-  }));
-}
-
-async function transcript(sessionId: string, body: string | Uint8Array): Promise<void> {
-  await aws().s3.send(new PutObjectCommand({ Bucket: where.bucket, Key: `${where.prefix}${sessionId}.log`, Body: body }));
-}
+let place: Awaited<ReturnType<typeof recordingPlace>>;
 
 function replay(...args: string[]): { status: number | null; stdout: string; stderr: string } {
   const run = spawnSync('node', ['--require', './scripts/transpile-hook.cjs', 'scripts/replay.ts', ...args], {
-    cwd: ROOT, encoding: 'utf8',
-    env: { ...process.env, AWS_ACCESS_KEY_ID: credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey, AWS_ENDPOINT_URL: emulator.url, AWS_PROFILE: '', SSK_CONFIG: '' },
+    cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...emulatorVariables(emulator.url) },
   });
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
@@ -82,19 +29,16 @@ describe('npm run replay, against the AWS emulator', () => {
   const dir = tempDir('replay');
   beforeAll(async () => {
     emulator = await startEmulator();
-    const { s3, logs } = aws();
-    await s3.send(new CreateBucketCommand({ Bucket: where.bucket, CreateBucketConfiguration: { LocationConstraint: where.region as 'eu-west-1' } }));
-    await s3.send(new PutBucketVersioningCommand({ Bucket: where.bucket, VersioningConfiguration: { Status: 'Enabled' } }));
-    await logs.send(new CreateLogGroupCommand({ logGroupName: where.logGroup }));
-    await stream('alice-0a1b2c3d4e5f60001');
-    await transcript('alice-0a1b2c3d4e5f60001', BATCHES.map((b) => b.raw).join(''));
-    await transcript('bob-0a1b2c3d4e5f60002', 'sh-5.2$ whoami\r\nssm-operator\r\n');
-    await stream('carol-0a1b2c3d4e5f60003');
-    await transcript('carol-0a1b2c3d4e5f60003', 'sh-5.2$ uptime\r\nnothing to see\r\n');
+    place = await recordingPlace(env, emulator.url);
+    await place.stream('alice-0a1b2c3d4e5f60001');
+    await place.transcript('alice-0a1b2c3d4e5f60001', BATCHES.map((b) => b.raw).join(''));
+    await place.transcript('bob-0a1b2c3d4e5f60002', 'sh-5.2$ whoami\r\nssm-operator\r\n');
+    await place.stream('carol-0a1b2c3d4e5f60003');
+    await place.transcript('carol-0a1b2c3d4e5f60003', 'sh-5.2$ uptime\r\nnothing to see\r\n');
   }, 120_000);
 
   afterAll(async () => {
-    clients.forEach((c) => c.destroy());
+    place?.close();
     await emulator?.stop();
   });
 
@@ -122,7 +66,7 @@ describe('npm run replay, against the AWS emulator', () => {
 
   it('says when the transcript disagrees with the stream, and when it was rewritten', async () => {
     expect(replay('dev', 'carol-0a1b2c3d4e5f60003', '--no-play').stderr).toMatch(/the S3 transcript DISAGREES with it: compare them\n$/);
-    await transcript('bob-0a1b2c3d4e5f60002', 'sh-5.2$ whoami\r\nroot\r\n');
+    await place.transcript('bob-0a1b2c3d4e5f60002', 'sh-5.2$ whoami\r\nroot\r\n');
     expect(replay('dev', 'bob-0a1b2c3d4e5f60002', '--no-play').stderr).toMatch(/the transcript was written 2 times, every version kept\n$/);
   });
 
@@ -133,7 +77,7 @@ describe('npm run replay, against the AWS emulator', () => {
   });
 
   it('reads invalid UTF-8 as replacement characters, and refuses a session with nothing recorded', async () => {
-    await transcript('dave-0a1b2c3d4e5f60004', new Uint8Array([0x6f, 0x6b, 0xff, 0xfe, 0x0d, 0x0a]));
+    await place.transcript('dave-0a1b2c3d4e5f60004', new Uint8Array([0x6f, 0x6b, 0xff, 0xfe, 0x0d, 0x0a]));
     const cast = path.join(dir, 'dave.cast');
     expect(replay('dev', 'dave-0a1b2c3d4e5f60004', '--cast', cast, '--no-play').status).toBe(0);
     expect(castOf(cast)[1]).toEqual([0, 'o', 'ok\ufffd\ufffd\r\n']);
@@ -144,7 +88,7 @@ describe('npm run replay, against the AWS emulator', () => {
 
 describe('a recording, as data', () => {
   it('compares a raw transcript with its stream as the agent strips it', () => {
-    const streamed = fromStream(BATCHES.map((b) => ({ timestamp: T0 + b.after, message: agentMessage('s', new Date(T0 + b.after), b.lines) })));
+    const streamed = fromStream(BATCHES.map((b) => ({ timestamp: T0 + b.after, message: agentMessage(env.region, 's', new Date(T0 + b.after), b.lines) })));
     expect(streamed).toMatchObject({ owner: OWNER, target: INSTANCE, runAsUser: 'ssm-operator', start: T0 });
     expect(agree(streamed, fromTranscript(BATCHES.map((b) => b.raw).join('')))).toBe(true);
     expect(agree(streamed, fromTranscript('sh-5.2$ uptime\n'))).toBe(false);

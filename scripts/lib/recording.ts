@@ -118,6 +118,15 @@ export function inert(text: string): { text: string; dropped: number } {
   return { text: out, dropped };
 }
 
+/**
+ * A recording for a web player, which draws the terminal itself: cursor moves and colours stay inside
+ * the player; strings a terminal hands to its host (titles, the clipboard through OSC 52, device
+ * controls) and C1 controls are dropped.
+ */
+export function forPlayer(recording: Recording): Recording {
+  return { ...recording, frames: recording.frames.map((f) => ({ at: f.at, text: f.text.replace(STRING, '').replace(/[\x80-\x9f]/g, '') })) };
+}
+
 export interface CastOptions {
   readonly width?: number;
   readonly height?: number;

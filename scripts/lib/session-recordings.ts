@@ -82,7 +82,8 @@ async function streamEvents(logs: CloudWatchLogsClient, logGroupName: string, lo
 
 async function transcriptVersions(s3: S3Client, Bucket: string, Key: string): Promise<TranscriptVersion[]> {
   const listed = await s3.send(new ListObjectVersionsCommand({ Bucket, Prefix: Key }));
-  const versions = (listed.Versions ?? []).filter((v) => v.Key === Key && v.VersionId && v.LastModified)
+  // ("ListObjectVersions") A key's versions come newest first; times of one second keep that order.
+  const versions = (listed.Versions ?? []).filter((v) => v.Key === Key && v.VersionId && v.LastModified).reverse()
     .sort((a, b) => a.LastModified!.getTime() - b.LastModified!.getTime());
   return Promise.all(versions.map(async (v) => {
     const object = await s3.send(new GetObjectCommand({ Bucket, Key, VersionId: v.VersionId }));

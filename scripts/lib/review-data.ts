@@ -1,0 +1,111 @@
+import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
+import type { EnvironmentConfig } from '../../config/types';
+import { forPlayer, textOf, toAsciicast } from './recording';
+import { auditEnvironment, type SessionAudit } from './session-audit';
+import { sessionRecordings, type SessionRecordings } from './session-recordings';
+
+/**
+ * What the review page shows of an environment's sessions, read with the caller's own AWS credentials
+ * (nothing stored): the transcript audit's list, each session's recordings, and its CloudTrail events.
+ */
+
+/** Session ids as Session Manager forms them: the caller's name, a dash, hex (IAM names allow `+=,.@_-`). */
+export const SESSION_ID = /^[\w+=,.@-]{1,200}$/;
+
+/** One CloudTrail record of the session: a start, a resume, an end, or a command sent through it. */
+export interface TrailEvent {
+  readonly time: string;
+  readonly name: string;
+  readonly who: string;
+  readonly error?: string;
+}
+
+export interface SessionDetail {
+  readonly sessionId: string;
+  readonly note: string;
+  readonly owner?: string;
+  readonly target?: string;
+  readonly runAsUser?: string;
+  readonly timed: boolean;
+  /** Every transcript version, oldest first, as text with its control characters made visible. */
+  readonly versions: readonly { readonly versionId: string; readonly written: string; readonly text: string }[];
+  readonly events: readonly TrailEvent[];
+}
+
+export interface ReviewSource {
+  sessions(): Promise<readonly SessionAudit[]>;
+  detail(sessionId: string): Promise<SessionDetail>;
+  /** The replay as an asciicast, made inert for a web player. */
+  cast(sessionId: string): Promise<string | undefined>;
+  /** Lines of the replay that contain `query` (case-insensitive), with their time. */
+  search(sessionId: string, query: string): Promise<readonly { readonly at: number; readonly line: string }[]>;
+}
+
+/** The environment's sessions and recordings, through the AWS SDK (the emulator with `AWS_ENDPOINT_URL`). */
+export function awsReviewSource(env: EnvironmentConfig, options: { since: Date; archiveProfile?: string }): ReviewSource {
+  const recordings = (id: string) => sessionRecordings(env, id, { archiveProfile: options.archiveProfile });
+  return {
+    sessions: () => auditEnvironment(env, { since: options.since, archiveProfile: options.archiveProfile }),
+    detail: async (id) => detailOf(await recordings(id), await sessionEvents(env, id, options.since)),
+    cast: async (id) => {
+      const found = await recordings(id);
+      return found.replay && toAsciicast(forPlayer(found.replay), { title: `${env.name} ${id}` });
+    },
+    search: async (id, query) => {
+      const found = await recordings(id);
+      return found.replay ? searchLines(found.replay, query) : [];
+    },
+  };
+}
+
+export function detailOf(found: SessionRecordings, events: readonly TrailEvent[]): SessionDetail {
+  return {
+    sessionId: found.sessionId,
+    note: found.note,
+    owner: found.stream?.owner,
+    target: found.stream?.target,
+    runAsUser: found.stream?.runAsUser,
+    timed: found.replay?.timed ?? false,
+    versions: found.transcripts.map((v) => ({ versionId: v.versionId, written: v.written.toISOString(), text: visible(textOf(v.recording)) })),
+    events,
+  };
+}
+
+/** Control characters shown as `\xNN` (line feeds and tabs kept): a transcript to read, never to run. */
+export function visible(text: string): string {
+  return text.replace(/\r\n/g, '\n').replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+function searchLines(recording: NonNullable<SessionRecordings['replay']>, query: string): { at: number; line: string }[] {
+  const needle = query.toLowerCase();
+  return recording.frames.flatMap((frame) => visible(frame.text).split('\n')
+    .filter((line) => needle && line.toLowerCase().includes(needle))
+    .map((line) => ({ at: frame.at, line })));
+}
+
+/** The session's records in CloudTrail's event history (90 days): its start, resumes and end. */
+async function sessionEvents(env: EnvironmentConfig, sessionId: string, since: Date): Promise<TrailEvent[]> {
+  const cloudtrail = new CloudTrailClient({ region: env.region });
+  try {
+    const out: TrailEvent[] = [];
+    for (const name of ['StartSession', 'ResumeSession', 'TerminateSession']) {
+      let NextToken: string | undefined;
+      do {
+        const page = await cloudtrail.send(new LookupEventsCommand({ LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: name }], StartTime: since, NextToken }));
+        for (const event of page.Events ?? []) {
+          // "CloudTrail record contents": the session in the answer (a start) or the request (a resume, an end).
+          const record = JSON.parse(event.CloudTrailEvent ?? '{}');
+          if (record.responseElements?.sessionId !== sessionId && record.requestParameters?.sessionId !== sessionId) continue;
+          out.push({
+            time: (event.EventTime ?? new Date(record.eventTime)).toISOString(), name,
+            who: record.userIdentity?.arn ?? event.Username ?? '-', ...(record.errorCode ? { error: record.errorCode } : {}),
+          });
+        }
+        NextToken = page.NextToken;
+      } while (NextToken);
+    }
+    return out.sort((a, b) => a.time.localeCompare(b.time));
+  } finally {
+    cloudtrail.destroy();
+  }
+}

@@ -1,0 +1,128 @@
+import { randomBytes, timingSafeEqual } from 'crypto';
+import * as fs from 'fs';
+import * as http from 'http';
+import type { AddressInfo } from 'net';
+import * as path from 'path';
+import { type ReviewSource, SESSION_ID } from './review-data';
+
+/**
+ * The review page's server: on 127.0.0.1 only, at a random port, for whoever holds the one-time token
+ * in the URL it prints. The token is exchanged once for a cookie (HttpOnly, SameSite=Strict); every
+ * request must name this server as its host (no DNS rebinding), every write come from its own origin,
+ * and the page may run only its own scripts (Content-Security-Policy): what a transcript holds is shown,
+ * never run.
+ */
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const PAGE = path.join(ROOT, 'scripts', 'review-page');
+const PLAYER = path.join(ROOT, 'node_modules', 'asciinema-player', 'dist', 'bundle');
+
+/** The page's files, by the path it asks for them. */
+const ASSETS: Readonly<Record<string, { file: string; type: string }>> = {
+  '/': { file: path.join(PAGE, 'index.html'), type: 'text/html; charset=utf-8' },
+  '/review.js': { file: path.join(PAGE, 'review.js'), type: 'text/javascript; charset=utf-8' },
+  '/review.css': { file: path.join(PAGE, 'review.css'), type: 'text/css; charset=utf-8' },
+  '/player.js': { file: path.join(PLAYER, 'asciinema-player.min.js'), type: 'text/javascript; charset=utf-8' },
+  '/player.css': { file: path.join(PLAYER, 'asciinema-player.css'), type: 'text/css; charset=utf-8' },
+};
+
+/** Scripts from this server only (the player compiles its WebAssembly terminal), nothing inline, no frames. */
+const CONTENT_SECURITY_POLICY = [
+  "default-src 'none'", "script-src 'self' 'wasm-unsafe-eval'", "style-src 'self'", "connect-src 'self'",
+  "img-src 'self'", "font-src 'self'", "worker-src 'self'", "base-uri 'none'", "form-action 'none'", "frame-ancestors 'none'",
+].join('; ');
+
+const COOKIE = 'ssk-review';
+
+export interface ReviewServer {
+  /** The URL to open, with the one-time token. */
+  readonly url: string;
+  readonly origin: string;
+  close(): Promise<void>;
+}
+
+export async function startReviewServer(source: ReviewSource, { port = 0 }: { port?: number } = {}): Promise<ReviewServer> {
+  const token = randomBytes(32).toString('hex');
+  const session = randomBytes(32).toString('hex');
+  let tokenUsed = false;
+  let origin = '';
+
+  const server = http.createServer((req, res) => {
+    handle(req, res).catch((e: Error) => send(res, 500, 'text/plain; charset=utf-8', `review: ${e.message}\n`));
+  });
+
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', origin);
+    // Another host name resolving here (DNS rebinding) is another origin: refused.
+    if (req.headers.host !== new URL(origin).host) return send(res, 421, 'text/plain; charset=utf-8', 'this server answers to its own address only\n');
+    if (req.method !== 'GET' && req.headers.origin !== origin) return send(res, 403, 'text/plain; charset=utf-8', 'refused: not from this page\n');
+    if (url.pathname === '/' && url.searchParams.has('token')) {
+      if (tokenUsed || !same(url.searchParams.get('token')!, token)) return send(res, 403, 'text/plain; charset=utf-8', 'refused: the link is used or wrong; start npm run review again\n');
+      tokenUsed = true;
+      res.writeHead(303, { ...HEADERS, Location: '/', 'Set-Cookie': `${COOKIE}=${session}; HttpOnly; SameSite=Strict; Path=/` });
+      res.end();
+      return;
+    }
+    if (!same(cookie(req, COOKIE) ?? '', session)) return send(res, 403, 'text/plain; charset=utf-8', 'refused: open the link npm run review printed\n');
+    // The browser asks for an icon; there is none.
+    if (url.pathname === '/favicon.ico') return send(res, 204, 'text/plain; charset=utf-8', '');
+    if (req.method === 'GET' && ASSETS[url.pathname]) {
+      const asset = ASSETS[url.pathname];
+      return send(res, 200, asset.type, fs.readFileSync(asset.file));
+    }
+    if (req.method === 'GET' && url.pathname === '/api/sessions') return json(res, await source.sessions());
+    const match = /^\/api\/sessions\/([^/]+)(\/cast|\/search)?$/.exec(url.pathname);
+    if (req.method === 'GET' && match) {
+      const id = decodeURIComponent(match[1]);
+      if (!SESSION_ID.test(id)) return send(res, 400, 'text/plain; charset=utf-8', 'not a session id\n');
+      if (match[2] === '/cast') {
+        const cast = await source.cast(id);
+        return cast === undefined ? send(res, 404, 'text/plain; charset=utf-8', 'nothing recorded\n') : send(res, 200, 'text/plain; charset=utf-8', cast);
+      }
+      if (match[2] === '/search') return json(res, await source.search(id, url.searchParams.get('q') ?? ''));
+      return json(res, await source.detail(id));
+    }
+    return send(res, 404, 'text/plain; charset=utf-8', 'not found\n');
+  }
+
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url: `${origin}/?token=${token}`,
+    origin,
+    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+  };
+}
+
+const HEADERS = {
+  'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'Cache-Control': 'no-store',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+};
+
+function send(res: http.ServerResponse, status: number, type: string, body: string | Buffer): void {
+  res.writeHead(status, { ...HEADERS, 'Content-Type': type });
+  res.end(body);
+}
+
+function json(res: http.ServerResponse, value: unknown): void {
+  send(res, 200, 'application/json; charset=utf-8', JSON.stringify(value));
+}
+
+function cookie(req: http.IncomingMessage, name: string): string | undefined {
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const [key, ...value] = part.trim().split('=');
+    if (key === name) return value.join('=');
+  }
+  return undefined;
+}
+
+/** Compared in constant time. */
+function same(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}

@@ -1,0 +1,116 @@
+// The review page: everything a transcript holds is put in the page as text (textContent), never as
+// markup, and the server's Content-Security-Policy runs no script but this one and the player.
+'use strict';
+
+const $ = (selector) => document.querySelector(selector);
+let player;
+
+async function get(url) {
+  const response = await fetch(url, { credentials: 'same-origin' });
+  if (!response.ok) throw new Error(`${url}: ${response.status} ${await response.text()}`);
+  return response;
+}
+
+function cell(row, text, className) {
+  const td = row.insertCell();
+  td.textContent = text;
+  if (className) td.className = className;
+  return td;
+}
+
+const time = (iso) => (iso ? iso.slice(0, 19).replace('T', ' ') : '-');
+const who = (arn) => (arn ? arn.split(':').slice(5).join(':') || arn : '-');
+function length(start, end) {
+  if (!start || !end) return '-';
+  const seconds = Math.round((Date.parse(end) - Date.parse(start)) / 1000);
+  return seconds < 60 ? `${seconds}s` : `${Math.floor(seconds / 60)}m ${seconds % 60}s`;
+}
+
+async function listSessions() {
+  const sessions = await (await get('/api/sessions')).json();
+  const body = $('#sessions tbody');
+  body.replaceChildren();
+  for (const s of sessions) {
+    const row = body.insertRow();
+    row.dataset.session = s.sessionId;
+    cell(row, s.sessionId);
+    cell(row, who(s.owner));
+    cell(row, s.target || '-');
+    cell(row, time(s.start));
+    cell(row, time(s.end));
+    cell(row, length(s.start, s.end));
+    const versions = s.transcriptVersions.length;
+    cell(row, versions === 0 ? 'none' : versions === 1 ? '1 version' : `${versions} versions`);
+    cell(row, s.flags.join(', ') || 'ok', s.flags.length ? 'flagged' : '');
+    row.addEventListener('click', () => showSession(s.sessionId, row));
+  }
+  $('#status').textContent = `${sessions.length} sessions, ${sessions.filter((s) => s.flags.length).length} flagged`;
+}
+
+async function showSession(id, row) {
+  document.querySelectorAll('#sessions tr.selected').forEach((r) => r.classList.remove('selected'));
+  row.classList.add('selected');
+  const detail = await (await get(`/api/sessions/${encodeURIComponent(id)}`)).json();
+  $('#detail').hidden = false;
+  $('#detail-title').textContent = id;
+  $('#detail-note').textContent = detail.note;
+  const facts = $('#detail-facts');
+  facts.replaceChildren();
+  for (const [term, value] of [['started by', detail.owner], ['target', detail.target], ['run as', detail.runAsUser]]) {
+    const dt = document.createElement('dt');
+    dt.textContent = term;
+    const dd = document.createElement('dd');
+    dd.textContent = value || '-';
+    facts.append(dt, dd);
+  }
+  if (player) player.dispose();
+  $('#player').replaceChildren();
+  if (detail.versions.length || detail.timed) {
+    player = AsciinemaPlayer.create({ url: `/api/sessions/${encodeURIComponent(id)}/cast` }, $('#player'), { fit: 'width', idleTimeLimit: 2 });
+  }
+  const versions = $('#versions');
+  versions.replaceChildren();
+  for (const [i, v] of detail.versions.entries()) {
+    const box = document.createElement('div');
+    box.className = 'version';
+    const title = document.createElement('h4');
+    title.textContent = `version ${i + 1} of ${detail.versions.length}, written ${time(v.written)}`;
+    const text = document.createElement('pre');
+    text.textContent = v.text;
+    box.append(title, text);
+    versions.append(box);
+  }
+  const events = $('#events tbody');
+  events.replaceChildren();
+  for (const e of detail.events) {
+    const r = events.insertRow();
+    cell(r, time(e.time));
+    cell(r, e.name);
+    cell(r, who(e.who));
+    cell(r, e.error || '');
+  }
+  $('#search-results').replaceChildren();
+  $('#search').dataset.session = id;
+}
+
+$('#search').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const id = $('#search').dataset.session;
+  const query = $('#search-query').value;
+  const found = await (await get(`/api/sessions/${encodeURIComponent(id)}/search?q=${encodeURIComponent(query)}`)).json();
+  const list = $('#search-results');
+  list.replaceChildren();
+  for (const hit of found) {
+    const item = document.createElement('li');
+    item.textContent = `${hit.at.toFixed(1)}s  ${hit.line}`;
+    item.addEventListener('click', () => player && player.seek(hit.at));
+    list.append(item);
+  }
+  if (found.length === 0) {
+    const item = document.createElement('li');
+    item.textContent = 'not found';
+    list.append(item);
+  }
+});
+
+listSessions().catch((e) => { $('#status').textContent = `Could not list the sessions: ${e.message}`; });
