@@ -7,6 +7,7 @@ export * from './modules/instance-profile';
 export * from './modules/ssm-instance';
 export * from './modules/ssm-fleet';
 export * from './modules/session-logging';
+export * from './modules/session-review';
 export * from './modules/log-archive';
 export * from './modules/identity-center';
 export * from './modules/access-policies';

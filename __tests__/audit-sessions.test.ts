@@ -133,7 +133,7 @@ describe('npm run audit-sessions, against the AWS emulator', () => {
     const table = auditSessions('dev', '--grace', '0');
     expect(table.status).toBe(1);
     expect(table.stdout).toMatch(/5 sessions, 4 flagged/);
-    expect(table.stdout).toMatch(new RegExp(`${sessions.alice}.*2 versions\\s+rewritten-transcript`));
+    expect(table.stdout).toMatch(new RegExp(`${sessions.alice}.*2 versions\\s+no\\s+rewritten-transcript`));
     expect(table.stdout).toMatch(/a rewritten transcript keeps every version: compare them, the agent writes its own as the session ends/);
   }, 60_000);
 

@@ -209,7 +209,7 @@ describe("the README's layout", () => {
 });
 
 describe('the transcript audit sample', () => {
-  it('is what the audit prints for three sessions: one rewritten, one written after its end, one without a transcript', () => {
+  it('is what the audit prints for three sessions: one rewritten, one written after its end (and reviewed), one without a transcript', () => {
     const d = (iso: string) => new Date(iso);
     const user = (name: string) => `arn:aws:iam::333333333333:user/${name}`;
     const sessions = [['alice-0a1b2c3d4e5f67890', '09:02:11', '09:40:03'], ['carol-1b2c3d4e5f6789012', '10:15:40', '10:21:09'], ['dave-2c3d4e5f678901234', '11:00:02', '11:30:02']];
@@ -220,6 +220,7 @@ describe('the transcript audit sample', () => {
       })),
       transcripts: new Map([[sessions[0][0], [d('2026-12-01T09:40:04Z'), d('2026-12-01T13:12:55Z')]], [sessions[1][0], [d('2026-12-01T10:21:10Z')]]]),
       streams: new Map([[sessions[0][0], d('2026-12-01T09:40:03Z')], [sessions[1][0], d('2026-12-01T14:02:00Z')]]),
+      signOffs: new Map([[sessions[1][0], 1]]),
     }, { since: d('2026-11-25T00:00:00Z') });
     expect(sample('docs/recording.md', 'audit-sessions')).toBe(auditTable(audits));
   });

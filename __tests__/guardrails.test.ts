@@ -218,6 +218,8 @@ describe('guardrails in the project', () => {
     const pipeline = { ArnNotLike: { 'aws:PrincipalArn': ['arn:aws:iam::333333333333:role/ssm-session-kit-deploy'] } };
     const bucketSids = policyStatements(stacks.prod, 'aws_s3_bucket_policy')[0].filter((s) => s.Condition?.ArnNotLike);
     expect(bucketSids.map((s) => [s.Sid, s.Effect, s.Action, s.Condition])).toEqual([
+      // prod has reviewers: they alone write sign-offs (session-review.test.ts decides the rest).
+      ['OnlyReviewersSignOff', 'Deny', 's3:PutObject', { ArnNotLike: { 'aws:PrincipalArn': [expect.stringMatching(/:role\/ssm-session-kit-prod-reviewers$/)] } }],
       ['OnlyPipelineDeletesSessionLogs', 'Deny', [...PROTECTED_ACTIONS.logObjects], pipeline],
       ['OnlyPipelineConfiguresBucket', 'Deny', [...PROTECTED_ACTIONS.logBucket], pipeline],
     ]);

@@ -97,9 +97,9 @@ describe('the review page, in headless Chromium', () => {
   it('lists the sessions with who, where, when and the findings', async () => {
     const { page } = signedIn;
     expect(await page.locator('#sessions tbody tr').count()).toBe(3);
-    expect(await page.locator(session(ids.alice)).innerText()).toMatch(new RegExp(`^${ids.alice}\\s+user/alice\\s+${INSTANCE}\\s+\\d{4}-\\d{2}-\\d{2} [\\d:]+\\s+\\d{4}-\\d{2}-\\d{2} [\\d:]+\\s+\\d+s\\s+1 version\\s+ok$`));
-    expect(await page.locator(session(ids.bob)).innerText()).toMatch(/2 versions\s+rewritten-transcript$/);
-    expect(await page.locator('#status').innerText()).toBe('3 sessions, 1 flagged');
+    expect(await page.locator(session(ids.alice)).innerText()).toMatch(new RegExp(`^${ids.alice}\\s+user/alice\\s+${INSTANCE}\\s+\\d{4}-\\d{2}-\\d{2} [\\d:]+\\s+\\d{4}-\\d{2}-\\d{2} [\\d:]+\\s+\\d+s\\s+1 version\\s+no\\s+ok$`));
+    expect(await page.locator(session(ids.bob)).innerText()).toMatch(/2 versions\s+no\s+rewritten-transcript$/);
+    expect(await page.locator('#status').innerText()).toBe('3 sessions, 1 flagged, 3 not reviewed');
     expect(new URL(page.url()).search).toBe('');
   });
 
@@ -149,6 +149,24 @@ describe('the review page, in headless Chromium', () => {
     expect(await page.title()).toBe('Session review');
     expect(await page.locator('#player').innerText()).not.toContain('pwned title');
     expect(problems).toEqual([]);
+  });
+
+  it('keeps a sign-off, which shows after a reload, its note as text', async () => {
+    const { page } = signedIn;
+    await page.click(session(ids.bob));
+    await page.fill('#sign-off-note', 'Compared both versions: <b>the second</b> is not the agent\'s');
+    await page.click('#sign-off button');
+    await page.waitForFunction(() => document.querySelector('#sign-off-status').textContent === 'Signed off.');
+    await page.reload();
+    await page.waitForSelector('#sessions tbody tr');
+    expect(await page.locator(session(ids.bob)).innerText()).toMatch(/2 versions\s+yes\s+rewritten-transcript$/);
+    expect(await page.locator('#status').innerText()).toBe('3 sessions, 1 flagged, 2 not reviewed');
+    await page.click(session(ids.bob));
+    await page.waitForSelector('#sign-offs li');
+    expect(await page.locator('#sign-offs li').allTextContents()).toEqual([
+      expect.stringMatching(/^\d{4}-\d{2}-\d{2} [\d:]+  (user\/|assumed-role\/|root)?.*: Compared both versions: <b>the second<\/b> is not the agent's$/),
+    ]);
+    expect(await page.evaluate(() => document.querySelectorAll('#sign-offs b').length)).toBe(0);
   });
 
   it('draws the page the guide shows', async () => {

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import { positionalArguments } from './lib/usage';
-import { FLEETS_ID, GUARDRAIL_ID, LOG_ARCHIVE_ID, PORT_FORWARDING_ID, RECORDING_NETWORK_ID, RECORDING_PATH_IDS, SESSION_ALERTS_ID, SESSION_LOGGING_ID } from '../stacks/naming';
+import { FLEETS_ID, GUARDRAIL_ID, LOG_ARCHIVE_ID, PORT_FORWARDING_ID, RECORDING_NETWORK_ID, RECORDING_PATH_IDS, SESSION_ALERTS_ID, SESSION_LOGGING_ID, SESSION_REVIEW_ID } from '../stacks/naming';
 
 /**
  * `npm run -s drift-report -- <stack> <plan.json>`: what a drift check's plan (`terraform show -json
@@ -18,7 +18,7 @@ interface PlanJson {
   resource_changes?: { address: string; change: { actions: string[] } }[];
 }
 
-const AUDIT_TRAIL_IDS = [SESSION_LOGGING_ID, GUARDRAIL_ID, SESSION_ALERTS_ID, PORT_FORWARDING_ID, ...RECORDING_PATH_IDS, FLEETS_ID, RECORDING_NETWORK_ID, LOG_ARCHIVE_ID];
+const AUDIT_TRAIL_IDS = [SESSION_LOGGING_ID, GUARDRAIL_ID, SESSION_ALERTS_ID, PORT_FORWARDING_ID, ...RECORDING_PATH_IDS, FLEETS_ID, RECORDING_NETWORK_ID, LOG_ARCHIVE_ID, SESSION_REVIEW_ID];
 
 export function driftOf(plan: PlanJson): DriftedResource[] {
   return (plan.resource_changes ?? [])

@@ -18,7 +18,7 @@ import { MANAGED_BY_TAG } from '../config/access';
 import { partitionOf } from '../config/aws-rules';
 import type { BootstrapConfig, EnvironmentConfig, IdentityCenterConfig, LogArchiveConfig, OrganizationConfig } from '../config/types';
 import {
-  APPROVAL_STACK_SUFFIX, BOOTSTRAP_STACK, ENVIRONMENT_NAME_PREFIX, environmentNames, environmentPrefix, fleetNames, FORWARD_INFIX, LOG_ARCHIVE, recordingPathNames, SESSION_LOG_GROUPS_PATTERN,
+  APPROVAL_STACK_SUFFIX, BOOTSTRAP_STACK, ENVIRONMENT_NAME_PREFIX, environmentNames, environmentPrefix, fleetNames, FORWARD_INFIX, LOG_ARCHIVE, recordingPathNames, reviewersRoleName, SESSION_LOG_GROUPS_PATTERN,
   STATE_ROLE_NAME_PREFIX,
 } from './naming';
 
@@ -121,7 +121,7 @@ export function environmentAuditTrail(env: EnvironmentConfig, refs: EnvironmentT
       trustChain: {
         // By name: IAM's calls act on the caller's own account only, and names are shorter than ARNs.
         roleArns: [...pipelineAndPlanRoleNames(env), ORGANIZATION_ACCESS_ROLE].map(anyAccountRole),
-        pipelineManagedRoleArns: breakGlassRoleNames([env]).map(anyAccountRole),
+        pipelineManagedRoleArns: [...breakGlassRoleNames([env]), ...reviewerRoleNames([env])].map(anyAccountRole),
         identityProviderArns: [PIPELINE_IDENTITY_PROVIDER],
       },
     },
@@ -257,7 +257,7 @@ export function organizationAuditTrail(
       trustChain: {
         roleArns: distinct([...pipelines, ...planRoles].map((arn) => anyAccountRole(roleNameOf(arn))).concat(anyAccountRole(ORGANIZATION_ACCESS_ROLE))),
         // The state roles too: assumed by the pipelines, changed by the bootstrap stack's.
-        pipelineManagedRoleArns: [...breakGlassRoleNames(environments), ...(state ? [`${STATE_ROLE_NAME_PREFIX}*`] : [])].map(anyAccountRole),
+        pipelineManagedRoleArns: [...breakGlassRoleNames(environments), ...reviewerRoleNames(environments), ...(state ? [`${STATE_ROLE_NAME_PREFIX}*`] : [])].map(anyAccountRole),
         identityProviderArns: [PIPELINE_IDENTITY_PROVIDER],
         // Every managed policy of the project's names: the access groups' and the guardrails'.
         pipelineManagedPolicyArns: [`arn:*:iam::*:policy/${ENVIRONMENT_NAME_PREFIX}*`],
@@ -436,6 +436,17 @@ function usesJustInTime(environments: readonly EnvironmentConfig[]): boolean {
 /** The roles of the break-glass groups that may still run commands (`runCommand`, which needs `createRole`). */
 export function breakGlassRoleNames(environments: readonly EnvironmentConfig[]): string[] {
   return [...new Set(environments.flatMap((e) => e.accessGroups.filter((g) => g.runCommand).map((g) => g.createRole!.name)))];
+}
+
+/**
+ * The reviewers' roles: the bucket lets them alone write sign-offs, so they are the pipeline's alone.
+ * Several environments' as one pattern (`ssm-session-kit-*-reviewers`): any other role it matches
+ * carries the project's prefix, and is the pipeline's too.
+ */
+export function reviewerRoleNames(environments: readonly EnvironmentConfig[]): string[] {
+  const reviewed = environments.filter((e) => e.sessionReview);
+  if (reviewed.length > 1) return [reviewersRoleName(environmentPrefix('*'))];
+  return reviewed.map((e) => reviewersRoleName(environmentPrefix(e.name)));
 }
 
 /**

@@ -16,12 +16,13 @@ import { addAwsProvider, addIamEventsProvider } from './aws-provider';
 import { alertingSessions, distinctDestinations, groupAccess, justInTimeApproval, opensSsh, runAsUsers } from './environment-props';
 import { ApprovalPolicies, type Approver } from '../modules/just-in-time';
 import { SsmFleet, SsmLaunchTemplate } from '../modules/ssm-fleet';
+import { SessionReviewers } from '../modules/session-review';
 import { MANAGED_BY_TAG } from '../config/access';
 import { autoApprovalRules } from '../config/sections/just-in-time';
 import { ACCESS_TAG_KEYS } from '../modules/ssm-instance/access-tags';
 import { addRemoteState } from './locking-s3-backend';
 import {
-  accessPolicyName, environmentNames, FLEETS_ID, forwardDocumentName, GUARDRAIL_ID, JUST_IN_TIME_ID, PORT_FORWARDING_ID, RECORDING_NETWORK_ID, RECORDING_PATH_IDS, SESSION_ALERTS_ID, SESSION_LOGGING_ID,
+  accessPolicyName, environmentNames, FLEETS_ID, forwardDocumentName, reviewersRoleName, SESSION_REVIEW_ID, GUARDRAIL_ID, JUST_IN_TIME_ID, PORT_FORWARDING_ID, RECORDING_NETWORK_ID, RECORDING_PATH_IDS, SESSION_ALERTS_ID, SESSION_LOGGING_ID,
 } from './naming';
 
 /**
@@ -41,6 +42,8 @@ export class EnvironmentStack extends TerraformStack {
   readonly accessPolicies: readonly SessionAccessPolicy[];
   /** The Auto Scaling groups of instances, each with its launch template. */
   readonly fleets: readonly SsmFleet[];
+  /** The session reviewers, where the config names them. */
+  readonly reviewers?: SessionReviewers;
   /** Just-in-time access's approval policies, where a group uses it. */
   readonly approvalPolicies?: ApprovalPolicies;
   /** One Session document per port-forwarding destination some group declared. */
@@ -65,6 +68,7 @@ export class EnvironmentStack extends TerraformStack {
       keyAlias: names.sessionKeyAlias,
       transcripts: environment.archive && { ...environment.archive, keyPrefix: environment.archive.prefix },
       pipelineRoleArns: [guardrails.pipelineRoleArn],
+      reviewerRoleArns: environment.sessionReview ? [`arn:${partitionOf(this)}:iam::${accountIdOf(this)}:role/${reviewersRoleName(names.prefix)}`] : undefined,
     });
     const logging = this.sessionLogging;
     this.auditTrail = environmentAuditTrail(environment, {
@@ -162,13 +166,19 @@ export class EnvironmentStack extends TerraformStack {
       },
     }));
     this.approvalPolicies = this.addApprovalPolicies();
+    this.reviewers = environment.sessionReview && new SessionReviewers(this, SESSION_REVIEW_ID, {
+      roleName: reviewersRoleName(names.prefix),
+      trustedArns: environment.sessionReview.trustedArns,
+      recording: { transcripts: logging.grantTarget, signOffBucketArn: logging.bucket.bucketArn },
+      permissionsBoundaryArn: boundaryArn,
+    });
     // The config demands a reason for SSH, which is not recorded; it is the suppression's reason too.
     this.accessPolicies.forEach((policy, i) => {
       const reason = environment.accessGroups[i].unrecordedSsh;
       if (reason) suppressCompliance(policy, 'NO_UNRECORDED_SSH_IN_PROD', reason);
     });
     if (boundaryArn) {
-      const bounded = [this.instanceRole.role, this.defaultHostManagement?.role, this.alerts.iamForwarder?.role, ...this.accessPolicies.map((p) => p.role)];
+      const bounded = [this.instanceRole.role, this.defaultHostManagement?.role, this.alerts.iamForwarder?.role, ...this.accessPolicies.map((p) => p.role), this.reviewers?.role];
       this.guardrail.protectRoles(...bounded.flatMap((role) => (role ? [role] : [])));
     }
     this.addOutputs();

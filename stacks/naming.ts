@@ -60,6 +60,11 @@ export function fleetNames(prefix: string): { of: (fleet: string) => string; gro
   return { of: (fleet) => `${prefix}-${fleet}`, groups: `${prefix}-*` };
 }
 
+/** The role of the environment's session reviewers. */
+export function reviewersRoleName(prefix: string): string {
+  return `${prefix}-reviewers`;
+}
+
 /** What a port-forwarding document's name carries between the environment's prefix and its destination. */
 export const FORWARD_INFIX = '-forward-';
 const MAX_DOCUMENT_NAME = 128;
@@ -138,6 +143,8 @@ export function stateReadRoleName(stack: string): string {
  */
 export const SESSION_LOGGING_ID = 'session-logging';
 export const GUARDRAIL_ID = 'guardrail';
+/** Who signs sessions off, and what they read, is part of the audit trail. */
+export const SESSION_REVIEW_ID = 'session-review';
 export const SESSION_ALERTS_ID = 'session-alerts';
 /** Where a session may forward ports decides access as much as a policy does. */
 export const PORT_FORWARDING_ID = 'port-forwarding';

@@ -42,6 +42,9 @@ export const environmentSchema = strict({
     ssmUserSudo: f.boolean().default(false).meta({ description: 'ssm-user, the session user when run-as is off, keeps the sudo rights SSM Agent gives it' }),
   }, "the instances' OS users").default({ users: [], ssmUserSudo: false }),
   sessionLogging: sessionLoggingSchema,
+  sessionReview: strict({
+    trustedArns: list(awsString(rules.principalArn, 'principal ARN'), "IAM users who review (their ARNs, or their account's root): each assumes the reviewers' role as themselves, with MFA", { nonEmpty: true }),
+  }, "reviewers: a role (ssm-session-kit-<env>-reviewers) that reads the record and signs sessions off, never a session of the reviewer's own").optional(),
   accessGroups: keyedBy(rules.accessGroupName, 'group name', accessGroupSchema, 'who may open sessions, by group name'),
   guardrails: guardrailsSchema,
   alerts: alertsSchema,

@@ -3,7 +3,7 @@ import type { BootstrapFile } from './bootstrap';
 import type { ConfigProblem } from './common';
 import type { EnvironmentConfig } from './environment';
 import type { LogArchiveFile } from './log-archive';
-import { accessPolicyName, LOG_ARCHIVE } from '../../stacks/naming';
+import { accessPolicyName, environmentPrefix, LOG_ARCHIVE, reviewersRoleName } from '../../stacks/naming';
 import { AUTO_APPROVAL_DOCUMENT, MANUAL_APPROVAL_LIMITS } from '../../modules/just-in-time/choices';
 
 interface Named {
@@ -26,12 +26,15 @@ export function checkUniqueNames(problems: ConfigProblem[], environments: readon
   reportCollisions(problems, buckets, 'bucket names are global');
   const accounts = [...new Set(environments.map((e) => e.accountId))];
   for (const account of accounts) {
-    const roles = environments.filter((e) => e.accountId === account).flatMap((env) => env.accessGroups.flatMap((g) => (g.createRole
-      ? [{ scope: `environment "${env.name}"`, field: `accessGroups.${g.name}.createRole.name`, name: g.createRole.name }] : [])));
+    // The reviewers' role and its policy share one name.
+    const reviewers = environments.filter((e) => e.accountId === account && e.sessionReview)
+      .map((env) => ({ scope: `environment "${env.name}"`, field: 'sessionReview', name: reviewersRoleName(environmentPrefix(env.name)) }));
+    const roles = [...reviewers, ...environments.filter((e) => e.accountId === account).flatMap((env) => env.accessGroups.flatMap((g) => (g.createRole
+      ? [{ scope: `environment "${env.name}"`, field: `accessGroups.${g.name}.createRole.name`, name: g.createRole.name }] : [])))];
     reportCollisions(problems, roles, `role names are account ${account}'s`);
-    const policies = environments.filter((e) => e.accountId === account).flatMap((env) => env.accessGroups.map((g) => ({
+    const policies = [...reviewers, ...environments.filter((e) => e.accountId === account).flatMap((env) => env.accessGroups.map((g) => ({
       scope: `environment "${env.name}"`, field: `accessGroups.${g.name}`, name: accessPolicyName(env.name, g.name),
-    })));
+    })))];
     reportCollisions(problems, policies, `its policy's name, account ${account}'s`);
     // ("Create an auto-approval policy for just-in-time node access") One per account and Region, of a fixed name.
     for (const region of [...new Set(environments.filter((e) => e.accountId === account).map((e) => e.region))]) {

@@ -5,7 +5,7 @@ import { SsmDocument } from '@cdktf/provider-aws/lib/ssm-document';
 import type { SessionLoggingTarget } from '../iam-ssm-role';
 import { EncryptedBucket } from '../shared/encrypted-bucket';
 import { EncryptionKey } from '../shared/encryption-key';
-import { AUDIT_TRAIL_TAG, sessionLoggingGuardStatements } from '../shared/resource-guards';
+import { AUDIT_TRAIL_TAG, REVIEWS_PREFIX, reviewGuardStatements, sessionLoggingGuardStatements } from '../shared/resource-guards';
 import { addLockingAndAccessLogs, retentionRule, type ObjectLockSettings } from '../shared/log-retention';
 import { checkSessionLoggingProps } from './limits';
 import { DEFAULT_SESSION_KEY_PREFIX, SESSION_PREFERENCES_DOCUMENT } from './names';
@@ -122,6 +122,13 @@ export interface SessionLoggingProps {
    * @default the bucket and key not guarded
    */
   readonly pipelineRoleArns?: readonly string[];
+  /**
+   * Sign-offs of reviewed sessions, in the bucket under `reviews/`: only these roles (`SessionReviewers`)
+   * write them, each a new object, never for a session of the reviewer's own (`reviewGuardStatements`);
+   * kept as long as the session logs.
+   * @default no sign-offs
+   */
+  readonly reviewerRoleArns?: readonly string[];
 }
 
 /**
@@ -240,6 +247,10 @@ export class SessionLogging extends Construct {
       kmsKeyArn: this.key.keyArn,
       ...(transcripts ? { bucketKey: { accountId: transcripts.accountId, region: transcripts.region } } : {}),
     };
+    if (props.reviewerRoleArns?.length) {
+      this.bucket.addToResourcePolicy(...reviewGuardStatements(this.bucket.bucketArn, props.reviewerRoleArns));
+      this.retainLikeSessionLogs(REVIEWS_PREFIX);
+    }
     if (props.pipelineRoleArns) {
       const guards = sessionLoggingGuardStatements(this.bucket.bucketArn, props.pipelineRoleArns);
       this.bucket.addToResourcePolicy(...guards.bucket);

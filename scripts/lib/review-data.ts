@@ -1,4 +1,7 @@
 import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { REVIEWS_PREFIX } from '../../modules/shared/resource-guards';
 import type { EnvironmentConfig } from '../../config/types';
 import { forPlayer, textOf, toAsciicast } from './recording';
 import { auditEnvironment, type SessionAudit } from './session-audit';
@@ -30,7 +33,20 @@ export interface SessionDetail {
   /** Every transcript version, oldest first, as text with its control characters made visible. */
   readonly versions: readonly { readonly versionId: string; readonly written: string; readonly text: string }[];
   readonly events: readonly TrailEvent[];
+  readonly signOffs: readonly SignOff[];
 }
+
+/** A reviewer's sign-off, as kept in the bucket (`reviews/<session id>/<time>.json`). */
+export interface SignOff {
+  readonly sessionId: string;
+  /** The reviewer's ARN, as STS names the caller. */
+  readonly reviewer: string;
+  readonly at: string;
+  readonly note: string;
+}
+
+/** The longest note a sign-off keeps. */
+export const MAX_NOTE = 2000;
 
 export interface ReviewSource {
   sessions(): Promise<readonly SessionAudit[]>;
@@ -39,14 +55,36 @@ export interface ReviewSource {
   cast(sessionId: string): Promise<string | undefined>;
   /** Lines of the replay that contain `query` (case-insensitive), with their time. */
   search(sessionId: string, query: string): Promise<readonly { readonly at: number; readonly line: string }[]>;
+  /** Signs the session off as the caller, with a note: a new object, never over another. */
+  signOff(sessionId: string, note: string): Promise<SignOff>;
 }
 
 /** The environment's sessions and recordings, through the AWS SDK (the emulator with `AWS_ENDPOINT_URL`). */
 export function awsReviewSource(env: EnvironmentConfig, options: { since: Date; archiveProfile?: string }): ReviewSource {
   const recordings = (id: string) => sessionRecordings(env, id, { archiveProfile: options.archiveProfile });
+  // Sign-offs are the environment's own bucket's, written with the caller's credentials (the reviewers' role).
+  const s3 = () => new S3Client({ region: env.region, forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL ?? process.env.AWS_ENDPOINT_URL_S3) });
+  const bucket = env.sessionLogging.bucketName;
   return {
     sessions: () => auditEnvironment(env, { since: options.since, archiveProfile: options.archiveProfile }),
-    detail: async (id) => detailOf(await recordings(id), await sessionEvents(env, id, options.since)),
+    detail: async (id) => detailOf(await recordings(id), await sessionEvents(env, id, options.since), await signOffsOf(s3(), bucket, id)),
+    signOff: async (id, note) => {
+      const sts = new STSClient({ region: env.region });
+      const client = s3();
+      try {
+        const { Arn } = await sts.send(new GetCallerIdentityCommand({}));
+        const signOff: SignOff = { sessionId: id, reviewer: Arn ?? '-', at: new Date().toISOString(), note: note.slice(0, MAX_NOTE) };
+        await client.send(new PutObjectCommand({
+          Bucket: bucket, Key: `${REVIEWS_PREFIX}/${id}/${signOff.at}.json`, Body: JSON.stringify(signOff), ContentType: 'application/json',
+          // ("Conditional writes") Only a new object: the bucket refuses any write without it.
+          IfNoneMatch: '*',
+        }));
+        return signOff;
+      } finally {
+        sts.destroy();
+        client.destroy();
+      }
+    },
     cast: async (id) => {
       const found = await recordings(id);
       return found.replay && toAsciicast(forPlayer(found.replay), { title: `${env.name} ${id}` });
@@ -58,7 +96,7 @@ export function awsReviewSource(env: EnvironmentConfig, options: { since: Date; 
   };
 }
 
-export function detailOf(found: SessionRecordings, events: readonly TrailEvent[]): SessionDetail {
+export function detailOf(found: SessionRecordings, events: readonly TrailEvent[], signOffs: readonly SignOff[] = []): SessionDetail {
   return {
     sessionId: found.sessionId,
     note: found.note,
@@ -68,6 +106,7 @@ export function detailOf(found: SessionRecordings, events: readonly TrailEvent[]
     timed: found.replay?.timed ?? false,
     versions: found.transcripts.map((v) => ({ versionId: v.versionId, written: v.written.toISOString(), text: visible(textOf(v.recording)) })),
     events,
+    signOffs,
   };
 }
 
@@ -81,6 +120,17 @@ function searchLines(recording: NonNullable<SessionRecordings['replay']>, query:
   return recording.frames.flatMap((frame) => visible(frame.text).split('\n')
     .filter((line) => needle && line.toLowerCase().includes(needle))
     .map((line) => ({ at: frame.at, line })));
+}
+
+/** The session's sign-offs, oldest first. */
+async function signOffsOf(s3: S3Client, Bucket: string, sessionId: string): Promise<SignOff[]> {
+  try {
+    const listed = await s3.send(new ListObjectsV2Command({ Bucket, Prefix: `${REVIEWS_PREFIX}/${sessionId}/` }));
+    const read = (listed.Contents ?? []).map(async (o) => JSON.parse(await (await s3.send(new GetObjectCommand({ Bucket, Key: o.Key }))).Body!.transformToString()) as SignOff);
+    return (await Promise.all(read)).sort((a, b) => a.at.localeCompare(b.at));
+  } finally {
+    s3.destroy();
+  }
 }
 
 /** The session's records in CloudTrail's event history (90 days): its start, resumes and end. */

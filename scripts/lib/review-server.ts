@@ -71,7 +71,21 @@ export async function startReviewServer(source: ReviewSource, { port = 0 }: { po
       return send(res, 200, asset.type, fs.readFileSync(asset.file));
     }
     if (req.method === 'GET' && url.pathname === '/api/sessions') return json(res, await source.sessions());
-    const match = /^\/api\/sessions\/([^/]+)(\/cast|\/search)?$/.exec(url.pathname);
+    const match = /^\/api\/sessions\/([^/]+)(\/cast|\/search|\/sign-off)?$/.exec(url.pathname);
+    if (req.method === 'POST' && match?.[2] === '/sign-off') {
+      const id = decodeURIComponent(match[1]);
+      if (!SESSION_ID.test(id)) return send(res, 400, 'text/plain; charset=utf-8', 'not a session id\n');
+      // JSON only: a form another page submits cannot send it (and carries another Origin anyway).
+      if (req.headers['content-type'] !== 'application/json') return send(res, 415, 'text/plain; charset=utf-8', 'JSON only\n');
+      const body = await readBody(req, 16_384);
+      const note = typeof body?.note === 'string' ? body.note : '';
+      try {
+        return json(res, await source.signOff(id, note));
+      } catch (e) {
+        // The bucket's refusal, as S3 gives it: a sign-off of one's own session, or by someone not a reviewer.
+        return send(res, 403, 'text/plain; charset=utf-8', `not signed off: ${(e as Error).name}: ${(e as Error).message}\n`);
+      }
+    }
     if (req.method === 'GET' && match) {
       const id = decodeURIComponent(match[1]);
       if (!SESSION_ID.test(id)) return send(res, 400, 'text/plain; charset=utf-8', 'not a session id\n');
@@ -118,6 +132,22 @@ function cookie(req: http.IncomingMessage, name: string): string | undefined {
     if (key === name) return value.join('=');
   }
   return undefined;
+}
+
+/** A request's JSON body, of at most `limit` bytes. */
+async function readBody(req: http.IncomingMessage, limit: number): Promise<any> {
+  let size = 0;
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch {
+    return undefined;
+  }
 }
 
 /** Compared in constant time. */

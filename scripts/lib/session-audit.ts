@@ -1,6 +1,7 @@
 import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import { CloudWatchLogsClient, DescribeLogStreamsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { ListObjectVersionsCommand, S3Client } from '@aws-sdk/client-s3';
+import { ListObjectsV2Command, ListObjectVersionsCommand, S3Client } from '@aws-sdk/client-s3';
+import { REVIEWS_PREFIX } from '../../modules/shared/resource-guards';
 import { DescribeSessionsCommand, SSMClient } from '@aws-sdk/client-ssm';
 import type { EnvironmentConfig } from '../../config/types';
 import { DEFAULT_SESSION_KEY_PREFIX } from '../../modules/session-logging/names';
@@ -39,6 +40,8 @@ export interface SessionAudit {
   readonly transcriptVersions: readonly Date[];
   readonly streamLastIngestion?: Date;
   readonly flags: readonly Flag[];
+  /** Sign-offs of reviewers (`npm run review`), where the environment has reviewers. */
+  readonly signOffs: number;
 }
 
 export interface AuditOptions {
@@ -76,15 +79,17 @@ export async function auditEnvironment(env: EnvironmentConfig, options: AuditOpt
     ...(options.archiveProfile ? { profile: options.archiveProfile } : {}),
     forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL ?? process.env.AWS_ENDPOINT_URL_S3),
   });
-  const [sessions, started, transcripts, streams] = await Promise.all([
+  const own = new S3Client({ region: env.region, forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL ?? process.env.AWS_ENDPOINT_URL_S3) });
+  const [sessions, started, transcripts, streams, signOffs] = await Promise.all([
     describeSessions(new SSMClient(config)),
     // A session may run up to a day (Session Manager's maximum session duration, 1,440 minutes): one
     // that started before the window still explains a transcript inside it.
     startSessionEvents(new CloudTrailClient(config), new Date(options.since.getTime() - 24 * 3600_000)),
     transcriptVersions(s3, where.bucket, where.prefix),
     logStreams(new CloudWatchLogsClient(config), where.logGroup),
+    env.sessionReview ? signOffCounts(own, env.sessionLogging.bucketName) : undefined,
   ]);
-  return audit({ sessions, started, transcripts, streams }, options);
+  return audit({ sessions, started, transcripts, streams, signOffs }, options);
 }
 
 export interface SessionRecord {
@@ -105,6 +110,8 @@ export interface Sources {
   readonly transcripts: ReadonlyMap<string, readonly Date[]>;
   /** Each log stream's last ingestion, by stream name (the session id). */
   readonly streams: ReadonlyMap<string, Date | undefined>;
+  /** Sign-offs, by session id. @default none */
+  readonly signOffs?: ReadonlyMap<string, number>;
 }
 
 /** The audit itself, on what the sources returned. */
@@ -127,7 +134,7 @@ export function audit(sources: Sources, { since, graceSeconds = 300 }: AuditOpti
     return {
       sessionId, owner: started?.owner ?? record?.owner, target: started?.target ?? record?.target,
       start: started?.time ?? record?.start, end, status: record?.status, transcriptVersions: versions,
-      streamLastIngestion: lastIngestion, flags,
+      streamLastIngestion: lastIngestion, flags, signOffs: sources.signOffs?.get(sessionId) ?? 0,
     };
   });
   const seen = (a: SessionAudit) => a.start ?? a.transcriptVersions[0] ?? a.streamLastIngestion;
@@ -143,12 +150,12 @@ export function auditTable(audits: readonly SessionAudit[]): string {
   const who = (arn?: string) => arn?.split(':').slice(5).join(':') || arn || '-';
   const versions = (n: number) => (n === 0 ? 'none' : n === 1 ? '1 version' : `${n} versions`);
   const rows = audits.map((a) => [
-    a.sessionId, who(a.owner), a.target ?? '-', time(a.start), time(a.end), versions(a.transcriptVersions.length), a.flags.join(', ') || 'ok',
+    a.sessionId, who(a.owner), a.target ?? '-', time(a.start), time(a.end), versions(a.transcriptVersions.length), a.signOffs > 0 ? 'yes' : 'no', a.flags.join(', ') || 'ok',
   ]);
   const flagged = audits.filter((a) => a.flags.length > 0).length;
-  return `${table(['session', 'started by', 'target', 'start (UTC)', 'end (UTC)', 'transcript', 'findings'], rows)}
+  return `${table(['session', 'started by', 'target', 'start (UTC)', 'end (UTC)', 'transcript', 'reviewed', 'findings'], rows)}
 
-${audits.length} sessions, ${flagged} flagged${flagged > 0 ? '; a rewritten transcript keeps every version: compare them, the agent writes its own as the session ends' : ''}\n`;
+${audits.length} sessions, ${flagged} flagged, ${audits.filter((a) => a.signOffs === 0).length} not reviewed${flagged > 0 ? '; a rewritten transcript keeps every version: compare them, the agent writes its own as the session ends' : ''}\n`;
 }
 
 async function describeSessions(ssm: SSMClient): Promise<SessionRecord[]> {
@@ -201,6 +208,21 @@ async function transcriptVersions(s3: S3Client, bucket: string, prefix: string):
     ({ NextKeyMarker: KeyMarker, NextVersionIdMarker: VersionIdMarker } = page);
     if (!page.IsTruncated) break;
   } while (KeyMarker);
+  return out;
+}
+
+/** Sign-offs are kept by session (`reviews/<session-id>/<time>.json`, `SessionReviewers`). */
+async function signOffCounts(s3: S3Client, bucket: string): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  let ContinuationToken: string | undefined;
+  do {
+    const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: `${REVIEWS_PREFIX}/`, ContinuationToken }));
+    for (const object of page.Contents ?? []) {
+      const id = object.Key?.split('/')[1];
+      if (id) out.set(id, (out.get(id) ?? 0) + 1);
+    }
+    ContinuationToken = page.NextContinuationToken;
+  } while (ContinuationToken);
   return out;
 }
 

@@ -41,10 +41,11 @@ async function listSessions() {
     cell(row, length(s.start, s.end));
     const versions = s.transcriptVersions.length;
     cell(row, versions === 0 ? 'none' : versions === 1 ? '1 version' : `${versions} versions`);
+    cell(row, s.signOffs > 0 ? 'yes' : 'no', s.signOffs > 0 ? '' : 'unreviewed');
     cell(row, s.flags.join(', ') || 'ok', s.flags.length ? 'flagged' : '');
     row.addEventListener('click', () => showSession(s.sessionId, row));
   }
-  $('#status').textContent = `${sessions.length} sessions, ${sessions.filter((s) => s.flags.length).length} flagged`;
+  $('#status').textContent = `${sessions.length} sessions, ${sessions.filter((s) => s.flags.length).length} flagged, ${sessions.filter((s) => !s.signOffs).length} not reviewed`;
 }
 
 async function showSession(id, row) {
@@ -89,9 +90,36 @@ async function showSession(id, row) {
     cell(r, who(e.who));
     cell(r, e.error || '');
   }
+  showSignOffs(detail.signOffs);
+  $('#sign-off-status').textContent = '';
   $('#search-results').replaceChildren();
   $('#search').dataset.session = id;
 }
+
+function showSignOffs(signOffs) {
+  const list = $('#sign-offs');
+  list.replaceChildren();
+  for (const s of signOffs) {
+    const item = document.createElement('li');
+    item.textContent = `${time(s.at)}  ${who(s.reviewer)}: ${s.note || '(no note)'}`;
+    list.append(item);
+  }
+}
+
+$('#sign-off').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const id = $('#search').dataset.session;
+  const response = await fetch(`/api/sessions/${encodeURIComponent(id)}/sign-off`, {
+    method: 'POST', credentials: 'same-origin', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ note: $('#sign-off-note').value }),
+  });
+  $('#sign-off-status').textContent = response.ok ? 'Signed off.' : await response.text();
+  if (!response.ok) return;
+  $('#sign-off-note').value = '';
+  const detail = await (await get(`/api/sessions/${encodeURIComponent(id)}`)).json();
+  showSignOffs(detail.signOffs);
+  await listSessions();
+  document.querySelector(`#sessions tbody tr[data-session="${CSS.escape(id)}"]`)?.classList.add('selected');
+});
 
 $('#search').addEventListener('submit', async (event) => {
   event.preventDefault();
