@@ -1,4 +1,5 @@
 import { spawnSync } from 'child_process';
+import { gzipSync } from 'zlib';
 import * as path from 'path';
 import { CloudWatchLogsClient, CreateLogGroupCommand, CreateLogStreamCommand, PutLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { CreateBucketCommand, PutBucketVersioningCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -142,9 +143,36 @@ describe('npm run audit-sessions, against the AWS emulator', () => {
     expect(flagsOf(JSON.parse(run.stdout))[sessions.carol]).toEqual([]);
   }, 60_000);
 
+  it("lists a session older than CloudTrail's event history, from the trail's log files in the log bucket", async () => {
+    // ("Finding your CloudTrail log files") <prefix>/AWSLogs/<account>/CloudTrail/<region>/<yyyy>/<mm>/<dd>/, a
+    // gzipped JSON object of Records ("CloudTrail log file examples"); a StartSession record as
+    // "CloudTrail record contents" gives it: the caller, the target in the request, the session's id in the answer.
+    const at = new Date(Date.now() - 120 * 24 * 3600_000);
+    const sessionId = 'erin-0a1b2c3d4e5f67890';
+    const record = {
+      eventVersion: '1.09', userIdentity: { type: 'IAMUser', arn: `arn:aws:iam::${env.accountId}:user/erin`, accountId: env.accountId, userName: 'erin' },
+      eventTime: at.toISOString().replace(/\.\d{3}Z$/, 'Z'), eventSource: 'ssm.amazonaws.com', eventName: 'StartSession', awsRegion: env.region,
+      sourceIPAddress: '192.0.2.0', userAgent: 'aws-cli/2.22.0', requestParameters: { target: INSTANCE },
+      responseElements: { sessionId, tokenValue: 'Value hidden due to security reasons.', streamUrl: `wss://ssmmessages.${env.region}.amazonaws.com/v1/data-channel/${sessionId}` },
+      eventType: 'AwsApiCall', managementEvent: true, recipientAccountId: env.accountId, eventCategory: 'Management',
+    };
+    const day = at.toISOString().slice(0, 10).replace(/-/g, '/');
+    const stamp = at.toISOString().slice(0, 16).replace(/[-:]/g, '');
+    const { s3 } = clients();
+    await s3.send(new PutObjectCommand({
+      Bucket: env.sessionLogging.bucketName, Key: `cloudtrail/AWSLogs/${env.accountId}/CloudTrail/${env.region}/${day}/${env.accountId}_CloudTrail_${env.region}_${stamp}Z_0a1b2c3d4e5f6789.json.gz`,
+      Body: gzipSync(JSON.stringify({ Records: [record] })),
+    }));
+    await s3.send(new PutObjectCommand({ Bucket: where.bucket, Key: `${where.prefix}${sessionId}.log`, Body: 'sh-5.2$ uptime\n' }));
+    const audits = JSON.parse(auditSessions('dev', '--since', '200d', '--json').stdout) as (Audited & { owner: string; target: string })[];
+    expect(audits.find((a) => a.sessionId === sessionId)).toMatchObject({ owner: `arn:aws:iam::${env.accountId}:user/erin`, target: INSTANCE, flags: [] });
+    // A window within the event history's 90 days reads no log file: the transcript (written now) is then a session nobody started.
+    expect(flagsOf(JSON.parse(auditSessions('dev', '--since', '30d', '--json').stdout))[sessionId]).toEqual(['unknown-session']);
+  }, 60_000);
+
   it('looks only as far back as asked', () => {
     // Everything above happened in the last minutes: a window from 2000 holds all of it, one from 2099 none.
-    expect((JSON.parse(auditSessions('dev', '--since', '2000-01-01', '--json').stdout) as Audited[]).length).toBe(5);
+    expect((JSON.parse(auditSessions('dev', '--since', '2000-01-01', '--json').stdout) as Audited[]).length).toBe(6);
     const later = auditSessions('dev', '--since', '2099-01-01', '--json');
     expect({ status: later.status, audits: JSON.parse(later.stdout) }).toEqual({ status: 0, audits: [] });
   }, 60_000);

@@ -169,7 +169,11 @@ export class EnvironmentStack extends TerraformStack {
     this.reviewers = environment.sessionReview && new SessionReviewers(this, SESSION_REVIEW_ID, {
       roleName: reviewersRoleName(names.prefix),
       trustedArns: environment.sessionReview.trustedArns,
-      recording: { transcripts: logging.grantTarget, signOffBucketArn: logging.bucket.bucketArn },
+      recording: {
+        transcripts: logging.grantTarget, signOffBucketArn: logging.bucket.bucketArn,
+        // The stack's trail writes into the log bucket unless the config names another.
+        trailLogsPrefix: environment.alerts.trail.source === 'stack' && !environment.alerts.trail.bucketName ? TRAIL_KEY_PREFIX : undefined,
+      },
       permissionsBoundaryArn: boundaryArn,
     });
     // The config demands a reason for SSH, which is not recorded; it is the suppression's reason too.

@@ -17,6 +17,12 @@ export interface ReviewedRecording {
   readonly signOffBucketArn: string;
   /** @default 'reviews' */
   readonly reviewsPrefix?: string;
+  /**
+   * Where in the sign-off bucket a trail writes its log files: StartSession records older than
+   * CloudTrail's 90-day event history are read there.
+   * @default none read
+   */
+  readonly trailLogsPrefix?: string;
 }
 
 export interface SessionReviewersProps {
@@ -88,7 +94,10 @@ export function reviewerStatements(recording: ReviewedRecording): PolicyStatemen
     { Sid: 'ListSessions', Effect: 'Allow', Action: ['ssm:DescribeSessions', 'cloudtrail:LookupEvents'], Resource: '*' },
     { Sid: 'ReadStreams', Effect: 'Allow', Action: ['logs:DescribeLogStreams', 'logs:GetLogEvents'], Resource: [transcripts.logGroupArn, `${transcripts.logGroupArn}:*`] },
     { Sid: 'ListTranscriptsAndSignOffs', Effect: 'Allow', Action: ['s3:ListBucket', 's3:ListBucketVersions'], Resource: [...new Set([transcripts.bucketArn, signOffBucketArn])] },
-    { Sid: 'ReadTranscriptsAndSignOffs', Effect: 'Allow', Action: ['s3:GetObject', 's3:GetObjectVersion'], Resource: [transcriptObjects, `${signOffBucketArn}/${prefix}/*`] },
+    {
+      Sid: 'ReadTranscriptsAndSignOffs', Effect: 'Allow', Action: ['s3:GetObject', 's3:GetObjectVersion'],
+      Resource: [transcriptObjects, `${signOffBucketArn}/${prefix}/*`, ...(recording.trailLogsPrefix ? [`${signOffBucketArn}/${recording.trailLogsPrefix}/*`] : [])],
+    },
     { Sid: 'SignOff', Effect: 'Allow', Action: 's3:PutObject', Resource: `${signOffBucketArn}/${prefix}/*` },
     { Sid: 'UseTheSessionKey', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: transcripts.kmsKeyArn },
   ];

@@ -1,6 +1,8 @@
 import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import { CloudWatchLogsClient, DescribeLogStreamsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { ListObjectsV2Command, ListObjectVersionsCommand, S3Client } from '@aws-sdk/client-s3';
+import { gunzipSync } from 'zlib';
+import { GetObjectCommand, ListObjectsV2Command, ListObjectVersionsCommand, S3Client } from '@aws-sdk/client-s3';
+import { TRAIL_KEY_PREFIX } from '../../modules/session-alerts/names';
 import { REVIEWS_PREFIX } from '../../modules/shared/resource-guards';
 import { DescribeSessionsCommand, SSMClient } from '@aws-sdk/client-ssm';
 import type { EnvironmentConfig } from '../../config/types';
@@ -80,15 +82,25 @@ export async function auditEnvironment(env: EnvironmentConfig, options: AuditOpt
     forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL ?? process.env.AWS_ENDPOINT_URL_S3),
   });
   const own = new S3Client({ region: env.region, forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL ?? process.env.AWS_ENDPOINT_URL_S3) });
-  const [sessions, started, transcripts, streams, signOffs] = await Promise.all([
+  // A session may run up to a day (Session Manager's maximum session duration, 1,440 minutes): one
+  // that started before the window still explains a transcript inside it.
+  const from = new Date(options.since.getTime() - DAY);
+  // CloudTrail's event history keeps 90 days ("Working with CloudTrail event history"); before that,
+  // the trail's own log files in the log bucket, where the stack's trail writes them.
+  const historyStart = new Date(Date.now() - 90 * DAY);
+  const trail = env.alerts.trail;
+  const older = from < historyStart && trail.source === 'stack'
+    ? trailStartSessions(own, { bucket: trail.bucketName ?? env.sessionLogging.bucketName, prefix: TRAIL_KEY_PREFIX, account: env.accountId, region: env.region }, from, historyStart)
+    : Promise.resolve([]);
+  const [sessions, recent, earlier, transcripts, streams, signOffs] = await Promise.all([
     describeSessions(new SSMClient(config)),
-    // A session may run up to a day (Session Manager's maximum session duration, 1,440 minutes): one
-    // that started before the window still explains a transcript inside it.
-    startSessionEvents(new CloudTrailClient(config), new Date(options.since.getTime() - 24 * 3600_000)),
+    startSessionEvents(new CloudTrailClient(config), from),
+    older,
     transcriptVersions(s3, where.bucket, where.prefix),
     logStreams(new CloudWatchLogsClient(config), where.logGroup),
     env.sessionReview ? signOffCounts(own, env.sessionLogging.bucketName) : undefined,
   ]);
+  const started = [...recent, ...earlier.filter((e) => !recent.some((r) => r.sessionId === e.sessionId))];
   return audit({ sessions, started, transcripts, streams, signOffs }, options);
 }
 
@@ -174,6 +186,45 @@ async function describeSessions(ssm: SSMClient): Promise<SessionRecord[]> {
   return out;
 }
 
+const DAY = 24 * 3600_000;
+
+/** A StartSession record that started a session ("CloudTrail record contents"): the caller, the target, the session's id in the answer. */
+function startedSession(record: any, time?: Date): Sources['started'][number] | undefined {
+  const sessionId = record?.responseElements?.sessionId;
+  if (record?.eventName !== 'StartSession' || !sessionId) return undefined; // refused, or failed: no session
+  return { sessionId, owner: record.userIdentity?.arn ?? '-', target: record.requestParameters?.target, time: time ?? new Date(record.eventTime) };
+}
+
+/**
+ * StartSession records in the trail's log files from `from` to `to` ("Finding your CloudTrail log
+ * files": `<prefix>/AWSLogs/<account>/CloudTrail/<region>/<yyyy>/<mm>/<dd>/<file>.json.gz`, each a
+ * gzipped JSON object of `Records`, "CloudTrail log file examples"), listed in key order, which is
+ * date order, from the first day's folder on.
+ */
+export async function trailStartSessions(
+  s3: S3Client, where: { bucket: string; prefix: string; account: string; region: string }, from: Date, to: Date,
+): Promise<Sources['started'][number][]> {
+  const folder = `${where.prefix}/AWSLogs/${where.account}/CloudTrail/${where.region}/`;
+  const day = (d: Date) => d.toISOString().slice(0, 10).replace(/-/g, '/');
+  const last = `${folder}${day(to)}/\uffff`;
+  const out: Sources['started'][number][] = [];
+  let ContinuationToken: string | undefined;
+  do {
+    const page = await s3.send(new ListObjectsV2Command({ Bucket: where.bucket, Prefix: folder, StartAfter: `${folder}${day(from)}/`, ContinuationToken }));
+    const keys = (page.Contents ?? []).map((o) => o.Key!).filter((key) => key < last);
+    for (const Key of keys) {
+      const body = await (await s3.send(new GetObjectCommand({ Bucket: where.bucket, Key }))).Body!.transformToByteArray();
+      for (const record of JSON.parse(gunzipSync(body).toString('utf8')).Records ?? []) {
+        const started = startedSession(record);
+        if (started) out.push(started);
+      }
+    }
+    if (keys.length < (page.Contents ?? []).length) break;
+    ContinuationToken = page.NextContinuationToken;
+  } while (ContinuationToken);
+  return out;
+}
+
 async function startSessionEvents(cloudtrail: CloudTrailClient, since: Date): Promise<Sources['started'][number][]> {
   const out: Sources['started'][number][] = [];
   let NextToken: string | undefined;
@@ -183,10 +234,8 @@ async function startSessionEvents(cloudtrail: CloudTrailClient, since: Date): Pr
     }));
     for (const event of page.Events ?? []) {
       // "CloudTrail record contents": the call's answer in responseElements, the caller in userIdentity.
-      const record = JSON.parse(event.CloudTrailEvent ?? '{}');
-      const sessionId = record.responseElements?.sessionId;
-      if (!sessionId) continue; // refused, or failed: no session
-      out.push({ sessionId, owner: record.userIdentity?.arn ?? event.Username ?? '-', target: record.requestParameters?.target, time: event.EventTime ?? new Date(record.eventTime) });
+      const started = startedSession(JSON.parse(event.CloudTrailEvent ?? '{}'), event.EventTime);
+      if (started) out.push(started);
     }
     NextToken = page.NextToken;
   } while (NextToken);
