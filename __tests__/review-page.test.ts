@@ -93,6 +93,11 @@ describe('the review page, in headless Chromium', () => {
   });
 
   const session = (id: string) => `#sessions tbody tr[data-session="${id}"]`;
+  /** Picks a session and waits until the page shows it (not the one before). */
+  async function open(page: Page, id: string): Promise<void> {
+    await page.click(session(id));
+    await page.waitForFunction((want: string) => document.querySelector('#detail-title').textContent === want, id);
+  }
 
   it('lists the sessions with who, where, when and the findings', async () => {
     const { page } = signedIn;
@@ -105,7 +110,7 @@ describe('the review page, in headless Chromium', () => {
 
   it("plays a session from its stream, with the agent's times", async () => {
     const { page } = signedIn;
-    await page.click(session(ids.alice));
+    await open(page, ids.alice);
     await page.waitForSelector('#player .ap-player');
     expect(await page.locator('#detail-note').innerText()).toBe('replayed from the CloudWatch stream, with its timing; the S3 transcript agrees');
     await page.locator('#player .ap-player').click();
@@ -128,7 +133,7 @@ describe('the review page, in headless Chromium', () => {
 
   it('shows both versions of a rewritten transcript side by side', async () => {
     const { page } = signedIn;
-    await page.click(session(ids.bob));
+    await open(page, ids.bob);
     await page.waitForFunction(() => document.querySelectorAll('#versions .version').length === 2);
     const versions = await page.locator('#versions .version pre').allInnerTexts();
     expect(versions.map((v) => v.trim())).toEqual(['sh-5.2$ whoami\nssm-operator', 'sh-5.2$ whoami\nnobody here']);
@@ -137,7 +142,7 @@ describe('the review page, in headless Chromium', () => {
 
   it('shows a hostile transcript as text: no script runs, no image loads, the title and clipboard stay', async () => {
     const { page, problems } = signedIn;
-    await page.click(session(ids.mallory));
+    await open(page, ids.mallory);
     await page.waitForSelector('#player .ap-player');
     await page.locator('#player .ap-player').click();
     await page.waitForFunction(() => document.querySelector('#player')!.textContent!.includes('sh-5.2$ exit'), undefined, { timeout: 20_000 });
@@ -153,7 +158,7 @@ describe('the review page, in headless Chromium', () => {
 
   it('keeps a sign-off, which shows after a reload, its note as text', async () => {
     const { page } = signedIn;
-    await page.click(session(ids.bob));
+    await open(page, ids.bob);
     await page.fill('#sign-off-note', 'Compared both versions: <b>the second</b> is not the agent\'s');
     await page.click('#sign-off button');
     await page.waitForFunction(() => document.querySelector('#sign-off-status').textContent === 'Signed off.');
@@ -161,7 +166,7 @@ describe('the review page, in headless Chromium', () => {
     await page.waitForSelector('#sessions tbody tr');
     expect(await page.locator(session(ids.bob)).innerText()).toMatch(/2 versions\s+yes\s+rewritten-transcript$/);
     expect(await page.locator('#status').innerText()).toBe('3 sessions, 1 flagged, 2 not reviewed');
-    await page.click(session(ids.bob));
+    await open(page, ids.bob);
     await page.waitForSelector('#sign-offs li');
     expect(await page.locator('#sign-offs li').allTextContents()).toEqual([
       expect.stringMatching(/^\d{4}-\d{2}-\d{2} [\d:]+  (user\/|assumed-role\/|root)?.*: Compared both versions: <b>the second<\/b> is not the agent's$/),
@@ -171,7 +176,7 @@ describe('the review page, in headless Chromium', () => {
 
   it('draws the page the guide shows', async () => {
     const { page } = signedIn;
-    await page.click(session(ids.alice));
+    await open(page, ids.alice);
     await page.waitForSelector('#player .ap-player');
     await page.locator('#player .ap-player').click();
     await page.waitForFunction(() => document.querySelector('#player')!.textContent!.includes('load average'), undefined, { timeout: 20_000 });

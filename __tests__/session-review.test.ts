@@ -27,7 +27,7 @@ beforeAll(async () => {
 
 /** Carol, a reviewer, in the reviewers' role: named after herself, as its trust makes her. */
 const carol = roleSessionWithSourceIdentity(DEV, 'ssm-session-kit-dev-reviewers', 'carol', 'carol');
-const signOff = (session: string) => `${BUCKET}/reviews/${session}/2026-12-03T10:00:00.000Z.json`;
+const signOff = (session: string, reviewer = 'carol') => `${BUCKET}/reviews/${session}/${reviewer}/2026-12-03T10:00:00.000Z.json`;
 const NEW_OBJECT = { 's3:if-none-match': '*' };
 
 function asReviewer(caller: Caller, action: string, resource: string, context: Record<string, string> = {}) {
@@ -54,6 +54,11 @@ describe("a reviewer's sign-offs, on dev's resolved policies", () => {
     }
   });
 
+  it('signs only under her own name: a sign-off in another reviewer\'s name is refused', async () => {
+    expect(await asReviewer(carol, 's3:PutObject', signOff('alice-0a1b2c3d4e5f67890', 'dave'), NEW_OBJECT)).toBe('ExplicitlyDenied');
+    expect(await asReviewer(carol, 's3:PutObject', `${BUCKET}/reviews/alice-0a1b2c3d4e5f67890/2026-12-03T10:00:00.000Z.json`, NEW_OBJECT)).toBe('ExplicitlyDenied');
+  });
+
   it('signs off no session of her own, and nothing without her name on the session', async () => {
     expect(await asReviewer(carol, 's3:PutObject', signOff('carol-0a1b2c3d4e5f67890'), NEW_OBJECT)).toBe('ExplicitlyDenied');
     const nameless = { ...carol, context: Object.fromEntries(Object.entries(carol.context).filter(([k]) => k !== 'aws:SourceIdentity')) };
@@ -62,7 +67,8 @@ describe("a reviewer's sign-offs, on dev's resolved policies", () => {
 
   it('reads transcripts and writes none', async () => {
     expect(await asReviewer(carol, 's3:GetObjectVersion', `${BUCKET}/sessions/alice-0a1b2c3d4e5f67890.log`)).toBe('Allowed');
-    expect(await asReviewer(carol, 's3:PutObject', `${BUCKET}/sessions/alice-0a1b2c3d4e5f67890.log`, NEW_OBJECT)).toBe('ImplicitlyDenied');
+    // Refused twice over: her policy grants it not, and the bucket holds the reviewers to their own sign-offs.
+    expect(await asReviewer(carol, 's3:PutObject', `${BUCKET}/sessions/alice-0a1b2c3d4e5f67890.log`, NEW_OBJECT)).toBe('ExplicitlyDenied');
   });
 });
 

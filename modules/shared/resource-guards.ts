@@ -58,24 +58,27 @@ export function keyGuardStatement(pipelineRoleArns: readonly string[]): PolicySt
   };
 }
 
-/** Where sign-offs go in the session log bucket: `reviews/<session id>/<time>.json`. */
+/** Where sign-offs go in the session log bucket: `reviews/<session id>/<reviewer>/<time>.json`. */
 export const REVIEWS_PREFIX = 'reviews';
 
 /**
  * The session log bucket's statements for sign-offs, standing whatever the caller's own policies say:
  * only the reviewers write them; each write is a new object, never over another ("Enforce conditional
  * writes on Amazon S3 buckets": `s3:if-none-match`); a reviewer's session carries their source identity,
- * and no key of a session of theirs (session ids start with the session's caller's name) is written.
- * Deleting and re-retaining them is the pipeline's alone, as for every object of the bucket.
+ * every sign-off of theirs is under their name, and none is of a session of theirs (session ids start
+ * with the session's caller's name). Deleting and re-retaining them is the pipeline's alone, as for every
+ * object of the bucket. `$${` keeps IAM's policy variables from Terraform's interpolation.
  */
 export function reviewGuardStatements(bucketArn: string, reviewerRoleArns: readonly string[], prefix = REVIEWS_PREFIX): PolicyStatement[] {
   const signOffs = `${bucketArn}/${prefix}/*`;
   const write = { Effect: 'Deny' as const, Principal: '*' as const, Action: 's3:PutObject' };
+  const reviewers = { ArnLike: { 'aws:PrincipalArn': [...reviewerRoleArns] } };
   return [
     { Sid: 'OnlyReviewersSignOff', ...write, Resource: signOffs, Condition: { ArnNotLike: { 'aws:PrincipalArn': [...reviewerRoleArns] } } },
     { Sid: 'SignOffsAreNeverOverwritten', ...write, Resource: signOffs, Condition: { Null: { 's3:if-none-match': 'true' } } },
     { Sid: 'SignOffsNameTheirReviewer', ...write, Resource: signOffs, Condition: { Null: { 'aws:SourceIdentity': 'true' } } },
-    // `$${` keeps IAM's policy variable from Terraform's interpolation.
+    // The reviewers write nothing but sign-offs under their own name.
+    { Sid: 'ReviewersSignAsThemselves', ...write, NotResource: `${bucketArn}/${prefix}/*/$\${aws:SourceIdentity}/*`, Condition: reviewers },
     { Sid: 'NoSignOffOfOwnSessions', ...write, Resource: `${bucketArn}/${prefix}/$\${aws:SourceIdentity}-*` },
   ];
 }

@@ -36,11 +36,13 @@ export interface SessionDetail {
   readonly signOffs: readonly SignOff[];
 }
 
-/** A reviewer's sign-off, as kept in the bucket (`reviews/<session id>/<time>.json`). */
+/** A reviewer's sign-off, as kept in the bucket (`reviews/<session id>/<reviewer>/<time>.json`). */
 export interface SignOff {
   readonly sessionId: string;
-  /** The reviewer's ARN, as STS names the caller. */
+  /** The reviewer, by the name the bucket holds them to (their source identity, the key's folder). */
   readonly reviewer: string;
+  /** Their session's ARN, as STS named it. */
+  readonly session: string;
   readonly at: string;
   readonly note: string;
 }
@@ -73,9 +75,11 @@ export function awsReviewSource(env: EnvironmentConfig, options: { since: Date; 
       const client = s3();
       try {
         const { Arn } = await sts.send(new GetCallerIdentityCommand({}));
-        const signOff: SignOff = { sessionId: id, reviewer: Arn ?? '-', at: new Date().toISOString(), note: note.slice(0, MAX_NOTE) };
+        // The reviewers' role is assumed with the session named after its source identity, the folder the bucket allows.
+        const reviewer = Arn?.split('/').pop() ?? '-';
+        const signOff: SignOff = { sessionId: id, reviewer, session: Arn ?? '-', at: new Date().toISOString(), note: note.slice(0, MAX_NOTE) };
         await client.send(new PutObjectCommand({
-          Bucket: bucket, Key: `${REVIEWS_PREFIX}/${id}/${signOff.at}.json`, Body: JSON.stringify(signOff), ContentType: 'application/json',
+          Bucket: bucket, Key: `${REVIEWS_PREFIX}/${id}/${reviewer}/${signOff.at}.json`, Body: JSON.stringify(signOff), ContentType: 'application/json',
           // ("Conditional writes") Only a new object: the bucket refuses any write without it.
           IfNoneMatch: '*',
         }));
@@ -126,7 +130,11 @@ function searchLines(recording: NonNullable<SessionRecordings['replay']>, query:
 async function signOffsOf(s3: S3Client, Bucket: string, sessionId: string): Promise<SignOff[]> {
   try {
     const listed = await s3.send(new ListObjectsV2Command({ Bucket, Prefix: `${REVIEWS_PREFIX}/${sessionId}/` }));
-    const read = (listed.Contents ?? []).map(async (o) => JSON.parse(await (await s3.send(new GetObjectCommand({ Bucket, Key: o.Key }))).Body!.transformToString()) as SignOff);
+    // Who signed is the key's folder, which the bucket holds each reviewer to; the body's claim is not trusted.
+    const read = (listed.Contents ?? []).map(async (o) => {
+      const body = JSON.parse(await (await s3.send(new GetObjectCommand({ Bucket, Key: o.Key }))).Body!.transformToString());
+      return { ...body, sessionId, reviewer: o.Key!.split('/')[2] ?? '-', note: String(body.note ?? '') } as SignOff;
+    });
     return (await Promise.all(read)).sort((a, b) => a.at.localeCompare(b.at));
   } finally {
     s3.destroy();

@@ -48,10 +48,15 @@ async function listSessions() {
   $('#status').textContent = `${sessions.length} sessions, ${sessions.filter((s) => s.flags.length).length} flagged, ${sessions.filter((s) => !s.signOffs).length} not reviewed`;
 }
 
+let picked = 0;
+
 async function showSession(id, row) {
   document.querySelectorAll('#sessions tr.selected').forEach((r) => r.classList.remove('selected'));
   row.classList.add('selected');
+  const pick = ++picked;
   const detail = await (await get(`/api/sessions/${encodeURIComponent(id)}`)).json();
+  // Another session picked meanwhile: its answer is the one to show.
+  if (pick !== picked) return;
   $('#detail').hidden = false;
   $('#detail-title').textContent = id;
   $('#detail-note').textContent = detail.note;
@@ -101,7 +106,7 @@ function showSignOffs(signOffs) {
   list.replaceChildren();
   for (const s of signOffs) {
     const item = document.createElement('li');
-    item.textContent = `${time(s.at)}  ${who(s.reviewer)}: ${s.note || '(no note)'}`;
+    item.textContent = `${time(s.at)}  ${s.reviewer}: ${s.note || '(no note)'}`;
     list.append(item);
   }
 }
