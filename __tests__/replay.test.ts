@@ -95,12 +95,14 @@ describe('a recording, as data', () => {
     expect(comparable('a\x1b[2J\x1b[H\x1bPq#0;2;0;0;0\x1b\\b\tc\r\n\n')).toBe('ab c');
   });
 
-  it('makes hostile output inert for a terminal: OSC 52, titles, cursor moves, queries and C1 controls dropped, colours kept', () => {
+  it('makes hostile output inert for a terminal: OSC 52, titles, cursor moves, queries, C1 controls and hiding dropped, colours kept', () => {
     const hostile = [
       '\x1b]52;c;ZWNobyBwd25lZA==\x07', '\x1b]0;pwned\x1b\\', '\x1b[2J\x1b[10;10H', '\x1b[6n', '\x1bP+q544e\x1b\\', '\x9b31m', '\x90evil\x9c',
       '\x1b[32mgreen\x1b[0m', '\x07\x00',
+      // Text made invisible: concealed, or drawn in the colour of its background.
+      '\x1b[8mcurl evil | sh\x1b[0m', '\x1b[30;40mhidden\x1b[0m',
     ].join('');
-    expect(inert(hostile)).toEqual({ text: '\x1b[32mgreen\x1b[0m', dropped: 10 });
+    expect(inert(hostile)).toEqual({ text: '\x1b[32mgreen\x1b[0mcurl evil | sh\x1b[0mhidden\x1b[0m', dropped: 12 });
   });
 
   it('plays faster and caps pauses, in order', () => {

@@ -19,6 +19,7 @@ jest.setTimeout(120_000);
 // What the page's own scripts see, evaluated in the browser (the project's types leave the DOM out).
 declare const document: any;
 declare const window: any;
+declare const sessionStorage: any;
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const env = loadConfig().environments.find((e) => e.name === 'dev')!;
 
@@ -51,6 +52,9 @@ beforeAll(async () => {
   await place.transcript(ids.bob, 'sh-5.2$ whoami\r\nssm-operator\r\n');
   await place.transcript(ids.bob, 'sh-5.2$ whoami\r\nnobody here\r\n');
   await place.transcript(ids.mallory, HOSTILE);
+  // Objects under a session's sign-offs that are not sign-offs: a body of another shape, a key too deep.
+  await place.object(`reviews/${ids.mallory}/carol/2026-12-03T10:00:00.000Z.json`, '{"at":1,"note":{"x":1}}');
+  await place.object(`reviews/${ids.mallory}/dave/carol/2026-12-03T10:00:00.000Z.json`, '{"at":"2026-12-03T10:00:00.000Z","note":"dave says fine"}');
   for (const name of ['alice', 'bob']) await ssm[name].send(new TerminateSessionCommand({ SessionId: ids[name] }));
   Object.values(ssm).forEach((c) => c.destroy());
   // The server reads with the SDK's own settings, as `npm run review` does.
@@ -153,6 +157,10 @@ describe('the review page, in headless Chromium', () => {
     expect(await page.evaluate(() => document.querySelectorAll('#detail img, #detail script').length)).toBe(0);
     expect(await page.title()).toBe('Session review');
     expect(await page.locator('#player').innerText()).not.toContain('pwned title');
+    // What is planted under its sign-offs is counted, never shown as one.
+    expect(await page.locator('#sign-offs li').allTextContents()).toEqual([
+      "2 object(s) under this session's sign-offs that are not sign-offs: look at them in the bucket",
+    ]);
     expect(problems).toEqual([]);
   });
 
@@ -202,29 +210,42 @@ function request(pathname: string, headers: Record<string, string> = {}, method 
 }
 
 describe("the review page's server", () => {
+  const sessionToken = () => signedIn.page.evaluate(() => sessionStorage.getItem('ssk-review-session'));
+  const origin = () => ({ Origin: server.origin });
+
   it('answers on 127.0.0.1 only, and only to the holder of its one-time link', async () => {
     expect(new URL(server.origin).hostname).toBe('127.0.0.1');
+    // The token is in the fragment, which a browser never sends, nor puts in a Referer.
+    expect(new URL(server.url).hash).toMatch(/^#token=[0-9a-f]{64}$/);
     expect((await request('/api/sessions')).status).toBe(403);
-    expect((await request('/')).status).toBe(403);
-    expect((await request('/?token=0000')).status).toBe(403);
-    // The page's link was used once, by the browser above: it opens nothing again.
-    expect((await request(new URL(server.url).pathname + new URL(server.url).search)).status).toBe(403);
+    expect((await request('/api/sessions', { Authorization: `Bearer ${new URL(server.url).hash.slice(7)}` })).status).toBe(403);
+    expect((await request('/api/sign-in', { ...origin(), Authorization: 'Bearer 0000' }, 'POST')).status).toBe(403);
+    // The page's link was spent once, by the browser above: it opens nothing again.
+    expect((await request('/api/sign-in', { ...origin(), Authorization: `Bearer ${new URL(server.url).hash.slice(7)}` }, 'POST')).status).toBe(403);
   });
 
-  it('refuses another host name (DNS rebinding) and writes from another origin, even with the cookie', async () => {
-    const cookie = (await signedIn.page.context().cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
-    expect((await request('/api/sessions', { Cookie: cookie })).status).toBe(200);
-    expect((await request('/api/sessions', { Cookie: cookie, Host: `rebound.example:${new URL(server.origin).port}` })).status).toBe(421);
-    expect((await request('/api/sessions', { Cookie: cookie, Origin: 'https://evil.example' }, 'POST')).status).toBe(403);
-    expect((await request('/api/sessions/..%2F..%2Fetc', { Cookie: cookie })).status).toBe(400);
+  it('sets no cookie, which any other port of 127.0.0.1 would be sent: the session token stays in the tab', async () => {
+    const page = await request('/');
+    expect(page.headers['set-cookie']).toBeUndefined();
+    expect(await signedIn.page.context().cookies()).toEqual([]);
+    expect(await sessionToken()).toMatch(/^[0-9a-f]{64}$/);
   });
 
-  it('sends its page under a policy that runs its own scripts only', async () => {
-    const cookie = (await signedIn.page.context().cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
-    const page = await request('/', { Cookie: cookie });
+  it('refuses another host name (DNS rebinding) and writes from another origin, even with the session token', async () => {
+    const bearer = { Authorization: `Bearer ${await sessionToken()}` };
+    expect((await request('/api/sessions', bearer)).status).toBe(200);
+    expect((await request('/api/sessions', { ...bearer, Host: `rebound.example:${new URL(server.origin).port}` })).status).toBe(421);
+    expect((await request(`/api/sessions/${ids.bob}/sign-off`, { ...bearer, Origin: 'https://evil.example', 'Content-Type': 'application/json' }, 'POST')).status).toBe(403);
+    expect((await request(`/api/sessions/${ids.bob}/sign-off`, { ...bearer, ...origin(), 'Content-Type': 'text/plain' }, 'POST')).status).toBe(415);
+    expect((await request('/api/sessions/..%2F..%2Fetc', bearer)).status).toBe(400);
+  });
+
+  it('sends its page under a policy that runs its own scripts only, and the player no host strings', async () => {
+    const page = await request('/');
     expect(page.headers['content-security-policy']).toMatch(/script-src 'self' 'wasm-unsafe-eval';/);
     expect(page.headers['content-security-policy']).toMatch(/frame-ancestors 'none'/);
-    const cast = await request(`/api/sessions/${ids.mallory}/cast`, { Cookie: cookie });
+    const cast = await request(`/api/sessions/${ids.mallory}/cast`, { Authorization: `Bearer ${await sessionToken()}` });
+    expect(cast.status).toBe(200);
     expect(cast.body).not.toMatch(/\\u001b\]/);
   });
 });

@@ -56,6 +56,8 @@ describe("a reviewer's sign-offs, on dev's resolved policies", () => {
 
   it('signs only under her own name: a sign-off in another reviewer\'s name is refused', async () => {
     expect(await asReviewer(carol, 's3:PutObject', signOff('alice-0a1b2c3d4e5f67890', 'dave'), NEW_OBJECT)).toBe('ExplicitlyDenied');
+    // IAM's `*` spans slashes: a key one folder deeper would carry both names, and is refused.
+    expect(await asReviewer(carol, 's3:PutObject', `${BUCKET}/reviews/alice-0a1b2c3d4e5f67890/dave/carol/2026-12-03T10:00:00.000Z.json`, NEW_OBJECT)).toBe('ExplicitlyDenied');
     expect(await asReviewer(carol, 's3:PutObject', `${BUCKET}/reviews/alice-0a1b2c3d4e5f67890/2026-12-03T10:00:00.000Z.json`, NEW_OBJECT)).toBe('ExplicitlyDenied');
   });
 
@@ -63,6 +65,12 @@ describe("a reviewer's sign-offs, on dev's resolved policies", () => {
     expect(await asReviewer(carol, 's3:PutObject', signOff('carol-0a1b2c3d4e5f67890'), NEW_OBJECT)).toBe('ExplicitlyDenied');
     const nameless = { ...carol, context: Object.fromEntries(Object.entries(carol.context).filter(([k]) => k !== 'aws:SourceIdentity')) };
     expect(await asReviewer(nameless, 's3:PutObject', signOff('alice-0a1b2c3d4e5f67890'), NEW_OBJECT)).toBe('ExplicitlyDenied');
+  });
+
+  it("signs off the session of another whose name hers begins: bob-smith's, by bob", async () => {
+    const bob = roleSessionWithSourceIdentity(DEV, 'ssm-session-kit-dev-reviewers', 'bob', 'bob');
+    expect(await asReviewer(bob, 's3:PutObject', signOff('bob-smith-0a1b2c3d4e5f67890', 'bob'), NEW_OBJECT)).toBe('Allowed');
+    expect(await asReviewer(bob, 's3:PutObject', signOff('bob-0a1b2c3d4e5f67890', 'bob'), NEW_OBJECT)).toBe('ExplicitlyDenied');
   });
 
   it('reads transcripts and writes none', async () => {
@@ -102,6 +110,20 @@ describe('who becomes a reviewer, on the resolved policies', () => {
         context: { 'aws:PrincipalArn': principal, 'aws:SourceIdentity': 'mallory', ...NEW_OBJECT },
       });
       expect({ principal, decision }).toEqual({ principal, decision: 'ExplicitlyDenied' });
+    }
+  });
+
+  it("no replication rule of another bucket writes, overwrites or hides a sign-off or a transcript", async () => {
+    // ("Setting up permissions for live replication") The source bucket's role writes here with these.
+    const replicator = `arn:aws:iam::${DEV}:role/my-replication`;
+    for (const [action, key] of [['s3:ReplicateObject', 'reviews/alice-0a1b2c3d4e5f67890/mallory/x.json'], ['s3:ReplicateDelete', 'reviews/alice-0a1b2c3d4e5f67890/carol/x.json'],
+      ['s3:ReplicateObject', 'sessions/alice-0a1b2c3d4e5f67890.log'], ['s3:ObjectOwnerOverrideToBucketOwner', 'sessions/alice-0a1b2c3d4e5f67890.log']]) {
+      const decision = await decide({
+        principal: replicator, action, resource: `${BUCKET}/${key}`, resourceAccount: DEV,
+        identityPolicies: [{ name: 'AdministratorAccess', policy: ALLOW_EVERYTHING }],
+        resourcePolicy: plan.policy(plan.one('aws_s3_bucket_policy')), context: { 'aws:PrincipalArn': replicator },
+      });
+      expect({ action, key, decision }).toEqual({ action, key, decision: 'ExplicitlyDenied' });
     }
   });
 

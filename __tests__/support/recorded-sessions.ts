@@ -60,6 +60,10 @@ export async function recordingPlace(env: EnvironmentConfig, endpoint: string) {
     async transcript(sessionId: string, body: string | Uint8Array): Promise<void> {
       await s3.send(new PutObjectCommand({ Bucket: where.bucket, Key: `${where.prefix}${sessionId}.log`, Body: body }));
     },
+    /** Any object of the environment's log bucket, as whoever may write there could put it. */
+    async object(key: string, body: string): Promise<void> {
+      await s3.send(new PutObjectCommand({ Bucket: env.sessionLogging.bucketName, Key: key, Body: body }));
+    },
     close(): void {
       s3.destroy();
       logs.destroy();

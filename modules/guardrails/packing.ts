@@ -102,7 +102,7 @@ function resourceType(arn: string): string {
  * SCP, attached to administrators who read these resources, keep the actions one by one.
  */
 export const BOUNDARY_ACTION_PATTERNS: readonly string[] = [
-  'iam:*', 'cloudtrail:*', 'sns:*', 's3:PutBucket*', 's3:DeleteBucket*', 'kms:*Alias', 'events:*Rule', 'events:*Targets', 'ec2:*Route*',
+  'iam:*', 'cloudtrail:*', 'sns:*', 's3:PutBucket*', 's3:DeleteBucket*', 's3:Replicate*', 'kms:*Alias', 'events:*Rule', 'events:*Targets', 'ec2:*Route*',
   // The approval policies' stack: reading it too is refused to bounded roles, which never need to.
   'cloudformation:*',
   // On the environment's instances (tagged): profiles, volumes, the serial and console ways in, attributes.

@@ -52,8 +52,20 @@ const EVENT_NAMES_OF_ACTION: Readonly<Record<string, readonly string[]>> = {
   's3:BypassGovernanceRetention': ['DeleteObject', 'DeleteObjects', 'PutObjectRetention'],
 };
 
+/**
+ * Protected actions that are no call of anyone's to record: what S3 checks when another bucket's
+ * replication role writes here, in calls S3 itself makes. The bucket policy refuses them; setting the
+ * replication up is a call on the other bucket.
+ */
+export const NO_EVENT_OF_ITS_OWN: Readonly<Record<string, string>> = {
+  's3:ReplicateObject': "S3's own replication write",
+  's3:ReplicateDelete': "S3's own replication of a delete marker",
+  's3:ObjectOwnerOverrideToBucketOwner': "S3's own change of a replica's owner",
+};
+
 /** The CloudTrail event names an IAM action shows up under. */
 export function eventNamesOf(action: string): readonly string[] {
+  if (NO_EVENT_OF_ITS_OWN[action]) return [];
   return EVENT_NAMES_OF_ACTION[action] ?? [action.slice(action.indexOf(':') + 1)];
 }
 

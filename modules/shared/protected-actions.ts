@@ -17,6 +17,10 @@ export const PROTECTED_ACTIONS = {
   logObjects: [
     's3:DeleteObject', 's3:DeleteObjectVersion', 's3:BypassGovernanceRetention', 's3:PutObjectRetention', 's3:PutObjectLegalHold',
     's3:AbortMultipartUpload', 's3:UpdateObjectEncryption',
+    // A replication rule of another bucket, whose role writes here by these, not by PutObject: new
+    // versions, delete markers that hide the objects from a listing ("Setting up permissions for live
+    // replication"), past every rule a bucket policy puts on PutObject.
+    's3:ReplicateObject', 's3:ReplicateDelete', 's3:ObjectOwnerOverrideToBucketOwner',
   ],
   logBucket: [
     's3:DeleteBucket', 's3:PutBucketPolicy', 's3:DeleteBucketPolicy', 's3:PutEncryptionConfiguration', 's3:PutBucketVersioning',
@@ -404,13 +408,10 @@ export const UNPROTECTED_ACTIONS: Readonly<Record<string, string>> = {
   's3:PutObject': 'versioning keeps the recorded version: an overwrite is a new version beside it',
   's3:PutObjectAcl': 'ACLs are off (BucketOwnerEnforced), and the ownership setting is protected',
   's3:PutObjectVersionAcl': 'ACLs are off (BucketOwnerEnforced), and the ownership setting is protected',
-  's3:ObjectOwnerOverrideToBucketOwner': 'replication ownership; the bucket owns every object already',
   's3:RestoreObject': COPIES,
   's3:InitiateReplication': COPIES,
   's3:PauseReplication': COPIES,
   's3:PutReplicationConfiguration': 'replicates to another bucket; deletions there do not reach this one',
-  's3:ReplicateObject': COPIES,
-  's3:ReplicateDelete': 'applies to replicas in a destination bucket, not to this bucket\'s objects',
   's3:ReplicateTags': TAGS,
   's3:ReplicateObjectAnnotation': COPIES,
   's3:PutObjectAnnotation': 'annotations are metadata beside the object, not the object',

@@ -77,8 +77,12 @@ export function reviewGuardStatements(bucketArn: string, reviewerRoleArns: reado
     { Sid: 'OnlyReviewersSignOff', ...write, Resource: signOffs, Condition: { ArnNotLike: { 'aws:PrincipalArn': [...reviewerRoleArns] } } },
     { Sid: 'SignOffsAreNeverOverwritten', ...write, Resource: signOffs, Condition: { Null: { 's3:if-none-match': 'true' } } },
     { Sid: 'SignOffsNameTheirReviewer', ...write, Resource: signOffs, Condition: { Null: { 'aws:SourceIdentity': 'true' } } },
+    // Exactly <session>/<reviewer>/<file>: a `*` of IAM's spans slashes, so a deeper key could name two reviewers.
+    { Sid: 'SignOffsAreThreeDeep', ...write, Resource: `${bucketArn}/${prefix}/*/*/*/*` },
     // The reviewers write nothing but sign-offs under their own name.
     { Sid: 'ReviewersSignAsThemselves', ...write, NotResource: `${bucketArn}/${prefix}/*/$\${aws:SourceIdentity}/*`, Condition: reviewers },
-    { Sid: 'NoSignOffOfOwnSessions', ...write, Resource: `${bucketArn}/${prefix}/$\${aws:SourceIdentity}-*` },
+    // A session id is its caller's name, a hyphen and 17 hexadecimal digits ("Additional sample IAM
+    // policies for Session Manager", Example 3): theirs exactly, not another name theirs begins.
+    { Sid: 'NoSignOffOfOwnSessions', ...write, Resource: `${bucketArn}/${prefix}/$\${aws:SourceIdentity}-${'?'.repeat(17)}/*` },
   ];
 }

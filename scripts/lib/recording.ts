@@ -103,16 +103,25 @@ function stripEscapes(text: string): string {
 }
 
 /**
- * Output made inert for a reviewer's terminal: colours (SGR) kept, line feeds, carriage returns,
- * tabs and backspaces kept; every other escape sequence (titles, the clipboard, cursor moves, queries
- * the terminal would answer into the reviewer's shell) and control character dropped, and counted.
+ * SGR parameters that show text without hiding any (ECMA-48): reset, bold, faint, italic, underline and
+ * their ends, and the foreground colours. Concealed text (8), reverse video (7) and background colours,
+ * which could match the foreground, are not among them.
+ */
+const VISIBLE_SGR = new Set(['', '0', '1', '2', '3', '4', '22', '23', '24', '30', '31', '32', '33', '34', '35', '36', '37', '39', '90', '91', '92', '93', '94', '95', '96', '97']);
+
+/**
+ * Output made inert for a reviewer's terminal: foreground colours and weights kept (`VISIBLE_SGR`), line
+ * feeds, carriage returns, tabs and backspaces kept; every other escape sequence (titles, the clipboard,
+ * cursor moves, queries the terminal would answer into the reviewer's shell, text made invisible) and
+ * control character dropped, and counted.
  */
 export function inert(text: string): { text: string; dropped: number } {
   let dropped = 0;
   const drop = () => { dropped++; return ''; };
+  const visible = (seq: string) => /^\x1b\[[0-9;]*m$/.test(seq) && seq.slice(2, -1).split(';').every((p) => VISIBLE_SGR.has(p));
   const out = text
     .replace(STRING, drop)
-    .replace(CSI, (seq) => (/^\x1b\[[0-9;]*m$/.test(seq) ? seq : drop()))
+    .replace(CSI, (seq) => (visible(seq) ? seq : drop()))
     .replace(/\x1b(?!\[[0-9;]*m)[ -/]*[0-~]?/g, drop)
     .replace(/[\x00-\x07\x0b\x0c\x0e-\x1a\x1c-\x1f\x7f-\x9f]/g, drop);
   return { text: out, dropped };

@@ -1,10 +1,12 @@
 import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { REVIEWS_PREFIX } from '../../modules/shared/resource-guards';
 import type { EnvironmentConfig } from '../../config/types';
 import { forPlayer, textOf, toAsciicast } from './recording';
-import { auditEnvironment, type SessionAudit } from './session-audit';
+import { auditEnvironment, MAX_NOTE, readSignOffs, type SessionAudit, type SignOff } from './session-audit';
+
+export type { SignOff } from './session-audit';
 import { sessionRecordings, type SessionRecordings } from './session-recordings';
 
 /**
@@ -34,21 +36,9 @@ export interface SessionDetail {
   readonly versions: readonly { readonly versionId: string; readonly written: string; readonly text: string }[];
   readonly events: readonly TrailEvent[];
   readonly signOffs: readonly SignOff[];
+  /** Objects under the session's sign-offs that are not one (a key of another shape, a body not a sign-off's). */
+  readonly unreadableSignOffs: number;
 }
-
-/** A reviewer's sign-off, as kept in the bucket (`reviews/<session id>/<reviewer>/<time>.json`). */
-export interface SignOff {
-  readonly sessionId: string;
-  /** The reviewer, by the name the bucket holds them to (their source identity, the key's folder). */
-  readonly reviewer: string;
-  /** Their session's ARN, as STS named it. */
-  readonly session: string;
-  readonly at: string;
-  readonly note: string;
-}
-
-/** The longest note a sign-off keeps. */
-export const MAX_NOTE = 2000;
 
 export interface ReviewSource {
   sessions(): Promise<readonly SessionAudit[]>;
@@ -100,7 +90,7 @@ export function awsReviewSource(env: EnvironmentConfig, options: { since: Date; 
   };
 }
 
-export function detailOf(found: SessionRecordings, events: readonly TrailEvent[], signOffs: readonly SignOff[] = []): SessionDetail {
+export function detailOf(found: SessionRecordings, events: readonly TrailEvent[], signOffs: { read: readonly SignOff[]; unreadable: number } = { read: [], unreadable: 0 }): SessionDetail {
   return {
     sessionId: found.sessionId,
     note: found.note,
@@ -110,7 +100,8 @@ export function detailOf(found: SessionRecordings, events: readonly TrailEvent[]
     timed: found.replay?.timed ?? false,
     versions: found.transcripts.map((v) => ({ versionId: v.versionId, written: v.written.toISOString(), text: visible(textOf(v.recording)) })),
     events,
-    signOffs,
+    signOffs: signOffs.read,
+    unreadableSignOffs: signOffs.unreadable,
   };
 }
 
@@ -126,16 +117,10 @@ function searchLines(recording: NonNullable<SessionRecordings['replay']>, query:
     .map((line) => ({ at: frame.at, line })));
 }
 
-/** The session's sign-offs, oldest first. */
-async function signOffsOf(s3: S3Client, Bucket: string, sessionId: string): Promise<SignOff[]> {
+/** The session's sign-offs, oldest first, and what else lies under them. */
+async function signOffsOf(s3: S3Client, bucket: string, sessionId: string): Promise<{ read: SignOff[]; unreadable: number }> {
   try {
-    const listed = await s3.send(new ListObjectsV2Command({ Bucket, Prefix: `${REVIEWS_PREFIX}/${sessionId}/` }));
-    // Who signed is the key's folder, which the bucket holds each reviewer to; the body's claim is not trusted.
-    const read = (listed.Contents ?? []).map(async (o) => {
-      const body = JSON.parse(await (await s3.send(new GetObjectCommand({ Bucket, Key: o.Key }))).Body!.transformToString());
-      return { ...body, sessionId, reviewer: o.Key!.split('/')[2] ?? '-', note: String(body.note ?? '') } as SignOff;
-    });
-    return (await Promise.all(read)).sort((a, b) => a.at.localeCompare(b.at));
+    return await readSignOffs(s3, bucket, `${REVIEWS_PREFIX}/${sessionId}/`);
   } finally {
     s3.destroy();
   }

@@ -7,12 +7,13 @@ import { type ReviewSource, SESSION_ID } from './review-data';
 
 /**
  * The review page's server: on 127.0.0.1 only, at a random port, for whoever holds the one-time token
- * in the URL it prints. The token is exchanged once for a cookie (HttpOnly, SameSite=Strict); every
- * request must name this server as its host (no DNS rebinding), every write come from its own origin,
- * and the page may run only its own scripts (Content-Security-Policy): what a transcript holds is shown,
- * never run.
+ * in the link it prints. The token is in the link's fragment, which the browser never sends: the page
+ * spends it once (`POST /api/sign-in`) for a session token it keeps in the tab's sessionStorage (another
+ * port, another origin, cannot read it, as it could a cookie) and sends in a header with every call, which
+ * no other site's page can add without the preflight this server never grants. Every request must name
+ * this server as its host (no DNS rebinding), every write come from its own origin, and the page may run
+ * only its own scripts (Content-Security-Policy): what a transcript holds is shown, never run.
  */
-
 const ROOT = path.resolve(__dirname, '..', '..');
 const PAGE = path.join(ROOT, 'scripts', 'review-page');
 const PLAYER = path.join(ROOT, 'node_modules', 'asciinema-player', 'dist', 'bundle');
@@ -32,7 +33,6 @@ const CONTENT_SECURITY_POLICY = [
   "img-src 'self'", "font-src 'self'", "worker-src 'self'", "base-uri 'none'", "form-action 'none'", "frame-ancestors 'none'",
 ].join('; ');
 
-const COOKIE = 'ssk-review';
 
 export interface ReviewServer {
   /** The URL to open, with the one-time token. */
@@ -56,20 +56,19 @@ export async function startReviewServer(source: ReviewSource, { port = 0 }: { po
     // Another host name resolving here (DNS rebinding) is another origin: refused.
     if (req.headers.host !== new URL(origin).host) return send(res, 421, 'text/plain; charset=utf-8', 'this server answers to its own address only\n');
     if (req.method !== 'GET' && req.headers.origin !== origin) return send(res, 403, 'text/plain; charset=utf-8', 'refused: not from this page\n');
-    if (url.pathname === '/' && url.searchParams.has('token')) {
-      if (tokenUsed || !same(url.searchParams.get('token')!, token)) return send(res, 403, 'text/plain; charset=utf-8', 'refused: the link is used or wrong; start npm run review again\n');
-      tokenUsed = true;
-      res.writeHead(303, { ...HEADERS, Location: '/', 'Set-Cookie': `${COOKIE}=${session}; HttpOnly; SameSite=Strict; Path=/` });
-      res.end();
-      return;
-    }
-    if (!same(cookie(req, COOKIE) ?? '', session)) return send(res, 403, 'text/plain; charset=utf-8', 'refused: open the link npm run review printed\n');
-    // The browser asks for an icon; there is none.
-    if (url.pathname === '/favicon.ico') return send(res, 204, 'text/plain; charset=utf-8', '');
+    // The page and the player hold no data: anyone may load them.
     if (req.method === 'GET' && ASSETS[url.pathname]) {
       const asset = ASSETS[url.pathname];
       return send(res, 200, asset.type, fs.readFileSync(asset.file));
     }
+    if (url.pathname === '/favicon.ico') return send(res, 204, 'text/plain; charset=utf-8', '');
+    const bearer = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '';
+    if (req.method === 'POST' && url.pathname === '/api/sign-in') {
+      if (tokenUsed || !same(bearer, token)) return send(res, 403, 'text/plain; charset=utf-8', 'refused: the link is used or wrong; start npm run review again\n');
+      tokenUsed = true;
+      return json(res, { session });
+    }
+    if (!same(bearer, session)) return send(res, 403, 'text/plain; charset=utf-8', 'refused: open the link npm run review printed\n');
     if (req.method === 'GET' && url.pathname === '/api/sessions') return json(res, await source.sessions());
     const match = /^\/api\/sessions\/([^/]+)(\/cast|\/search|\/sign-off)?$/.exec(url.pathname);
     if (req.method === 'POST' && match?.[2] === '/sign-off') {
@@ -102,7 +101,7 @@ export async function startReviewServer(source: ReviewSource, { port = 0 }: { po
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
-    url: `${origin}/?token=${token}`,
+    url: `${origin}/#token=${token}`,
     origin,
     close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
   };
@@ -124,14 +123,6 @@ function send(res: http.ServerResponse, status: number, type: string, body: stri
 
 function json(res: http.ServerResponse, value: unknown): void {
   send(res, 200, 'application/json; charset=utf-8', JSON.stringify(value));
-}
-
-function cookie(req: http.IncomingMessage, name: string): string | undefined {
-  for (const part of (req.headers.cookie ?? '').split(';')) {
-    const [key, ...value] = part.trim().split('=');
-    if (key === name) return value.join('=');
-  }
-  return undefined;
 }
 
 /** A request's JSON body, of at most `limit` bytes. */

@@ -260,18 +260,59 @@ async function transcriptVersions(s3: S3Client, bucket: string, prefix: string):
   return out;
 }
 
-/** Sign-offs are kept by session (`reviews/<session-id>/<time>.json`, `SessionReviewers`). */
-async function signOffCounts(s3: S3Client, bucket: string): Promise<Map<string, number>> {
-  const out = new Map<string, number>();
+/** A reviewer's sign-off, as kept in the bucket (`reviews/<session id>/<reviewer>/<time>.json`). */
+export interface SignOff {
+  readonly sessionId: string;
+  /** The reviewer, by the name the bucket holds them to (their source identity, the key's folder). */
+  readonly reviewer: string;
+  /** Their session's ARN, as STS named it. */
+  readonly session: string;
+  readonly at: string;
+  readonly note: string;
+}
+
+/** The longest note a sign-off keeps. */
+export const MAX_NOTE = 2000;
+
+/**
+ * A sign-off from its key and body, or undefined for anything else under `reviews/`: a key of another
+ * shape, a body that is not one. The reviewer is the key's folder, which the bucket holds each
+ * reviewer to, never what the body says.
+ */
+export function signOffOf(key: string, body: string): SignOff | undefined {
+  const [prefix, sessionId, reviewer, file, ...deeper] = key.split('/');
+  if (prefix !== REVIEWS_PREFIX || !sessionId || !reviewer || !file || deeper.length > 0) return undefined;
+  try {
+    const { at, note, session } = JSON.parse(body) ?? {};
+    if (typeof at !== 'string' || Number.isNaN(Date.parse(at)) || typeof note !== 'string') return undefined;
+    return { sessionId, reviewer, session: typeof session === 'string' ? session : '-', at: new Date(at).toISOString(), note: note.slice(0, MAX_NOTE) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Every sign-off under `prefix` (all of `reviews/`, or one session's), with the count of what is not one. */
+export async function readSignOffs(s3: S3Client, bucket: string, prefix: string): Promise<{ read: SignOff[]; unreadable: number }> {
+  const read: SignOff[] = [];
+  let unreadable = 0;
   let ContinuationToken: string | undefined;
   do {
-    const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: `${REVIEWS_PREFIX}/`, ContinuationToken }));
+    const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken }));
     for (const object of page.Contents ?? []) {
-      const id = object.Key?.split('/')[1];
-      if (id) out.set(id, (out.get(id) ?? 0) + 1);
+      const body = await (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: object.Key }))).Body!.transformToString();
+      const signOff = signOffOf(object.Key!, body);
+      if (signOff) read.push(signOff);
+      else unreadable++;
     }
     ContinuationToken = page.NextContinuationToken;
   } while (ContinuationToken);
+  return { read: read.sort((a, b) => a.at.localeCompare(b.at)), unreadable };
+}
+
+/** Sign-offs by session (`SessionReviewers`). */
+async function signOffCounts(s3: S3Client, bucket: string): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  for (const { sessionId } of (await readSignOffs(s3, bucket, `${REVIEWS_PREFIX}/`)).read) out.set(sessionId, (out.get(sessionId) ?? 0) + 1);
   return out;
 }
 

@@ -5,8 +5,24 @@
 const $ = (selector) => document.querySelector(selector);
 let player;
 
+// The link's one-time token (in the fragment, never sent) is spent for this tab's session token, kept in
+// sessionStorage, which another origin (another port of 127.0.0.1 too) cannot read.
+const SESSION = 'ssk-review-session';
+async function signIn() {
+  const token = new URLSearchParams(location.hash.slice(1)).get('token');
+  history.replaceState(null, '', location.pathname);
+  if (!token) return;
+  const response = await fetch('/api/sign-in', { method: 'POST', headers: { Authorization: `Bearer ${token}` } });
+  if (!response.ok) throw new Error(await response.text());
+  sessionStorage.setItem(SESSION, (await response.json()).session);
+}
+
+function call(url, init = {}) {
+  return fetch(url, { ...init, headers: { ...init.headers, Authorization: `Bearer ${sessionStorage.getItem(SESSION)}` } });
+}
+
 async function get(url) {
-  const response = await fetch(url, { credentials: 'same-origin' });
+  const response = await call(url);
   if (!response.ok) throw new Error(`${url}: ${response.status} ${await response.text()}`);
   return response;
 }
@@ -54,9 +70,13 @@ async function showSession(id, row) {
   document.querySelectorAll('#sessions tr.selected').forEach((r) => r.classList.remove('selected'));
   row.classList.add('selected');
   const pick = ++picked;
+  // Nothing is signed off until this session's detail is drawn, and then only this one.
+  delete $('#search').dataset.session;
+  $('#detail').hidden = true;
   const detail = await (await get(`/api/sessions/${encodeURIComponent(id)}`)).json();
   // Another session picked meanwhile: its answer is the one to show.
   if (pick !== picked) return;
+  $('#search').dataset.session = id;
   $('#detail').hidden = false;
   $('#detail-title').textContent = id;
   $('#detail-note').textContent = detail.note;
@@ -70,9 +90,12 @@ async function showSession(id, row) {
     facts.append(dt, dd);
   }
   if (player) player.dispose();
+  player = undefined;
   $('#player').replaceChildren();
   if (detail.versions.length || detail.timed) {
-    player = AsciinemaPlayer.create({ url: `/api/sessions/${encodeURIComponent(id)}/cast` }, $('#player'), { fit: 'width', idleTimeLimit: 2 });
+    const cast = await (await get(`/api/sessions/${encodeURIComponent(id)}/cast`)).text();
+    if (pick !== picked) return;
+    player = AsciinemaPlayer.create({ data: cast }, $('#player'), { fit: 'width', idleTimeLimit: 2 });
   }
   const versions = $('#versions');
   versions.replaceChildren();
@@ -95,13 +118,12 @@ async function showSession(id, row) {
     cell(r, who(e.who));
     cell(r, e.error || '');
   }
-  showSignOffs(detail.signOffs);
+  showSignOffs(detail.signOffs, detail.unreadableSignOffs);
   $('#sign-off-status').textContent = '';
   $('#search-results').replaceChildren();
-  $('#search').dataset.session = id;
 }
 
-function showSignOffs(signOffs) {
+function showSignOffs(signOffs, unreadable) {
   const list = $('#sign-offs');
   list.replaceChildren();
   for (const s of signOffs) {
@@ -109,13 +131,21 @@ function showSignOffs(signOffs) {
     item.textContent = `${time(s.at)}  ${s.reviewer}: ${s.note || '(no note)'}`;
     list.append(item);
   }
+  if (unreadable) {
+    const item = document.createElement('li');
+    item.className = 'flagged';
+    item.textContent = `${unreadable} object(s) under this session's sign-offs that are not sign-offs: look at them in the bucket`;
+    list.append(item);
+  }
 }
 
 $('#sign-off').addEventListener('submit', async (event) => {
   event.preventDefault();
+  // The session whose detail is shown: set before anything of it is drawn.
   const id = $('#search').dataset.session;
-  const response = await fetch(`/api/sessions/${encodeURIComponent(id)}/sign-off`, {
-    method: 'POST', credentials: 'same-origin', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ note: $('#sign-off-note').value }),
+  if (!id) return;
+  const response = await call(`/api/sessions/${encodeURIComponent(id)}/sign-off`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ note: $('#sign-off-note').value }),
   });
   $('#sign-off-status').textContent = response.ok ? 'Signed off.' : await response.text();
   if (!response.ok) return;
@@ -146,4 +176,4 @@ $('#search').addEventListener('submit', async (event) => {
   }
 });
 
-listSessions().catch((e) => { $('#status').textContent = `Could not list the sessions: ${e.message}`; });
+signIn().then(listSessions).catch((e) => { $('#status').textContent = `Could not list the sessions: ${e.message}`; });
