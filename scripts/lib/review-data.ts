@@ -22,6 +22,8 @@ export interface TrailEvent {
   readonly time: string;
   readonly name: string;
   readonly who: string;
+  /** The instance a start names. */
+  readonly target?: string;
   readonly error?: string;
 }
 
@@ -94,8 +96,9 @@ export function detailOf(found: SessionRecordings, events: readonly TrailEvent[]
   return {
     sessionId: found.sessionId,
     note: found.note,
-    owner: found.stream?.owner,
-    target: found.stream?.target,
+    // CloudTrail's record of the start says who and where; the stream's first event is anyone's who may write there.
+    owner: events.find((e) => e.name === 'StartSession' && !e.error)?.who ?? found.stream?.owner,
+    target: events.find((e) => e.name === 'StartSession' && !e.error)?.target ?? found.stream?.target,
     runAsUser: found.stream?.runAsUser,
     timed: found.replay?.timed ?? false,
     versions: found.transcripts.map((v) => ({ versionId: v.versionId, written: v.written.toISOString(), text: visible(textOf(v.recording)) })),
@@ -141,7 +144,9 @@ async function sessionEvents(env: EnvironmentConfig, sessionId: string, since: D
           if (record.responseElements?.sessionId !== sessionId && record.requestParameters?.sessionId !== sessionId) continue;
           out.push({
             time: (event.EventTime ?? new Date(record.eventTime)).toISOString(), name,
-            who: record.userIdentity?.arn ?? event.Username ?? '-', ...(record.errorCode ? { error: record.errorCode } : {}),
+            who: record.userIdentity?.arn ?? event.Username ?? '-',
+            ...(record.requestParameters?.target ? { target: String(record.requestParameters.target) } : {}),
+            ...(record.errorCode ? { error: record.errorCode } : {}),
           });
         }
         NextToken = page.NextToken;
