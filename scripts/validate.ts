@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { changedStacks } from './lib/changed-stacks';
 import { synthesize } from './lib/synth';
 import { StackValidation, validateOffline } from './lib/offline-validation';
 import { assertProviderAvailable } from './lib/terraform';
@@ -10,19 +11,29 @@ import { parseArguments } from './lib/usage';
  * `npm run validate`: synthesize every stack, then plan each with the real Terraform CLI and AWS
  * provider, offline. One line per stack; exits non-zero on any error or warning.
  */
-const USAGE = `usage: npm run validate -- [stack ...]
-  stack  only these synthesized stacks (default every one)
+const USAGE = `usage: npm run validate -- [stack ...] [--changed <git-ref>]
+  stack      only these synthesized stacks (default every one)
+  --changed  only the stacks changed since the ref (npm run changed-stacks), removed ones aside
 Synthesizes, then plans each stack offline with the real Terraform CLI and AWS provider (SSK_PROVIDER_MIRROR
 names a filesystem mirror of the provider; without it Terraform installs from the registry).`;
 
 async function main(): Promise<void> {
-  const args = parseArguments(USAGE, {});
+  const argv = process.argv.slice(2);
+  const at = argv.indexOf('--changed');
+  const base = at >= 0 ? argv[at + 1] : undefined;
+  const args = parseArguments(USAGE, {}, at >= 0 ? [...argv.slice(0, at), ...argv.slice(at + 2)] : argv);
   if (!args) return;
+  if (at >= 0 && (!base || base.startsWith('-'))) throw new Error(`--changed needs a git ref\n\n${USAGE}`);
   await assertProviderAvailable();
+  const changed = base ? changedStacks(base, { cwd: path.resolve(__dirname, '..') }).changes.filter((c) => c.change !== 'removed').map((c) => c.stack) : undefined;
+  if (changed?.length === 0) {
+    console.log(`no stack changed since ${base}`);
+    return;
+  }
   const outdir = path.resolve(process.env.CDKTF_OUTDIR ?? 'cdktf.out');
   synthesize(outdir);
   const workdir = fs.mkdtempSync(path.join(os.tmpdir(), 'ssk-validate-'));
-  const stacks = args.positional;
+  const stacks = [...args.positional, ...(changed ?? [])];
   const results = await validateOffline({ outdir, workdir, stacks: stacks.length > 0 ? stacks : undefined });
   const width = Math.max(...results.map((r) => r.stack.length));
   for (const r of results) console.log(formatResult(r, width));

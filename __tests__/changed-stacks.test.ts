@@ -1,0 +1,121 @@
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { parse } from 'yaml';
+import { changedMatrix, changeReport } from '../scripts/changed-stacks';
+import { changedStacks, type ChangedStacks, compareSyntheses, reasonsOf, terraformView } from '../scripts/lib/changed-stacks';
+import { stackMatrix } from '../scripts/stack-matrix';
+import { loadConfig } from '../config/load';
+import { tempDir } from './helpers';
+
+/**
+ * `npm run changed-stacks` on a temporary repository: a clone of this one at its last commit, each
+ * change made in its working tree and compared with that commit.
+ */
+jest.setTimeout(5 * 60_000);
+const ROOT = path.resolve(__dirname, '..');
+
+let repo: string;
+beforeAll(() => {
+  repo = path.join(tempDir('changed-stacks'), 'repo');
+  execFileSync('git', ['clone', '--quiet', '--no-hardlinks', ROOT, repo]);
+  fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(repo, 'node_modules'), 'dir');
+});
+
+/** The change `edit` makes to a fresh working tree, against its commit. */
+function afterEditing(edit: (file: (name: string, change: (text: string) => string) => void) => void): ChangedStacks {
+  execFileSync('git', ['checkout', '--quiet', '--', '.'], { cwd: repo });
+  execFileSync('git', ['clean', '--quiet', '-fd', '--exclude=node_modules'], { cwd: repo });
+  edit((name, change) => {
+    const file = path.join(repo, name);
+    fs.writeFileSync(file, change(fs.readFileSync(file, 'utf8')));
+  });
+  return changedStacks('HEAD', { cwd: repo });
+}
+
+const summary = (c: ChangedStacks) => c.changes.map((s) => [s.change, s.stack]);
+const config = (mutate: (raw: any) => void) => (text: string) => {
+  const raw = JSON.parse(text);
+  mutate(raw);
+  return `${JSON.stringify(raw, null, 2)}\n`;
+};
+
+describe('npm run changed-stacks, on a temporary repository', () => {
+  it("lists one environment's stack when its config changes, and why", () => {
+    const change = afterEditing((file) => file('config/environments.json', config((raw) => { raw.environments.dev.sessionLogging.idleSessionTimeoutMinutes = 25; })));
+    expect(summary(change)).toEqual([['changed', 'dev']]);
+    expect(change.changes[0].reasons).toEqual(['config']);
+    expect(change.everything).toBe(false);
+  });
+
+  it('lists every stack that uses a module when the module changes', () => {
+    const change = afterEditing((file) => file('modules/session-logging/index.ts', (t) => t.replace("'Session Manager preferences: every session recorded and encrypted'", "'Session Manager preferences: every session recorded'")));
+    expect(summary(change)).toEqual([['changed', 'dev'], ['changed', 'prod'], ['changed', 'staging']]);
+    expect(change.changes[0].reasons).toEqual(['module code']);
+  });
+
+  it('lists none for a change to the docs alone', () => {
+    const change = afterEditing((file) => file('README.md', (t) => `${t}\nA note.\n`));
+    expect({ files: change.files, changes: change.changes }).toEqual({ files: ['README.md'], changes: [] });
+  });
+
+  it('lists a removed environment as removed', () => {
+    const change = afterEditing((file) => file('config/environments.json', config((raw) => { delete raw.environments.staging; })));
+    expect(change.changes).toContainEqual({ stack: 'staging', change: 'removed', reasons: ['config'] });
+    expect(summary(change).map(([, stack]) => stack)).not.toContain('dev');
+  });
+
+  it('lists every stack for a change to the workflows or the lock file', () => {
+    const change = afterEditing((file) => file('.github/workflows/cdktf.yml', (t) => `${t}\n# a comment\n`));
+    expect(change.everything).toBe(true);
+    expect(summary(change).map(([, stack]) => stack)).toEqual(['bootstrap', 'dev', 'organization', 'prod', 'staging']);
+    expect(changeReport(change)).toMatch(/^every stack: the change touches the workflows\n/);
+  });
+});
+
+describe('what changed-stacks compares', () => {
+  it("leaves cdktf's metadata out, and key order", () => {
+    const a = { '//': { metadata: { version: '0.21.0' } }, resource: { b: 1, a: { '//': { path: 'x' }, v: 2 } } };
+    const b = { resource: { a: { v: 2 }, b: 1 }, '//': { metadata: { version: '0.21.1' } } };
+    expect(JSON.stringify(terraformView(a))).toBe(JSON.stringify(terraformView(b)));
+  });
+
+  it('lists the stacks whose plan depends on a changed one', () => {
+    const base = new Map([['bootstrap', '1'], ['dev', '1']]);
+    const head = new Map([['bootstrap', '2'], ['dev', '1']]);
+    expect(compareSyntheses(base, head, new Map([['dev', ['bootstrap']]]), ['config'])).toEqual([
+      { stack: 'bootstrap', change: 'changed', reasons: ['config'] }, { stack: 'dev', change: 'dependent', reasons: ['depends on bootstrap'] },
+    ]);
+  });
+
+  it('reads the reasons from the files a change touches', () => {
+    expect(reasonsOf(['docs/access.md'])).toEqual({ reasons: [], everything: false });
+    expect(reasonsOf(['package-lock.json', 'modules/x/index.ts'])).toEqual({ reasons: ['dependency versions', 'module code'], everything: true });
+  });
+
+  it('gives the workflows the matrix of the touched environment stacks only, by wave', () => {
+    const matrix = stackMatrix(loadConfig());
+    const change: ChangedStacks = { base: 'main', everything: false, files: [], changes: [{ stack: 'dev', change: 'changed', reasons: ['config'] }, { stack: 'organization', change: 'changed', reasons: ['config'] }] };
+    const changed = changedMatrix(matrix, change);
+    expect(changed.all.map((e) => e.stack)).toEqual(['dev']);
+    expect(Object.keys(changed)).toEqual(Object.keys(matrix));
+  });
+});
+
+describe('the workflows, on what a change touches', () => {
+  const workflow = parse(fs.readFileSync(path.join(ROOT, '.github', 'workflows', 'cdktf.yml'), 'utf8'));
+
+  it('plan and deploy the stacks changed-stacks lists, and everything when asked by hand', () => {
+    const step = workflow.jobs.matrix.steps.find((s: any) => s.id === 'matrix');
+    expect(step.run).toContain('npm run -s changed-stacks -- --base "$BASE" --github-output');
+    expect(step.run).toContain('npm run -s stack-matrix -- --github-output');
+    expect(step.env.EVERYTHING).toContain('inputs.everything');
+    expect(workflow.jobs.matrix.steps[0].with['fetch-depth']).toBe(0);
+    expect(workflow.jobs.plan.with.stacks).toBe('${{ needs.matrix.outputs.all }}');
+    expect(workflow.jobs.wave1.with.stacks).toBe('${{ needs.matrix.outputs.wave1 }}');
+  });
+
+  it('leave the nightly drift run planning every stack', () => {
+    expect(fs.readFileSync(path.join(ROOT, '.github', 'workflows', 'drift.yml'), 'utf8')).not.toContain('changed-stacks');
+  });
+});
