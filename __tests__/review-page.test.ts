@@ -9,7 +9,7 @@ import { startReviewServer, type ReviewServer } from '../scripts/lib/review-serv
 import { launchChromium } from './support/browser';
 import { startEmulator, type Emulator } from './support/emulator';
 import { StartSessionCommand, TerminateSessionCommand } from '@aws-sdk/client-ssm';
-import { BATCHES, emulatorVariables, engineers, INSTANCE, recordingPlace } from './support/recorded-sessions';
+import { BATCHES, emulatorVariables, engineers, fromTheInstance, INSTANCE, recordingPlace } from './support/recorded-sessions';
 
 /**
  * `npm run review`: its server against the AWS emulator, holding sessions recorded as the agent
@@ -57,6 +57,9 @@ beforeAll(async () => {
   await place.object(`reviews/${ids.mallory}/dave/carol/2026-12-03T10:00:00.000Z.json`, '{"at":"2026-12-03T10:00:00.000Z","note":"dave says fine"}');
   for (const name of ['alice', 'bob']) await ssm[name].send(new TerminateSessionCommand({ SessionId: ids[name] }));
   Object.values(ssm).forEach((c) => c.destroy());
+  // During mallory's session, a call with the instance's own credentials: an instance profile's role
+  // session is named after the instance ("IAM roles for Amazon EC2"). It starts a session elsewhere.
+  await fromTheInstance(emulator.url, env.region, (client) => client.send(new StartSessionCommand({ Target: 'i-0fedcba9876543210' })));
   // The server reads with the SDK's own settings, as `npm run review` does.
   for (const [key, value] of Object.entries(emulatorVariables(emulator.url))) {
     saved[key] = process.env[key];
@@ -105,10 +108,11 @@ describe('the review page, in headless Chromium', () => {
 
   it('lists the sessions with who, where, when and the findings', async () => {
     const { page } = signedIn;
-    expect(await page.locator('#sessions tbody tr').count()).toBe(3);
+    // The three engineers', and the one started from alice's instance during mallory's.
+    expect(await page.locator('#sessions tbody tr').count()).toBe(4);
     expect(await page.locator(session(ids.alice)).innerText()).toMatch(new RegExp(`^${ids.alice}\\s+user/alice\\s+${INSTANCE}\\s+\\d{4}-\\d{2}-\\d{2} [\\d:]+\\s+\\d{4}-\\d{2}-\\d{2} [\\d:]+\\s+\\d+s\\s+1 version\\s+no\\s+ok$`));
     expect(await page.locator(session(ids.bob)).innerText()).toMatch(/2 versions\s+no\s+rewritten-transcript$/);
-    expect(await page.locator('#status').innerText()).toBe('3 sessions, 1 flagged, 3 not reviewed');
+    expect(await page.locator('#status').innerText()).toBe('4 sessions, 1 flagged, 4 not reviewed');
     expect(new URL(page.url()).search).toBe('');
   });
 
@@ -125,6 +129,14 @@ describe('the review page, in headless Chromium', () => {
   it("lists the session's CloudTrail records: who started it, and who ended it", async () => {
     const rows = await signedIn.page.locator('#events tbody tr').allInnerTexts();
     expect(rows.map((r) => r.split('\t').slice(1, 3))).toEqual([['StartSession', 'user/alice'], ['TerminateSession', 'user/alice']]);
+  });
+
+  it('lists, beside its records, the calls made with its instance\'s credentials while it was open', async () => {
+    const { page } = signedIn;
+    await open(page, ids.mallory);
+    const rows = (await page.locator('#events tbody tr').allInnerTexts()).map((r) => r.split('\t').slice(1, 3));
+    expect(rows).toEqual([['StartSession', 'user/mallory'], ['StartSession (from the instance)', `assumed-role/ssm-session-kit-dev-instance/${INSTANCE}`]]);
+    await open(page, ids.alice);
   });
 
   it('finds a command in the transcript', async () => {
@@ -173,7 +185,7 @@ describe('the review page, in headless Chromium', () => {
     await page.reload();
     await page.waitForSelector('#sessions tbody tr');
     expect(await page.locator(session(ids.bob)).innerText()).toMatch(/2 versions\s+yes\s+rewritten-transcript$/);
-    expect(await page.locator('#status').innerText()).toBe('3 sessions, 1 flagged, 2 not reviewed');
+    expect(await page.locator('#status').innerText()).toBe('4 sessions, 1 flagged, 3 not reviewed');
     await open(page, ids.bob);
     await page.waitForSelector('#sign-offs li');
     expect(await page.locator('#sign-offs li').allTextContents()).toEqual([

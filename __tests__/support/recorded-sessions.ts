@@ -2,6 +2,7 @@ import { CloudWatchLogsClient, CreateLogGroupCommand, CreateLogStreamCommand, Pu
 import { CreateBucketCommand, PutBucketVersioningCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { spawnSync } from 'child_process';
 import { SSMClient } from '@aws-sdk/client-ssm';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import type { EnvironmentConfig } from '../../config/types';
 import { transcriptLocation } from '../../scripts/lib/session-audit';
 
@@ -95,4 +96,20 @@ print(json.dumps(keys))
   if (run.status !== 0) throw new Error(run.stderr);
   const keys: Record<string, { accessKeyId: string; secretAccessKey: string }> = JSON.parse(run.stdout);
   return Object.fromEntries(names.map((name) => [name, new SSMClient({ region, endpoint, credentials: keys[name] })]));
+}
+
+/** A call made with the instance's credentials: the instance role's session, named after the instance ("IAM roles for Amazon EC2"). */
+export async function fromTheInstance<T>(endpoint: string, region: string, call: (ssm: SSMClient) => Promise<T>): Promise<T> {
+  const sts = new STSClient({ region, endpoint, credentials: CREDENTIALS });
+  try {
+    const { Credentials } = await sts.send(new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::123456789012:role/ssm-session-kit-dev-instance', RoleSessionName: INSTANCE }));
+    const ssm = new SSMClient({ region, endpoint, credentials: { accessKeyId: Credentials!.AccessKeyId!, secretAccessKey: Credentials!.SecretAccessKey!, sessionToken: Credentials!.SessionToken } });
+    try {
+      return await call(ssm);
+    } finally {
+      ssm.destroy();
+    }
+  } finally {
+    sts.destroy();
+  }
 }

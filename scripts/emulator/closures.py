@@ -344,10 +344,12 @@ def _sessions_and_event_history() -> Callable[[], None]:
         return json.dumps({"Sessions": sorted(found, key=lambda s: s["StartDate"], reverse=True)})
 
     def lookup_events(self: Any) -> str:
-        names = {a["AttributeValue"] for a in self._get_param("LookupAttributes", []) if a["AttributeKey"] == "EventName"}
+        # ("LookupEvents", CloudTrail API Reference) One lookup attribute at most: an event's id, name,
+        # user name, source, access key or read-only flag, matched exactly.
+        attributes = [(a["AttributeKey"], a["AttributeValue"]) for a in self._get_param("LookupAttributes", [])]
         start, end = self._get_param("StartTime"), self._get_param("EndTime")
         events = [e for e in reversed(history.get((self.current_account, self.region), []))
-                  if (not names or e["EventName"] in names)
+                  if all(str(e.get(key)) == value for key, value in attributes)
                   and (start is None or e["EventTime"] >= float(start)) and (end is None or e["EventTime"] <= float(end))]
         first = int(self._get_param("NextToken") or 0)
         size = min(int(self._get_param("MaxResults") or 50), 50)

@@ -301,6 +301,9 @@ class Sessions(unittest.TestCase):
         self.assertEqual((started["userIdentity"]["type"], started["userIdentity"]["userName"]), ("IAMUser", "alice"))
         self.assertEqual(started["responseElements"]["sessionId"], session_id)
         self.assertEqual([e["EventName"] for e in cloudtrail.lookup_events()["Events"]], ["TerminateSession", "StartSession"])
+        by_user = cloudtrail.lookup_events(LookupAttributes=[{"AttributeKey": "Username", "AttributeValue": "alice"}])["Events"]
+        self.assertEqual([e["EventName"] for e in by_user], ["TerminateSession", "StartSession"])
+        self.assertEqual(cloudtrail.lookup_events(LookupAttributes=[{"AttributeKey": "Username", "AttributeValue": "bob"}])["Events"], [])
 
 
 class IdentityCenterPermissionSets(unittest.TestCase):

@@ -1,4 +1,4 @@
-import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
+import { CloudTrailClient, type Event as LookedUpEvent, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { REVIEWS_PREFIX } from '../../modules/shared/resource-guards';
@@ -25,6 +25,8 @@ export interface TrailEvent {
   /** The instance a start names. */
   readonly target?: string;
   readonly error?: string;
+  /** Made with the session's instance's credentials while it was open. */
+  readonly fromInstance?: boolean;
 }
 
 export interface SessionDetail {
@@ -129,30 +131,46 @@ async function signOffsOf(s3: S3Client, bucket: string, sessionId: string): Prom
   }
 }
 
-/** The session's records in CloudTrail's event history (90 days): its start, resumes and end. */
+/**
+ * The session's records in CloudTrail's event history (90 days): its start, resumes and end; and, where
+ * known, the calls made with its instance's credentials while it was open (an instance profile's
+ * sessions are named after the instance: "IAM roles for Amazon EC2", so CloudTrail's user name is the
+ * instance id), the AWS side of what was run in it.
+ */
 async function sessionEvents(env: EnvironmentConfig, sessionId: string, since: Date): Promise<TrailEvent[]> {
   const cloudtrail = new CloudTrailClient({ region: env.region });
+  const lookup = async (attribute: { AttributeKey: 'EventName' | 'Username'; AttributeValue: string }, from: Date, to?: Date) => {
+    const out: { event: LookedUpEvent; record: any }[] = [];
+    let NextToken: string | undefined;
+    do {
+      const page = await cloudtrail.send(new LookupEventsCommand({ LookupAttributes: [attribute], StartTime: from, EndTime: to, NextToken }));
+      for (const event of page.Events ?? []) out.push({ event, record: JSON.parse(event.CloudTrailEvent ?? '{}') });
+      NextToken = page.NextToken;
+    } while (NextToken);
+    return out;
+  };
+  const eventOf = ({ event, record }: Awaited<ReturnType<typeof lookup>>[number], name: string, fromInstance = false): TrailEvent => ({
+    time: (event.EventTime ?? new Date(record.eventTime)).toISOString(), name,
+    who: record.userIdentity?.arn ?? event.Username ?? '-',
+    ...(record.requestParameters?.target ? { target: String(record.requestParameters.target) } : {}),
+    ...(record.errorCode ? { error: record.errorCode } : {}),
+    ...(fromInstance ? { fromInstance } : {}),
+  });
   try {
-    const out: TrailEvent[] = [];
+    const own: TrailEvent[] = [];
     for (const name of ['StartSession', 'ResumeSession', 'TerminateSession']) {
-      let NextToken: string | undefined;
-      do {
-        const page = await cloudtrail.send(new LookupEventsCommand({ LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: name }], StartTime: since, NextToken }));
-        for (const event of page.Events ?? []) {
-          // "CloudTrail record contents": the session in the answer (a start) or the request (a resume, an end).
-          const record = JSON.parse(event.CloudTrailEvent ?? '{}');
-          if (record.responseElements?.sessionId !== sessionId && record.requestParameters?.sessionId !== sessionId) continue;
-          out.push({
-            time: (event.EventTime ?? new Date(record.eventTime)).toISOString(), name,
-            who: record.userIdentity?.arn ?? event.Username ?? '-',
-            ...(record.requestParameters?.target ? { target: String(record.requestParameters.target) } : {}),
-            ...(record.errorCode ? { error: record.errorCode } : {}),
-          });
-        }
-        NextToken = page.NextToken;
-      } while (NextToken);
+      // "CloudTrail record contents": the session in the answer (a start) or the request (a resume, an end).
+      for (const found of await lookup({ AttributeKey: 'EventName', AttributeValue: name }, since)) {
+        if (found.record.responseElements?.sessionId === sessionId || found.record.requestParameters?.sessionId === sessionId) own.push(eventOf(found, name));
+      }
     }
-    return out.sort((a, b) => a.time.localeCompare(b.time));
+    const start = own.find((e) => e.name === 'StartSession' && !e.error);
+    const end = own.find((e) => e.name === 'TerminateSession' && !e.error);
+    const fromInstance = start?.target
+      ? (await lookup({ AttributeKey: 'Username', AttributeValue: start.target }, new Date(start.time), end ? new Date(end.time) : undefined))
+        .map((found) => eventOf(found, found.event.EventName ?? found.record.eventName ?? '-', true))
+      : [];
+    return [...own, ...fromInstance].sort((a, b) => a.time.localeCompare(b.time));
   } finally {
     cloudtrail.destroy();
   }

@@ -89,14 +89,6 @@ async function showSession(id, row) {
     dd.textContent = value || '-';
     facts.append(dt, dd);
   }
-  if (player) player.dispose();
-  player = undefined;
-  $('#player').replaceChildren();
-  if (detail.versions.length || detail.timed) {
-    const cast = await (await get(`/api/sessions/${encodeURIComponent(id)}/cast`)).text();
-    if (pick !== picked) return;
-    player = AsciinemaPlayer.create({ data: cast }, $('#player'), { fit: 'width', idleTimeLimit: 2 });
-  }
   const versions = $('#versions');
   versions.replaceChildren();
   for (const [i, v] of detail.versions.entries()) {
@@ -114,13 +106,22 @@ async function showSession(id, row) {
   for (const e of detail.events) {
     const r = events.insertRow();
     cell(r, time(e.time));
-    cell(r, e.name);
+    cell(r, e.fromInstance ? `${e.name} (from the instance)` : e.name);
     cell(r, who(e.who));
     cell(r, e.error || '');
   }
   showSignOffs(detail.signOffs, detail.unreadableSignOffs);
   $('#sign-off-status').textContent = '';
   $('#search-results').replaceChildren();
+  // Last: the recording, fetched with the session token and handed to the player as data.
+  if (player) player.dispose();
+  player = undefined;
+  $('#player').replaceChildren();
+  if (detail.versions.length || detail.timed) {
+    const cast = await (await get(`/api/sessions/${encodeURIComponent(id)}/cast`)).text();
+    if (pick !== picked) return;
+    player = AsciinemaPlayer.create({ data: cast }, $('#player'), { fit: 'width', idleTimeLimit: 2 });
+  }
 }
 
 function showSignOffs(signOffs, unreadable) {
