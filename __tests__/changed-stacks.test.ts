@@ -7,6 +7,7 @@ import { changedStacks, type ChangedStacks, compareSyntheses, reasonsOf, terrafo
 import { stackMatrix } from '../scripts/stack-matrix';
 import { loadConfig } from '../config/load';
 import { tempDir } from './helpers';
+import { unitTestFiles } from '../scripts/lib/unit-tests';
 
 /**
  * `npm run changed-stacks` on a temporary repository: a clone of this one at its last commit, each
@@ -117,5 +118,18 @@ describe('the workflows, on what a change touches', () => {
 
   it('leave the nightly drift run planning every stack', () => {
     expect(fs.readFileSync(path.join(ROOT, '.github', 'workflows', 'drift.yml'), 'utf8')).not.toContain('changed-stacks');
+  });
+});
+
+describe('npm run test:unit, the inner loop', () => {
+  it('runs the tests that need neither Terraform nor the emulator, and leaves the others to npm test', () => {
+    const { unit, all } = unitTestFiles(ROOT);
+    const names = (files: string[]) => files.map((f) => path.basename(f));
+    expect(names(unit)).toEqual(expect.arrayContaining(['config.test.ts', 'changed-stacks.test.ts', 'access-policies.test.ts']));
+    // The emulator (directly, or through a support module), offline plans, the shipped plans: npm test's.
+    expect(names(all.filter((f) => !unit.includes(f)))).toEqual(expect.arrayContaining([
+      'replay.test.ts', 'review-page.test.ts', 'offline-validation.test.ts', 'session-review.test.ts', 'ssm-fleet.test.ts',
+    ]));
+    expect(unit.length).toBeLessThan(all.length);
   });
 });
