@@ -1,7 +1,7 @@
 import type { PolicyJson } from '../scripts/lib/iam-decide';
 import { ALLOW_EVERYTHING, decide, ResolvedPlan } from './iam-evaluation';
 import { askingToAssume, type Caller, iamUserSessionToken, roleSessionWithSourceIdentity } from './support/callers';
-import { shippedPlans } from './support/shipped-plans';
+import { resolvedShipped } from './support/shipped-plans';
 import { configProblems } from './helpers';
 
 /**
@@ -20,9 +20,7 @@ const REVIEWERS = `arn:aws:iam::${DEV}:role/ssm-session-kit-dev-reviewers`;
 let plan: ResolvedPlan;
 let scps: PolicyJson[];
 beforeAll(async () => {
-  const { results } = await shippedPlans();
-  plan = new ResolvedPlan(results.find((r) => r.stack === 'dev')!.planFile!);
-  scps = new ResolvedPlan(results.find((r) => r.stack === 'organization')!.planFile!).scps();
+  ({ plan, scps } = await resolvedShipped('dev'));
 });
 
 /** Carol, a reviewer, in the reviewers' role: named after herself, as its trust makes her. */

@@ -16,7 +16,7 @@ import { isAuditTrail } from '../scripts/drift-report';
 import { synthesize } from '../scripts/lib/synth';
 import type { PolicyJson } from '../scripts/lib/iam-decide';
 import { ALLOW_EVERYTHING, decide, ResolvedPlan } from './iam-evaluation';
-import { shippedPlans } from './support/shipped-plans';
+import { resolvedShipped, shippedPlans } from './support/shipped-plans';
 
 /**
  * A fleet's launch template and Auto Scaling group, as a developer uses them from the package: the
@@ -153,9 +153,7 @@ describe("an environment's fleets, decided by the IAM engine on dev's resolved p
   let plan: ResolvedPlan;
   let scps: PolicyJson[];
   beforeAll(async () => {
-    const { results } = await shippedPlans();
-    plan = new ResolvedPlan(results.find((r) => r.stack === 'dev')!.planFile!);
-    scps = new ResolvedPlan(results.find((r) => r.stack === 'organization')!.planFile!).scps();
+    ({ plan, scps } = await resolvedShipped('dev'));
   });
   type Delivery = 'deny policy' | 'boundary' | 'SCP' | 'none';
   const as = (principal: string, delivery: Delivery, action: string, resource: string, context: Record<string, string | string[]> = {}) => decide({

@@ -1,5 +1,4 @@
-import { loadConfig } from '../config/load';
-import { ConfigError } from '../config/validate';
+import { runSessionCommand, sessionEnvironment, sinceDate, UsageError } from './lib/session-command';
 import { auditEnvironment, auditTable } from './lib/session-audit';
 
 const USAGE = `usage: npm run audit-sessions -- <environment> [--since 7d] [--grace 300] [--archive-profile NAME] [--json]
@@ -47,23 +46,10 @@ export function parseArguments(args: readonly string[], now = new Date()): Audit
   return { environment: positional[0], since: sinceDate(since, now), graceSeconds: Number(grace), json, ...(archiveProfile ? { archiveProfile } : {}) };
 }
 
-function sinceDate(value: string, now: Date): Date {
-  const relative = /^(\d+)([mhd])$/.exec(value);
-  if (relative) return new Date(now.getTime() - Number(relative[1]) * { m: 60_000, h: 3_600_000, d: 86_400_000 }[relative[2] as 'm' | 'h' | 'd']);
-  const date = new Date(value);
-  if (/^\d{4}-\d{2}-\d{2}/.test(value) && !Number.isNaN(date.getTime())) return date;
-  throw new UsageError(`--since ${value}: 30m, 12h, 7d or an ISO date`);
-}
-
-export class UsageError extends Error {}
 
 async function main(): Promise<void> {
-  // The pinned SDK runs on Node 20, the project's; its notice concerns later releases.
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const args = parseArguments(process.argv.slice(2));
-  const config = loadConfig();
-  const env = config.environments.find((e) => e.name === args.environment);
-  if (!env) throw new UsageError(`no environment "${args.environment}" in the config; it has ${config.environments.map((e) => e.name).join(', ')}`);
+  const { config, env } = sessionEnvironment(args.environment);
   // Session Manager's and CloudTrail's records are the account's and region's, not the environment's.
   const neighbour = config.environments.find((e) => e !== env && e.accountId === env.accountId && e.region === env.region);
   if (neighbour) throw new UsageError(`"${env.name}" shares account ${env.accountId} and ${env.region} with "${neighbour.name}": their sessions cannot be told apart`);
@@ -72,11 +58,4 @@ async function main(): Promise<void> {
   if (audits.some((a) => a.flags.length > 0)) process.exitCode = 1;
 }
 
-if (require.main === module) {
-  main().catch((e: Error) => {
-    if (e instanceof UsageError) console.error(e.message ? `${e.message}\n\n${USAGE}` : USAGE);
-    else if (e instanceof ConfigError) console.error(e.message);
-    else console.error(`audit-sessions: ${e.message}`);
-    process.exitCode = e instanceof UsageError && !e.message ? 0 : 2;
-  });
-}
+if (require.main === module) runSessionCommand('audit-sessions', USAGE, main);

@@ -1,6 +1,5 @@
 import * as fs from 'fs';
-import { loadConfig } from '../config/load';
-import { ConfigError } from '../config/validate';
+import { runSessionCommand, sessionEnvironment, UsageError } from './lib/session-command';
 import { inert, schedule, toAsciicast } from './lib/recording';
 import { sessionRecordings } from './lib/session-recordings';
 
@@ -27,7 +26,6 @@ export interface ReplayArguments {
   readonly archiveProfile?: string;
 }
 
-export class UsageError extends Error {}
 
 /** The command line, or a usage error. */
 export function parseArguments(args: readonly string[]): ReplayArguments {
@@ -76,11 +74,8 @@ async function play(frames: { at: number; text: string }[], out: NodeJS.Writable
 }
 
 async function main(): Promise<void> {
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const args = parseArguments(process.argv.slice(2));
-  const config = loadConfig();
-  const env = config.environments.find((e) => e.name === args.environment);
-  if (!env) throw new UsageError(`no environment "${args.environment}" in the config; it has ${config.environments.map((e) => e.name).join(', ')}`);
+  const { env } = sessionEnvironment(args.environment);
   const found = await sessionRecordings(env, args.sessionId, { archiveProfile: args.archiveProfile });
   process.stderr.write(`${args.sessionId}: ${found.note}\n`);
   if (!found.replay) {
@@ -94,11 +89,4 @@ async function main(): Promise<void> {
   }
 }
 
-if (require.main === module) {
-  main().catch((e: Error) => {
-    if (e instanceof UsageError) console.error(e.message ? `${e.message}\n\n${USAGE}` : USAGE);
-    else if (e instanceof ConfigError) console.error(e.message);
-    else console.error(`replay: ${e.message}`);
-    process.exitCode = e instanceof UsageError && !e.message ? 0 : 2;
-  });
-}
+if (require.main === module) runSessionCommand('replay', USAGE, main);

@@ -1,5 +1,4 @@
-import { loadConfig } from '../config/load';
-import { ConfigError } from '../config/validate';
+import { runSessionCommand, sessionEnvironment, sinceDate, UsageError } from './lib/session-command';
 import { awsReviewSource } from './lib/review-data';
 import { startReviewServer } from './lib/review-server';
 
@@ -14,7 +13,6 @@ side, and its CloudTrail events. It reads with your own AWS credentials and stor
   --port   a fixed port (default: a random free one)
 Credentials and the account are the AWS SDK's (AWS_PROFILE, AWS_* variables; AWS_ENDPOINT_URL for an emulator).`;
 
-export class UsageError extends Error {}
 
 export interface ReviewArguments {
   readonly environment: string;
@@ -39,33 +37,15 @@ export function parseArguments(args: readonly string[], now = new Date()): Revie
   if (positional.length !== 1) throw new UsageError(positional.length === 0 ? 'name an environment' : 'name one environment');
   const port = Number(values['--port'] ?? '0');
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port ${values['--port']}: a port from 1 to 65535`);
-  return { environment: positional[0], since: sinceDate(values['--since'] ?? '30d', now), port, ...(values['--archive-profile'] ? { archiveProfile: values['--archive-profile'] } : {}) };
-}
-
-function sinceDate(value: string, now: Date): Date {
-  const relative = /^(\d+)([mhd])$/.exec(value);
-  if (relative) return new Date(now.getTime() - Number(relative[1]) * { m: 60_000, h: 3_600_000, d: 86_400_000 }[relative[2] as 'm' | 'h' | 'd']);
-  const date = new Date(value);
-  if (/^\d{4}-\d{2}-\d{2}/.test(value) && !Number.isNaN(date.getTime())) return date;
-  throw new UsageError(`--since ${value}: 30m, 12h, 30d or an ISO date`);
+  return { environment: positional[0], since: sinceDate(values['--since'] ?? '30d', now, '30d'), port, ...(values['--archive-profile'] ? { archiveProfile: values['--archive-profile'] } : {}) };
 }
 
 async function main(): Promise<void> {
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const args = parseArguments(process.argv.slice(2));
-  const config = loadConfig();
-  const env = config.environments.find((e) => e.name === args.environment);
-  if (!env) throw new UsageError(`no environment "${args.environment}" in the config; it has ${config.environments.map((e) => e.name).join(', ')}`);
+  const { env } = sessionEnvironment(args.environment);
   const server = await startReviewServer(awsReviewSource(env, args), { port: args.port });
   process.stdout.write(`Reviewing ${env.name}'s sessions: open ${server.url}\n(the link works once; Ctrl-C stops the server)\n`);
   process.once('SIGINT', () => void server.close().then(() => process.exit(0)));
 }
 
-if (require.main === module) {
-  main().catch((e: Error) => {
-    if (e instanceof UsageError) console.error(e.message ? `${e.message}\n\n${USAGE}` : USAGE);
-    else if (e instanceof ConfigError) console.error(e.message);
-    else console.error(`review: ${e.message}`);
-    process.exitCode = e instanceof UsageError && !e.message ? 0 : 2;
-  });
-}
+if (require.main === module) runSessionCommand('review', USAGE, main);

@@ -4,6 +4,8 @@ import { synthesize } from '../../scripts/lib/synth';
 import { StackValidation, validateOffline, STACK_FILE } from '../../scripts/lib/offline-validation';
 import { PlainTerraformRun, runPlainTerraform } from './plain-terraform';
 import { once } from './shared-run';
+import type { PolicyJson } from '../../scripts/lib/iam-decide';
+import { ResolvedPlan } from '../iam-evaluation';
 
 /** The shipped config's stacks. */
 export const SHIPPED_STACKS = ['bootstrap', 'dev', 'organization', 'prod', 'staging'];
@@ -68,4 +70,13 @@ function appWithFailingStacks(outdir: string, dir: string): string {
   addStack(dir, 'legacy', standaloneStack({ aws_s3_bucket: { logs: { bucket: 'acme-legacy-logs-123456789012', acl: 'private' } } }));
   addStack(dir, 'broken', standaloneStack({ aws_cloudwatch_log_group: { sessions: { name: '/broken/sessions', retention_in_days: 13 } } }));
   return dir;
+}
+
+/** One shipped stack's resolved plan, and the SCPs of the organization stack's, for the IAM engine. */
+export async function resolvedShipped(stack: string): Promise<{ plan: ResolvedPlan; scps: PolicyJson[] }> {
+  const { results } = await shippedPlans();
+  return {
+    plan: new ResolvedPlan(results.find((r) => r.stack === stack)!.planFile!),
+    scps: new ResolvedPlan(results.find((r) => r.stack === 'organization')!.planFile!).scps(),
+  };
 }
