@@ -99,7 +99,7 @@ describe('what changed-stacks compares', () => {
     const change: ChangedStacks = { base: 'main', everything: false, files: [], changes: [{ stack: 'dev', change: 'changed', reasons: ['config'] }, { stack: 'organization', change: 'changed', reasons: ['config'] }] };
     const changed = changedMatrix(matrix, change);
     expect(changed.all.map((e) => e.stack)).toEqual(['dev']);
-    expect(Object.keys(changed)).toEqual(Object.keys(matrix));
+    expect(changed.waves).toEqual([{ wave: 1, stacks: changed.all }]);
   });
 });
 
@@ -113,7 +113,10 @@ describe('the workflows, on what a change touches', () => {
     expect(step.env.EVERYTHING).toContain('inputs.everything');
     expect(workflow.jobs.matrix.steps[0].with['fetch-depth']).toBe(0);
     expect(workflow.jobs.plan.with.stacks).toBe('${{ needs.matrix.outputs.all }}');
-    expect(workflow.jobs.wave1.with.stacks).toBe('${{ needs.matrix.outputs.wave1 }}');
+    // The waves the config names, one at a time, in order: no fixed count.
+    expect(workflow.jobs.deploy.strategy).toEqual({ 'max-parallel': 1, 'fail-fast': true, matrix: { wave: '${{ fromJSON(needs.matrix.outputs.waves) }}' } });
+    expect(workflow.jobs.deploy.with.stacks).toBe('${{ toJSON(matrix.wave.stacks) }}');
+    expect(Object.keys(workflow.jobs).filter((j) => /^wave\d/.test(j))).toEqual([]);
   });
 
   it('leave the nightly drift run planning every stack', () => {

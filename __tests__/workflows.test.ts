@@ -42,7 +42,8 @@ describe('the stack matrix', () => {
     const matrix = stackMatrix(config);
     expect(matrix.all.map((s) => s.stack)).toEqual(['dev', 'staging', 'prod']);
     expect(matrix.all.map((s) => s.wave)).toEqual([1, 2, 3]);
-    for (const wave of [1, 2, 3, 4, 5]) expect(matrix[`wave${wave}`]).toEqual(matrix.all.filter((s) => s.wave === wave));
+    expect(matrix.waves.map((w) => w.wave)).toEqual([1, 2, 3]);
+    for (const { wave, stacks } of matrix.waves) expect(stacks).toEqual(matrix.all.filter((s) => s.wave === wave));
     expect(matrix.all.map((s) => s.stack).sort()).toEqual(config.environments.map((e) => e.name).sort());
   });
 
@@ -53,13 +54,15 @@ describe('the stack matrix', () => {
     raw.environments.qa.accessGroups.developers = { ...raw.environments.qa.accessGroups.developers, roleNames: ['AWSReservedSSO_Developers_qa'] };
     raw.environments.qa.guardrails = { ...raw.environments.dev.guardrails, pipelineRoleArn: 'arn:aws:iam::444444444444:role/ssm-session-kit-deploy' };
     const matrix = stackMatrix(validateConfig(raw));
-    expect(matrix.wave2.map((s) => s.stack)).toEqual(['staging', 'qa']);
+    expect(matrix.waves.find((w) => w.wave === 2)!.stacks.map((s) => s.stack)).toEqual(['staging', 'qa']);
     expect(stackMatrix(validateConfig(generatedConfig(300))).all).toHaveLength(300);
   });
 
-  it('refuses a wave that is not a whole number from 1 to 5, naming environment and field', () => {
+  it('takes as many waves as the config names, in order, and refuses a wave that is not a whole number from 1', () => {
     const raw = rawConfig();
+    raw.environments.prod.deployWave = 12;
+    expect(stackMatrix(validateConfig(raw)).waves.map((w) => [w.wave, w.stacks.map((s) => s.stack)])).toEqual([[1, ['dev']], [2, ['staging']], [12, ['prod']]]);
     raw.environments.prod.deployWave = 0;
-    expect(() => validateConfig(raw)).toThrow(/environment "prod", field "deployWave": must be a whole number from 1 to 5 \(got 0\)/);
+    expect(() => validateConfig(raw)).toThrow(/environment "prod", field "deployWave": must be a whole number, 1 or more \(got 0\)/);
   });
 });

@@ -14,7 +14,6 @@ import { organizationSchema } from './sections/organization';
  * config's TypeScript types, and is written out as JSON Schema for editors by `npm run schema`.
  */
 
-export { MAX_DEPLOY_WAVES } from './sections/environment';
 export { isIdentityCenterRole } from './sections/access-groups';
 /** Reserved for the project's own stacks. */
 export { RESERVED_NAMES };

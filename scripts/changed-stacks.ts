@@ -3,7 +3,7 @@ import * as path from 'path';
 import { loadConfig } from '../config/load';
 import { type ChangedStacks, changedStacks } from './lib/changed-stacks';
 import { parseArguments } from './lib/usage';
-import { stackMatrix, type StackEntry } from './stack-matrix';
+import { matrixOf, type StackMatrix, stackMatrix } from './stack-matrix';
 
 const USAGE = `usage: npm run -s changed-stacks -- --base <git-ref> [--json | --github-output]
 Synthesizes the base (in a git worktree, with this tree's dependencies) and the working tree, and lists
@@ -14,9 +14,9 @@ dependency versions). A change to the workflows, the lock file or the Terraform 
                    (all, wave1, ...), for the workflows' matrices`;
 
 /** The environment stacks to plan and deploy: the matrix's entries of the stacks the change touches (removed ones have none). */
-export function changedMatrix(matrix: Record<string, StackEntry[]>, change: ChangedStacks): Record<string, StackEntry[]> {
+export function changedMatrix(matrix: StackMatrix, change: ChangedStacks): StackMatrix {
   const touched = new Set(change.changes.filter((c) => c.change !== 'removed').map((c) => c.stack));
-  return Object.fromEntries(Object.entries(matrix).map(([key, entries]) => [key, entries.filter((e) => touched.has(e.stack))]));
+  return matrixOf(matrix.all.filter((e) => touched.has(e.stack)));
 }
 
 /** One line a stack, with why. */

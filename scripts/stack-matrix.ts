@@ -1,14 +1,13 @@
 import * as fs from 'fs';
 import { loadConfig } from '../config/load';
-import { MAX_DEPLOY_WAVES } from '../config/schema';
 import type { ProjectConfig } from '../config/types';
 import { parseArguments } from './lib/usage';
 
 /**
  * `npm run stack-matrix`: the environment stacks the pipeline plans and deploys, from the config, as
- * JSON: `all`, and `wave1` to `wave5`, each a list of `{ stack, region, wave, stateReadRoleArn }` (bootstrap and
- * organization are deployed by hand). With `--github-output`, the same lists are appended to
- * `$GITHUB_OUTPUT` for a workflow's matrices.
+ * JSON: `all`, a list of `{ stack, region, wave, stateReadRoleArn }` (bootstrap and organization are
+ * deployed by hand), and `waves`, the waves the config names, in order, each with its stacks. With
+ * `--github-output`, both are appended to `$GITHUB_OUTPUT` for a workflow's matrices.
  */
 export interface StackEntry {
   readonly stack: string;
@@ -18,12 +17,22 @@ export interface StackEntry {
   readonly stateReadRoleArn: string;
 }
 
-export function stackMatrix(config: ProjectConfig): Record<string, StackEntry[]> {
-  const all = config.environments
-    .map((e) => ({ stack: e.name, region: e.region, wave: e.deployWave, stateReadRoleArn: e.state.bootstrapReadRole?.roleArn ?? '' }))
-    .sort((a, b) => a.wave - b.wave);
-  const waves = Object.fromEntries(Array.from({ length: MAX_DEPLOY_WAVES }, (_, i) => [`wave${i + 1}`, all.filter((s) => s.wave === i + 1)]));
-  return { all, ...waves };
+export interface StackMatrix {
+  readonly all: StackEntry[];
+  /** The waves that have stacks, in order: as many as the config names. */
+  readonly waves: { readonly wave: number; readonly stacks: StackEntry[] }[];
+}
+
+export function stackMatrix(config: ProjectConfig): StackMatrix {
+  return matrixOf(config.environments
+    .map((e) => ({ stack: e.name, region: e.region, wave: e.deployWave, stateReadRoleArn: e.state.bootstrapReadRole?.roleArn ?? '' })));
+}
+
+/** Stacks in wave order, and grouped by wave. */
+export function matrixOf(stacks: readonly StackEntry[]): StackMatrix {
+  const all = [...stacks].sort((a, b) => a.wave - b.wave);
+  const waves = [...new Set(all.map((s) => s.wave))].map((wave) => ({ wave, stacks: all.filter((s) => s.wave === wave) }));
+  return { all, waves };
 }
 
 const USAGE = `usage: npm run -s stack-matrix -- [--github-output]

@@ -22,7 +22,7 @@ beforeAll(async () => {
   walk = await DeployWalk.open((config) => withIdentityCenter(withLogArchive(config)));
   walk.synth();
   const matrix = stackMatrix(loadConfig(walk.configFile));
-  waves = Object.entries(matrix).filter(([k]) => k.startsWith('wave')).map(([, v]) => v.map((e) => e.stack)).filter((w) => w.length > 0);
+  waves = matrix.waves.map((w) => w.stacks.map((e) => e.stack));
   stacks = ['bootstrap', 'log-archive', ...matrix.all.map((e) => e.stack), 'organization', 'identity-center'];
 });
 

@@ -16,9 +16,6 @@ import { networkSchema } from './network';
 import { type ArchiveDestination, sessionLoggingSchema, type SessionLoggingConfig } from './session-logging';
 import { type RemoteStateConfig, stateSchema, stateWithDefaults } from './state';
 
-/** The deploy workflow's waves, one job pair each. */
-export const MAX_DEPLOY_WAVES = 5;
-
 export const environmentSchema = strict({
   accountId: accountId.meta({ description: "the only AWS account the environment's provider will act in (allowed_account_ids)" }),
   region: region.meta({ description: "the environment's region" }),
@@ -29,10 +26,8 @@ export const environmentSchema = strict({
   fleets: fleetsSchema,
   defaultHostManagement: f.boolean().default(false).meta({ description: 'turn on Default Host Management, so instances without a profile are managed too' }),
   deployWave: f.number().default(1).check((ctx) => {
-    if (!Number.isInteger(ctx.value) || ctx.value < 1 || ctx.value > MAX_DEPLOY_WAVES) {
-      problem(ctx, [], `must be a whole number from 1 to ${MAX_DEPLOY_WAVES} (got ${ctx.value})`);
-    }
-  }).meta({ description: `the pipeline deploys wave 1 first, then 2, ...; the stacks of one wave together (1 to ${MAX_DEPLOY_WAVES})`, minimum: 1 }),
+    if (!Number.isInteger(ctx.value) || ctx.value < 1) problem(ctx, [], `must be a whole number, 1 or more (got ${ctx.value})`);
+  }).meta({ description: 'the pipeline deploys the lowest wave first, then the next, ...; the stacks of one wave together (1 or more, as many waves as you like)', minimum: 1 }),
   instanceRolePolicy: f.oneOf(['managed', 'minimal'], 'must be "managed" or "minimal"').default('managed').meta({
     description: 'what lets SSM Agent serve sessions: "managed" (AmazonSSMManagedInstanceCore) or "minimal" (only the Session Manager actions)',
   }),
