@@ -11,7 +11,7 @@ the stacks whose synthesized configuration differs, added and removed ones, and 
 dependency versions). A change to the workflows, the lock file or the Terraform version lists every stack.
   --json           the same, for machines
   --github-output  append the environment stacks to plan to $GITHUB_OUTPUT, as npm run stack-matrix does
-                   (all, wave1, ...), for the workflows' matrices`;
+                   (all, waves), for the workflows' matrices`;
 
 /** The environment stacks to plan and deploy: the matrix's entries of the stacks the change touches (removed ones have none). */
 export function changedMatrix(matrix: StackMatrix, change: ChangedStacks): StackMatrix {
