@@ -52,6 +52,8 @@ beforeAll(async () => {
   await place.transcript(ids.bob, 'sh-5.2$ whoami\r\nssm-operator\r\n');
   await place.transcript(ids.bob, 'sh-5.2$ whoami\r\nnobody here\r\n');
   await place.transcript(ids.mallory, HOSTILE);
+  // 50 MB of output: shown in part, never all at once.
+  await place.transcript('trudy-0a1b2c3d4e5f60009', `${'sh-5.2$ yes\r\n'}${'y\r\n'.repeat(50 * 1024 * 1024 / 3)}`);
   // Objects under a session's sign-offs that are not sign-offs: a body of another shape, a key too deep.
   await place.object(`reviews/${ids.mallory}/carol/2026-12-03T10:00:00.000Z.json`, '{"at":1,"note":{"x":1}}');
   await place.object(`reviews/${ids.mallory}/dave/carol/2026-12-03T10:00:00.000Z.json`, '{"at":"2026-12-03T10:00:00.000Z","note":"dave says fine"}');
@@ -108,11 +110,11 @@ describe('the review page, in headless Chromium', () => {
 
   it('lists the sessions with who, where, when and the findings', async () => {
     const { page } = signedIn;
-    // The three engineers', and the one started from alice's instance during mallory's.
-    expect(await page.locator('#sessions tbody tr').count()).toBe(4);
+    // The three engineers', the one started from alice's instance during mallory's, and a transcript of 50 MB nobody started.
+    expect(await page.locator('#sessions tbody tr').count()).toBe(5);
     expect(await page.locator(session(ids.alice)).innerText()).toMatch(new RegExp(`^${ids.alice}\\s+user/alice\\s+${INSTANCE}\\s+\\d{4}-\\d{2}-\\d{2} [\\d:]+\\s+\\d{4}-\\d{2}-\\d{2} [\\d:]+\\s+\\d+s\\s+1 version\\s+no\\s+ok$`));
     expect(await page.locator(session(ids.bob)).innerText()).toMatch(/2 versions\s+no\s+rewritten-transcript$/);
-    expect(await page.locator('#status').innerText()).toBe('4 sessions, 1 flagged, 4 not reviewed');
+    expect(await page.locator('#status').innerText()).toBe('5 sessions, 2 flagged, 5 not reviewed');
     expect(new URL(page.url()).search).toBe('');
   });
 
@@ -176,6 +178,16 @@ describe('the review page, in headless Chromium', () => {
     expect(problems).toEqual([]);
   });
 
+  it('shows a transcript of 50 MB in part, and says how much more there is', async () => {
+    const { page, problems } = signedIn;
+    await open(page, 'trudy-0a1b2c3d4e5f60009');
+    await page.waitForSelector('#player .ap-player');
+    const text = await page.locator('#versions pre').textContent();
+    expect(text!.length).toBeLessThan(1_100_000);
+    expect(text).toMatch(/\[\d+ more characters not shown: npm run replay -- <env> <session-id> --cast FILE has it all\]\n$/);
+    expect(problems).toEqual([]);
+  });
+
   it('keeps a sign-off, which shows after a reload, its note as text', async () => {
     const { page } = signedIn;
     await open(page, ids.bob);
@@ -185,7 +197,7 @@ describe('the review page, in headless Chromium', () => {
     await page.reload();
     await page.waitForSelector('#sessions tbody tr');
     expect(await page.locator(session(ids.bob)).innerText()).toMatch(/2 versions\s+yes\s+rewritten-transcript$/);
-    expect(await page.locator('#status').innerText()).toBe('4 sessions, 1 flagged, 3 not reviewed');
+    expect(await page.locator('#status').innerText()).toBe('5 sessions, 2 flagged, 4 not reviewed');
     await open(page, ids.bob);
     await page.waitForSelector('#sign-offs li');
     expect(await page.locator('#sign-offs li').allTextContents()).toEqual([

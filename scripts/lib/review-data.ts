@@ -3,7 +3,7 @@ import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { REVIEWS_PREFIX } from '../../modules/shared/resource-guards';
 import type { EnvironmentConfig } from '../../config/types';
-import { forPlayer, textOf, toAsciicast } from './recording';
+import { forPlayer, type Recording, textOf, toAsciicast } from './recording';
 import { auditEnvironment, MAX_NOTE, readSignOffs, type SessionAudit, type SignOff } from './session-audit';
 
 export type { SignOff } from './session-audit';
@@ -85,7 +85,7 @@ export function awsReviewSource(env: EnvironmentConfig, options: { since: Date; 
     },
     cast: async (id) => {
       const found = await recordings(id);
-      return found.replay && toAsciicast(forPlayer(found.replay), { title: `${env.name} ${id}` });
+      return found.replay && toAsciicast(forPlayer(shown(found.replay)), { title: `${env.name} ${id}` });
     },
     search: async (id, query) => {
       const found = await recordings(id);
@@ -103,11 +103,35 @@ export function detailOf(found: SessionRecordings, events: readonly TrailEvent[]
     target: events.find((e) => e.name === 'StartSession' && !e.error)?.target ?? found.stream?.target,
     runAsUser: found.stream?.runAsUser,
     timed: found.replay?.timed ?? false,
-    versions: found.transcripts.map((v) => ({ versionId: v.versionId, written: v.written.toISOString(), text: visible(textOf(v.recording)) })),
+    versions: found.transcripts.map((v) => ({ versionId: v.versionId, written: v.written.toISOString(), text: visible(cut(textOf(v.recording))) })),
     events,
     signOffs: signOffs.read,
     unreadableSignOffs: signOffs.unreadable,
   };
+}
+
+/**
+ * What the page shows of a transcript, which may be tens of megabytes: its first `PAGE_LIMIT` characters,
+ * then how much more there is (`npm run replay --cast` and the bucket have it all).
+ */
+export const PAGE_LIMIT = 1_000_000;
+
+const MORE = 'npm run replay -- <env> <session-id> --cast FILE has it all';
+
+function cut(text: string): string {
+  return text.length <= PAGE_LIMIT ? text : `${text.slice(0, PAGE_LIMIT)}\n[${text.length - PAGE_LIMIT} more characters not shown: ${MORE}]\n`;
+}
+
+/** A recording for the page's player: its frames up to `PAGE_LIMIT` characters in all, the rest said. */
+function shown(recording: Recording): Recording {
+  let left = PAGE_LIMIT;
+  const frames: Recording['frames'][number][] = [];
+  for (const frame of recording.frames) {
+    if (left <= 0) break;
+    frames.push(frame.text.length <= left ? frame : { at: frame.at, text: `${frame.text.slice(0, left)}\r\n[more not shown: ${MORE}]\r\n` });
+    left -= frame.text.length;
+  }
+  return { ...recording, frames };
 }
 
 /** Control characters shown as `\xNN` (line feeds and tabs kept): a transcript to read, never to run. */
