@@ -57,6 +57,15 @@ describe('npm run replay, against the AWS emulator', () => {
     ]);
   });
 
+  it('writes no cast over a file that exists', () => {
+    const cast = path.join(dir, 'kept.cast');
+    fs.writeFileSync(cast, 'mine');
+    const run = replay('dev', 'alice-0a1b2c3d4e5f60001', '--cast', cast, '--no-play');
+    expect({ status: run.status, stderr: run.stderr.split('\n')[0], kept: fs.readFileSync(cast, 'utf8') }).toEqual({
+      status: 2, stderr: `--cast ${cast}: the file exists; name a new one`, kept: 'mine',
+    });
+  });
+
   it('replays a session with only its S3 transcript, without timing, and says so', () => {
     const cast = path.join(dir, 'bob.cast');
     const run = replay('dev', 'bob-0a1b2c3d4e5f60002', '--cast', cast, '--no-play');

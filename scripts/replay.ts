@@ -76,13 +76,15 @@ async function play(frames: { at: number; text: string }[], out: NodeJS.Writable
 async function main(): Promise<void> {
   const args = parseArguments(process.argv.slice(2));
   const { env } = sessionEnvironment(args.environment);
+  if (args.cast && fs.existsSync(args.cast)) throw new UsageError(`--cast ${args.cast}: the file exists; name a new one`);
   const found = await sessionRecordings(env, args.sessionId, { archiveProfile: args.archiveProfile });
   process.stderr.write(`${args.sessionId}: ${found.note}\n`);
   if (!found.replay) {
     process.exitCode = 1;
     return;
   }
-  if (args.cast) fs.writeFileSync(args.cast, toAsciicast(found.replay, { title: `${env.name} ${args.sessionId}` }));
+  // A file of the same name is someone's: never written over.
+  if (args.cast) fs.writeFileSync(args.cast, toAsciicast(found.replay, { title: `${env.name} ${args.sessionId}` }), { flag: 'wx' });
   if (args.play) {
     const dropped = await play(schedule(found.replay.frames, args), process.stdout);
     if (dropped > 0) process.stderr.write(`\n${dropped} escape sequence(s) or control character(s) not played: the transcript keeps them\n`);

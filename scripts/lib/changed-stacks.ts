@@ -96,7 +96,12 @@ export interface ChangedStacksOptions {
 /** Synthesizes the base and the working tree and compares them (see the top of this file). */
 export function changedStacks(base: string, { cwd, workdir }: ChangedStacksOptions): ChangedStacks {
   const git = (...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  const commit = git('rev-parse', '--verify', `${base}^{commit}`).trim();
+  let commit: string;
+  try {
+    commit = git('rev-parse', '--verify', `${base}^{commit}`).trim();
+  } catch {
+    throw new Error(`--base ${base}: no such commit in ${cwd} (a branch, tag or commit; fetch it first in a shallow clone)`);
+  }
   const files = [...new Set([
     ...git('diff', '--name-only', commit).split('\n'),
     ...git('ls-files', '--others', '--exclude-standard').split('\n'),

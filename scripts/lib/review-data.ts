@@ -155,6 +155,16 @@ async function signOffsOf(s3: S3Client, bucket: string, sessionId: string): Prom
   }
 }
 
+/** What a CloudTrail record says that the page shows ("CloudTrail record contents"). */
+interface TrailRecord {
+  readonly eventTime?: string;
+  readonly eventName?: string;
+  readonly userIdentity?: { readonly arn?: string };
+  readonly requestParameters?: { readonly sessionId?: string; readonly target?: string };
+  readonly responseElements?: { readonly sessionId?: string };
+  readonly errorCode?: string;
+}
+
 /**
  * The session's records in CloudTrail's event history (90 days): its start, resumes and end; and, where
  * known, the calls made with its instance's credentials while it was open (an instance profile's
@@ -164,7 +174,7 @@ async function signOffsOf(s3: S3Client, bucket: string, sessionId: string): Prom
 async function sessionEvents(env: EnvironmentConfig, sessionId: string, since: Date): Promise<TrailEvent[]> {
   const cloudtrail = new CloudTrailClient({ region: env.region });
   const lookup = async (attribute: { AttributeKey: 'EventName' | 'Username'; AttributeValue: string }, from: Date, to?: Date) => {
-    const out: { event: LookedUpEvent; record: any }[] = [];
+    const out: { event: LookedUpEvent; record: TrailRecord }[] = [];
     let NextToken: string | undefined;
     do {
       const page = await cloudtrail.send(new LookupEventsCommand({ LookupAttributes: [attribute], StartTime: from, EndTime: to, NextToken }));
@@ -174,7 +184,7 @@ async function sessionEvents(env: EnvironmentConfig, sessionId: string, since: D
     return out;
   };
   const eventOf = ({ event, record }: Awaited<ReturnType<typeof lookup>>[number], name: string, fromInstance = false): TrailEvent => ({
-    time: (event.EventTime ?? new Date(record.eventTime)).toISOString(), name,
+    time: (event.EventTime ?? new Date(record.eventTime ?? 0)).toISOString(), name,
     who: record.userIdentity?.arn ?? event.Username ?? '-',
     ...(record.requestParameters?.target ? { target: String(record.requestParameters.target) } : {}),
     ...(record.errorCode ? { error: record.errorCode } : {}),
