@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import json
 import os
+import re
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -71,6 +72,19 @@ def _conditional_statements_need_request_context() -> Callable[[], None]:
         return original(self, action, resource, principal, incoming_condition_values)
 
     return _patch(IAMPolicyStatement, "is_action_permitted", is_action_permitted)
+
+
+def _policy_wildcards() -> Callable[[], None]:
+    # moto reads a policy's patterns as regular expressions with '*' made '.*': a '?' or a '.' takes a
+    # regex meaning, and '??' fails the request with a server error. In IAM '*' is any characters and '?'
+    # any one character, everything else literal (a policy variable, not substituted here, never matches).
+    from moto.iam.access_control import IAMPolicyStatement
+
+    def match(pattern: str, string: str) -> Any:
+        regex = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
+        return re.match(f"^{regex}$", string)
+
+    return _patch(IAMPolicyStatement, "_match", staticmethod(match))
 
 
 def _trail_by_name_or_arn() -> Callable[[], None]:
@@ -666,6 +680,10 @@ CLOSURES: tuple[Closure, ...] = (
     Closure("conditional-policy-statements",
             "a statement applies only when its conditions are met (IAM User Guide, 'Policy evaluation logic')",
             _conditional_statements_need_request_context),
+    Closure("policy-wildcards",
+            "in a policy's ARNs '*' matches any characters and '?' any one character (IAM User Guide, 'IAM JSON policy "
+            "elements: Resource'); moto took '?' for a regex quantifier, and failed a request under a pattern with two",
+            _policy_wildcards),
     Closure("trail-by-arn",
             "StartLogging/StopLogging take the trail's name or ARN (CloudTrail API Reference, 'StartLogging': Name)",
             _trail_by_name_or_arn),

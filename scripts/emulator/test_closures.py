@@ -130,6 +130,27 @@ class ConditionalPolicyStatements(unittest.TestCase):
             s3.get_object(Bucket="state", Key="k")
 
 
+class PolicyWildcards(unittest.TestCase):
+    CLOSURE = "policy-wildcards"
+
+    @both
+    def test_a_question_mark_is_one_character(self, closed: bool) -> None:
+        # ("IAM JSON policy elements: Resource") '?' any one character: reviews/x-??? denies x-abc's, not x-abcd's.
+        s3 = client("s3")
+        s3.create_bucket(Bucket="signoffs", CreateBucketConfiguration={"LocationConstraint": REGION})
+        s3.put_bucket_policy(Bucket="signoffs", Policy=json.dumps({"Version": "2012-10-17", "Statement": [{
+            "Effect": "Deny", "Principal": "*", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::signoffs/reviews/x-???/*"}]}))
+        if not closed:
+            # Three '?' are no regular expression: every write under the policy fails.
+            with self.assertRaises(Exception):
+                s3.put_object(Bucket="signoffs", Key="sessions/y.log", Body=b"y")
+            return
+        s3.put_object(Bucket="signoffs", Key="sessions/y.log", Body=b"y")
+        s3.put_object(Bucket="signoffs", Key="reviews/x-abcd/r.json", Body=b"{}")
+        with self.assertRaises(ClientError):
+            s3.put_object(Bucket="signoffs", Key="reviews/x-abc/r.json", Body=b"{}")
+
+
 class TrailByArn(unittest.TestCase):
     CLOSURE = "trail-by-arn"
 
