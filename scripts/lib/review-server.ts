@@ -71,9 +71,10 @@ export async function startReviewServer(source: ReviewSource, { port = 0 }: { po
     if (!same(bearer, session)) return send(res, 403, 'text/plain; charset=utf-8', 'refused: open the link npm run review printed\n');
     if (req.method === 'GET' && url.pathname === '/api/sessions') return json(res, await source.sessions());
     const match = /^\/api\/sessions\/([^/]+)(\/cast|\/search|\/sign-off)?$/.exec(url.pathname);
-    if (req.method === 'POST' && match?.[2] === '/sign-off') {
-      const id = decodeURIComponent(match[1]);
-      if (!SESSION_ID.test(id)) return send(res, 400, 'text/plain; charset=utf-8', 'not a session id\n');
+    if (!match) return send(res, 404, 'text/plain; charset=utf-8', 'not found\n');
+    const id = decodeURIComponent(match[1]);
+    if (!SESSION_ID.test(id)) return send(res, 400, 'text/plain; charset=utf-8', 'not a session id\n');
+    if (req.method === 'POST' && match[2] === '/sign-off') {
       // JSON only: a form another page submits cannot send it (and carries another Origin anyway).
       if (req.headers['content-type'] !== 'application/json') return send(res, 415, 'text/plain; charset=utf-8', 'JSON only\n');
       const body = await readBody(req, 16_384);
@@ -85,16 +86,12 @@ export async function startReviewServer(source: ReviewSource, { port = 0 }: { po
         return send(res, 403, 'text/plain; charset=utf-8', `not signed off: ${(e as Error).name}: ${(e as Error).message}\n`);
       }
     }
-    if (req.method === 'GET' && match) {
-      const id = decodeURIComponent(match[1]);
-      if (!SESSION_ID.test(id)) return send(res, 400, 'text/plain; charset=utf-8', 'not a session id\n');
-      if (match[2] === '/cast') {
-        const cast = await source.cast(id);
-        return cast === undefined ? send(res, 404, 'text/plain; charset=utf-8', 'nothing recorded\n') : send(res, 200, 'text/plain; charset=utf-8', cast);
-      }
-      if (match[2] === '/search') return json(res, await source.search(id, url.searchParams.get('q') ?? ''));
-      return json(res, await source.detail(id));
+    if (req.method === 'GET' && match[2] === '/cast') {
+      const cast = await source.cast(id);
+      return cast === undefined ? send(res, 404, 'text/plain; charset=utf-8', 'nothing recorded\n') : send(res, 200, 'text/plain; charset=utf-8', cast);
     }
+    if (req.method === 'GET' && match[2] === '/search') return json(res, await source.search(id, url.searchParams.get('q') ?? ''));
+    if (req.method === 'GET' && !match[2]) return json(res, await source.detail(id));
     return send(res, 404, 'text/plain; charset=utf-8', 'not found\n');
   }
 
