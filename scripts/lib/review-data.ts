@@ -4,7 +4,7 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { REVIEWS_PREFIX } from '../../modules/shared/resource-guards';
 import type { EnvironmentConfig } from '../../config/types';
 import { forPlayer, type Recording, textOf, toAsciicast } from './recording';
-import { auditEnvironment, MAX_NOTE, readSignOffs, type SessionAudit, type SignOff } from './session-audit';
+import { auditEnvironment, MAX_NOTE, readSignOffs, type SessionAudit, type SignOff, type TrailRecord } from './session-audit';
 
 export type { SignOff } from './session-audit';
 import { sessionRecordings, type SessionRecordings } from './session-recordings';
@@ -153,16 +153,6 @@ async function signOffsOf(s3: S3Client, bucket: string, sessionId: string): Prom
   } finally {
     s3.destroy();
   }
-}
-
-/** What a CloudTrail record says that the page shows ("CloudTrail record contents"). */
-interface TrailRecord {
-  readonly eventTime?: string;
-  readonly eventName?: string;
-  readonly userIdentity?: { readonly arn?: string };
-  readonly requestParameters?: { readonly sessionId?: string; readonly target?: string };
-  readonly responseElements?: { readonly sessionId?: string };
-  readonly errorCode?: string;
 }
 
 /**

@@ -188,11 +188,21 @@ async function describeSessions(ssm: SSMClient): Promise<SessionRecord[]> {
 
 const DAY = 24 * 3600_000;
 
-/** A StartSession record that started a session ("CloudTrail record contents"): the caller, the target, the session's id in the answer. */
-function startedSession(record: any, time?: Date): Sources['started'][number] | undefined {
+/** What a CloudTrail record says that the audit and the review page read ("CloudTrail record contents"). */
+export interface TrailRecord {
+  readonly eventTime?: string;
+  readonly eventName?: string;
+  readonly userIdentity?: { readonly arn?: string };
+  readonly requestParameters?: { readonly sessionId?: string; readonly target?: string };
+  readonly responseElements?: { readonly sessionId?: string };
+  readonly errorCode?: string;
+}
+
+/** A StartSession record that started a session: the caller, the target, the session's id in the answer. */
+function startedSession(record: TrailRecord | undefined, time?: Date): Sources['started'][number] | undefined {
   const sessionId = record?.responseElements?.sessionId;
-  if (record?.eventName !== 'StartSession' || !sessionId) return undefined; // refused, or failed: no session
-  return { sessionId, owner: record.userIdentity?.arn ?? '-', target: record.requestParameters?.target, time: time ?? new Date(record.eventTime) };
+  if (!record || record.eventName !== 'StartSession' || !sessionId) return undefined; // refused, or failed: no session
+  return { sessionId, owner: record.userIdentity?.arn ?? '-', target: record.requestParameters?.target, time: time ?? new Date(record.eventTime ?? 0) };
 }
 
 /**
