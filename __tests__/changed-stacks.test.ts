@@ -8,6 +8,7 @@ import { stackMatrix } from '../scripts/stack-matrix';
 import { loadConfig } from '../config/load';
 import { tempDir } from './helpers';
 import { unitTestFiles } from '../scripts/lib/unit-tests';
+import { appCommand } from '../scripts/lib/synth';
 
 /**
  * `npm run changed-stacks` on a temporary repository: a clone of this one at its last commit, each
@@ -24,7 +25,7 @@ beforeAll(() => {
 });
 
 /** The change `edit` makes to a fresh working tree, against its commit. */
-function afterEditing(edit: (file: (name: string, change: (text: string) => string) => void) => void): ChangedStacks {
+function afterEditing(edit: (file: (name: string, change: (text: string) => string) => void) => void): Promise<ChangedStacks> {
   execFileSync('git', ['checkout', '--quiet', '--', '.'], { cwd: repo });
   execFileSync('git', ['clean', '--quiet', '-fd', '--exclude=node_modules'], { cwd: repo });
   edit((name, change) => {
@@ -42,32 +43,32 @@ const config = (mutate: (raw: any) => void) => (text: string) => {
 };
 
 describe('npm run changed-stacks, on a temporary repository', () => {
-  it("lists one environment's stack when its config changes, and why", () => {
-    const change = afterEditing((file) => file('config/environments.json', config((raw) => { raw.environments.dev.sessionLogging.idleSessionTimeoutMinutes = 25; })));
+  it("lists one environment's stack when its config changes, and why", async () => {
+    const change = await afterEditing((file) => file('config/environments.json', config((raw) => { raw.environments.dev.sessionLogging.idleSessionTimeoutMinutes = 25; })));
     expect(summary(change)).toEqual([['changed', 'dev']]);
     expect(change.changes[0].reasons).toEqual(['config']);
     expect(change.everything).toBe(false);
   });
 
-  it('lists every stack that uses a module when the module changes', () => {
-    const change = afterEditing((file) => file('modules/session-logging/index.ts', (t) => t.replace("'Session Manager preferences: every session recorded and encrypted'", "'Session Manager preferences: every session recorded'")));
+  it('lists every stack that uses a module when the module changes', async () => {
+    const change = await afterEditing((file) => file('modules/session-logging/index.ts', (t) => t.replace("'Session Manager preferences: every session recorded and encrypted'", "'Session Manager preferences: every session recorded'")));
     expect(summary(change)).toEqual([['changed', 'dev'], ['changed', 'prod'], ['changed', 'staging']]);
     expect(change.changes[0].reasons).toEqual(['module code']);
   });
 
-  it('lists none for a change to the docs alone', () => {
-    const change = afterEditing((file) => file('README.md', (t) => `${t}\nA note.\n`));
+  it('lists none for a change to the docs alone', async () => {
+    const change = await afterEditing((file) => file('README.md', (t) => `${t}\nA note.\n`));
     expect({ files: change.files, changes: change.changes }).toEqual({ files: ['README.md'], changes: [] });
   });
 
-  it('lists a removed environment as removed', () => {
-    const change = afterEditing((file) => file('config/environments.json', config((raw) => { delete raw.environments.staging; })));
+  it('lists a removed environment as removed', async () => {
+    const change = await afterEditing((file) => file('config/environments.json', config((raw) => { delete raw.environments.staging; })));
     expect(change.changes).toContainEqual({ stack: 'staging', change: 'removed', reasons: ['config'] });
     expect(summary(change).map(([, stack]) => stack)).not.toContain('dev');
   });
 
-  it('lists every stack for a change to the workflows or the lock file', () => {
-    const change = afterEditing((file) => file('.github/workflows/cdktf.yml', (t) => `${t}\n# a comment\n`));
+  it('lists every stack for a change to the workflows or the lock file', async () => {
+    const change = await afterEditing((file) => file('.github/workflows/cdktf.yml', (t) => `${t}\n# a comment\n`));
     expect(change.everything).toBe(true);
     expect(summary(change).map(([, stack]) => stack)).toEqual(['bootstrap', 'dev', 'organization', 'prod', 'staging']);
     expect(changeReport(change)).toMatch(/^every stack: the change touches the workflows\n/);
@@ -87,6 +88,22 @@ describe('what changed-stacks compares', () => {
     expect(compareSyntheses(base, head, new Map([['dev', ['bootstrap']]]), ['config'])).toEqual([
       { stack: 'bootstrap', change: 'changed', reasons: ['config'] }, { stack: 'dev', change: 'dependent', reasons: ['depends on bootstrap'] },
     ]);
+  });
+
+  it('knows every file the app reads: a change to no such file needs no synthesis', () => {
+    const dir = tempDir('app-reads');
+    const out = path.join(dir, 'read.json');
+    // Records every file the app requires or reads, as it synthesizes.
+    const recorder = path.join(dir, 'record.cjs');
+    fs.writeFileSync(recorder, `const fs = require('fs'); const path = require('path'); const seen = new Set(); const read = fs.readFileSync;
+fs.readFileSync = function (p, ...rest) { if (typeof p === 'string') seen.add(path.resolve(p)); return read.call(this, p, ...rest); };
+process.on('exit', () => fs.writeFileSync(${JSON.stringify(out)}, JSON.stringify([...seen, ...Object.keys(require.cache)])));`);
+    const [node, ...args] = appCommand();
+    execFileSync(node, ['--require', recorder, ...args], { cwd: ROOT, env: { ...process.env, CDKTF_OUTDIR: path.join(dir, 'out'), SSK_CONFIG: '' } });
+    const read = [...new Set((JSON.parse(fs.readFileSync(out, 'utf8')) as string[])
+      .map((f) => path.relative(ROOT, f)).filter((f) => !f.startsWith('..') && !f.startsWith('node_modules') && !f.startsWith(path.relative(ROOT, dir))))];
+    expect(read).toEqual(expect.arrayContaining(['main.ts', 'config/environments.json', 'scripts/transpile-hook.cjs']));
+    expect(read.filter((f) => reasonsOf([f]).reasons.length === 0)).toEqual([]);
   });
 
   it('reads the reasons from the files a change touches', () => {

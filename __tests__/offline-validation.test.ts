@@ -173,6 +173,23 @@ describe('the AWS provider, once found', () => {
   }, 10 * 60_000);
 });
 
+describe('npm run validate -- --changed', () => {
+  it('plans only the stack a change touches, from the synthesis the comparison made', () => {
+    const root = path.resolve(__dirname, '..');
+    const repo = path.join(tempDir('validate-changed'), 'repo');
+    spawnSync('git', ['clone', '--quiet', '--no-hardlinks', root, repo]);
+    fs.symlinkSync(path.join(root, 'node_modules'), path.join(repo, 'node_modules'), 'dir');
+    const file = path.join(repo, 'config', 'environments.json');
+    const raw = JSON.parse(fs.readFileSync(file, 'utf8'));
+    raw.environments.staging.sessionLogging.idleSessionTimeoutMinutes = 25;
+    fs.writeFileSync(file, JSON.stringify(raw, null, 2));
+    const run = spawnSync('node', ['--require', './scripts/transpile-hook.cjs', 'scripts/validate.ts', '--changed', 'HEAD'], { cwd: repo, encoding: 'utf8', timeout: 300_000 });
+    expect({ status: run.status, planned: run.stdout.match(/^(ok|FAIL)\s+\S+/gm) }).toEqual({ status: 0, planned: [expect.stringMatching(/^ok\s+staging$/)] });
+    // It writes nothing into the clone but the edit.
+    expect(spawnSync('git', ['status', '--porcelain'], { cwd: repo, encoding: 'utf8' }).stdout.trim()).toBe('M config/environments.json');
+  }, 10 * 60_000);
+});
+
 function withoutVariable(env: NodeJS.ProcessEnv, name: string): NodeJS.ProcessEnv {
   const { [name]: _removed, ...rest } = env;
   return rest;

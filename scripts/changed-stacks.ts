@@ -26,7 +26,7 @@ export function changeReport(change: ChangedStacks): string {
   return `${[head, ...lines].join('\n')}\n`;
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   const at = argv.indexOf('--base');
   const base = at >= 0 ? argv[at + 1] : undefined;
@@ -38,7 +38,7 @@ function main(): void {
     process.exitCode = 2;
     return;
   }
-  const change = changedStacks(base, { cwd: path.resolve(__dirname, '..') });
+  const change = await changedStacks(base, { cwd: path.resolve(__dirname, '..') });
   if (args.flags.has('--github-output')) {
     const file = process.env.GITHUB_OUTPUT;
     if (!file) throw new Error('--github-output needs GITHUB_OUTPUT (set inside GitHub Actions)');
@@ -49,10 +49,8 @@ function main(): void {
 }
 
 if (require.main === module) {
-  try {
-    main();
-  } catch (e) {
-    process.stderr.write(`changed-stacks: ${(e as Error).message}\n`);
+  main().catch((e: Error) => {
+    process.stderr.write(`changed-stacks: ${e.message}\n`);
     process.exitCode = 2;
-  }
+  });
 }

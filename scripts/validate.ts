@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { changedStacks } from './lib/changed-stacks';
+import { changedStacks, headSynthesis } from './lib/changed-stacks';
 import { synthesize } from './lib/synth';
 import { StackValidation, validateOffline } from './lib/offline-validation';
 import { assertProviderAvailable } from './lib/terraform';
@@ -13,7 +13,8 @@ import { parseArguments } from './lib/usage';
  */
 const USAGE = `usage: npm run validate -- [stack ...] [--changed <git-ref>]
   stack      only these synthesized stacks (default every one)
-  --changed  only the stacks changed since the ref (npm run changed-stacks), removed ones aside
+  --changed  only the stacks changed since the ref (npm run changed-stacks), removed ones aside, planned
+             from the synthesis of the committed and uncommitted files it made (SSK_CONFIG aside)
 Synthesizes, then plans each stack offline with the real Terraform CLI and AWS provider (SSK_PROVIDER_MIRROR
 names a filesystem mirror of the provider; without it Terraform installs from the registry).`;
 
@@ -25,16 +26,23 @@ async function main(): Promise<void> {
   if (!args) return;
   if (at >= 0 && (!base || base.startsWith('-'))) throw new Error(`--changed needs a git ref\n\n${USAGE}`);
   await assertProviderAvailable();
-  const changed = base ? changedStacks(base, { cwd: path.resolve(__dirname, '..') }).changes.filter((c) => c.change !== 'removed').map((c) => c.stack) : undefined;
-  if (changed?.length === 0) {
-    console.log(`no stack changed since ${base}`);
-    return;
-  }
-  const outdir = path.resolve(process.env.CDKTF_OUTDIR ?? 'cdktf.out');
-  synthesize(outdir);
   const workdir = fs.mkdtempSync(path.join(os.tmpdir(), 'ssk-validate-'));
+  let outdir = path.resolve(process.env.CDKTF_OUTDIR ?? 'cdktf.out');
+  let changed: string[] | undefined;
+  if (base) {
+    // The working tree's synthesis the comparison made is the one planned.
+    changed = (await changedStacks(base, { cwd: path.resolve(__dirname, '..'), workdir })).changes.filter((c) => c.change !== 'removed').map((c) => c.stack);
+    outdir = headSynthesis(workdir);
+    if (changed.length === 0) {
+      fs.rmSync(workdir, { recursive: true, force: true });
+      console.log(`no stack changed since ${base}`);
+      return;
+    }
+  } else {
+    synthesize(outdir);
+  }
   const stacks = [...args.positional, ...(changed ?? [])];
-  const results = await validateOffline({ outdir, workdir, stacks: stacks.length > 0 ? stacks : undefined });
+  const results = await validateOffline({ outdir, workdir: path.join(workdir, 'plans'), stacks: stacks.length > 0 ? stacks : undefined });
   const width = Math.max(...results.map((r) => r.stack.length));
   for (const r of results) console.log(formatResult(r, width));
   const failed = results.filter((r) => !r.ok);

@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'child_process';
+import { execFileSync, spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -27,7 +27,10 @@ export interface ChangedStacks {
   readonly files: readonly string[];
 }
 
-/** What a changed path says about the change, first match wins; files of none of these change no stack by themselves. */
+/**
+ * What a changed path says about the change, first match wins. Every file the app reads matches one (a
+ * test keeps it so): a change to none of them changes no stack.
+ */
 const REASONS: readonly { readonly reason: string; readonly match: RegExp; readonly everything?: true }[] = [
   { reason: 'the workflows', match: /^\.github\/workflows\//, everything: true },
   // The lock file pins every dependency; package.json's own changes that matter change it too.
@@ -89,12 +92,25 @@ export function compareSyntheses(
 export interface ChangedStacksOptions {
   /** The project's directory (a git work tree). */
   readonly cwd: string;
-  /** Where to synthesize; removed afterwards unless given. @default a temporary folder */
+  /**
+   * Where to synthesize; kept when given (the working tree's synthesis is `headSynthesis(workdir)`),
+   * else a temporary folder removed afterwards.
+   * @default a temporary folder
+   */
   readonly workdir?: string;
 }
 
-/** Synthesizes the base and the working tree and compares them (see the top of this file). */
-export function changedStacks(base: string, { cwd, workdir }: ChangedStacksOptions): ChangedStacks {
+/** Where `changedStacks` leaves the working tree's synthesis in a `workdir` it was given. */
+export function headSynthesis(workdir: string): string {
+  return path.join(workdir, 'head.out');
+}
+
+/**
+ * Synthesizes the base and the working tree side by side and compares them (see the top of this
+ * file). A change none of whose files the app reads (docs, tests, scripts) touches no stack and
+ * synthesizes nothing.
+ */
+export async function changedStacks(base: string, { cwd, workdir }: ChangedStacksOptions): Promise<ChangedStacks> {
   const git = (...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   let commit: string;
   try {
@@ -107,14 +123,17 @@ export function changedStacks(base: string, { cwd, workdir }: ChangedStacksOptio
     ...git('ls-files', '--others', '--exclude-standard').split('\n'),
   ].filter(Boolean))].sort();
   const { reasons, everything } = reasonsOf(files);
+  if (reasons.length === 0) return { base, everything, changes: [], files };
   const dir = workdir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'ssk-changed-'));
   const tree = path.join(dir, 'base');
   try {
     git('worktree', 'add', '--detach', '--force', tree, commit);
     // The same dependencies: this tree's installed ones.
     fs.symlinkSync(path.join(cwd, 'node_modules'), path.join(tree, 'node_modules'), 'dir');
-    const before = readSynthesis(synthesizeIn(tree, path.join(dir, 'base.out')));
-    const after = readSynthesis(synthesizeIn(cwd, path.join(dir, 'head.out')));
+    // Two processes, one a core: each synthesis is single-threaded.
+    const [baseOut, headOut] = await Promise.all([synthesizeIn(tree, path.join(dir, 'base.out')), synthesizeIn(cwd, headSynthesis(dir))]);
+    const before = readSynthesis(baseOut);
+    const after = readSynthesis(headOut);
     const changes = everything
       ? [...new Set([...after.stacks.keys(), ...before.stacks.keys()])].sort().map((stack): StackChange => ({
         stack, change: !before.stacks.has(stack) ? 'added' : !after.stacks.has(stack) ? 'removed' : 'changed', reasons,
@@ -128,10 +147,14 @@ export function changedStacks(base: string, { cwd, workdir }: ChangedStacksOptio
 }
 
 /** The app of the tree at `dir`, synthesized as `npm run synth` does, into `outdir`. */
-function synthesizeIn(dir: string, outdir: string): string {
+async function synthesizeIn(dir: string, outdir: string): Promise<string> {
   const { app } = JSON.parse(fs.readFileSync(path.join(dir, 'cdktf.json'), 'utf8')) as { app: string };
   const [, ...args] = app.split(' ');
-  const run = spawnSync(process.execPath, args, { cwd: dir, env: { ...process.env, CDKTF_OUTDIR: outdir, SSK_CONFIG: '' }, encoding: 'utf8' });
-  if (run.status !== 0) throw new Error(`synthesizing ${dir} failed:\n${run.stderr || run.stdout}`);
+  const child = spawn(process.execPath, args, { cwd: dir, env: { ...process.env, CDKTF_OUTDIR: outdir, SSK_CONFIG: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+  const code = await new Promise<number | null>((resolve, reject) => child.on('error', reject).on('close', resolve));
+  if (code !== 0) throw new Error(`synthesizing ${dir} failed:\n${output}`);
   return outdir;
 }
