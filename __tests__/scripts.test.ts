@@ -188,6 +188,28 @@ describe('npm run bench budgets', () => {
     ]);
   });
 
+  it('compares CPU time, stacks planned, and the ratio to the case each run was paired with, where a budget asks', () => {
+    const verdicts = judge([
+      { case: 'detect', medianSeconds: 7, timesFloor: 1.7, pairedWith: 'synth100' },
+      { case: 'synth100', medianSeconds: 4 },
+      { case: 'change', medianSeconds: 11, stacks: 2, cpuSeconds: 16 },
+      { case: 'everything', medianSeconds: 160, cpuSeconds: 300 },
+      { case: 'terraform', medianSeconds: 315, cpuSeconds: 366 },
+    ], [
+      { name: 'detection', case: 'detect', per: 'synth100', limit: 2.5 },
+      { name: 'stacks', case: 'change', measure: 'stacks', limit: 1 },
+      { name: 'change', case: 'change', per: 'everything', limit: 0.05 },
+      { name: 'cpu', case: 'everything', per: 'terraform', measure: 'cpu', limit: 1.3 },
+    ], 2);
+    expect(formatVerdicts(verdicts).map((l) => l.replace(/\s+/g, ' '))).toEqual([
+      // The paired ratio, not 7 s over 4 s.
+      'detection 1.70x budget 2.5x',
+      'stacks 2 stacks budget 1 stacks OVER',
+      'change 0.069x budget 0.05x OVER',
+      'cpu 0.82x budget 1.3x',
+    ]);
+  });
+
   it('says which budgets a partial run did not measure, without flagging them', () => {
     const verdicts = judge([{ case: 'app', medianSeconds: 0.8, timesFloor: 1.9 }, { case: 'v100', medianSeconds: 50 }], budgets);
     expect(verdicts.map((v) => [v.budget.name, v.value, v.over])).toEqual([['synth', 1.9, false], ['validate', undefined, false], ['tests', undefined, false]]);

@@ -2,23 +2,30 @@ import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { APP, BUDGETS, type BenchRecord, FLOOR, type Result, TEST_SUITE, VALIDATE_5, VALIDATE_100, writeFigures } from './lib/bench-figures';
+import { execFileSync } from 'child_process';
+import {
+  APP, BUDGETS, type BenchRecord, DETECT, FLOOR, PLAN_CHANGE, PLAN_EVERYTHING, type Result, SYNTH_100, TERRAFORM_FLOOR, TEST_SUITE, UNIT_TESTS, VALIDATE_5, writeFigures,
+} from './lib/bench-figures';
 import { formatVerdicts, judge, machineDescription } from './lib/budgets';
 import { generatedConfig } from './lib/generated-config';
-import { appCommand } from './lib/synth';
-import { assertProviderAvailable } from './lib/terraform';
+import { appCommand, synthesize } from './lib/synth';
+import { plainStack } from './lib/plain-plan';
+import { assertProviderAvailable, Terraform } from './lib/terraform';
 import { parseArguments, usageError } from './lib/usage';
 
 /**
- * `npm run bench`: median wall time and peak memory of synthesis, over several runs each after one
- * warm-up run: the README's synth command, the app process it starts, the cdktf CLI, the bare cost of
- * loading cdktf and the provider classes the app uses (the floor), and generated configs of 1 to 100
- * environments with 5 instances each; then offline validation (`npm run validate`'s script: synth and
- * plan) of the project's 5 stacks and of 20 and 100 generated environments; then `npm test`; then the
- * deploy walk against the AWS emulator (`npm run test:deploy`, BENCH_DEPLOY_RUNS runs). Prints the
- * machine, a table, and each budget with its figure (OVER where exceeded), and writes
- * bench-results.json. BENCH_RUNS sets the runs per synth case (default 5), BENCH_VALIDATE_RUNS per
- * validation case (default 3).
+ * `npm run bench`: what users wait for, each ratio measured within one run. Synthesis: median wall
+ * time and peak memory over several runs each after one warm-up run (the README's synth command, the
+ * app process it starts, the cdktf CLI, the bare cost of loading cdktf and the provider classes the app
+ * uses, which is the floor, and generated configs of 1 to 100 environments of 5 instances). Then, on
+ * a generated config of 100 environments: planning every stack offline (`npm run validate`); a
+ * one-environment change in a repository of its own, its detection (`npm run changed-stacks`, each run
+ * paired with one synthesis of the config) and its plan (`npm run validate -- --changed`); and
+ * Terraform's floor, plain `terraform plan` of each kind of stack. Then the project's own 5-stack
+ * validation, `npm test`, `npm run test:unit`, and the deploy walk against the AWS emulator. Prints
+ * the machine, a table, and each budget with its figure (OVER where exceeded), and writes
+ * bench-results.json. BENCH_RUNS sets the runs per synthesis case (default 5), BENCH_VALIDATE_RUNS
+ * per plan case (default 3).
  */
 const ROOT = path.resolve(__dirname, '..');
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -50,40 +57,65 @@ function runOnce(name: string, command: string[], env: NodeJS.ProcessEnv, cwd: s
   return { seconds: line ? Number(line[1]) : wall, peakMb: line ? Number(line[2]) / 1024 : null };
 }
 
+/** A command and the variables it runs with. */
+interface Command {
+  readonly argv: string[];
+  readonly env?: NodeJS.ProcessEnv;
+}
+
 /**
  * Median wall time and peak memory of a command over RUNS runs after one warm-up run (which fills the
- * transpile and file system caches). Each run is paired with a run of the floor just before it, and
- * the case's ratio to the floor is the median of the pairs' ratios: this machine's speed drifts by a
- * third within a minute, which a ratio of two separate medians would carry into the figure.
+ * transpile and file system caches). Each run is paired with a run of `base` (the floor, or the case
+ * named `pairedWith`) just before it, and the case's ratio to it is the median of the pairs' ratios:
+ * this machine's speed drifts by a third within a minute, which a ratio of two separate medians would
+ * carry into the figure.
  */
-function measure(name: string, command: string[], floor: string[], env: NodeJS.ProcessEnv = {}, cwd = ROOT): Result {
+function measure(name: string, command: string[], base: Command, env: NodeJS.ProcessEnv = {}, cwd = ROOT, pairedWith?: string): Result {
   const seconds: number[] = [];
   const peaks: number[] = [];
   const ratios: number[] = [];
   for (let i = 0; i <= RUNS; i++) {
-    const base = runOnce('floor', floor, {}, ROOT);
+    const before = runOnce(pairedWith ?? 'floor', base.argv, base.env ?? {}, ROOT);
     const run = runOnce(name, command, env, cwd);
     if (i === 0) continue;
     seconds.push(run.seconds);
     if (run.peakMb !== null) peaks.push(run.peakMb);
-    ratios.push(run.seconds / base.seconds);
+    ratios.push(run.seconds / before.seconds);
   }
-  return { case: name, runs: RUNS, medianSeconds: median(seconds), medianPeakMb: peaks.length ? Math.round(median(peaks)) : null, timesFloor: round(median(ratios)) };
+  return {
+    case: name, runs: RUNS, medianSeconds: median(seconds), medianPeakMb: peaks.length ? Math.round(median(peaks)) : null,
+    timesFloor: round(median(ratios)), ...(pairedWith ? { pairedWith } : {}),
+  };
+}
+
+interface TreeOptions {
+  /** @default the project */
+  readonly cwd?: string;
+  /** @default one warm-up run before those measured */
+  readonly warmUp?: boolean;
+  /** The environment as given, not over this process's. @default false */
+  readonly ownEnv?: boolean;
+  /** The stacks a run planned, from what it printed. */
+  readonly stacksOf?: (stdout: string) => number;
 }
 
 /** Like `measure`, for a command that starts many processes: memory is the peak of the whole tree. */
-async function measureTree(name: string, command: string[], env: NodeJS.ProcessEnv, runs: number, warmUp = true): Promise<Result> {
+async function measureTree(name: string, command: string[], env: NodeJS.ProcessEnv, runs: number, options: TreeOptions = {}): Promise<Result> {
+  const { cwd = ROOT, warmUp = true, ownEnv = false, stacksOf } = options;
   const seconds: number[] = [];
   const peaks: number[] = [];
   const cpu: number[] = [];
+  let stacks: number | undefined;
   for (let i = warmUp ? 0 : 1; i <= runs; i++) {
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'ssk-bench-'));
     // GNU time's CPU figures cover every descendant its child waited for, as Terraform and jest do.
     const cpuFile = `${outdir}.cpu`;
     const argv = fs.existsSync(TIME) ? [TIME, '-o', cpuFile, '-f', '%U %S', ...command] : command;
     const started = process.hrtime.bigint();
-    const child = spawn(argv[0], argv.slice(1), { cwd: ROOT, env: { ...process.env, CDKTF_OUTDIR: outdir, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(argv[0], argv.slice(1), { cwd, env: { ...(ownEnv ? {} : process.env), CDKTF_OUTDIR: outdir, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
     let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
     let peak = 0;
     const sampler = setInterval(() => (peak = Math.max(peak, treeMemoryKb(child.pid!))), 500);
@@ -93,15 +125,16 @@ async function measureTree(name: string, command: string[], env: NodeJS.ProcessE
     const times = fs.existsSync(cpuFile) ? fs.readFileSync(cpuFile, 'utf8').trim().split(/\s+/).map(Number) : [];
     fs.rmSync(outdir, { recursive: true, force: true });
     fs.rmSync(cpuFile, { force: true });
-    if (code !== 0) throw new Error(`${name} failed:\n${stderr}`);
+    if (code !== 0) throw new Error(`${name} failed:\n${stdout}${stderr}`);
     if (i === 0) continue;
+    stacks = stacksOf?.(stdout);
     seconds.push(wall);
     peaks.push(peak / 1024);
     if (times.length === 2) cpu.push(times[0] + times[1]);
   }
   return {
     case: name, runs, medianSeconds: median(seconds), medianPeakMb: Math.round(median(peaks)),
-    ...(cpu.length > 0 ? { cpuSeconds: round(median(cpu)) } : {}),
+    ...(cpu.length > 0 ? { cpuSeconds: round(median(cpu)) } : {}), ...(stacks === undefined ? {} : { stacks }),
   };
 }
 
@@ -167,11 +200,16 @@ function listTs(p: string): string[] {
   return fs.readdirSync(p).flatMap((name) => listTs(path.join(p, name)));
 }
 
-/** A generated config of `count` environments, written to a scratch file. */
+const configFiles = new Map<number, string>();
+
+/** A generated config of `count` environments, written to a scratch file once. */
 function generatedConfigFile(count: number): string {
-  const file = path.join(scratchDir('ssk-bench-config-'), 'environments.json');
-  fs.writeFileSync(file, JSON.stringify(generatedConfig(count)));
-  return file;
+  if (!configFiles.has(count)) {
+    const file = path.join(scratchDir('ssk-bench-config-'), 'environments.json');
+    fs.writeFileSync(file, JSON.stringify(generatedConfig(count)));
+    configFiles.set(count, file);
+  }
+  return configFiles.get(count)!;
 }
 
 /** A package whose only script does nothing: what `npm run` costs before the app starts. */
@@ -198,17 +236,17 @@ async function main(): Promise<void> {
   if (!args) return;
   const node = process.execPath;
   const app = appCommand();
-  const floor = [node, '-e', ['cdktf', ...providerModulesUsed()].map((m) => `require(${JSON.stringify(m)});`).join('')];
+  const floor: Command = { argv: [node, '-e', ['cdktf', ...providerModulesUsed()].map((m) => `require(${JSON.stringify(m)});`).join('')] };
   const synth = (name: string, command: string[], env: NodeJS.ProcessEnv = {}, cwd = ROOT): Case => ({ name, run: () => measure(name, command, floor, env, cwd) });
   const synthCases: Case[] = [
     synth('npm run synth (3 environments, 5 stacks)', ['npm', 'run', '-s', 'synth']),
     synth(APP, app),
     synth("npm's own start (npm run of a no-op script)", ['npm', 'run', '-s', 'noop'], {}, noopPackage()),
     synth('cdktf synth (3 environments, 5 stacks)', [path.join(ROOT, 'node_modules', '.bin', 'cdktf'), 'synth', '--output', path.join(os.tmpdir(), 'ssk-bench-cdktf')], { CI: '1' }),
-    synth(FLOOR, floor),
+    synth(FLOOR, floor.argv),
     ...[1, 10, 50, 100].map((n) => synth(`app: ${n} environment${n === 1 ? '' : 's'} x 5 instances`, app, { SSK_CONFIG: generatedConfigFile(n) })),
   ];
-  const cases = [...synthCases, ...validationCases(), testSuiteCase(), deployWalkCase()];
+  const cases = [...synthCases, ...scaleCases(app), ...contributorCases()];
   const wanted = args.positional;
   const selected = cases.filter((c) => wanted.length === 0 || wanted.some((w) => c.name.includes(w)));
   if (selected.length === 0) return void usageError(USAGE, `no case matches ${wanted.join(', ')}; the cases:\n${cases.map((c) => `  ${c.name}`).join('\n')}`);
@@ -218,11 +256,11 @@ async function main(): Promise<void> {
   const machine = machineDescription();
   const width = Math.max(...results.map((r) => r.case.length));
   console.log(`measured on ${machine}`);
-  console.log(`${'case'.padEnd(width)}  median s  x floor  peak MB    CPU s   (${RUNS} runs each, validation ${VALIDATE_RUNS})`);
+  console.log(`${'case'.padEnd(width)}  median s  x floor  peak MB    CPU s  stacks  (${RUNS} runs each, plans ${VALIDATE_RUNS})`);
   for (const r of results) {
     const ratio = r.timesFloor === undefined ? '' : r.timesFloor.toFixed(2);
     const cpu = r.cpuSeconds === undefined ? '' : r.cpuSeconds.toFixed(1);
-    console.log(`${r.case.padEnd(width)}  ${r.medianSeconds.toFixed(2).padStart(8)}  ${ratio.padStart(7)}  ${String(r.medianPeakMb ?? 'n/a').padStart(7)}  ${cpu.padStart(7)}`);
+    console.log(`${r.case.padEnd(width)}  ${r.medianSeconds.toFixed(2).padStart(8)}  ${ratio.padStart(7)}  ${String(r.medianPeakMb ?? 'n/a').padStart(7)}  ${cpu.padStart(7)}  ${String(r.stacks ?? '').padStart(6)}`);
   }
   const verdicts = judge(results, BUDGETS);
   console.log('\nbudgets (each ratio measured within this run):');
@@ -235,35 +273,111 @@ async function main(): Promise<void> {
   }
 }
 
-/** `npm run validate`'s script (synth, then plan every stack offline) on 5 stacks, 20 and 100 environments. */
-function validationCases(): Case[] {
-  const validate = [process.execPath, '--require', path.join(ROOT, 'scripts', 'transpile-hook.cjs'), path.join(ROOT, 'scripts', 'validate.ts')];
-  const cases: [string, NodeJS.ProcessEnv | (() => NodeJS.ProcessEnv)][] = [
-    [VALIDATE_5, {}],
-    ['validate: 20 environments x 5 instances (22 stacks)', () => ({ SSK_CONFIG: generatedConfigFile(20) })],
-    [VALIDATE_100, () => ({ SSK_CONFIG: generatedConfigFile(100) })],
+/** A script of the project's, as `npm run` starts it. */
+function script(name: string, root = ROOT): string[] {
+  return [process.execPath, '--require', path.join(root, 'scripts', 'transpile-hook.cjs'), path.join(root, 'scripts', `${name}.ts`)];
+}
+
+/** The stacks `npm run validate` planned, from its summary line. */
+function stacksPlanned(stdout: string): number {
+  const summary = /^(\d+) passed, (\d+) failed$/m.exec(stdout);
+  return summary ? Number(summary[1]) + Number(summary[2]) : 0;
+}
+
+/**
+ * What a hundred environments wait for: every stack planned, against a one-environment change found
+ * and planned, and against plain Terraform planning the same stacks. No warm-up for the plans: the
+ * synthesis cases before them have filled the transpile cache and read the provider binary.
+ */
+function scaleCases(app: string[]): Case[] {
+  const config = () => ({ SSK_CONFIG: generatedConfigFile(100) });
+  const synth100: () => Command = () => ({ argv: app, env: config() });
+  const noWarmUp = { warmUp: false, stacksOf: stacksPlanned };
+  return [
+    { name: VALIDATE_5, run: () => measureTree(VALIDATE_5, script('validate'), {}, VALIDATE_RUNS, noWarmUp) },
+    { name: PLAN_EVERYTHING, run: () => measureTree(PLAN_EVERYTHING, script('validate'), config(), VALIDATE_RUNS, noWarmUp) },
+    { name: DETECT, run: () => measure(DETECT, script('changed-stacks', changeRepo()).concat('--base', 'HEAD'), synth100(), {}, changeRepo(), SYNTH_100) },
+    { name: PLAN_CHANGE, run: () => measureTree(PLAN_CHANGE, script('validate', changeRepo()).concat('--changed', 'HEAD'), {}, VALIDATE_RUNS, { ...noWarmUp, cwd: changeRepo() }) },
+    { name: TERRAFORM_FLOOR, run: () => terraformFloor(generatedConfigFile(100)) },
   ];
-  // No warm-up: the synth cases before them have filled the transpile cache and read the provider binary.
-  return cases.map(([name, env]) => ({ name, run: () => measureTree(name, validate, typeof env === 'function' ? env() : env, VALIDATE_RUNS, false) }));
+}
+
+let repo: string | undefined;
+
+/**
+ * A repository of its own holding this working tree with the generated config of 100 environments
+ * committed, and one environment's config changed in its working tree: a pull request's change.
+ */
+function changeRepo(): string {
+  if (repo) return repo;
+  repo = path.join(scratchDir('ssk-bench-repo-'), 'repo');
+  const files = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: ROOT, encoding: 'utf8' }).split('\0').filter(Boolean);
+  for (const file of files.filter((f) => fs.existsSync(path.join(ROOT, f)))) fs.cpSync(path.join(ROOT, file), path.join(repo, file));
+  const configFile = path.join(repo, 'config', 'environments.json');
+  const config = generatedConfig(100);
+  fs.writeFileSync(configFile, JSON.stringify(config, null, 2));
+  const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=bench', '-c', 'user.email=bench@localhost', ...args], { cwd: repo, stdio: 'ignore' });
+  git('init', '--quiet');
+  git('add', '-A');
+  git('commit', '--quiet', '-m', 'base');
+  fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(repo, 'node_modules'), 'dir');
+  config.environments.env42.sessionLogging.idleSessionTimeoutMinutes = 25;
+  fs.writeFileSync(configFile, JSON.stringify(config, null, 2));
+  return repo;
 }
 
 /**
- * `npm test`: the whole suite, once after a warm-up run that fills jest's transform cache and the
- * type check's build info (BENCH_TEST_RUNS runs, default 1).
+ * Terraform's own floor for the stacks `npm run validate` plans: plain `terraform plan` of a synthesized
+ * stack alone, as a team that runs Terraform itself would, offline with the same stand-in and the same
+ * Terraform settings (`init` beforehand, not counted). The generated environments differ only in names
+ * and accounts, so each kind of stack (bootstrap, organization, environment) is measured once and
+ * counted as often as it occurs. The provider processes Terraform starts (one per provider configuration
+ * in each of its validate and plan walks, and one for the schema) and its own work are the floor.
  */
-function testSuiteCase(): Case {
+async function terraformFloor(configFile: string): Promise<Result> {
+  const outdir = scratchDir('ssk-bench-floor-');
+  synthesize(outdir, { SSK_CONFIG: configFile });
+  const manifest = JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf8')) as { stacks: Record<string, unknown> };
+  const names = Object.keys(manifest.stacks);
+  const kinds = ['bootstrap', 'organization', 'env1'].map((stack) => ({ stack, count: stack === 'env1' ? names.filter((n) => /^env\d+$/.test(n)).length : 1 }));
+  if (kinds.reduce((n, k) => n + k.count, 0) !== names.length) throw new Error(`${TERRAFORM_FLOOR}: stacks of a kind not measured among ${names.join(', ')}`);
+  const work = scratchDir('ssk-bench-plain-');
+  const terraform = new Terraform(work);
+  let cpuSeconds = 0;
+  let seconds = 0;
+  let peak = 0;
+  for (const { stack, count } of kinds) {
+    const plain = await plainStack(outdir, stack, work);
+    try {
+      const init = await terraform.run(plain.dir, ['init', '-input=false', '-no-color'], plain.env);
+      if (init.code !== 0) throw new Error(`terraform init of ${stack} failed:\n${init.stdout}${init.stderr}`);
+      const one = await measureTree(`plain terraform plan: ${stack}`, ['terraform', 'plan', '-input=false', '-no-color', '-lock=false'], terraform.environment(plain.env), VALIDATE_RUNS, { cwd: plain.dir, ownEnv: true });
+      console.log(`  ${one.case}: ${one.medianSeconds.toFixed(1)} s, ${one.cpuSeconds} CPU-s, x ${count}`);
+      cpuSeconds += (one.cpuSeconds ?? NaN) * count;
+      seconds += one.medianSeconds * count;
+      peak = Math.max(peak, one.medianPeakMb ?? 0);
+    } finally {
+      await plain.close();
+    }
+  }
+  return { case: TERRAFORM_FLOOR, runs: VALIDATE_RUNS, medianSeconds: seconds, medianPeakMb: peak, cpuSeconds: round(cpuSeconds), stacks: names.length };
+}
+
+/**
+ * What contributors wait for: `npm test`, the whole suite, and `npm run test:unit`, once each after a
+ * warm-up run that fills jest's transform cache and the type check's build info (BENCH_TEST_RUNS runs,
+ * default 1); and `npm run test:deploy`, the README's walk against the AWS emulator, every stack
+ * applied, re-planned, changed, drifted and destroyed: minutes a run, so BENCH_DEPLOY_RUNS runs
+ * (default 1) and no warm-up.
+ */
+function contributorCases(): Case[] {
   const runs = Number(process.env.BENCH_TEST_RUNS ?? 1);
-  return { name: TEST_SUITE, run: () => measureTree(TEST_SUITE, ['npm', 'test', '--silent'], {}, runs) };
-}
-
-/**
- * `npm run test:deploy`: the README's walk against the AWS emulator, every stack applied, re-planned,
- * changed, drifted and destroyed. Minutes a run, so BENCH_DEPLOY_RUNS runs (default 1) and no warm-up.
- */
-function deployWalkCase(): Case {
-  const name = 'deploy walk: npm run test:deploy (5 stacks, emulator)';
-  const runs = Number(process.env.BENCH_DEPLOY_RUNS ?? 1);
-  return { name, run: () => measureTree(name, ['npm', 'run', '-s', 'test:deploy'], {}, runs, false) };
+  const walk = 'deploy walk: npm run test:deploy (5 stacks, emulator)';
+  return [
+    { name: TEST_SUITE, run: () => measureTree(TEST_SUITE, ['npm', 'test', '--silent'], {}, runs) },
+    { name: UNIT_TESTS, run: () => measureTree(UNIT_TESTS, ['npm', 'run', '-s', 'test:unit'], {}, runs) },
+    { name: walk, run: () => measureTree(walk, ['npm', 'run', '-s', 'test:deploy'], {}, Number(process.env.BENCH_DEPLOY_RUNS ?? 1), { warmUp: false }) },
+  ];
 }
 
 main()

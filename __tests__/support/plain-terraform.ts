@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { startMockAws } from '../../scripts/lib/mock-aws';
+import { plainStack } from '../../scripts/lib/plain-plan';
 import { Terraform } from '../../scripts/lib/terraform';
 
 export interface PlainTerraformRun {
@@ -15,26 +16,19 @@ export interface PlainTerraformRun {
 /**
  * README, "Plain Terraform": the commands a team that runs Terraform itself types, run as written on
  * a synthesized stack (copied into `work/cdktf.out/stacks/<name>`), offline. The only test-only piece
- * is an override file beside the stack: a local backend instead of S3, and a placeholder key that the
- * stand-in STS answers with the stack's own account.
+ * is an override file beside the stack, a local backend instead of S3; the credentials are a
+ * placeholder key in the environment that the stand-in STS answers with the stack's own account.
  */
 export async function runPlainTerraform(outdir: string, name: string, accountId: string, work: string): Promise<PlainTerraformRun> {
-  const stack = path.join(work, 'cdktf.out', 'stacks', name);
-  fs.cpSync(path.join(outdir, 'stacks', name), stack, { recursive: true });
-  fs.writeFileSync(path.join(stack, 'zz_test_override.tf.json'), JSON.stringify({
-    terraform: { backend: { local: { path: 'terraform.tfstate' } } },
-    provider: { aws: [{ access_key: 'PLAINTERRAFORM', secret_key: 'offline', skip_metadata_api_check: true }] },
-  }));
-  const mock = await startMockAws(new Map([['PLAINTERRAFORM', accountId]]));
+  const stack = await plainStack(outdir, name, work, accountId);
   try {
     const terraform = new Terraform(work);
-    const env = { AWS_ENDPOINT_URL_STS: mock.url, AWS_ENDPOINT_URL_SSM: mock.url };
     const chdir = `-chdir=cdktf.out/stacks/${name}`;
-    const init = await terraform.run(work, [chdir, 'init', '-input=false', '-no-color'], env);
-    const plan = await terraform.run(work, [chdir, 'plan', '-input=false', '-no-color', '-out=tfplan'], env);
-    return { stack, init: init.stdout + init.stderr, plan: plan.stdout + plan.stderr, codes: [init.code, plan.code] };
+    const init = await terraform.run(work, [chdir, 'init', '-input=false', '-no-color'], stack.env);
+    const plan = await terraform.run(work, [chdir, 'plan', '-input=false', '-no-color', '-out=tfplan'], stack.env);
+    return { stack: stack.dir, init: init.stdout + init.stderr, plan: plan.stdout + plan.stderr, codes: [init.code, plan.code] };
   } finally {
-    await mock.close();
+    await stack.close();
   }
 }
 

@@ -4,20 +4,30 @@ import * as os from 'os';
 export interface Measured {
   readonly case: string;
   readonly medianSeconds: number;
+  /** The median ratio to the case run just before each run: the floor, or `pairedWith`. */
   readonly timesFloor?: number;
+  /** The case each run was paired with, when not the floor. */
+  readonly pairedWith?: string;
+  /** Stacks the case planned, where it plans. */
+  readonly stacks?: number;
   /** Median CPU time of the case's process tree (user and system), where it was measured. */
   readonly cpuSeconds?: number;
 }
 
 /**
  * A performance budget: a case's time as a multiple of another case's (measured in the same run, so
- * that it holds on a slower or faster machine), or, where no ratio is meaningful, in seconds.
+ * that it holds on a slower or faster machine), or, where no ratio is meaningful, in seconds or stacks.
  */
 export interface Budget {
   readonly name: string;
   readonly case: string;
-  /** The case it is a multiple of; the floor's paired ratio when that is `floor`; seconds when absent. */
+  /**
+   * The case it is a multiple of (the paired ratio when the case's runs were paired with it, or with
+   * the floor for `floor`); seconds or stacks when absent.
+   */
   readonly per?: string | 'floor';
+  /** What is compared: wall time, CPU time (user and system, the whole process tree), stacks planned. @default 'wall' */
+  readonly measure?: 'wall' | 'cpu' | 'stacks';
   readonly limit: number;
 }
 
@@ -39,12 +49,15 @@ export function judge(results: readonly Measured[], budgets: readonly Budget[], 
   return budgets.map((budget) => {
     const measured = find(budget.case);
     if (!measured) return { budget, over: false };
-    if (budget.per === 'floor') return verdict(budget, measured.timesFloor);
-    // Seconds, or a multiple of another case's seconds: the CPU bound in the same unit.
-    const base = budget.per === undefined ? 1 : find(budget.per)?.medianSeconds;
-    if (base === undefined) return { budget, over: false };
-    const cpuBound = measured.cpuSeconds === undefined ? undefined : { figure: measured.cpuSeconds / cores / base, cores };
-    return verdict(budget, measured.medianSeconds / base, cpuBound);
+    if (budget.per === 'floor' && measured.pairedWith === undefined) return verdict(budget, measured.timesFloor);
+    if (budget.per !== undefined && measured.pairedWith === budget.per) return verdict(budget, measured.timesFloor);
+    const figure = (r: Measured) => (budget.measure === 'cpu' ? r.cpuSeconds : budget.measure === 'stacks' ? r.stacks : r.medianSeconds);
+    // Seconds or stacks, or a multiple of another case's: the CPU bound (of wall time) in the same unit.
+    const base = budget.per === undefined ? 1 : (() => { const b = find(budget.per); return b && figure(b); })();
+    const value = figure(measured);
+    if (base === undefined || value === undefined) return { budget, over: false };
+    const cpuBound = (budget.measure ?? 'wall') !== 'wall' || measured.cpuSeconds === undefined ? undefined : { figure: measured.cpuSeconds / cores / base, cores };
+    return verdict(budget, value / base, cpuBound);
   });
 }
 
@@ -59,8 +72,8 @@ function verdict(budget: Budget, value: number | undefined, cpuBound?: Verdict['
 export function formatVerdicts(verdicts: readonly Verdict[]): string[] {
   const width = Math.max(...verdicts.map((v) => v.budget.name.length));
   return verdicts.map(({ budget, value, over, cpuBound }) => {
-    const unit = budget.per ? 'x' : ' s';
-    const figure = value === undefined ? 'not measured' : `${value.toFixed(2)}${unit}`;
+    const unit = budget.per ? 'x' : budget.measure === 'stacks' ? ' stacks' : ' s';
+    const figure = value === undefined ? 'not measured' : budget.measure === 'stacks' && !budget.per ? `${value}${unit}` : `${value.toFixed(value < 0.1 ? 3 : 2)}${unit}`;
     const bound = over && cpuBound !== undefined && cpuBound.figure > budget.limit
       ? ` (its CPU time alone needs ${cpuBound.figure.toFixed(2)}${unit} on ${cpuBound.cores} cores)` : '';
     return `${budget.name.padEnd(width)}  ${figure.padStart(12)}  budget ${budget.limit}${unit}${over ? `  OVER${bound}` : ''}`;

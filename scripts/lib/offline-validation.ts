@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { MockAws, startMockAws } from './mock-aws';
+import { standInEndpoints } from './plain-plan';
 import { Diagnostic, Terraform, TerraformRun, diagnosticsOf } from './terraform';
 
 /** A stack's configuration file, in the synthesized output and in its scratch copy. */
@@ -249,10 +250,7 @@ class BatchPlanner {
     // The stand-in answers STS, SSM and Identity Center's reads through the SDK's service endpoint
     // variables rather than the provider's `endpoints` block, which costs each provider process 2 s of
     // CPU to validate.
-    const env = {
-      TF_DATA_DIR: dataDir,
-      ...Object.fromEntries(['STS', 'SSM', 'SSO_ADMIN', 'IDENTITYSTORE'].map((service) => [`AWS_ENDPOINT_URL_${service}`, this.mock.url])),
-    };
+    const env = { TF_DATA_DIR: dataDir, ...standInEndpoints(this.mock.url) };
     // Records the local child modules; installs nothing.
     const get = await this.terraform.run(root, ['get'], env);
     if (get.code !== 0) return { run: get, diagnostics: diagnosticsOf(get) };

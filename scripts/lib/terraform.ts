@@ -50,10 +50,15 @@ export class Terraform {
     };
   }
 
+  /** The environment Terraform runs with: these settings, then `extra`. */
+  environment(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+    return { ...this.env, ...extra };
+  }
+
   run(cwd: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<TerraformRun> {
     const started = process.hrtime.bigint();
     return new Promise((resolve, reject) => {
-      const child = spawn('terraform', args, { cwd, env: { ...this.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn('terraform', args, { cwd, env: this.environment(env), stdio: ['ignore', 'pipe', 'pipe'] });
       const out: Buffer[] = [];
       const err: Buffer[] = [];
       child.stdout.on('data', (c: Buffer) => out.push(c));
