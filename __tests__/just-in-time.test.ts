@@ -2,6 +2,7 @@ import { Testing } from 'cdktf';
 import * as cedar from '@cedar-policy/cedar-wasm/nodejs';
 import { validateConfig } from '../config/validate';
 import { autoApprovalRules, cedarProblems, denyAccessRules } from '../config/sections/just-in-time';
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { approverStatements, cedarPolicies, JUST_IN_TIME_CEDAR_SCHEMA } from '../modules/just-in-time';
@@ -120,6 +121,33 @@ describe('the auto-approval policy generated from the config, decided by Cedar',
     expect(cedarProblems(byTag)).toEqual([]);
     expect(authorize(byTag, { id: 'bob', principalTags: { OnCall: 'true' } }, OPERATORS_NODE)).toBe('allow');
     expect(authorize(byTag, { id: 'bob', principalTags: { OnCall: 'false' } }, OPERATORS_NODE)).toBe('deny');
+  });
+});
+
+describe("Cedar's answer, remembered", () => {
+  /** cedarProblems in a process of its own: its answer, and whether it loaded the engine. */
+  const inFreshProcess = (policies: string) => {
+    const script = `const { cedarProblems } = require('./config/sections/just-in-time');
+const problems = cedarProblems(${JSON.stringify(policies)});
+console.log(JSON.stringify({ problems, loaded: Object.keys(require.cache).some((f) => f.includes('cedar-wasm')) }));`;
+    const run = spawnSync(process.execPath, ['--require', './scripts/transpile-hook.cjs', '-e', script], { cwd: path.resolve(__dirname, '..'), encoding: 'utf8' });
+    return JSON.parse(run.stdout) as { problems: string[]; loaded: boolean };
+  };
+
+  it('is the engine\'s own, kept for the same policies: a synth again loads no WebAssembly, and a problem stays a problem', () => {
+    // Policies no run has seen before, so the first answer is the engine's.
+    const unique = `// run ${process.pid} ${Date.now()}\n`;
+    const good = unique + cedarPolicies('permit', [{ description: 'on call by tag', principalTags: { OnCall: 'true' }, nodeTags: { Environment: ['staging'] } }]);
+    const bad = `${unique}permit (principal, action, resource) when { principal.costCentre == "eng" };`;
+    for (const policies of [good, bad]) {
+      const first = inFreshProcess(policies);
+      const again = inFreshProcess(policies);
+      expect(first.loaded).toBe(true);
+      expect(again).toEqual({ problems: first.problems, loaded: false });
+      expect(again.problems).toEqual(cedarProblems(policies));
+    }
+    expect(inFreshProcess(good).problems).toEqual([]);
+    expect(inFreshProcess(bad).problems).toEqual([expect.stringMatching(/costCentre/)]);
   });
 });
 

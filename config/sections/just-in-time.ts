@@ -1,4 +1,7 @@
 /** An access group's `justInTime`: access asked for and approved, never held (Systems Manager just-in-time node access). */
+import * as crypto from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
 import * as f from '../fields';
 import * as rules from '../aws-rules';
 import { type CedarRule, cedarPolicies, JUST_IN_TIME_CEDAR_SCHEMA } from '../../modules/just-in-time/cedar';
@@ -175,13 +178,45 @@ export function autoApprovalRules(env: EnvironmentConfig): CedarRule[] {
  */
 export function cedarProblems(policies: string): string[] {
   if (!policies.trim()) return [];
-  // Loaded only for a config that uses just-in-time access: the engine is 4 MB of WebAssembly.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const cedar = require('@cedar-policy/cedar-wasm/nodejs') as typeof import('@cedar-policy/cedar-wasm/nodejs');
-  const answer = cedar.validate({ validationSettings: { mode: 'strict' }, schema: JUST_IN_TIME_CEDAR_SCHEMA, policies: { staticPolicies: policies } });
-  if (answer.type === 'failure') return answer.errors.map((e) => e.message);
-  const described = (e: { policyId: string; error: { message: string } }) => `${statementDescription(policies, e.policyId)}: ${e.error.message}`;
-  return [...answer.validationErrors, ...answer.validationWarnings].map(described).concat(answer.otherWarnings.map((w) => w.message));
+  return remembered(policies, () => {
+    // Loaded only when the answer is not known: the engine is 4 MB of WebAssembly.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const cedar = require('@cedar-policy/cedar-wasm/nodejs') as typeof import('@cedar-policy/cedar-wasm/nodejs');
+    const answer = cedar.validate({ validationSettings: { mode: 'strict' }, schema: JUST_IN_TIME_CEDAR_SCHEMA, policies: { staticPolicies: policies } });
+    if (answer.type === 'failure') return answer.errors.map((e) => e.message);
+    const described = (e: { policyId: string; error: { message: string } }) => `${statementDescription(policies, e.policyId)}: ${e.error.message}`;
+    return [...answer.validationErrors, ...answer.validationWarnings].map(described).concat(answer.otherWarnings.map((w) => w.message));
+  });
+}
+
+/**
+ * The validator's answer kept beside the engine (`node_modules/.cache`), keyed by the engine's version,
+ * the schema and the policies, as the transpile hook keeps JavaScript: a config synthesized again loads
+ * no WebAssembly. Where that folder cannot be written, the answer is computed every time.
+ */
+function remembered(policies: string, validate: () => string[]): string[] {
+  const engine = require.resolve('@cedar-policy/cedar-wasm/nodejs');
+  const folder = `${path.sep}cedar-wasm`;
+  const pkg = engine.slice(0, engine.lastIndexOf(folder) + folder.length);
+  const { version } = JSON.parse(fs.readFileSync(path.join(pkg, 'package.json'), 'utf8')) as { version: string };
+  const key = crypto.createHash('sha256').update(`${version}\0${JUST_IN_TIME_CEDAR_SCHEMA}\0${policies}`).digest('hex');
+  const file = path.join(pkg, '..', '..', '.cache', 'ssm-session-kit', 'cedar', `${key}.json`);
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as string[];
+  } catch {
+    // Not known yet.
+  }
+  const problems = validate();
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    // A unique name, then renamed: a run beside this one never reads half an answer.
+    const partial = `${file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}`;
+    fs.writeFileSync(partial, JSON.stringify(problems));
+    fs.renameSync(partial, file);
+  } catch {
+    // A read-only install: validated again next time.
+  }
+  return problems;
 }
 
 /** The comment above the n-th statement ("policy0", "policy1", ...), which names the config field it came from. */
