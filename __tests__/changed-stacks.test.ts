@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
 import { changedMatrix, changeReport } from '../scripts/changed-stacks';
-import { changedStacks, type ChangedStacks, compareSyntheses, reasonsOf, terraformView } from '../scripts/lib/changed-stacks';
+import { APP_INPUTS, changedStacks, type ChangedStacks, compareSyntheses, reasonsOf, sameToTerraform, terraformView } from '../scripts/lib/changed-stacks';
 import { stackMatrix } from '../scripts/stack-matrix';
 import { loadConfig } from '../config/load';
 import { tempDir } from './helpers';
@@ -80,6 +80,8 @@ describe('what changed-stacks compares', () => {
     const a = { '//': { metadata: { version: '0.21.0' } }, resource: { b: 1, a: { '//': { path: 'x' }, v: 2 } } };
     const b = { resource: { a: { v: 2 }, b: 1 }, '//': { metadata: { version: '0.21.1' } } };
     expect(JSON.stringify(terraformView(a))).toBe(JSON.stringify(terraformView(b)));
+    expect(sameToTerraform(JSON.stringify(a), JSON.stringify(b))).toBe(true);
+    expect(sameToTerraform(JSON.stringify(a), JSON.stringify({ ...b, resource: { a: { v: 3 }, b: 1 } }))).toBe(false);
   });
 
   it('lists the stacks whose plan depends on a changed one', () => {
@@ -104,6 +106,8 @@ process.on('exit', () => fs.writeFileSync(${JSON.stringify(out)}, JSON.stringify
       .map((f) => path.relative(ROOT, f)).filter((f) => !f.startsWith('..') && !f.startsWith('node_modules') && !f.startsWith(path.relative(ROOT, dir))))];
     expect(read).toEqual(expect.arrayContaining(['main.ts', 'config/environments.json', 'scripts/transpile-hook.cjs']));
     expect(read.filter((f) => reasonsOf([f]).reasons.length === 0)).toEqual([]);
+    // And the base's copy holds every one of them.
+    expect(read.filter((f) => !APP_INPUTS.some((p) => f === p || f.startsWith(`${p}/`)))).toEqual([]);
   });
 
   it('reads the reasons from the files a change touches', () => {

@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { execFileSync } from 'child_process';
 import {
-  APP, BUDGETS, type BenchRecord, DETECT, FLOOR, PLAN_CHANGE, PLAN_EVERYTHING, type Result, SYNTH_100, TERRAFORM_FLOOR, TEST_SUITE, UNIT_TESTS, VALIDATE_5, writeFigures,
+  APP, BUDGETS, type BenchRecord, DETECT, FLOOR, FLOOR_ENVIRONMENT_STACK, LEAST_CHANGE, PLAN_CHANGE, PLAN_EVERYTHING, type Result, SYNTH_100, TERRAFORM_FLOOR, TEST_SUITE, UNIT_TESTS, VALIDATE_5, writeFigures,
 } from './lib/bench-figures';
 import { formatVerdicts, judge, machineDescription } from './lib/budgets';
 import { generatedConfig } from './lib/generated-config';
@@ -221,7 +221,8 @@ function noopPackage(): string {
 
 interface Case {
   readonly name: string;
-  readonly run: () => Result | Promise<Result>;
+  /** One result, or a few where a case measures parts of a whole. */
+  readonly run: () => Result | Result[] | Promise<Result | Result[]>;
 }
 
 const USAGE = `usage: npm run bench -- [--record] [word ...]
@@ -252,7 +253,8 @@ async function main(): Promise<void> {
   if (selected.length === 0) return void usageError(USAGE, `no case matches ${wanted.join(', ')}; the cases:\n${cases.map((c) => `  ${c.name}`).join('\n')}`);
   await assertProviderAvailable();
   const results: Result[] = [];
-  for (const c of selected) results.push(await c.run());
+  for (const c of selected) results.push(...[await c.run()].flat());
+  results.push(...leastChange(results));
   const machine = machineDescription();
   const width = Math.max(...results.map((r) => r.case.length));
   console.log(`measured on ${machine}`);
@@ -327,40 +329,51 @@ function changeRepo(): string {
 }
 
 /**
- * Terraform's own floor for the stacks `npm run validate` plans: plain `terraform plan` of a synthesized
- * stack alone, as a team that runs Terraform itself would, offline with the same stand-in and the same
- * Terraform settings (`init` beforehand, not counted). The generated environments differ only in names
- * and accounts, so each kind of stack (bootstrap, organization, environment) is measured once and
- * counted as often as it occurs. The provider processes Terraform starts (one per provider configuration
- * in each of its validate and plan walks, and one for the schema) and its own work are the floor.
+ * Terraform's own floor for the stacks `npm run validate` plans: plain `terraform init` and `plan` of a
+ * synthesized stack alone in a fresh folder, as a team that runs Terraform itself would, offline with
+ * the same stand-in and the same Terraform settings. The generated environments differ only in names
+ * and accounts, so each kind of stack (bootstrap, organization, environment) is measured and counted as
+ * often as it occurs. What Terraform does there is the floor: install the provider (from the mirror
+ * or the plugin cache), start a provider process per provider configuration in each of its validate
+ * and plan walks and one for the schema, and its own work.
  */
-async function terraformFloor(configFile: string): Promise<Result> {
+async function terraformFloor(configFile: string): Promise<Result[]> {
   const outdir = scratchDir('ssk-bench-floor-');
   synthesize(outdir, { SSK_CONFIG: configFile });
   const manifest = JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf8')) as { stacks: Record<string, unknown> };
   const names = Object.keys(manifest.stacks);
-  const kinds = ['bootstrap', 'organization', 'env1'].map((stack) => ({ stack, count: stack === 'env1' ? names.filter((n) => /^env\d+$/.test(n)).length : 1 }));
-  if (kinds.reduce((n, k) => n + k.count, 0) !== names.length) throw new Error(`${TERRAFORM_FLOOR}: stacks of a kind not measured among ${names.join(', ')}`);
+  const environments = names.filter((n) => /^env\d+$/.test(n)).length;
+  const kinds = [
+    { stack: 'env1', count: environments, name: FLOOR_ENVIRONMENT_STACK },
+    { stack: 'bootstrap', count: 1, name: "Terraform's floor: plain terraform init and plan of the bootstrap stack" },
+    { stack: 'organization', count: 1, name: "Terraform's floor: plain terraform init and plan of the organization stack" },
+  ];
+  if (environments + 2 !== names.length) throw new Error(`${TERRAFORM_FLOOR}: stacks of a kind not measured among ${names.join(', ')}`);
   const work = scratchDir('ssk-bench-plain-');
   const terraform = new Terraform(work);
-  let cpuSeconds = 0;
-  let seconds = 0;
-  let peak = 0;
-  for (const { stack, count } of kinds) {
-    const plain = await plainStack(outdir, stack, work);
+  const fresh = 'rm -rf .terraform .terraform.lock.hcl && terraform init -input=false -no-color >/dev/null && terraform plan -input=false -no-color -lock=false';
+  const results: Result[] = [];
+  for (const kind of kinds) {
+    const plain = await plainStack(outdir, kind.stack, work);
     try {
-      const init = await terraform.run(plain.dir, ['init', '-input=false', '-no-color'], plain.env);
-      if (init.code !== 0) throw new Error(`terraform init of ${stack} failed:\n${init.stdout}${init.stderr}`);
-      const one = await measureTree(`plain terraform plan: ${stack}`, ['terraform', 'plan', '-input=false', '-no-color', '-lock=false'], terraform.environment(plain.env), VALIDATE_RUNS, { cwd: plain.dir, ownEnv: true });
-      console.log(`  ${one.case}: ${one.medianSeconds.toFixed(1)} s, ${one.cpuSeconds} CPU-s, x ${count}`);
-      cpuSeconds += (one.cpuSeconds ?? NaN) * count;
-      seconds += one.medianSeconds * count;
-      peak = Math.max(peak, one.medianPeakMb ?? 0);
+      results.push({ ...await measureTree(kind.name, ['sh', '-c', fresh], terraform.environment(plain.env), VALIDATE_RUNS, { cwd: plain.dir, ownEnv: true }), stacks: 1 });
     } finally {
       await plain.close();
     }
   }
-  return { case: TERRAFORM_FLOOR, runs: VALIDATE_RUNS, medianSeconds: seconds, medianPeakMb: peak, cpuSeconds: round(cpuSeconds), stacks: names.length };
+  const total = (figure: (r: Result) => number) => kinds.reduce((sum, kind, i) => sum + figure(results[i]) * kind.count, 0);
+  return [...results, {
+    case: TERRAFORM_FLOOR, runs: VALIDATE_RUNS, medianSeconds: round(total((r) => r.medianSeconds)),
+    medianPeakMb: Math.max(...results.map((r) => r.medianPeakMb ?? 0)), cpuSeconds: round(total((r) => r.cpuSeconds ?? NaN)), stacks: names.length,
+  }];
+}
+
+/** The least a one-environment change costs, from figures of this run: its config synthesized, its stack planned by Terraform alone. */
+function leastChange(results: readonly Result[]): Result[] {
+  const synth = results.find((r) => r.case === SYNTH_100);
+  const stack = results.find((r) => r.case === FLOOR_ENVIRONMENT_STACK);
+  if (!synth || !stack) return [];
+  return [{ case: LEAST_CHANGE, runs: Math.min(synth.runs, stack.runs), medianSeconds: round(synth.medianSeconds + stack.medianSeconds), medianPeakMb: null, stacks: 1 }];
 }
 
 /**

@@ -4,8 +4,8 @@ import * as os from 'os';
 import * as path from 'path';
 
 /**
- * Which stacks a change touches: the base (a git ref, in a worktree of its own, with this tree's
- * installed dependencies) and the working tree are synthesized, and a stack is changed when its
+ * Which stacks a change touches: the base (a git ref, its files the app reads copied out of git, with
+ * this tree's installed dependencies) and the working tree are synthesized, and a stack is changed when its
  * synthesized configuration differs, what never reaches Terraform (cdktf's `//` metadata) left out.
  * Changes Terraform or the pipeline itself would see everywhere (the workflows, the lock file, the
  * Terraform version) touch every stack.
@@ -41,6 +41,9 @@ const REASONS: readonly { readonly reason: string; readonly match: RegExp; reado
   { reason: 'stack code', match: /^(stacks\/|main\.ts$|index\.ts$|config\/.*\.ts$|cdktf\.json$|scripts\/transpile-hook\.cjs$)/ },
 ];
 
+/** What the app reads, as git pathspecs: all the base's synthesis needs of its tree (a test keeps it so). */
+export const APP_INPUTS: readonly string[] = ['cdktf.json', 'config', 'index.ts', 'main.ts', 'modules', 'package.json', 'scripts/transpile-hook.cjs', 'stacks'];
+
 /** The reasons the touched files give, and whether any of them touches every stack. */
 export function reasonsOf(files: readonly string[]): { reasons: string[]; everything: boolean } {
   const found = REASONS.filter((r) => files.some((f) => r.match.test(f)));
@@ -59,13 +62,19 @@ export function terraformView(json: unknown): unknown {
   return json;
 }
 
-/** Each stack of a synthesized app (`cdktf.out`), as Terraform reads it, and its dependencies from the manifest. */
+/** Whether two synthesized configurations are the same to Terraform: the same text, or the same once read. */
+export function sameToTerraform(a: string, b: string): boolean {
+  const read = (text: string) => JSON.stringify(terraformView(JSON.parse(text)));
+  return a === b || read(a) === read(b);
+}
+
+/** Each stack of a synthesized app (`cdktf.out`) as written, and its dependencies from the manifest. */
 export function readSynthesis(outdir: string): { stacks: Map<string, string>; dependencies: Map<string, string[]> } {
   const manifest = JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf8')) as { stacks: Record<string, { synthesizedStackPath: string; dependencies?: string[] }> };
   const stacks = new Map<string, string>();
   const dependencies = new Map<string, string[]>();
   for (const [name, stack] of Object.entries(manifest.stacks)) {
-    stacks.set(name, JSON.stringify(terraformView(JSON.parse(fs.readFileSync(path.join(outdir, stack.synthesizedStackPath), 'utf8')))));
+    stacks.set(name, fs.readFileSync(path.join(outdir, stack.synthesizedStackPath), 'utf8'));
     dependencies.set(name, stack.dependencies ?? []);
   }
   return { stacks, dependencies };
@@ -78,7 +87,7 @@ export function compareSyntheses(
   const changes: StackChange[] = [];
   for (const [stack, json] of head) {
     if (!base.has(stack)) changes.push({ stack, change: 'added', reasons });
-    else if (base.get(stack) !== json) changes.push({ stack, change: 'changed', reasons });
+    else if (!sameToTerraform(base.get(stack)!, json)) changes.push({ stack, change: 'changed', reasons });
   }
   for (const stack of base.keys()) if (!head.has(stack)) changes.push({ stack, change: 'removed', reasons });
   const touched = new Set(changes.map((c) => c.stack));
@@ -127,8 +136,12 @@ export async function changedStacks(base: string, { cwd, workdir }: ChangedStack
   const dir = workdir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'ssk-changed-'));
   const tree = path.join(dir, 'base');
   try {
-    git('worktree', 'add', '--detach', '--force', tree, commit);
-    // The same dependencies: this tree's installed ones.
+    // The base's copy of what the app reads, with this tree's installed dependencies.
+    const present = git('ls-tree', '--name-only', commit, '--', ...APP_INPUTS).split('\n').filter(Boolean);
+    fs.mkdirSync(tree, { recursive: true });
+    const archive = spawnSync('git', ['archive', '--format=tar', commit, '--', ...present], { cwd, maxBuffer: 1 << 30 });
+    const unpacked = archive.status === 0 && spawnSync('tar', ['-x', '-C', tree], { input: archive.stdout }).status === 0;
+    if (!unpacked) throw new Error(`--base ${base}: could not copy its files out of git: ${archive.stderr.toString()}`);
     fs.symlinkSync(path.join(cwd, 'node_modules'), path.join(tree, 'node_modules'), 'dir');
     // Two processes, one a core: each synthesis is single-threaded.
     const [baseOut, headOut] = await Promise.all([synthesizeIn(tree, path.join(dir, 'base.out')), synthesizeIn(cwd, headSynthesis(dir))]);
@@ -141,8 +154,7 @@ export async function changedStacks(base: string, { cwd, workdir }: ChangedStack
       : compareSyntheses(before.stacks, after.stacks, after.dependencies, reasons);
     return { base, everything, changes, files };
   } finally {
-    spawnSync('git', ['worktree', 'remove', '--force', tree], { cwd });
-    if (!workdir) fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(workdir ? tree : dir, { recursive: true, force: true });
   }
 }
 
