@@ -6,9 +6,10 @@ import { parseArguments } from './lib/usage';
 import { matrixOf, type StackMatrix, stackMatrix } from './stack-matrix';
 
 const USAGE = `usage: npm run -s changed-stacks -- --base <git-ref> [--json | --github-output]
-Synthesizes the base (in a git worktree, with this tree's dependencies) and the working tree, and lists
-the stacks whose synthesized configuration differs, added and removed ones, and why (config, module code,
-dependency versions). A change to the workflows, the lock file or the Terraform version lists every stack.
+Synthesizes the base (its files the app reads, copied out of git, with this tree's dependencies) and the
+working tree side by side, and lists the stacks whose synthesized configuration differs, added and removed
+ones, and why (config, module code, dependency versions); a change to no file the app reads synthesizes
+nothing. A change to the workflows, the lock file or the Terraform version lists every stack.
   --json           the same, for machines
   --github-output  append the environment stacks to plan to $GITHUB_OUTPUT, as npm run stack-matrix does
                    (all, waves), for the workflows' matrices`;
