@@ -4,6 +4,7 @@ import { validateConfig } from '../config/validate';
 import { autoApprovalRules, cedarProblems, denyAccessRules } from '../config/sections/just-in-time';
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
+import { parse } from 'yaml';
 import * as path from 'path';
 import { approverStatements, cedarPolicies, JUST_IN_TIME_CEDAR_SCHEMA } from '../modules/just-in-time';
 import { createStacks } from '../stacks';
@@ -148,6 +149,15 @@ console.log(JSON.stringify({ problems, loaded: Object.keys(require.cache).some((
     }
     expect(inFreshProcess(good).problems).toEqual([]);
     expect(inFreshProcess(bad).problems).toEqual([expect.stringMatching(/costCentre/)]);
+  });
+
+  it('is never carried into the pipeline from another run: no workflow restores node_modules', () => {
+    const dir = path.resolve(__dirname, '..', '.github', 'workflows');
+    const cached = fs.readdirSync(dir).flatMap((file) => {
+      const steps = Object.values<any>(parse(fs.readFileSync(path.join(dir, file), 'utf8')).jobs).flatMap((job) => job.steps ?? []);
+      return steps.filter((step) => String(step.uses ?? '').startsWith('actions/cache')).map((step) => `${file}: ${step.with.path}`);
+    });
+    expect(cached).toEqual(['terraform-stacks.yml: ${{ env.TF_PLUGIN_CACHE_DIR }}']);
   });
 });
 

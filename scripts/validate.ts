@@ -31,7 +31,11 @@ async function main(): Promise<void> {
   let changed: string[] | undefined;
   if (base) {
     // The working tree's synthesis the comparison made is the one planned.
-    changed = (await changedStacks(base, { cwd: path.resolve(__dirname, '..'), workdir })).changes.filter((c) => c.change !== 'removed').map((c) => c.stack);
+    const change = await changedStacks(base, { cwd: path.resolve(__dirname, '..'), workdir }).catch((e: Error) => {
+      fs.rmSync(workdir, { recursive: true, force: true });
+      throw e;
+    });
+    changed = change.changes.filter((c) => c.change !== 'removed').map((c) => c.stack);
     outdir = headSynthesis(workdir);
     if (changed.length === 0) {
       fs.rmSync(workdir, { recursive: true, force: true });

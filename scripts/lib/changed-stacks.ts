@@ -41,7 +41,10 @@ const REASONS: readonly { readonly reason: string; readonly match: RegExp; reado
   { reason: 'stack code', match: /^(stacks\/|main\.ts$|index\.ts$|config\/.*\.ts$|cdktf\.json$|scripts\/transpile-hook\.cjs$)/ },
 ];
 
-/** What the app reads, as git pathspecs: all the base's synthesis needs of its tree (a test keeps it so). */
+/**
+ * What the app reads, as git pathspecs, and package.json for Node's package scope: all the base's
+ * synthesis needs of its tree (a test keeps it so).
+ */
 export const APP_INPUTS: readonly string[] = ['cdktf.json', 'config', 'index.ts', 'main.ts', 'modules', 'package.json', 'scripts/transpile-hook.cjs', 'stacks'];
 
 /** The reasons the touched files give, and whether any of them touches every stack. */
